@@ -1,0 +1,125 @@
+"""Numerical claims made by a chapter: state them, record them, raise when one fails.
+
+A chapter creates one :class:`Checks` and states each claim through it. A claim
+that fails raises :class:`ClaimFailed` at once, which fails the notebook and
+the book build; the claims that held are shown as a table at the end of the
+chapter.
+
+>>> checks = Checks("demo")
+>>> checks.close("one third plus two thirds", 1/3 + 2/3, 1.0)
+>>> checks.true("pi exceeds three", 3.14159 > 3, value=3.14159)
+>>> len(checks)
+2
+>>> checks.close("a false claim", 0.5, 0.6, atol=1e-3)
+Traceback (most recent call last):
+...
+persuasion.checks.ClaimFailed: claim failed: a false claim: value 0.5, expected 0.6 (atol 0.001)
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Checks", "Claim", "ClaimFailed"]
+
+
+class ClaimFailed(AssertionError):
+    """A numerical claim of the book does not hold."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    name: str
+    value: str
+    expected: str
+    passed: bool
+
+
+def _fmt(x) -> str:
+    if isinstance(x, str):
+        return x
+    arr = np.asarray(x)
+    if arr.dtype == bool and arr.ndim == 0:
+        return str(bool(arr))
+    if arr.ndim == 0 and np.issubdtype(arr.dtype, np.number):
+        return f"{float(arr):.6g}"
+    return np.array2string(arr, precision=6, separator=", ", threshold=8)
+
+
+class Checks:
+    """A list of claims, each checked when stated.
+
+    Parameters
+    ----------
+    title : str
+        Shown above the table of claims.
+    """
+
+    def __init__(self, title: str = "Claims checked in this chapter"):
+        self.title = title
+        self.claims: list[Claim] = []
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def _record(self, name: str, value, expected, passed: bool, detail: str = "") -> None:
+        claim = Claim(name, _fmt(value), _fmt(expected), bool(passed))
+        self.claims.append(claim)
+        if not claim.passed:
+            extra = f" ({detail})" if detail else ""
+            raise ClaimFailed(f"claim failed: {name}: value {claim.value}, expected {claim.expected}{extra}")
+
+    def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0) -> None:
+        """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise)."""
+        a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+        if a.shape != e.shape and a.size != 1 and e.size != 1:
+            self._record(name, f"shape {a.shape}", f"shape {e.shape}", False)
+        passed = bool(np.allclose(a, e, atol=atol, rtol=rtol))
+        tol = f"atol {atol:g}" + (f", rtol {rtol:g}" if rtol else "")
+        self._record(name, actual, expected, passed, tol)
+
+    def true(self, name: str, condition, *, value=None, detail: str = "") -> None:
+        """Claim that ``condition`` holds; ``value`` is what the table shows (default: the condition)."""
+        passed = bool(np.all(condition))
+        self._record(name, condition if value is None else value, detail or "True", passed)
+
+    def at_most(self, name: str, actual, bound, *, atol: float = 1e-8) -> None:
+        """Claim that every entry of ``actual`` is at most ``bound`` (+ ``atol``)."""
+        a = np.asarray(actual, dtype=float)
+        passed = bool(np.all(a <= np.asarray(bound, dtype=float) + atol))
+        shown = a.max() if a.size > 1 else a
+        self._record(name, shown if a.size == 1 else f"max {float(shown):.6g}", f"<= {_fmt(bound)}", passed)
+
+    def all_of(self, name: str, conditions, *, detail: str = "") -> None:
+        """Claim that every entry of a boolean array holds; the table shows how many did."""
+        c = np.asarray(conditions, dtype=bool).ravel()
+        self._record(name, f"{int(c.sum())} of {c.size}", f"all {c.size}" + (f" ({detail})" if detail else ""), bool(c.all()))
+
+    # -- display --------------------------------------------------------------
+    def to_markdown(self) -> str:
+        """The claims as a Markdown table."""
+        rows = [f"**{self.title}**", "", "| # | claim | value | expected | holds |", "|---|---|---|---|---|"]
+        for i, c in enumerate(self.claims, 1):
+            rows.append(f"| {i} | {c.name} | {c.value} | {c.expected} | {'yes' if c.passed else 'NO'} |")
+        return "\n".join(rows)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        head = "<tr><th>#</th><th>claim</th><th>value</th><th>expected</th><th>holds</th></tr>"
+        body = "".join(
+            f"<tr><td>{i}</td><td>{html.escape(c.name)}</td><td><code>{html.escape(c.value)}</code></td>"
+            f"<td><code>{html.escape(c.expected)}</code></td><td>{'✓' if c.passed else '✗'}</td></tr>"
+            for i, c in enumerate(self.claims, 1)
+        )
+        return (
+            f'<table class="persuasion-claims"><caption>{html.escape(self.title)} '
+            f"({sum(c.passed for c in self.claims)} of {len(self.claims)} hold)</caption>{head}{body}</table>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Checks({self.title!r}, {len(self.claims)} claims)"

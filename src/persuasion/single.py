@@ -1,0 +1,317 @@
+r"""The Sender's problem: the optimal signal and the concave closure.
+
+By the revelation principle an optimal signal can recommend actions. Writing
+:math:`p(\omega, a) = \mu_0(\omega)\pi(a\mid\omega)` for the joint probability
+of state :math:`\omega` and recommendation :math:`a`, the Sender solves the
+linear program
+
+.. math::
+
+    \max_{p \ge 0}\ & \sum_{\omega, a} p(\omega, a)\, v(a, \omega) \\
+    \text{s.t.}\ & \sum_a p(\omega, a) = \mu_0(\omega) \quad \forall \omega
+        \qquad\text{(consistency)} \\
+    & \sum_\omega p(\omega, a)\,[u(a, \omega) - u(a', \omega)] \ge 0
+        \quad \forall a \ne a' \qquad\text{(obedience)}
+
+with :math:`|\Omega||A|` variables, :math:`|\Omega|` equalities and
+:math:`|A|(|A|-1)` obedience constraints (Dughmi and Xu 2016). The LP is built
+by small tested functions (:func:`consistency_matrix`,
+:func:`obedience_matrix`, :func:`objective_vector`) on the variable
+``x = p.ravel()``, i.e. ``x[w * n_actions + a] = p(w, a)``.
+
+Kamenica and Gentzkow (2011) show that the optimal value equals the concave
+closure :math:`V(\mu_0) = \sup\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i =
+\mu_0\}`. :func:`concave_closure` computes :math:`V` by a different, exact
+route: the vertices of the regions where each action is optimal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass
+
+import cvxpy as cp
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+from ._validation import as_beliefs
+from .beliefs import reduce_support, scheme_from_splitting
+from .game import PersuasionGame
+
+__all__ = [
+    "SignalSolution",
+    "optimal_signal",
+    "consistency_matrix",
+    "obedience_matrix",
+    "objective_vector",
+    "action_region_vertices",
+    "concave_closure",
+    "convex_closure",
+]
+
+#: Joint probabilities below this count as zero when reading a solution.
+WEIGHT_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class SignalSolution:
+    """An optimal signal.
+
+    Attributes
+    ----------
+    value : float
+        The Sender's expected utility, :math:`V(\\mu_0)`.
+    scheme : ndarray, shape (n_states, n_signals)
+        ``scheme[w, s] = P(signal s | state w)``; rows sum to 1.
+    posteriors : ndarray, shape (n_signals, n_states)
+        The posterior induced by each signal.
+    weights : ndarray, shape (n_signals,)
+        The probability of each signal; ``weights @ posteriors == prior``.
+    actions : ndarray of int, shape (n_signals,)
+        The action each signal recommends (and the Receiver takes).
+    status : str
+        The solver's status (``"optimal"`` or ``"optimal_inaccurate"``).
+    solver : str
+    """
+
+    value: float
+    scheme: np.ndarray
+    posteriors: np.ndarray
+    weights: np.ndarray
+    actions: np.ndarray
+    status: str
+    solver: str
+
+    @property
+    def n_signals(self) -> int:
+        return self.weights.size
+
+
+# -- LP builders ---------------------------------------------------------------
+def consistency_matrix(game: PersuasionGame) -> sp.csr_matrix:
+    """Rows ``w``: sum over actions of ``p(w, a)``; shape ``(n_states, n_states * n_actions)``.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> consistency_matrix(prosecutor_game()).toarray()
+    array([[1., 1., 0., 0.],
+           [0., 0., 1., 1.]])
+    """
+    return sp.kron(sp.eye(game.n_states), np.ones((1, game.n_actions)), format="csr")
+
+
+def obedience_matrix(game: PersuasionGame) -> sp.csr_matrix:
+    """Obedience as ``G @ x <= 0``; one row per pair ``(a, a')`` with ``a != a'``.
+
+    Row ``(a, a')`` holds ``u(a', w) - u(a, w)`` in the columns of ``p(w, a)``:
+    the gain from disobeying recommendation ``a`` by playing ``a'``. Shape
+    ``(n_actions * (n_actions - 1), n_states * n_actions)``.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> obedience_matrix(prosecutor_game()).toarray()
+    array([[-1.,  0.,  1.,  0.],
+           [ 0.,  1.,  0., -1.]])
+    """
+    u = game.receiver_utility
+    n_a, n_s = u.shape
+    pairs = [(a, b) for a in range(n_a) for b in range(n_a) if b != a]
+    if not pairs:
+        return sp.csr_matrix((0, n_s * n_a))
+    rec = np.array([a for a, _ in pairs])
+    dev = np.array([b for _, b in pairs])
+    rows = np.repeat(np.arange(len(pairs)), n_s)
+    states = np.tile(np.arange(n_s), len(pairs))
+    cols = states * n_a + np.repeat(rec, n_s)
+    vals = (u[dev] - u[rec]).ravel()
+    return sp.csr_matrix((vals, (rows, cols)), shape=(len(pairs), n_s * n_a))
+
+
+def objective_vector(game: PersuasionGame) -> np.ndarray:
+    """``c`` with ``c @ x`` the Sender's expected utility: ``c[w * n_actions + a] = v(a, w)``.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> objective_vector(prosecutor_game())
+    array([0., 1., 0., 1.])
+    """
+    return game.sender_utility.T.ravel().copy()
+
+
+def _check_status(status: str, solver: str) -> None:
+    if status == cp.OPTIMAL:
+        return
+    if status == cp.OPTIMAL_INACCURATE:
+        warnings.warn(f"solver {solver} returned an inaccurate optimum", RuntimeWarning, stacklevel=3)
+        return
+    raise RuntimeError(f"solver {solver} failed on the optimal-signal LP: status {status!r}")
+
+
+def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool = True) -> SignalSolution:
+    """Solve the Sender's problem by the obedience LP.
+
+    Parameters
+    ----------
+    game : PersuasionGame
+    solver : str
+        A cvxpy solver name; ``"HIGHS"`` (default) or ``"CLARABEL"``.
+    minimal : bool
+        Reduce the solution to at most ``min(n_actions, n_states)`` signals
+        (Carathéodory; see :func:`persuasion.beliefs.reduce_support`).
+
+    Returns
+    -------
+    SignalSolution
+
+    Examples
+    --------
+    The prosecutor's optimal signal (prior on guilt 0.3): the judge convicts
+    with probability 0.6.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> sol = optimal_signal(prosecutor_game())
+    >>> round(sol.value, 6)
+    0.6
+    >>> sol.posteriors.round(6)
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    """
+    if not isinstance(game, PersuasionGame):
+        raise TypeError(f"game must be a PersuasionGame; got {type(game).__name__}")
+    n_s, n_a = game.n_states, game.n_actions
+    x = cp.Variable(n_s * n_a, nonneg=True, name="joint")
+    constraints = [consistency_matrix(game) @ x == game.prior]
+    G = obedience_matrix(game)
+    if G.shape[0]:
+        constraints.append(G @ x <= 0)
+    problem = cp.Problem(cp.Maximize(objective_vector(game) @ x), constraints)
+    problem.solve(solver=solver)
+    _check_status(problem.status, solver)
+
+    joint = np.clip(x.value.reshape(n_s, n_a), 0.0, None)
+    weights = joint.sum(axis=0)
+    used = np.flatnonzero(weights > WEIGHT_TOL)
+    posteriors = (joint[:, used] / weights[used]).T
+    values = np.einsum("kw,kw->k", game.sender_utility[used], posteriors)
+    weights = weights[used] / weights[used].sum()
+    actions = used
+    if minimal:
+        keep, weights = reduce_support(weights, posteriors, values)
+        posteriors, actions, values = posteriors[keep], actions[keep], values[keep]
+    scheme = scheme_from_splitting(game.prior, weights, posteriors, atol=1e-6)
+    return SignalSolution(
+        value=float(weights @ values),
+        scheme=scheme,
+        posteriors=posteriors,
+        weights=weights,
+        actions=actions,
+        status=problem.status,
+        solver=solver,
+    )
+
+
+# -- concave closure by vertex enumeration ---------------------------------------------
+def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
+    """Vertices of the belief regions where each action is optimal for the Receiver.
+
+    The region of action ``a`` is the polytope
+    ``{mu in simplex : (u[a'] - u[a]) @ mu <= 0 for all a'}``. Its vertices are
+    found by brute force: every choice of ``n_states - 1`` tight inequalities
+    together with ``sum(mu) == 1``. Exponential in general; meant for the small
+    games of the book and as an independent check of the LP.
+
+    Returns
+    -------
+    vertices : ndarray, shape (k, n_states)
+    actions : ndarray of int, shape (k,)
+        The action whose region each vertex belongs to (a belief on a boundary
+        appears once per region).
+    full_dim : ndarray of bool, shape (k,)
+        Whether that region has a non-empty interior in the simplex.
+    """
+    u = game.receiver_utility
+    n_a, n_s = u.shape
+    eye = np.eye(n_s)
+    all_v, all_a, all_full = [], [], []
+    for a in range(n_a):
+        ineq = np.vstack([np.delete(u, a, axis=0) - u[a], -eye])  # ineq @ mu <= 0
+        combos = np.array(list(itertools.combinations(range(ineq.shape[0]), n_s - 1)), dtype=int)
+        if combos.size == 0:  # one state: the simplex is a point
+            combos = np.zeros((1, 0), dtype=int)
+        mats = np.concatenate([ineq[combos], np.ones((len(combos), 1, n_s))], axis=1)
+        rhs = np.zeros(n_s)
+        rhs[-1] = 1.0
+        ok = np.abs(np.linalg.det(mats)) > 1e-12
+        if not ok.any():
+            continue
+        sols = np.linalg.solve(mats[ok], np.broadcast_to(rhs, (int(ok.sum()), n_s))[..., None])[..., 0]
+        feasible = (sols @ ineq.T <= atol).all(axis=1)
+        verts = np.clip(sols[feasible], 0.0, None)
+        if verts.size == 0:
+            continue
+        verts = verts / verts.sum(axis=1, keepdims=True)
+        verts = np.unique(verts.round(12), axis=0)
+        # Full-dimensional region: its vertices span the (n_states - 1)-dim simplex.
+        rank = np.linalg.matrix_rank(verts - verts[0], tol=1e-9) if len(verts) > 1 else 0
+        all_v.append(verts)
+        all_a.append(np.full(len(verts), a))
+        all_full.append(np.full(len(verts), rank == n_s - 1))
+    return np.vstack(all_v), np.concatenate(all_a), np.concatenate(all_full)
+
+
+def _closure(game: PersuasionGame, belief, sense: str) -> np.ndarray | float:
+    mu = as_beliefs(belief, "belief", game.n_states)
+    verts, acts, full = action_region_vertices(game)
+    if sense == "min":  # the lower envelope only sees regions with an interior
+        verts, acts = verts[full], acts[full]
+    values = np.einsum("kw,kw->k", game.sender_utility[acts], verts)
+    sign = -1.0 if sense == "max" else 1.0
+    out = np.empty(mu.shape[:-1])
+    for idx in np.ndindex(out.shape):
+        res = scipy.optimize.linprog(
+            sign * values,
+            A_eq=verts.T,
+            b_eq=mu[idx],
+            bounds=(0, None),
+            method="highs",
+        )
+        if res.status != 0:
+            raise RuntimeError(f"closure LP failed at belief {mu[idx]}: {res.message}")
+        out[idx] = sign * res.fun
+    return float(out) if out.ndim == 0 else out
+
+
+def concave_closure(game: PersuasionGame, belief):
+    r"""The concave closure :math:`V(\mu) = \sup\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
+
+    Exact for any finite number of states: :math:`\hat v` is linear on each
+    action's region, so the supremum is attained on region vertices and is the
+    value of a small LP over weights on those vertices.
+
+    Parameters
+    ----------
+    game : PersuasionGame
+    belief : array_like, shape (n_states,) or (..., n_states)
+
+    Examples
+    --------
+    >>> from persuasion.game import prosecutor_game
+    >>> game = prosecutor_game()
+    >>> [round(concave_closure(game, [1 - p, p]), 6) for p in (0.0, 0.3, 0.5, 0.8)]
+    [0.0, 0.6, 1.0, 1.0]
+    """
+    return _closure(game, belief, "max")
+
+
+def convex_closure(game: PersuasionGame, belief):
+    r"""The convex closure :math:`\inf\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
+
+    This is what the essay's definition of :math:`V` (with ``inf``) computes.
+    It never exceeds :math:`\hat v(\mu)` (take the trivial split), so under it
+    the condition :math:`V(\mu_0) > \hat v(\mu_0)` can never hold.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> game = prosecutor_game()
+    >>> [round(convex_closure(game, [1 - p, p]), 6) for p in (0.3, 0.5, 0.8)]
+    [0.0, 0.0, 0.6]
+    """
+    return _closure(game, belief, "min")
