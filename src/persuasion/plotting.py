@@ -17,7 +17,7 @@ from pathlib import Path
 import matplotlib as mpl
 from cycler import cycler
 
-__all__ = ["PALETTE", "LINESTYLES", "MARKERS", "use_book_style", "figure_dir", "save_figure"]
+__all__ = ["PALETTE", "LINESTYLES", "MARKERS", "use_book_style", "figure_dir", "save_figure", "simplex_coords", "plot_simplex_regions"]
 
 #: Dark to light: black, blue, vermillion, bluish green, orange (Okabe–Ito hues).
 PALETTE = ("#000000", "#0072B2", "#D55E00", "#009E73", "#E69F00")
@@ -40,7 +40,6 @@ def use_book_style() -> None:
             "axes.spines.right": False,
             "axes.prop_cycle": cycler(color=PALETTE) + cycler(linestyle=LINESTYLES) + cycler(marker=MARKERS),
             "lines.markersize": 4,
-            "lines.markevery": None,
             "legend.frameon": False,
             "svg.hashsalt": "persuasion",  # deterministic SVG ids
         }
@@ -68,3 +67,69 @@ def save_figure(fig, name: str, *, formats=("png", "svg")) -> list[Path]:
         fig.savefig(path, format=fmt, metadata=metadata)
         paths.append(path)
     return paths
+
+
+# -- beliefs over three states ---------------------------------------------------
+_SQRT3_2 = 3**0.5 / 2
+
+
+def simplex_coords(beliefs):
+    """Map beliefs over three states to 2-D points of an equilateral triangle.
+
+    The corners ``(1,0,0)``, ``(0,1,0)``, ``(0,0,1)`` go to ``(0,0)``, ``(1,0)``
+    and ``(1/2, sqrt(3)/2)``.
+
+    >>> simplex_coords([[1, 0, 0], [0, 0, 1]]).round(3)
+    array([[0.   , 0.   ],
+           [0.5  , 0.866]])
+    """
+    import numpy as np
+
+    b = np.asarray(beliefs, dtype=float)
+    if b.shape[-1] != 3:
+        raise ValueError(f"beliefs must have last axis of length 3; got shape {b.shape}")
+    return np.stack([b[..., 1] + b[..., 2] / 2, b[..., 2] * _SQRT3_2], axis=-1)
+
+
+def plot_simplex_regions(ax, game, *, labels=True):
+    """Shade the belief regions where each action is optimal, on the 2-simplex.
+
+    Each region gets a grey level and a hatch pattern (legible in grey-scale).
+    Returns the list of polygon patches.
+    """
+    import numpy as np
+    from matplotlib.patches import Polygon
+
+    from .single import action_region_vertices
+
+    if game.n_states != 3:
+        raise ValueError(f"game must have 3 states to be drawn on the 2-simplex; it has {game.n_states}")
+    verts, acts, full = action_region_vertices(game)
+    greys = np.linspace(0.93, 0.55, game.n_actions)
+    hatches = ("", "//", "..", "xx", "\\\\", "oo")
+    patches = []
+    for a in range(game.n_actions):
+        pts = simplex_coords(verts[(acts == a) & full])
+        if len(pts) < 3:
+            continue
+        c = pts.mean(axis=0)
+        order = np.argsort(np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0]))
+        patch = Polygon(
+            pts[order], closed=True, facecolor=str(greys[a]), edgecolor="0.3", lw=0.8,
+            hatch=hatches[a % len(hatches)], label=f"{game.actions[a]} optimal",
+        )
+        ax.add_patch(patch)
+        patches.append(patch)
+        if labels:
+            ax.annotate(game.actions[a], c, ha="center", va="center", fontsize=9,
+                        bbox={"boxstyle": "round", "fc": "white", "ec": "0.5", "alpha": 0.9})
+    corners = simplex_coords(np.eye(3))
+    ax.plot(*np.vstack([corners, corners[:1]]).T, color="black", lw=1, marker="")
+    for k, (x, y) in enumerate(corners):
+        ax.annotate(game.states[k], (x, y), xytext=(0, -12 if y == 0 else 6), textcoords="offset points",
+                    ha="center", fontsize=9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_xlim(-0.08, 1.08)
+    ax.set_ylim(-0.1, 0.95)
+    return patches

@@ -1,0 +1,95 @@
+"""Book-local Sphinx extension.
+
+Chapters are executed notebooks (``executed/NAME.ipynb``) generated from the
+sources ``notebooks/NAME.py``. This extension:
+
+* adds a ``.py`` entry to each chapter's download menu (the jupytext source);
+* points the Binder button at ``notebooks/NAME.py`` (Binder opens it as a
+  notebook through jupytext) and the Colab button at the executed notebook on
+  the branch where the site is published (``persuasion_pages_branch``), since
+  executed notebooks are build products and not committed;
+* copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
+  ``_build/html/figures/`` so readers can download them by name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+CHAPTER_PREFIX = "executed/"
+
+
+def _chapter_source(app, pagename: str) -> Path | None:
+    if not pagename.startswith(CHAPTER_PREFIX):
+        return None
+    src = Path(app.srcdir) / "notebooks" / (pagename[len(CHAPTER_PREFIX):] + ".py")
+    return src if src.is_file() else None
+
+
+def _find_group(buttons, label):
+    return next((b for b in buttons if b.get("type") == "group" and b.get("label") == label), None)
+
+
+def add_chapter_buttons(app, pagename, templatename, context, doctree):
+    source = _chapter_source(app, pagename)
+    if source is None:
+        return
+    buttons = context.get("header_buttons", [])
+    # .py download: copy the jupytext source next to the page's other sources.
+    target = Path(app.outdir) / "_sources" / CHAPTER_PREFIX / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    download = _find_group(buttons, "download-buttons")
+    if download is not None:
+        download["buttons"].insert(
+            1,
+            {
+                "type": "link",
+                "url": f"{context['pathto']('_sources', 1)}/{CHAPTER_PREFIX}{source.name}",
+                "text": ".py",
+                "tooltip": "Download the jupytext source (opens as a notebook in Jupyter)",
+                "icon": "fas fa-file-code",
+                "label": "download-py-button",
+            },
+        )
+    launch = _find_group(buttons, "launch-buttons")
+    if launch is None:
+        return
+    repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    org_repo = "/".join(repo_url.split("/")[-2:])
+    for button in launch["buttons"]:
+        if button.get("text") == "Binder":
+            base = button["url"].split("?", 1)[0]
+            button["url"] = f"{base}?urlpath=lab/tree/notebooks/{source.name}"
+        elif button.get("text") == "Colab":
+            pages = app.config.persuasion_pages_branch
+            button["url"] = (
+                f"https://colab.research.google.com/github/{org_repo}/blob/{pages}/_sources/{pagename}.ipynb"
+            )
+
+
+def copy_figures(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = Path(os.environ.get("PERSUASION_FIGURES", Path(app.srcdir) / "figures"))
+    if not folder.is_dir():
+        logger.info("persuasion_book: no figures folder at %s", folder)
+        return
+    dest = Path(app.outdir) / "figures"
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in sorted(folder.iterdir()):
+        if f.suffix in {".png", ".svg", ".pdf"}:
+            shutil.copy2(f, dest / f.name)
+
+
+def setup(app):
+    app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
+    app.connect("html-page-context", add_chapter_buttons, priority=600)
+    app.connect("build-finished", copy_figures)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,104 @@
+"""Execute one chapter: jupytext ``.py`` -> notebook -> papermill -> executed ``.ipynb``.
+
+Used by the Makefile and the tests::
+
+    python -m persuasion._runner notebooks/01_bayesian_persuasion.py executed/01_bayesian_persuasion.ipynb --scale smoke
+
+The executed notebook is written atomically: a failing cell leaves no output
+file (so ``make`` runs it again next time), prints the failing cell's source
+and traceback, keeps the partial notebook as ``<out>.failed.ipynb`` and exits
+with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCALES = ("smoke", "book", "full")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _failing_cell(nb) -> str:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                tb = _ANSI.sub("", "\n".join(out.get("traceback", [])))
+                return f"--- failing cell ---\n{cell.source}\n--- traceback ---\n{tb}"
+    return "(no cell holds an error output)"
+
+
+def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | None = None, timeout: int = 3600) -> float:
+    """Execute ``source`` (py:percent) into ``output``; return the wall time in seconds.
+
+    Raises ``RuntimeError`` carrying the failing cell and its traceback.
+    """
+    import jupytext
+    import nbformat
+    import papermill as pm
+
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
+    source, output = Path(source), Path(output)
+    if not source.is_file():
+        raise FileNotFoundError(f"source notebook {source} does not exist")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nb = jupytext.read(source)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if figures is not None:
+        os.environ["PERSUASION_FIGURES"] = str(Path(figures).resolve())
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    with tempfile.TemporaryDirectory(prefix="persuasion-run-") as tmp:
+        src_nb = Path(tmp) / "input.ipynb"
+        out_nb = Path(tmp) / output.name
+        nbformat.write(nb, src_nb)
+        start = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(src_nb),
+                str(out_nb),
+                parameters={"scale": scale},
+                kernel_name="python3",
+                cwd=str(source.parent.resolve()),
+                progress_bar=False,
+                execution_timeout=timeout,
+            )
+        except pm.PapermillExecutionError as exc:
+            failed = output.with_suffix(".failed.ipynb")
+            if out_nb.exists():
+                out_nb.replace(failed)
+                detail = _failing_cell(nbformat.read(failed, as_version=4))
+            else:
+                detail = str(exc)
+            raise RuntimeError(f"{source} failed at scale={scale!r} (partial notebook: {failed})\n{detail}") from None
+        elapsed = time.perf_counter() - start
+        out_nb.replace(output)
+    stale = output.with_suffix(".failed.ipynb")
+    if stale.exists():
+        stale.unlink()
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path, help="py:percent notebook, e.g. notebooks/01_bayesian_persuasion.py")
+    parser.add_argument("output", type=Path, help="executed notebook to write (.ipynb)")
+    parser.add_argument("--scale", default="book", choices=SCALES, help="value injected into the parameters cell")
+    parser.add_argument("--figures", type=Path, default=None, help="folder for saved figures (sets PERSUASION_FIGURES)")
+    args = parser.parse_args(argv)
+    try:
+        elapsed = execute(args.source, args.output, scale=args.scale, figures=args.figures)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"executed {args.source} (scale={args.scale}) in {elapsed:.1f} s -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
