@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test smoke bench clean lock browser FORCE
+.PHONY: book test smoke bench clean lock browser
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -39,10 +39,9 @@ lock:
 	rm -rf .lock-venv
 
 # -- notebooks -----------------------------------------------------------------
-# executed/.scale changes only when SCALE does, so a new scale re-executes everything.
-executed/.scale: FORCE
-	@mkdir -p executed
-	@echo '$(SCALE)' | cmp -s - $@ || echo '$(SCALE)' > $@
+# executed/.scale is rewritten (at parse time, so `make -n` sees it too) only
+# when SCALE changes, so a new scale re-executes every notebook.
+$(shell mkdir -p executed; echo '$(SCALE)' | cmp -s - executed/.scale || echo '$(SCALE)' > executed/.scale)
 
 executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
 	$(PY) -m persuasion._runner $< $@ --scale $(SCALE) --figures $(FIGURES)

@@ -33,6 +33,22 @@ def _failing_cell(nb) -> str:
     return "(no cell holds an error output)"
 
 
+def _hide_default_parameters(path: Path, scale: str) -> None:
+    """Hide papermill's injected-parameters cell in the book when it repeats the defaults."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    defaults = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    default = re.search(r"""^scale\s*=\s*["'](\w+)["']""", defaults[0].source, re.M) if defaults else None
+    if default is None or default.group(1) != scale:
+        return
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, path)
+
+
 def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | None = None, timeout: int = 3600) -> float:
     """Execute ``source`` (py:percent) into ``output``; return the wall time in seconds.
 
@@ -77,6 +93,7 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
                 detail = str(exc)
             raise RuntimeError(f"{source} failed at scale={scale!r} (partial notebook: {failed})\n{detail}") from None
         elapsed = time.perf_counter() - start
+        _hide_default_parameters(out_nb, scale)
         out_nb.replace(output)
     stale = output.with_suffix(".failed.ipynb")
     if stale.exists():

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from persuasion.checks import Checks, ClaimFailed
+
+
+def test_claims_recorded_and_rendered():
+    c = Checks("t")
+    c.close("sum", 0.1 + 0.2, 0.3, atol=1e-12)
+    c.true("positive", 2 > 1, value=2)
+    c.at_most("bounded", [0.1, 0.2], 0.5)
+    c.all_of("all", [True, True, True])
+    assert len(c) == 4 and all(cl.passed for cl in c.claims)
+    md = c.to_markdown()
+    assert "| 1 | sum | 0.3 | 0.3 | yes |" in md
+    assert "3 of 3" in md
+    assert "4 of 4 hold" in c._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda c: c.close("x", 1.0, 2.0, atol=0.5), r"claim failed: x: value 1, expected 2 \(atol 0.5\)"),
+        (lambda c: c.true("y", False), r"claim failed: y: value False, expected True"),
+        (lambda c: c.at_most("z", [0.1, 0.9], 0.5), r"claim failed: z: value max 0.9, expected <= 0.5"),
+        (lambda c: c.all_of("w", [True, False, True]), r"claim failed: w: value 2 of 3, expected all 3"),
+        (lambda c: c.close("s", [1.0, 2.0], [1.0, 2.0, 3.0]), r"claim failed: s: value shape \(2,\), expected shape \(3,\)"),
+    ],
+)
+def test_failing_claims_raise(call, message):
+    c = Checks()
+    with pytest.raises(ClaimFailed, match=message):
+        call(c)
+    assert not c.claims[-1].passed
+
+
+def test_claim_failed_is_an_assertion_error():
+    assert issubclass(ClaimFailed, AssertionError)
+
+
+def test_close_is_elementwise():
+    c = Checks()
+    c.close("vec", np.array([1.0, 2.0]), [1.0, 2.0 + 1e-10], atol=1e-9)
+    with pytest.raises(ClaimFailed):
+        c.close("vec", np.array([1.0, 2.0]), [1.0, 2.1], atol=1e-9)
