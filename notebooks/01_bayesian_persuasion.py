@@ -159,11 +159,13 @@ checks.true("prosecutor: persuasion beats full revelation (0.6 > 0.3)",
 # ```{prf:definition} Concave closure
 # :label: def-concave-closure
 #
-# The concave closure of $\hat v$ is
+# The concave closure of $\hat v$ is the function
+#
 # $$
-# V(\mu) = \sup\Bigl\{\textstyle\sum_i \lambda_i \hat v(\mu_i) \;:\; \sum_i \lambda_i \mu_i = \mu,\ \lambda \in \Delta\Bigr\},
+# V(\mu) = \sup\Bigl\{\textstyle\sum_i \lambda_i \hat v(\mu_i) \;:\; \sum_i \lambda_i \mu_i = \mu,\ \lambda \in \Delta\Bigr\}
 # $$
-# the pointwise smallest concave function that lies above $\hat v$.
+#
+# It is the pointwise smallest concave function that lies above $\hat v$.
 # ```
 #
 # ```{prf:theorem} Kamenica and Gentzkow (2011), Corollary 2

@@ -14,3 +14,53 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "book"))
 
 def pytest_configure(config):
     np.set_printoptions(legacy=False)
+
+
+# -- the book at smoke scale -----------------------------------------------------
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.py"))
+TEST_OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def smoke_root(tmp_path_factory):
+    """A copy of the book's sources in which notebooks are executed at smoke scale."""
+    root = tmp_path_factory.mktemp("book")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    for folder in ("book", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "executed").mkdir()
+    return root
+
+
+def execute_smoke(root: Path, notebook: Path) -> Path:
+    from persuasion._runner import execute
+
+    out = root / "executed" / f"{notebook.stem}.ipynb"
+    if not out.exists():
+        execute(notebook, out, scale="smoke", figures=root / "figures")
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_book(smoke_root):
+    """Build the smoke-scale book with warnings as errors; return the HTML folder."""
+    for nb in NOTEBOOKS:
+        execute_smoke(smoke_root, nb)
+    env = {**__import__("os").environ, "PERSUASION_FIGURES": str(smoke_root / "figures")}
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(smoke_root), "--warningiserror", "--keep-going"],
+        capture_output=True, text=True, env=env, timeout=900,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
+    return smoke_root / "_build" / "html"

@@ -1,0 +1,94 @@
+"""Open a built chapter in headless Chromium: math is typeset and every figure loads.
+
+Uses Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them
+when missing); nothing is downloaded. A screenshot is kept in
+``test-output/chapter.png``.
+"""
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+from .conftest import TEST_OUTPUT
+
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,4000",
+)
+
+
+@pytest.fixture(scope="module")
+def served(built_book):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.fail("Chromium and ChromeDriver are required: apt-get install chromium chromium-driver (make test does it)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
+    drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    drv.set_script_timeout(60)
+    yield drv
+    drv.quit()
+
+
+def test_chapter_renders_math_and_figures(served, browser):
+    browser.get(f"{served}/executed/01_bayesian_persuasion.html")
+    # Wait for MathJax to finish typesetting.
+    state = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const wait = (n) => {
+          if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+            MathJax.startup.promise.then(() => done('typeset')).catch((e) => done('error: ' + e));
+          } else if (n > 200) { done('MathJax never loaded'); } else { setTimeout(() => wait(n + 1), 50); }
+        };
+        wait(0);
+        """
+    )
+    assert state == "typeset"
+    n_math = browser.execute_script("return document.querySelectorAll('mjx-container').length")
+    n_errors = browser.execute_script("return document.querySelectorAll('mjx-merror').length")
+    leftover = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length"
+    )
+    assert n_math > 50, f"only {n_math} typeset formulas"
+    assert n_errors == 0 and leftover == 0
+    images = browser.execute_script(
+        """
+        return Array.from(document.querySelectorAll('article img')).map(
+            (img) => [img.getAttribute('src'), img.complete && img.naturalWidth > 0]);
+        """
+    )
+    figures = [src for src, _ in images if "figures/" in src or "_images/" in src]
+    assert len(figures) >= 2, images
+    broken = [src for src, ok in images if not ok]
+    assert not broken, f"images that did not load: {broken}"
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(TEST_OUTPUT / "chapter.png"))
+    assert (TEST_OUTPUT / "chapter.png").stat().st_size > 10_000

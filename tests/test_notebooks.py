@@ -1,0 +1,66 @@
+"""Every chapter executes at smoke scale through papermill, and the book builds with warnings as errors."""
+
+import re
+
+import nbformat
+import pytest
+
+from .conftest import NOTEBOOKS, execute_smoke
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no notebooks/NN_*.py found"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_at_smoke_scale(notebook, smoke_root):
+    nb = nbformat.read(execute_smoke(smoke_root, notebook), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'scale = "smoke"' in injected[0].source
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    # The chapter closes with its table of checked claims.
+    last = nb.cells[-1]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in last.get("outputs", []))
+    assert "persuasion-claims" in html, "the last cell must display the chapter's Checks table"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_source_has_parameters_and_checks(notebook):
+    text = notebook.read_text()
+    assert re.search(r'# %% tags=\["parameters"\]\nscale = "book"', text), "needs a parameters cell with scale = 'book'"
+    assert "checks." in text and "prf:theorem" in text
+    assert text.count("{exercise}") >= 2 and text.count("{solution-start}") >= 2
+
+
+def test_book_builds(built_book):
+    chapter = built_book / "executed" / "01_bayesian_persuasion.html"
+    html = chapter.read_text()
+    # Theorems, exercises, numbered figures, citations.
+    assert 'class="proof theorem' in html or "theorem admonition" in html
+    assert html.count('class="exercise') >= 2
+    assert "Fig. 1.1" in html or "Fig. 1" in html
+    assert "Kamenica and Gentzkow" in html
+    # Download (.ipynb, .py) and launch (Binder, Colab) buttons from the one repository URL.
+    assert "_sources/executed/01_bayesian_persuasion.ipynb" in html
+    assert "_sources/executed/01_bayesian_persuasion.py" in html
+    assert (built_book / "_sources" / "executed" / "01_bayesian_persuasion.py").is_file()
+    assert "mybinder.org/v2/gh/persuasion-book/persuasion/main?urlpath=lab/tree/notebooks/01_bayesian_persuasion.py" in html
+    assert "colab.research.google.com/github/persuasion-book/persuasion/blob/gh-pages/_sources/executed/01_bayesian_persuasion.ipynb" in html
+    # MathJax is served from the book, not a CDN.
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    mathjax = [s for s in scripts if "mathjax" in s.lower()]
+    assert mathjax and all(not s.startswith(("http:", "https:", "//")) for s in mathjax), mathjax
+    assert (built_book / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    # Figures saved by name are published.
+    for name in ("prosecutor-concavification", "review-simplex"):
+        assert (built_book / "figures" / f"{name}.png").is_file()
+        assert (built_book / "figures" / f"{name}.svg").is_file()
+
+
+def test_bibliography_lists_every_reference(built_book):
+    html = (built_book / "book" / "references.html").read_text()
+    entries = re.findall(r'<div class="citation" id="id\d+" role="doc-biblioentry">', html) or re.findall(
+        r'role="doc-biblioentry"', html
+    )
+    assert len(entries) >= 59

@@ -1,0 +1,57 @@
+"""The notebook runner fails loudly and leaves nothing that looks finished."""
+
+import textwrap
+
+import pytest
+
+from persuasion._runner import execute, main
+
+BAD = textwrap.dedent(
+    '''\
+    # %% tags=["parameters"]
+    scale = "book"
+
+    # %%
+    x = 1
+
+    # %%
+    def broken():
+        return 1 / 0
+
+    broken()
+    '''
+)
+
+
+def test_failing_cell_is_reported(tmp_path):
+    src = tmp_path / "99_bad.py"
+    src.write_text(BAD)
+    out = tmp_path / "out" / "99_bad.ipynb"
+    with pytest.raises(RuntimeError) as info:
+        execute(src, out, scale="smoke")
+    message = str(info.value)
+    assert "--- failing cell ---" in message and "def broken():" in message
+    assert "ZeroDivisionError" in message
+    assert not out.exists()
+    assert (tmp_path / "out" / "99_bad.failed.ipynb").exists()
+    assert main([str(src), str(out), "--scale", "smoke"]) == 1
+
+
+def test_scale_is_injected_and_default_hidden(tmp_path):
+    import nbformat
+
+    src = tmp_path / "98_ok.py"
+    src.write_text('# %% tags=["parameters"]\nscale = "book"\n\n# %%\nassert scale in ("smoke", "book")\nprint(scale)\n')
+    for scale, hidden in (("smoke", False), ("book", True)):
+        out = tmp_path / f"{scale}.ipynb"
+        execute(src, out, scale=scale)
+        nb = nbformat.read(out, as_version=4)
+        injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+        assert f'scale = "{scale}"' in injected.source
+        assert ("remove-cell" in injected.metadata["tags"]) is hidden
+        assert nb.cells[-1].outputs[0]["text"].strip() == scale
+
+
+def test_bad_scale(tmp_path):
+    with pytest.raises(ValueError, match=r"scale must be one of \('smoke', 'book', 'full'\); got 'huge'"):
+        execute(tmp_path / "x.py", tmp_path / "x.ipynb", scale="huge")
