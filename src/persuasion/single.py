@@ -153,7 +153,8 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     ----------
     game : PersuasionGame
     solver : str
-        A cvxpy solver name; ``"HIGHS"`` (default) or ``"CLARABEL"``.
+        A cvxpy solver name; ``"HIGHS"`` (default, run with its interior-point
+        method and crossover) or ``"CLARABEL"``.
     minimal : bool
         Reduce the solution to at most ``min(n_actions, n_states)`` signals
         (Carathéodory; see :func:`persuasion.beliefs.reduce_support`).
@@ -184,7 +185,13 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     if G.shape[0]:
         constraints.append(G @ x <= 0)
     problem = cp.Problem(cp.Maximize(objective_vector(game) @ x), constraints)
-    problem.solve(solver=solver)
+    options = {}
+    if solver == "HIGHS":
+        # Obedience rows are dense (one entry per state); HiGHS's interior-point
+        # method with crossover (which returns a vertex) is far faster on them
+        # than its default simplex (benchmarks/results.md).
+        options["highs_options"] = {"solver": "ipm"}
+    problem.solve(solver=solver, **options)
     _check_status(problem.status, solver)
 
     joint = np.clip(x.value.reshape(n_s, n_a), 0.0, None)
