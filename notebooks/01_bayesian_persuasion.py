@@ -45,7 +45,12 @@ from persuasion import (
     random_game,
     split,
 )
-from persuasion.plotting import plot_simplex_regions, save_figure, simplex_coords, use_book_style
+from persuasion.plotting import (
+    plot_simplex_regions,
+    save_figure,
+    simplex_coords,
+    use_book_style,
+)
 
 SIZES = {  # number of random games per experiment, points per curve
     "smoke": dict(n_games=24, n_grid=101),
@@ -55,7 +60,8 @@ SIZES = {  # number of random games per experiment, points per curve
 if scale not in SIZES:
     raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
 n_games, n_grid = SIZES[scale]["n_games"], SIZES[scale]["n_grid"]
-rng = np.random.default_rng(20111001)  # every random number of the chapter comes from here
+# Every random number of the chapter comes from this generator.
+rng = np.random.default_rng(20111001)
 use_book_style()
 checks = Checks("Claims checked in this chapter")
 
@@ -135,16 +141,32 @@ print("P(signal | state):\n", sol.scheme.round(4))
 
 # %%
 judge_with_signal = split(game.prior, sol.scheme)
-judge_utility = float(judge_with_signal.weights @ game.receiver_value(judge_with_signal.posteriors))
+judge_utility = float(
+    judge_with_signal.weights @ game.receiver_value(judge_with_signal.posteriors)
+)
 judge_no_info = game.receiver_value(game.prior)
 
 checks.close("prosecutor: conviction probability is 0.6", sol.value, 0.6, atol=1e-7)
-checks.close("prosecutor: posteriors P(guilty) are 0 and 1/2", np.sort(p_guilty), [0.0, 0.5], atol=1e-7)
-checks.close("prosecutor: judge's expected utility equals her no-information value 0.7",
-             judge_utility, judge_no_info, atol=1e-7)
-checks.close("prosecutor: no-information value of the judge", judge_no_info, 0.7, atol=1e-12)
-checks.true("prosecutor: persuasion beats full revelation (0.6 > 0.3)",
-            sol.value > game.full_information_value + 1e-6, value=f"{sol.value:.4f} vs {game.full_information_value:.4f}")
+checks.close(
+    "prosecutor: posteriors P(guilty) are 0 and 1/2",
+    np.sort(p_guilty),
+    [0.0, 0.5],
+    atol=1e-7,
+)
+checks.close(
+    "prosecutor: judge's expected utility equals her no-information value 0.7",
+    judge_utility,
+    judge_no_info,
+    atol=1e-7,
+)
+checks.close(
+    "prosecutor: no-information value of the judge", judge_no_info, 0.7, atol=1e-12
+)
+checks.true(
+    "prosecutor: persuasion beats full revelation (0.6 > 0.3)",
+    sol.value > game.full_information_value + 1e-6,
+    value=f"{sol.value:.4f} vs {game.full_information_value:.4f}",
+)
 
 # %% [markdown]
 # ## Concavification
@@ -203,25 +225,57 @@ lower_curve = convex_closure(game, grid)
 
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.plot(beliefs_1d, V_curve, label=r"concave closure $V$ (sup)", lw=2.5, marker="")
-ax.plot(beliefs_1d, v_hat_curve, label=r"$\hat v$: P(convict) at this belief", lw=1.5, marker="", drawstyle="steps-post")
+ax.plot(
+    beliefs_1d,
+    v_hat_curve,
+    label=r"$\hat v$: P(convict) at this belief",
+    lw=1.5,
+    marker="",
+    drawstyle="steps-post",
+)
 ax.plot(beliefs_1d, lower_curve, label=r"convex closure (inf)", lw=1.5, marker="")
 post = np.sort(p_guilty)
-ax.plot(post, [game.sender_value([1 - q, q]) for q in post], ls="none", marker="o", ms=7, color="black",
-        label="posteriors of the optimal signal")
+ax.plot(
+    post,
+    [game.sender_value([1 - q, q]) for q in post],
+    ls="none",
+    marker="o",
+    ms=7,
+    color="black",
+    label="posteriors of the optimal signal",
+)
 ax.axvline(0.3, color="0.4", lw=1, ls=":", marker="")
-ax.annotate(r"prior $\mu_0 = 0.3$", (0.3, 0.62), xytext=(0.08, 0.75), fontsize=9, arrowprops={"arrowstyle": "->"})
-ax.set_xlabel("belief that the defendant is guilty, $\\mu(\\mathrm{guilty})$ (probability)")
+ax.annotate(
+    r"prior $\mu_0 = 0.3$",
+    (0.3, 0.62),
+    xytext=(0.08, 0.75),
+    fontsize=9,
+    arrowprops={"arrowstyle": "->"},
+)
+ax.set_xlabel(
+    "belief that the defendant is guilty, $\\mu(\\mathrm{guilty})$ (probability)"
+)
 ax.set_ylabel("Sender's expected utility\n(probability of conviction)")
 ax.set_ylim(-0.05, 1.1)
 ax.legend(loc="lower right", fontsize=8)
 save_figure(fig, "prosecutor-concavification")
 plt.show()
 
-checks.close("prosecutor: V(0.3) from the vertex method equals the LP value",
-             concave_closure(game, game.prior), sol.value, atol=1e-7)
-checks.close("prosecutor: V is the chord min(2 mu, 1) at every grid point",
-             V_curve, np.minimum(2 * beliefs_1d, 1.0), atol=1e-7)
-checks.all_of("prosecutor: V lies above v_hat everywhere", V_curve >= v_hat_curve - 1e-9)
+checks.close(
+    "prosecutor: V(0.3) from the vertex method equals the LP value",
+    concave_closure(game, game.prior),
+    sol.value,
+    atol=1e-7,
+)
+checks.close(
+    "prosecutor: V is the chord min(2 mu, 1) at every grid point",
+    V_curve,
+    np.minimum(2 * beliefs_1d, 1.0),
+    atol=1e-7,
+)
+checks.all_of(
+    "prosecutor: V lies above v_hat everywhere", V_curve >= v_hat_curve - 1e-9
+)
 
 # %% [markdown]
 # ```{figure} /figures/prosecutor-concavification.png
@@ -263,6 +317,7 @@ checks.all_of("prosecutor: V lies above v_hat everywhere", V_curve >= v_hat_curv
 # attained at the vertices of those regions, which it enumerates. The two must
 # agree on every game.
 
+
 # %%
 def draw_games(n, rng):
     """Random games of 1 to 5 states and 1 to 6 actions, in three families.
@@ -288,10 +343,16 @@ solutions = [optimal_signal(g) for g in games]
 lp_value = np.array([s.value for s in solutions])
 closure_value = np.array([concave_closure(g, g.prior) for g in games])
 no_info = np.array([g.no_information_value for g in games])
-print(f"{len(games)} games; largest |LP value - V(prior)| = {np.abs(lp_value - closure_value).max():.2e}")
+print(
+    f"{len(games)} games; largest |LP value - V(prior)| = {np.abs(lp_value - closure_value).max():.2e}"
+)
 
-checks.close(f"LP value equals the concave closure V(mu0) on {len(games)} random games",
-             lp_value, closure_value, atol=1e-6)
+checks.close(
+    f"LP value equals the concave closure V(mu0) on {len(games)} random games",
+    lp_value,
+    closure_value,
+    atol=1e-6,
+)
 
 # %% [markdown]
 # The signal the LP returns must also *deliver* its value. We recompute the
@@ -304,12 +365,24 @@ delivered, touches = [], []
 for g, s in zip(games, solutions):
     induced = split(g.prior, s.scheme)
     delivered.append(induced.weights @ g.sender_value(induced.posteriors))
-    touches.append(np.allclose(g.sender_value(induced.posteriors), concave_closure(g, induced.posteriors), atol=1e-6))
+    touches.append(
+        np.allclose(
+            g.sender_value(induced.posteriors),
+            concave_closure(g, induced.posteriors),
+            atol=1e-6,
+        )
+    )
 delivered = np.array(delivered)
 
-checks.close("the returned signal, evaluated by Bayes' rule and best responses, earns the LP value",
-             delivered, lp_value, atol=1e-6)
-checks.all_of("every posterior of an optimal signal satisfies v_hat(mu_i) = V(mu_i)", touches)
+checks.close(
+    "the returned signal, evaluated by Bayes' rule and best responses, earns the LP value",
+    delivered,
+    lp_value,
+    atol=1e-6,
+)
+checks.all_of(
+    "every posterior of an optimal signal satisfies v_hat(mu_i) = V(mu_i)", touches
+)
 
 # %% [markdown]
 # ### When does the Sender benefit?
@@ -326,17 +399,25 @@ tol = 1e-7
 benefits = lp_value > no_info + tol
 condition = closure_value > no_info + tol
 families = np.arange(len(games)) % 3
-table = {name: (int(benefits[families == k].sum()), int((families == k).sum()))
-         for k, name in enumerate(["generic", "zero-sum", "state-independent Sender"])}
+table = {
+    name: (int(benefits[families == k].sum()), int((families == k).sum()))
+    for k, name in enumerate(["generic", "zero-sum", "state-independent Sender"])
+}
 for name, (b, n) in table.items():
     print(f"{name:>26}: Sender benefits in {b:3d} of {n:3d} games")
 
-checks.true("the Sender benefits in some games and not in others (both directions are tested)",
-            benefits.any() and (~benefits).any(), value=f"{int(benefits.sum())} benefit, {int((~benefits).sum())} do not")
+checks.true(
+    "the Sender benefits in some games and not in others (both directions are tested)",
+    benefits.any() and (~benefits).any(),
+    value=f"{int(benefits.sum())} benefit, {int((~benefits).sum())} do not",
+)
 checks.all_of("Sender benefits  =>  V(mu0) > v_hat(mu0)", condition[benefits])
 checks.all_of("V(mu0) > v_hat(mu0)  =>  Sender benefits", benefits[condition])
-checks.true("zero-sum games: the Sender never benefits", not benefits[families == 1].any(),
-            value=f"{int(benefits[families == 1].sum())} of {int((families == 1).sum())} benefit")
+checks.true(
+    "zero-sum games: the Sender never benefits",
+    not benefits[families == 1].any(),
+    value=f"{int(benefits[families == 1].sum())} of {int((families == 1).sum())} benefit",
+)
 
 # %% [markdown]
 # ### How many signals does an optimal signal need?
@@ -353,11 +434,19 @@ n_signals = np.array([s.n_signals for s in solutions])
 bound = np.array([min(g.n_actions, g.n_states) for g in games])
 raw = [optimal_signal(g, minimal=False) for g in games]
 n_raw = np.array([s.n_signals for s in raw])
-print(f"games where the LP's own solution used more than |Omega| signals: {int((n_raw > bound).sum())}")
-print(f"largest number of signals after reduction, minus min(|A|, |Omega|): {int((n_signals - bound).max())}")
+print(
+    f"games where the LP's own solution used more than |Omega| signals: {int((n_raw > bound).sum())}"
+)
+print(
+    f"largest number of signals after reduction, minus min(|A|, |Omega|): {int((n_signals - bound).max())}"
+)
 
-checks.all_of("an optimal signal uses at most min(|A|, |Omega|) realisations", n_signals <= bound)
-checks.close("the reduction keeps the optimal value", lp_value, [s.value for s in raw], atol=1e-6)
+checks.all_of(
+    "an optimal signal uses at most min(|A|, |Omega|) realisations", n_signals <= bound
+)
+checks.close(
+    "the reduction keeps the optimal value", lp_value, [s.value for s in raw], atol=1e-6
+)
 
 # %% [markdown]
 # ## Three states, drawn on the simplex
@@ -378,12 +467,16 @@ review = PersuasionGame(
     states=("low risk", "medium risk", "high risk"),
 )
 rsol = optimal_signal(review)
-print(f"no information: evaluator plays {review.actions[review.best_response(review.prior)]!r}, "
-      f"developer gets {review.no_information_value:.3f}")
+print(
+    f"no information: evaluator plays {review.actions[review.best_response(review.prior)]!r}, "
+    f"developer gets {review.no_information_value:.3f}"
+)
 print(f"full information: developer gets {review.full_information_value:.3f}")
 print(f"optimal signal:   developer gets {rsol.value:.4f}")
 for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
-    print(f"  with probability {w:.3f}: posterior {np.round(mu, 3)} -> {review.actions[a]}")
+    print(
+        f"  with probability {w:.3f}: posterior {np.round(mu, 3)} -> {review.actions[a]}"
+    )
 
 # %%
 fig, ax = plt.subplots(figsize=(5.6, 5.0))
@@ -393,19 +486,49 @@ for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
     xy = simplex_coords(mu)
     ax.plot(*np.vstack([prior_xy, xy]).T, color="black", lw=1.2, ls="--", marker="")
     ax.plot(*xy, marker="o", ms=8, color="black", ls="none")
-    ax.annotate(f"{review.actions[a]}\nweight {w:.2f}", xy, xytext=(8, -4), textcoords="offset points", fontsize=8)
-ax.plot(*prior_xy, marker="*", ms=14, color="white", mec="black", ls="none", label=r"prior $\mu_0$")
-ax.plot([], [], marker="o", color="black", ls="none", label="posteriors of the optimal signal")
+    ax.annotate(
+        f"{review.actions[a]}\nweight {w:.2f}",
+        xy,
+        xytext=(8, -4),
+        textcoords="offset points",
+        fontsize=8,
+    )
+ax.plot(
+    *prior_xy,
+    marker="*",
+    ms=14,
+    color="white",
+    mec="black",
+    ls="none",
+    label=r"prior $\mu_0$",
+)
+ax.plot(
+    [],
+    [],
+    marker="o",
+    color="black",
+    ls="none",
+    label="posteriors of the optimal signal",
+)
 ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, 0.0), ncol=2)
 save_figure(fig, "review-simplex")
 plt.show()
 
-checks.close("review: the optimal value equals V(mu0) from the vertex method",
-             rsol.value, concave_closure(review, review.prior), atol=1e-7)
-checks.true("review: persuasion beats both no information and full information",
-            rsol.value > max(review.no_information_value, review.full_information_value) + 1e-6,
-            value=f"{rsol.value:.4f} > max({review.no_information_value:.3f}, {review.full_information_value:.3f})")
-checks.true("review: the optimal signal never recommends 'reject'", 2 not in set(rsol.actions.tolist()))
+checks.close(
+    "review: the optimal value equals V(mu0) from the vertex method",
+    rsol.value,
+    concave_closure(review, review.prior),
+    atol=1e-7,
+)
+checks.true(
+    "review: persuasion beats both no information and full information",
+    rsol.value > max(review.no_information_value, review.full_information_value) + 1e-6,
+    value=f"{rsol.value:.4f} > max({review.no_information_value:.3f}, {review.full_information_value:.3f})",
+)
+checks.true(
+    "review: the optimal signal never recommends 'reject'",
+    2 not in set(rsol.actions.tolist()),
+)
 
 # %% [markdown]
 # ```{figure} /figures/review-simplex.png
@@ -444,16 +567,27 @@ checks.true("review: the optimal signal never recommends 'reject'", 2 not in set
 # %%
 inf_value = np.array([convex_closure(g, g.prior) for g in games])
 prosecutor_inf = convex_closure(game, game.prior)
-print(f"prosecutor: v_hat(mu0) = {game.no_information_value}, inf-closure = {prosecutor_inf}, "
-      f"sup-closure = {concave_closure(game, game.prior)}, and the Sender does benefit (0.6)")
+print(
+    f"prosecutor: v_hat(mu0) = {game.no_information_value}, inf-closure = {prosecutor_inf}, "
+    f"sup-closure = {concave_closure(game, game.prior)}, and the Sender does benefit (0.6)"
+)
 
-checks.at_most("inf-closure(mu0) <= v_hat(mu0) on every random game", inf_value - no_info, 0.0, atol=1e-9)
-checks.true("so the condition 'inf-closure(mu0) > v_hat(mu0)' holds in no game, though the Sender benefits in many",
-            not (inf_value > no_info + tol).any() and benefits.sum() > 0,
-            value=f"holds in {int((inf_value > no_info + tol).sum())}; Sender benefits in {int(benefits.sum())}")
-checks.true("prosecutor: Sender benefits (0.6 > 0) but inf-closure(0.3) = v_hat(0.3)",
-            sol.value > 0 and abs(prosecutor_inf - game.no_information_value) < 1e-9,
-            value=f"inf-closure {prosecutor_inf:.3g}, v_hat {game.no_information_value:.3g}")
+checks.at_most(
+    "inf-closure(mu0) <= v_hat(mu0) on every random game",
+    inf_value - no_info,
+    0.0,
+    atol=1e-9,
+)
+checks.true(
+    "so the condition 'inf-closure(mu0) > v_hat(mu0)' holds in no game, though the Sender benefits in many",
+    not (inf_value > no_info + tol).any() and benefits.sum() > 0,
+    value=f"holds in {int((inf_value > no_info + tol).sum())}; Sender benefits in {int(benefits.sum())}",
+)
+checks.true(
+    "prosecutor: Sender benefits (0.6 > 0) but inf-closure(0.3) = v_hat(0.3)",
+    sol.value > 0 and abs(prosecutor_inf - game.no_information_value) < 1e-9,
+    value=f"inf-closure {prosecutor_inf:.3g}, v_hat {game.no_information_value:.3g}",
+)
 
 # %% [markdown]
 # ## What we have seen
@@ -494,14 +628,26 @@ checks.true("prosecutor: Sender benefits (0.6 > 0) but inf-closure(0.3) = v_hat(
 # %%
 priors = np.linspace(0.0, 1.0, 21)
 values = [optimal_signal(prosecutor_game(p)).value for p in priors]
-checks.close("exercise: prosecutor's value is min(2p, 1) on a grid of priors", values, np.minimum(2 * priors, 1), atol=1e-7)
+checks.close(
+    "exercise: prosecutor's value is min(2p, 1) on a grid of priors",
+    values,
+    np.minimum(2 * priors, 1),
+    atol=1e-7,
+)
 low_priors = np.array([0.1, 0.2, 0.3, 0.4])
 q_measured = []
 for p in low_priors:
     s = optimal_signal(prosecutor_game(p))
-    convict_signal = list(s.actions).index(1)  # the realisation that recommends "convict"
+    convict_signal = list(s.actions).index(
+        1
+    )  # the realisation that recommends "convict"
     q_measured.append(s.scheme[0, convict_signal])  # row 0: the innocent state
-checks.close("exercise: P('guilty' | innocent) = p / (1 - p)", q_measured, low_priors / (1 - low_priors), atol=1e-7)
+checks.close(
+    "exercise: P('guilty' | innocent) = p / (1 - p)",
+    q_measured,
+    low_priors / (1 - low_priors),
+    atol=1e-7,
+)
 
 # %% [markdown]
 # ```{solution-end}
@@ -529,11 +675,20 @@ checks.close("exercise: P('guilty' | innocent) = p / (1 - p)", q_measured, low_p
 # %%
 zs_rng = np.random.default_rng(7)
 zero_sum = [random_game(3, 4, zs_rng) for _ in range(max(10, n_games // 10))]
-zero_sum = [PersuasionGame(g.prior, g.receiver_utility, -g.receiver_utility) for g in zero_sum]
+zero_sum = [
+    PersuasionGame(g.prior, g.receiver_utility, -g.receiver_utility) for g in zero_sum
+]
 gain = [optimal_signal(g).value - g.no_information_value for g in zero_sum]
 full_minus_none = [g.full_information_value - g.no_information_value for g in zero_sum]
-checks.at_most("exercise: zero-sum games, no signal beats no information", gain, 0.0, atol=1e-7)
-checks.at_most("exercise: zero-sum games, full revelation is never better than no information", full_minus_none, 0.0, atol=1e-9)
+checks.at_most(
+    "exercise: zero-sum games, no signal beats no information", gain, 0.0, atol=1e-7
+)
+checks.at_most(
+    "exercise: zero-sum games, full revelation is never better than no information",
+    full_minus_none,
+    0.0,
+    atol=1e-9,
+)
 
 # %% [markdown]
 # ```{solution-end}
@@ -557,9 +712,19 @@ checks.at_most("exercise: zero-sum games, full revelation is never better than n
 # $3p/2 = 0.45$ at $p = 0.3$.
 
 # %%
-sceptical = PersuasionGame([0.7, 0.3], [[0.0, -1.0], [-2.0, 0.0]], [[0.0, 0.0], [1.0, 1.0]],
-                           actions=("acquit", "convict"), states=("innocent", "guilty"))
-checks.close("exercise: sceptical judge, conviction probability 1.5 p = 0.45", optimal_signal(sceptical).value, 0.45, atol=1e-7)
+sceptical = PersuasionGame(
+    [0.7, 0.3],
+    [[0.0, -1.0], [-2.0, 0.0]],
+    [[0.0, 0.0], [1.0, 1.0]],
+    actions=("acquit", "convict"),
+    states=("innocent", "guilty"),
+)
+checks.close(
+    "exercise: sceptical judge, conviction probability 1.5 p = 0.45",
+    optimal_signal(sceptical).value,
+    0.45,
+    atol=1e-7,
+)
 
 # %% [markdown]
 # ```{solution-end}
