@@ -48,7 +48,7 @@ executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
 
 # -- the book ------------------------------------------------------------------
 book: $(EXECUTED)
-	$(PY) -m jupyter_book build . --warningiserror --keep-going --quiet
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "The book is in _build/html/index.html; figures are in figures/ and _build/html/figures/."
 
 # -- tests ---------------------------------------------------------------------
