@@ -213,10 +213,11 @@ checks.true(
 # convex hull, which is the supporting hyperplane.
 # ```
 #
-# The figure draws $\hat v$, its concave closure, and the chord that the optimal
-# signal achieves.
+# The next cell draws $\hat v$, its concave closure, and the chord that the
+# optimal signal achieves ({numref}`fig-prosecutor` below; in Jupyter the figure
+# appears under the cell).
 
-# %%
+# %% tags=["remove-output"]
 beliefs_1d = np.linspace(0.0, 1.0, n_grid)
 grid = np.column_stack([1 - beliefs_1d, beliefs_1d])
 v_hat_curve = game.sender_value(grid)
@@ -478,7 +479,7 @@ for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
         f"  with probability {w:.3f}: posterior {np.round(mu, 3)} -> {review.actions[a]}"
     )
 
-# %%
+# %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(5.6, 5.0))
 plot_simplex_regions(ax, review)
 prior_xy = simplex_coords(review.prior)

@@ -41,5 +41,6 @@ def test_claim_failed_is_an_assertion_error():
 def test_close_is_elementwise():
     c = Checks()
     c.close("vec", np.array([1.0, 2.0]), [1.0, 2.0 + 1e-10], atol=1e-9)
-    with pytest.raises(ClaimFailed):
+    assert c.claims[-1].value == "max |error| 1e-10 over 2" and c.claims[-1].expected == "<= atol 1e-09"
+    with pytest.raises(ClaimFailed, match=r"claim failed: vec: value max \|error\| 0.1 over 2, expected <= atol 1e-09"):
         c.close("vec", np.array([1.0, 2.0]), [1.0, 2.1], atol=1e-9)

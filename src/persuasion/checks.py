@@ -79,7 +79,11 @@ class Checks:
             self._record(name, f"shape {a.shape}", f"shape {e.shape}", False)
         passed = bool(np.allclose(a, e, atol=atol, rtol=rtol))
         tol = f"atol {atol:g}" + (f", rtol {rtol:g}" if rtol else "")
-        self._record(name, actual, expected, passed, tol)
+        if max(a.size, e.size) > 1:  # arrays: show the worst error, not the entries
+            worst = float(np.max(np.abs(a - e)))
+            self._record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed)
+        else:
+            self._record(name, actual, expected, passed, tol)
 
     def true(self, name: str, condition, *, value=None, detail: str = "") -> None:
         """Claim that ``condition`` holds; ``value`` is what the table shows (default: the condition)."""
