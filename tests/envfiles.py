@@ -18,17 +18,22 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def read_lock(path: Path = ROOT / "requirements.lock") -> dict[str, str]:
+def parse_pins(entries, source: str) -> dict[str, str]:
+    """``name==version`` entries -> {normalised name: version}; comments and ``-e`` lines skipped."""
     pins = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
+    for entry in entries:
+        entry = entry.strip()
+        if not entry or entry.startswith(("#", "-e")):
             continue
-        m = PIN.match(line)
+        m = PIN.match(entry)
         if m is None:
-            raise ValueError(f"{path.name}: not an exact pin: {line!r}")
+            raise ValueError(f"{source}: not an exact pin: {entry!r}")
         pins[normalise(m.group(1))] = m.group(2)
     return pins
+
+
+def read_lock(path: Path = ROOT / "requirements.lock") -> dict[str, str]:
+    return parse_pins(path.read_text().splitlines(), path.name)
 
 
 def render_environment(pins: dict[str, str]) -> str:
@@ -53,15 +58,7 @@ def read_environment(path: Path = ROOT / "environment.yml") -> dict[str, str]:
 
     env = yaml.safe_load(path.read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    pins = {}
-    for entry in pip_section:
-        if entry.startswith("-e"):
-            continue
-        m = PIN.match(entry)
-        if m is None:
-            raise ValueError(f"environment.yml: not an exact pin: {entry!r}")
-        pins[normalise(m.group(1))] = m.group(2)
-    return pins
+    return parse_pins(pip_section, path.name)
 
 
 if __name__ == "__main__":
