@@ -140,18 +140,16 @@ class PersuasionGame:
 
         Vectorised over leading axes of ``belief``.
         """
-        mu = self._beliefs(belief)
-        a = np.asarray(self.best_response(mu, atol=atol))
-        su = mu @ self.sender_utility.T
-        value = np.take_along_axis(su, a[..., None], axis=-1)[..., 0]
-        return value if value.ndim else float(value)
+        return self._value_at_best_response(belief, self.sender_utility, atol)
 
     def receiver_value(self, belief, *, atol: float = TIE_ATOL):
         """The Receiver's expected utility at ``belief`` when it best-responds."""
+        return self._value_at_best_response(belief, self.receiver_utility, atol)
+
+    def _value_at_best_response(self, belief, utility, atol):
         mu = self._beliefs(belief)
         a = np.asarray(self.best_response(mu, atol=atol))
-        ru = mu @ self.receiver_utility.T
-        value = np.take_along_axis(ru, a[..., None], axis=-1)[..., 0]
+        value = np.take_along_axis(mu @ utility.T, a[..., None], axis=-1)[..., 0]
         return value if value.ndim else float(value)
 
     @property
