@@ -1,0 +1,435 @@
+r"""Competition in persuasion: several Senders, public signals, finite environments.
+
+The model of :cite:t:`gentzkow2017competition,gentzkow2017bayesian`, made finite.
+A state :math:`\omega \in \Omega` and an independent noise draw :math:`k` (with
+known probabilities) form a finite set of *cells* :math:`X = \Omega \times K`.
+A signal is a partition of :math:`X` (a label per cell); each Sender :math:`i`
+picks one from a finite menu :math:`\Pi_i`. All realisations are public, so a
+profile of signals reveals the cell of the common refinement of the chosen
+partitions; its distribution of posteriors over :math:`\Omega` is the
+*information outcome* :math:`\mathrm{Bel}(\pi_1, \ldots, \pi_n)`.
+
+Everything here is computed by enumeration: every profile, every outcome, and
+the Blackwell order between outcomes (by the mean-preserving-spread LP of
+:mod:`persuasion.blackwell`). Cost grows as :math:`\prod_i |\Pi_i|` profiles
+and (number of outcomes)\ :sup:`2` small LPs; a menu of all partitions of
+:math:`X` has Bell(:math:`|X|`) signals.
+
+>>> env = InformationEnvironment([0.5, 0.5], [all_partitions(2), all_partitions(2)])
+>>> ana = env.analyse()
+>>> ana.n_outcomes                 # no information, full information
+2
+>>> payoffs = np.array([[0.0, 1.0], [1.0, 0.0]])   # sender 0 wants full revelation, 1 wants none
+>>> [env.describe(p) for p in pure_equilibria(ana, payoffs)]
+['(1, 0)', '(1, 1)']
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ._validation import as_distribution, as_finite_array
+from .beliefs import Splitting
+from .blackwell import mps_dominates
+from .game import PersuasionGame
+
+__all__ = [
+    "InformationEnvironment",
+    "EnvironmentAnalysis",
+    "Connectedness",
+    "all_partitions",
+    "pure_equilibria",
+    "equilibrium_outcomes",
+    "collusive_outcomes",
+    "no_profitable_refinement",
+    "blackwell_connected",
+    "outcome_values",
+    "counterexample_payoffs",
+    "random_environment",
+]
+
+#: Posteriors and weights equal to this many decimals are the same.
+DECIMALS = 10
+
+
+def all_partitions(n_cells: int) -> np.ndarray:
+    """Every partition of ``n_cells`` cells, as labels (restricted growth strings).
+
+    There are Bell(``n_cells``) of them; row 0 is the coarsest (one block), the
+    last row the finest (every cell alone).
+
+    >>> all_partitions(3)
+    array([[0, 0, 0],
+           [0, 0, 1],
+           [0, 1, 0],
+           [0, 1, 1],
+           [0, 1, 2]])
+    """
+    if int(n_cells) != n_cells or n_cells < 1:
+        raise ValueError(f"n_cells must be a positive integer; got {n_cells!r}")
+    n_cells = int(n_cells)
+    if n_cells > 12:
+        raise ValueError(f"n_cells must be at most 12 (Bell(12) = 4213597 partitions); got {n_cells}")
+    out = [[0]]
+    for _ in range(n_cells - 1):
+        out = [p + [j] for p in out for j in range(max(p) + 2)]
+    return np.array(out, dtype=int)
+
+
+def _canonical(weights: np.ndarray, posteriors: np.ndarray) -> tuple[tuple, Splitting]:
+    """Merge equal posteriors, sort, and return (hashable key, Splitting)."""
+    rounded = np.round(posteriors, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    uniq, inv = np.unique(rounded, axis=0, return_inverse=True)
+    w = np.bincount(inv.ravel(), weights=weights, minlength=len(uniq))
+    mu = np.zeros_like(uniq)
+    np.add.at(mu, inv.ravel(), weights[:, None] * posteriors)
+    mu /= w[:, None]
+    key = tuple(np.round(w, DECIMALS)) + tuple(uniq.ravel())
+    return key, Splitting(weights=w, posteriors=mu)
+
+
+@dataclass(frozen=True, eq=False)
+class InformationEnvironment:
+    r"""Senders' menus of signals over the cells :math:`X = \Omega \times K`.
+
+    Parameters
+    ----------
+    prior : array_like, shape (n_states,)
+    menus : sequence of array_like, one per Sender
+        ``menus[i]`` has shape ``(n_signals_i, n_cells)``: row ``j`` labels each
+        cell with the realisation that signal ``j`` sends there. Cell
+        ``w * n_noise + k`` is state ``w`` with noise draw ``k``.
+    noise : array_like, shape (n_noise,), optional
+        Probabilities of the noise draws (default: no noise, ``[1.0]``).
+    """
+
+    prior: np.ndarray
+    menus: tuple
+    noise: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        prior = as_distribution(self.prior, "prior")
+        noise = as_distribution([1.0] if self.noise is None else self.noise, "noise")
+        n_cells = prior.size * noise.size
+        if isinstance(self.menus, np.ndarray) and self.menus.ndim == 2:
+            raise ValueError("menus must be a list with one menu (2-D array) per sender; got one 2-D array")
+        menus = []
+        for i, m in enumerate(self.menus):
+            arr = as_finite_array(m, f"menus[{i}]", ndim=2)
+            if arr.shape[1] != n_cells:
+                raise ValueError(
+                    f"menus[{i}] must have one column per cell ({prior.size} states x {noise.size} noise draws "
+                    f"= {n_cells}); got shape {arr.shape}"
+                )
+            if not np.array_equal(arr, np.round(arr)):
+                raise ValueError(f"menus[{i}] must hold integer labels")
+            arr = arr.astype(int)
+            arr.setflags(write=False)
+            menus.append(arr)
+        if not menus:
+            raise ValueError("menus must hold at least one sender's menu; got none")
+        object.__setattr__(self, "prior", prior)
+        object.__setattr__(self, "noise", noise)
+        object.__setattr__(self, "menus", tuple(menus))
+        cell_prob = np.outer(prior, noise).ravel()
+        cell_state = np.repeat(np.arange(prior.size), noise.size)
+        object.__setattr__(self, "_cell_prob", cell_prob)
+        object.__setattr__(self, "_cell_state", cell_state)
+
+    @property
+    def n_senders(self) -> int:
+        return len(self.menus)
+
+    @property
+    def n_states(self) -> int:
+        return self.prior.size
+
+    @property
+    def n_cells(self) -> int:
+        return self.prior.size * self.noise.size
+
+    @property
+    def menu_sizes(self) -> tuple[int, ...]:
+        return tuple(m.shape[0] for m in self.menus)
+
+    def __repr__(self) -> str:
+        return (
+            f"InformationEnvironment(n_states={self.n_states}, n_noise={self.noise.size}, "
+            f"menu_sizes={self.menu_sizes})"
+        )
+
+    def _check_profile(self, profile, senders) -> tuple[int, ...]:
+        profile = tuple(int(j) for j in profile)
+        if len(profile) != len(senders):
+            raise ValueError(f"profile must name one signal for each of {len(senders)} senders; got {len(profile)}")
+        for i, j in zip(senders, profile):
+            if not 0 <= j < self.menus[i].shape[0]:
+                raise ValueError(f"profile entry for sender {i} must be in [0, {self.menus[i].shape[0]}); got {j}")
+        return profile
+
+    def _key(self, profile, senders) -> tuple[tuple, Splitting]:
+        if senders:
+            labels = np.stack([self.menus[i][j] for i, j in zip(senders, profile)])
+            _, block = np.unique(labels, axis=1, return_inverse=True)
+            block = block.ravel()
+        else:
+            block = np.zeros(self.n_cells, dtype=int)
+        n_blocks = block.max() + 1
+        mass = np.bincount(block, weights=self._cell_prob, minlength=n_blocks)
+        joint = np.bincount(
+            block * self.n_states + self._cell_state, weights=self._cell_prob, minlength=n_blocks * self.n_states
+        ).reshape(n_blocks, self.n_states)
+        keep = mass > 0
+        return _canonical(mass[keep], joint[keep] / mass[keep, None])
+
+    def outcome(self, profile, senders=None) -> Splitting:
+        """The information outcome of ``profile`` (signal indices of ``senders``, default all)."""
+        senders = tuple(range(self.n_senders)) if senders is None else tuple(senders)
+        return self._key(self._check_profile(profile, senders), senders)[1]
+
+    def describe(self, profile) -> str:
+        return "(" + ", ".join(str(int(j)) for j in profile) + ")"
+
+    def analyse(self, *, progress: bool = False) -> "EnvironmentAnalysis":
+        """Enumerate every profile and partial profile and the Blackwell order of their outcomes."""
+        keys: dict[tuple, int] = {}
+        outcomes: list[Splitting] = []
+
+        def index(key, splitting):
+            if key not in keys:
+                keys[key] = len(outcomes)
+                outcomes.append(splitting)
+            return keys[key]
+
+        sizes = self.menu_sizes
+        everyone = tuple(range(self.n_senders))
+        profile_outcome = np.empty(sizes, dtype=int)
+        profiles = itertools.product(*(range(s) for s in sizes))
+        for prof in tqdm(profiles, total=int(np.prod(sizes)), disable=not progress, desc="profiles"):
+            profile_outcome[prof] = index(*self._key(prof, everyone))
+        n_feasible = len(outcomes)
+        # Outcomes of everyone but i: what sender i builds on.
+        others_outcome = []
+        for i in everyone:
+            rest = tuple(s for s in everyone if s != i)
+            table = np.empty(tuple(sizes[s] for s in rest), dtype=int)
+            for prof in itertools.product(*(range(sizes[s]) for s in rest)):
+                table[prof] = index(*self._key(prof, rest))
+            others_outcome.append(table)
+        dominates = _order(outcomes, n_feasible, progress=progress)
+        return EnvironmentAnalysis(
+            environment=self,
+            outcomes=tuple(outcomes),
+            n_feasible=n_feasible,
+            profile_outcome=profile_outcome,
+            others_outcome=tuple(others_outcome),
+            dominates=dominates,
+        )
+
+
+def _order(outcomes: list[Splitting], n_rows: int, *, progress: bool = False) -> np.ndarray:
+    """``d[a, b]``: outcome ``a`` (feasible) is Blackwell more informative than outcome ``b``."""
+    n = len(outcomes)
+    # E||mu||^2 is convex in mu: a necessary condition for a >= b that costs nothing.
+    spread = np.array([o.weights @ (o.posteriors**2).sum(axis=1) for o in outcomes])
+    d = np.zeros((n_rows, n), dtype=bool)
+    pairs = [(a, b) for a in range(n_rows) for b in range(n) if a != b and spread[a] >= spread[b] - 1e-12]
+    for a, b in tqdm(pairs, disable=not progress, desc="Blackwell order"):
+        d[a, b] = mps_dominates(outcomes[a], outcomes[b])
+    d[np.arange(n_rows), np.arange(n_rows)] = True
+    return d
+
+
+@dataclass(frozen=True, eq=False)
+class EnvironmentAnalysis:
+    """Every outcome of an environment and the Blackwell order between them.
+
+    Attributes
+    ----------
+    outcomes : tuple of Splitting
+        Distinct outcomes; the first ``n_feasible`` are those of full profiles,
+        the rest arise only from the signals of all senders but one.
+    profile_outcome : ndarray of int, shape ``menu_sizes``
+        Outcome index of each profile.
+    others_outcome : tuple of ndarray
+        ``others_outcome[i][profile of the others]``: outcome index of Bel(π₋ᵢ).
+    dominates : ndarray of bool, shape (n_feasible, n_outcomes)
+        ``dominates[a, b]``: outcome ``a`` ⪰ outcome ``b``.
+    """
+
+    environment: InformationEnvironment
+    outcomes: tuple
+    n_feasible: int
+    profile_outcome: np.ndarray
+    others_outcome: tuple
+    dominates: np.ndarray
+
+    @property
+    def n_outcomes(self) -> int:
+        """The number of feasible outcomes."""
+        return self.n_feasible
+
+    def strictly_more_informative(self, a: int, b: int) -> bool:
+        """Whether feasible outcome ``a`` ≻ feasible outcome ``b`` (⪰ and not ⪯)."""
+        return bool(self.dominates[a, b] and not self.dominates[b, a])
+
+    def _payoffs(self, payoffs) -> np.ndarray:
+        V = as_finite_array(payoffs, "payoffs", ndim=2)
+        expected = (self.n_feasible, self.environment.n_senders)
+        if V.shape != expected:
+            raise ValueError(f"payoffs must have shape (n_outcomes, n_senders) = {expected}; got {V.shape}")
+        return V
+
+
+def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+    """Pure Nash equilibria: profiles where no sender gains more than ``atol`` by deviating.
+
+    Parameters
+    ----------
+    payoffs : array_like, shape (n_outcomes, n_senders)
+        ``payoffs[t, i]``: sender ``i``'s payoff at feasible outcome ``t``.
+
+    Returns
+    -------
+    ndarray of int, shape (n_equilibria, n_senders)
+    """
+    V = analysis._payoffs(payoffs)
+    po = analysis.profile_outcome
+    stable = np.ones(po.shape, dtype=bool)
+    for i in range(V.shape[1]):
+        own = V[po, i]
+        stable &= own >= own.max(axis=i, keepdims=True) - atol
+    return np.argwhere(stable)
+
+
+def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+    """Sorted indices of the outcomes of pure equilibria."""
+    eq = pure_equilibria(analysis, payoffs, atol=atol)
+    return np.unique(analysis.profile_outcome[tuple(eq.T)]) if len(eq) else np.array([], dtype=int)
+
+
+def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+    """Feasible outcomes that maximise the senders' total payoff."""
+    total = analysis._payoffs(payoffs).sum(axis=1)
+    return np.flatnonzero(total >= total.max() - atol)
+
+
+def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+    """Feasible τ such that no sender strictly gains from any feasible τ′ ⪰ τ.
+
+    With at least two senders sharing one Blackwell-connected menu these are
+    exactly the equilibrium outcomes :cite:p:`gentzkow2017bayesian`.
+    """
+    V = analysis._payoffs(payoffs)
+    n = analysis.n_feasible
+    more = analysis.dominates[:, :n]  # more[t2, t]: t2 >= t
+    gain = V[:, None, :] > V[None, :, :] + atol  # gain[t2, t, i]
+    bad = (more[:, :, None] & gain).any(axis=(0, 2))
+    return np.flatnonzero(~bad)
+
+
+@dataclass(frozen=True)
+class Connectedness:
+    """Result of :func:`blackwell_connected`; ``witness`` = (sender, others' profile, unreachable outcome)."""
+
+    connected: bool
+    witness: tuple | None = None
+
+
+def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
+    r"""Whether each sender can reach every feasible τ ⪰ Bel(π₋ᵢ), for every π₋ᵢ.
+
+    Needs at least two senders (with one the definition is about nobody's
+    opponents). Returns the first failure as a witness.
+    """
+    env = analysis.environment
+    if env.n_senders < 2:
+        raise ValueError(f"Blackwell-connectedness needs at least two senders; got {env.n_senders}")
+    n = analysis.n_feasible
+    for i in range(env.n_senders):
+        po = np.moveaxis(analysis.profile_outcome, i, -1)  # others..., own
+        table = analysis.others_outcome[i]
+        for others in np.ndindex(table.shape):
+            reachable = np.zeros(n, dtype=bool)
+            reachable[po[others]] = True
+            needed = analysis.dominates[:, table[others]]
+            missing = np.flatnonzero(needed & ~reachable)
+            if missing.size:
+                return Connectedness(False, (i, tuple(int(o) for o in others), int(missing[0])))
+    return Connectedness(True, None)
+
+
+def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connectedness) -> np.ndarray:
+    r"""Preferences under which collusion is strictly more informative than an equilibrium.
+
+    The "only if" half of Theorem 2 :cite:p:`gentzkow2017bayesian`, made
+    constructive: where sender :math:`i` cannot reach a feasible
+    :math:`	au \succeq \mathrm{Bel}(\pi_{-i})`, let :math:`i` value
+    :math:`	au` alone (payoff 1) and everyone else be indifferent. Then
+    :math:`	au` is the collusive outcome, while :math:`i` staying silent
+    against :math:`\pi_{-i}` is an equilibrium whose outcome
+    :math:`\mathrm{Bel}(\pi_{-i})` is strictly less informative, provided
+    :math:`i`'s menu holds the uninformative signal.
+    """
+    if connectedness.connected:
+        raise ValueError("connectedness must be a failure (connected=False) with a witness; got a connected environment")
+    i, _, target = connectedness.witness
+    V = np.zeros((analysis.n_feasible, analysis.environment.n_senders))
+    V[target, i] = 1.0
+    return V
+
+
+def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *, tie_break: int = 0) -> np.ndarray:
+    """Expected value of each utility at each feasible outcome, the Receiver best-responding.
+
+    Parameters
+    ----------
+    receiver_utility : array_like, shape (n_actions, n_states)
+    utilities : array_like, shape (n_utilities, n_actions, n_states)
+        Typically one per sender, and the Receiver's own to measure her welfare.
+    tie_break : int
+        The Receiver breaks ties in favour of ``utilities[tie_break]``.
+
+    Returns
+    -------
+    ndarray, shape (n_outcomes, n_utilities)
+    """
+    U = as_finite_array(utilities, "utilities", ndim=3)
+    u = as_finite_array(receiver_utility, "receiver_utility", ndim=2)
+    if U.shape[1:] != u.shape:
+        raise ValueError(
+            f"utilities must have shape (n_utilities, {u.shape[0]}, {u.shape[1]}) to match receiver_utility; got {U.shape}"
+        )
+    if not 0 <= tie_break < U.shape[0]:
+        raise ValueError(f"tie_break must index utilities, in [0, {U.shape[0]}); got {tie_break}")
+    game = PersuasionGame(analysis.environment.prior, u, U[tie_break])
+    out = np.empty((analysis.n_feasible, U.shape[0]))
+    for t in range(analysis.n_feasible):
+        o = analysis.outcomes[t]
+        a = np.atleast_1d(game.best_response(o.posteriors))
+        # sum_s w_s sum_w mu_s(w) U[k, a_s, w]
+        out[t] = np.einsum("s,sw,ksw->k", o.weights, o.posteriors, U[:, a, :])
+    return out
+
+
+def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: int, rng) -> InformationEnvironment:
+    """Random noise probabilities and menus of ``menu_size`` partitions of the cells.
+
+    Every menu holds the uninformative signal (a sender can always stay silent).
+    """
+    if n_senders < 1 or menu_size < 1:
+        raise ValueError(f"n_senders and menu_size must be positive; got {n_senders} and {menu_size}")
+    rng = np.random.default_rng(rng)
+    parts = all_partitions(n_states * n_noise)
+    noise = rng.dirichlet(np.ones(n_noise))
+    menus = []
+    for _ in range(n_senders):
+        k = min(menu_size, len(parts))
+        pick = np.concatenate([[0], 1 + rng.choice(len(parts) - 1, size=k - 1, replace=False)]) if k > 1 else [0]
+        menus.append(parts[np.sort(pick)])
+    prior = rng.dirichlet(np.ones(n_states))
+    return InformationEnvironment(prior, menus, noise)
