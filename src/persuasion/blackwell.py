@@ -118,7 +118,7 @@ def garbling(P, Q, *, atol: float = ORDER_ATOL):
     True
     """
     P, Q = _experiments(P, Q)
-    n, k = P.shape
+    k = P.shape[1]
     l = Q.shape[1]
     # vec(P G) = (P kron I_l) vec(G) with G flattened row by row.
     A_pg = sp.kron(sp.csr_matrix(P), sp.identity(l))
@@ -200,7 +200,7 @@ def mps_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     (True, False)
     """
     t, tp = _pair(tau, tau_prime)
-    K, L, n = t.weights.size, tp.weights.size, t.posteriors.shape[1]
+    K, L = t.weights.size, tp.weights.size
     # J flattened row by row: index j * K + i.
     rows_sum = sp.kron(sp.identity(L), np.ones((1, K)))  # sum_i J[j, i]
     cols_sum = sp.kron(np.ones((1, L)), sp.identity(K))  # sum_j J[j, i]

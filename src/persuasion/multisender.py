@@ -30,7 +30,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ._validation import as_distribution, as_finite_array
 from .beliefs import Splitting

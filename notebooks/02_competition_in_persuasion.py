@@ -1,0 +1,771 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (ch-competition-in-persuasion)=
+# # Competition in persuasion and the Blackwell order
+#
+# One prosecutor can make a judge convict twice as often as the evidence
+# warrants ({ref}`ch-bayesian-persuasion`). What if a defence attorney may
+# also commission evidence? {cite:t}`gentzkow2017competition` show that
+# competition between Senders tends to reveal *more*, and
+# {cite:t}`gentzkow2017bayesian` find the exact condition on the Senders'
+# options under which competition can never reveal less than collusion. The
+# essay {cite:p}`cheng2025mechanism` (§2.2) states both results; they are the
+# reason to hope that several competing AI systems inform us better than one.
+#
+# The chapter first makes "more informative" precise (the Blackwell order,
+# three ways), then builds finite environments of several Senders, solves
+# them by enumeration, and checks the essay's Theorem 2 in both directions and
+# its equilibrium characterisation, including where the characterisation fails.
+
+# %% tags=["parameters"]
+scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from persuasion import Checks, split
+from persuasion.blackwell import (
+    blackwell_dominates,
+    convex_order_dominates,
+    garbling,
+    mps_dominates,
+)
+from persuasion.multisender import (
+    InformationEnvironment,
+    all_partitions,
+    blackwell_connected,
+    collusive_outcomes,
+    counterexample_payoffs,
+    equilibrium_outcomes,
+    no_profitable_refinement,
+    outcome_values,
+    pure_equilibria,
+    random_environment,
+)
+from persuasion.plotting import PALETTE, save_figure, use_book_style
+
+SIZES = {  # random pairs of experiments, random environments, largest |Omega| timed
+    "smoke": dict(n_pairs=60, n_envs=6, n_prefs=5, max_states=3),
+    "book": dict(n_pairs=400, n_envs=30, n_prefs=20, max_states=5),
+    "full": dict(n_pairs=4000, n_envs=200, n_prefs=50, max_states=5),
+}
+if scale not in SIZES:
+    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
+n_pairs, n_envs, n_prefs, max_states = (
+    SIZES[scale][k] for k in ("n_pairs", "n_envs", "n_prefs", "max_states")
+)
+rng = np.random.default_rng(20170101)
+use_book_style()
+checks = Checks("Claims checked in this chapter")
+
+# %% [markdown]
+# ## More informative: the Blackwell order
+#
+# An **experiment** is a row-stochastic matrix $P$ with $P_{\omega s} =
+# \Pr(s \mid \omega)$. From a prior $\mu_0$ it induces a distribution of
+# posteriors $\tau_P$ (the `split` of {ref}`ch-bayesian-persuasion`).
+#
+# ```{prf:definition} Blackwell order
+# :label: def-blackwell
+#
+# $P$ is **more informative** than $Q$, written $P \succeq Q$, if $Q = P G$
+# for some row-stochastic matrix $G$: $Q$ can be simulated by observing $P$'s
+# signal and then adding noise. For distributions of posteriors,
+# $\tau \succeq \tau'$ if $\tau$ is a **mean-preserving spread** of $\tau'$:
+# each posterior $\nu$ of $\tau'$ splits into posteriors of $\tau$ that
+# average to $\nu$.
+# ```
+#
+# ```{prf:theorem} Blackwell
+# :label: thm-blackwell
+#
+# For a prior with full support the following are equivalent:
+# (i) $P \succeq Q$ (garbling); (ii) $\tau_P$ is a mean-preserving spread of
+# $\tau_Q$; (iii) every decision maker, whatever her utility, is at least as
+# well off with $P$ as with $Q$. With two states, (ii) holds iff
+# $\int_0^x F_{\tau_P} \ge \int_0^x F_{\tau_Q}$ for all $x$ and the means agree
+# (the convex order) {cite:p}`blackwell1953equivalent`.
+# ```
+#
+# `persuasion.blackwell` implements (i) and (ii) as two separate linear
+# programs and the convex order by formula. We draw random pairs, half of them
+# true garblings and half unrelated, and ask all three.
+
+# %%
+agree, agree_binary, n_dominates = [], [], 0
+for _ in range(n_pairs):
+    n_states = int(rng.integers(2, 4))
+    prior = rng.dirichlet(np.ones(n_states))
+    P = rng.dirichlet(np.ones(3), size=n_states)
+    Q = (
+        P @ rng.dirichlet(np.ones(3), size=3)
+        if rng.random() < 0.5
+        else rng.dirichlet(np.ones(3), size=n_states)
+    )
+    by_garbling = blackwell_dominates(P, Q)
+    by_spread = mps_dominates(split(prior, P), split(prior, Q))
+    agree.append(by_garbling == by_spread)
+    n_dominates += by_garbling
+    if n_states == 2:
+        agree_binary.append(
+            convex_order_dominates(split(prior, P), split(prior, Q)) == by_spread
+        )
+
+checks.all_of("Blackwell: garbling LP and mean-preserving-spread LP agree", agree)
+checks.all_of("Blackwell: convex order agrees with both (binary state)", agree_binary)
+checks.true(
+    "Blackwell: the sample holds both comparable and incomparable pairs",
+    0 < n_dominates < n_pairs,
+    value=f"{n_dominates} of {n_pairs} dominate",
+)
+print(
+    f"{n_pairs} random pairs; P dominates Q in {n_dominates}; the three methods agreed on all"
+)
+
+# %% [markdown]
+# The convex order gives a picture for two states. Take the prosecutor's prior
+# $0.3$ and three experiments: no information, the prosecutor's optimal signal
+# (posteriors $0$ and $1/2$), and full revelation. Their integrated CDFs
+# $x \mapsto \mathbb E_\tau[(x - p)^+]$ are nested: more information, higher
+# curve.
+
+# %% tags=["remove-output"]
+prior_court = np.array([0.7, 0.3])  # (innocent, guilty)
+experiments = {
+    "no information": np.ones((2, 1)),
+    "prosecutor's optimal signal": np.array([[4 / 7, 3 / 7], [0.0, 1.0]]),
+    "full revelation": np.eye(2),
+}
+taus = {name: split(prior_court, P) for name, P in experiments.items()}
+x = np.linspace(0, 1, 201)
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+curves = {}
+for k, (name, tau) in enumerate(taus.items()):
+    p = tau.posteriors[:, 1]
+    curves[name] = np.maximum(x[:, None] - p[None, :], 0) @ tau.weights
+    ax.plot(
+        x,
+        curves[name],
+        label=name,
+        color=PALETTE[k],
+        ls=["-", "--", ":"][k],
+        marker="",
+        lw=2,
+    )
+ax.set_xlabel("x: belief that the defendant is guilty (probability)")
+ax.set_ylabel(r"$\int_0^x F_\tau(t)\,dt$" + "\n(integrated CDF of the posterior)")
+ax.legend(fontsize=8, loc="upper left")
+save_figure(fig, "convex-order")
+plt.show()
+
+names = list(taus)
+checks.all_of(
+    "convex order: curves are nested none <= optimal <= full",
+    np.concatenate(
+        [curves[names[1]] - curves[names[0]], curves[names[2]] - curves[names[1]]]
+    )
+    >= -1e-12,
+)
+checks.true(
+    "Blackwell: full revelation >= prosecutor's signal >= no information, and not conversely",
+    blackwell_dominates(np.eye(2), experiments[names[1]])
+    and blackwell_dominates(experiments[names[1]], np.ones((2, 1)))
+    and not blackwell_dominates(experiments[names[1]], np.eye(2)),
+)
+G = garbling(np.eye(2), experiments[names[1]])
+checks.close(
+    "garbling of full revelation into the prosecutor's signal is the signal itself",
+    G,
+    experiments[names[1]],
+)
+
+# %% [markdown]
+# ```{figure} /figures/convex-order.png
+# :name: fig-convex-order
+# :alt: Integrated CDFs of three information structures for the prosecutor's prior, nested.
+#
+# The convex order for a binary state (prior 0.3 of guilt). A more informative
+# distribution of posteriors has a higher integrated CDF everywhere; all three
+# meet at $x = 0$ and at $x = 1$, where the height is $1 - 0.3$ because the
+# means agree.
+# ```
+#
+# ## Several Senders
+#
+# In the model of {cite:t}`gentzkow2017bayesian` each Sender $i$ chooses a
+# signal $\pi_i$ from a set $\Pi_i$, all realisations are public, and the
+# profile induces the **information outcome**
+# $\tau = \mathrm{Bel}(\pi_1, \ldots, \pi_n) \in \Delta(\Delta(\Omega))$.
+# Signals may be correlated with each other: formally a signal is a partition
+# of $\Omega \times [0, 1]$, the state together with a uniform noise draw, and
+# seeing several signals reveals the cell of their common refinement. We keep
+# this but make it finite: the noise takes finitely many values $k$ with known
+# probabilities, so there are finitely many *cells* $(\omega, k)$, and a signal
+# is a partition of the cells.
+#
+# ```{prf:definition} Equilibrium, collusion, Blackwell-connectedness
+# :label: def-gk
+#
+# With Sender payoffs $v_i(\tau)$, a profile $\pi^*$ is a (pure Nash)
+# **equilibrium** if no Sender gains by changing her own signal. The
+# **collusive outcome** maximises $\sum_i v_i(\tau)$ over feasible $\tau$. The
+# environment is **Blackwell-connected** if for every $i$, every $\pi_{-i}$ and
+# every feasible $\tau \succeq \mathrm{Bel}(\pi_{-i})$, Sender $i$ has a
+# $\pi_i \in \Pi_i$ with $\mathrm{Bel}(\pi_i, \pi_{-i}) = \tau$.
+# ```
+#
+# `InformationEnvironment(prior, menus, noise)` holds the menus; `analyse()`
+# enumerates every profile, every outcome and the Blackwell order between the
+# outcomes. Payoffs are then an array with one row per outcome and one column
+# per Sender, so one analysis serves any number of preference profiles.
+#
+# ## The prosecutor meets a defence attorney
+#
+# Take the court of {ref}`ch-bayesian-persuasion`: prior $0.3$ of guilt, a
+# judge who wants a correct verdict and convicts when indifferent. Let the
+# noise take two values with probabilities $3/7$ and $4/7$, so that the
+# prosecutor can pool all guilty cells with the innocent cell of mass
+# $0.7 \cdot 3/7 = 0.3$ and reach the posterior $1/2$ exactly. Both attorneys
+# may choose any of the $15$ partitions of the $4$ cells. The prosecutor's
+# payoff is the probability of conviction; the defence's is minus that.
+
+# %%
+partitions = all_partitions(4)
+JUDGE = np.array(
+    [[1.0, 0.0], [0.0, 1.0]]
+)  # rows acquit/convict, columns innocent/guilty
+PROSECUTOR = np.array([[0.0, 0.0], [1.0, 1.0]])
+
+alone = InformationEnvironment(
+    prior_court, [partitions], noise=[3 / 7, 4 / 7]
+).analyse()
+alone_values = outcome_values(alone, JUDGE, [PROSECUTOR, JUDGE])
+best_alone = int(np.argmax(alone_values[:, 0]))
+
+court = InformationEnvironment(
+    prior_court, [partitions, partitions], noise=[3 / 7, 4 / 7]
+).analyse()
+court_values = outcome_values(court, JUDGE, [PROSECUTOR, -PROSECUTOR, JUDGE])
+court_eq = equilibrium_outcomes(court, court_values[:, :2])
+n_eq_profiles = len(pure_equilibria(court, court_values[:, :2]))
+print(
+    f"{court.n_outcomes} feasible outcomes, {np.prod(court.environment.menu_sizes)} profiles"
+)
+print(f"{n_eq_profiles} equilibrium profiles, all with outcome(s) {court_eq}")
+print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
+
+checks.close(
+    "lone prosecutor: conviction probability 0.6 (as in chapter 1)",
+    alone_values[best_alone, 0],
+    0.6,
+)
+checks.close(
+    "lone prosecutor: judge's expected utility 0.7", alone_values[best_alone, 1], 0.7
+)
+checks.true(
+    "prosecutor vs defence: a unique equilibrium outcome",
+    len(court_eq) == 1,
+    value=len(court_eq),
+)
+checks.true(
+    "prosecutor vs defence: that outcome is full revelation (posteriors 0 and 1)",
+    np.isin(np.round(court.outcomes[court_eq[0]].posteriors, 9), [0.0, 1.0]).all(),
+)
+checks.close(
+    "prosecutor vs defence: conviction probability 0.3",
+    court_values[court_eq[0], 0],
+    0.3,
+)
+checks.close(
+    "prosecutor vs defence: judge's expected utility 1",
+    court_values[court_eq[0], 2],
+    1.0,
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.0, 3.2))
+labels = [
+    "probability of conviction",
+    "judge's expected utility\n(probability of a correct verdict)",
+]
+lone = [alone_values[best_alone, 0], alone_values[best_alone, 1]]
+comp = [court_values[court_eq[0], 0], court_values[court_eq[0], 2]]
+y = np.arange(2)
+ax.barh(
+    y + 0.2,
+    lone,
+    height=0.38,
+    color="0.75",
+    edgecolor="black",
+    hatch="//",
+    label="prosecutor alone",
+)
+ax.barh(
+    y - 0.2,
+    comp,
+    height=0.38,
+    color="0.25",
+    edgecolor="black",
+    label="prosecutor vs defence",
+)
+for yy, a, b in zip(y, lone, comp):
+    ax.text(a + 0.01, yy + 0.2, f"{a:.2f}", va="center", fontsize=9)
+    ax.text(b + 0.01, yy - 0.2, f"{b:.2f}", va="center", fontsize=9)
+ax.set_yticks(y, labels)
+ax.set_xlim(0, 1.15)
+ax.set_xlabel("probability")
+ax.legend(loc="lower right", fontsize=8)
+ax.grid(axis="y", visible=False)
+save_figure(fig, "prosecutor-vs-defence")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/prosecutor-vs-defence.png
+# :name: fig-prosecutor-defence
+# :alt: Bar chart: conviction probability and judge's utility with one Sender and with two competing Senders.
+#
+# Competition in the courtroom. Alone, the prosecutor convicts with probability
+# 0.6 and leaves the judge no better off than without evidence (0.7 correct
+# verdicts). Against a defence attorney, the only equilibrium outcome is full
+# revelation: conviction exactly when guilty (0.3) and a correct verdict
+# always.
+# ```
+#
+# Why full revelation? At any outcome with a posterior strictly between 0 and
+# 1, one attorney gains by revealing the state: the prosecutor where the judge
+# acquits (some of those defendants are guilty), the defence where she
+# convicts (some are innocent). Since each attorney can reveal everything on
+# her own, no such outcome survives. Enumeration confirms it over all
+# $15 \times 15$ profiles.
+#
+# ## Theorem 2: when can competition not reduce information?
+#
+# ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2
+# :label: thm-gk-connected
+#
+# The following are equivalent: (a) for *all* Sender preferences, no collusive
+# outcome is strictly more informative than an equilibrium outcome; (b) the
+# environment is Blackwell-connected.
+# ```
+#
+# ```{prf:proof}
+# (b) ⇒ (a). Let $\tau = \mathrm{Bel}(\pi^*)$ be an equilibrium outcome and
+# $\tau_c \succ \tau$ feasible. Since $\tau \succeq \mathrm{Bel}(\pi^*_{-i})$,
+# connectedness lets every Sender $i$ reach $\tau_c$ alone, so equilibrium
+# gives $v_i(\tau) \ge v_i(\tau_c)$ for all $i$, and summing,
+# $\tau$ does at least as well as $\tau_c$ for the coalition; with strict
+# preferences, $\tau_c$ is not collusive.
+# (a) ⇒ (b). If Sender $i$ cannot reach a feasible $\tau \succeq
+# \mathrm{Bel}(\pi_{-i})$, let $i$ value $\tau$ alone and everyone else be
+# indifferent: $\tau$ is collusive, while $i$ staying silent against
+# $\pi_{-i}$ is an equilibrium with the strictly less informative outcome
+# $\mathrm{Bel}(\pi_{-i})$.
+# ```
+#
+# The court above is *not* Blackwell-connected, although every attorney may
+# choose any partition: the noise has only two values.
+
+# %%
+court_conn = blackwell_connected(court)
+i, others, target = court_conn.witness
+base = court.others_outcome[i][others]
+print(
+    f"sender {i} cannot reach outcome {target} when the other plays partition {partitions[others[0]]}"
+)
+print(
+    "Bel(pi_-i):  weights",
+    court.outcomes[base].weights.round(4),
+    " P(guilty)",
+    court.outcomes[base].posteriors[:, 1].round(4),
+)
+print(
+    "target:      weights",
+    court.outcomes[target].weights.round(4),
+    " P(guilty)",
+    court.outcomes[target].posteriors[:, 1].round(4),
+)
+checks.true(
+    "court with two noise values is not Blackwell-connected", not court_conn.connected
+)
+checks.true(
+    "witness: target is feasible, >= Bel(pi_-i), and unreachable for sender i",
+    court.dominates[target, base]
+    and target not in np.moveaxis(court.profile_outcome, i, -1)[others],
+)
+
+# %% [markdown]
+# The defence reveals guilt on the small noise cell (mass $0.3 \cdot 3/7$);
+# the target reveals guilt on the large one instead. Every refinement of the
+# defence's partition still separates the small cell, so the prosecutor cannot
+# produce the target. With a continuum of noise, as in
+# {cite:t}`gentzkow2017bayesian`, she could carve out any amount of guilt she
+# likes: richness of the signal space is what connectedness asks for. Partitions
+# of the *states alone* (no noise) are connected:
+
+# %%
+connected_envs = {
+    n: InformationEnvironment(np.full(n, 1 / n), [all_partitions(n)] * 2).analyse()
+    for n in range(2, max_states)
+}
+for n, ana in connected_envs.items():
+    checks.true(
+        f"all partitions of {n} states, two senders: Blackwell-connected",
+        blackwell_connected(ana).connected,
+    )
+
+# %% [markdown]
+# ### (b) ⇒ (a) on random preferences
+#
+# On each connected environment we draw random preferences (Gaussian payoffs
+# per outcome, so there are no ties) and verify that no collusive outcome is
+# strictly more informative than any equilibrium outcome.
+
+# %%
+violations, n_pairs_checked = 0, 0
+for n, ana in connected_envs.items():
+    for _ in range(n_prefs):
+        V = rng.normal(size=(ana.n_outcomes, 2))
+        eq = equilibrium_outcomes(ana, V)
+        for c in collusive_outcomes(ana, V):
+            for e in eq:
+                n_pairs_checked += 1
+                violations += ana.strictly_more_informative(c, e)
+checks.true(
+    "Theorem 2 (b => a): connected environments, random preferences, no collusive outcome > an equilibrium",
+    violations == 0 and n_pairs_checked > 0,
+    value=f"{violations} violations in {n_pairs_checked} pairs",
+)
+
+# %% [markdown]
+# ### (a) ⇒ (b): every failure of connectedness has its counterexample
+#
+# We generate random environments with noise and random menus (each holds the
+# silent signal), find those that are not connected, build the preferences of
+# the proof with `counterexample_payoffs`, and check by enumeration that
+# collusion is then strictly more informative than some equilibrium.
+
+# %%
+n_connected = n_not = n_counter = 0
+for _ in range(n_envs):
+    env = random_environment(
+        int(rng.integers(2, 4)),
+        int(rng.integers(1, 3)),
+        2,
+        int(rng.integers(2, 6)),
+        rng,
+    )
+    ana = env.analyse()
+    result = blackwell_connected(ana)
+    if result.connected:
+        n_connected += 1
+        continue
+    n_not += 1
+    V = counterexample_payoffs(ana, result)
+    eq = equilibrium_outcomes(ana, V)
+    n_counter += any(
+        ana.strictly_more_informative(c, e)
+        for c in collusive_outcomes(ana, V)
+        for e in eq
+    )
+print(f"{n_envs} random environments: {n_connected} connected, {n_not} not")
+checks.true(
+    "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium",
+    n_counter == n_not and n_not > 0,
+    value=f"{n_counter} of {n_not}",
+)
+
+# %% [markdown]
+# Those preferences are artificial (one Sender cares about one outcome). Here
+# is a natural failure. Two analysts each hold one of two independent binary
+# facts and can either publish theirs or stay silent; neither can touch the
+# other's fact, so the environment is not connected. Each analyst gains when
+# only the *other* publishes, loses when only she does, and both prefer full
+# publication to silence: an information prisoner's dilemma.
+
+# %%
+facts = np.array([[0, 0, 1, 1], [0, 1, 0, 1]])  # states (f1, f2) = 00, 01, 10, 11
+silent = np.zeros(4, dtype=int)
+analysts = InformationEnvironment(
+    np.full(4, 0.25), [[silent, facts[0]], [silent, facts[1]]]
+).analyse()
+table = {  # (analyst 1 publishes, analyst 2 publishes) -> payoffs
+    (0, 0): (1.0, 1.0),
+    (1, 0): (0.0, 2.0),
+    (0, 1): (2.0, 0.0),
+    (1, 1): (1.5, 1.5),
+}
+V_analysts = np.zeros((analysts.n_outcomes, 2))
+for prof, pay in table.items():
+    V_analysts[analysts.profile_outcome[prof]] = pay
+eq = equilibrium_outcomes(analysts, V_analysts)
+(coll,) = collusive_outcomes(analysts, V_analysts)
+silence, both = analysts.profile_outcome[0, 0], analysts.profile_outcome[1, 1]
+checks.true(
+    "analysts: not Blackwell-connected", not blackwell_connected(analysts).connected
+)
+checks.true("analysts: the unique equilibrium is silence", list(eq) == [silence])
+checks.true(
+    "analysts: collusion publishes both facts, strictly more informative than the equilibrium",
+    coll == both and analysts.strictly_more_informative(coll, silence),
+)
+
+# %% [markdown]
+# ## The equilibrium characterisation, and why it needs two Senders
+#
+# ```{prf:theorem} Equilibrium outcomes (essay §2.2)
+# :label: thm-gk-characterisation
+#
+# Let $n \ge 2$ Senders share the same menu and let the environment be
+# Blackwell-connected. A feasible $\tau$ is an equilibrium outcome iff no
+# Sender strictly prefers any feasible $\tau' \succeq \tau$.
+# ```
+#
+# The essay states this without "$n \ge 2$". The condition matters: with two
+# Senders, "everyone plays a signal that yields $\tau$" is an equilibrium
+# because any deviation can only *add* information to what the other already
+# reveals. A single Sender faces no such floor, so she can move to a
+# less informative or incomparable outcome.
+
+# %%
+char_holds = []
+for n, ana in connected_envs.items():
+    for _ in range(n_prefs):
+        V = rng.normal(size=(ana.n_outcomes, 2))
+        char_holds.append(
+            set(equilibrium_outcomes(ana, V)) == set(no_profitable_refinement(ana, V))
+        )
+checks.all_of(
+    "characterisation: equilibrium outcomes = no profitable refinement (two senders)",
+    char_holds,
+)
+
+single = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)]).analyse()
+first_failure = None
+for trial in range(200):
+    V1 = rng.normal(size=(single.n_outcomes, 1))
+    eq1, c1 = (
+        set(equilibrium_outcomes(single, V1)),
+        set(no_profitable_refinement(single, V1)),
+    )
+    if eq1 != c1:
+        first_failure = (trial, V1[:, 0], eq1, c1)
+        break
+checks.true(
+    "characterisation fails with one sender (counterexample found)",
+    first_failure is not None,
+)
+trial, V1, eq1, c1 = first_failure
+print(f"one sender, three states, random preferences #{trial}:")
+print("  payoff of each outcome  ", V1.round(2))
+print(f"  optimal (equilibrium) outcomes: {sorted(map(int, eq1))}")
+print(f"  outcomes with no profitable refinement: {sorted(map(int, c1))}")
+
+# %% [markdown]
+# The extra outcome has no more informative outcome that the Sender prefers,
+# yet she prefers another outcome that is *not* more informative, and nobody
+# stops her from choosing it.
+#
+# ## What enumeration costs
+#
+# Everything above is exact because it enumerates. With menus of all
+# partitions of $|\Omega|$ states, each Sender has Bell$(|\Omega|)$ signals
+# (2, 5, 15, 52, 203 for $|\Omega| = 2, \ldots, 6$), there are
+# Bell$(|\Omega|)^n$ profiles, and the Blackwell order needs up to
+# (outcomes)$^2$ small LPs. We time `analyse()` for two and three Senders.
+
+# %%
+timings = []
+for n_senders in (2, 3):
+    for n in range(2, max_states + (n_senders == 2)):
+        env = InformationEnvironment(np.full(n, 1 / n), [all_partitions(n)] * n_senders)
+        start = time.perf_counter()
+        ana = env.analyse()
+        V = rng.normal(size=(ana.n_outcomes, n_senders))
+        equilibrium_outcomes(ana, V)
+        seconds = time.perf_counter() - start
+        timings.append(
+            (n_senders, n, int(np.prod(env.menu_sizes)), ana.n_outcomes, seconds)
+        )
+for row in timings:
+    print(
+        "senders {} |Omega| {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
+    )
+checks.true(
+    "cost: profiles = Bell(|Omega|)^senders",
+    all(p == len(all_partitions(n)) ** s for s, n, p, _, _ in timings),
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+for k, n_senders in enumerate((2, 3)):
+    rows = [r for r in timings if r[0] == n_senders]
+    ax.loglog(
+        [r[2] for r in rows],
+        [r[4] for r in rows],
+        color=PALETTE[k],
+        ls=["-", "--"][k],
+        marker=["o", "s"][k],
+        ms=6,
+        label=f"{n_senders} senders",
+    )
+    for r in rows:
+        ax.annotate(
+            f"|Ω|={r[1]}",
+            (r[2], r[4]),
+            textcoords="offset points",
+            xytext=(4, -10),
+            fontsize=8,
+        )
+ax.set_xlabel("number of signal profiles (log scale)")
+ax.set_ylabel("time to analyse and solve (seconds, log scale)")
+ax.legend(fontsize=8)
+save_figure(fig, "multisender-cost")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/multisender-cost.png
+# :name: fig-multisender-cost
+# :alt: Log-log plot of analysis time against the number of signal profiles for two and three senders.
+#
+# Cost of exact analysis on this machine, menus of all partitions of the
+# states. Time grows with the number of profiles (enumeration) and with the
+# square of the number of outcomes (one small LP per pair for the Blackwell
+# order, most skipped by a free necessary condition).
+# ```
+#
+# ## What we have seen
+#
+# - "More informative" has three equivalent tests (garbling, mean-preserving
+#   spread, convex order for two states); the package computes each on its own
+#   and they agreed on every random pair.
+# - Against a defence attorney the prosecutor's advantage disappears: the only
+#   equilibrium reveals the state, conviction falls from 0.6 to 0.3 and the
+#   judge always decides correctly.
+# - Theorem 2 holds in both directions on generated environments, and a
+#   finite noise space is enough to break Blackwell-connectedness.
+# - The equilibrium characterisation needs at least two Senders; with one it
+#   fails on random preferences.
+#
+# ## Exercises
+#
+# ```{exercise} A third attorney
+# :label: ex-third-attorney
+#
+# Add a second prosecutor to the courtroom (three Senders, all with the 15
+# partitions). What are the equilibrium outcomes now? Explain the answer
+# without computing, then check it.
+# ```
+#
+# ```{solution-start} ex-third-attorney
+# :class: dropdown
+# ```
+#
+# The defence alone can still reveal the state, and the argument above did not
+# depend on how many prosecutors there are: any posterior strictly between 0
+# and 1 gives someone a profitable revelation. Full revelation stays the unique
+# equilibrium outcome.
+
+# %%
+three = InformationEnvironment(
+    prior_court, [partitions] * 3, noise=[3 / 7, 4 / 7]
+).analyse()
+three_values = outcome_values(three, JUDGE, [PROSECUTOR, PROSECUTOR, -PROSECUTOR])
+three_eq = equilibrium_outcomes(three, three_values)
+checks.true(
+    "exercise: with two prosecutors and a defence the unique equilibrium outcome is full revelation",
+    len(three_eq) == 1
+    and np.isin(np.round(three.outcomes[three_eq[0]].posteriors, 9), [0, 1]).all(),
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Aligned senders
+# :label: ex-aligned-senders
+#
+# Suppose both attorneys are prosecutors (same payoff). Is full revelation
+# still an equilibrium? Is it the only one? What does this say about
+# "competition" between AI systems trained on the same objective?
+# ```
+#
+# ```{solution-start} ex-aligned-senders
+# :class: dropdown
+# ```
+#
+# Full revelation is an equilibrium whenever both can reveal the state: no
+# deviation can remove information the other reveals. But it is not the only
+# one: both playing the lone prosecutor's optimal signal is also an
+# equilibrium (neither can do better than the single-Sender optimum), and it
+# convicts with probability 0.6. Senders with the same objective are not
+# competitors; the disciplining force needs conflicting interests.
+
+# %%
+twins = outcome_values(court, JUDGE, [PROSECUTOR, PROSECUTOR])
+twin_eq = equilibrium_outcomes(court, twins)
+full_id = court_eq[0]
+checks.true(
+    "exercise: twin prosecutors, full revelation is an equilibrium", full_id in twin_eq
+)
+checks.close(
+    "exercise: twin prosecutors, best equilibrium convicts with probability 0.6",
+    twins[twin_eq, 0].max(),
+    0.6,
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Garbling by hand
+# :label: ex-garbling-hand
+#
+# A test is correct with probability 0.9 in either state. A second test is its
+# report passed through a noisy channel that flips it with probability 0.2.
+# Write the garbling $G$ and the second test's accuracy, and check with
+# `garbling`. Is the first test a garbling of the second?
+# ```
+#
+# ```{solution-start} ex-garbling-hand
+# :class: dropdown
+# ```
+#
+# $G = \begin{pmatrix} 0.8 & 0.2 \\ 0.2 & 0.8 \end{pmatrix}$ and the accuracy is
+# $0.9 \cdot 0.8 + 0.1 \cdot 0.2 = 0.74$. The converse fails: a garbling cannot
+# raise accuracy above 0.74 for both states at once.
+
+# %%
+P_test = np.array([[0.9, 0.1], [0.1, 0.9]])
+Q_test = np.array([[0.74, 0.26], [0.26, 0.74]])
+checks.close(
+    "exercise: the garbling is the 0.8/0.2 channel",
+    garbling(P_test, Q_test),
+    [[0.8, 0.2], [0.2, 0.8]],
+    atol=1e-6,
+)
+checks.true(
+    "exercise: the 0.9 test is not a garbling of the 0.74 test",
+    garbling(Q_test, P_test) is None,
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+
+# %%
+checks
