@@ -1,0 +1,394 @@
+r"""Delegation to one agent of unknown alignment (the essay's §3.1 model, as stated).
+
+A principal either acts herself, uninformed, choosing :math:`a \in A`, or
+delegates to an agent who sees a signal :math:`s` of the state (an
+information structure the principal commits to) and chooses :math:`b \in B`.
+The agent's utility is one of finitely many :math:`u_A^{(k)}`, unknown to the
+principal, who evaluates a delegation by its worst case over types:
+
+.. math::
+
+    D^* = \max_{\tau \text{ Bayes-plausible}} \min_k \mathbb E_{\mu \sim \tau}
+          \Big[\sum_\omega \mu(\omega)\, w\big(b_k^*(\mu), \omega\big)\Big],
+    \qquad U^* = \max(U_{\text{blind}}, D^*),
+
+where :math:`w(b, \omega)` is the principal's payoff when the agent takes
+:math:`b`. The type is fixed before the signal, so the minimum is outside the
+expectation. :func:`robust_delegation` solves this exactly as one linear
+program: posteriors inducing the same *profile* of best responses (one action
+per type) can be merged without changing any type's payoff, so there is one
+unnormalised posterior :math:`x_r \ge 0` per non-empty profile region
+:math:`r`, with :math:`\sum_r x_r = \mu_0`, obedience for every type, and an
+epigraph variable for the minimum. Ties are broken in the principal's favour,
+so :math:`D^*` is a supremum (approached with strict incentives when the
+regions have interior).
+
+>>> prob = safe_action_problem()
+>>> round(prob.U_full, 6), round(robust_delegation(prob).value, 6), round(prob.U_blind, 6)
+(0.0, 0.75, 0.5)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from ._validation import as_distribution, as_finite_array
+from .beliefs import Splitting
+from .game import TIE_ATOL
+
+__all__ = [
+    "DelegationProblem",
+    "DelegationSolution",
+    "robust_delegation",
+    "robust_value_binary",
+    "weighted_delegation",
+    "split_through",
+    "profile_regions",
+    "random_delegation_problem",
+    "safe_action_problem",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class DelegationProblem:
+    """The essay's delegation model.
+
+    Parameters
+    ----------
+    prior : array_like, shape (n_states,)
+    principal_utility : array_like, shape (n_A, n_states)
+        :math:`u_P(a, \\omega)` when the principal acts herself.
+    agent_utilities : array_like, shape (n_types, n_B, n_states)
+        The possible agent utilities :math:`\\mathcal U_A`.
+    delegated_utility : array_like, shape (n_B, n_states), optional
+        The principal's payoff :math:`w(b, \\omega)` when the agent takes ``b``;
+        default ``principal_utility`` (then ``A = B``).
+    """
+
+    prior: np.ndarray
+    principal_utility: np.ndarray
+    agent_utilities: np.ndarray
+    delegated_utility: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        prior = as_distribution(self.prior, "prior")
+        uP = as_finite_array(self.principal_utility, "principal_utility", ndim=2)
+        UA = as_finite_array(self.agent_utilities, "agent_utilities", ndim=3)
+        n = prior.size
+        if uP.shape[1] != n:
+            raise ValueError(f"principal_utility must have shape (n_A, {n}) (one column per state); got {uP.shape}")
+        if UA.shape[2] != n:
+            raise ValueError(
+                f"agent_utilities must have shape (n_types, n_B, {n}) (one column per state); got {UA.shape}"
+            )
+        if self.delegated_utility is None:
+            if uP.shape[0] != UA.shape[1]:
+                raise ValueError(
+                    "without delegated_utility the agent's actions must be the principal's: principal_utility has "
+                    f"{uP.shape[0]} actions, agent_utilities {UA.shape[1]}"
+                )
+            w = uP.copy()
+        else:
+            w = as_finite_array(self.delegated_utility, "delegated_utility", ndim=2)
+            if w.shape != UA.shape[1:]:
+                raise ValueError(f"delegated_utility must have shape (n_B, n_states) = {UA.shape[1:]}; got {w.shape}")
+        for name, arr in (("prior", prior), ("principal_utility", uP), ("agent_utilities", UA), ("delegated_utility", w)):
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    @property
+    def n_states(self) -> int:
+        return self.prior.size
+
+    @property
+    def n_types(self) -> int:
+        return self.agent_utilities.shape[0]
+
+    @property
+    def n_agent_actions(self) -> int:
+        return self.agent_utilities.shape[1]
+
+    def __repr__(self) -> str:
+        return (
+            f"DelegationProblem(n_states={self.n_states}, n_A={self.principal_utility.shape[0]}, "
+            f"n_B={self.n_agent_actions}, n_types={self.n_types})"
+        )
+
+    def with_types(self, agent_utilities) -> "DelegationProblem":
+        """The same problem with another set of agent utilities."""
+        return DelegationProblem(self.prior, self.principal_utility, agent_utilities, self.delegated_utility)
+
+    # -- behaviour ---------------------------------------------------------------
+    def best_responses(self, beliefs) -> np.ndarray:
+        """Each type's action at each belief, ties in the principal's favour; shape (..., n_types)."""
+        mu = np.asarray(beliefs, dtype=float)
+        gains = np.einsum("...w,kbw->...kb", mu, self.agent_utilities)
+        best = gains >= gains.max(axis=-1, keepdims=True) - TIE_ATOL
+        principal = mu @ self.delegated_utility.T  # (..., n_B)
+        score = np.where(best, principal[..., None, :], -np.inf)
+        return score.argmax(axis=-1)
+
+    def payoffs(self, tau: Splitting) -> tuple[np.ndarray, np.ndarray]:
+        """(principal's payoff, agent's own payoff) per type when delegating with ``tau``."""
+        acts = self.best_responses(tau.posteriors)  # (n_signals, n_types)
+        k = np.arange(self.n_types)
+        principal = np.einsum("s,sw,skw->k", tau.weights, tau.posteriors, self.delegated_utility[acts])
+        agent = np.einsum("s,sw,skw->k", tau.weights, tau.posteriors, self.agent_utilities[k, acts])
+        return principal, agent
+
+    # -- benchmarks --------------------------------------------------------------
+    @property
+    def U_blind(self) -> float:
+        """Act herself without information: :math:`\\max_a \\mathbb E_{\\mu_0} u_P(a, \\omega)`."""
+        return float((self.principal_utility @ self.prior).max())
+
+    @property
+    def U_max(self) -> float:
+        """First best: the principal picks any action of A or B knowing the state."""
+        both = np.vstack([self.principal_utility, self.delegated_utility])
+        return float(self.prior @ both.max(axis=0))
+
+    @property
+    def U_full(self) -> float:
+        """Delegate with full revelation, worst type."""
+        full = Splitting(weights=self.prior.copy(), posteriors=np.eye(self.n_states))
+        keep = self.prior > 0
+        full = Splitting(weights=full.weights[keep], posteriors=full.posteriors[keep])
+        return float(self.payoffs(full)[0].min())
+
+    @property
+    def U_min(self) -> float:
+        """The essay's U_min, "delegating to the worst-case type under full information": U_full again."""
+        return self.U_full
+
+
+@dataclass(frozen=True)
+class DelegationSolution:
+    """Result of :func:`robust_delegation`.
+
+    ``value`` is :math:`D^*` (best worst-case delegation), ``guarantee`` is
+    :math:`U^* = \\max(U_{blind}, D^*)`, ``delegate`` says which is chosen,
+    ``splitting`` the optimal distribution of posteriors, ``type_values`` the
+    principal's payoff against each type under it.
+    """
+
+    value: float
+    guarantee: float
+    delegate: bool
+    splitting: Splitting
+    type_values: np.ndarray
+    n_regions: int
+    status: str
+
+
+def _region_feasible(problem: DelegationProblem, profile: tuple) -> bool:
+    """Is there a belief at which type j weakly prefers profile[j], for every listed type j?"""
+    rows = []
+    for j, b in enumerate(profile):
+        U = problem.agent_utilities[j]
+        rows.append(U - U[b])  # (n_B, n): (u_j[b'] - u_j[b]) . mu <= 0
+    A_ub = np.vstack(rows)
+    n = problem.n_states
+    support = problem.prior > 0
+    res = linprog(
+        np.zeros(n),
+        A_ub=A_ub,
+        b_ub=np.full(A_ub.shape[0], TIE_ATOL),
+        A_eq=np.ones((1, n)),
+        b_eq=[1.0],
+        bounds=[(0, None) if s else (0, 0) for s in support],
+        method="highs",
+    )
+    return res.status == 0
+
+
+def profile_regions(problem: DelegationProblem) -> list[tuple]:
+    """Profiles of best responses (one action per type) whose belief region is non-empty.
+
+    Built type by type, extending only feasible partial profiles, so the cost
+    follows the number of regions rather than :math:`|B|^{K}`.
+    """
+    partial = [()]
+    for _ in range(problem.n_types):
+        partial = [p + (b,) for p in partial for b in range(problem.n_agent_actions) if _region_feasible(problem, p + (b,))]
+    return partial
+
+
+def robust_delegation(problem: DelegationProblem) -> DelegationSolution:
+    """Solve :math:`D^* = \\max_\\tau \\min_k` (principal's payoff against type k) as one LP."""
+    return _solve_profiles(problem, None)
+
+
+def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSolution:
+    """Maximise :math:`\\sum_k \\lambda_k` (principal's payoff against type k) over information structures.
+
+    With weights on an aligned and a misaligned type this traces the frontier
+    of best-case against worst-case payoffs. ``value`` is the weighted sum.
+    """
+    lam = as_finite_array(weights, "weights", ndim=1)
+    if lam.size != problem.n_types:
+        raise ValueError(f"weights must have one entry per agent type ({problem.n_types}); got {lam.size}")
+    if (lam < 0).any():
+        raise ValueError(f"weights must be non-negative; got {lam}")
+    return _solve_profiles(problem, lam)
+
+
+def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
+    regions = profile_regions(problem)
+    R, n, K, nB = len(regions), problem.n_states, problem.n_types, problem.n_agent_actions
+    n_x = R * n  # x_r flattened; then t
+    # Bayes plausibility: sum_r x_r = prior.
+    A_eq = sp.hstack([sp.kron(np.ones((1, R)), sp.identity(n)), sp.csr_matrix((n, 1))], format="csr")
+    b_eq = problem.prior
+    ub_rows, ub_cols, ub_vals = [], [], []
+    row = 0
+    for r, prof in enumerate(regions):  # obedience: (u_k[b'] - u_k[r_k]) . x_r <= 0
+        for k, b in enumerate(prof):
+            D = problem.agent_utilities[k] - problem.agent_utilities[k, b]
+            for bp in range(nB):
+                if bp == b:
+                    continue
+                ub_rows += [row] * n
+                ub_cols += list(range(r * n, (r + 1) * n))
+                ub_vals += list(D[bp])
+                row += 1
+    c = np.zeros(n_x + 1)
+    if weights is None:  # max t  s.t.  t - sum_r w[r_k] . x_r <= 0 for every type k
+        for k in range(K):
+            for r, prof in enumerate(regions):
+                ub_rows += [row] * n
+                ub_cols += list(range(r * n, (r + 1) * n))
+                ub_vals += list(-problem.delegated_utility[prof[k]])
+            ub_rows.append(row)
+            ub_cols.append(n_x)
+            ub_vals.append(1.0)
+            row += 1
+        c[-1] = -1.0
+        bounds = [(0, None)] * n_x + [(None, None)]
+    else:  # max sum_k lambda_k sum_r w[r_k] . x_r
+        for r, prof in enumerate(regions):
+            c[r * n : (r + 1) * n] = -sum(weights[k] * problem.delegated_utility[prof[k]] for k in range(K))
+        bounds = [(0, None)] * n_x + [(0, 0)]
+    A_ub = sp.csr_matrix((ub_vals, (ub_rows, ub_cols)), shape=(max(row, 1), n_x + 1))
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(max(row, 1)), A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    if res.status != 0:
+        raise RuntimeError(f"robust_delegation: HiGHS returned status {res.status} ({res.message})")
+    x = np.clip(res.x[:n_x].reshape(R, n), 0.0, None)
+    mass = x.sum(axis=1)
+    keep = mass > 1e-12
+    splitting = Splitting(weights=mass[keep] / mass[keep].sum(), posteriors=x[keep] / mass[keep, None])
+    type_values = np.array(
+        [sum(problem.delegated_utility[regions[r][k]] @ x[r] for r in range(R)) for k in range(K)]
+    )
+    value = float(-res.fun)
+    return DelegationSolution(
+        value=value,
+        guarantee=max(value, problem.U_blind),
+        delegate=value > problem.U_blind,
+        splitting=splitting,
+        type_values=type_values,
+        n_regions=R,
+        status="optimal",
+    )
+
+
+def robust_value_binary(problem: DelegationProblem) -> float:
+    """:math:`D^*` for two states by a different route: posteriors only at breakpoints.
+
+    With a belief :math:`p = \\mu(\\omega_1)` every type's best response is
+    constant between consecutive indifference points, and there each type's
+    contribution is linear in :math:`(\\text{mass}, \\text{mass}\\cdot p)`, so an
+    optimum puts posteriors only at interval endpoints, each with the best
+    responses of the interval on either side. This function finds the
+    indifference points directly and solves the max–min over those candidate
+    posteriors (Bayes plausibility and the epigraph of the minimum only).
+    """
+    if problem.n_states != 2:
+        raise ValueError(f"robust_value_binary needs exactly 2 states; got {problem.n_states}")
+    U, w = problem.agent_utilities, problem.delegated_utility
+    points = {0.0, 1.0}
+    for k in range(problem.n_types):
+        for b, bp in itertools.combinations(range(problem.n_agent_actions), 2):
+            d0, d1 = U[k, b, 0] - U[k, bp, 0], U[k, b, 1] - U[k, bp, 1]
+            if d0 != d1:
+                p = d0 / (d0 - d1)  # (1-p) d0 + p d1 = 0
+                if 0.0 < p < 1.0:
+                    points.add(float(p))
+    pts = np.array(sorted(points))
+    mids = (pts[:-1] + pts[1:]) / 2
+    candidates = []  # (p, actions per type)
+    for i, p in enumerate(pts):
+        for m in (mids[i - 1] if i > 0 else None, mids[i] if i < len(mids) else None):
+            if m is None:
+                continue
+            acts = problem.best_responses(np.array([1 - m, m]))
+            candidates.append((p, acts))
+    # variables: mass per candidate, then t. maximise t.
+    C = len(candidates)
+    vals = np.array([[(1 - p) * w[a[k], 0] + p * w[a[k], 1] for k in range(problem.n_types)] for p, a in candidates])
+    A_ub = np.hstack([-vals.T, np.ones((problem.n_types, 1))])
+    A_eq = np.vstack([np.append(np.ones(C), 0.0), np.append([p for p, _ in candidates], 0.0)])
+    b_eq = [1.0, problem.prior[1]]
+    c = np.zeros(C + 1)
+    c[-1] = -1.0
+    res = linprog(
+        c, A_ub=A_ub, b_ub=np.zeros(problem.n_types), A_eq=A_eq, b_eq=b_eq,
+        bounds=[(0, None)] * C + [(None, None)], method="highs",
+    )
+    if res.status != 0:
+        raise RuntimeError(f"robust_value_binary: HiGHS returned status {res.status} ({res.message})")
+    return float(-res.fun)
+
+
+def split_through(prior, belief, *, share: float = 1.0) -> Splitting:
+    """A two-posterior splitting of ``prior`` with ``belief`` as one posterior, as likely as possible.
+
+    Possible iff ``belief`` puts no mass where ``prior`` puts none. ``share`` in
+    (0, 1] scales the largest feasible weight down (to keep the other posterior
+    interior).
+
+    >>> split_through([0.5, 0.5], [0.25, 0.75]).weights
+    array([0.66666667, 0.33333333])
+    """
+    prior = as_distribution(prior, "prior")
+    mu = as_distribution(belief, "belief")
+    if mu.size != prior.size:
+        raise ValueError(f"belief must have length {prior.size} (the number of states); got {mu.size}")
+    if not 0 < share <= 1:
+        raise ValueError(f"share must be in (0, 1]; got {share}")
+    outside = (mu > 0) & (prior <= 0)
+    if outside.any():
+        raise ValueError(f"belief puts mass on state {int(np.argmax(outside))}, which the prior rules out")
+    pos = mu > 0
+    lam = share * float(np.min(prior[pos] / mu[pos]))
+    if lam >= 1 - 1e-12:
+        return Splitting(weights=np.array([1.0]), posteriors=mu[None, :])
+    other = (prior - lam * mu) / (1 - lam)
+    return Splitting(weights=np.array([lam, 1 - lam]), posteriors=np.vstack([mu, np.clip(other, 0, None)]))
+
+
+def random_delegation_problem(n_states: int, n_actions: int, n_types: int, rng) -> DelegationProblem:
+    """A = B, Gaussian principal and agent utilities, Dirichlet prior."""
+    rng = np.random.default_rng(rng)
+    prior = rng.dirichlet(np.ones(n_states))
+    uP = rng.normal(size=(n_actions, n_states))
+    UA = rng.normal(size=(n_types, n_actions, n_states))
+    return DelegationProblem(prior, uP, UA)
+
+
+def safe_action_problem() -> DelegationProblem:
+    """Two equally likely states; the agent can match the state or take a safe action worth 0.75.
+
+    The principal herself can only guess (A = {guess 0, guess 1}). One agent
+    type is aligned; the other wants the *mismatching* action, and likes the
+    safe action as much as the principal does.
+    """
+    w = np.array([[1.0, 0.0], [0.0, 1.0], [0.75, 0.75]])  # rows: match 0, match 1, safe
+    aligned = w
+    contrarian = np.array([[0.0, 1.0], [1.0, 0.0], [0.75, 0.75]])
+    return DelegationProblem([0.5, 0.5], w[:2], np.stack([aligned, contrarian]), delegated_utility=w)

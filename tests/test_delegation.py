@@ -1,0 +1,129 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from persuasion import split
+from persuasion.beliefs import Splitting
+from persuasion.delegation import (
+    DelegationProblem,
+    profile_regions,
+    random_delegation_problem,
+    robust_delegation,
+    robust_value_binary,
+    safe_action_problem,
+    split_through,
+    weighted_delegation,
+)
+
+
+def test_safe_action_example_by_hand():
+    p = safe_action_problem()
+    # Full information: the contrarian always mismatches, so the worst case is 0.
+    assert p.U_full == pytest.approx(0.0) and p.U_min == p.U_full
+    # Acting blind: a guess is right half the time. First best: always right.
+    assert p.U_blind == pytest.approx(0.5) and p.U_max == pytest.approx(1.0)
+    # Any posterior in [1/4, 3/4] makes both types take the safe action (0.75);
+    # outside it the contrarian gives at most 1/4. So D* = 0.75.
+    sol = robust_delegation(p)
+    assert sol.value == pytest.approx(0.75) and sol.delegate and sol.guarantee == pytest.approx(0.75)
+    np.testing.assert_allclose(sol.type_values, [0.75, 0.75], atol=1e-9)
+
+
+def test_payoffs_by_hand():
+    p = safe_action_problem()
+    none = Splitting(weights=np.array([1.0]), posteriors=np.array([[0.5, 0.5]]))
+    principal, agent = p.payoffs(none)
+    np.testing.assert_allclose(principal, [0.75, 0.75])
+    np.testing.assert_allclose(agent, [0.75, 0.75])
+    full = Splitting(weights=np.array([0.5, 0.5]), posteriors=np.eye(2))
+    principal, agent = p.payoffs(full)
+    np.testing.assert_allclose(principal, [1.0, 0.0])
+    np.testing.assert_allclose(agent, [1.0, 1.0])
+
+
+def test_aligned_agent_reaches_first_best():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        p = random_delegation_problem(3, 4, 1, rng)
+        p = p.with_types(p.principal_utility[None])
+        assert robust_delegation(p).value == pytest.approx(p.U_max, abs=1e-7)
+
+
+def test_adversarial_type_makes_delegation_worthless():
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        p = random_delegation_problem(3, 3, 2, rng)
+        p = p.with_types(np.concatenate([p.agent_utilities, -p.delegated_utility[None]]))
+        assert robust_delegation(p).value <= p.U_blind + 1e-7
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 4), st.integers(2, 4))
+def test_lp_matches_breakpoint_method_for_two_states(seed, n_types, n_actions):
+    p = random_delegation_problem(2, n_actions, n_types, np.random.default_rng(seed))
+    assert robust_delegation(p).value == pytest.approx(robust_value_binary(p), abs=1e-7)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6))
+def test_solution_is_consistent(seed):
+    rng = np.random.default_rng(seed)
+    p = random_delegation_problem(int(rng.integers(2, 4)), 3, int(rng.integers(1, 4)), rng)
+    sol = robust_delegation(p)
+    # Its splitting is Bayes-plausible, and evaluating it directly gives the LP's values.
+    np.testing.assert_allclose(sol.splitting.mean, p.prior, atol=1e-7)
+    principal, _ = p.payoffs(sol.splitting)
+    assert principal.min() == pytest.approx(sol.value, abs=1e-6)
+    # Benchmarks: no information and full information are feasible, so D* is at least their worst cases.
+    none = Splitting(weights=np.array([1.0]), posteriors=p.prior[None])
+    assert sol.value >= p.payoffs(none)[0].min() - 1e-7
+    assert sol.value >= p.U_full - 1e-7
+    assert sol.value <= p.U_max + 1e-7
+    # More types can only lower the guarantee.
+    fewer = p.with_types(p.agent_utilities[:1])
+    assert robust_delegation(fewer).value >= sol.value - 1e-7
+
+
+def test_regions_cover_random_beliefs():
+    p = random_delegation_problem(3, 3, 3, np.random.default_rng(4))
+    regions = set(profile_regions(p))
+    beliefs = np.random.default_rng(5).dirichlet(np.ones(3), size=500)
+    assert {tuple(r) for r in p.best_responses(beliefs)} <= regions
+
+
+def test_frontier_end_points():
+    p = safe_action_problem()
+    w = p.delegated_utility
+    fl = p.with_types(np.stack([w, -w]))
+    best = weighted_delegation(fl, [1.0, 0.0])
+    assert best.value == pytest.approx(1.0)  # aligned with full information
+    worst = weighted_delegation(fl, [0.0, 1.0])
+    assert worst.value == pytest.approx(0.5)  # misaligned facing no information
+
+
+def test_split_through():
+    s = split_through([0.5, 0.3, 0.2], [0.0, 0.5, 0.5])
+    np.testing.assert_allclose(s.mean, [0.5, 0.3, 0.2])
+    assert s.weights[0] == pytest.approx(0.4)
+    again = split([0.5, 0.3, 0.2], np.column_stack([s.weights[0] * s.posteriors[0] / [0.5, 0.3, 0.2], 1 - s.weights[0] * s.posteriors[0] / [0.5, 0.3, 0.2]]))
+    np.testing.assert_allclose(again.posteriors[0], [0.0, 0.5, 0.5], atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 3)), np.zeros((1, 2, 2))), r"principal_utility must have shape \(n_A, 2\)"),
+        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 2, 3))), r"agent_utilities must have shape \(n_types, n_B, 2\)"),
+        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2))), "2 actions, agent_utilities 3"),
+        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2)), np.zeros((2, 2))), r"delegated_utility must have shape \(n_B, n_states\) = \(3, 2\)"),
+        (lambda: DelegationProblem([0.5, 0.7], np.zeros((2, 2)), np.zeros((1, 2, 2))), "prior must sum to 1"),
+        (lambda: weighted_delegation(safe_action_problem(), [1.0]), "one entry per agent type"),
+        (lambda: weighted_delegation(safe_action_problem(), [1.0, -1.0]), "non-negative"),
+        (lambda: robust_value_binary(random_delegation_problem(3, 2, 1, 0)), "exactly 2 states; got 3"),
+        (lambda: split_through([1.0, 0.0], [0.5, 0.5]), "prior rules out"),
+    ],
+)
+def test_bad_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
