@@ -48,6 +48,8 @@ __all__ = [
     "robust_value_binary",
     "weighted_delegation",
     "split_through",
+    "aligned_belief",
+    "payoff_set",
     "profile_regions",
     "random_delegation_problem",
     "safe_action_problem",
@@ -370,6 +372,70 @@ def split_through(prior, belief, *, share: float = 1.0) -> Splitting:
         return Splitting(weights=np.array([1.0]), posteriors=mu[None, :])
     other = (prior - lam * mu) / (1 - lam)
     return Splitting(weights=np.array([lam, 1 - lam]), posteriors=np.vstack([mu, np.clip(other, 0, None)]))
+
+
+def aligned_belief(problem: DelegationProblem, k: int, b: int) -> tuple[float, np.ndarray]:
+    """A belief at which ``b`` beats every other agent action, for the principal and for type ``k``.
+
+    Maximises the smallest margin by which ``b`` wins for both (an LP over
+    beliefs supported where the prior is). Returns ``(margin, belief)``; the
+    margin is positive iff such a belief exists with strict preferences.
+    """
+    if not 0 <= k < problem.n_types:
+        raise ValueError(f"k must index an agent type, in [0, {problem.n_types}); got {k}")
+    if not 0 <= b < problem.n_agent_actions:
+        raise ValueError(f"b must index an agent action, in [0, {problem.n_agent_actions}); got {b}")
+    n = problem.n_states
+    rows = []
+    for U in (problem.delegated_utility, problem.agent_utilities[k]):
+        for bp in range(problem.n_agent_actions):
+            if bp != b:
+                rows.append(np.append(U[bp] - U[b], 1.0))  # (U[bp] - U[b]) . mu + m <= 0
+    A_ub = np.array(rows)
+    scale = max(1.0, float(np.abs(A_ub[:, :n]).max()))
+    bounds = [(0, None) if q > 0 else (0, 0) for q in problem.prior] + [(None, scale)]
+    res = linprog(
+        np.append(np.zeros(n), -1.0), A_ub=A_ub, b_ub=np.zeros(len(rows)),
+        A_eq=np.append(np.ones(n), 0.0)[None], b_eq=[1.0], bounds=bounds, method="highs",
+    )
+    if res.status != 0:
+        raise RuntimeError(f"aligned_belief: HiGHS returned status {res.status} ({res.message})")
+    return float(res.x[-1]), np.clip(res.x[:n], 0.0, None)
+
+
+def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
+    """The (principal, agent) payoff pairs achievable by delegating to type ``k``, as a support function.
+
+    For each direction :math:`d` on the unit circle, solves the persuasion
+    problem whose Receiver is type ``k`` and whose Sender values
+    :math:`d_0 w + d_1 u_k`. The set is convex (payoffs are linear in the
+    distribution of posteriors); ``support[j]`` is :math:`\max d_j \cdot (U_P, U_A)`
+    and ``points[j]`` a pair attaining it.
+
+    Returns
+    -------
+    directions : ndarray, shape (n_directions, 2)
+    support : ndarray, shape (n_directions,)
+    points : ndarray, shape (n_directions, 2)
+    """
+    from .game import PersuasionGame
+    from .single import optimal_signal
+
+    if not 0 <= k < problem.n_types:
+        raise ValueError(f"k must index an agent type, in [0, {problem.n_types}); got {k}")
+    if n_directions < 3:
+        raise ValueError(f"n_directions must be at least 3; got {n_directions}")
+    angles = np.linspace(0, 2 * np.pi, n_directions, endpoint=False)
+    directions = np.column_stack([np.cos(angles), np.sin(angles)])
+    u = problem.agent_utilities[k]
+    support, points = np.empty(n_directions), np.empty((n_directions, 2))
+    for j, d in enumerate(directions):
+        sol = optimal_signal(PersuasionGame(problem.prior, u, d[0] * problem.delegated_utility + d[1] * u))
+        joint = sol.weights[:, None] * sol.posteriors  # (n_signals, n_states)
+        acts = np.asarray(sol.actions)
+        points[j] = [(joint * problem.delegated_utility[acts]).sum(), (joint * u[acts]).sum()]
+        support[j] = sol.value
+    return directions, support, points
 
 
 def random_delegation_problem(n_states: int, n_actions: int, n_types: int, rng) -> DelegationProblem:

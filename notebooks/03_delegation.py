@@ -1,0 +1,738 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (ch-delegation)=
+# # Delegation to one AI of unknown alignment
+#
+# Should we hand a decision to an AI system whose goals we cannot verify, and
+# if we do, how much should we let it see? The essay {cite:p}`cheng2025mechanism`
+# (§3.1) poses this as robust information design: the principal chooses what
+# the agent learns, then either acts herself or lets the agent act, and judges
+# the plan by its worst case over the agent utilities she cannot rule out. It
+# attributes the model and a three-part "Theorem 3" to
+# {cite:t}`fudenberg2025friend`.
+#
+# This chapter implements the essay's model exactly as stated, solves it
+# exactly as a linear program, and tests each of the three claims. Two hold as
+# the essay states them; one holds only in a weak reading; and two side remarks
+# fail, with counterexamples. A last, labelled section reconstructs what the
+# original paper studies, from its abstract, because the essay's model is its
+# own rendering.
+
+# %% tags=["parameters"]
+scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from persuasion import Checks, PersuasionGame, optimal_signal
+from persuasion.beliefs import Splitting
+from persuasion.delegation import (
+    aligned_belief,
+    payoff_set,
+    random_delegation_problem,
+    robust_delegation,
+    robust_value_binary,
+    safe_action_problem,
+    split_through,
+    weighted_delegation,
+)
+from persuasion.plotting import PALETTE, save_figure, use_book_style
+
+SIZES = {  # random problems per check, largest type set, directions of the payoff set
+    "smoke": dict(n_problems=12, max_types=8, n_directions=24),
+    "book": dict(n_problems=100, max_types=16, n_directions=90),
+    "full": dict(n_problems=1000, max_types=32, n_directions=360),
+}
+if scale not in SIZES:
+    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
+n_problems, max_types, n_directions = (
+    SIZES[scale][k] for k in ("n_problems", "max_types", "n_directions")
+)
+rng = np.random.default_rng(20250917)
+use_book_style()
+checks = Checks("Claims checked in this chapter")
+
+# %% [markdown]
+# ## The model, as the essay states it
+#
+# ```{prf:definition} Robust delegation (essay §3.1)
+# :label: def-delegation
+#
+# A state $\omega$ in a finite set $\Omega$ has prior $\mu_0$. The principal
+# can act herself, choosing $a \in A$ without information, for payoff
+# $u_P(a, \omega)$; or delegate to an agent who sees a signal $s$ from an
+# information structure $\pi$ she commits to and chooses
+# $b^*(s, u_A) \in \arg\max_b \mathbb E[u_A(b, \omega) \mid s]$, giving her
+# $w(b, \omega)$. The agent's utility $u_A$ is unknown; she knows only that
+# $u_A \in \mathcal U_A$, a finite set. She evaluates a delegation by
+#
+# $$U_P(\pi) = \min_{u_A \in \mathcal U_A} \mathbb E_{\omega, s}\big[w(b^*(s, u_A), \omega)\big],
+# \qquad D^* = \max_\pi U_P(\pi), \qquad U^* = \max(U_{\text{blind}}, D^*).$$
+#
+# Benchmarks: $U_{\text{blind}} = \max_a \mathbb E_{\mu_0} u_P(a, \omega)$
+# (act, no information); $U_{\text{full}} = \min_{u_A} \mathbb E_\omega
+# w(b^*(\omega, u_A), \omega)$ (delegate, full revelation); $U_{\max}$, the
+# first best (she picks any action knowing $\omega$). The essay's
+# $U_{\min}$, "delegating to the worst-case agent type under full
+# information", is $U_{\text{full}}$ again.
+# ```
+#
+# The type is drawn before the signal, so the minimum sits *outside* the
+# expectation. Writing $\tau$ for the distribution of posteriors, every type's
+# payoff is linear in $\tau$, and posteriors at which every type takes the same
+# action can be merged. So $D^*$ is one LP with one unnormalised posterior per
+# *profile* of best responses (one action per type) and an epigraph variable
+# for the minimum (`robust_delegation`; ties go the principal's way, so $D^*$
+# is a supremum).
+#
+# ## A first example: a safe action
+#
+# Two equally likely states. The agent can match the state (worth 1 to the
+# principal, 0 if it mismatches) or take a **safe** action worth $0.75$ in
+# either state; the principal herself can only guess, so
+# $U_{\text{blind}} = 0.5$. One possible agent is aligned; the other, a
+# *contrarian*, wants to mismatch but values the safe action as the principal
+# does.
+
+# %%
+prob = safe_action_problem()
+sol = robust_delegation(prob)
+print(
+    f"U_blind = {prob.U_blind:.3f}, U_full = U_min = {prob.U_full:.3f}, U_max = {prob.U_max:.3f}"
+)
+print(
+    f"D* = {sol.value:.3f} (worst case per type {sol.type_values.round(3)}), U* = {sol.guarantee:.3f}"
+)
+checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5)
+checks.close("safe action: U_full = 0 (the contrarian mismatches)", prob.U_full, 0.0)
+checks.close("safe action: U* = 0.75", sol.guarantee, 0.75, atol=1e-8)
+checks.close(
+    "safe action: LP agrees with the breakpoint method",
+    sol.value,
+    robust_value_binary(prob),
+    atol=1e-9,
+)
+
+# %% [markdown]
+# Below, the principal's payoff as a function of the agent's posterior
+# $p = \Pr(\omega = 1)$, for each type. Between $1/4$ and $3/4$ both types
+# take the safe action; outside, the contrarian mismatches. The worst case is
+# the lower envelope, and its concave closure at $p = 1/2$ is $0.75$: the
+# principal should reveal *nothing* (or anything that keeps posteriors in
+# $[1/4, 3/4]$).
+
+# %% tags=["remove-output"]
+p_grid = np.linspace(0, 1, 401)
+beliefs = np.column_stack([1 - p_grid, p_grid])
+acts = prob.best_responses(beliefs)  # (n_grid, n_types)
+value = np.einsum("gw,gkw->gk", beliefs, prob.delegated_utility[acts])
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+ax.plot(
+    p_grid,
+    value[:, 0],
+    color=PALETTE[1],
+    ls="--",
+    marker="",
+    lw=2,
+    label="aligned agent",
+)
+ax.plot(
+    p_grid,
+    value[:, 1],
+    color=PALETTE[2],
+    ls="-.",
+    marker="",
+    lw=2,
+    label="contrarian agent",
+)
+ax.plot(
+    p_grid,
+    value.min(axis=1),
+    color="black",
+    ls="-",
+    marker="",
+    lw=1,
+    label="worst case",
+)
+ax.axhline(
+    prob.U_blind, color="0.5", ls=":", marker="", label=r"$U_{\mathrm{blind}}$ (guess)"
+)
+ax.axvspan(0.25, 0.75, color="0.9", zorder=0)
+ax.set_xlabel(r"agent's posterior $p = \Pr(\omega = 1)$ (probability)")
+ax.set_ylabel("principal's expected payoff\nfrom delegating")
+ax.legend(fontsize=8, loc="lower center")
+save_figure(fig, "delegation-safe-action")
+plt.show()
+checks.close(
+    "safe action: worst case is 0.75 on [1/4, 3/4]",
+    value.min(axis=1)[(p_grid >= 0.25) & (p_grid <= 0.75)],
+    0.75,
+)
+
+# %% [markdown]
+# ```{figure} /figures/delegation-safe-action.png
+# :name: fig-delegation-safe
+# :alt: Principal's payoff from delegating, by agent type, as a function of the agent's posterior.
+#
+# The safe-action example. Shaded: posteriors at which both agent types take
+# the safe action. Full information sends posteriors to 0 and 1, where the
+# contrarian mismatches (worst case 0); no information keeps the posterior at
+# $1/2$ (worst case 0.75).
+# ```
+#
+# ## The essay's Theorem 3
+#
+# ```{prf:theorem} Essay's Theorem 3, attributed to Fudenberg–Liang
+# :label: thm-essay-delegation
+#
+# 1. $U^* \in [U_{\text{blind}}, U_{\max}]$, with $U^* = U_{\text{blind}}$ when
+#    $\mathcal U_A$ is sufficiently large.
+# 2. If some $b \in B$ is ranked the same way by $u_P$ and some
+#    $u_A \in \mathcal U_A$, an information structure can induce $b$ as the
+#    agent's unique best response.
+# 3. Restricting information can strictly increase $U^*$.
+# ```
+#
+# ### Claim 3: less information, a better guarantee
+#
+# The example above is already a proof: $U^* = 0.75 > U_{\text{full}} = 0$,
+# and $U^*$ is also above acting blind. Information made the two types'
+# choices diverge; withholding it made them agree.
+
+# %%
+checks.true(
+    "claim 3: restricting information raises U* strictly above U_full",
+    sol.guarantee > prob.U_full + 0.5,
+    value=f"U* {sol.guarantee:.3g} vs U_full {prob.U_full:.3g}",
+)
+n_restrict = 0
+for _ in range(n_problems):
+    q = random_delegation_problem(3, 3, 2, rng)
+    q = q.with_types(
+        np.stack([q.delegated_utility, q.agent_utilities[0]])
+    )  # aligned + one random
+    n_restrict += robust_delegation(q).value > q.U_full + 1e-6
+print(
+    f"aligned + one random type: D* > U_full in {n_restrict} of {n_problems} random problems"
+)
+checks.true(
+    "claim 3: also common in random problems",
+    n_restrict > 0,
+    value=f"{n_restrict} of {n_problems}",
+)
+
+# %% [markdown]
+# ### Claim 1: between acting blind and the first best, and blind when types abound
+#
+# $U^* \ge U_{\text{blind}}$ holds by definition (acting is always available)
+# and $U^* \le U_{\max}$ because no delegation beats choosing the best action
+# in every state. The second half is the interesting one. Start from an aligned
+# agent and add random agent utilities one at a time: the guarantee can only
+# fall, and once an agent that opposes the principal is possible, delegating is
+# worth no more than guessing.
+
+# %%
+inside = []
+for _ in range(n_problems):
+    q = random_delegation_problem(
+        int(rng.integers(2, 4)), 3, int(rng.integers(1, 4)), rng
+    )
+    s = robust_delegation(q)
+    inside.append(q.U_blind - 1e-9 <= s.guarantee <= q.U_max + 1e-9)
+checks.all_of("claim 1: U_blind <= U* <= U_max on random problems", inside)
+
+type_counts = np.unique(np.geomspace(1, max_types, 8).astype(int))
+curves = []
+for trial in range(3):
+    base = random_delegation_problem(3, 3, max_types, rng)
+    pool = np.concatenate(
+        [base.delegated_utility[None], base.agent_utilities]
+    )  # aligned first
+    curves.append(
+        (
+            base,
+            [robust_delegation(base.with_types(pool[:K])).value for K in type_counts],
+        )
+    )
+for j, (base, values) in enumerate(curves, 1):
+    checks.all_of(
+        f"claim 1, problem {j}: D* never rises as types are added",
+        np.diff(values) <= 1e-7,
+    )
+    checks.close(
+        f"claim 1, problem {j}: aligned agent alone gives the first best",
+        values[0],
+        base.U_max,
+        atol=1e-7,
+    )
+    w = base.delegated_utility
+    with_enemy = base.with_types(np.concatenate([w[None], -w[None]]))
+    checks.at_most(
+        f"claim 1, problem {j}: with an opposed type (-w) possible, D* <= U_blind",
+        robust_delegation(with_enemy).value,
+        base.U_blind,
+        atol=1e-7,
+    )
+reached = sum(values[-1] <= base.U_blind + 1e-9 for base, values in curves)
+print(
+    f"with {type_counts[-1]} random types, delegation is worth no more than guessing in {reached} of 3 problems"
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+for j, (base, values) in enumerate(curves):
+    ax.plot(
+        type_counts,
+        values,
+        color=PALETTE[j + 1],
+        ls=["-", "--", "-."][j],
+        marker=["o", "s", "^"][j],
+        ms=5,
+        label=f"problem {j + 1}: $D^*$",
+    )
+    ax.axhline(base.U_blind, color=PALETTE[j + 1], ls=":", lw=1, marker="")
+ax.set_xscale("log")
+ax.set_xlabel(
+    r"number of possible agent utilities $|\mathcal{U}_A|$ (aligned one first; log scale)"
+)
+ax.set_ylabel("principal's guaranteed payoff\nfrom delegating, $D^*$")
+ax.legend(fontsize=8)
+save_figure(fig, "delegation-more-types")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/delegation-more-types.png
+# :name: fig-delegation-types
+# :alt: The robust value of delegation falls as more possible agent utilities are added.
+#
+# Three random problems (3 states, 3 actions). With only the aligned agent,
+# delegating with full information achieves the first best; each added
+# possible agent can only lower the guarantee $D^*$. Dotted lines: acting
+# blind, $U_{\text{blind}}$, in the matching colour; once $D^*$ falls below it,
+# $U^* = U_{\text{blind}}$.
+# ```
+#
+# "Sufficiently large" has a sharp sufficient condition: if the agent might
+# have utility $-w$ (it wants what the principal does not), then for any
+# $\tau$ it takes the worst action at every posterior, and
+# $\mathbb E_\tau[\min_b \mathbb E_\mu w] \le \min_b \mathbb E_{\mu_0} w \le
+# U_{\text{blind}}$ when $A = B$. The checks above confirm this on each problem.
+#
+# ### Claim 2: inducing an aligned action
+#
+# Read literally ("an information structure can induce $b$ as the agent's
+# unique best response"), the claim is ambiguous. **With positive
+# probability** it holds: if $b$ is strictly best for both the principal and
+# type $u_A$ at some belief $\mu$ the prior does not rule out, split $\mu_0$
+# into $\mu$ and another posterior (`split_through`), and $b$ is that type's
+# unique best response after the first signal. **With probability one** it
+# fails: best-response regions are convex, so if $b$ were the best response
+# at every posterior it would be the best response at their average, the
+# prior.
+
+# %%
+found, induced = 0, []
+for _ in range(n_problems):
+    q = random_delegation_problem(3, 3, 1, rng)
+    for b in range(3):
+        margin, mu = aligned_belief(q, 0, b)
+        if margin <= 1e-6:
+            continue
+        found += 1
+        tau = split_through(q.prior, mu, share=0.5)
+        gains = q.agent_utilities[0] @ tau.posteriors[0]
+        induced.append(
+            int(np.argmax(gains)) == b and np.sort(gains)[-1] - np.sort(gains)[-2] > 0
+        )
+print(
+    f"{found} (problem, action) pairs with an aligned action; induced as unique best response in all: {all(induced)}"
+)
+checks.all_of(
+    "claim 2 (positive probability): every aligned action is induced as the unique best response",
+    induced,
+)
+
+match1 = PersuasionGame(
+    prob.prior, prob.agent_utilities[0], np.array([[0, 0], [1, 1], [0, 0]])
+)
+p_max = optimal_signal(match1).value
+checks.close(
+    "claim 2 (probability one) fails: 'match state 1' is induced at most w.p. 2/3",
+    p_max,
+    2 / 3,
+    atol=1e-7,
+)
+margin_contrarian, _ = aligned_belief(prob, 1, 1)
+checks.true(
+    "claim 2: the contrarian shares no ranking with the principal for 'match 1'",
+    margin_contrarian < 0,
+    value=margin_contrarian,
+)
+
+# %% [markdown]
+# In the safe-action example the aligned agent prefers "match state 1" only
+# when its posterior is at least $3/4$; at the prior it takes the safe action,
+# so the most any signal can do is make it match with probability
+# $\tfrac{1/2}{3/4} = 2/3$ (the prosecutor's calculation of
+# {ref}`ch-bayesian-persuasion`).
+#
+# ## Two side remarks that do not hold as stated
+#
+# **"All achievable payoffs lie in $[U_{\min}, U_{\max}]$."** With the essay's
+# definition $U_{\min} = U_{\text{full}}$, this fails whenever the agent is
+# known to be aligned: then $U_{\min} = U_{\max}$ (full revelation to an
+# aligned agent is the first best), but acting blind, or delegating with less
+# information, is achievable and strictly worse.
+
+# %%
+below, collapsed = [], []
+for _ in range(n_problems):
+    q = random_delegation_problem(3, 3, 1, rng)
+    q = q.with_types(q.delegated_utility[None])
+    collapsed.append(abs(q.U_min - q.U_max) < 1e-9)
+    below.append(q.U_blind < q.U_min - 1e-9)
+checks.all_of("known-aligned agent: U_min = U_full = U_max", collapsed)
+checks.true(
+    "remark fails: U_blind is achievable yet below U_min (known-aligned agent)",
+    sum(below) > 0,
+    value=f"{sum(below)} of {n_problems} random problems",
+)
+print(f"U_blind < U_min in {sum(below)} of {n_problems}; in the others one action is best in every state")
+
+# %% [markdown]
+# **"The set of achievable $(U_P, U_A)$ pairs is generally nonconvex."**
+# For a *fixed* agent type, the pairs (principal's payoff, agent's payoff)
+# over all information structures form a **convex** set: both payoffs are
+# linear in $\tau$, and the set of Bayes-plausible $\tau$ is convex. We
+# compute the set through its support function (one persuasion LP per
+# direction, `payoff_set`) and check that the pair attaining each direction
+# lies on the boundary. Non-convexity does appear once the principal's *own*
+# action is included, because act-or-delegate is a yes/no choice: acting
+# gives a point that may lie outside the convex set, and the chord between
+# them is not achievable.
+
+# %% tags=["remove-output"]
+directions, support, points = payoff_set(prob, 1, n_directions)
+w_act = int(
+    np.argmax(prob.principal_utility @ prob.prior)
+)  # the principal's blind action
+act_point = np.array(
+    [
+        prob.principal_utility[w_act] @ prob.prior,
+        prob.agent_utilities[1, w_act] @ prob.prior,
+    ]
+)
+safe_point = points[np.argmax(points.sum(axis=1))]
+midpoint = (act_point + safe_point) / 2
+excess = (
+    directions @ midpoint - support
+)  # > 0 in some direction: outside the convex set
+
+hull = points[np.argsort(np.arctan2(*(points - points.mean(axis=0)).T[::-1]))]
+fig, ax = plt.subplots(figsize=(5.6, 4.2))
+ax.fill(
+    hull[:, 0],
+    hull[:, 1],
+    color="0.85",
+    edgecolor="black",
+    lw=1.5,
+    label="delegating (any information)",
+)
+ax.plot(
+    *act_point,
+    marker="s",
+    ms=9,
+    color="black",
+    ls="none",
+    label="acting herself (blind)",
+)
+ax.plot(
+    *zip(act_point, safe_point),
+    color=PALETTE[2],
+    ls="--",
+    marker="",
+    lw=1.5,
+    label="chord: not achievable",
+)
+ax.plot(*midpoint, marker="x", ms=10, mew=2, color=PALETTE[2], ls="none")
+ax.set_xlabel("principal's expected payoff $U_P$")
+ax.set_ylabel("contrarian agent's expected payoff $U_A$")
+ax.set_xlim(-0.05, 0.85)
+ax.set_ylim(0.4, 1.05)
+ax.legend(fontsize=8, loc="lower left")
+save_figure(fig, "delegation-payoff-set")
+plt.show()
+
+checks.close(
+    "payoff set: each direction's maximiser attains the support value",
+    (directions * points).sum(axis=1),
+    support,
+    atol=1e-7,
+)
+checks.true(
+    "non-convexity: acting blind lies outside the delegation set",
+    (directions @ act_point - support).max() > 1e-6,
+)
+checks.true(
+    "non-convexity: the midpoint of acting and 'safe' delegation is achievable by neither",
+    excess.max() > 1e-6,
+    value=f"outside by {excess.max():.3g}",
+)
+
+# %% [markdown]
+# ```{figure} /figures/delegation-payoff-set.png
+# :name: fig-delegation-payoffs
+# :alt: Convex set of payoff pairs from delegating to the contrarian, and the separate point of acting blind.
+#
+# Payoff pairs against the contrarian agent in the safe-action example. Grey:
+# every information structure, delegating (a triangle: no information gives
+# $(0.75, 0.75)$, full information $(0, 1)$). Square: the principal acts
+# herself. The union is not convex: the cross, halfway between acting and
+# delegating with no information, is achievable by neither.
+# ```
+#
+# ## Reconstruction: what Fudenberg and Liang study
+#
+# ```{admonition} A reconstruction, from the paper's abstract
+# :class: note
+#
+# The essay's model (a set of agent utilities, act-or-delegate, worst case) is
+# the essay's own rendering. The abstract of {cite:t}`fudenberg2025friend`
+# describes a designer who decides which patient attributes to reveal to an AI
+# that is either **aligned** (maximises the designer's payoff) or
+# **misaligned** (minimises it); more information raises the aligned AI's
+# benefit and the misaligned AI's harm, and the paper characterises the
+# efficient frontier of best-case against worst-case payoffs. What follows is
+# our finite reconstruction of that trade-off, not the paper's model or
+# results.
+# ```
+#
+# Take $\mathcal U_A = \{w, -w\}$ in the safe-action example and trace, over
+# all information structures, the principal's payoff with the aligned agent
+# (best case) against her payoff with the misaligned one (worst case):
+# maximise $\lambda \cdot \text{best} + (1 - \lambda) \cdot \text{worst}$ for
+# $\lambda \in [0, 1]$ (`weighted_delegation`).
+
+# %%
+w = prob.delegated_utility
+friend_foe = prob.with_types(np.stack([w, -w]))
+lams = np.linspace(0, 1, 21)
+frontier = np.array(
+    [
+        friend_foe.payoffs(weighted_delegation(friend_foe, [lam, 1 - lam]).splitting)[0]
+        for lam in lams
+    ]
+)
+none = Splitting(weights=np.array([1.0]), posteriors=prob.prior[None])
+full = Splitting(weights=prob.prior.copy(), posteriors=np.eye(2))
+checks.close(
+    "reconstruction: no information gives (best, worst) = (0.75, 0.5)",
+    friend_foe.payoffs(none)[0],
+    [0.75, 0.5],
+)
+checks.close(
+    "reconstruction: full information gives (1, 0)",
+    friend_foe.payoffs(full)[0],
+    [1.0, 0.0],
+)
+checks.true(
+    "reconstruction: the frontier runs from no information to full information",
+    np.allclose(frontier[0], [0.75, 0.5]) and np.allclose(frontier[-1], [1.0, 0.0]),
+)
+print(
+    "frontier points (best case, worst case):",
+    np.unique(frontier.round(6), axis=0).tolist(),
+)
+
+# %% [markdown]
+# In this example the frontier is the segment from no information
+# $(0.75, 0.5)$ to full information $(1, 0)$: each unit of best-case payoff
+# costs two units of worst case. Information helps only if the principal is
+# confident enough that the agent is aligned, which is the trade-off the
+# abstract describes.
+#
+# ## What the exact solution costs
+#
+# The LP has one block per non-empty profile region. `profile_regions` builds
+# them type by type, keeping only feasible partial profiles (one small LP
+# each), so the cost follows the number of regions, which for a fixed number
+# of states grows polynomially in the number of types, not as $|B|^{K}$.
+
+# %%
+cost = []
+for n_states in (2, 3):
+    base = random_delegation_problem(
+        n_states, 3, max_types, np.random.default_rng(n_states)
+    )
+    for K in type_counts:
+        q = base.with_types(base.agent_utilities[:K])
+        start = time.perf_counter()
+        s = robust_delegation(q)
+        cost.append((n_states, int(K), s.n_regions, time.perf_counter() - start))
+for row in cost:
+    print(
+        "states {} types {:>3}: {:>4} regions (of 3^K = {:.3g}), {:.3f} s".format(
+            row[0], row[1], row[2], 3.0 ** row[1], row[3]
+        )
+    )
+checks.true(
+    "cost: regions far fewer than 3^K at the largest K",
+    all(r[2] < 3 ** r[1] or r[1] <= 2 for r in cost),
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+for j, n_states in enumerate((2, 3)):
+    rows = [r for r in cost if r[0] == n_states]
+    ax.loglog(
+        [r[1] for r in rows],
+        [r[3] for r in rows],
+        color=PALETTE[j + 1],
+        ls=["-", "--"][j],
+        marker=["o", "s"][j],
+        ms=6,
+        label=f"{n_states} states, 3 actions",
+    )
+ax.set_xlabel(r"number of possible agent utilities $|\mathcal{U}_A|$ (log scale)")
+ax.set_ylabel("time to solve (seconds, log scale)")
+ax.legend(fontsize=8)
+save_figure(fig, "delegation-cost")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/delegation-cost.png
+# :name: fig-delegation-cost
+# :alt: Time to solve the robust delegation LP against the number of agent types.
+#
+# Time to compute $D^*$ exactly on this machine (one run each). Most of the
+# time goes to finding the non-empty profile regions.
+# ```
+#
+# ## What we have seen
+#
+# - The essay's delegation model is a max–min over distributions of
+#   posteriors, solved exactly by one LP over best-response profiles; for two
+#   states an independent breakpoint method agrees.
+# - Claim 1 holds, and "sufficiently large" can be made precise: once an
+#   agent opposed to the principal is possible, delegation is worth no more
+#   than acting blind.
+# - Claim 2 holds in the sense "with positive probability", not "for sure".
+# - Claim 3 holds: revealing nothing guaranteed $0.75$ where full revelation
+#   guaranteed $0$.
+# - $U_{\min}$ and $U_{\text{full}}$ are the same quantity, achievable payoffs
+#   can fall below it, and the payoff set for a fixed agent is convex; the
+#   non-convexity comes from the act-or-delegate choice.
+#
+# ## Exercises
+#
+# ```{exercise} A milder contrarian
+# :label: ex-milder-contrarian
+#
+# In the safe-action example, let the safe action be worth $s$ to both the
+# principal and the agents (instead of $0.75$). For which $s$ does the
+# principal still prefer delegating to guessing, and what is $U^*$ as a
+# function of $s$? Check a few values.
+# ```
+#
+# ```{solution-start} ex-milder-contrarian
+# :class: dropdown
+# ```
+#
+# Both types take the safe action at posterior $p$ when $s \ge \max(p, 1-p)$,
+# i.e. on $[1-s, s]$ for $s \ge 1/2$; outside, the contrarian gives at most
+# $\min(p, 1-p) \le 1/2$. So $D^* = s$ for $s \ge 1/2$ (reveal nothing). For
+# $s < 1/2$ the safe action is never chosen, the contrarian gives
+# $\min(p, 1-p)$, and the best the principal can do is the posterior $1/2$,
+# where any guess is right half the time: $D^* = 1/2$. Delegating beats
+# guessing iff $s > 1/2$.
+
+# %%
+for s_val in (0.3, 0.6, 0.75, 0.9):
+    w_s = np.array([[1.0, 0.0], [0.0, 1.0], [s_val, s_val]])
+    contrarian = np.array([[0.0, 1.0], [1.0, 0.0], [s_val, s_val]])
+    q = type(prob)(
+        prob.prior, w_s[:2], np.stack([w_s, contrarian]), delegated_utility=w_s
+    )
+    checks.close(
+        f"exercise: D* = max(s, 1/2) at s = {s_val}",
+        robust_delegation(q).value,
+        max(s_val, 0.5),
+        atol=1e-7,
+    )
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Why the minimum outside matters
+# :label: ex-min-outside
+#
+# Suppose instead the principal evaluated each *posterior* by its worst type,
+# $\mathbb E_\tau[\min_k \mathbb E_\mu w(b_k^*(\mu), \cdot)]$ (a new worst type
+# after every signal). Show that this is never larger than $D^*$, and find it
+# for the aligned/contrarian pair of the safe-action example at full
+# information.
+# ```
+#
+# ```{solution-start} ex-min-outside
+# :class: dropdown
+# ```
+#
+# For each $\tau$, $\mathbb E_\tau[\min_k f_k] \le \min_k \mathbb E_\tau[f_k]$,
+# so the pointwise-worst value is at most $D^*$. At full information the
+# contrarian is worst at each posterior, so both give $0$; with no information
+# both give $0.75$. The two differ for mixed structures, e.g. when one signal
+# hurts one type and another signal the other.
+
+# %%
+for tau in (none, full):
+    acts_tau = prob.best_responses(tau.posteriors)
+    per_signal = np.einsum(
+        "sw,skw->sk", tau.posteriors, prob.delegated_utility[acts_tau]
+    )
+    pointwise = tau.weights @ per_signal.min(axis=1)
+    outside = prob.payoffs(tau)[0].min()
+    checks.at_most(
+        "exercise: pointwise worst case <= worst case of expectations",
+        pointwise,
+        outside,
+        atol=1e-12,
+    )
+rng_ex = np.random.default_rng(11)
+gaps = []
+for _ in range(max(10, n_problems // 5)):
+    q = random_delegation_problem(3, 3, 3, rng_ex)
+    s_q = robust_delegation(q)
+    acts_q = q.best_responses(s_q.splitting.posteriors)
+    per_signal = np.einsum(
+        "sw,skw->sk", s_q.splitting.posteriors, q.delegated_utility[acts_q]
+    )
+    gaps.append(s_q.value - s_q.splitting.weights @ per_signal.min(axis=1))
+checks.at_most(
+    "exercise: at the optimal tau the pointwise version is never higher",
+    -np.array(gaps),
+    0.0,
+    atol=1e-7,
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+
+# %%
+checks
