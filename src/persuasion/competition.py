@@ -1,0 +1,317 @@
+r"""Competition among several misaligned agents (the essay's §3.2).
+
+The model of :cite:t:`collina2025emergent`, made finite. A principal, Alice,
+takes an action :math:`a` after seeing messages from :math:`m` agents. Agent
+:math:`i` commits to an experiment (its *conversation rule*, one message)
+from a finite menu; messages are independent given the state; Alice
+best-responds to her posterior, or follows a quantal response
+:math:`\Pr[a \mid s] \propto \exp(\lambda\, \mathbb E[u_A(a, \omega) \mid s])`
+:cite:p:`mckelvey1995quantal`. Agent :math:`i` gets
+:math:`\mathbb E[u_i(a, \omega)]`.
+
+**Weighted alignment** (Collina et al.'s form, with a constant and a slack):
+:math:`\sup_{a, \omega} |\sum_i w_i u_i(a, \omega) + c - u_A(a, \omega)| \le \varepsilon`
+for some :math:`w` in the simplex. :func:`weighted_alignment` finds the
+smallest :math:`\varepsilon` by LP.
+
+The argument behind the essay's Theorems 4–6, which the chapter checks: if
+every agent can reveal the state, then at any equilibrium no agent gains by
+revealing it, so :math:`\mathbb E[u_i(\text{eq})] \ge \mathbb E[u_i(\text{full})]`
+for all :math:`i`; weighting by :math:`w` gives Alice at least her
+full-information payoff minus :math:`2\varepsilon`.
+
+>>> A = np.array([[1.0, 0.0], [0.0, 1.0]])         # Alice wants to match the state
+>>> wa = weighted_alignment(A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]])
+>>> wa.weights.round(3), round(wa.epsilon, 9)
+(array([0.5, 0.5]), 0.0)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.special import softmax
+
+from ._validation import as_distribution, as_finite_array, as_stochastic_matrix
+
+__all__ = [
+    "WeightedAlignment",
+    "weighted_alignment",
+    "CompetitionGame",
+    "PayoffTable",
+    "pure_equilibria",
+    "best_response_dynamics",
+    "quantal_response",
+    "aligned_agents",
+    "random_experiment_menu",
+    "block_experiment",
+]
+
+
+@dataclass(frozen=True)
+class WeightedAlignment:
+    """``weights`` (on the simplex), ``constant`` and the smallest ``epsilon``."""
+
+    weights: np.ndarray
+    constant: float
+    epsilon: float
+
+
+def _agent_utilities(agent_utilities, shape, name="agent_utilities") -> np.ndarray:
+    U = as_finite_array(agent_utilities, name, ndim=3)
+    if U.shape[1:] != shape:
+        raise ValueError(f"{name} must have shape (n_agents, {shape[0]}, {shape[1]}); got {U.shape}")
+    return U
+
+
+def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
+    r"""Smallest :math:`\varepsilon` with :math:`|\sum_i w_i u_i + c - u_A| \le \varepsilon` entrywise.
+
+    Parameters
+    ----------
+    principal_utility : array_like, shape (n_actions, n_states)
+    agent_utilities : array_like, shape (n_agents, n_actions, n_states)
+
+    Notes
+    -----
+    Variables :math:`(w, c, \varepsilon)`; minimise :math:`\varepsilon` subject to
+    :math:`\pm(\sum_i w_i u_i + c - u_A) \le \varepsilon`, :math:`w \ge 0`,
+    :math:`\sum_i w_i = 1`.
+    """
+    uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
+    U = _agent_utilities(agent_utilities, uA.shape)
+    m = U.shape[0]
+    M = U.reshape(m, -1).T  # (entries, m)
+    ones = np.ones((M.shape[0], 1))
+    A_ub = np.vstack([np.hstack([M, ones, -ones]), np.hstack([-M, -ones, -ones])])
+    b_ub = np.concatenate([uA.ravel(), -uA.ravel()])
+    c = np.zeros(m + 2)
+    c[-1] = 1.0
+    res = linprog(
+        c, A_ub=A_ub, b_ub=b_ub, A_eq=np.append(np.ones(m), [0.0, 0.0])[None], b_eq=[1.0],
+        bounds=[(0, None)] * m + [(None, None), (0, None)], method="highs",
+    )
+    if res.status != 0:
+        raise RuntimeError(f"weighted_alignment: HiGHS returned status {res.status} ({res.message})")
+    w = np.clip(res.x[:m], 0.0, None)
+    return WeightedAlignment(weights=w / w.sum(), constant=float(res.x[m]), epsilon=float(res.x[m + 1]))
+
+
+def aligned_agents(principal_utility, weights, epsilon: float, rng, *, constant: float = 0.0) -> np.ndarray:
+    """Random agent utilities whose ``weights``-average is within ``epsilon`` of ``principal_utility``.
+
+    Each agent's utility is ``principal_utility`` plus a large random bias;
+    the biases average (with ``weights``) to a perturbation of size at most
+    ``epsilon`` and the constant ``-constant``.
+    """
+    uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
+    w = as_distribution(weights, "weights")
+    if epsilon < 0:
+        raise ValueError(f"epsilon must be non-negative; got {epsilon}")
+    if (w <= 0).any():
+        raise ValueError(f"weights must be positive to build aligned agents; got {w}")
+    rng = np.random.default_rng(rng)
+    m = w.size
+    bias = rng.normal(scale=2.0, size=(m,) + uA.shape)
+    bias -= np.tensordot(w, bias, axes=1)[None]  # weighted mean zero
+    perturb = rng.uniform(-epsilon, epsilon, size=uA.shape)
+    return uA[None] + bias + perturb[None] - constant
+
+
+def quantal_response(expected_utilities, lam: float) -> np.ndarray:
+    """Action probabilities :math:`\\propto \\exp(\\lambda \\cdot` expected utility) along the last axis.
+
+    ``lam = np.inf`` is the best response (uniform over exact ties).
+
+    >>> quantal_response([1.0, 0.0], 0.0)
+    array([0.5, 0.5])
+    >>> quantal_response([1.0, 0.0], np.inf)
+    array([1., 0.])
+    """
+    eu = as_finite_array(expected_utilities, "expected_utilities")
+    if not (lam >= 0):
+        raise ValueError(f"lam (the quantal-response precision) must be >= 0; got {lam}")
+    if np.isinf(lam):
+        best = eu >= eu.max(axis=-1, keepdims=True) - 1e-12
+        return best / best.sum(axis=-1, keepdims=True)
+    return softmax(lam * eu, axis=-1)
+
+
+@dataclass(frozen=True)
+class PayoffTable:
+    """Expected payoffs of every profile: ``alice[profile]`` and ``agents[profile + (i,)]``."""
+
+    alice: np.ndarray
+    agents: np.ndarray
+    first_best: float
+
+
+class CompetitionGame:
+    """Alice and ``m`` agents, each committing to an experiment from its menu.
+
+    Parameters
+    ----------
+    prior : array_like, shape (n_states,)
+    principal_utility : array_like, shape (n_actions, n_states)
+        Alice's :math:`u_A(a, \\omega)`.
+    agent_utilities : array_like, shape (n_agents, n_actions, n_states)
+    menus : sequence of sequences of experiments
+        ``menus[i][j]`` is row-stochastic with ``n_states`` rows.
+    """
+
+    def __init__(self, prior, principal_utility, agent_utilities, menus):
+        self.prior = as_distribution(prior, "prior")
+        self.principal_utility = as_finite_array(principal_utility, "principal_utility", ndim=2)
+        if self.principal_utility.shape[1] != self.prior.size:
+            raise ValueError(
+                f"principal_utility must have shape (n_actions, {self.prior.size}); got {self.principal_utility.shape}"
+            )
+        self.agent_utilities = _agent_utilities(agent_utilities, self.principal_utility.shape)
+        m = self.agent_utilities.shape[0]
+        if len(menus) != m:
+            raise ValueError(f"menus must hold one menu per agent ({m}); got {len(menus)}")
+        self.menus = []
+        for i, menu in enumerate(menus):
+            if len(menu) == 0:
+                raise ValueError(f"menus[{i}] must hold at least one experiment")
+            self.menus.append(
+                [as_stochastic_matrix(P, f"menus[{i}][{j}]", n_rows=self.prior.size) for j, P in enumerate(menu)]
+            )
+
+    @property
+    def n_agents(self) -> int:
+        return self.agent_utilities.shape[0]
+
+    @property
+    def menu_sizes(self) -> tuple[int, ...]:
+        return tuple(len(m) for m in self.menus)
+
+    def __repr__(self) -> str:
+        return (
+            f"CompetitionGame(n_states={self.prior.size}, n_actions={self.principal_utility.shape[0]}, "
+            f"n_agents={self.n_agents}, menu_sizes={self.menu_sizes})"
+        )
+
+    @property
+    def first_best(self) -> float:
+        """Alice's payoff from :math:`a^\\dagger(\\omega)`, her best action in each state."""
+        return float(self.prior @ self.principal_utility.max(axis=0))
+
+    def joint_experiment(self, experiments) -> np.ndarray:
+        """Independent messages: ``P(s_1, ..., s_m | w) = prod_i P_i(s_i | w)``, shape (n_states, prod k_i)."""
+        joint = np.ones((self.prior.size, 1))
+        for P in experiments:
+            joint = (joint[:, :, None] * P[:, None, :]).reshape(self.prior.size, -1)
+        return joint
+
+    def payoffs_of(self, experiments, lam: float = np.inf) -> tuple[float, np.ndarray]:
+        """(Alice's payoff, agents' payoffs) when Alice sees all ``experiments`` and responds with ``lam``."""
+        joint = self.prior[:, None] * self.joint_experiment(experiments)  # (n, S): P(w, s)
+        mass = joint.sum(axis=0)
+        keep = mass > 0
+        joint = joint[:, keep]
+        eu = (self.principal_utility @ joint).T / mass[keep, None]  # (S, n_actions): E[u_A(a) | s]
+        policy = quantal_response(eu, lam)  # (S, n_actions)
+        # P(w, a) = sum_s P(w, s) policy(a | s)
+        pwa = joint @ policy  # (n, n_actions)
+        alice = float((pwa.T * self.principal_utility).sum())
+        agents = np.einsum("wa,iaw->i", pwa, self.agent_utilities)
+        return alice, agents
+
+    def table(self, lam: float = np.inf, *, selection: bool = False) -> PayoffTable:
+        """Payoffs of every profile.
+
+        With ``selection=True`` Alice follows only the agent whose experiment,
+        alone, gives her the highest expected payoff (ties: lowest index),
+        as in best-AI selection.
+        """
+        sizes = self.menu_sizes
+        alice = np.empty(sizes)
+        agents = np.empty(sizes + (self.n_agents,))
+        if selection:
+            single = [[self.payoffs_of([P], lam) for P in menu] for menu in self.menus]
+        for prof in itertools.product(*(range(s) for s in sizes)):
+            if selection:
+                values = [single[i][j][0] for i, j in enumerate(prof)]
+                chosen = int(np.argmax(np.round(values, 12)))
+                alice[prof], agents[prof] = single[chosen][prof[chosen]]
+            else:
+                alice[prof], agents[prof] = self.payoffs_of([self.menus[i][j] for i, j in enumerate(prof)], lam)
+        fb = self.first_best if np.isinf(lam) else self.payoffs_of([np.eye(self.prior.size)], lam)[0]
+        return PayoffTable(alice=alice, agents=agents, first_best=float(fb))
+
+
+def pure_equilibria(table: PayoffTable, *, atol: float = 1e-9) -> np.ndarray:
+    """Profiles at which no agent gains more than ``atol`` by changing its experiment."""
+    stable = np.ones(table.alice.shape, dtype=bool)
+    for i in range(table.agents.shape[-1]):
+        own = table.agents[..., i]
+        stable &= own >= own.max(axis=i, keepdims=True) - atol
+    return np.argwhere(stable)
+
+
+def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, atol: float = 1e-9):
+    """Agents take turns switching to a best response; returns (profile, converged, n_rounds).
+
+    A round lets each agent in turn move to its best reply (keeping its
+    current choice when that is already a best reply). Converged means a full
+    round without a move: a pure equilibrium.
+    """
+    prof = [int(j) for j in start]
+    if len(prof) != table.agents.shape[-1]:
+        raise ValueError(f"start must name one experiment per agent ({table.agents.shape[-1]}); got {len(prof)}")
+    for rounds in range(1, max_rounds + 1):
+        moved = False
+        for i in range(len(prof)):
+            idx = list(prof)
+            idx[i] = slice(None)
+            own = table.agents[tuple(idx) + (i,)]
+            if own[prof[i]] < own.max() - atol:
+                prof[i] = int(np.argmax(own))
+                moved = True
+        if not moved:
+            return tuple(prof), True, rounds
+    return tuple(prof), False, max_rounds
+
+
+def random_experiment_menu(n_states: int, size: int, rng, *, n_signals: int = 2, full: bool = True) -> list:
+    """No information, optionally full revelation, and random experiments with ``n_signals`` messages."""
+    if size < 1:
+        raise ValueError(f"size must be at least 1; got {size}")
+    rng = np.random.default_rng(rng)
+    menu = [np.ones((n_states, 1))]
+    if full:
+        menu.append(np.eye(n_states))
+    while len(menu) < size:
+        menu.append(rng.dirichlet(np.full(n_signals, 0.5), size=n_states))
+    return menu[:size]
+
+
+def block_experiment(experiments) -> np.ndarray:
+    """One experiment per task, combined on the states (task, state): block diagonal.
+
+    The message names the task, so posteriors never mix tasks. With the
+    states of all tasks stacked, a distribution over tasks is just a prior
+    over the stacked states.
+
+    >>> block_experiment([np.eye(2), np.ones((2, 1))])
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.],
+           [0., 0., 1.]])
+    """
+    blocks = [as_stochastic_matrix(P, f"experiments[{t}]") for t, P in enumerate(experiments)]
+    if not blocks:
+        raise ValueError("experiments must hold at least one task's experiment")
+    rows = sum(b.shape[0] for b in blocks)
+    cols = sum(b.shape[1] for b in blocks)
+    out = np.zeros((rows, cols))
+    r = c = 0
+    for b in blocks:
+        out[r : r + b.shape[0], c : c + b.shape[1]] = b
+        r += b.shape[0]
+        c += b.shape[1]
+    return out
