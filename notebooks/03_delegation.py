@@ -412,7 +412,9 @@ checks.true(
     sum(below) > 0,
     value=f"{sum(below)} of {n_problems} random problems",
 )
-print(f"U_blind < U_min in {sum(below)} of {n_problems}; in the others one action is best in every state")
+print(
+    f"U_blind < U_min in {sum(below)} of {n_problems}; in the others one action is best in every state"
+)
 
 # %% [markdown]
 # **"The set of achievable $(U_P, U_A)$ pairs is generally nonconvex."**

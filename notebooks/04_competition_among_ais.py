@@ -1,0 +1,636 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (ch-competition-among-ais)=
+# # Competition among misaligned AIs
+#
+# {ref}`ch-delegation` ended on a pessimistic note: one agent whose goals we
+# cannot pin down is worth little. The essay {cite:p}`cheng2025mechanism`
+# (§3.2) argues that *several* misaligned agents can be worth as much as one
+# aligned agent, provided they compete and their goals bracket ours. Its
+# Theorems 4–6 come from {cite:t}`collina2025emergent`, *Emergent Alignment
+# via Competition*; the essay's reference list attributes them to a
+# different paper (its reference [3], {cite:t}`collina2025collaborative`).
+#
+# This chapter builds a finite version of the model: agents commit to
+# experiments from finite menus, Alice best-responds or follows a quantal
+# response, and equilibria are found by enumeration and by best-response
+# dynamics. It checks the three results on random instances, shows which
+# hypothesis each needs, and closes with the debate experiments the essay
+# cites as evidence.
+
+# %% tags=["parameters"]
+scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from persuasion import Checks, PersuasionGame, optimal_signal
+from persuasion.competition import (
+    CompetitionGame,
+    aligned_agents,
+    best_response_dynamics,
+    block_experiment,
+    pure_equilibria,
+    quantal_response,
+    random_experiment_menu,
+    weighted_alignment,
+)
+from persuasion.plotting import PALETTE, save_figure, use_book_style
+
+SIZES = {  # random instances per point, menu size
+    "smoke": dict(n_instances=8, menu_size=4, max_agents=4),
+    "book": dict(n_instances=60, menu_size=5, max_agents=6),
+    "full": dict(n_instances=400, menu_size=6, max_agents=6),
+}
+if scale not in SIZES:
+    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
+n_instances, menu_size, max_agents = (
+    SIZES[scale][k] for k in ("n_instances", "menu_size", "max_agents")
+)
+rng = np.random.default_rng(25091590)
+use_book_style()
+checks = Checks("Claims checked in this chapter")
+N_STATES, N_ACTIONS = 3, 3
+
+# %% [markdown]
+# ## The model
+#
+# ```{prf:definition} Competition among agents (after Collina et al.)
+# :label: def-competition
+#
+# A state $\omega$ has prior $\mu_0$. Alice chooses $a \in A$ with utility
+# $u_A(a, \omega)$. Each of $m$ agents commits to an experiment
+# $\sigma_i : \Omega \to \Delta(S_i)$ from a finite menu; messages are
+# independent given $\omega$. Alice sees every message and plays
+# $a^*(s) \in \arg\max_a \mathbb E[u_A(a, \omega) \mid s]$, or the
+# **quantal response** $\Pr[a \mid s] \propto \exp(\lambda\, \mathbb E[u_A(a,
+# \omega) \mid s])$ {cite:p}`mckelvey1995quantal`. Agent $i$ receives
+# $\mathbb E[u_i(a, \omega)]$. An equilibrium is a profile of experiments
+# from which no agent gains by deviating. Alice's benchmark is the first best
+# $\mathbb E[u_A(a^\dagger(\omega), \omega)]$, her payoff with full
+# information.
+# ```
+#
+# ```{prf:definition} Weighted alignment
+# :label: def-weighted-alignment
+#
+# The agents are **$\varepsilon$-weighted-aligned** with Alice if for some
+# weights $w$ in the simplex and a constant $c$,
+# $\sup_{a, \omega} \big|\sum_i w_i u_i(a, \omega) + c - u_A(a, \omega)\big| \le \varepsilon .$
+# ```
+#
+# The essay writes $u_A = \sum_i \alpha_i u_i$ exactly; the constant and
+# the slack are Collina et al.'s and matter: agents need not agree with Alice
+# on the *level* of utility, only on trade-offs, and only approximately.
+# `weighted_alignment` finds the smallest $\varepsilon$ and its weights by LP.
+#
+# Two agents who each want Alice to lean one way, by opposite amounts, are
+# exactly aligned on average even though neither is aligned alone:
+
+# %%
+uA_demo = np.array([[1.0, 0.0, 0.2], [0.0, 1.0, 0.2], [0.4, 0.4, 0.9]])
+bias = np.array([[0.6, -0.3, 0.0], [0.0, 0.5, -0.4], [-0.2, 0.1, 0.3]])
+pair = np.stack([uA_demo + bias + 1.0, uA_demo - bias - 1.0])
+wa_pair = weighted_alignment(uA_demo, pair)
+wa_first = weighted_alignment(uA_demo, pair[:1])
+print(
+    f"two agents: weights {wa_pair.weights.round(3)}, c = {wa_pair.constant:.3g}, epsilon = {wa_pair.epsilon:.2g}"
+)
+print(f"first agent alone: epsilon = {wa_first.epsilon:.3g}")
+checks.close(
+    "weighted alignment: opposite biases average out (epsilon = 0)",
+    wa_pair.epsilon,
+    0.0,
+    atol=1e-9,
+)
+checks.close(
+    "weighted alignment: weights (1/2, 1/2)", wa_pair.weights, [0.5, 0.5], atol=1e-8
+)
+checks.true(
+    "weighted alignment: one biased agent alone is not aligned",
+    wa_first.epsilon > 0.1,
+    value=wa_first.epsilon,
+)
+
+# %% [markdown]
+# ## Theorem 4: competition recovers the first best
+#
+# ```{prf:theorem} Essay's Theorem 4 (Collina et al., exact best response)
+# :label: thm-competition-exact
+#
+# Under $\varepsilon$-weighted alignment, if the agents can reveal enough
+# information to induce $a^\dagger(\omega)$, then in every equilibrium
+# $\mathbb E[u_A(a^*(s), \omega)] \ge \mathbb E[u_A(a^\dagger(\omega), \omega)] - O(\varepsilon)$.
+# ```
+#
+# ```{prf:proof} (in our finite model, when every agent can reveal the state)
+# At an equilibrium, agent $i$ could switch to full revelation; Alice would
+# then play $a^\dagger(\omega)$ whatever the others say. Not switching means
+# $\mathbb E[u_i(\text{eq})] \ge \mathbb E[u_i(a^\dagger)]$. Multiply by
+# $w_i$, sum, and use weighted alignment twice:
+# $\mathbb E[u_A(\text{eq})] \ge \mathbb E[u_A(a^\dagger)] - 2\varepsilon$.
+# ```
+#
+# We test this on random instances: random Alice utilities, agents built
+# with large random biases that average to within $\varepsilon$ of Alice's
+# utility (`aligned_agents`), and menus holding no information, full
+# revelation and random experiments. For contrast, a **single** misaligned
+# agent (the first of the two) with full commitment power: it persuades
+# Alice exactly as the prosecutor of {ref}`ch-bayesian-persuasion`
+# persuades the judge (`optimal_signal` with Alice as Receiver).
+
+
+# %%
+def instance(eps, n_agents=2, reveal=None):
+    """A random prior, Alice utility, eps-aligned agents and menus."""
+    prior = rng.dirichlet(np.ones(N_STATES))
+    uA = rng.normal(size=(N_ACTIONS, N_STATES))
+    w = rng.dirichlet(np.ones(n_agents)) * 0.8 + 0.2 / n_agents
+    U = aligned_agents(uA, w, eps, rng)
+    reveal = [True] * n_agents if reveal is None else reveal
+    menus = [random_experiment_menu(N_STATES, menu_size, rng, full=r) for r in reveal]
+    return CompetitionGame(prior, uA, U, menus)
+
+
+def alice_under_single_agent(game, i=0):
+    """Alice's payoff when agent i alone chooses any signal (full commitment power)."""
+    sol = optimal_signal(
+        PersuasionGame(game.prior, game.principal_utility, game.agent_utilities[i])
+    )
+    joint = sol.weights[:, None] * sol.posteriors
+    return float((joint * game.principal_utility[np.asarray(sol.actions)]).sum())
+
+
+eps_grid = [0.0, 0.02, 0.05, 0.1, 0.2, 0.4]
+shortfall_comp, shortfall_single, bound_ok = [], [], []
+for eps in eps_grid:
+    comp, single = [], []
+    for _ in range(n_instances):
+        g = instance(eps)
+        eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
+        tab = g.table()
+        eq = pure_equilibria(tab)
+        worst_eq = tab.alice[tuple(eq.T)].min()
+        bound_ok.append(
+            len(eq) > 0
+            and eps_hat <= eps + 1e-9
+            and worst_eq >= g.first_best - 2 * eps_hat - 1e-9
+        )
+        comp.append(g.first_best - worst_eq)
+        single.append(g.first_best - alice_under_single_agent(g))
+    shortfall_comp.append(comp)
+    shortfall_single.append(single)
+shortfall_comp, shortfall_single = np.array(shortfall_comp), np.array(shortfall_single)
+checks.all_of(
+    "Theorem 4: every equilibrium gives Alice >= first best - 2 eps (all agents can reveal)",
+    bound_ok,
+)
+checks.close(
+    "Theorem 4: at eps = 0 every equilibrium attains the first best",
+    shortfall_comp[0],
+    0.0,
+    atol=1e-9,
+)
+print(
+    "largest shortfall of any equilibrium under competition: "
+    f"{shortfall_comp.max():.2g} (bound at the largest eps: {2 * eps_grid[-1]})"
+)
+checks.true(
+    "a single misaligned agent costs Alice more than competition does, on average",
+    shortfall_single.mean() > shortfall_comp.mean() + 0.05,
+    value=f"mean shortfall {shortfall_single.mean():.3g} vs {shortfall_comp.mean():.3g}",
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+ax.plot(
+    eps_grid,
+    shortfall_comp.max(axis=1),
+    color=PALETTE[1],
+    ls="-",
+    marker="o",
+    ms=6,
+    label="two competing agents: worst equilibrium, worst instance",
+)
+ax.plot(
+    eps_grid,
+    shortfall_comp.mean(axis=1),
+    color=PALETTE[1],
+    ls=":",
+    marker="s",
+    ms=5,
+    label="two competing agents: worst equilibrium, mean",
+)
+ax.plot(
+    eps_grid,
+    shortfall_single.mean(axis=1),
+    color=PALETTE[2],
+    ls="-.",
+    marker="^",
+    ms=6,
+    label="one misaligned agent (full commitment): mean",
+)
+ax.plot(
+    eps_grid,
+    2 * np.array(eps_grid),
+    color="black",
+    ls="--",
+    marker="",
+    label=r"bound $2\varepsilon$",
+)
+ax.set_xlabel(r"alignment slack $\varepsilon$ (utility units)")
+ax.set_ylabel("Alice's shortfall from the first best\n(utility units)")
+ax.legend(fontsize=7.5, loc="upper left")
+save_figure(fig, "competition-epsilon")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/competition-epsilon.png
+# :name: fig-competition-epsilon
+# :alt: Alice's shortfall from the first best against the alignment slack, for competition and for a single agent.
+#
+# Theorem 4 on random instances (3 states, 3 actions, two agents). With
+# competition, the worst equilibrium over the worst instance stays below
+# $2\varepsilon$ and vanishes at $\varepsilon = 0$. A single agent with the
+# same biases, free to design any signal, leaves Alice below the first best
+# whatever $\varepsilon$ is, because alignment *on average* says nothing
+# about one agent.
+# ```
+#
+# On these instances the bound is far from tight: the printout above shows
+# the largest shortfall of any equilibrium, at every $\varepsilon$.
+#
+# ### Which hypothesis is needed?
+#
+# The proof uses that **every** agent can reveal the state. The essay's
+# condition (i) asks only that *some* agent can. That is not enough: below,
+# only the first agent's menu holds full revelation, with exact weighted
+# alignment ($\varepsilon = 0$), and equilibria strictly below the first best
+# appear.
+
+# %%
+n_bad, example = 0, None
+for _ in range(n_instances * 3):
+    g = instance(0.0, reveal=[True, False])
+    tab = g.table()
+    eq = pure_equilibria(tab)
+    if len(eq) and tab.alice[tuple(eq.T)].min() < g.first_best - 1e-6:
+        n_bad += 1
+        example = example or (g.first_best, tab.alice[tuple(eq.T)].min())
+print(
+    f"only agent 1 can reveal: an equilibrium below the first best in {n_bad} of {n_instances * 3} instances"
+)
+print("first example: first best {:.3f}, worst equilibrium {:.3f}".format(*example))
+checks.true(
+    "essay's condition (i) alone is not enough: counterexamples with eps = 0",
+    n_bad > 0,
+    value=f"{n_bad} instances",
+)
+
+# %% [markdown]
+# ### Finding equilibria by best-response dynamics
+#
+# Enumeration checks every profile; agents who adjust in turn
+# (`best_response_dynamics`) need not converge in general, but here each
+# run that starts from silence and converges lands on an equilibrium, and
+# that equilibrium satisfies the bound.
+
+# %%
+n_conv, ok_conv = 0, []
+for _ in range(n_instances):
+    g = instance(0.05)
+    tab = g.table()
+    eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
+    prof, converged, rounds = best_response_dynamics(tab, (0, 0))
+    if converged:
+        n_conv += 1
+        in_eq = any((prof == tuple(e)) for e in pure_equilibria(tab))
+        ok_conv.append(in_eq and tab.alice[prof] >= g.first_best - 2 * eps_hat - 1e-9)
+print(f"best-response dynamics converged in {n_conv} of {n_instances} instances")
+checks.all_of(
+    "dynamics: every converged run ends at an equilibrium within the bound", ok_conv
+)
+
+# %% [markdown]
+# ## Theorem 5: a boundedly rational Alice
+#
+# ```{prf:theorem} Essay's Theorem 5 (Collina et al., bounded rationality)
+# :label: thm-competition-qr
+#
+# If Alice follows a quantal response, equilibrium performance satisfies
+# $\mathbb E[u_A] \ge \mathbb E[u_A(a^\dagger(\omega), \omega)] - \varepsilon_{\text{align}} - \varepsilon_{\text{sub}} - \varepsilon_{\text{QR}}$.
+# ```
+#
+# In our model every agent can reveal the state, so the substitutability
+# error $\varepsilon_{\text{sub}}$ is zero; the same deviation argument, with
+# Alice's quantal response at full information in place of $a^\dagger$,
+# gives $\varepsilon_{\text{align}} = 2\varepsilon$ and
+# $\varepsilon_{\text{QR}} = \mathbb E[u_A(a^\dagger)] - \mathbb E[u_A(\text{QR at full information})] \le \log|A| / \lambda$
+# (the standard bound for a softmax).
+
+# %%
+lams = [0.5, 1.0, 2.0, 5.0, 10.0, 30.0, np.inf]
+eps_qr = 0.05
+qr_short, qr_ok = [], []
+for lam in lams:
+    worst = []
+    for _ in range(max(4, n_instances // 3)):
+        g = instance(eps_qr)
+        eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
+        tab = g.table(lam)
+        eq = pure_equilibria(tab)
+        fb = g.first_best
+        qr_full = tab.first_best  # Alice's QR payoff at full information
+        bound = fb - 2 * eps_hat - (fb - qr_full)
+        softmax_bound = 0.0 if np.isinf(lam) else np.log(N_ACTIONS) / lam
+        qr_ok.append(
+            len(eq) > 0
+            and tab.alice[tuple(eq.T)].min() >= bound - 1e-9
+            and fb - qr_full <= softmax_bound + 1e-12
+        )
+        worst.append(fb - tab.alice[tuple(eq.T)].min())
+    qr_short.append(worst)
+qr_short = np.array(qr_short)
+checks.all_of(
+    "Theorem 5: worst equilibrium >= first best - 2 eps - eps_QR, and eps_QR <= log|A| / lambda",
+    qr_ok,
+)
+
+# %% tags=["remove-output"]
+finite = np.isfinite(lams)
+lam_f = np.array(lams)[finite]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+ax.plot(
+    lam_f,
+    qr_short[finite].max(axis=1),
+    color=PALETTE[1],
+    ls="-",
+    marker="o",
+    ms=6,
+    label="worst equilibrium, worst instance",
+)
+ax.plot(
+    lam_f,
+    2 * eps_qr + np.log(N_ACTIONS) / lam_f,
+    color="black",
+    ls="--",
+    marker="",
+    label=r"$2\varepsilon + \log|A|/\lambda$",
+)
+ax.axhline(
+    qr_short[~finite].max(),
+    color=PALETTE[2],
+    ls=":",
+    marker="",
+    label=r"best response ($\lambda = \infty$)",
+)
+ax.set_xscale("log")
+ax.set_xlabel(r"Alice's precision $\lambda$ (log scale; larger = more rational)")
+ax.set_ylabel("Alice's shortfall from the first best\n(utility units)")
+ax.legend(fontsize=8)
+save_figure(fig, "competition-quantal")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/competition-quantal.png
+# :name: fig-competition-quantal
+# :alt: Alice's shortfall against her quantal-response precision, with the bound.
+#
+# Theorem 5 on random instances ($\varepsilon = 0.05$, two agents). A noisier
+# Alice (small $\lambda$) loses more, never more than
+# $2\varepsilon + \log|A|/\lambda$.
+# ```
+#
+# ## Theorem 6: choosing the best AI over many tasks
+#
+# ```{prf:theorem} Essay's Theorem 6 (Collina et al., best-AI selection)
+# :label: thm-competition-selection
+#
+# If Alice selects the best-performing agent over a distribution of tasks,
+# $\max_i \mathbb E[u_A(a_i^*, \omega)] \approx \mathbb E[u_A(a^\dagger(\omega), \omega)]$,
+# without assumptions on information substitutability.
+# ```
+#
+# Here each task has its own prior and utilities; an agent commits to a
+# policy (one experiment per task, combined with `block_experiment`), Alice
+# evaluates each agent's policy alone, averaged over tasks, and follows the
+# best one. Only the selected agent's information is used, so nothing
+# about combining messages is needed. An unselected agent can always win
+# selection by revealing everything, which gives the same deviation
+# argument.
+
+# %%
+n_tasks = 3
+task_weights = np.array([0.5, 0.3, 0.2])
+sel_ok, sel_gap = [], []
+for _ in range(max(4, n_instances // 2)):
+    priors = [rng.dirichlet(np.ones(2)) for _ in range(n_tasks)]
+    uAs = [rng.normal(size=(N_ACTIONS, 2)) for _ in range(n_tasks)]
+    prior = np.concatenate([tw * p for tw, p in zip(task_weights, priors)])
+    uA = np.hstack(uAs)  # actions x (task, state)
+    U = aligned_agents(uA, [0.5, 0.5], 0.05, rng)
+    menus = []
+    for _agent in range(2):
+        policies = [block_experiment([np.eye(2)] * n_tasks)]  # reveal everything
+        while len(policies) < menu_size:
+            policies.append(
+                block_experiment(
+                    [
+                        random_experiment_menu(2, 3, rng)[rng.integers(3)]
+                        for _ in range(n_tasks)
+                    ]
+                )
+            )
+        menus.append(policies)
+    g = CompetitionGame(prior, uA, U, menus)
+    eps_hat = weighted_alignment(uA, U).epsilon
+    tab = g.table(selection=True)
+    eq = pure_equilibria(tab)
+    sel_ok.append(
+        len(eq) > 0
+        and tab.alice[tuple(eq.T)].min() >= g.first_best - 2 * eps_hat - 1e-9
+    )
+    sel_gap.append(g.first_best - tab.alice[tuple(eq.T)].min())
+print(
+    f"best-AI selection over {n_tasks} tasks: worst shortfall {max(sel_gap):.3g} (eps = 0.05)"
+)
+checks.all_of(
+    "Theorem 6: with selection, every equilibrium gives Alice >= first best - 2 eps",
+    sel_ok,
+)
+
+# %% [markdown]
+# ## The evidence the essay leans on: debate
+#
+# The essay reads its multi-agent results alongside the debate experiments
+# of {cite:t}`khan2024debating`, where two expert models argue for
+# opposite answers to a reading-comprehension question in front of a judge
+# who cannot read the text. The numbers below are as reported in that
+# paper's abstract; they are not recomputed here.
+#
+# | judge | naive baseline (no debate) | with debate |
+# |---|---|---|
+# | non-expert language model | 48% | 76% |
+# | human | 60% | 88% |
+#
+# These are accuracies of a *judge* facing two *competing* informants, the
+# situation of Theorems 4–6; the theorems explain why such competition can
+# help, but the experiments do not test weighted alignment, and nothing here
+# replicates them.
+#
+# ## What enumeration costs
+#
+# Every profile is evaluated: $\prod_i |\text{menu}_i|$ profiles, each
+# with $\prod_i |S_i|$ joint messages. We time the full payoff table.
+
+# %%
+timing = []
+for n_agents in range(2, max_agents + 1):
+    for size in (3, menu_size):
+        g = CompetitionGame(
+            rng.dirichlet(np.ones(N_STATES)),
+            rng.normal(size=(N_ACTIONS, N_STATES)),
+            rng.normal(size=(n_agents, N_ACTIONS, N_STATES)),
+            [random_experiment_menu(N_STATES, size, rng) for _ in range(n_agents)],
+        )
+        start = time.perf_counter()
+        pure_equilibria(g.table())
+        timing.append((n_agents, size, size**n_agents, time.perf_counter() - start))
+for row in timing:
+    print("agents {} menu {}: {:>5} profiles, {:.3f} s".format(*row))
+checks.true(
+    "cost: the table has one entry per profile",
+    all(r[2] == r[1] ** r[0] for r in timing),
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.4))
+for k, size in enumerate((3, menu_size)):
+    rows = [r for r in timing if r[1] == size]
+    ax.loglog(
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        color=PALETTE[k + 1],
+        ls=["-", "--"][k],
+        marker=["o", "s"][k],
+        ms=6,
+        label=f"menus of {size} experiments",
+    )
+    for r in rows:
+        ax.annotate(
+            f"m={r[0]}",
+            (r[2], r[3]),
+            textcoords="offset points",
+            xytext=(4, -10),
+            fontsize=8,
+        )
+ax.set_xlabel("number of profiles (log scale)")
+ax.set_ylabel("time for the payoff table\nand equilibria (seconds, log scale)")
+ax.legend(fontsize=8)
+save_figure(fig, "competition-cost")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/competition-cost.png
+# :name: fig-competition-cost
+# :alt: Time to enumerate all profiles against their number.
+#
+# Cost of exact equilibrium search on this machine (one run each, $m$ =
+# number of agents): linear in the number of profiles, which is exponential
+# in the number of agents.
+# ```
+#
+# ## What we have seen
+#
+# - Weighted alignment, with a constant and a slack, is a small LP; biased
+#   agents can be aligned on average while none is aligned alone.
+# - When every agent can reveal the state, every equilibrium gives Alice
+#   within $2\varepsilon$ of the first best; a single agent with the same
+#   biases does not. "Some agent can reveal" is not enough.
+# - A quantal-responding Alice loses at most an extra $\log|A|/\lambda$.
+# - Selecting the best agent over tasks gives the same guarantee without
+#   combining messages.
+#
+# ## Exercises
+#
+# ```{exercise} Three agents
+# :label: ex-three-agents
+#
+# Repeat the Theorem 4 check with three agents. Does the bound change? Why is
+# the number of agents absent from it?
+# ```
+#
+# ```{solution-start} ex-three-agents
+# :class: dropdown
+# ```
+#
+# The proof never counts agents: each one's no-deviation inequality is
+# weighted by $w_i$ and the weights sum to one. The bound stays $2\varepsilon$.
+
+# %%
+ok3 = []
+for _ in range(max(3, n_instances // 6)):
+    g = instance(0.05, n_agents=3)
+    eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
+    tab = g.table()
+    eq = pure_equilibria(tab)
+    ok3.append(
+        len(eq) > 0
+        and tab.alice[tuple(eq.T)].min() >= g.first_best - 2 * eps_hat - 1e-9
+    )
+checks.all_of(
+    "exercise: three agents, every equilibrium within 2 eps of the first best", ok3
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} A softmax bound
+# :label: ex-softmax
+#
+# Show that for any utilities $x_1, \dots, x_n$ and
+# $p_j \propto e^{\lambda x_j}$, $\max_j x_j - \sum_j p_j x_j \le \log n / \lambda$.
+# Check it numerically for random utilities and several $\lambda$.
+# ```
+#
+# ```{solution-start} ex-softmax
+# :class: dropdown
+# ```
+#
+# $\sum_j p_j x_j = \frac{1}{\lambda}\big(\log \sum_j e^{\lambda x_j} + \sum_j p_j \log p_j\big)
+# \ge \frac{1}{\lambda}(\lambda \max_j x_j - \log n)$, since
+# $\log\sum_j e^{\lambda x_j} \ge \lambda \max_j x_j$ and the entropy
+# $-\sum_j p_j \log p_j \le \log n$.
+
+# %%
+x = rng.normal(size=(200, 5))
+gaps_ok = []
+for lam in (0.1, 1.0, 10.0):
+    p = quantal_response(x, lam)
+    gaps_ok.append(
+        np.all(x.max(axis=1) - (p * x).sum(axis=1) <= np.log(5) / lam + 1e-12)
+    )
+checks.all_of("exercise: softmax shortfall <= log n / lambda", gaps_ok)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+
+# %%
+checks
