@@ -404,7 +404,7 @@ def aligned_belief(problem: DelegationProblem, k: int, b: int) -> tuple[float, n
 
 
 def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
-    """The (principal, agent) payoff pairs achievable by delegating to type ``k``, as a support function.
+    r"""The (principal, agent) payoff pairs achievable by delegating to type ``k``, as a support function.
 
     For each direction :math:`d` on the unit circle, solves the persuasion
     problem whose Receiver is type ``k`` and whose Sender values
