@@ -81,8 +81,10 @@ checks = Checks("Claims checked in this chapter")
 # $w(b, \omega)$. The agent's utility $u_A$ is unknown; she knows only that
 # $u_A \in \mathcal U_A$, a finite set. She evaluates a delegation by
 #
-# $$U_P(\pi) = \min_{u_A \in \mathcal U_A} \mathbb E_{\omega, s}\big[w(b^*(s, u_A), \omega)\big],
-# \qquad D^* = \max_\pi U_P(\pi), \qquad U^* = \max(U_{\text{blind}}, D^*).$$
+# $$\begin{aligned}
+# U_P(\pi) &= \min_{u_A \in \mathcal U_A} \mathbb E_{\omega, s}\big[w(b^*(s, u_A), \omega)\big], \\
+# D^* &= \max_\pi U_P(\pi), \qquad U^* = \max(U_{\text{blind}}, D^*).
+# \end{aligned}$$
 #
 # Benchmarks: $U_{\text{blind}} = \max_a \mathbb E_{\mu_0} u_P(a, \omega)$
 # (act, no information); $U_{\text{full}} = \min_{u_A} \mathbb E_\omega
