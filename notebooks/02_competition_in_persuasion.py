@@ -57,7 +57,7 @@ from persuasion.multisender import (
     pure_equilibria,
     random_environment,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
 
 SIZES = {  # random pairs of experiments, random environments, largest |Omega| timed
     "smoke": dict(n_pairs=60, n_envs=6, n_prefs=5, max_states=3),
@@ -612,28 +612,19 @@ checks.true(
 
 # %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for k, n_senders in enumerate((2, 3)):
-    rows = [r for r in timings if r[0] == n_senders]
-    ax.loglog(
-        [r[2] for r in rows],
-        [r[4] for r in rows],
-        color=PALETTE[k],
-        ls=["-", "--"][k],
-        marker=["o", "s"][k],
-        ms=6,
-        label=f"{n_senders} senders",
-    )
-    for r in rows:
-        ax.annotate(
-            f"|Ω|={r[1]}",
-            (r[2], r[4]),
-            textcoords="offset points",
-            xytext=(4, -10),
-            fontsize=8,
+plot_scaling(
+    ax,
+    {
+        f"{s} senders": (
+            [r[2] for r in timings if r[0] == s],
+            [r[4] for r in timings if r[0] == s],
+            [f"|Ω|={r[1]}" for r in timings if r[0] == s],
         )
-ax.set_xlabel("number of signal profiles (log scale)")
-ax.set_ylabel("time to analyse and solve (seconds, log scale)")
-ax.legend(fontsize=8)
+        for s in (2, 3)
+    },
+    xlabel="number of signal profiles (log scale)",
+    ylabel="time to analyse and solve (seconds, log scale)",
+)
 save_figure(fig, "multisender-cost")
 plt.show()
 

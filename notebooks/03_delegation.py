@@ -51,7 +51,7 @@ from persuasion.delegation import (
     split_through,
     weighted_delegation,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
 
 SIZES = {  # random problems per check, largest type set, directions of the payoff set
     "smoke": dict(n_problems=12, max_types=8, n_directions=24),
@@ -601,20 +601,18 @@ checks.true(
 
 # %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for j, n_states in enumerate((2, 3)):
-    rows = [r for r in cost if r[0] == n_states]
-    ax.loglog(
-        [r[1] for r in rows],
-        [r[3] for r in rows],
-        color=PALETTE[j + 1],
-        ls=["-", "--"][j],
-        marker=["o", "s"][j],
-        ms=6,
-        label=f"{n_states} states, 3 actions",
-    )
-ax.set_xlabel(r"number of possible agent utilities $|\mathcal{U}_A|$ (log scale)")
-ax.set_ylabel("time to solve (seconds, log scale)")
-ax.legend(fontsize=8)
+plot_scaling(
+    ax,
+    {
+        f"{n} states, 3 actions": (
+            [r[1] for r in cost if r[0] == n],
+            [r[3] for r in cost if r[0] == n],
+        )
+        for n in (2, 3)
+    },
+    xlabel=r"number of possible agent utilities $|\mathcal{U}_A|$ (log scale)",
+    ylabel="time to solve (seconds, log scale)",
+)
 save_figure(fig, "delegation-cost")
 plt.show()
 

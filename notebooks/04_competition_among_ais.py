@@ -50,7 +50,7 @@ from persuasion.competition import (
     random_experiment_menu,
     weighted_alignment,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
 
 SIZES = {  # random instances per point, menu size
     "smoke": dict(n_instances=8, menu_size=4, max_agents=4),
@@ -520,28 +520,19 @@ checks.true(
 
 # %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.4))
-for k, size in enumerate((3, menu_size)):
-    rows = [r for r in timing if r[1] == size]
-    ax.loglog(
-        [r[2] for r in rows],
-        [r[3] for r in rows],
-        color=PALETTE[k + 1],
-        ls=["-", "--"][k],
-        marker=["o", "s"][k],
-        ms=6,
-        label=f"menus of {size} experiments",
-    )
-    for r in rows:
-        ax.annotate(
-            f"m={r[0]}",
-            (r[2], r[3]),
-            textcoords="offset points",
-            xytext=(4, -10),
-            fontsize=8,
+plot_scaling(
+    ax,
+    {
+        f"menus of {size} experiments": (
+            [r[2] for r in timing if r[1] == size],
+            [r[3] for r in timing if r[1] == size],
+            [f"m={r[0]}" for r in timing if r[1] == size],
         )
-ax.set_xlabel("number of profiles (log scale)")
-ax.set_ylabel("time for the payoff table\nand equilibria (seconds, log scale)")
-ax.legend(fontsize=8)
+        for size in (3, menu_size)
+    },
+    xlabel="number of profiles (log scale)",
+    ylabel="time for the payoff table\nand equilibria (seconds, log scale)",
+)
 save_figure(fig, "competition-cost")
 plt.show()
 

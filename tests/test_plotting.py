@@ -61,3 +61,17 @@ def test_simplex_regions_cover_the_triangle():
 def _area(xy):
     x, y = np.asarray(xy)[:, 0], np.asarray(xy)[:, 1]
     return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+
+
+def test_plot_scaling_draws_one_line_per_series_and_checks_lengths():
+    from persuasion.plotting import plot_scaling
+
+    fig, ax = plt.subplots()
+    plot_scaling(ax, {"a": ([1, 10], [0.1, 1.0], ["n=1", "n=2"]), "b": ([1, 10], [0.2, 3.0])}, xlabel="x", ylabel="y")
+    assert len(ax.get_lines()) == 2 and len(ax.texts) == 2
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match=r"same length; got shapes \(2,\) and \(3,\)"):
+        plot_scaling(ax, {"c": ([1, 2], [1, 2, 3])}, xlabel="x", ylabel="y")
+    with pytest.raises(ValueError, match=r"one note per point \(2\); got 1"):
+        plot_scaling(ax, {"d": ([1, 2], [1, 2], ["only one"])}, xlabel="x", ylabel="y")
+    plt.close(fig)

@@ -15,9 +15,20 @@ import os
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 from cycler import cycler
 
-__all__ = ["PALETTE", "LINESTYLES", "MARKERS", "use_book_style", "figure_dir", "save_figure", "simplex_coords", "plot_simplex_regions"]
+__all__ = [
+    "PALETTE",
+    "LINESTYLES",
+    "MARKERS",
+    "use_book_style",
+    "figure_dir",
+    "save_figure",
+    "simplex_coords",
+    "plot_simplex_regions",
+    "plot_scaling",
+]
 
 #: Dark to light: black, blue, vermillion, bluish green, orange (Okabe–Ito hues).
 PALETTE = ("#000000", "#0072B2", "#D55E00", "#009E73", "#E69F00")
@@ -83,7 +94,6 @@ def simplex_coords(beliefs):
     array([[0.   , 0.   ],
            [0.5  , 0.866]])
     """
-    import numpy as np
 
     b = np.asarray(beliefs, dtype=float)
     if b.shape[-1] != 3:
@@ -97,7 +107,6 @@ def plot_simplex_regions(ax, game, *, labels=True):
     Each region gets a grey level and a hatch pattern (legible in grey-scale).
     Returns the list of polygon patches.
     """
-    import numpy as np
     from matplotlib.patches import Polygon
 
     from .single import action_region_vertices
@@ -133,3 +142,25 @@ def plot_simplex_regions(ax, game, *, labels=True):
     ax.set_xlim(-0.08, 1.08)
     ax.set_ylim(-0.1, 0.95)
     return patches
+
+
+def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
+    """Log-log cost curves, one per entry of ``series``, in the book's grey-safe styles.
+
+    ``series`` maps a legend label to ``(x, y)`` or ``(x, y, notes)``, where
+    ``notes`` labels each point (e.g. the problem size behind it).
+    """
+    for k, (label, data) in enumerate(series.items()):
+        x, y, notes = (*data, None) if len(data) == 2 else data
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != y.shape or x.ndim != 1:
+            raise ValueError(f"series[{label!r}] needs x and y of the same length; got shapes {x.shape} and {y.shape}")
+        if notes is not None and len(notes) != x.size:
+            raise ValueError(f"series[{label!r}] needs one note per point ({x.size}); got {len(notes)}")
+        ax.loglog(x, y, color=PALETTE[1 + k % (len(PALETTE) - 1)], ls=LINESTYLES[k % len(LINESTYLES)],
+                  marker=MARKERS[k % len(MARKERS)], ms=6, label=label)
+        for xi, yi, note in zip(x, y, notes or []):
+            ax.annotate(note, (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
