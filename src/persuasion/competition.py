@@ -142,7 +142,12 @@ def quantal_response(expected_utilities, lam: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PayoffTable:
-    """Expected payoffs of every profile: ``alice[profile]`` and ``agents[profile + (i,)]``."""
+    r"""Expected payoffs of every profile: ``alice[profile]`` and ``agents[profile + (i,)]``.
+
+    ``first_best`` is Alice's payoff with full information under the same
+    response rule: :math:`\mathbb E[u_A(a^\dagger(\omega), \omega)]` for the
+    best response, her quantal-response payoff at full information otherwise.
+    """
 
     alice: np.ndarray
     agents: np.ndarray

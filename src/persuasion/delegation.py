@@ -158,9 +158,8 @@ class DelegationProblem:
     @property
     def U_full(self) -> float:
         """Delegate with full revelation, worst type."""
-        full = Splitting(weights=self.prior.copy(), posteriors=np.eye(self.n_states))
         keep = self.prior > 0
-        full = Splitting(weights=full.weights[keep], posteriors=full.posteriors[keep])
+        full = Splitting(weights=self.prior[keep], posteriors=np.eye(self.n_states)[keep])
         return float(self.payoffs(full)[0].min())
 
     @property
