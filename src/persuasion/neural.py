@@ -1,0 +1,111 @@
+r"""A neural signaling policy :math:`\pi_\theta(g \mid c, x)` trained on Bai et al.'s Eq. (3).
+
+Needs ``torch`` (the ``neural`` extra); importing :mod:`persuasion` does not
+import it. The policy is a small MLP from a description of the input
+:math:`x` (its prior and both utility matrices, flattened) to one row of
+logits per item; the loss is Eq. (3) against a smooth (softmax) Receiver,
+computed exactly (no sampling), so training is plain gradient descent and
+fully deterministic on CPU for a given seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .game import PersuasionGame
+
+__all__ = ["SignalingPolicy", "TrainingResult", "train_policy", "torch_advisor_value", "features"]
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - the lock installs torch
+        raise ImportError("persuasion.neural needs torch: pip install 'persuasion[neural]'") from exc
+    return torch
+
+
+def features(games) -> np.ndarray:
+    """One row per input: prior, receiver utility and Advisor utility, flattened."""
+    games = list(games)
+    if not games:
+        raise ValueError("games must hold at least one input")
+    shape = games[0].receiver_utility.shape
+    for i, g in enumerate(games):
+        if not isinstance(g, PersuasionGame) or g.receiver_utility.shape != shape:
+            raise ValueError(f"games[{i}] must be a PersuasionGame with utilities of shape {shape}")
+    return np.stack([np.concatenate([g.prior, g.receiver_utility.ravel(), g.sender_utility.ravel()]) for g in games])
+
+
+def torch_advisor_value(prior, u, v, scheme, temperature: float):
+    """Batched, differentiable Advisor value: shapes (B, n), (B, A, n), (B, A, n), (B, n, G) -> (B,)."""
+    torch = _torch()
+    joint = prior[:, :, None] * scheme  # (B, n, G)
+    p_g = joint.sum(dim=1)  # (B, G)
+    post = joint / p_g.clamp_min(1e-30)[:, None, :]  # (B, n, G)
+    eu = torch.einsum("ban,bng->bga", u, post)  # receiver's expected utility per signal and response
+    ev = torch.einsum("ban,bng->bga", v, post)
+    rho = torch.softmax(eu / temperature, dim=-1)
+    return (p_g * (rho * ev).sum(dim=-1)).sum(dim=-1)
+
+
+class SignalingPolicy:
+    """MLP: features of x -> ``scheme[c, g]`` (softmax over signals for each item)."""
+
+    def __init__(self, n_features: int, n_items: int, n_signals: int, hidden: int, seed: int):
+        torch = _torch()
+        gen = torch.Generator().manual_seed(seed)
+        self.n_items, self.n_signals = n_items, n_signals
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(n_features, hidden),
+            torch.nn.Tanh(),
+            torch.nn.Linear(hidden, n_items * n_signals),
+        ).double()
+        with torch.no_grad():
+            for p in self.net.parameters():
+                p.copy_(torch.randn(p.shape, generator=gen, dtype=p.dtype) * 0.3)
+
+    def schemes(self, x):
+        """Schemes for a batch of feature rows, shape (B, n_items, n_signals)."""
+        logits = self.net(x).reshape(-1, self.n_items, self.n_signals)
+        return _torch().softmax(logits, dim=-1)
+
+    def __call__(self, games) -> np.ndarray:
+        torch = _torch()
+        with torch.no_grad():
+            return self.schemes(torch.as_tensor(features(games))).numpy()
+
+
+@dataclass
+class TrainingResult:
+    policy: SignalingPolicy
+    values: np.ndarray  # mean Advisor value (minus Eq. 3) after each step, shape (steps,)
+
+
+def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int = 32, steps: int = 1500,
+                 lr: float = 0.02, seed: int = 0, progress: bool = False) -> TrainingResult:
+    """Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam."""
+    torch = _torch()
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0 for gradient training (softmax Receiver); got {temperature}")
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1; got {steps}")
+    games = list(games)
+    x = torch.as_tensor(features(games))
+    prior = torch.as_tensor(np.stack([g.prior for g in games]))
+    u = torch.as_tensor(np.stack([g.receiver_utility for g in games]))
+    v = torch.as_tensor(np.stack([g.sender_utility for g in games]))
+    policy = SignalingPolicy(x.shape[1], games[0].n_states, n_signals, hidden, seed)
+    opt = torch.optim.Adam(policy.net.parameters(), lr=lr)
+    values = np.empty(steps)
+    from tqdm import tqdm
+
+    for step in tqdm(range(steps), disable=not progress, desc="training"):
+        opt.zero_grad()
+        value = torch_advisor_value(prior, u, v, policy.schemes(x), temperature).mean()
+        (-value).backward()  # Eq. (3)
+        opt.step()
+        values[step] = float(value.detach())
+    return TrainingResult(policy=policy, values=values)

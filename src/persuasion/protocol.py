@@ -1,0 +1,208 @@
+r"""The Advisor–Receiver protocol of Bai et al. (§3.1–3.3) on finite instances.
+
+For an input :math:`x` the *information items* :math:`c \in \mathcal C_x` play
+the role of states, the Receiver's *responses* :math:`y \in \mathcal Y` the role
+of actions: a :class:`~persuasion.game.PersuasionGame` with ``prior`` =
+:math:`\mu_x^0`, ``receiver_utility[y, c]`` = :math:`u(x, c, y)` and
+``sender_utility[y, c]`` = :math:`v(x, c, y)`. The Advisor's signaling
+strategy is a row-stochastic ``scheme[c, g]`` = :math:`\pi_x(g \mid c)`.
+
+* Eq. (2), the Receiver's posterior: :func:`signal_posteriors`.
+* Eq. (1), the Receiver's response: :func:`receiver_response`, exact
+  (``temperature=0``: argmax, ties in the Advisor's favour) or smooth
+  (softmax of expected utility divided by the temperature, a quantal response).
+* Eq. (3), the Advisor's loss: :func:`advisor_loss` (minus the expected
+  Advisor utility, averaged over inputs).
+
+The four information structures of Bai et al.'s experiments are signaling
+schemes over items (:func:`information_structures`); a *credulous* Receiver,
+who takes a shown item at face value instead of updating by Bayes' rule,
+separates "an item drawn from the prior" from "no information".
+
+>>> from persuasion import prosecutor_game
+>>> g = prosecutor_game()
+>>> round(advisor_value(g, [[4/7, 3/7], [0.0, 1.0]]), 6)   # the prosecutor's optimal signal
+0.6
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import softmax
+
+from ._validation import as_distribution, as_stochastic_matrix
+from .game import PersuasionGame
+
+__all__ = [
+    "signal_posteriors",
+    "receiver_response",
+    "smooth_value",
+    "advisor_value",
+    "advisor_loss",
+    "optimal_smooth_value_binary",
+    "information_structures",
+    "structure_values",
+]
+
+
+def _game(game) -> PersuasionGame:
+    if not isinstance(game, PersuasionGame):
+        raise ValueError(f"game must be a PersuasionGame; got {type(game).__name__}")
+    return game
+
+
+def _temperature(temperature) -> float:
+    t = float(temperature)
+    if not (t >= 0) or np.isinf(t):
+        raise ValueError(f"temperature must be a finite number >= 0; got {temperature!r}")
+    return t
+
+
+def signal_posteriors(prior, scheme) -> tuple[np.ndarray, np.ndarray]:
+    """Eq. (2): ``(P(g), posteriors[g, c])`` for every signal; a signal never sent gets the prior.
+
+    >>> signal_posteriors([0.7, 0.3], [[4/7, 3/7], [0.0, 1.0]])[1].round(3)
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    """
+    prior = as_distribution(prior, "prior")
+    if prior.size == 0:
+        raise ValueError("prior must have at least one information item")
+    scheme = as_stochastic_matrix(scheme, "scheme", n_rows=prior.size)
+    joint = prior[:, None] * scheme  # (n_items, n_signals)
+    p_g = joint.sum(axis=0)
+    post = np.where(p_g[None, :] > 0, joint / np.where(p_g > 0, p_g, 1.0)[None, :], prior[:, None]).T
+    return p_g, post
+
+
+def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
+    """Eq. (1): the Receiver's distribution over responses at each belief, shape (..., n_responses).
+
+    ``temperature = 0`` is the argmax (ties broken in the Advisor's favour);
+    ``temperature > 0`` is ``softmax(E_mu[u] / temperature)``.
+    """
+    game, t = _game(game), _temperature(temperature)
+    beliefs = np.asarray(beliefs, dtype=float)
+    if t == 0:
+        best = np.atleast_1d(game.best_response(beliefs))
+        out = np.zeros(best.shape + (game.n_actions,))
+        np.put_along_axis(out, best[..., None], 1.0, axis=-1)
+        return out.reshape(beliefs.shape[:-1] + (game.n_actions,))
+    return softmax(game.receiver_payoffs(beliefs) / t, axis=-1)
+
+
+def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
+    r""":math:`\hat v_T(\mu) = \sum_y \rho_T(y \mid \mu)\, \mathbb E_\mu[v(y, c)]`, the Advisor's value of a belief."""
+    beliefs = np.asarray(beliefs, dtype=float)
+    rho = receiver_response(game, beliefs, temperature)
+    return (rho * (beliefs @ game.sender_utility.T)).sum(axis=-1)
+
+
+def advisor_value(game: PersuasionGame, scheme, temperature: float = 0.0) -> float:
+    """The Advisor's expected utility from ``scheme`` (minus Eq. 3 for one input)."""
+    game = _game(game)
+    p_g, post = signal_posteriors(game.prior, scheme)
+    return float(p_g @ smooth_value(game, post, temperature))
+
+
+def advisor_loss(games, schemes, temperature: float = 0.0) -> float:
+    """Eq. (3): minus the Advisor's expected utility, averaged over inputs (one scheme per input)."""
+    games, schemes = list(games), list(schemes)
+    if not games:
+        raise ValueError("games must hold at least one input")
+    if len(games) != len(schemes):
+        raise ValueError(f"schemes must hold one scheme per input ({len(games)}); got {len(schemes)}")
+    return -float(np.mean([advisor_value(g, s, temperature) for g, s in zip(games, schemes)]))
+
+
+def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_grid: int = 20001):
+    r"""Best Advisor value against a Receiver at ``temperature``, two items: the concave closure of :math:`\hat v_T`.
+
+    :math:`\hat v_T` is evaluated on ``n_grid`` beliefs and its upper concave
+    hull read at the prior; the hull of grid points is a lower bound on the
+    true closure, within :math:`L/(n_{grid}-1)` of it for an
+    :math:`L`-Lipschitz :math:`\hat v_T` (exact for ``temperature = 0`` up to
+    the placement of the thresholds). Returns ``(value, posteriors, weights)``
+    with the (at most two) supporting posteriors.
+    """
+    game, t = _game(game), _temperature(temperature)
+    if game.n_states != 2:
+        raise ValueError(f"optimal_smooth_value_binary needs exactly 2 information items; got {game.n_states}")
+    if n_grid < 3:
+        raise ValueError(f"n_grid must be at least 3; got {n_grid}")
+    p = np.linspace(0.0, 1.0, int(n_grid))
+    p = np.unique(np.append(p, game.prior[1]))
+    vals = smooth_value(game, np.column_stack([1 - p, p]), t)
+    hull = []  # upper hull, monotone chain
+    for i in range(p.size):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (p[b] - p[a]) * (vals[i] - vals[a]) - (vals[b] - vals[a]) * (p[i] - p[a]) >= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    hp = p[hull]
+    p0 = game.prior[1]
+    j = int(np.searchsorted(hp, p0))
+    if j < hp.size and np.isclose(hp[j], p0, atol=0, rtol=0):
+        k = hull[j]
+        return float(vals[k]), np.array([[1 - p0, p0]]), np.array([1.0])
+    lo, hi = hull[j - 1], hull[j]
+    w_hi = (p0 - p[lo]) / (p[hi] - p[lo])
+    value = (1 - w_hi) * vals[lo] + w_hi * vals[hi]
+    posts = np.array([[1 - p[lo], p[lo]], [1 - p[hi], p[hi]]])
+    return float(value), posts, np.array([1 - w_hi, w_hi])
+
+
+def information_structures(prior, advisor_scheme) -> dict[str, np.ndarray]:
+    """Bai et al.'s four structures as schemes over items (signals are item indices where that makes sense).
+
+    * ``"no information"``: one signal, always sent;
+    * ``"all information"``: the item itself (full revelation);
+    * ``"prior information"``: an item drawn from the prior, independent of the true one;
+    * ``"posterior information"``: the Advisor's ``advisor_scheme``.
+    """
+    prior = as_distribution(prior, "prior")
+    n = prior.size
+    advisor_scheme = as_stochastic_matrix(advisor_scheme, "advisor_scheme", n_rows=n)
+    return {
+        "no information": np.ones((n, 1)),
+        "all information": np.eye(n),
+        "prior information": np.tile(prior, (n, 1)),
+        "posterior information": advisor_scheme,
+    }
+
+
+def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 0.0, *, credulous: bool = False):
+    """Advisor's and Receiver's expected utility under each of the four structures.
+
+    A Bayesian Receiver updates by Eq. (2). A ``credulous`` Receiver believes
+    a shown item is the true one (belief = point mass on the shown item) and
+    keeps the prior when shown nothing; then ``advisor_scheme`` must have one
+    signal per item.
+
+    Returns ``{name: (advisor value, receiver value)}``.
+    """
+    game = _game(game)
+    t = _temperature(temperature)
+    out = {}
+    for name, scheme in information_structures(game.prior, advisor_scheme).items():
+        if credulous and name != "no information":
+            if scheme.shape[1] != game.n_states:
+                raise ValueError(
+                    f"a credulous Receiver needs signals that are items: {name} has {scheme.shape[1]} signals "
+                    f"for {game.n_states} items"
+                )
+            rho = receiver_response(game, np.eye(game.n_states), t)  # response to "item g is true"
+            joint = game.prior[:, None] * scheme  # P(c, g)
+            # sum_{c,g} P(c,g) sum_y rho[g, y] v[y, c]
+            adv = float(np.einsum("cg,gy,yc->", joint, rho, game.sender_utility))
+            rec = float(np.einsum("cg,gy,yc->", joint, rho, game.receiver_utility))
+        else:
+            p_g, post = signal_posteriors(game.prior, scheme)
+            rho = receiver_response(game, post, t)
+            adv = float(p_g @ (rho * (post @ game.sender_utility.T)).sum(axis=-1))
+            rec = float(p_g @ (rho * (post @ game.receiver_utility.T)).sum(axis=-1))
+        out[name] = (adv, rec)
+    return out
