@@ -85,13 +85,22 @@ class TrainingResult:
 
 
 def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int = 32, steps: int = 1500,
-                 lr: float = 0.02, seed: int = 0, progress: bool = False) -> TrainingResult:
-    """Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam."""
+                 lr: float = 0.02, seed: int = 0, entropy: float = 0.0, progress: bool = False) -> TrainingResult:
+    """Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam.
+
+    ``entropy`` > 0 adds a bonus ``entropy * (1 - step / (steps / 2))`` times the
+    mean entropy of :math:`\pi_\theta(\cdot \mid c)` during the first half of
+    training (zero afterwards). It keeps the softmax away from saturation,
+    where the gradient towards a better pooling vanishes. ``values`` records
+    the Advisor value alone.
+    """
     torch = _torch()
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0 for gradient training (softmax Receiver); got {temperature}")
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}")
+    if entropy < 0:
+        raise ValueError(f"entropy must be >= 0; got {entropy}")
     games = list(games)
     x = torch.as_tensor(features(games))
     prior = torch.as_tensor(np.stack([g.prior for g in games]))
@@ -104,8 +113,11 @@ def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int =
 
     for step in tqdm(range(steps), disable=not progress, desc="training"):
         opt.zero_grad()
-        value = torch_advisor_value(prior, u, v, policy.schemes(x), temperature).mean()
-        (-value).backward()  # Eq. (3)
+        schemes = policy.schemes(x)
+        value = torch_advisor_value(prior, u, v, schemes, temperature).mean()
+        weight = entropy * max(0.0, 1.0 - step / (steps / 2))
+        bonus = -(schemes * torch.log(schemes.clamp_min(1e-30))).sum(dim=-1).mean() if weight else 0.0
+        (-value - weight * bonus).backward()  # Eq. (3), plus the annealed entropy bonus
         opt.step()
         values[step] = float(value.detach())
     return TrainingResult(policy=policy, values=values)

@@ -42,6 +42,7 @@ __all__ = [
     "optimal_smooth_value_binary",
     "information_structures",
     "structure_values",
+    "credulous_best_scheme",
 ]
 
 
@@ -206,3 +207,18 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
             rec = float(p_g @ (rho * (post @ game.receiver_utility.T)).sum(axis=-1))
         out[name] = (adv, rec)
     return out
+
+
+def credulous_best_scheme(game: PersuasionGame, temperature: float = 0.0) -> np.ndarray:
+    """The Advisor's best scheme against a credulous Receiver: show, for each item, the item that pays most.
+
+    A credulous Receiver responds to a shown item ``g`` as if it were the true
+    one, so the Advisor's value is linear in the scheme and separates by
+    item; the optimum is deterministic.
+    """
+    game = _game(game)
+    rho = receiver_response(game, np.eye(game.n_states), _temperature(temperature))  # (g, y)
+    pay = (rho @ game.sender_utility).T  # pay[c, g] = sum_y rho[g, y] v[y, c]
+    scheme = np.zeros((game.n_states, game.n_states))
+    scheme[np.arange(game.n_states), pay.argmax(axis=1)] = 1.0
+    return scheme

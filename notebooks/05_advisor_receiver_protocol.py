@@ -1,0 +1,527 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (ch-advisor-receiver)=
+# # The Advisor–Receiver protocol
+#
+# {cite:t}`bai2024efficient` cast alignment as persuasion: a small **Advisor**
+# model sees information a large **Receiver** model does not, and chooses what
+# to show it. The Receiver is never fine-tuned; only the Advisor's signaling
+# strategy is trained. This chapter takes their protocol (§3.1–3.3) on small
+# finite instances where everything can be computed exactly: the optimal
+# strategy from the linear program of {ref}`ch-bayesian-persuasion`, a neural
+# strategy trained by gradient descent on their loss, what changes when the
+# Receiver becomes a sharp maximiser, and their four information structures.
+
+# %% tags=["parameters"]
+scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from persuasion import Checks, PersuasionGame, optimal_signal, random_game
+from persuasion.neural import train_policy
+from persuasion.protocol import (
+    advisor_loss,
+    advisor_value,
+    credulous_best_scheme,
+    optimal_smooth_value_binary,
+    structure_values,
+)
+from persuasion.plotting import PALETTE, save_figure, use_book_style
+
+SIZES = {  # inputs in the training set, gradient steps, random instances for checks
+    "smoke": dict(n_inputs=6, steps=1200, n_random=30),
+    "book": dict(n_inputs=16, steps=2000, n_random=300),
+    "full": dict(n_inputs=64, steps=4000, n_random=3000),
+}
+if scale not in SIZES:
+    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
+n_inputs, steps, n_random = (SIZES[scale][k] for k in ("n_inputs", "steps", "n_random"))
+rng = np.random.default_rng(20240501)
+use_book_style()
+checks = Checks("Claims checked in this chapter")
+
+# %% [markdown]
+# ## The protocol
+#
+# ```{prf:definition} Persuasion protocol (Bai et al. §3.1–3.3)
+# :label: def-bai-protocol
+#
+# For an input $x$, a finite set $\mathcal C_x$ of **information items** has
+# prior $\mu_x^0$. The Advisor commits to a signaling strategy
+# $\pi_x(g \mid c)$ over a finite set of signals $\mathcal G$, observes an item
+# $c \sim \mu_x^0$ and sends $g$. The Receiver forms the posterior
+# (Eq. 2) $\Pr(c \mid g) = \mu_x(c)\pi_x(g \mid c) / \sum_{c'} \mu_x(c')\pi_x(g \mid c')$
+# and responds (Eq. 1) $y^*(\mu_x^g) = \arg\max_y \mathbb E_{c \sim \mu_x^g} u(x, c, y)$.
+# The Advisor's loss (Eq. 3) is minus its expected utility
+# $\mathbb E_x \mathbb E_{c, g}\, v(x, c, y^*(\mu_x^g))$.
+# ```
+#
+# This is the game of {ref}`ch-bayesian-persuasion`, one per input: items are
+# states, responses are actions, the Advisor is the Sender. We use a family
+# of inputs with two items and three responses. Think of a question with a
+# hint that is either *relevant* or a *distractor*; the Receiver can answer
+# $A$, answer $B$, or abstain. A language model is not an exact maximiser,
+# so we also use a **smooth Receiver** who answers $y$ with probability
+# $\propto \exp(\mathbb E_\mu[u(y, c)] / T)$ (temperature $T$).
+
+
+# %%
+def hint_input(prior_relevant, bias):
+    """Two items (distractor, relevant), three responses (A, B, abstain).
+
+    The Receiver is right with A when the hint is relevant and with B when it
+    is a distractor; abstaining is safe. The Advisor values a correct answer
+    (1), abstaining (0.3), plus ``bias`` for answering A: above 1, the Advisor
+    prefers a wrong A to a right B.
+    """
+    u = np.array([[0.0, 1.0], [1.0, 0.0], [0.55, 0.55]])
+    v = np.array([[0.0, 1.0], [1.0, 0.0], [0.3, 0.3]]) + np.array(
+        [[bias], [0.0], [0.0]]
+    )
+    return PersuasionGame(
+        [1 - prior_relevant, prior_relevant],
+        u,
+        v,
+        actions=("A", "B", "abstain"),
+        states=("distractor", "relevant"),
+    )
+
+
+inputs = [
+    hint_input(p, b)
+    for p, b in zip(rng.uniform(0.2, 0.8, n_inputs), rng.uniform(0.0, 2.0, n_inputs))
+]
+
+# %% [markdown]
+# ## (a) The exact optimum against an exact Receiver
+#
+# For the argmax Receiver, the best strategy for each input is the linear
+# program of {ref}`ch-bayesian-persuasion`. We check that Eq. (3) evaluated on
+# the LP's strategy is minus the LP value, and that the optimum never does
+# worse than the two simplest strategies, saying nothing and showing the item.
+
+# %%
+lp = [optimal_signal(g) for g in inputs]
+lp_values = np.array([s.value for s in lp])
+checks.close(
+    "(a) Eq. (3) at the LP strategies = minus the mean LP value",
+    advisor_loss(inputs, [s.scheme for s in lp]),
+    -lp_values.mean(),
+    atol=1e-7,
+)
+none_values = np.array([g.no_information_value for g in inputs])
+full_values = np.array([g.full_information_value for g in inputs])
+checks.all_of(
+    "(a) the optimum is at least no information and full information",
+    lp_values >= np.maximum(none_values, full_values) - 1e-7,
+)
+print(
+    "mean Advisor value: none {:.3f}, all {:.3f}, optimal {:.3f}".format(
+        none_values.mean(), full_values.mean(), lp_values.mean()
+    )
+)
+
+# %% [markdown]
+# ## (b) A neural Advisor trained on Eq. (3)
+#
+# The Advisor of Bai et al. is a neural network $\pi_\theta$. Here it is a
+# small MLP (`persuasion.neural`) that reads a description of the input (its
+# prior and both utility matrices) and outputs $\pi_\theta(g \mid c, x)$ with
+# two signals. We minimise Eq. (3) against the smooth Receiver at
+# $T = 0.1$ by Adam on all inputs at once; the loss is computed exactly, so
+# there is no sampling noise. The benchmark is the true optimum for that
+# Receiver, input by input: the concave closure of the Advisor's value
+# $\hat v_T(\mu)$, computed on a grid of $20\,001$ beliefs
+# (`optimal_smooth_value_binary`).
+#
+# Plain gradient descent can stall. On an input where the optimum pools some
+# distractors with the relevant item, it first heads for full revelation, the
+# softmax saturates (probabilities near 0 and 1), and the gradient towards
+# the better pooling vanishes. An entropy bonus on $\pi_\theta$, annealed to
+# zero over the first half of training, keeps the softmax unsaturated long
+# enough (`train_policy(..., entropy=0.2)`); the claims below are about that
+# run, and the plain run is printed for comparison.
+
+# %%
+T_train = 0.1
+TOL = 2e-3  # stated tolerance on each input's value
+smooth_opt = np.array([optimal_smooth_value_binary(g, T_train)[0] for g in inputs])
+
+
+def gaps(res):
+    return smooth_opt - np.array(
+        [advisor_value(g, s, T_train) for g, s in zip(inputs, res.policy(inputs))]
+    )
+
+
+plain = train_policy(inputs, T_train, n_signals=2, steps=steps, seed=7)
+result = train_policy(inputs, T_train, n_signals=2, steps=steps, seed=7, entropy=0.2)
+gap_plain, gap = gaps(plain), gaps(result)
+stuck = np.flatnonzero(gap_plain > TOL)
+print(
+    f"plain gradient descent: largest gap {gap_plain.max():.2e}; inputs above the tolerance: {stuck.tolist()}"
+)
+for k in stuck:
+    print(
+        f"  input {k}: learned scheme {np.round(plain.policy([inputs[k]])[0], 6).tolist()}"
+    )
+print(f"with the annealed entropy bonus: largest gap {gap.max():.2e}")
+checks.at_most(
+    f"(b) trained policy (entropy bonus) within {TOL} of the optimum on every input",
+    gap,
+    TOL,
+)
+checks.at_most("(b) ... and never above it (up to the grid)", -gap, 1e-4)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+steps_axis = np.arange(1, steps + 1)
+ax.plot(
+    steps_axis,
+    result.values,
+    color=PALETTE[1],
+    ls="-",
+    marker="",
+    lw=1.8,
+    label=r"$\pi_\theta$ with annealed entropy bonus (mean over inputs)",
+)
+ax.plot(
+    steps_axis,
+    plain.values,
+    color=PALETTE[3],
+    ls="-.",
+    marker="",
+    lw=1.5,
+    label=r"$\pi_\theta$, plain gradient descent",
+)
+ax.axhline(
+    smooth_opt.mean(),
+    color="black",
+    ls="--",
+    marker="",
+    label="optimum for this Receiver (mean)",
+)
+ax.axhline(
+    np.mean([advisor_value(g, np.ones((2, 1)), T_train) for g in inputs]),
+    color=PALETTE[2],
+    ls=":",
+    marker="",
+    label="no information",
+)
+ax.set_xscale("log")
+ax.set_xlabel("gradient step (log scale)")
+ax.set_ylabel("Advisor's expected utility\n(minus the loss of Eq. 3)")
+ax.legend(fontsize=8, loc="lower right")
+save_figure(fig, "protocol-learning-curve")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/protocol-learning-curve.png
+# :name: fig-protocol-learning
+# :alt: Learning curve of the neural signaling policy approaching the exact optimum.
+#
+# Training the neural Advisor on Eq. (3) against a smooth Receiver
+# ($T = 0.1$). Each curve is the mean over inputs of the Advisor's exact
+# expected utility after each step (the entropy-regularised curve shows the
+# value alone, without the bonus); the dashed line is the mean of the exact
+# optima.
+# ```
+#
+# ## (c) When the Receiver becomes a sharp maximiser
+#
+# As $T \to 0$ the smooth Receiver becomes the argmax Receiver of Eq. (1).
+# The Advisor's best value against it tends to the LP value, but the way it
+# gets there matters for training: with a smooth Receiver the optimal
+# posteriors sit *beyond* the Receiver's indifference point, by a margin
+# that shrinks with $T$, and the loss is smooth in $\theta$. At $T = 0$ the
+# optimum puts posteriors exactly at the indifference point and $\hat v$
+# jumps there, so its gradient is zero almost everywhere: gradient descent on
+# Eq. (3) needs the smooth Receiver.
+
+# %%
+g0 = example = hint_input(0.5, 1.5)  # a fixed input: bias 1.5 towards answer A
+temps = np.geomspace(1e-3, 1.0, 13)
+smooth_vals = np.array([optimal_smooth_value_binary(g0, T)[0] for T in temps])
+lp0 = optimal_signal(g0).value
+print("T:", np.round(temps, 4))
+print("best value:", np.round(smooth_vals, 4), " LP:", round(lp0, 4))
+upper = np.array([optimal_smooth_value_binary(g0, T)[1][-1, 1] for T in temps])
+print(
+    "upper optimal posterior P(relevant):",
+    np.round(upper, 4),
+    "(indifference point 0.55)",
+)
+checks.all_of(
+    "(c) the optimal upper posterior lies beyond the indifference point 0.55",
+    upper > 0.55,
+)
+checks.all_of("(c) ... and approaches it as T falls", np.diff(upper) >= -1e-4)
+checks.close("(c) at T = 1e-3 it is within 0.01 of 0.55", upper[0], 0.55, atol=0.01)
+checks.close(
+    "(c) at T = 1e-3 the value is within 0.01 of the LP value",
+    smooth_vals[0],
+    lp0,
+    atol=0.01,
+)
+
+# %% tags=["remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.4))
+ax.semilogx(
+    temps,
+    smooth_vals,
+    color=PALETTE[1],
+    ls="-",
+    marker="o",
+    ms=5,
+    label="best value against the smooth Receiver",
+)
+ax.axhline(lp0, color="black", ls="--", marker="", label="LP value (argmax Receiver)")
+ax.axhline(
+    g0.no_information_value,
+    color=PALETTE[2],
+    ls=":",
+    marker="",
+    label="no information, argmax Receiver",
+)
+ax.set_xlabel("Receiver temperature $T$ (log scale)")
+ax.set_ylabel("Advisor's best expected utility")
+ax.legend(fontsize=8)
+save_figure(fig, "protocol-temperature")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/protocol-temperature.png
+# :name: fig-protocol-temperature
+# :alt: The Advisor's best value against a smooth Receiver as the temperature falls, approaching the LP value.
+#
+# The input with prior 1/2 and bias 1.5. The best value against a smooth Receiver rises to
+# the LP value as the temperature falls.
+# ```
+#
+# ## (d) The four information structures
+#
+# Bai et al. compare four ways of informing the Receiver: **no information**,
+# **all information** (every item), **prior information** (an item drawn from
+# the prior) and **posterior information** (the item the Advisor chooses). In
+# the Bayesian model these are four signaling strategies, and the LP optimum
+# is the "posterior" one.
+#
+# ```{prf:theorem} The four structures against a Bayesian Receiver
+# :label: thm-four-structures
+#
+# (i) Prior information and no information give every player the same
+# expected utility. (ii) The Advisor's optimal strategy is at least as good
+# for it as no information and as all information. (iii) If the Advisor is
+# aligned ($v = u$) and the Receiver maximises exactly, all information is
+# optimal.
+# ```
+#
+# ```{prf:proof}
+# (i) An item drawn from the prior independently of the true one has the
+# same distribution whatever the truth, so the posterior after it is the
+# prior (Eq. 2). (ii) Both are strategies the Advisor could choose.
+# (iii) With $v = u$ the Advisor's value of a belief is the Receiver's, which
+# is convex in the belief (a maximum of linear functions); the finest split,
+# full revelation, maximises its expectation (Blackwell, {ref}`ch-competition-in-persuasion`).
+# ```
+#
+# All three are checked on random instances.
+#
+# A language model reading a hint is not Bayesian about it. A **credulous**
+# Receiver, who takes the shown item as true, makes "prior" differ from
+# "none". It often lets a biased Advisor do better than against a Bayesian,
+# since the chosen item is taken at face value, but not always: it can only
+# be moved to certainty about some item, never to a hedged belief, so an
+# Advisor who wants it to abstain can do worse (the printout counts both
+# cases).
+
+# %%
+ok_prior, ok_post, ok_aligned, ok_cred_full = [], [], [], []
+cred_minus_bayes = []
+for _ in range(n_random):
+    g = random_game(2, 3, rng)
+    sol = optimal_signal(g)
+    vals = structure_values(g, sol.scheme)
+    ok_prior.append(
+        np.allclose(vals["prior information"], vals["no information"], atol=1e-9)
+    )
+    ok_post.append(
+        vals["posterior information"][0]
+        >= max(vals["no information"][0], vals["all information"][0]) - 1e-7
+    )
+    aligned = PersuasionGame(g.prior, g.receiver_utility, g.receiver_utility)
+    ok_aligned.append(
+        abs(optimal_signal(aligned).value - aligned.full_information_value) < 1e-7
+    )
+    cred = structure_values(g, credulous_best_scheme(g), credulous=True)
+    ok_cred_full.append(
+        cred["posterior information"][0] >= g.full_information_value - 1e-9
+    )
+    cred_minus_bayes.append(cred["posterior information"][0] - sol.value)
+cred_minus_bayes = np.array(cred_minus_bayes)
+checks.all_of("(d) Bayesian Receiver: prior information = no information", ok_prior)
+checks.all_of("(d) posterior (optimal) information beats none and all", ok_post)
+checks.all_of("(d) aligned Advisor (v = u): all information is optimal", ok_aligned)
+checks.all_of(
+    "(d) credulous Receiver: the Advisor's best is at least full information",
+    ok_cred_full,
+)
+print(
+    f"credulous vs Bayesian Receiver, Advisor's best value: higher in {(cred_minus_bayes > 1e-9).sum()}, "
+    f"lower in {(cred_minus_bayes < -1e-9).sum()}, equal in {(np.abs(cred_minus_bayes) <= 1e-9).sum()} of {n_random}"
+)
+
+# %% tags=["remove-output"]
+names = [
+    "no information",
+    "prior information",
+    "all information",
+    "posterior information",
+]
+cases = {
+    "aligned Advisor,\nBayesian Receiver": (
+        PersuasionGame(
+            example.prior, example.receiver_utility, example.receiver_utility
+        ),
+        False,
+    ),
+    "biased Advisor,\nBayesian Receiver": (example, False),
+    "biased Advisor,\ncredulous Receiver": (example, True),
+}
+table = {}
+for label, (game, cred) in cases.items():
+    scheme = credulous_best_scheme(game) if cred else optimal_signal(game).scheme
+    table[label] = structure_values(game, scheme, credulous=cred)
+fig, ax = plt.subplots(figsize=(6.8, 3.6))
+x = np.arange(len(cases))
+hatches = ["", "..", "//", "xx"]
+for k, name in enumerate(names):
+    heights = [table[c][name][0] for c in cases]
+    ax.bar(
+        x + (k - 1.5) * 0.2,
+        heights,
+        width=0.2,
+        color=["0.9", "0.7", "0.45", "0.2"][k],
+        edgecolor="black",
+        hatch=hatches[k],
+        label=name,
+    )
+ax.set_xticks(x, list(cases))
+ax.set_ylabel("Advisor's expected utility")
+ax.legend(fontsize=7.5, ncol=2, loc="upper left")
+ax.grid(axis="x", visible=False)
+save_figure(fig, "protocol-structures")
+plt.show()
+for c in cases:
+    print(c.replace("\n", " "), {k: round(v[0], 3) for k, v in table[c].items()})
+
+# %% [markdown]
+# ```{figure} /figures/protocol-structures.png
+# :name: fig-protocol-structures
+# :alt: Bar chart of the Advisor's utility under the four information structures in three settings.
+#
+# The four structures for one input. When the Advisor wants what the Receiver
+# wants, showing everything is optimal. A biased Advisor does best by
+# choosing what to show (the "posterior" structure); against a credulous
+# Receiver, showing a random item ("prior") is no longer the same as showing
+# nothing.
+# ```
+#
+# Bai et al.'s finding that posterior information (the Advisor's choice)
+# beats the other three is what the model predicts when the Advisor's
+# objective differs from the Receiver's default behaviour; when they agree,
+# the model predicts a tie with all information.
+#
+# ## What we have seen
+#
+# - The protocol is Bayesian persuasion, one game per input; Eq. (3) at the
+#   LP's strategies is minus the LP value.
+# - A neural policy trained by gradient descent on Eq. (3) against a smooth
+#   Receiver reaches the exact optimum to within the stated tolerance, once
+#   an annealed entropy bonus keeps its softmax from saturating.
+# - As the Receiver sharpens, the best value tends to the LP value, but the
+#   loss loses its gradient: training needs a smooth Receiver.
+# - Prior information equals no information for a Bayesian Receiver; the
+#   Advisor's choice beats both extremes, ties with all information when
+#   aligned, and gains more against a credulous Receiver.
+#
+# ## Exercises
+#
+# ```{exercise} More signals
+# :label: ex-more-signals
+#
+# With two items, why can the trained policy not gain from a third signal?
+# Retrain with `n_signals=3` and compare.
+# ```
+#
+# ```{solution-start} ex-more-signals
+# :class: dropdown
+# ```
+#
+# With two items, two posteriors suffice (Carathéodory in one dimension; see
+# {ref}`ch-bayesian-persuasion`), so the optimum is the same; the three-signal
+# policy reaches the same value up to the tolerance.
+
+# %%
+result3 = train_policy(inputs, T_train, n_signals=3, steps=steps, seed=7, entropy=0.2)
+trained3 = np.array(
+    [advisor_value(g, s, T_train) for g, s in zip(inputs, result3.policy(inputs))]
+)
+checks.at_most(
+    "exercise: three signals gain nothing (within the tolerance)",
+    trained3 - smooth_opt,
+    1e-4,
+)
+checks.at_most("exercise: and still reach the optimum", smooth_opt - trained3, TOL)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} A credulous Receiver and an aligned Advisor
+# :label: ex-credulous-aligned
+#
+# If the Advisor is aligned ($v = u$), what is the best strategy against a
+# credulous Receiver, and is the Receiver hurt by being credulous?
+# ```
+#
+# ```{solution-start} ex-credulous-aligned
+# :class: dropdown
+# ```
+#
+# Showing the true item: the credulous Receiver then acts as if fully
+# informed, which is the aligned Advisor's best outcome. Credulity costs the
+# Receiver nothing when the Advisor is aligned; it is costly only with a
+# biased Advisor.
+
+# %%
+aligned0 = PersuasionGame(g0.prior, g0.receiver_utility, g0.receiver_utility)
+best_cred = credulous_best_scheme(aligned0)
+checks.close("exercise: aligned Advisor shows the true item", best_cred, np.eye(2))
+cred_vals = structure_values(aligned0, best_cred, credulous=True)
+checks.close(
+    "exercise: the credulous Receiver then gets its full-information utility",
+    cred_vals["posterior information"][1],
+    aligned0.full_information_value,
+)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+
+# %%
+checks
