@@ -4,11 +4,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persuasion import optimal_signal, prosecutor_game, random_game
+from persuasion import PersuasionGame, optimal_signal, prosecutor_game, random_game
 from persuasion.neural import features, torch_advisor_value, train_policy
 from persuasion.protocol import (
     advisor_loss,
     advisor_value,
+    credulous_best_scheme,
     information_structures,
     optimal_smooth_value_binary,
     receiver_response,
@@ -120,6 +121,8 @@ def test_structures_for_the_prosecutor():
         (lambda: advisor_loss([prosecutor_game()], []), r"one scheme per input \(1\); got 0"),
         (lambda: optimal_smooth_value_binary(random_game(3, 2, 0), 0.1), "exactly 2 information items; got 3"),
         (lambda: train_policy([prosecutor_game()], 0.0), "temperature must be > 0"),
+        (lambda: train_policy([prosecutor_game()], 0.1, entropy=-1.0), "entropy must be >= 0"),
+        (lambda: train_policy([prosecutor_game()], 0.1, steps=0), "steps must be at least 1"),
         (lambda: features([prosecutor_game(), random_game(2, 3, 0)]), r"games\[1\] must be a PersuasionGame with utilities of shape \(2, 2\)"),
         (lambda: structure_values(prosecutor_game(), np.ones((2, 1)), credulous=True), "signals that are items"),
     ],
@@ -128,3 +131,21 @@ def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
+
+
+def test_credulous_best_scheme_by_hand():
+    # The prosecutor facing a credulous judge: always show "guilty" (item 1), conviction for sure.
+    g = prosecutor_game()
+    scheme = credulous_best_scheme(g)
+    np.testing.assert_array_equal(scheme, [[0.0, 1.0], [0.0, 1.0]])
+    assert structure_values(g, scheme, credulous=True)["posterior information"][0] == pytest.approx(1.0)
+
+
+def test_entropy_bonus_escapes_saturation():
+    # An input where the optimum pools some distractors with the relevant item.
+    u = np.array([[0.0, 1.0], [1.0, 0.0], [0.55, 0.55]])
+    v = np.array([[1.5, 2.5], [1.0, 0.0], [0.3, 0.3]])
+    g = PersuasionGame([0.5, 0.5], u, v)
+    best = optimal_smooth_value_binary(g, 0.1)[0]
+    res = train_policy([g], 0.1, steps=1500, seed=0, entropy=0.2)
+    assert advisor_value(g, res.policy([g])[0], 0.1) == pytest.approx(best, abs=2e-3)

@@ -86,7 +86,7 @@ class TrainingResult:
 
 def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int = 32, steps: int = 1500,
                  lr: float = 0.02, seed: int = 0, entropy: float = 0.0, progress: bool = False) -> TrainingResult:
-    """Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam.
+    r"""Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam.
 
     ``entropy`` > 0 adds a bonus ``entropy * (1 - step / (steps / 2))`` times the
     mean entropy of :math:`\pi_\theta(\cdot \mid c)` during the first half of
