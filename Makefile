@@ -73,6 +73,7 @@ smoke: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_optimal_signal.py
 	$(PY) benchmarks/bench_enumeration.py
+	$(PY) benchmarks/bench_online.py
 
 clean:
 	rm -rf _build executed figures test-output .pytest_cache .hypothesis
