@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from persuasion import PersuasionGame, optimal_signal, prosecutor_game, random_game
 from persuasion.neural import features, torch_advisor_value, train_policy
