@@ -109,7 +109,8 @@ def instance(m, n_types=2, n_items=3, seed=1):
 # Our regret minimiser $\mathcal R$ is EXP2 with uniform exploration over the
 # vertices of $f(\mathcal P)$, with the unbiased loss estimate
 # $\hat\ell_t = \Sigma_t^{-1} z_{i_t}\,(-v(c_t, y_t))$; for linear bandits of
-# dimension $d$ over $N$ points it has regret $O(d^{3/2}\sqrt{T \log N})$,
+# dimension $d$ over $N$ points it has regret $O(d^{3/2}\sqrt{T \log N})$
+# {cite:p}`dani2008price`,
 # the shape of Theorem 1 with $d = K$.
 #
 # ## The polytope and the decomposition
