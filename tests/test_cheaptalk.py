@@ -1,0 +1,72 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from persuasion.cheaptalk import (
+    cheap_talk_utilities,
+    commitment_utilities,
+    indifference_gaps,
+    max_partition_size,
+    numerical_utilities,
+    partition_boundaries,
+)
+
+
+def test_known_values():
+    # b >= 1/4: only babbling (N = 1); Receiver loses the variance 1/12.
+    assert max_partition_size(0.25) == 1 and max_partition_size(0.3) == 1
+    assert cheap_talk_utilities(0.3, 1) == pytest.approx((-1 / 12, -1 / 12 - 0.09))
+    # b = 0.1: N(b) = 2 with boundary a_1 = 1/2 - 2b = 0.3.
+    np.testing.assert_allclose(partition_boundaries(0.1, 2), [0, 0.3, 1])
+    # Just below 1/12, three intervals become possible (2 b N (N - 1) < 1 with N = 3).
+    assert max_partition_size(1 / 12 - 1e-9) == 3 and max_partition_size(1 / 12) == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1e-4, 1.0))
+def test_maximal_size_is_the_largest_increasing_partition(b):
+    n = max_partition_size(b)
+    assert 2 * b * n * (n - 1) < 1
+    assert 2 * b * (n + 1) * n >= 1
+    # The closed form agrees except exactly at a boundary 2 b N (N - 1) = 1, where it is one too large.
+    closed = max(1, math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / b)))
+    assert n == closed or (n == closed - 1 and 2 * b * closed * (closed - 1) == pytest.approx(1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1e-3, 0.5), st.data())
+def test_closed_forms_match_integration_and_indifference(b, data):
+    N = data.draw(st.integers(1, max_partition_size(b)))
+    a = partition_boundaries(b, N)
+    assert (np.diff(a) > 0).all()
+    np.testing.assert_allclose(indifference_gaps(b, N), 0.0, atol=1e-12)
+    np.testing.assert_allclose(numerical_utilities(b, N), cheap_talk_utilities(b, N), atol=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1e-3, 0.5))
+def test_more_intervals_help_both_and_commitment_helps_the_receiver(b):
+    values = [cheap_talk_utilities(b, N) for N in range(1, max_partition_size(b) + 1)]
+    rec = [v[0] for v in values]
+    assert all(x <= y + 1e-15 for x, y in zip(rec, rec[1:]))
+    rec_c, snd_c = commitment_utilities(b)
+    assert rec_c >= rec[-1] and snd_c >= values[-1][1]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: max_partition_size(0.0), r"b \(the Sender's bias\) must be a finite number > 0; got 0.0"),
+        (lambda: max_partition_size(-1), "must be a finite number > 0"),
+        (lambda: max_partition_size("x"), "must be a number > 0"),
+        (lambda: partition_boundaries(0.1, 3), r"N must be at most N\(b\) = 2 for b = 0.1"),
+        (lambda: partition_boundaries(0.1, 0), "N .* must be a positive integer; got 0"),
+        (lambda: cheap_talk_utilities(0.1, 1.5), "positive integer"),
+    ],
+)
+def test_bad_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
