@@ -1,0 +1,173 @@
+r"""Agreement protocols: agents with private information announce estimates until they agree.
+
+Finite states :math:`\omega` with a common prior; agent :math:`i` knows the
+cell of its partition :math:`\Pi_i(\omega)`; the quantity of interest is a
+random variable :math:`X(\omega)` (an event when :math:`X` is 0/1). In the
+dialogue of Geanakoplos and Polemarchakis, agents announce in turn their
+expectation of :math:`X` given their private cell and everything announced
+so far; every announcement is public, so everyone learns which states would
+have produced it. :func:`dialogue` simulates it for every true state at once
+by refining a *public partition*. It ends when a full turn of announcements
+teaches nobody anything: the estimates are then common knowledge and equal
+(Aumann's agreement theorem), though not necessarily equal to the estimate
+from the pooled information.
+
+>>> # Four equally likely states; agent 0 learns {1,2} vs {3,4}, agent 1 learns {1,3} vs {2,4};
+>>> # X is the event {1, 4}. Both always say 1/2, so they agree at once, though pooling reveals X.
+>>> d = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
+>>> d.agreed.tolist(), d.rounds.tolist(), d.pooled.tolist()
+([0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0], [1.0, 0.0, 0.0, 1.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import as_distribution, as_finite_array
+
+__all__ = ["Dialogue", "dialogue", "random_partitions", "partition_from_cells"]
+
+DECIMALS = 12
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    """Result of :func:`dialogue`, one entry per true state.
+
+    Attributes
+    ----------
+    announcements : ndarray, shape (n_rounds, n_states)
+        What the speaker of each round said, for every true state.
+    speakers : ndarray of int, shape (n_rounds,)
+    rounds : ndarray of int, shape (n_states,)
+        Announcements until every agent's estimate equalled the final agreed
+        value and stayed there (0 if they agreed before anyone spoke).
+    agreed : ndarray, shape (n_states,)
+        The final estimates (equal across agents when ``agreement`` holds).
+    pooled : ndarray, shape (n_states,)
+        :math:`\\mathbb E[X \\mid \\text{all private cells}]`: the estimate from pooled information.
+    agreement : ndarray of bool, shape (n_states,)
+        Whether all agents' final estimates coincide.
+    """
+
+    announcements: np.ndarray
+    speakers: np.ndarray
+    rounds: np.ndarray
+    agreed: np.ndarray
+    pooled: np.ndarray
+    agreement: np.ndarray
+
+
+def _partitions(partitions, n_states: int) -> np.ndarray:
+    P = as_finite_array(partitions, "partitions", ndim=2)
+    if P.shape[1] != n_states:
+        raise ValueError(
+            f"partitions must have one label per state: shape (n_agents, {n_states}); got {P.shape}"
+        )
+    if not np.array_equal(P, np.round(P)):
+        raise ValueError("partitions must hold integer cell labels (one per state)")
+    if P.shape[0] < 2:
+        raise ValueError(f"partitions must describe at least two agents; got {P.shape[0]}")
+    return P.astype(int)
+
+
+def _cond_exp(prior, X, labels) -> np.ndarray:
+    """E[X | cell of ``labels``] at every state (cells with zero mass get 0)."""
+    _, inv = np.unique(labels, axis=0, return_inverse=True) if labels.ndim == 2 else np.unique(labels, return_inverse=True)
+    inv = inv.ravel()
+    mass = np.bincount(inv, weights=prior)
+    tot = np.bincount(inv, weights=prior * X)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        val = np.where(mass > 0, tot / np.where(mass > 0, mass, 1.0), 0.0)
+    return val[inv]
+
+
+def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
+    """Simulate the Geanakoplos–Polemarchakis dialogue for every true state.
+
+    Parameters
+    ----------
+    prior : array_like, shape (n_states,)
+    partitions : array_like of int, shape (n_agents, n_states)
+        ``partitions[i, w]`` labels agent i's cell containing state w (at least two agents).
+    X : array_like, shape (n_states,)
+        The quantity estimated (0/1 for an event).
+    """
+    prior = as_distribution(prior, "prior")
+    n = prior.size
+    P = _partitions(partitions, n)
+    X = as_finite_array(X, "X", ndim=1)
+    if X.size != n:
+        raise ValueError(f"X must have one value per state ({n}); got {X.size}")
+    m = P.shape[0]
+    if max_rounds < 1:
+        raise ValueError(f"max_rounds must be at least 1; got {max_rounds}")
+    public = np.zeros((0, n))  # rows: announcement functions heard so far
+    announcements, speakers = [], []
+    quiet = 0  # consecutive announcements that taught nothing
+    for t in range(max_rounds):
+        i = t % m
+        info = np.vstack([P[i][None, :], np.round(public, DECIMALS)])
+        say = _cond_exp(prior, X, info.T)
+        announcements.append(say)
+        speakers.append(i)
+        before = np.unique(np.round(public, DECIMALS).T, axis=0).shape[0] if public.size else 1
+        public = np.vstack([public, say[None, :]])
+        after = np.unique(np.round(public, DECIMALS).T, axis=0).shape[0]
+        quiet = quiet + 1 if after == before else 0
+        if quiet >= m:
+            break
+    A = np.array(announcements)
+    # Final estimates of every agent given its cell and the whole public record.
+    record = np.round(public, DECIMALS)
+    finals = np.array([_cond_exp(prior, X, np.vstack([P[i][None, :], record]).T) for i in range(m)])
+    agreement = np.all(np.isclose(finals, finals[0], atol=1e-9), axis=0)
+    # Every agent's estimate after each prefix of the record (t = 0: private information only).
+    est = np.array(
+        [
+            [_cond_exp(prior, X, np.vstack([P[i][None, :], record[:t]]).T) for i in range(m)]
+            for t in range(len(A) + 1)
+        ]
+    )  # (n_rounds + 1, m, n)
+    settled = np.all(np.isclose(est, finals[0][None, None, :], atol=1e-9), axis=1)  # (n_rounds + 1, n)
+    # Rounds: announcements until every estimate equals the final one and stays there.
+    unsettled_after = ~settled[::-1].cumprod(axis=0).astype(bool)[::-1]
+    rounds = unsettled_after.sum(axis=0)
+    pooled = _cond_exp(prior, X, P.T)
+    return Dialogue(
+        announcements=A,
+        speakers=np.array(speakers),
+        rounds=rounds,
+        agreed=finals[0],
+        pooled=pooled,
+        agreement=agreement,
+    )
+
+
+def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.ndarray:
+    """Each agent's partition: every state gets one of ``n_cells`` labels at random."""
+    if min(n_states, n_agents, n_cells) < 1:
+        raise ValueError(f"n_states, n_agents and n_cells must be positive; got {n_states}, {n_agents}, {n_cells}")
+    return np.random.default_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
+
+
+def partition_from_cells(cells, n_states: int) -> np.ndarray:
+    """Labels (one per state) from a list of cells; the cells must cover the states exactly once.
+
+    >>> partition_from_cells([[0, 1], [2]], 3)
+    array([0, 0, 1])
+    """
+    labels = np.full(int(n_states), -1)
+    for j, cell in enumerate(cells):
+        for w in cell:
+            if not 0 <= int(w) < n_states:
+                raise ValueError(f"cells must hold states in [0, {n_states}); cell {j} holds {w}")
+            if labels[int(w)] != -1:
+                raise ValueError(f"cells must be disjoint: state {w} is in cell {labels[int(w)]} and cell {j}")
+            labels[int(w)] = j
+    missing = np.flatnonzero(labels < 0)
+    if missing.size:
+        raise ValueError(f"cells must cover the state space: states {missing.tolist()} are in no cell")
+    return labels

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from persuasion.agreement import dialogue, partition_from_cells, random_partitions
+
+
+def test_classic_example_agrees_without_pooling():
+    d = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
+    assert d.agreement.all()
+    np.testing.assert_allclose(d.agreed, 0.5)
+    np.testing.assert_allclose(d.pooled, [1, 0, 0, 1])
+
+
+def test_dialogue_that_reveals_by_hand():
+    # Agent 0 knows whether w is in {0} or {1, 2}; agent 1 knows {0, 1} vs {2}; X = 1 at state 1 only.
+    # At w = 1: agent 0 says 1/2, which tells agent 1 (who holds {0, 1}) that w = 1; agent 1 then says 1.
+    d = dialogue([1 / 3] * 3, [[0, 1, 1], [0, 0, 1]], [0.0, 1.0, 0.0])
+    assert d.agreement.all()
+    np.testing.assert_allclose(d.agreed, [0.0, 1.0, 0.0])
+    np.testing.assert_allclose(d.agreed, d.pooled)
+    assert d.rounds[1] == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.integers(2, 4), st.integers(2, 12))
+def test_aumann_agreement_and_martingale(seed, n_agents, n_states):
+    rng = np.random.default_rng(seed)
+    prior = rng.dirichlet(np.ones(n_states))
+    P = random_partitions(n_states, n_agents, 3, rng)
+    X = rng.normal(size=n_states)
+    d = dialogue(prior, P, X)
+    assert d.agreement.all()  # common knowledge of estimates => they agree
+    assert prior @ d.agreed == pytest.approx(prior @ X)  # the agreed estimate is unbiased
+    # Everything said is a coarsening of pooled information, so the pooled estimate is at least as accurate.
+    assert prior @ (d.pooled - X) ** 2 <= prior @ (d.agreed - X) ** 2 + 1e-12
+    assert (d.rounds <= len(d.announcements)).all()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: dialogue([0.5, 0.6], [[0, 1], [0, 0]], [1, 0]), "prior must sum to 1"),
+        (lambda: dialogue([0.5, 0.5], [[0, 1, 2], [0, 0, 0]], [1, 0]), r"one label per state: shape \(n_agents, 2\)"),
+        (lambda: dialogue([0.5, 0.5], [[0, 1]], [1, 0]), "at least two agents; got 1"),
+        (lambda: dialogue([0.5, 0.5], [[0, 1], [0, 0]], [1, 0, 0]), r"X must have one value per state \(2\); got 3"),
+        (lambda: partition_from_cells([[0], [2]], 3), r"cover the state space: states \[1\]"),
+        (lambda: partition_from_cells([[0, 1], [1, 2]], 3), "disjoint: state 1"),
+        (lambda: partition_from_cells([[0, 5]], 3), r"states in \[0, 3\)"),
+    ],
+)
+def test_bad_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
