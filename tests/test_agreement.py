@@ -3,7 +3,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persuasion.agreement import dialogue, partition_from_cells, random_partitions
+from persuasion.agreement import (
+    dialogue,
+    epsilon_agreement_rounds,
+    partition_from_cells,
+    random_partitions,
+    strategic_dialogue,
+)
 
 
 def test_classic_example_agrees_without_pooling():
@@ -53,3 +59,33 @@ def test_aumann_agreement_and_martingale(seed, n_agents, n_states):
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10**6))
+def test_honest_strategic_dialogue_is_the_dialogue(seed):
+    rng = np.random.default_rng(seed)
+    n = 10
+    prior, P, X = rng.dirichlet(np.ones(n)), random_partitions(n, 2, 3, rng), (rng.random(n) < 0.5).astype(float)
+    d = dialogue(prior, P, X)
+    for w in range(n):
+        o = strategic_dialogue(prior, P, X, w, 0.0)
+        assert not o.truth_excluded and not o.detected
+        np.testing.assert_allclose(o.estimates[1], d.agreed[w], atol=1e-9)
+
+
+def test_shading_can_mislead_the_listener():
+    # Agent 0 (the liar) knows the state; agent 1 knows nothing. X = state index / 2.
+    prior, P, X = [1 / 3] * 3, [[0, 1, 2], [0, 0, 0]], [0.0, 0.5, 1.0]
+    o = strategic_dialogue(prior, P, X, 0, shade=0.5)
+    # At state 0 the honest announcement is 0; shading by 0.5 says 0.5, which the listener reads as state 1.
+    assert o.truth_excluded and o.estimates[1] == pytest.approx(0.5)
+
+
+def test_epsilon_rounds_by_hand():
+    d = dialogue([1 / 3] * 3, [[0, 1, 1], [0, 0, 1]], [0.0, 1.0, 0.0])
+    exact = epsilon_agreement_rounds(d, 0.0)
+    loose = epsilon_agreement_rounds(d, 1.0)
+    assert (loose <= exact).all() and (loose == 2).all()
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        epsilon_agreement_rounds(d, -0.1)

@@ -27,7 +27,15 @@ import numpy as np
 
 from ._validation import as_distribution, as_finite_array
 
-__all__ = ["Dialogue", "dialogue", "random_partitions", "partition_from_cells"]
+__all__ = [
+    "Dialogue",
+    "dialogue",
+    "epsilon_agreement_rounds",
+    "StrategicOutcome",
+    "strategic_dialogue",
+    "random_partitions",
+    "partition_from_cells",
+]
 
 DECIMALS = 12
 
@@ -171,3 +179,93 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
     if missing.size:
         raise ValueError(f"cells must cover the state space: states {missing.tolist()} are in no cell")
     return labels
+
+
+def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
+    """Per true state: announcements until two consecutive ones (different speakers) differ by at most ``eps``.
+
+    Stopping there is the ε-agreement rule; with ``eps = 0`` it waits for exact agreement.
+    """
+    if not eps >= 0:
+        raise ValueError(f"eps must be >= 0; got {eps}")
+    A = d.announcements
+    if len(A) < 2:
+        return np.ones(A.shape[1], dtype=int)
+    close = np.abs(np.diff(A, axis=0)) <= eps + 1e-12  # close[t]: announcements t and t+1
+    first = np.where(close.any(axis=0), close.argmax(axis=0) + 2, len(A))
+    return first
+
+
+@dataclass(frozen=True)
+class StrategicOutcome:
+    """One run of :func:`strategic_dialogue` for one true state."""
+
+    estimates: np.ndarray  # final estimate of every honest agent (the liar's: its own honest belief)
+    rounds: int
+    truth_excluded: bool  # the public record, read as honest, rules out the true state
+    detected: bool  # an honest agent found the record inconsistent with its own information
+
+
+def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, liar: int = 0,
+                       max_rounds: int = 200) -> StrategicOutcome:
+    """The dialogue when agent ``liar`` shades its announcements and the others believe it honest.
+
+    Listeners keep the set of states consistent with the record *as if*
+    every announcement were truthful: after agent i says a, they keep the
+    states at which agent i would truthfully have said a. The liar wants the
+    estimate moved by ``shade`` without being caught, so it says the value,
+    among those some honest type of it could say, closest to its truthful
+    estimate plus ``shade``. ``shade = 0`` is the honest dialogue. The record
+    can then exclude the true state, and the honest agents end up confident
+    and wrong, unless one of them holds information the record contradicts,
+    which exposes the lie (``detected``; the dialogue stops there).
+    """
+    prior = as_distribution(prior, "prior")
+    n = prior.size
+    P = _partitions(partitions, n)
+    X = as_finite_array(X, "X", ndim=1)
+    if X.size != n:
+        raise ValueError(f"X must have one value per state ({n}); got {X.size}")
+    if not 0 <= int(true_state) < n:
+        raise ValueError(f"true_state must be in [0, {n}); got {true_state}")
+    m = P.shape[0]
+    if not 0 <= liar < m:
+        raise ValueError(f"liar must index an agent, in [0, {m}); got {liar}")
+
+    def estimate(mask):
+        mass = prior[mask].sum()
+        return float(prior[mask] @ X[mask] / mass) if mass > 0 else float("nan")
+
+    C = np.ones(n, dtype=bool)  # the public set, as honest listeners read the record
+    quiet, rounds, detected = 0, 0, False
+    for t in range(max_rounds):
+        i = t % m
+        # What agent i would truthfully say at each state still in C.
+        honest = np.full(n, np.nan)
+        for w in np.flatnonzero(C):
+            honest[w] = estimate(C & (P[i] == P[i, w]))
+        own = C & (P[i] == P[i, true_state])
+        if not own.any():
+            if i == liar:
+                own = P[i] == P[i, true_state]
+            else:  # an honest agent sees that the record contradicts what it knows: the lie is caught
+                detected = True
+                break
+        truthful = estimate(own)
+        if i == liar and shade != 0:
+            options = np.unique(np.round(honest[C], 12))
+            say = float(options[np.argmin(np.abs(options - (truthful + shade)))])
+        else:
+            say = truthful
+        keep = C & np.isclose(honest, say, atol=1e-9)
+        rounds += 1
+        quiet = quiet + 1 if keep.sum() == C.sum() else 0
+        C = keep
+        if quiet >= m:
+            break
+    est = np.empty(m)
+    for j in range(m):
+        mine = C & (P[j] == P[j, true_state])
+        est[j] = estimate(mine) if mine.any() else estimate(C)
+    est[liar] = estimate(P[liar] == P[liar, true_state])
+    return StrategicOutcome(estimates=est, rounds=rounds, truth_excluded=not C[true_state], detected=detected)
