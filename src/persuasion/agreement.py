@@ -58,6 +58,8 @@ class Dialogue:
         :math:`\\mathbb E[X \\mid \\text{all private cells}]`: the estimate from pooled information.
     agreement : ndarray of bool, shape (n_states,)
         Whether all agents' final estimates coincide.
+    estimates : ndarray, shape (n_rounds + 1, n_agents, n_states)
+        Every agent's estimate after each prefix of the record (row 0: before anyone spoke).
     """
 
     announcements: np.ndarray
@@ -66,6 +68,7 @@ class Dialogue:
     agreed: np.ndarray
     pooled: np.ndarray
     agreement: np.ndarray
+    estimates: np.ndarray
 
 
 def _partitions(partitions, n_states: int) -> np.ndarray:
@@ -151,6 +154,7 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
         agreed=finals[0],
         pooled=pooled,
         agreement=agreement,
+        estimates=est,
     )
 
 
