@@ -87,7 +87,8 @@ def test_chapter_renders_math_and_figures(served, browser, notebook):
         """
     )
     figures = [src for src, _ in images if "figures/" in src or "_images/" in src]
-    assert len(figures) >= 2, images
+    if not notebook.stem.endswith("errata"):  # the errata page has tables, not figures
+        assert len(figures) >= 2, images
     broken = [src for src, ok in images if not ok]
     assert not broken, f"images that did not load: {broken}"
     TEST_OUTPUT.mkdir(exist_ok=True)
