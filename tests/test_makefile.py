@@ -16,7 +16,7 @@ RUNNER = "persuasion._runner"
 def tree(tmp_path):
     """A copy of the Makefile and sources with two notebooks, everything up to date."""
     shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
-    for name in ("requirements.lock", "pyproject.toml"):
+    for name in ("requirements.lock", "requirements-nodeps.txt", "pyproject.toml"):
         shutil.copy2(ROOT / name, tmp_path / name)
     (tmp_path / "src" / "persuasion").mkdir(parents=True)
     (tmp_path / "src" / "persuasion" / "game.py").write_text("x = 1\n")
