@@ -75,6 +75,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_optimal_signal.py
 	$(PY) benchmarks/bench_enumeration.py
 	$(PY) benchmarks/bench_online.py
+	$(PY) benchmarks/bench_scoring.py
 
 clean:
 	rm -rf _build executed figures test-output .pytest_cache .hypothesis
