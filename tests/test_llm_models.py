@@ -95,3 +95,49 @@ def test_gemma_loads_from_its_parts(tmp_path, monkeypatch):
     assert not r.chat and RECEIVERS["gemma-3-270m"]["licence"] == "Gemma terms of use"
     score = answer_logprobs(r, ["The capital of France is"], [" Paris"])
     assert np.isfinite(score).all() and score[0] > -5
+
+
+def test_prompts_for_the_four_structures(smollm):
+    from persuasion.llm.prompts import STRUCTURES, build_prompt, count_tokens
+
+    tok = smollm[1].tokenizer
+    items = [f"item {i}" for i in range(7)]
+    q = "Sam has 12 apples and eats 5. How many are left?"
+    texts = {s: build_prompt(tok, q, items, s, item=2) for s in STRUCTURES}
+    assert texts["no information"].count("Hint:") == 0
+    assert texts["all information"].count("Hint:") == 7
+    assert texts["prior information"].count("Hint:") == 1 and "item 2" in texts["posterior information"]
+    assert all(t.endswith("The answer is") for t in texts.values())
+    assert count_tokens(tok, texts["all information"]) > count_tokens(tok, texts["no information"])
+    base = build_prompt(tok, q, items, "no information", chat=False, shots=[("1 + 1?", "2")])
+    assert base.endswith("Answer:") and "Answer: 2" in base
+    with pytest.raises(ValueError, match="structure must be one of"):
+        build_prompt(tok, q, items, "some information")
+    with pytest.raises(ValueError, match=r"needs item = an index in \[0, 7\)"):
+        build_prompt(tok, q, items, "prior information")
+
+
+def test_greedy_generation_is_deterministic_and_stops(smollm):
+    from persuasion.llm.receiver import generate
+
+    r = smollm[1]
+    prompts = ["The capital of France is", "Count: one, two, three,"]
+    a = generate(r, prompts, max_new_tokens=12, stop=("\n",))
+    b = generate(r, prompts, max_new_tokens=12, stop=("\n",), batch_size=1)
+    assert a == b and all("\n" not in x for x in a)
+    assert "Paris" in a[0]
+
+
+def test_humaneval_items_and_sandboxed_tests():
+    from persuasion.llm.code import code_items, extract_completion, load_humaneval, run_completion
+
+    problems = load_humaneval()
+    assert len(problems) == 164
+    p = problems[0]
+    items = code_items(p, problems[:10], 0)
+    assert len(items) == 7
+    body = [line.strip() for line in p.canonical_solution.splitlines() if len(line.strip()) > 12]
+    assert not any(line in item for line in body for item in items)  # no solution code given away
+    assert run_completion(p, p.canonical_solution).passed
+    assert not run_completion(p, "    return not True\n").passed
+    assert extract_completion("    return 1\n\ndef other():\n    pass") == "    return 1\n"

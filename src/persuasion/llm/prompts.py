@@ -1,0 +1,56 @@
+r"""Prompts for the four information structures of Bai et al., per Receiver family.
+
+* ``"no information"``: the question alone;
+* ``"all information"``: the question with all seven items;
+* ``"prior information"`` / ``"posterior information"``: the question with one
+  item (drawn from the prior, or chosen by the Advisor: the caller picks it).
+
+Instruct models get their chat template (the user turn holds instructions,
+question and hints; the assistant turn is opened with ``"The answer is"``);
+base models get few-shot plain text ending in ``"Answer:"``. The scored
+answer is ``" " + reference``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["STRUCTURES", "build_prompt", "count_tokens"]
+
+STRUCTURES = ("no information", "all information", "prior information", "posterior information")
+INSTRUCTION = "Solve the problem. Give the final answer as a number."
+
+
+def _body(question: str, hints: list[str]) -> str:
+    text = f"Question: {question}"
+    if hints:
+        text += "\n" + "\n".join(f"Hint: {h}" for h in hints)
+    return text
+
+
+def build_prompt(tokenizer, question: str, items, structure: str, *, item: int | None = None, chat: bool = True,
+                 shots=()) -> str:
+    """The prompt for ``structure``; ``item`` indexes the shown item for the one-item structures.
+
+    ``shots``: ``(question, answer)`` pairs used as few-shot examples for base models.
+    """
+    items = list(items)
+    if structure not in STRUCTURES:
+        raise ValueError(f"structure must be one of {STRUCTURES}; got {structure!r}")
+    if structure == "no information":
+        hints = []
+    elif structure == "all information":
+        hints = items
+    else:
+        if item is None or not 0 <= item < len(items):
+            raise ValueError(f"{structure} needs item = an index in [0, {len(items)}); got {item!r}")
+        hints = [items[item]]
+    if chat:
+        messages = [{"role": "user", "content": INSTRUCTION + "\n\n" + _body(question, hints)}]
+        text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return text + "The answer is"
+    examples = "".join(f"{_body(q, [])}\nAnswer: {a}\n\n" for q, a in shots)
+    return INSTRUCTION + "\n\n" + examples + _body(question, hints) + "\nAnswer:"
+
+
+def count_tokens(tokenizer, text: str) -> int:
+    """Number of tokens of ``text`` (no special tokens added)."""
+    return len(tokenizer(text, add_special_tokens=False).input_ids)
