@@ -16,23 +16,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 
 import persuasion
+from timing import best_of
 from persuasion.competition import CompetitionGame, pure_equilibria, random_experiment_menu
 from persuasion.delegation import random_delegation_problem, robust_delegation
 from persuasion.multisender import InformationEnvironment, all_partitions, equilibrium_outcomes
-
-
-def best_of(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def multisender(repeat):

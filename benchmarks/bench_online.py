@@ -14,26 +14,17 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 
 import persuasion
+from timing import best_of
 from persuasion.online import OnlinePersuasion, run_algorithm1, stochastic_types
 
 
 def instance(m, n_types=2, n_items=3, seed=1):
     r = np.random.default_rng(seed)
     return OnlinePersuasion(r.dirichlet(np.ones(n_items)), r.normal(size=(m, n_items)), r.normal(size=(n_types, m, n_items)))
-
-
-def timed(fn, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main():
@@ -44,15 +35,15 @@ def main():
     g = instance(4)
     g.vertices()
     types = stochastic_types(2, 100_000, 0)
-    secs = timed(lambda: run_algorithm1(g, types, 0), args.repeat)
+    secs = best_of(lambda: run_algorithm1(g, types, 0), args.repeat)[0]
     print(f"\n10^5 rounds, m = 4: {secs:.2f} s (target: at most 30 s)\n")
     print("| m | scheme variables | vertices of f(P) | vertex enumeration (s) | 20,000 rounds (s) | per round (µs) |")
     print("|---:|---:|---:|---:|---:|---:|")
     types = stochastic_types(2, 20_000, 0)
     for m in (2, 3, 4, 5, 6):
         g = instance(m)
-        t_vert = timed(lambda g=g: (setattr(g, "_vertices", None), g.vertices()), args.repeat)
-        t_run = timed(lambda g=g: run_algorithm1(g, types, 0), args.repeat)
+        t_vert = best_of(lambda g=g: (setattr(g, "_vertices", None), g.vertices()), args.repeat)[0]
+        t_run = best_of(lambda g=g: run_algorithm1(g, types, 0), args.repeat)[0]
         print(f"| {m} | {g.n_variables} | {len(g.vertices()[0])} | {t_vert:.3f} | {t_run:.2f} | {1e6 * t_run / 20_000:.0f} |")
 
 

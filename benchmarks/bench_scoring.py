@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 import torch
 
 import persuasion
+from timing import best_of
 from persuasion.llm.models import load_receiver
 from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive
 
@@ -40,15 +40,6 @@ ITEMS = [
 ]
 
 
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -59,8 +50,8 @@ def main():
     prompts = [SHOTS + QUESTION + item + "\nA:" for item in ITEMS]
     answers = [" 14"] * len(prompts)
     answer_logprobs(r, prompts[:2], answers[:2])  # warm up
-    t_naive, naive = best(lambda: answer_logprobs_naive(r, prompts, answers), args.repeat)
-    t_fast, fast = best(lambda: answer_logprobs(r, prompts, answers), args.repeat)
+    t_naive, naive = best_of(lambda: answer_logprobs_naive(r, prompts, answers), args.repeat)
+    t_fast, fast = best_of(lambda: answer_logprobs(r, prompts, answers), args.repeat)
     n_tokens = sum(len(r.tokenizer(p + a).input_ids) for p, a in zip(prompts, answers))
     ids = [r.tokenizer(p + a, return_tensors="pt").input_ids for p, a in zip(prompts, answers)]
 
@@ -69,7 +60,7 @@ def main():
             for x in ids:
                 r.model(x)
 
-    t_fwd, _ = best(forward, args.repeat)
+    t_fwd, _ = best_of(forward, args.repeat)
     print()
     print("| method | seconds for 7 prompts | tokens/s (of the full sequences) | speed-up vs naive |")
     print("|---|---:|---:|---:|")

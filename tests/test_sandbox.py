@@ -16,7 +16,7 @@ def test_a_correct_program_passes_and_its_output_is_captured():
 
 
 def test_a_failing_assertion_fails():
-    r = run_untrusted("assert 1 + 1 == 3")
+    r = run_untrusted("assert 2 + 2 == 5")
     assert not r.passed and r.status == "failed" and "AssertionError" in r.stderr
 
 
