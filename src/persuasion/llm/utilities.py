@@ -1,0 +1,94 @@
+r"""Utility tables :math:`v(x, c) = \log P_{\text{Receiver}}(y^\star \mid \text{prompt}(x, c))`, cached on disk.
+
+For every input :math:`x` and each of its seven items :math:`c`, the
+Receiver's log-probability of the reference answer after the one-item
+prompt; plus the no-information and all-information prompts, and the prompt
+lengths in tokens (for ARPI). Each input's row is cached with
+:class:`joblib.Memory`, keyed by the Receiver's name, the prompt texts and
+the answer, so a run that is killed (even with SIGKILL) and started again
+computes only the inputs it had not finished, and ends with exactly the
+same table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .prompts import build_prompt, count_tokens
+from .receiver import answer_logprobs
+
+__all__ = ["UtilityTable", "utility_table", "memory"]
+
+
+@dataclass(frozen=True)
+class UtilityTable:
+    """``items[i, c]``: log P(answer | one-item prompt); ``none``/``all``: the other two structures."""
+
+    ids: tuple
+    items: np.ndarray  # (n_inputs, n_items)
+    none: np.ndarray  # (n_inputs,)
+    all: np.ndarray  # (n_inputs,)
+    tokens_items: np.ndarray  # (n_inputs, n_items) prompt lengths
+    tokens_none: np.ndarray
+    tokens_all: np.ndarray
+
+
+def memory(location=None):
+    """The on-disk cache: ``location`` or ``$PERSUASION_CACHE/joblib``."""
+    import joblib
+
+    root = Path(location) if location is not None else Path(os.environ.get("PERSUASION_CACHE", Path.home() / ".cache" / "persuasion"))
+    return joblib.Memory(str(root / "joblib"), verbose=0)
+
+
+def _row(receiver_name: str, prompts: tuple, answer: str, receiver=None):
+    """Scores and token counts of one input's prompts (the cached unit)."""
+    scores = answer_logprobs(receiver, list(prompts), [answer] * len(prompts), batch_size=len(prompts))
+    tokens = [count_tokens(receiver.tokenizer, p) for p in prompts]
+    return np.asarray(scores), np.asarray(tokens)
+
+
+def utility_table(receiver, problems, items: dict, *, cache=None, progress: bool = True) -> UtilityTable:
+    """Score every problem's 7 one-item prompts, and its no- and all-information prompts.
+
+    ``items`` maps a problem id to its 7 items. ``cache`` is a
+    :class:`joblib.Memory` (default :func:`memory`); pass ``False`` to disable.
+    """
+    from tqdm.auto import tqdm
+
+    problems = list(problems)
+    if not problems:
+        raise ValueError("problems must not be empty")
+    missing = [p.id for p in problems if p.id not in items]
+    if missing:
+        raise ValueError(f"items has no entry for {len(missing)} problem(s), e.g. {missing[0]!r}")
+    mem = memory() if cache is None else cache
+    row = mem.cache(_row, ignore=["receiver"]) if mem else _row
+    rows_items, rows_none, rows_all, t_items, t_none, t_all = [], [], [], [], [], []
+    for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
+        its = items[p.id]
+        prompts = tuple(
+            [build_prompt(receiver.tokenizer, p.question, its, "posterior information", item=c, chat=receiver.chat) for c in range(len(its))]
+            + [build_prompt(receiver.tokenizer, p.question, its, s, chat=receiver.chat) for s in ("no information", "all information")]
+        )
+        scores, tokens = row(receiver.name, prompts, " " + p.answer, receiver=receiver)
+        n = len(its)
+        rows_items.append(scores[:n])
+        rows_none.append(scores[n])
+        rows_all.append(scores[n + 1])
+        t_items.append(tokens[:n])
+        t_none.append(tokens[n])
+        t_all.append(tokens[n + 1])
+    return UtilityTable(
+        ids=tuple(p.id for p in problems),
+        items=np.array(rows_items),
+        none=np.array(rows_none),
+        all=np.array(rows_all),
+        tokens_items=np.array(t_items),
+        tokens_none=np.array(t_none),
+        tokens_all=np.array(t_all),
+    )
