@@ -1,0 +1,129 @@
+r"""The Advisor: a signaling policy :math:`\pi_\theta(c \mid x)` over an input's items, trained on Eq. (3).
+
+The backbone is the all-MiniLM-L6-v2 sentence encoder (frozen): the
+question and each item are embedded once (mean pooling, unit norm). A small
+trainable head scores each item from ``[q, c, q * c]``; the policy is the
+softmax of the scores over the input's items. Training minimises Bai et
+al.'s Eq. (3) on a utility table,
+
+.. math::
+
+    \mathcal L(\theta) = -\frac1N \sum_x \sum_c \pi_\theta(c \mid x)\, \big(v(x, c) - \bar v(x)\big),
+
+where :math:`v(x, c)` is the Receiver's log-probability of the reference
+answer after item :math:`c`; subtracting the per-input mean :math:`\bar v(x)`
+leaves the gradient unchanged (the probabilities sum to one) and keeps the
+scale comparable across inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor"]
+
+
+def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
+    """Unit-norm mean-pooled sentence embeddings, shape (len(texts), 384) for MiniLM."""
+    import torch
+
+    from .models import load_encoder
+
+    texts = list(texts)
+    if not texts:
+        raise ValueError("texts must not be empty")
+    model, tok = encoder if encoder is not None else load_encoder(device="cpu")
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(texts), batch_size):
+            batch = tok(texts[start : start + batch_size], return_tensors="pt", padding=True, truncation=True, max_length=256)
+            batch = {k: v.to(model.device) for k, v in batch.items()}
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1.0)
+            out.append(torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy())
+    return np.concatenate(out)
+
+
+class AdvisorHead:
+    """Scores ``[q, c, q * c] -> hidden -> 1`` for every item; ``policy`` is their softmax."""
+
+    def __init__(self, dim: int, hidden: int = 64, seed: int = 0):
+        import torch
+
+        gen = torch.Generator().manual_seed(seed)
+        self.net = torch.nn.Sequential(torch.nn.Linear(3 * dim, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, 1))
+        with torch.no_grad():
+            for p in self.net.parameters():
+                p.copy_(torch.randn(p.shape, generator=gen) * 0.05)
+
+    def logits(self, q, c):
+        import torch
+
+        qq = q[:, None, :].expand_as(c)
+        return self.net(torch.cat([qq, c, qq * c], dim=-1)).squeeze(-1)
+
+    def policy(self, q_emb, item_emb) -> np.ndarray:
+        """pi(c | x), shape (n_inputs, n_items)."""
+        import torch
+
+        with torch.no_grad():
+            lg = self.logits(torch.as_tensor(q_emb, dtype=torch.float32), torch.as_tensor(item_emb, dtype=torch.float32))
+            return torch.softmax(lg, dim=-1).numpy()
+
+
+@dataclass
+class AdvisorResult:
+    head: AdvisorHead
+    train_loss: np.ndarray  # Eq. (3) on the training inputs after each step (centred utilities)
+    val_loss: np.ndarray  # ... on the validation inputs
+
+
+def _check(q_emb, item_emb, utilities, name):
+    q = np.asarray(q_emb, dtype=np.float32)
+    c = np.asarray(item_emb, dtype=np.float32)
+    v = np.asarray(utilities, dtype=np.float64)
+    if q.ndim != 2 or c.ndim != 3 or v.ndim != 2:
+        raise ValueError(
+            f"{name}: need question embeddings (n, d), item embeddings (n, k, d) and utilities (n, k); "
+            f"got shapes {q.shape}, {c.shape}, {v.shape}"
+        )
+    if not (q.shape[0] == c.shape[0] == v.shape[0] and c.shape[1] == v.shape[1] and q.shape[1] == c.shape[2]):
+        raise ValueError(f"{name}: shapes do not agree: {q.shape}, {c.shape}, {v.shape}")
+    if not np.isfinite(v).all():
+        raise ValueError(f"{name}: utilities must be finite")
+    return q, c, v
+
+
+def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int = 64, seed: int = 0,
+                  progress: bool = False) -> AdvisorResult:
+    """Adam on Eq. (3). ``train`` and ``val`` are ``(q_emb, item_emb, utilities)`` triples.
+
+    The validation inputs are only evaluated, never trained on.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1; got {steps}")
+    qt, ct, vt = _check(*train, "train")
+    qv, cv, vv = _check(*val, "val")
+    torch.manual_seed(seed)
+    head = AdvisorHead(qt.shape[1], hidden, seed)
+    opt = torch.optim.Adam(head.net.parameters(), lr=lr)
+    tq, tc = torch.as_tensor(qt), torch.as_tensor(ct)
+    vq, vc = torch.as_tensor(qv), torch.as_tensor(cv)
+    tv = torch.as_tensor(vt - vt.mean(axis=1, keepdims=True), dtype=torch.float32)
+    vvc = torch.as_tensor(vv - vv.mean(axis=1, keepdims=True), dtype=torch.float32)
+    train_loss, val_loss = np.empty(steps), np.empty(steps)
+    for step in tqdm(range(steps), desc="training the Advisor", disable=not progress):
+        opt.zero_grad()
+        loss = -(torch.softmax(head.logits(tq, tc), dim=-1) * tv).sum(-1).mean()
+        loss.backward()
+        opt.step()
+        train_loss[step] = float(loss.detach())
+        with torch.no_grad():
+            val_loss[step] = float(-(torch.softmax(head.logits(vq, vc), dim=-1) * vvc).sum(-1).mean())
+    return AdvisorResult(head=head, train_loss=train_loss, val_loss=val_loss)

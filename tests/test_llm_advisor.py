@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+
+from persuasion.llm.advisor import embed, train_advisor
+
+
+def synthetic_task(n, rng, d=16, k=7):
+    """Items whose utility is high when they align with the question: learnable from embeddings."""
+    q = rng.normal(size=(n, d)).astype(np.float32)
+    c = rng.normal(size=(n, k, d)).astype(np.float32)
+    v = np.einsum("nd,nkd->nk", q, c) + 0.1 * rng.normal(size=(n, k))
+    return q, c, v
+
+
+def test_training_generalises_to_held_out_inputs_and_is_deterministic():
+    rng = np.random.default_rng(0)
+    train, val = synthetic_task(300, rng), synthetic_task(100, rng)
+    res = train_advisor(train, val, steps=300, seed=1)
+    again = train_advisor(train, val, steps=300, seed=1)
+    np.testing.assert_array_equal(res.val_loss, again.val_loss)
+    assert res.train_loss[-1] < res.train_loss[0] - 0.5
+    assert res.val_loss[-1] < res.val_loss[0] - 0.5  # held-out Eq. (3) improves too
+    pi = res.head.policy(val[0], val[1])
+    chosen = pi.argmax(axis=1)
+    best = val[2].argmax(axis=1)
+    assert (chosen == best).mean() > 1 / 7 + 0.3  # far better than a random item
+    np.testing.assert_allclose(pi.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_real_encoder_embeddings():
+    e = embed(["Sam has 12 apples.", "Subtract the eaten ones.", "Sam has 12 apples."])
+    assert e.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(e[0], e[2], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 6))), (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7)))), "train: shapes do not agree"),
+        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 7))), (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7))), steps=0), "steps must be at least 1"),
+        (lambda: embed([]), "texts must not be empty"),
+    ],
+)
+def test_bad_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
