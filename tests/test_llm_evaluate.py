@@ -34,3 +34,18 @@ def test_paired_bootstrap_covers_a_known_mean_and_is_seeded():
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_structure_utilities_from_a_table():
+    from persuasion.llm.evaluate import structure_utilities
+    from persuasion.llm.utilities import UtilityTable
+
+    items = np.array([[-1.0, -3.0], [-2.0, -0.5]])
+    table = UtilityTable(("a", "b"), items, np.array([-4.0, -4.0]), np.array([-1.5, -1.0]), None, None, None)
+    u = structure_utilities(table, np.array([[1.0, 0.0], [0.0, 1.0]]))
+    np.testing.assert_allclose(u["prior information"], [-2.0, -1.25])
+    np.testing.assert_allclose(u["posterior information"], [-1.0, -0.5])
+    with pytest.raises(ValueError, match="probability distributions"):
+        structure_utilities(table, np.array([[1.0, 1.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"policy must have shape \(2, 2\)"):
+        structure_utilities(table, np.ones((2, 3)) / 3)

@@ -141,3 +141,17 @@ def test_humaneval_items_and_sandboxed_tests():
     assert run_completion(p, p.canonical_solution).passed
     assert not run_completion(p, "    return not True\n").passed
     assert extract_completion("    return 1\n\ndef other():\n    pass") == "    return 1\n"
+
+
+def test_structure_correctness_is_zero_one_per_input(smollm):
+    from persuasion.llm.evaluate import structure_correct
+    from persuasion.llm.items import items_for
+    from persuasion.llm.tasks import synthetic_problems
+
+    problems = synthetic_problems(3, 5, max_steps=1)
+    correct = structure_correct(smollm[1], problems, items_for(problems), [0, 1, 2], [3, 3, 3], max_new_tokens=8)
+    assert set(correct) == {"no information", "all information", "prior information", "posterior information"}
+    for v in correct.values():
+        assert v.shape == (3,) and set(np.unique(v)) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match="one item per problem"):
+        structure_correct(smollm[1], problems, items_for(problems), [0], [0, 0, 0])

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import as_finite_array
 
-__all__ = ["arpi", "paired_bootstrap"]
+__all__ = ["arpi", "paired_bootstrap", "structure_utilities", "structure_correct"]
 
 
 def arpi(perf_a, perf_b, len_a, len_b) -> float:
@@ -51,3 +51,52 @@ def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: i
     means = d[rng.integers(0, d.size, size=(n_boot, d.size))].mean(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
     return float(d.mean()), float(lo), float(hi)
+
+
+def structure_utilities(table, policy) -> dict[str, np.ndarray]:
+    """Per-input expected utility of the four structures from a utility table.
+
+    ``prior``: an item drawn uniformly (the prior over items); ``posterior``:
+    an item drawn from ``policy`` (shape (n_inputs, n_items), rows summing to 1).
+    """
+    pi = as_finite_array(policy, "policy", ndim=2)
+    if pi.shape != table.items.shape:
+        raise ValueError(f"policy must have shape {table.items.shape} (inputs x items); got {pi.shape}")
+    if np.abs(pi.sum(axis=1) - 1).max() > 1e-6 or (pi < -1e-12).any():
+        raise ValueError("policy rows must be probability distributions over the items")
+    return {
+        "no information": table.none,
+        "all information": table.all,
+        "prior information": table.items.mean(axis=1),
+        "posterior information": (pi * table.items).sum(axis=1),
+    }
+
+
+def structure_correct(receiver, problems, items: dict, prior_choice, posterior_choice, *, max_new_tokens: int = 32,
+                      batch_size: int = 8) -> dict[str, np.ndarray]:
+    """0/1 correctness of the Receiver's greedy answer under each structure (GSM8K metric: last number).
+
+    ``prior_choice`` / ``posterior_choice``: the item shown to each input.
+    """
+    from .prompts import build_prompt
+    from .receiver import generate
+    from .tasks import extract_last_number
+
+    problems = list(problems)
+    n = len(problems)
+    if len(prior_choice) != n or len(posterior_choice) != n:
+        raise ValueError(f"prior_choice and posterior_choice need one item per problem ({n})")
+    out = {}
+    for name, choice in (
+        ("no information", [None] * n),
+        ("all information", [None] * n),
+        ("prior information", list(prior_choice)),
+        ("posterior information", list(posterior_choice)),
+    ):
+        prompts = [
+            build_prompt(receiver.tokenizer, p.question, items[p.id], name, item=None if c is None else int(c), chat=receiver.chat)
+            for p, c in zip(problems, choice)
+        ]
+        texts = generate(receiver, prompts, max_new_tokens=max_new_tokens, stop=("\n",), batch_size=batch_size)
+        out[name] = np.array([extract_last_number(t) == p.answer for t, p in zip(texts, problems)], dtype=float)
+    return out
