@@ -195,10 +195,12 @@ for n_future in (14, 16, 18):
     print(
         f"  extrapolated: n = {n_future} ({2**n_future} states) would take about {predicted:.0f} s"
     )
-checks.true(
-    "time grows by more than 2x per action at the largest sizes",
-    np.exp(growth) > 2.0,
-    value=np.exp(growth),
+# Timings vary with the machine's load, so the claim checked is about the LP's size;
+# the measured growth in time is printed above and drawn below.
+variables = np.array([x[2] for x in ind])
+checks.all_of(
+    "each extra action more than doubles the LP's variables (n 2^n)",
+    variables[1:] / variables[:-1] > 2,
 )
 
 # %% tags=["remove-output"]
