@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 import scipy
 import scipy.optimize
 
 import persuasion
+from timing import best_of
 from persuasion import optimal_signal, random_game
 from persuasion.single import consistency_matrix, obedience_matrix, objective_vector
 
@@ -51,21 +51,13 @@ def scipy_highs(game, method="highs"):
     return -res.fun
 
 
-def best_time(fn, repeat):
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (the best is reported); default 1")
     args = parser.parse_args(argv)
-    import cvxpy
     from importlib.metadata import version as _version
+
+    import cvxpy
 
     print(f"persuasion {persuasion.__version__}, cvxpy {cvxpy.__version__}, highspy {_version('highspy')}, "
           f"scipy {scipy.__version__}, numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}")
@@ -77,11 +69,11 @@ def main(argv=None):
     scipy_highs(random_game(5, 3, rng=0))
     for n_s, n_a in SIZES:
         game = random_game(n_s, n_a, rng=n_s * 1000 + n_a)
-        t_cvx, sol = best_time(lambda: optimal_signal(game), args.repeat)
-        t_ipm, v_ipm = best_time(lambda: scipy_highs(game, "highs-ipm"), args.repeat)
+        t_cvx, sol = best_of(lambda: optimal_signal(game), args.repeat)
+        t_ipm, v_ipm = best_of(lambda: scipy_highs(game, "highs-ipm"), args.repeat)
         diffs = [abs(sol.value - v_ipm)]
         if n_s * n_a <= SIMPLEX_MAX_VARS:
-            t_sp, v_sp = best_time(lambda: scipy_highs(game), args.repeat)
+            t_sp, v_sp = best_of(lambda: scipy_highs(game), args.repeat)
             diffs.append(abs(sol.value - v_sp))
             simplex = f"{t_sp:.3f} | {t_cvx / t_sp:.2f}"
         else:

@@ -42,6 +42,7 @@ import numpy as np
 from persuasion import Checks, PersuasionGame, optimal_signal
 from persuasion.beliefs import Splitting
 from persuasion.delegation import (
+    DelegationProblem,
     aligned_belief,
     payoff_set,
     random_delegation_problem,
@@ -667,7 +668,7 @@ plt.show()
 for s_val in (0.3, 0.6, 0.75, 0.9):
     w_s = np.array([[1.0, 0.0], [0.0, 1.0], [s_val, s_val]])
     contrarian = np.array([[0.0, 1.0], [1.0, 0.0], [s_val, s_val]])
-    q = type(prob)(
+    q = DelegationProblem(
         prob.prior, w_s[:2], np.stack([w_s, contrarian]), delegated_utility=w_s
     )
     checks.close(

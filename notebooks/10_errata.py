@@ -30,7 +30,6 @@ from scipy.optimize import linprog
 
 from persuasion import (
     Checks,
-    PersuasionGame,
     concave_closure,
     convex_closure,
     prosecutor_game,

@@ -85,14 +85,25 @@ def _partitions(partitions, n_states: int) -> np.ndarray:
 
 
 def _cond_exp(prior, X, labels) -> np.ndarray:
-    """E[X | cell of ``labels``] at every state (cells with zero mass get 0)."""
-    _, inv = np.unique(labels, axis=0, return_inverse=True) if labels.ndim == 2 else np.unique(labels, return_inverse=True)
+    """E[X | cell] at every state, cells given by the rows of ``labels`` (n_states, n_features)."""
+    _, inv = np.unique(labels, axis=0, return_inverse=True)
     inv = inv.ravel()
     mass = np.bincount(inv, weights=prior)
     tot = np.bincount(inv, weights=prior * X)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        val = np.where(mass > 0, tot / np.where(mass > 0, mass, 1.0), 0.0)
-    return val[inv]
+    safe = np.where(mass > 0, mass, 1.0)
+    return np.where(mass > 0, tot / safe, 0.0)[inv]  # cells of zero prior mass get 0
+
+
+
+
+def _inputs(prior, partitions, X):
+    """Validated (prior, partitions as labels of shape (n_agents, n_states), X)."""
+    prior = as_distribution(prior, "prior")
+    P = _partitions(partitions, prior.size)
+    X = as_finite_array(X, "X", ndim=1)
+    if X.size != prior.size:
+        raise ValueError(f"X must have one value per state ({prior.size}); got {X.size}")
+    return prior, P, X
 
 
 def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
@@ -106,12 +117,8 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
     X : array_like, shape (n_states,)
         The quantity estimated (0/1 for an event).
     """
-    prior = as_distribution(prior, "prior")
+    prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
-    P = _partitions(partitions, n)
-    X = as_finite_array(X, "X", ndim=1)
-    if X.size != n:
-        raise ValueError(f"X must have one value per state ({n}); got {X.size}")
     m = P.shape[0]
     if max_rounds < 1:
         raise ValueError(f"max_rounds must be at least 1; got {max_rounds}")
@@ -224,12 +231,8 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     and wrong, unless one of them holds information the record contradicts,
     which exposes the lie (``detected``; the dialogue stops there).
     """
-    prior = as_distribution(prior, "prior")
+    prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
-    P = _partitions(partitions, n)
-    X = as_finite_array(X, "X", ndim=1)
-    if X.size != n:
-        raise ValueError(f"X must have one value per state ({n}); got {X.size}")
     if not 0 <= int(true_state) < n:
         raise ValueError(f"true_state must be in [0, {n}); got {true_state}")
     m = P.shape[0]

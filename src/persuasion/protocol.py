@@ -195,17 +195,13 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
                     f"a credulous Receiver needs signals that are items: {name} has {scheme.shape[1]} signals "
                     f"for {game.n_states} items"
                 )
-            rho = receiver_response(game, np.eye(game.n_states), t)  # response to "item g is true"
-            joint = game.prior[:, None] * scheme  # P(c, g)
-            # sum_{c,g} P(c,g) sum_y rho[g, y] v[y, c]
-            adv = float(np.einsum("cg,gy,yc->", joint, rho, game.sender_utility))
-            rec = float(np.einsum("cg,gy,yc->", joint, rho, game.receiver_utility))
+            beliefs = np.eye(game.n_states)  # after signal g: "item g is true"
         else:
-            p_g, post = signal_posteriors(game.prior, scheme)
-            rho = receiver_response(game, post, t)
-            adv = float(p_g @ (rho * (post @ game.sender_utility.T)).sum(axis=-1))
-            rec = float(p_g @ (rho * (post @ game.receiver_utility.T)).sum(axis=-1))
-        out[name] = (adv, rec)
+            beliefs = signal_posteriors(game.prior, scheme)[1]  # Eq. (2)
+        rho = receiver_response(game, beliefs, t)  # (signals, responses)
+        joint = game.prior[:, None] * scheme  # P(c, g)
+        # Expected utility: sum over c, g of P(c, g) sum over y of rho[g, y] U[y, c].
+        out[name] = tuple(float(np.einsum("cg,gy,yc->", joint, rho, U)) for U in (game.sender_utility, game.receiver_utility))
     return out
 
 
