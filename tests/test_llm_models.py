@@ -38,8 +38,9 @@ def test_cached_weights_reproduce_the_gguf_model(smollm):
 
 def test_shared_prefix_scoring_equals_naive(smollm):
     r = smollm[1]
-    prompts = [PREFIX + item + "\nA:" for item in ITEMS] + ["Unrelated prompt. A:", "Q: 2 + 2? A:"]
-    answers = [" 7"] * len(ITEMS) + [" 4", " 4"]
+    prompts = [PREFIX + item + "\nA:" for item in ITEMS] + ["Unrelated prompt. A:", "Q: 2 + 2? A:", PREFIX + "A:"]
+    # answers of different token lengths: only the answer positions are projected to logits
+    answers = [" 7"] * (len(ITEMS) - 1) + [" 70,312.5 dollars", " 4", " 4", " 12345678"]
     naive = answer_logprobs_naive(r, prompts, answers)
     for batch_size in (1, 3, 16):
         fast = answer_logprobs(r, prompts, answers, batch_size=batch_size)

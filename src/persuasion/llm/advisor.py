@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor"]
+__all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor", "eq3_lower_bound"]
 
 
 def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
@@ -79,6 +79,7 @@ class AdvisorResult:
     head: AdvisorHead
     train_loss: np.ndarray  # Eq. (3) on the training inputs after each step (centred utilities)
     val_loss: np.ndarray  # ... on the validation inputs
+    best_step: int  # the step whose head is kept (lowest validation loss) when keep_best=True; else the last
 
 
 def _check(q_emb, item_emb, utilities, name):
@@ -97,12 +98,31 @@ def _check(q_emb, item_emb, utilities, name):
     return q, c, v
 
 
+def eq3_lower_bound(utilities) -> float:
+    r"""The smallest value of the centred Eq. (3) over *all* policies: :math:`-\frac1N\sum_x (\max_c v(x,c) - \bar v(x))`.
+
+    It is attained by putting all mass on a best item of every input, so no
+    Advisor, however trained, has a lower loss on the same inputs.
+
+    >>> eq3_lower_bound([[0.0, -2.0], [-1.0, -1.0]])
+    -0.5
+    """
+    from .._validation import as_finite_array
+
+    v = as_finite_array(utilities, "utilities", ndim=2)
+    return float(-(v.max(axis=1) - v.mean(axis=1)).mean())
+
+
 def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int = 64, seed: int = 0,
-                  progress: bool = False) -> AdvisorResult:
+                  keep_best: bool = False, progress: bool = False) -> AdvisorResult:
     """Adam on Eq. (3). ``train`` and ``val`` are ``(q_emb, item_emb, utilities)`` triples.
 
-    The validation inputs are only evaluated, never trained on.
+    The validation inputs are only evaluated, never trained on; with
+    ``keep_best`` the head of the step with the lowest validation loss is
+    returned (early stopping on validation inputs, never on test inputs).
     """
+    import copy
+
     import torch
     from tqdm.auto import tqdm
 
@@ -118,6 +138,7 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
     tv = torch.as_tensor(vt - vt.mean(axis=1, keepdims=True), dtype=torch.float32)
     vvc = torch.as_tensor(vv - vv.mean(axis=1, keepdims=True), dtype=torch.float32)
     train_loss, val_loss = np.empty(steps), np.empty(steps)
+    best, best_state = np.inf, None
     for step in tqdm(range(steps), desc="training the Advisor", disable=not progress):
         opt.zero_grad()
         loss = -(torch.softmax(head.logits(tq, tc), dim=-1) * tv).sum(-1).mean()
@@ -126,4 +147,10 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
         train_loss[step] = float(loss.detach())
         with torch.no_grad():
             val_loss[step] = float(-(torch.softmax(head.logits(vq, vc), dim=-1) * vvc).sum(-1).mean())
-    return AdvisorResult(head=head, train_loss=train_loss, val_loss=val_loss)
+        if keep_best and val_loss[step] < best:
+            best, best_state = val_loss[step], copy.deepcopy(head.net.state_dict())
+    best_step = steps - 1
+    if keep_best:
+        head.net.load_state_dict(best_state)
+        best_step = int(np.argmin(val_loss))
+    return AdvisorResult(head=head, train_loss=train_loss, val_loss=val_loss, best_step=best_step)

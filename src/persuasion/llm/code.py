@@ -17,7 +17,7 @@ import numpy as np
 
 from .sandbox import SandboxResult, run_untrusted
 
-__all__ = ["CodeProblem", "load_humaneval", "code_items", "extract_completion", "run_completion", "STOP_SEQUENCES"]
+__all__ = ["CodeProblem", "load_humaneval", "code_items", "code_items_for", "extract_completion", "run_completion", "STOP_SEQUENCES"]
 
 #: Where a completion of a HumanEval function body ends (the usual stop sequences).
 STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
@@ -88,6 +88,12 @@ def code_items(problem: CodeProblem, others, rng) -> list[str]:
         "Useful builtins: " + (", ".join(other_calls) if other_calls else "none needed") + ".",
         f"Make sure this holds: {_first_assert(other2)}",
     ]
+
+
+def code_items_for(problems, seed: int = 0) -> dict[str, list[str]]:
+    """Items for every HumanEval problem, deterministic given ``seed`` and the problem order."""
+    problems = list(problems)
+    return {p.id: code_items(p, problems, np.random.default_rng([seed, k])) for k, p in enumerate(problems)}
 
 
 def _first_assert(problem: CodeProblem) -> str:

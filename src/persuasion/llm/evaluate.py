@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import as_finite_array
 
-__all__ = ["arpi", "paired_bootstrap", "structure_utilities", "structure_correct"]
+__all__ = ["arpi", "arpi_bootstrap", "paired_bootstrap", "mean_ci", "structure_utilities", "structure_correct"]
 
 
 def arpi(perf_a, perf_b, len_a, len_b) -> float:
@@ -51,6 +51,43 @@ def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: i
     means = d[rng.integers(0, d.size, size=(n_boot, d.size))].mean(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
     return float(d.mean()), float(lo), float(hi)
+
+
+def mean_ci(x, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+    """(mean, lower, upper): percentile bootstrap interval for the mean of ``x``."""
+    x = as_finite_array(x, "x", ndim=1)
+    return paired_bootstrap(x, np.zeros_like(x), n_boot=n_boot, level=level, seed=seed)
+
+
+def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level: float = 0.95,
+                   seed: int = 0) -> tuple[float, float, float]:
+    """ARPI (Eq. 7) from per-input results, with a percentile bootstrap interval.
+
+    Each argument has shape ``(n_receivers, n_inputs)``: performance and prompt
+    length of every Receiver on the same inputs. R and L are means over the
+    inputs; the inputs are resampled jointly for all Receivers.
+    """
+    arrays = [as_finite_array(x, name, ndim=2) for x, name in
+              ((perf_a, "perf_a"), (perf_b, "perf_b"), (len_a, "len_a"), (len_b, "len_b"))]
+    shape = arrays[0].shape
+    for arr, name in zip(arrays, ("perf_a", "perf_b", "len_a", "len_b")):
+        if arr.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} (receivers x inputs); got {arr.shape}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level}")
+    if n_boot < 100:
+        raise ValueError(f"n_boot must be at least 100; got {n_boot}")
+    ra, rb, la, lb = arrays
+    point = arpi(ra.mean(1), rb.mean(1), la.mean(1), lb.mean(1))
+    idx = np.random.default_rng(seed).integers(0, shape[1], size=(n_boot, shape[1]))
+    # (n_boot, n_receivers): resampled means of the differences, then Eq. 7 per draw.
+    dr = (ra - rb)[:, idx].mean(-1).T
+    dl = (la - lb)[:, idx].mean(-1).T
+    if np.any(dl == 0):
+        raise ValueError("a resampled prompt-length difference is zero; the lengths of A and B must differ")
+    draws = (dr / dl).mean(1)
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return point, float(lo), float(hi)
 
 
 def structure_utilities(table, policy) -> dict[str, np.ndarray]:

@@ -9,11 +9,16 @@ Instruct models get their chat template (the user turn holds instructions,
 question and hints; the assistant turn is opened with ``"The answer is"``);
 base models get few-shot plain text ending in ``"Answer:"``. The scored
 answer is ``" " + reference``.
+
+Code tasks (HumanEval) are plain completions for every Receiver: the hints
+are comment lines at the top of the function body, after the problem's own
+prompt (so all of an input's prompts share that prompt as a prefix), and the
+scored answer is the canonical solution.
 """
 
 from __future__ import annotations
 
-__all__ = ["STRUCTURES", "build_prompt", "count_tokens"]
+__all__ = ["STRUCTURES", "build_prompt", "build_code_prompt", "task_prompt", "reference_answer", "count_tokens"]
 
 STRUCTURES = ("no information", "all information", "prior information", "posterior information")
 INSTRUCTION = "Solve the problem. Give the final answer as a number."
@@ -32,23 +37,49 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
 
     ``shots``: ``(question, answer)`` pairs used as few-shot examples for base models.
     """
-    items = list(items)
-    if structure not in STRUCTURES:
-        raise ValueError(f"structure must be one of {STRUCTURES}; got {structure!r}")
-    if structure == "no information":
-        hints = []
-    elif structure == "all information":
-        hints = items
-    else:
-        if item is None or not 0 <= item < len(items):
-            raise ValueError(f"{structure} needs item = an index in [0, {len(items)}); got {item!r}")
-        hints = [items[item]]
+    hints = _hints(items, structure, item)
     if chat:
         messages = [{"role": "user", "content": INSTRUCTION + "\n\n" + _body(question, hints)}]
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return text + "The answer is"
     examples = "".join(f"{_body(q, [])}\nAnswer: {a}\n\n" for q, a in shots)
     return INSTRUCTION + "\n\n" + examples + _body(question, hints) + "\nAnswer:"
+
+
+def _hints(items, structure: str, item):
+    items = list(items)
+    if structure not in STRUCTURES:
+        raise ValueError(f"structure must be one of {STRUCTURES}; got {structure!r}")
+    if structure == "no information":
+        return []
+    if structure == "all information":
+        return items
+    if item is None or not 0 <= item < len(items):
+        raise ValueError(f"{structure} needs item = an index in [0, {len(items)}); got {item!r}")
+    return [items[item]]
+
+
+def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = None) -> str:
+    """A HumanEval prompt with the structure's hints as comments opening the function body."""
+    hints = _hints(items, structure, item)
+    return prompt + "".join(f"    # Hint: {h}\n" for h in hints)
+
+
+def task_prompt(receiver, problem, items, structure: str, *, item: int | None = None, shots=()) -> str:
+    """The prompt for a math :class:`~persuasion.llm.tasks.Problem` or a HumanEval problem."""
+    from .code import CodeProblem
+
+    if isinstance(problem, CodeProblem):
+        return build_code_prompt(problem.prompt, items, structure, item=item)
+    return build_prompt(receiver.tokenizer, problem.question, items, structure, item=item, chat=receiver.chat,
+                        shots=() if receiver.chat else shots)
+
+
+def reference_answer(problem) -> str:
+    """What the Receiver is scored on: ``" " + answer`` (math) or the canonical solution (code)."""
+    from .code import CodeProblem
+
+    return problem.canonical_solution if isinstance(problem, CodeProblem) else " " + problem.answer
 
 
 def count_tokens(tokenizer, text: str) -> int:

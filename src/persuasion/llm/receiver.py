@@ -104,16 +104,41 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int = 16) -> np.n
                 ids[r, : len(t)] = torch.tensor(t, device=dev)
                 mask[r, shared : shared + len(t)] = 1
             positions = torch.arange(shared, shared + width, device=dev).expand(len(tails), -1)
+            # Only the answer positions are projected onto the vocabulary (logits_to_keep):
+            # the full (batch, width, vocab) logits would dominate the cost for large vocabularies.
+            longest = max(len(a) for a in ans)
+            starts = torch.tensor([len(seqs[r]) - shared - 1 for r in range(len(tails))], device=dev)
+            keep = (starts[:, None] + torch.arange(longest, device=dev)[None, :]).clamp_max(width - 1)
             logits = model(
-                ids, attention_mask=mask, position_ids=positions, past_key_values=past, use_cache=past is not None
+                ids, attention_mask=mask, position_ids=positions, past_key_values=past, use_cache=past is not None,
+                logits_to_keep=keep,
             ).logits.float()
             logp = torch.log_softmax(logits, dim=-1)
             for r, k in enumerate(group):
-                n_prompt = len(seqs[r]) - shared  # prompt tokens inside the tail
-                a = ans[r]
-                pos = torch.arange(n_prompt - 1, n_prompt - 1 + len(a), device=dev)
-                out[k] = logp[r, pos, torch.tensor(a, device=dev)].sum().item()
+                a = torch.tensor(ans[r], device=dev)
+                out[k] = logp[r, torch.arange(len(a), device=dev), a].sum().item()
     return out
+
+
+def _stop_criteria(tokenizer, stop: tuple, prompt_length: int):
+    """Ends a row once its new text holds one of ``stop``, and generation once every row has.
+
+    (transformers' StopStringCriteria precomputes a table over the whole
+    vocabulary, which takes seconds per call for large vocabularies; decoding
+    the few new tokens of a small batch at each step is cheaper.)
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    if not stop:
+        return None
+
+    class _Stop(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            texts = tokenizer.batch_decode(input_ids[:, prompt_length:], skip_special_tokens=True)
+            return torch.tensor([any(s in t for s in stop) for t in texts], device=input_ids.device)
+
+    return StoppingCriteriaList([_Stop()])
 
 
 def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int = 8) -> list[str]:
@@ -134,8 +159,10 @@ def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size
             batch = prompts[start : start + batch_size]
             enc = tok(batch, return_tensors="pt", padding=True, add_special_tokens=False).to(receiver.device)
             with torch.no_grad():
+                # The stop criterion ends each row at its first stop string, and the batch once all rows have.
                 gen = model.generate(
-                    **enc, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id
+                    **enc, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id,
+                    stopping_criteria=_stop_criteria(tok, tuple(stop), enc.input_ids.shape[1]),
                 )
             for row in gen[:, enc.input_ids.shape[1] :]:
                 text = tok.decode(row, skip_special_tokens=True)

@@ -64,7 +64,21 @@ def _unshare_prefix() -> list[str]:
 
 
 def network_isolation_available() -> bool:
-    """Whether the sandbox's child (unprivileged) can get its own, empty network namespace here."""
+    """Whether the sandbox's child (unprivileged) can get its own, empty network namespace here.
+
+    A success is remembered for the life of the process (the probe costs a
+    subprocess); a failure is probed again on every call.
+    """
+    if _PROBED.get("network"):
+        return True
+    _PROBED["network"] = _probe_network()
+    return _PROBED["network"]
+
+
+_PROBED: dict = {}
+
+
+def _probe_network() -> bool:
     prefix = _unshare_prefix()
     if not prefix:
         return False
@@ -183,8 +197,11 @@ def _interpreter() -> str:
     ours = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
     if os.geteuid() != 0:
         return ours
+    if "interpreter" in _PROBED:  # found once per process (each probe costs a subprocess)
+        return _PROBED["interpreter"]
     for candidate in (ours, shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")):
         if candidate and _runs_as_nobody(candidate):
+            _PROBED["interpreter"] = candidate
             return candidate
     raise RuntimeError(
         "run_untrusted found no Python interpreter the unprivileged user 'nobody' can execute "

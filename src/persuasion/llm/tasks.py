@@ -68,7 +68,7 @@ def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8
 
 
 def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True, limit: int | None = None) -> list[Problem]:
-    """Read GSM8K from ``directory`` (default: ``$GSM8K_DIR``); without one, from the hub via ``datasets``.
+    """Read GSM8K from ``directory`` (default: ``$GSM8K_DIR``). Nothing is ever downloaded.
 
     ``socratic=True`` reads ``<split>_socratic.jsonl`` (sub-questions before
     each step); otherwise ``<split>.jsonl``.
@@ -77,7 +77,11 @@ def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True, li
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None; got {limit}")
     if not directory:
-        return _load_gsm8k_hub(split, socratic, limit)
+        raise ValueError(
+            "GSM8K not found: set GSM8K_DIR to a folder holding the openai/grade-school-math jsonl files "
+            "(test.jsonl, test_socratic.jsonl, ...) or pass directory=; or use synthetic_problems(). "
+            "Nothing is downloaded."
+        )
     path = Path(directory) / f"{split}{'_socratic' if socratic else ''}.jsonl"
     if not path.is_file():
         raise ValueError(f"GSM8K file not found: {path} (check GSM8K_DIR and split={split!r})")
@@ -89,24 +93,6 @@ def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True, li
             rec = json.loads(line)
             problems.append(parse_gsm8k(rec["question"], rec["answer"], id=f"gsm8k-{split}-{i}"))
     return problems
-
-
-def _load_gsm8k_hub(split: str, socratic: bool, limit: int | None) -> list[Problem]:
-    """GSM8K through the ``datasets`` hub loader, for machines with a network (not used offline)."""
-    message = (
-        "GSM8K not found: set GSM8K_DIR to a folder holding the openai/grade-school-math jsonl files "
-        "(test.jsonl, test_socratic.jsonl, ...), or pass directory=; with a network, install `datasets` "
-        "to load it from the hub; or use synthetic_problems()"
-    )
-    if os.environ.get("HF_HUB_OFFLINE") == "1":
-        raise ValueError(message + " (HF_HUB_OFFLINE=1 is set, so the hub is not tried)")
-    try:
-        from datasets import load_dataset
-    except ImportError:
-        raise ValueError(message) from None
-    data = load_dataset("openai/gsm8k", "socratic" if socratic else "main", split=split)
-    rows = data if limit is None else data.select(range(min(limit, len(data))))
-    return [parse_gsm8k(r["question"], r["answer"], id=f"gsm8k-{split}-{i}") for i, r in enumerate(rows)]
 
 
 _ITEMS = ["apples", "books", "coins", "marbles", "stamps", "cookies", "pencils", "shells"]

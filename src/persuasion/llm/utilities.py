@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .prompts import build_prompt, count_tokens
+from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
 
 __all__ = ["UtilityTable", "utility_table", "memory"]
@@ -46,16 +46,27 @@ def memory(location=None):
 
 
 def _row(receiver_name: str, prompts: tuple, answer: str, receiver=None):
-    """Scores and token counts of one input's prompts (the cached unit)."""
-    scores = answer_logprobs(receiver, list(prompts), [answer] * len(prompts), batch_size=len(prompts))
+    """Scores and token counts of one input's prompts (the cached unit).
+
+    The all-information prompt (the last) is scored on its own: in one batch
+    with the short prompts it would pad every row to its length.
+    """
+    short, long = list(prompts[:-1]), [prompts[-1]]
+    scores = np.concatenate([
+        answer_logprobs(receiver, short, [answer] * len(short), batch_size=len(short)),
+        answer_logprobs(receiver, long, [answer]),
+    ])
     tokens = [count_tokens(receiver.tokenizer, p) for p in prompts]
     return np.asarray(scores), np.asarray(tokens)
 
 
-def utility_table(receiver, problems, items: dict, *, cache=None, progress: bool = True) -> UtilityTable:
+def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True) -> UtilityTable:
     """Score every problem's 7 one-item prompts, and its no- and all-information prompts.
 
-    ``items`` maps a problem id to its 7 items. ``cache`` is a
+    ``problems``: math :class:`~persuasion.llm.tasks.Problem` or HumanEval
+    :class:`~persuasion.llm.code.CodeProblem` (see :func:`~persuasion.llm.prompts.task_prompt`).
+    ``items`` maps a problem id to its 7 items; ``shots`` are few-shot
+    ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache`` is a
     :class:`joblib.Memory` (default :func:`memory`); pass ``False`` to disable.
     """
     from tqdm.auto import tqdm
@@ -72,10 +83,10 @@ def utility_table(receiver, problems, items: dict, *, cache=None, progress: bool
     for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
         its = items[p.id]
         prompts = tuple(
-            [build_prompt(receiver.tokenizer, p.question, its, "posterior information", item=c, chat=receiver.chat) for c in range(len(its))]
-            + [build_prompt(receiver.tokenizer, p.question, its, s, chat=receiver.chat) for s in ("no information", "all information")]
+            [task_prompt(receiver, p, its, "posterior information", item=c, shots=shots) for c in range(len(its))]
+            + [task_prompt(receiver, p, its, s, shots=shots) for s in ("no information", "all information")]
         )
-        scores, tokens = row(receiver.name, prompts, " " + p.answer, receiver=receiver)
+        scores, tokens = row(receiver.name, prompts, reference_answer(p), receiver=receiver)
         n = len(its)
         rows_items.append(scores[:n])
         rows_none.append(scores[n])

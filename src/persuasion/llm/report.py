@@ -1,0 +1,268 @@
+r"""Tables, figures and plain-language summaries of :class:`~persuasion.llm.experiment.TaskResult`.
+
+* :data:`PAPER_TABLE1`: Bai et al.'s Table 1 (GSM8K and HumanEval rows), as
+  printed, and :func:`paper_average` recomputed from its rows;
+* :func:`table1_markdown`: the Table 1 analogue, measured, beside the paper;
+* :func:`plot_learning_curves`, :func:`plot_structures`,
+  :func:`plot_easy_hard`, :func:`plot_arpi`: the chapter's figures (grey-safe:
+  every series has its own hatch or marker as well as its colour);
+* :func:`summarise`: sentences that say what the numbers show, generated
+  from the numbers (a contrast is called an effect only when its 95%
+  interval excludes zero).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plotting import LINESTYLES, MARKERS, PALETTE
+
+__all__ = [
+    "PAPER_TABLE1",
+    "PAPER_COLUMNS",
+    "paper_average",
+    "table1_markdown",
+    "contrasts_markdown",
+    "arpi_markdown",
+    "plot_learning_curves",
+    "plot_structures",
+    "plot_easy_hard",
+    "plot_arpi",
+    "summarise",
+    "SHORT",
+]
+
+#: Columns of the paper's Table 1: No, All, Prior, Posterior (GPT-2 Advisor), Posterior (Phi-2 Advisor).
+PAPER_COLUMNS = ("no information", "all information", "prior information", "posterior (GPT-2)", "posterior (Phi-2)")
+
+#: Bai et al., Table 1, as printed (accuracy in %; HumanEval: pass@1 in %), and the printed "Average" rows.
+PAPER_TABLE1 = {
+    "gsm8k": {
+        "rows": {
+            "Phi-2": (56.0, 41.0, 56.8, 59.1, 62.1),
+            "Mistral-7B": (34.3, 48.0, 45.7, 50.4, 53.8),
+            "Llama2-7B": (15.1, 36.6, 27.2, 34.5, 45.6),
+            "Llama2-7B-Chat": (21.8, 31.8, 37.3, 40.0, 50.0),
+            "Llama2-13B": (25.2, 38.9, 36.2, 38.9, 45.9),
+            "Llama2-13B-Chat": (33.9, 37.3, 36.1, 37.9, 39.2),
+            "Llama3-8B": (47.6, 54.0, 53.7, 56.0, 62.6),
+            "Llama3-8B-Instruct": (73.5, 72.2, 72.3, 74.5, 75.4),
+            "Vicuna-7B": (14.9, 19.9, 29.9, 35.1, 43.2),
+            "Vicuna-13B": (23.0, 24.8, 35.0, 43.9, 49.2),
+            "Vicuna-33B": (43.2, 44.1, 47.8, 53.1, 58.5),
+        },
+        "average": (35.3, 40.8, 43.5, 47.6, 53.2),
+        "improvement": (9.5, 22.5),  # % over prior information, GPT-2 and Phi-2 Advisors
+    },
+    "humaneval": {
+        "rows": {
+            "Phi-2": (45.7, 35.1, 39.6, 45.7, 49.4),
+            "Mistral-7B": (28.3, 32.4, 31.2, 33.2, 35.4),
+            "Llama2-7B": (12.2, 16.2, 14.4, 16.2, 18.3),
+            "Llama2-7B-Chat": (13.4, 16.3, 12.6, 15.6, 22.6),
+            "Llama2-13B": (17.1, 17.7, 16.5, 19.5, 21.3),
+            "Llama2-13B-Chat": (19.5, 17.2, 16.1, 17.4, 22.0),
+            "Llama3-8B": (27.4, 23.8, 24.6, 31.7, 37.2),
+            "Llama3-8B-Instruct": (56.7, 48.1, 53.2, 56.3, 59.5),
+            "CodeLlama-7B": (31.1, 30.5, 28.9, 31.2, 32.9),
+            "CodeLlama-13B": (36.5, 39.0, 35.4, 40.8, 40.2),
+            "CodeLlama-34B": (48.7, 45.1, 41.8, 49.7, 53.2),
+        },
+        "average": (30.6, 29.2, 28.6, 32.5, 35.6),
+        "improvement": (13.7, 24.7),
+    },
+}
+
+#: Short column labels.
+SHORT = {
+    "no information": "No",
+    "all information": "All",
+    "prior information": "Prior",
+    "posterior information": "Posterior",
+    "posterior (other Advisor)": "Posterior (other Receiver's Advisor)",
+    "posterior (easy Advisor)": "Posterior (easy-trained Advisor)",
+}
+
+
+def paper_average(task: str) -> np.ndarray:
+    """The column means of the paper's Table 1 rows for ``task`` ("gsm8k" or "humaneval")."""
+    if task not in PAPER_TABLE1:
+        raise ValueError(f"task must be one of {sorted(PAPER_TABLE1)}; got {task!r}")
+    return np.array(list(PAPER_TABLE1[task]["rows"].values())).mean(axis=0)
+
+
+def _fmt_ci(m, lo, hi, scale=1.0, digits=1):
+    return f"{m * scale:.{digits}f} [{lo * scale:.{digits}f}, {hi * scale:.{digits}f}]"
+
+
+def table1_markdown(results) -> str:
+    """The Table 1 analogue: accuracy (%) with 95% CIs, and mean utility (nats), per task and Receiver.
+
+    The paper's average row for the same task follows each block, with its
+    posterior column for the GPT-2 Advisor (the one closest in size to ours).
+    """
+    from tabulate import tabulate
+
+    structures = ["no information", "all information", "prior information", "posterior information",
+                  "posterior (other Advisor)"]
+    headers = ["task", "Receiver", "metric"] + [SHORT[s] for s in structures]
+    rows = []
+    for res in results:
+        acc = {(r["receiver"], r["structure"]): r for r in res.table("accuracy")}
+        util = {(r["receiver"], r["structure"]): r for r in res.table("utility")}
+        label = "HumanEval (pass@1)" if res.config.task == "humaneval" else f"{res.source} (accuracy)"
+        for rec in res.receivers:
+            cells = [acc.get((rec, s)) for s in structures]
+            rows.append([label, rec, "% correct"] + [_fmt_ci(c["mean"], c["lo"], c["hi"], 100) if c else "—" for c in cells])
+            cells = [util.get((rec, s)) for s in structures]
+            rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(c["mean"], c["lo"], c["hi"], 1, 2) if c else "—" for c in cells])
+        paper = "gsm8k" if res.config.kind == "math" else "humaneval"
+        avg = PAPER_TABLE1[paper]["average"]
+        rows.append(["", f"paper: average of 11 Receivers ({'GSM8K' if paper == 'gsm8k' else 'HumanEval'})", "% correct"]
+                    + [f"{v:.1f}" for v in avg[:4]] + ["—"])
+    return tabulate(rows, headers=headers, tablefmt="pipe")
+
+
+def contrasts_markdown(results, metric: str) -> str:
+    """Paired contrasts with 95% bootstrap CIs, one row per task, Receiver and contrast."""
+    from tabulate import tabulate
+
+    scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
+    rows = []
+    for res in results:
+        for c in res.contrasts(metric):
+            verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
+            rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
+                         f"{c['mean'] * scale:+.2f}", f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
+    return tabulate(rows, headers=["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"], tablefmt="pipe")
+
+
+def arpi_markdown(results) -> str:
+    """ARPI(A | No) over the Receivers, for accuracy and utility, with the mean prompt-length increase."""
+    from tabulate import tabulate
+
+    rows = []
+    for res in results:
+        for metric, scale, unit in (("accuracy", 100, "points / token"), ("utility", 1, "nats / token")):
+            for a in res.arpi(metric):
+                rows.append([res.config.task, metric, SHORT[a["structure"]], f"{a['arpi'] * scale:+.4f} {unit}",
+                             f"[{a['lo'] * scale:+.4f}, {a['hi'] * scale:+.4f}]", f"{100 * a['token_increase']:+.1f}%"])
+    return tabulate(rows, headers=["task", "performance", "A", "ARPI(A | No)", "95% CI", "prompt tokens vs No"],
+                    tablefmt="pipe")
+
+
+# -- figures --------------------------------------------------------------------------
+
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+
+
+def plot_learning_curves(axes, results) -> None:
+    """Eq. (3) on training and validation inputs during training, one panel per task."""
+    axes = np.atleast_1d(axes)
+    if len(axes) != len(results):
+        raise ValueError(f"need one axis per result ({len(results)}); got {len(axes)}")
+    for ax, res in zip(axes, results):
+        k = 0
+        for name in res.receivers:
+            c = res.curves[name]
+            steps = np.arange(1, len(c["train"]) + 1)
+            color = PALETTE[1 + k % (len(PALETTE) - 1)]
+            ax.plot(steps, c["train"], color=color, ls="-", label=f"{name}: training")
+            ax.plot(steps, c["val"], color=color, ls="--", label=f"{name}: validation")
+            ax.plot(c["best_step"] + 1, c["val"][c["best_step"]], marker=MARKERS[k % len(MARKERS)], color=color, ms=7,
+                    ls="none", label=f"{name}: kept (best validation)")
+            k += 1
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.set_xlabel("gradient step")
+        ax.set_ylabel("Eq. (3) loss, centred (nats; lower is better)")
+        ax.set_title(res.config.task)
+        ax.legend(fontsize=7)
+
+
+def _bars(ax, groups, series, values, errors, ylabel):
+    width = 0.8 / len(series)
+    x = np.arange(len(groups))
+    for k, name in enumerate(series):
+        ax.bar(x + (k - (len(series) - 1) / 2) * width, values[:, k], width, yerr=errors[:, :, k],
+               color=PALETTE[k % len(PALETTE)] if k else "0.85", edgecolor="black", hatch=HATCHES[k % len(HATCHES)],
+               capsize=2, label=name, error_kw=dict(lw=0.8))
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups, fontsize=8)
+    ax.set_ylabel(ylabel)
+
+
+def plot_structures(ax, result, metric: str = "utility") -> None:
+    """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue)."""
+    rows = result.table(metric)
+    structures = [s for s in ("no information", "all information", "prior information", "posterior information",
+                              "posterior (other Advisor)") if any(r["structure"] == s for r in rows)]
+    scale = 100 if metric == "accuracy" else 1
+    vals = np.array([[next(r["mean"] for r in rows if r["receiver"] == rec and r["structure"] == s) * scale
+                      for s in structures] for rec in result.receivers])
+    err = np.array([[[(next(r for r in rows if r["receiver"] == rec and r["structure"] == s)[key] * scale)
+                      for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None])
+    _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err.transpose(1, 0, 2),
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
+    ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
+
+
+def plot_easy_hard(ax, result, metric: str = "utility") -> None:
+    """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs."""
+    rows = result.easy_hard(metric)
+    structures = ["no information", "all information", "prior information", "posterior (easy Advisor)"]
+    groups = [(rec, g) for rec in result.receivers for g in ("easy", "hard")
+              if any(r["receiver"] == rec and r["group"] == g for r in rows)]
+    scale = 100 if metric == "accuracy" else 1
+
+    def get(rec, g, s):
+        return next(r for r in rows if r["receiver"] == rec and r["group"] == g and r["structure"] == s)
+
+    vals = np.array([[get(rec, g, s)["mean"] * scale for s in structures] for rec, g in groups])
+    err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None]).transpose(1, 0, 2)
+    labels = [f"{rec}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
+    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
+    ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
+
+
+def plot_arpi(ax, results, metric: str = "utility") -> None:
+    """Fig. 3 analogue: ARPI(A | No) per task, with 95% CIs, annotated with the prompt-length increase."""
+    structures = ["all information", "prior information", "posterior information"]
+    scale = 100 if metric == "accuracy" else 1
+    tasks = [res.config.task for res in results]
+    rows = [{a["structure"]: a for a in res.arpi(metric)} for res in results]
+    vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
+    err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None]).transpose(1, 0, 2)
+    _bars(ax, tasks, [SHORT[s] for s in structures], vals, err,
+          "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
+    width = 0.8 / len(structures)
+    for i, r in enumerate(rows):
+        for k, s in enumerate(structures):
+            x = i + (k - (len(structures) - 1) / 2) * width
+            ax.annotate(f"+{100 * r[s]['token_increase']:.0f}%\ntokens", (x, 0), textcoords="offset points",
+                        xytext=(0, -24), ha="center", fontsize=7)
+    ax.axhline(0, color="black", lw=0.8)
+
+
+# -- words -----------------------------------------------------------------------------
+
+
+def summarise(result, metric: str = "utility") -> list[str]:
+    """One sentence per Receiver and contrast: the estimate, its 95% CI, and whether it excludes zero."""
+    unit, scale = ("nats", 1) if metric == "utility" else ("points of accuracy", 100)
+    out = []
+    for c in result.contrasts(metric):
+        if c["lo"] > 0:
+            verdict = "positive (the 95% interval excludes zero)"
+        elif c["hi"] < 0:
+            verdict = "negative (the 95% interval excludes zero)"
+        else:
+            verdict = "not distinguishable from zero at this sample size"
+        out.append(
+            f"{result.config.task}, {c['receiver']}: {SHORT[c['a']]} − {SHORT[c['b']]} = {c['mean'] * scale:+.2f} {unit} "
+            f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]: {verdict}."
+        )
+    return out
