@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test smoke bench clean lock browser
+.PHONY: book test smoke bench bench-llm clean lock browser
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
@@ -76,6 +76,10 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_enumeration.py
 	$(PY) benchmarks/bench_online.py
 	$(PY) benchmarks/bench_scoring.py
+
+# The experiment chapter at book scale from an empty cache (about 20 minutes on 2 cores).
+bench-llm: $(VENV)/.installed
+	$(PY) benchmarks/bench_llm_book.py --scale book
 
 clean:
 	rm -rf _build executed figures test-output .pytest_cache .hypothesis

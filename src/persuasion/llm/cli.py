@@ -75,7 +75,13 @@ def main(argv=None) -> int:
     from ..plotting import use_book_style
     from .experiment import config_for, run_task
     from .models import RECEIVERS, load_encoder
-    from .report import plot_arpi, plot_easy_hard, plot_learning_curves, plot_structures, summarise
+    from .report import (
+        plot_arpi,
+        plot_easy_hard,
+        plot_learning_curves,
+        plot_structures,
+        summarise,
+    )
     from .utilities import memory
 
     try:

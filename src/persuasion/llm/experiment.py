@@ -213,7 +213,7 @@ class TaskResult:
     config: ExperimentConfig
     source: str
     receivers: list
-    ids: dict  # "train" / "val" / "test" -> list of input ids
+    ids: dict  # "train" / "val" / "test" / "easy_train" / "easy_val" -> list of input ids
     difficulty: np.ndarray  # of the test inputs
     threshold: int  # easy: difficulty <= threshold
     curves: dict  # advisor name -> {"train": [...], "val": [...], "best_step": int}
@@ -226,6 +226,7 @@ class TaskResult:
     tables: dict = field(default_factory=dict)  # receiver -> UtilityTable of all inputs (train, val, test order)
     items: dict = field(default_factory=dict)  # input id -> its seven items
     questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
+    difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
 
     # -- summaries ------------------------------------------------------------------
     def structures(self, receiver) -> list[str]:
@@ -314,6 +315,7 @@ class TaskResult:
             "ids": self.ids,
             "difficulty": self.difficulty.tolist(),
             "threshold": self.threshold,
+            "difficulties": self.difficulties,
             "other": self.other,
             "curves": plain(self.curves),
             "policies": plain(self.policies),
@@ -474,12 +476,14 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
 
     return TaskResult(
         config=config, source=task.source, receivers=names,
-        ids={"train": [p.id for p in train], "val": [p.id for p in val], "test": [p.id for p in test]},
+        ids={"train": [p.id for p in train], "val": [p.id for p in val], "test": [p.id for p in test],
+             "easy_train": [p.id for p in easy_train], "easy_val": [p.id for p in easy_val]},
         difficulty=difficulty[test_rows], threshold=threshold, curves=curves, policies=policies,
         utility=utility, correct=correct, tokens=tokens, other=other,
         oracle={r: tables[r].items[test_rows].max(axis=1) for r in names}, tables=tables,
         items={p.id: list(task.items[p.id]) for p in problems},
         questions={p.id: getattr(p, "question", None) or p.prompt for p in problems},
+        difficulties={p.id: _difficulty(p) for p in problems},
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plotting import LINESTYLES, MARKERS, PALETTE
+from ..plotting import MARKERS, PALETTE
 
 __all__ = [
     "PAPER_TABLE1",
@@ -180,6 +180,7 @@ def plot_learning_curves(axes, results) -> None:
 
 
 def _bars(ax, groups, series, values, errors, ylabel):
+    """Grouped bars: ``values`` (groups, series); ``errors`` (2, groups, series), below and above."""
     width = 0.8 / len(series)
     x = np.arange(len(groups))
     for k, name in enumerate(series):
@@ -202,7 +203,7 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
     err = np.array([[[(next(r for r in rows if r["receiver"] == rec and r["structure"] == s)[key] * scale)
                       for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err.transpose(1, 0, 2),
+    _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err,
           "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
     ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
 
@@ -220,7 +221,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
     vals = np.array([[get(rec, g, s)["mean"] * scale for s in structures] for rec, g in groups])
     err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
-    err = np.abs(err - vals[None]).transpose(1, 0, 2)
+    err = np.abs(err - vals[None])
     labels = [f"{rec}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
     _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
           "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
@@ -235,7 +236,7 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     rows = [{a["structure"]: a for a in res.arpi(metric)} for res in results]
     vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
     err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
-    err = np.abs(err - vals[None]).transpose(1, 0, 2)
+    err = np.abs(err - vals[None])
     _bars(ax, tasks, [SHORT[s] for s in structures], vals, err,
           "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
     width = 0.8 / len(structures)

@@ -1,0 +1,267 @@
+"""The experiment pipeline: settings, statistics, report, and the command line end to end."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from persuasion.llm.advisor import eq3_lower_bound
+from persuasion.llm.evaluate import arpi, arpi_bootstrap, mean_ci
+from persuasion.llm.experiment import (
+    STRUCTURES_EVAL,
+    ExperimentConfig,
+    TaskResult,
+    config_for,
+)
+
+# -- settings ----------------------------------------------------------------------------
+
+
+def test_presets_and_n_split():
+    for task in ("gsm8k", "synthetic", "humaneval"):
+        for scale in ("smoke", "book", "full"):
+            c = config_for(task, scale)
+            assert c.n_train >= 2 and c.n_val >= 1 and c.n_test >= 2
+    c = config_for("synthetic", "book", n=20)
+    assert (c.n_train, c.n_val, c.n_test) == (9, 3, 8) and c.n_inputs == 20
+    assert config_for("humaneval").kind == "code" and config_for("gsm8k").kind == "math"
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: config_for("mmlu"), "task must be one of"),
+        (lambda: config_for("gsm8k", "huge"), "scale must be one of"),
+        (lambda: config_for("gsm8k", n=3), "n must be an integer of at least 6"),
+        (lambda: ExperimentConfig("gsm8k", 0, 1, 1, 8), "n_train must be a positive integer; got 0"),
+        (lambda: ExperimentConfig("gsm8k", 2, 1, 2, 8, steps=-1), "steps must be a positive integer"),
+    ],
+)
+def test_bad_settings_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_run_task_rejects_a_bad_config():
+    from persuasion.llm.experiment import run_task
+
+    with pytest.raises(ValueError, match="config must be an ExperimentConfig"):
+        run_task({"task": "gsm8k"}, ["smollm2-135m-instruct"])
+
+
+# -- statistics ----------------------------------------------------------------------------
+
+
+def test_arpi_bootstrap_point_is_eq7_of_the_means():
+    rng = np.random.default_rng(0)
+    ra, rb = rng.random((2, 30)), rng.random((2, 30))
+    la, lb = 200 + rng.integers(0, 50, (2, 30)), 100 + rng.integers(0, 20, (2, 30))
+    point, lo, hi = arpi_bootstrap(ra, rb, la, lb, n_boot=2000)
+    by_hand = np.mean([(ra[i].mean() - rb[i].mean()) / (la[i].mean() - lb[i].mean()) for i in range(2)])
+    assert point == pytest.approx(by_hand)
+    assert point == pytest.approx(arpi(ra.mean(1), rb.mean(1), la.mean(1), lb.mean(1)))
+    assert lo <= point <= hi and hi - lo > 0
+
+
+def test_arpi_bootstrap_of_identical_inputs_has_no_width():
+    ra = np.tile([[0.2], [0.4]], 10)
+    rb = np.zeros((2, 10))
+    la, lb = np.full((2, 10), 150.0), np.full((2, 10), 100.0)
+    point, lo, hi = arpi_bootstrap(ra, rb, la, lb, n_boot=200)
+    assert point == pytest.approx(0.006) and lo == pytest.approx(0.006) and hi == pytest.approx(0.006)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 4)), np.ones((2, 3)), np.zeros((2, 3))), r"perf_b must have shape \(2, 3\)"),
+        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 3)), np.ones((2, 3)), np.zeros((2, 3)), level=1.5), "level must be in"),
+        (lambda: arpi_bootstrap(np.zeros(3), np.zeros(3), np.ones(3), np.zeros(3)), "perf_a"),
+        (lambda: mean_ci([]), "x"),
+    ],
+)
+def test_bad_statistics_input_is_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_mean_ci_brackets_the_mean():
+    x = np.random.default_rng(1).normal(size=50)
+    m, lo, hi = mean_ci(x)
+    assert m == pytest.approx(x.mean()) and lo < m < hi
+    # about 1.96 standard errors each side
+    se = x.std(ddof=1) / np.sqrt(x.size)
+    assert 2.5 * se < hi - lo < 5.5 * se
+
+
+@given(st.integers(1, 6), st.integers(2, 7), st.integers(0, 10_000))
+def test_no_policy_beats_the_eq3_bound(n, k, seed):
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, k)) * 3
+    bound = eq3_lower_bound(v)
+    centred = v - v.mean(1, keepdims=True)
+    for _ in range(20):
+        pi = rng.dirichlet(np.ones(k), size=n)
+        assert -(pi * centred).sum(1).mean() >= bound - 1e-12
+    best = np.eye(k)[v.argmax(1)]
+    assert -(best * centred).sum(1).mean() == pytest.approx(bound)
+    assert -(np.full((n, k), 1 / k) * centred).sum(1).mean() == pytest.approx(0, abs=1e-12)
+
+
+# -- report on a hand-made result --------------------------------------------------------
+
+
+def fake_result(n=12, receivers=("A", "B"), task="gsm8k"):
+    rng = np.random.default_rng(3)
+    cfg = ExperimentConfig(task, 4, 2, n, 8, n_boot=500)
+    utility, correct, tokens, oracle = {}, {}, {}, {}
+    for r in receivers:
+        utility[r] = {s: -5 + rng.normal(size=n) for s in STRUCTURES_EVAL}
+        correct[r] = {s: (rng.random(n) < 0.3).astype(float) for s in STRUCTURES_EVAL}
+        tokens[r] = {s: np.full(n, 100 + 20 * (s != "no information") + 100 * (s == "all information")) for s in STRUCTURES_EVAL}
+        oracle[r] = np.max([utility[r][s] for s in STRUCTURES_EVAL], axis=0) + 1
+    curves = {name: {"train": np.linspace(0, -1, 10), "val": np.linspace(0, -0.5, 10), "best_step": 9, "n_train": 4, "n_val": 2}
+              for r in receivers for name in (r, f"{r} (easy)")}
+    return TaskResult(config=cfg, source=task, receivers=list(receivers), ids={"train": [], "val": [], "test": []},
+                      difficulty=np.arange(n) % 4 + 1, threshold=2, curves=curves, policies={}, utility=utility,
+                      correct=correct, tokens=tokens, other={"A": "B", "B": "A"}, oracle=oracle)
+
+
+def test_summaries_of_a_result():
+    res = fake_result()
+    table = res.table("accuracy")
+    assert len(table) == 2 * len(STRUCTURES_EVAL)
+    row = next(r for r in table if r["receiver"] == "A" and r["structure"] == "prior information")
+    assert row["mean"] == pytest.approx(res.correct["A"]["prior information"].mean()) and row["tokens"] == 120
+    con = {(c["receiver"], c["contrast"]): c for c in res.contrasts("utility")}
+    c = con[("B", "posterior information − prior information")]
+    diff = res.utility["B"]["posterior information"] - res.utility["B"]["prior information"]
+    assert c["mean"] == pytest.approx(diff.mean()) and c["lo"] <= c["mean"] <= c["hi"]
+    eh = res.easy_hard("utility")
+    assert {r["group"] for r in eh} == {"easy", "hard"} and sum(r["n"] for r in eh if r["receiver"] == "A" and r["structure"] == "no information") == 12
+    a = {r["structure"]: r for r in res.arpi("utility")}
+    assert a["all information"]["token_increase"] == pytest.approx(1.2)  # 220 tokens against 100
+    json.dumps(res.to_dict())  # JSON-ready
+    with pytest.raises(ValueError, match="metric must be 'accuracy' or 'utility'"):
+        res.table("f1")
+
+
+def test_report_tables_and_figures():
+    import matplotlib.pyplot as plt
+
+    from persuasion.llm.report import (
+        arpi_markdown,
+        contrasts_markdown,
+        plot_arpi,
+        plot_easy_hard,
+        plot_learning_curves,
+        plot_structures,
+        summarise,
+        table1_markdown,
+    )
+
+    res, code = fake_result(), fake_result(task="humaneval")
+    md = table1_markdown([res, code])
+    assert "paper: average of 11 Receivers (GSM8K)" in md and "HumanEval (pass@1)" in md and "35.3" in md
+    assert "Posterior − Prior" in contrasts_markdown([res], "accuracy")
+    assert "ARPI(A | No)" in arpi_markdown([res])
+    lines = summarise(res)
+    assert len(lines) == len(res.contrasts("utility")) and all("[" in line for line in lines)
+    fig, axes = plt.subplots(2, 3)
+    plot_learning_curves(axes[0, :2], [res, code])
+    plot_structures(axes[0, 2], res, "accuracy")
+    plot_easy_hard(axes[1, 0], res)
+    plot_arpi(axes[1, 1], [res, code])
+    for ax in axes.flat[:5]:
+        assert ax.get_ylabel()
+    with pytest.raises(ValueError, match="one axis per result"):
+        plot_learning_curves(axes[0, :1], [res, code])
+    plt.close(fig)
+
+
+def test_paper_table_averages():
+    from persuasion.llm.report import PAPER_TABLE1, paper_average
+
+    for task in PAPER_TABLE1:
+        np.testing.assert_allclose(paper_average(task), PAPER_TABLE1[task]["average"], atol=0.051)
+    with pytest.raises(ValueError, match="task must be one of"):
+        paper_average("math")
+
+
+def test_code_prompts_share_the_problem_prompt():
+    from persuasion.llm.code import code_items_for, load_humaneval
+    from persuasion.llm.prompts import reference_answer, task_prompt
+
+    problems = load_humaneval(limit=3)
+    items = code_items_for(problems)
+    p = problems[0]
+    prompts = [task_prompt(None, p, items[p.id], "posterior information", item=c) for c in range(7)]
+    assert all(q.startswith(p.prompt) for q in prompts)
+    assert prompts[2].endswith(f"    # Hint: {items[p.id][2]}\n")
+    everything = task_prompt(None, p, items[p.id], "all information")
+    assert everything.count("# Hint:") == 7 and task_prompt(None, p, items[p.id], "no information") == p.prompt
+    assert reference_answer(p) == p.canonical_solution
+    assert code_items_for(problems) == items
+
+
+# -- the command line, end to end ----------------------------------------------------------
+
+CLI = [sys.executable, "-m", "persuasion.llm.cli", "--receiver", "smollm2-135m-instruct", "--task", "synthetic",
+       "--n", "6", "--steps", "50", "--quiet"]
+
+
+def test_help_documents_every_option():
+    out = subprocess.run([sys.executable, "-m", "persuasion.llm.cli", "--help"], capture_output=True, text=True, check=True)
+    for option in ("--receiver", "--advisor", "--task", "--n", "--scale", "--device", "--out", "--cache"):
+        assert option in out.stdout
+
+
+def test_cli_reports_bad_input():
+    out = subprocess.run(CLI[:-1] + ["--out", "/tmp/x", "--n", "2"], capture_output=True, text=True)
+    assert out.returncode == 2 and "n must be an integer of at least 6" in out.stderr
+
+
+def _cached(cache):
+    return sum(1 for _ in (cache / "joblib").rglob("output.pkl")) if (cache / "joblib").exists() else 0
+
+
+def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env.pop("GSM8K_DIR", None)
+    # Two cold runs (empty caches) give identical results.
+    for k in (1, 2):
+        subprocess.run(CLI + ["--cache", str(tmp_path / f"cache{k}"), "--out", str(tmp_path / f"out{k}")],
+                       check=True, env=env, capture_output=True, timeout=600)
+    first = json.loads((tmp_path / "out1" / "results.json").read_text())
+    assert first == json.loads((tmp_path / "out2" / "results.json").read_text())
+    for name in ("table.csv", "contrasts.csv", "easy_hard.csv", "arpi.csv", "learning_curves.png", "structures_utility.png",
+                 "structures_accuracy.png", "easy_hard.png", "arpi.png"):
+        assert (tmp_path / "out1" / name).stat().st_size > 0, name
+    assert first["source"] == "synthetic" and len(first["ids"]["test"]) == 2
+    assert set(first["utility"]["smollm2-135m-instruct"]) == {
+        "no information", "all information", "prior information", "posterior information", "posterior (easy Advisor)"}
+    # A run killed with SIGKILL once part of its work is cached, then started again, ends identical.
+    cache = tmp_path / "cache3"
+    proc = subprocess.Popen(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while _cached(cache) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert killed, "the run finished before it could be killed"
+    assert not (tmp_path / "out3" / "results.json").exists()
+    partial = _cached(cache)
+    subprocess.run(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], check=True, env=env,
+                   capture_output=True, timeout=600)
+    assert _cached(cache) > partial
+    assert json.loads((tmp_path / "out3" / "results.json").read_text()) == first
