@@ -41,6 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=("smoke", "book", "full"), default="book")
     parser.add_argument("--warm", action="store_true", help="also time a run with the models cached but no results")
+    parser.add_argument("--cache", default=None,
+                        help="an empty or new folder to use as PERSUASION_CACHE and keep afterwards (default: a temporary one)")
     args = parser.parse_args()
     import torch
 
@@ -48,12 +50,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        cold = run(args.scale, tmp / "cache", tmp)
-        cached = run(args.scale, tmp / "cache", tmp)
+        cache = Path(args.cache) if args.cache else tmp / "cache"
+        if cache.exists() and any(cache.iterdir()):
+            raise SystemExit(f"--cache {cache} is not empty: a cold run needs an empty cache")
+        cold = run(args.scale, cache, tmp)
+        cached = run(args.scale, cache, tmp)
         warm_models = None
         if args.warm:
-            shutil.rmtree(tmp / "cache" / "joblib")
-            warm_models = run(args.scale, tmp / "cache", tmp)
+            shutil.rmtree(cache / "joblib")
+            warm_models = run(args.scale, cache, tmp)
     print(f"persuasion {persuasion.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"Python {platform.python_version()}, {platform.machine()}; GSM8K_DIR {'set' if os.environ.get('GSM8K_DIR') else 'not set'}")
     print()

@@ -297,7 +297,8 @@ plt.show()
 # The table gives, for each task and Receiver, the accuracy of the greedy
 # answer (GSM8K: the last number of the response equals the reference;
 # HumanEval: pass@1, the completion passes the problem's tests in the
-# sandbox) and the mean utility, each with a 95% bootstrap interval over test
+# sandbox; completions are cut at 64 new tokens at book scale, 256 at full
+# scale) and the mean utility, each with a 95% bootstrap interval over test
 # inputs. The last column is the Advisor trained against the *other*
 # Receiver: the paper's claim that one Advisor persuades many Receivers.
 # Below each block, the paper's average over its eleven Receivers.
@@ -364,7 +365,7 @@ for res in results:
         )
     acc = max(r["mean"] for r in res.table("accuracy"))
     checks.true(
-        f"{res.config.task}: accuracy is below 15% for every Receiver and structure (a floor effect)",
+        f"{res.config.task}: accuracy is below 15% for every Receiver and structure",
         acc < 0.15,
         value=acc,
     )
@@ -419,12 +420,13 @@ checks.true(
 # %% [markdown]
 # Three things hold at every scale we ran, and are checked above:
 #
-# 1. **Accuracy is at the floor.** Models of 135M and 270M parameters solve
-#    almost no GSM8K problem and pass almost no HumanEval test under any
-#    structure, so accuracy cannot tell the structures apart: its intervals
-#    are wide or degenerate at zero. This is the paper's own stated
-#    limitation ("if the model itself lacks the ability to complete a certain
-#    task, our method may not be effective").
+# 1. **Accuracy is low.** Models of 135M and 270M parameters solve few
+#    GSM8K problems and pass few HumanEval tests under any structure (below
+#    15% everywhere), so a difference in accuracy between two structures is a
+#    matter of one or two test inputs and its interval is wide or degenerate
+#    at zero. This is the paper's own stated limitation ("if the model itself
+#    lacks the ability to complete a certain task, our method may not be
+#    effective").
 # 2. **The utility does move.** The log-probability of the reference answer
 #    responds to the item shown ({numref}`fig-llm-items`), so the Advisor has
 #    something to learn; what it learns on a few dozen training inputs, and
@@ -436,8 +438,9 @@ checks.true(
 # At the paper's scale three things change: Receivers of billions of
 # parameters have accuracies of 15–75% on GSM8K, so accuracy has room to
 # move; a thousand test inputs shrink the intervals about five-fold against
-# our forty; and the Advisor is trained on thousands of inputs, against our
-# tens, which is what the gap between training and validation loss in
+# our 32 (at book scale); and the Advisor is trained on thousands of inputs,
+# against our tens, which is what the gap between training and validation
+# loss in
 # {numref}`fig-llm-curves` asks for. `make book SCALE=full` (or
 # `persuasion-experiment --scale full`, meant for a GPU) runs the larger
 # version.
@@ -490,7 +493,7 @@ plt.show()
 # The Fig. 2 analogue: mean log-probability of the reference answer (nats)
 # on easy and hard test inputs, with 95% bootstrap intervals, when the
 # Advisor was trained on easy training inputs only. Utility rather than
-# accuracy, because accuracy is at the floor here; both are in the JSON the
+# accuracy, because accuracy is low here; both are in the JSON the
 # command line writes.
 # ```
 
@@ -527,7 +530,7 @@ for res in results:
             a for a in res.arpi(metric) if a["structure"] == "posterior information"
         )["arpi"]
         checks.close(
-            f"{res.config.task}: ARPI(Posterior | No) in {metric} is Eq. 7 by hand",
+            f"{res.config.task}: ARPI(Posterior ∣ No) in {metric} is Eq. 7 by hand",
             reported,
             by_hand,
         )
@@ -552,7 +555,7 @@ plt.show()
 # :name: fig-llm-arpi
 # :alt: ARPI of all, prior and posterior information relative to no information.
 #
-# The Fig. 3 analogue: ARPI(A | No) for A = all, prior and posterior
+# The Fig. 3 analogue: ARPI(A ∣ No) for A = all, prior and posterior
 # information, per task, in utility (left: nats per prompt token) and
 # accuracy (right: points per prompt token), with 95% bootstrap intervals;
 # under each bar the mean increase in prompt length over no information.
@@ -602,9 +605,8 @@ for task in ("gsm8k", "humaneval"):
 #   another Receiver, easy-to-hard training, and ARPI.
 # - No Advisor can beat the oracle bound of {prf:ref}`thm-llm-oracle`; it
 #   measures how much of the available gain a trained Advisor captures.
-# - At 135–270M parameters accuracy is at the floor on both tasks, so the
-#   paper's accuracy gains cannot show here; utility is the measurable
-#   quantity, and whether the Advisor's gain survives on test inputs is read
+# - At 135–270M parameters accuracy is low on both tasks, so the paper's
+#   accuracy gains cannot show here; utility is the measurable quantity, and whether the Advisor's gain survives on test inputs is read
 #   off intervals, not point estimates.
 # - One item is a short prompt: the efficiency argument behind ARPI holds by
 #   construction, whatever the gain.

@@ -44,3 +44,12 @@ def test_close_is_elementwise():
     assert c.claims[-1].value == "max |error| 1e-10 over 2" and c.claims[-1].expected == "<= atol 1e-09"
     with pytest.raises(ClaimFailed, match=r"claim failed: vec: value max \|error\| 0.1 over 2, expected <= atol 1e-09"):
         c.close("vec", np.array([1.0, 2.0]), [1.0, 2.1], atol=1e-9)
+
+
+def test_markdown_escapes_pipes_in_cells():
+    from persuasion import Checks
+
+    c = Checks()
+    c.true("ARPI(A | B) is finite", True, value="x | y")
+    row = c.to_markdown().splitlines()[-1]
+    assert row == "| 1 | ARPI(A \\| B) is finite | x \\| y | True | yes |"

@@ -171,7 +171,7 @@ def test_report_tables_and_figures():
     md = table1_markdown([res, code])
     assert "paper: average of 11 Receivers (GSM8K)" in md and "HumanEval (pass@1)" in md and "35.3" in md
     assert "Posterior − Prior" in contrasts_markdown([res], "accuracy")
-    assert "ARPI(A | No)" in arpi_markdown([res])
+    assert "ARPI(A ∣ No)" in arpi_markdown([res])
     lines = summarise(res)
     assert len(lines) == len(res.contrasts("utility")) and all("[" in line for line in lines)
     fig, axes = plt.subplots(2, 3)

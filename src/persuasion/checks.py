@@ -106,8 +106,11 @@ class Checks:
     def to_markdown(self) -> str:
         """The claims as a Markdown table."""
         rows = [f"**{self.title}**", "", "| # | claim | value | expected | holds |", "|---|---|---|---|---|"]
+        def cell(text) -> str:  # a literal | would end the cell
+            return str(text).replace("|", "\\|")
+
         for i, c in enumerate(self.claims, 1):
-            rows.append(f"| {i} | {c.name} | {c.value} | {c.expected} | {'yes' if c.passed else 'NO'} |")
+            rows.append(f"| {i} | {cell(c.name)} | {cell(c.value)} | {cell(c.expected)} | {'yes' if c.passed else 'NO'} |")
         return "\n".join(rows)
 
     def _repr_markdown_(self) -> str:

@@ -67,10 +67,10 @@ STRUCTURES_EVAL = (
 # (n_train, n_val, n_test, max_new_tokens) per scale and task kind.
 _SIZES = {
     ("smoke", "math"): (3, 1, 2, 8),
-    ("book", "math"): (32, 10, 32, 16),
+    ("book", "math"): (24, 8, 32, 16),
     ("full", "math"): (400, 100, 800, 32),
     ("smoke", "code"): (2, 1, 2, 8),
-    ("book", "code"): (16, 6, 12, 128),
+    ("book", "code"): (10, 4, 10, 64),
     ("full", "code"): (60, 20, 84, 256),
 }
 

@@ -138,7 +138,7 @@ def contrasts_markdown(results, metric: str) -> str:
 
 
 def arpi_markdown(results) -> str:
-    """ARPI(A | No) over the Receivers, for accuracy and utility, with the mean prompt-length increase."""
+    """ARPI(A ∣ No) over the Receivers, for accuracy and utility, with the mean prompt-length increase."""
     from tabulate import tabulate
 
     rows = []
@@ -147,7 +147,7 @@ def arpi_markdown(results) -> str:
             for a in res.arpi(metric):
                 rows.append([res.config.task, metric, SHORT[a["structure"]], f"{a['arpi'] * scale:+.4f} {unit}",
                              f"[{a['lo'] * scale:+.4f}, {a['hi'] * scale:+.4f}]", f"{100 * a['token_increase']:+.1f}%"])
-    return tabulate(rows, headers=["task", "performance", "A", "ARPI(A | No)", "95% CI", "prompt tokens vs No"],
+    return tabulate(rows, headers=["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"],
                     tablefmt="pipe")
 
 
@@ -229,7 +229,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
 
 def plot_arpi(ax, results, metric: str = "utility") -> None:
-    """Fig. 3 analogue: ARPI(A | No) per task, with 95% CIs, annotated with the prompt-length increase."""
+    """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase."""
     structures = ["all information", "prior information", "posterior information"]
     scale = 100 if metric == "accuracy" else 1
     tasks = [res.config.task for res in results]
@@ -238,7 +238,7 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
     _bars(ax, tasks, [SHORT[s] for s in structures], vals, err,
-          "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
+          "ARPI(A ∣ No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
     width = 0.8 / len(structures)
     for i, r in enumerate(rows):
         for k, s in enumerate(structures):
