@@ -24,7 +24,20 @@ def test_training_generalises_to_held_out_inputs_and_is_deterministic():
     chosen = pi.argmax(axis=1)
     best = val[2].argmax(axis=1)
     assert (chosen == best).mean() > 1 / 7 + 0.3  # far better than a random item
-    np.testing.assert_allclose(pi.sum(axis=1), 1.0, atol=1e-6)
+    np.testing.assert_allclose(pi.sum(axis=1), 1.0, atol=1e-12)
+    # Expected utilities of ~100 nats never exceed the best item (the policy is float64).
+    v = val[2] * 30 - 100
+    assert pi.dtype == np.float64 and np.all((pi * v).sum(axis=1) <= v.max(axis=1) + 1e-12 * np.abs(v).max())
+
+
+def test_keep_best_returns_the_head_of_the_lowest_validation_loss():
+    rng = np.random.default_rng(2)
+    train, val = synthetic_task(20, rng), synthetic_task(20, rng)
+    res = train_advisor(train, val, steps=200, seed=0, keep_best=True)
+    assert res.best_step == int(np.argmin(res.val_loss))
+    pi = res.head.policy(val[0], val[1])
+    centred = val[2] - val[2].mean(axis=1, keepdims=True)
+    assert -(pi * centred).sum(axis=1).mean() == pytest.approx(res.val_loss[res.best_step], abs=1e-5)
 
 
 def test_real_encoder_embeddings():

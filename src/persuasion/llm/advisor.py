@@ -71,7 +71,9 @@ class AdvisorHead:
 
         with torch.no_grad():
             lg = self.logits(torch.as_tensor(q_emb, dtype=torch.float32), torch.as_tensor(item_emb, dtype=torch.float32))
-            return torch.softmax(lg, dim=-1).numpy()
+        # softmax in float64, so that rows sum to 1 to machine precision (expected utilities
+        # of ~100 nats would otherwise carry float32 errors of 1e-5)
+        return torch.softmax(lg.double(), dim=-1).numpy()
 
 
 @dataclass
