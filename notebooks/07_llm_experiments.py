@@ -323,9 +323,10 @@ plt.show()
 #
 # The Table 1 analogue. Top: mean log-probability of the reference answer
 # (nats); bottom: accuracy (%), on the test inputs, with 95% bootstrap
-# intervals. Bars from left to right: no information, all information, prior
-# (a uniform item), posterior (an item drawn from the Receiver's own
-# Advisor), posterior drawn from the other Receiver's Advisor.
+# intervals. Within each Receiver, from left to right (each with its own
+# marker or hatch): no information, all information, prior (a uniform item),
+# posterior (an item drawn from the Receiver's own Advisor), posterior drawn
+# from the other Receiver's Advisor.
 # ```
 
 # %% [markdown]
@@ -682,7 +683,8 @@ plt.show()
 # The Fig. 3 analogue: ARPI(A ∣ No) for A = all, prior and posterior
 # information, per task, in utility (left: nats per prompt token) and
 # accuracy (right: points per prompt token), with 95% bootstrap intervals;
-# under each bar the mean increase in prompt length over no information.
+# under each task's name the mean increase in prompt length over no
+# information, for All / Prior / Posterior.
 # ```
 
 # %% [markdown]

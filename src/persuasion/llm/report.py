@@ -179,17 +179,32 @@ def plot_learning_curves(axes, results) -> None:
         ax.legend(fontsize=7)
 
 
-def _bars(ax, groups, series, values, errors, ylabel):
-    """Grouped bars: ``values`` (groups, series); ``errors`` (2, groups, series), below and above."""
+def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
+    """Grouped bars (or, with ``points``, markers): ``values`` (groups, series); ``errors`` (2, groups, series).
+
+    Markers suit quantities with no natural zero (log-probabilities); every
+    series has its own hatch or marker shape as well as its colour.
+    """
     width = 0.8 / len(series)
     x = np.arange(len(groups))
     for k, name in enumerate(series):
-        ax.bar(x + (k - (len(series) - 1) / 2) * width, values[:, k], width, yerr=errors[:, :, k],
-               color=PALETTE[k % len(PALETTE)] if k else "0.85", edgecolor="black", hatch=HATCHES[k % len(HATCHES)],
-               capsize=2, label=name, error_kw=dict(lw=0.8))
+        xs = x + (k - (len(series) - 1) / 2) * width
+        color = PALETTE[k % len(PALETTE)] if k else "0.55"
+        if points:
+            ax.errorbar(xs, values[:, k], yerr=errors[:, :, k], fmt=MARKERS[k % len(MARKERS)], color=color, ms=7,
+                        mec="black", capsize=3, lw=1, label=name)
+        else:
+            ax.bar(xs, values[:, k], width, yerr=errors[:, :, k], color=PALETTE[k % len(PALETTE)] if k else "0.85",
+                   edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
     ax.set_xticks(x)
     ax.set_xticklabels(groups, fontsize=8)
     ax.set_ylabel(ylabel)
+    if points:
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+
+
+def _accuracy_axis(ax):
+    ax.set_ylim(0, max(5.0, ax.get_ylim()[1]))
 
 
 def plot_structures(ax, result, metric: str = "utility") -> None:
@@ -204,7 +219,9 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
                       for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
     _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err,
-          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+    if metric == "accuracy":
+        _accuracy_axis(ax)
     ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
 
 
@@ -224,7 +241,9 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     err = np.abs(err - vals[None])
     labels = [f"{rec}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
     _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
-          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+    if metric == "accuracy":
+        _accuracy_axis(ax)
     ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
 
 
@@ -237,14 +256,10 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
     err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    _bars(ax, tasks, [SHORT[s] for s in structures], vals, err,
-          "ARPI(A ∣ No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
-    width = 0.8 / len(structures)
-    for i, r in enumerate(rows):
-        for k, s in enumerate(structures):
-            x = i + (k - (len(structures) - 1) / 2) * width
-            ax.annotate(f"+{100 * r[s]['token_increase']:.0f}%\ntokens", (x, 0), textcoords="offset points",
-                        xytext=(0, -24), ha="center", fontsize=7)
+    labels = [f"{task}\nprompt tokens vs No\n(All / Prior / Posterior):\n" + " / ".join(f"+{100 * r[s]['token_increase']:.0f}%" for s in structures)
+              for task, r in zip(tasks, rows)]
+    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
+          "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
     ax.axhline(0, color="black", lw=0.8)
 
 
