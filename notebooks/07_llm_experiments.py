@@ -37,11 +37,9 @@
 # says, from the numbers, which effects this scale can and cannot detect.
 
 # %% tags=["parameters"]
-scale = (
-    "book"  # "smoke" (about two minutes, for tests), "book" (default) or "full" (GPU)
-)
+scale = "book"  # "smoke" (about two minutes, for tests), "book" or "full" (GPU)
 
-# %%
+# %% tags=["remove-stderr"]
 import os
 
 import matplotlib.pyplot as plt
@@ -122,11 +120,16 @@ print(
 # :label: thm-llm-oracle
 #
 # For every policy $\pi$ and every set of inputs,
-# $\mathcal L(\pi) \ge \mathcal L^\star = -\frac1N \sum_x \big(\max_c v(x, c)
-# - \bar v(x)\big)$, with equality exactly when $\pi(\cdot \mid x)$ puts all
-# its mass on best items. Consequently the expected utility of Posterior
-# information lies between $\min_c v(x, c)$ and $\max_c v(x, c)$ input by
-# input, and the uniform prior has $\mathcal L = 0$.
+#
+# $$
+# \mathcal L(\pi) \ge \mathcal L^\star
+# = -\frac1N \sum_x \Big(\max_c v(x, c) - \bar v(x)\Big),
+# $$
+#
+# with equality exactly when $\pi(\cdot \mid x)$ puts all its mass on best
+# items. Consequently the expected utility of Posterior information lies
+# between $\min_c v(x, c)$ and $\max_c v(x, c)$ input by input, and the
+# uniform prior has $\mathcal L = 0$.
 # ```
 #
 # ```{prf:proof}
@@ -150,7 +153,7 @@ print(
 # the same experiment runs outside the book with `persuasion-experiment
 # --help`.
 
-# %%
+# %% tags=["remove-stderr"]
 results = []
 for task in ("gsm8k", "humaneval"):
     config = config_for(task, scale)
