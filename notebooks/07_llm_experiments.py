@@ -44,7 +44,7 @@ import os
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from persuasion import Checks
 from persuasion.llm.advisor import eq3_lower_bound
@@ -307,7 +307,7 @@ plt.show()
 # Below each block, the paper's average over its eleven Receivers.
 
 # %%
-display(Markdown(table1_markdown(results)))
+display(table1_markdown(results))
 
 # %% tags=["remove-output"]
 fig, axes = plt.subplots(2, len(results), figsize=(12, 7.2))
@@ -339,8 +339,8 @@ plt.show()
 # intervals, first in utility and then in accuracy:
 
 # %%
-display(Markdown(contrasts_markdown(results, "utility")))
-display(Markdown(contrasts_markdown(results, "accuracy")))
+display(contrasts_markdown(results, "utility"))
+display(contrasts_markdown(results, "accuracy"))
 
 # %%
 for res in results:
@@ -636,7 +636,7 @@ plt.show()
 # for all Receivers.
 
 # %%
-display(Markdown(arpi_markdown(results)))
+display(arpi_markdown(results))
 for res in results:
     names = res.receivers
     for metric in ("utility", "accuracy"):

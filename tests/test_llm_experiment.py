@@ -1,6 +1,7 @@
 """The experiment pipeline: settings, statistics, report, and the command line end to end."""
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -172,6 +173,9 @@ def test_report_tables_and_figures():
     assert "paper: average of 11 Receivers (GSM8K)" in md and "HumanEval (pass@1)" in md and "35.3" in md
     assert "Posterior − Prior" in contrasts_markdown([res], "accuracy")
     assert "ARPI(A ∣ No)" in arpi_markdown([res])
+    html = md._repr_html_()  # the book shows HTML (Markdown output is not parsed for tables there)
+    assert html.startswith('<table class="table persuasion-table">') and re.search(r"<th>Receiver\s*</th>", html)
+    assert str(md).splitlines()[1].startswith("|:")  # a pipe table in text
     lines = summarise(res)
     assert len(lines) == len(res.contrasts("utility")) and all("[" in line for line in lines)
     fig, axes = plt.subplots(2, 3)

@@ -18,6 +18,7 @@ import numpy as np
 from ..plotting import MARKERS, PALETTE
 
 __all__ = [
+    "Table",
     "PAPER_TABLE1",
     "PAPER_COLUMNS",
     "paper_average",
@@ -91,18 +92,40 @@ def paper_average(task: str) -> np.ndarray:
     return np.array(list(PAPER_TABLE1[task]["rows"].values())).mean(axis=0)
 
 
+class Table:
+    """A table that shows as HTML in notebooks and in the book, and as Markdown in text (``str``)."""
+
+    def __init__(self, rows, headers):
+        self.rows, self.headers = rows, headers
+
+    def _render(self, fmt: str) -> str:
+        from tabulate import tabulate
+
+        return tabulate(self.rows, headers=self.headers, tablefmt=fmt)
+
+    def __str__(self) -> str:
+        return self._render("pipe")
+
+    def __contains__(self, text) -> bool:
+        return text in str(self)
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return self._render("html").replace("<table>", '<table class="table persuasion-table">', 1)
+
+
 def _fmt_ci(m, lo, hi, scale=1.0, digits=1):
     return f"{m * scale:.{digits}f} [{lo * scale:.{digits}f}, {hi * scale:.{digits}f}]"
 
 
-def table1_markdown(results) -> str:
+def table1_markdown(results) -> Table:
     """The Table 1 analogue: accuracy (%) with 95% CIs, and mean utility (nats), per task and Receiver.
 
     The paper's average row for the same task follows each block, with its
     posterior column for the GPT-2 Advisor (the one closest in size to ours).
     """
-    from tabulate import tabulate
-
     structures = ["no information", "all information", "prior information", "posterior information",
                   "posterior (other Advisor)"]
     headers = ["task", "Receiver", "metric"] + [SHORT[s] for s in structures]
@@ -120,13 +143,11 @@ def table1_markdown(results) -> str:
         avg = PAPER_TABLE1[paper]["average"]
         rows.append(["", f"paper: average of 11 Receivers ({'GSM8K' if paper == 'gsm8k' else 'HumanEval'})", "% correct"]
                     + [f"{v:.1f}" for v in avg[:4]] + ["—"])
-    return tabulate(rows, headers=headers, tablefmt="pipe")
+    return Table(rows, headers)
 
 
-def contrasts_markdown(results, metric: str) -> str:
+def contrasts_markdown(results, metric: str) -> Table:
     """Paired contrasts with 95% bootstrap CIs, one row per task, Receiver and contrast."""
-    from tabulate import tabulate
-
     scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
     rows = []
     for res in results:
@@ -134,21 +155,18 @@ def contrasts_markdown(results, metric: str) -> str:
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
                          f"{c['mean'] * scale:+.2f}", f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
-    return tabulate(rows, headers=["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"], tablefmt="pipe")
+    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"])
 
 
-def arpi_markdown(results) -> str:
+def arpi_markdown(results) -> Table:
     """ARPI(A ∣ No) over the Receivers, for accuracy and utility, with the mean prompt-length increase."""
-    from tabulate import tabulate
-
     rows = []
     for res in results:
         for metric, scale, unit in (("accuracy", 100, "points / token"), ("utility", 1, "nats / token")):
             for a in res.arpi(metric):
                 rows.append([res.config.task, metric, SHORT[a["structure"]], f"{a['arpi'] * scale:+.4f} {unit}",
                              f"[{a['lo'] * scale:+.4f}, {a['hi'] * scale:+.4f}]", f"{100 * a['token_increase']:+.1f}%"])
-    return tabulate(rows, headers=["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"],
-                    tablefmt="pipe")
+    return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"])
 
 
 # -- figures --------------------------------------------------------------------------
