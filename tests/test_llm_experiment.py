@@ -1,8 +1,8 @@
 """The experiment pipeline: settings, statistics, report, and the command line end to end."""
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -269,3 +269,15 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
                    capture_output=True, timeout=600)
     assert _cached(cache) > partial
     assert json.loads((tmp_path / "out3" / "results.json").read_text()) == first
+
+
+def test_utility_table_subset_keeps_rows_aligned():
+    from persuasion.llm.utilities import UtilityTable
+
+    n = 5
+    t = UtilityTable(ids=tuple(f"x{i}" for i in range(n)), items=np.arange(n * 7.0).reshape(n, 7), none=np.arange(n) - 10.0,
+                     all=np.arange(n) - 20.0, tokens_items=np.arange(n * 7).reshape(n, 7) + 100,
+                     tokens_none=np.arange(n) + 50, tokens_all=np.arange(n) + 300)
+    sub = t.subset([3, 1])
+    assert sub.ids == ("x3", "x1") and sub.items[0, 0] == 21 and sub.none.tolist() == [-7, -9]
+    assert sub.all.tolist() == [-17, -19] and sub.tokens_items[1, 6] == 113 and sub.tokens_all.tolist() == [303, 301]

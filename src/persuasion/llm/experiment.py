@@ -436,7 +436,7 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
     generate = mem.cache(_generate, ignore=["receiver"]) if mem else _generate
     for r in loaded:
         tab = tables[r.name]
-        sub = _rows(tab, test_rows)
+        sub = tab.subset(test_rows)
         advisors = {"posterior information": r.name, "posterior (easy Advisor)": f"{r.name} (easy)"}
         if other:
             advisors["posterior (other Advisor)"] = other[r.name]
@@ -486,11 +486,3 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
         difficulties={p.id: _difficulty(p) for p in problems},
     )
 
-
-def _rows(table, rows):
-    from .utilities import UtilityTable
-
-    return UtilityTable(
-        ids=tuple(table.ids[i] for i in rows), items=table.items[rows], none=table.none[rows], all=table.all[rows],
-        tokens_items=table.tokens_items[rows], tokens_none=table.tokens_none[rows], tokens_all=table.tokens_all[rows],
-    )

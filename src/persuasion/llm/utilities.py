@@ -12,7 +12,6 @@ same table.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +35,22 @@ class UtilityTable:
     tokens_none: np.ndarray
     tokens_all: np.ndarray
 
+    def subset(self, rows) -> "UtilityTable":
+        """The table restricted to the inputs at positions ``rows`` (in that order)."""
+        rows = np.asarray(rows, dtype=int)
+        return UtilityTable(
+            ids=tuple(self.ids[i] for i in rows), items=self.items[rows], none=self.none[rows], all=self.all[rows],
+            tokens_items=self.tokens_items[rows], tokens_none=self.tokens_none[rows], tokens_all=self.tokens_all[rows],
+        )
+
 
 def memory(location=None):
     """The on-disk cache: ``location`` or ``$PERSUASION_CACHE/joblib``."""
     import joblib
 
-    root = Path(location) if location is not None else Path(os.environ.get("PERSUASION_CACHE", Path.home() / ".cache" / "persuasion"))
+    from .models import cache_dir
+
+    root = Path(location) if location is not None else cache_dir()
     return joblib.Memory(str(root / "joblib"), verbose=0)
 
 
