@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test smoke bench bench-llm clean lock browser
+.PHONY: book test smoke bench bench-llm clean lock browser data
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
@@ -38,6 +38,10 @@ lock:
 	  .lock-venv/bin/pip freeze --all --exclude pip | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; } > requirements.lock
 	.lock-venv/bin/python tests/envfiles.py write
 	rm -rf .lock-venv
+
+# GSM8K (MIT) into $PERSUASION_CACHE/data/gsm8k, sha256-checked; the only target that downloads data.
+data: $(VENV)/.installed
+	$(VENV)/bin/persuasion-data gsm8k
 
 # -- notebooks -----------------------------------------------------------------
 # executed/.scale is rewritten (at parse time, so `make -n` sees it too) only

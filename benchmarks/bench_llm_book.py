@@ -57,7 +57,7 @@ def main() -> None:
         cached = run(args.scale, cache, tmp)
         warm_models = None
         if args.warm:
-            shutil.rmtree(cache / "joblib")
+            shutil.rmtree(cache / "store")
             warm_models = run(args.scale, cache, tmp)
     print(f"persuasion {persuasion.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"Python {platform.python_version()}, {platform.machine()}; GSM8K_DIR {'set' if os.environ.get('GSM8K_DIR') else 'not set'}")

@@ -64,3 +64,20 @@ def built_book(smoke_root):
     if proc.returncode != 0:
         pytest.fail(f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
     return smoke_root / "_build" / "html"
+
+
+def share_models(cache: Path) -> Path:
+    """A new ``PERSUASION_CACHE`` folder that shares the default cache's de-quantised models.
+
+    Results (the store) and data start empty there; only the model files,
+    which no result depends on beyond their content hash, are shared.
+    """
+    from persuasion.llm.models import cache_dir
+
+    source = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in ("receivers", "gguf"):
+        (source / name).mkdir(parents=True, exist_ok=True)
+        if not (cache / name).exists():
+            (cache / name).symlink_to(source / name, target_is_directory=True)
+    return cache

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from persuasion.llm.advisor import eq3_lower_bound
 from persuasion.llm.evaluate import arpi, arpi_bootstrap, mean_ci
+from tests.conftest import share_models
 from persuasion.llm.experiment import (
     STRUCTURES_EVAL,
     ExperimentConfig,
@@ -233,7 +234,9 @@ def test_cli_reports_bad_input():
 
 
 def _cached(cache):
-    return sum(1 for _ in (cache / "joblib").rglob("output.pkl")) if (cache / "joblib").exists() else 0
+    from persuasion.llm.cache import as_store
+
+    return as_store(cache).count()
 
 
 def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
@@ -241,7 +244,7 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
     env.pop("GSM8K_DIR", None)
     # Two cold runs (empty caches) give identical results.
     for k in (1, 2):
-        subprocess.run(CLI + ["--cache", str(tmp_path / f"cache{k}"), "--out", str(tmp_path / f"out{k}")],
+        subprocess.run(CLI + ["--cache", str(share_models(tmp_path / f"cache{k}")), "--out", str(tmp_path / f"out{k}")],
                        check=True, env=env, capture_output=True, timeout=600)
     first = json.loads((tmp_path / "out1" / "results.json").read_text())
     assert first == json.loads((tmp_path / "out2" / "results.json").read_text())
@@ -252,7 +255,7 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
     assert set(first["utility"]["smollm2-135m-instruct"]) == {
         "no information", "all information", "prior information", "posterior information", "posterior (easy Advisor)"}
     # A run killed with SIGKILL once part of its work is cached, then started again, ends identical.
-    cache = tmp_path / "cache3"
+    cache = share_models(tmp_path / "cache3")
     proc = subprocess.Popen(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600

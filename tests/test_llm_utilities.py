@@ -17,10 +17,10 @@ SCRIPT = textwrap.dedent(
     from persuasion.llm.models import load_receiver
     from persuasion.llm.tasks import synthetic_problems
     from persuasion.llm.items import items_for
-    from persuasion.llm.utilities import memory, utility_table
+    from persuasion.llm.utilities import utility_table
     problems = synthetic_problems(6, 11, max_steps=2)
     r = load_receiver("smollm2-135m-instruct", device="cpu")
-    table = utility_table(r, problems, items_for(problems), cache=memory(sys.argv[1]), progress=False)
+    table = utility_table(r, problems, items_for(problems), cache=sys.argv[1], progress=False)
     json.dump({"items": table.items.tolist(), "none": table.none.tolist(), "all": table.all.tolist(),
                "tokens": table.tokens_items.tolist()}, open(sys.argv[2], "w"))
     """
@@ -32,8 +32,9 @@ def _run(cache, out, env):
 
 
 def _cached_rows(cache):
-    root = cache / "joblib"
-    return sum(1 for _ in root.rglob("output.pkl")) if root.exists() else 0
+    from persuasion.llm.cache import as_store
+
+    return as_store(cache).count("scores")
 
 
 def test_sigkill_and_resume_give_the_uninterrupted_table(tmp_path):

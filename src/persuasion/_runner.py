@@ -13,6 +13,7 @@ with status 1.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import re
 import sys
@@ -49,8 +50,11 @@ def _hide_default_parameters(path: Path, scale: str) -> None:
     nbformat.write(nb, path)
 
 
-def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | None = None, timeout: int = 3600) -> float:
+def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | None = None, timeout: int = 3600,
+            parameters: dict | None = None) -> float:
     """Execute ``source`` (py:percent) into ``output``; return the wall time in seconds.
+
+    ``parameters`` are injected beside ``scale`` (e.g. ``{"seed": 1}``).
 
     Raises ``RuntimeError`` carrying the failing cell and its traceback.
     """
@@ -78,7 +82,7 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
             pm.execute_notebook(
                 str(src_nb),
                 str(out_nb),
-                parameters={"scale": scale},
+                parameters={"scale": scale, **(parameters or {})},
                 kernel_name="python3",
                 cwd=str(source.parent.resolve()),
                 progress_bar=False,
@@ -93,7 +97,8 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
                 detail = str(exc)
             raise RuntimeError(f"{source} failed at scale={scale!r} (partial notebook: {failed})\n{detail}") from None
         elapsed = time.perf_counter() - start
-        _hide_default_parameters(out_nb, scale)
+        if not parameters:
+            _hide_default_parameters(out_nb, scale)
         out_nb.replace(output)
     stale = output.with_suffix(".failed.ipynb")
     if stale.exists():
@@ -107,9 +112,20 @@ def main(argv=None) -> int:
     parser.add_argument("output", type=Path, help="executed notebook to write (.ipynb)")
     parser.add_argument("--scale", default="book", choices=SCALES, help="value injected into the parameters cell")
     parser.add_argument("--figures", type=Path, default=None, help="folder for saved figures (sets PERSUASION_FIGURES)")
+    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="another parameter to inject, e.g. -p seed=1 (a Python literal; repeatable)")
     args = parser.parse_args(argv)
+    parameters = {}
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            parser.error(f"--parameter must look like NAME=VALUE; got {item!r}")
+        try:
+            parameters[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parameters[name] = value
     try:
-        elapsed = execute(args.source, args.output, scale=args.scale, figures=args.figures)
+        elapsed = execute(args.source, args.output, scale=args.scale, figures=args.figures, parameters=parameters)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1

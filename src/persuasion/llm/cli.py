@@ -8,7 +8,8 @@ tables (``table.csv``, ``contrasts.csv``, ``easy_hard.csv``, ``arpi.csv``)
 and figures (PNG) to ``--out``. Results are cached under ``$PERSUASION_CACHE``
 (or ``--cache``): a run that is interrupted resumes where it stopped.
 Nothing is downloaded: Receivers come from installed packages or local
-directories, GSM8K from ``$GSM8K_DIR``.
+directories, GSM8K from ``$GSM8K_DIR`` or the copy ``persuasion-data gsm8k``
+(``make data``) downloads.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def parser() -> argparse.ArgumentParser:
         description="Train a small Advisor to choose which information item a Receiver language model sees "
         "(Bai et al.), and evaluate the four information structures with 95%% bootstrap intervals.",
         epilog="Example: persuasion-experiment --task gsm8k --scale smoke --out /tmp/smoke. "
-        "GSM8K is read from $GSM8K_DIR (without it, --task gsm8k uses the synthetic problems).",
+        "GSM8K is read from $GSM8K_DIR or from the copy `persuasion-data gsm8k` downloads "
+        "(without either, --task gsm8k uses synthetic problems, and says so).",
     )
     p.add_argument("--receiver", action="append", metavar="NAME_OR_PATH",
                    help=f"a Receiver: {', '.join(sorted(RECEIVERS))}, or a local Hugging Face model directory; "
@@ -48,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=300, help="Advisor training steps (default: 300)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default: 0)")
     p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
-    p.add_argument("--cache", default=None, help="cache folder (default: $PERSUASION_CACHE or ~/.cache/persuasion)")
+    p.add_argument("--cache", default=None,
+                   help="cache folder for models and results (sets $PERSUASION_CACHE; default: ~/.cache/persuasion)")
     p.add_argument("--out", required=True, help="output folder for results.json, CSV tables and figures")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
@@ -67,6 +70,8 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.cache is not None:
+        os.environ["PERSUASION_CACHE"] = str(Path(args.cache).resolve())
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,14 +87,11 @@ def main(argv=None) -> int:
         plot_structures,
         summarise,
     )
-    from .utilities import memory
-
     try:
         config = config_for(args.task, args.scale, n=args.n, steps=args.steps, seed=args.seed)
         encoder = load_encoder(None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device="cpu")
         receivers = args.receiver or sorted(RECEIVERS)
-        result = run_task(config, receivers, encoder=encoder, encoder_name=args.advisor, device=args.device,
-                          cache=memory(args.cache), progress=not args.quiet)
+        result = run_task(config, receivers, encoder=encoder, device=args.device, progress=not args.quiet)
     except ValueError as err:
         print(f"persuasion-experiment: error: {err}", file=sys.stderr)
         return 2
@@ -122,6 +124,7 @@ def main(argv=None) -> int:
         fig.tight_layout()
         fig.savefig(out / f"{name}.png", dpi=120)
         plt.close(fig)
+    print(f"data: {result.source} (sha256 {result.data_hash[:12]})")
     print("\n".join(summarise(result, "utility") + summarise(result, "accuracy")))
     print(f"wrote {out / 'results.json'}, {len(data['summaries'])} CSV tables and {len(figures)} figures")
     return 0

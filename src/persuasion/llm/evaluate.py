@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import as_finite_array
 
-__all__ = ["arpi", "arpi_bootstrap", "paired_bootstrap", "mean_ci", "structure_utilities", "structure_correct"]
+__all__ = ["arpi", "arpi_bootstrap", "arpi_difference_bootstrap", "paired_bootstrap", "mean_ci", "structure_utilities", "structure_correct"]
 
 
 def arpi(perf_a, perf_b, len_a, len_b) -> float:
@@ -88,6 +88,37 @@ def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level:
     draws = (dr / dl).mean(1)
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return point, float(lo), float(hi)
+
+
+def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot: int = 10_000,
+                              level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+    """ARPI(A | B) − ARPI(C | B) (Eq. 7) with a percentile bootstrap interval.
+
+    Arguments have shape ``(n_receivers, n_inputs)``, as in :func:`arpi_bootstrap`;
+    the inputs are resampled jointly for every Receiver and both ARPIs.
+    """
+    names = ("perf_a", "perf_c", "perf_b", "len_a", "len_c", "len_b")
+    arrays = [as_finite_array(x, name, ndim=2) for x, name in zip((perf_a, perf_c, perf_b, len_a, len_c, len_b), names)]
+    shape = arrays[0].shape
+    for arr, name in zip(arrays, names):
+        if arr.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} (receivers x inputs); got {arr.shape}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level}")
+    if n_boot < 100:
+        raise ValueError(f"n_boot must be at least 100; got {n_boot}")
+    ra, rc, rb, la, lc, lb = arrays
+    point = arpi(ra.mean(1), rb.mean(1), la.mean(1), lb.mean(1)) - arpi(rc.mean(1), rb.mean(1), lc.mean(1), lb.mean(1))
+    idx = np.random.default_rng(seed).integers(0, shape[1], size=(n_boot, shape[1]))
+
+    def draws(r, length):
+        dl = (length - lb)[:, idx].mean(-1).T
+        if np.any(dl == 0):
+            raise ValueError("a resampled prompt-length difference is zero; the lengths must differ from B's")
+        return ((r - rb)[:, idx].mean(-1).T / dl).mean(1)
+
+    lo, hi = np.quantile(draws(ra, la) - draws(rc, lc), [(1 - level) / 2, (1 + level) / 2])
+    return float(point), float(lo), float(hi)
 
 
 def structure_utilities(table, policy) -> dict[str, np.ndarray]:

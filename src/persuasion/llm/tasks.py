@@ -1,9 +1,11 @@
 r"""Tasks for the Advisor/Receiver experiments: GSM8K from a folder, and a synthetic generator.
 
 GSM8K (grade-school math, MIT licence) is read from the folder named by the
-``GSM8K_DIR`` environment variable (or ``directory=``): the ``jsonl`` files of
-openai/grade-school-math, where ``test_socratic.jsonl`` carries a sub-question
-before each solution step. Nothing is downloaded. When GSM8K is absent,
+``GSM8K_DIR`` environment variable (or ``directory=``), else from the folder
+that ``persuasion-data gsm8k`` (``make data``) downloads it into (see
+:mod:`persuasion.llm.data`): the ``jsonl`` files of openai/grade-school-math,
+where ``test_socratic.jsonl`` carries a sub-question before each solution
+step. Nothing is downloaded except by that explicit command. When GSM8K is absent,
 :func:`synthetic_problems` generates seeded multi-step arithmetic word
 problems whose difficulty is their number of steps.
 
@@ -16,12 +18,13 @@ problems whose difficulty is their number of steps.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .data import default_data_dir, gsm8k_dir
 
 __all__ = [
     "Problem",
@@ -68,19 +71,23 @@ def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8
 
 
 def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True, limit: int | None = None) -> list[Problem]:
-    """Read GSM8K from ``directory`` (default: ``$GSM8K_DIR``). Nothing is ever downloaded.
+    """Read GSM8K from ``directory`` (default: :func:`persuasion.llm.data.gsm8k_dir`). Downloads nothing.
 
+    Without ``directory``, reads ``$GSM8K_DIR`` when set, else the folder
+    filled by ``persuasion-data gsm8k`` (``make data``).
     ``socratic=True`` reads ``<split>_socratic.jsonl`` (sub-questions before
     each step); otherwise ``<split>.jsonl``.
     """
-    directory = directory or os.environ.get("GSM8K_DIR")
+    directory = directory or gsm8k_dir()
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be a positive integer or None; got {limit}")
     if not directory:
         raise ValueError(
-            "GSM8K not found: set GSM8K_DIR to a folder holding the openai/grade-school-math jsonl files "
-            "(test.jsonl, test_socratic.jsonl, ...) or pass directory=; or use synthetic_problems(). "
-            "Nothing is downloaded."
+            f"GSM8K not found (GSM8K_DIR is not set and {default_data_dir()} holds no copy): "
+            "run `make data` (or `persuasion-data gsm8k`) to download it, "
+            "or set GSM8K_DIR to a folder holding the openai/grade-school-math jsonl files "
+            "(test.jsonl, test_socratic.jsonl, ...), or pass directory=; or use synthetic_problems(). "
+            "Nothing is downloaded by load_gsm8k itself."
         )
     path = Path(directory) / f"{split}{'_socratic' if socratic else ''}.jsonl"
     if not path.is_file():

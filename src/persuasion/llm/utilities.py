@@ -3,9 +3,10 @@ r"""Utility tables :math:`v(x, c) = \log P_{\text{Receiver}}(y^\star \mid \text{
 For every input :math:`x` and each of its seven items :math:`c`, the
 Receiver's log-probability of the reference answer after the one-item
 prompt; plus the no-information and all-information prompts, and the prompt
-lengths in tokens (for ARPI). Each input's row is cached with
-:class:`joblib.Memory`, keyed by the Receiver's name, the prompt texts and
-the answer, so a run that is killed (even with SIGKILL) and started again
+lengths in tokens (for ARPI). Each input's row is one entry of the
+content-addressed cache (:mod:`persuasion.llm.cache`), keyed by the
+Receiver's fingerprint (weights and tokenisation), the prompt texts and the
+answer, so a run that is killed (even with SIGKILL) and started again
 computes only the inputs it had not finished, and ends with exactly the
 same table.
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import as_store
 from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
 
-__all__ = ["UtilityTable", "utility_table", "memory"]
+__all__ = ["UtilityTable", "utility_table"]
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,7 @@ class UtilityTable:
         )
 
 
-def memory(location=None):
-    """The on-disk cache: ``location`` or ``$PERSUASION_CACHE/joblib``."""
-    import joblib
-
-    from .models import cache_dir
-
-    root = Path(location) if location is not None else cache_dir()
-    return joblib.Memory(str(root / "joblib"), verbose=0)
-
-
-def _row(receiver_name: str, prompts: tuple, answer: str, receiver=None):
+def _row(receiver, prompts: tuple, answer: str) -> dict:
     """Scores and token counts of one input's prompts (the cached unit).
 
     The all-information prompt (the last) is scored on its own: in one batch
@@ -66,7 +58,7 @@ def _row(receiver_name: str, prompts: tuple, answer: str, receiver=None):
         answer_logprobs(receiver, long, [answer]),
     ])
     tokens = [count_tokens(receiver.tokenizer, p) for p in prompts]
-    return np.asarray(scores), np.asarray(tokens)
+    return {"scores": np.asarray(scores, dtype=float), "tokens": np.asarray(tokens, dtype=int)}
 
 
 def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True) -> UtilityTable:
@@ -75,8 +67,9 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     ``problems``: math :class:`~persuasion.llm.tasks.Problem` or HumanEval
     :class:`~persuasion.llm.code.CodeProblem` (see :func:`~persuasion.llm.prompts.task_prompt`).
     ``items`` maps a problem id to its 7 items; ``shots`` are few-shot
-    ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache`` is a
-    :class:`joblib.Memory` (default :func:`memory`); pass ``False`` to disable.
+    ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache``:
+    ``None`` (the default store under ``$PERSUASION_CACHE``), a folder, a
+    :class:`~persuasion.llm.cache.Store`, or ``False`` for none.
     """
     from tqdm.auto import tqdm
 
@@ -86,8 +79,9 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     missing = [p.id for p in problems if p.id not in items]
     if missing:
         raise ValueError(f"items has no entry for {len(missing)} problem(s), e.g. {missing[0]!r}")
-    mem = memory() if cache is None else cache
-    row = mem.cache(_row, ignore=["receiver"]) if mem else _row
+    store = as_store(cache)
+    if store.root != Path("/dev/null") and not getattr(receiver, "fingerprint", ""):
+        raise ValueError("receiver.fingerprint is empty: load Receivers with load_receiver, or pass cache=False")
     rows_items, rows_none, rows_all, t_items, t_none, t_all = [], [], [], [], [], []
     for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
         its = items[p.id]
@@ -95,7 +89,10 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
             [task_prompt(receiver, p, its, "posterior information", item=c, shots=shots) for c in range(len(its))]
             + [task_prompt(receiver, p, its, s, shots=shots) for s in ("no information", "all information")]
         )
-        scores, tokens = row(receiver.name, prompts, reference_answer(p), receiver=receiver)
+        answer = reference_answer(p)
+        key = {"receiver": receiver.fingerprint, "prompts": list(prompts), "answer": answer}
+        entry = store.get_or_compute("scores", key, lambda: _row(receiver, prompts, answer))
+        scores, tokens = entry["scores"], entry["tokens"]
         n = len(its)
         rows_items.append(scores[:n])
         rows_none.append(scores[n])

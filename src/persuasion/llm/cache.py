@@ -1,0 +1,203 @@
+r"""A content-addressed cache for the experiment's expensive results.
+
+Every entry is one JSON file whose name is the SHA-256 of its **key**: a
+canonical JSON record of everything that determined the entry — the unit
+(``"scores"``, ``"generations"``, ``"embeddings"``, ``"sandbox"``), the version
+of the code that computes that unit (:data:`VERSIONS`), the model's
+fingerprint (a hash of its weight file and of how its tokenizer is used),
+and the exact inputs (prompt texts, answers, generation settings). No
+folder name, problem id or data-set name enters a key, so results computed
+on one data source can never be read back for another, and changing one
+problem recomputes exactly the entries that depend on it.
+
+Files are written atomically (a temporary file in the same folder, then
+:func:`os.replace`), so a run killed at any point leaves either a whole entry
+or none. Each file carries the SHA-256 of its payload: a truncated or
+garbage file is reported in one warning line and recomputed, never read.
+
+>>> import tempfile
+>>> store = Store(tempfile.mkdtemp())
+>>> store.get_or_compute("sandbox", {"x": 2}, lambda: {"square": 4})
+{'square': 4}
+>>> store.get_or_compute("sandbox", {"x": 2}, lambda: 1 / 0)  # a hit: not recomputed
+{'square': 4}
+>>> store.misses["sandbox"], store.hits["sandbox"]
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["VERSIONS", "Store", "CacheWarning", "key_digest", "file_sha256"]
+
+#: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
+VERSIONS = {
+    "scores": 2,  # answer log-probabilities and prompt lengths of one input's prompts
+    "generations": 2,  # greedy continuations of one input's prompts
+    "embeddings": 2,  # sentence embeddings of one input's question and items
+    "sandbox": 1,  # pass/fail of one program
+}
+
+_MAGIC = "persuasion-cache-1"
+
+
+class CacheWarning(UserWarning):
+    """A cache file could not be read; the entry is recomputed."""
+
+
+def _encode(value):
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "__ndarray__" in value:
+            return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"])).reshape(value["shape"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def key_digest(unit: str, key: dict) -> str:
+    """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``."""
+    if unit not in VERSIONS:
+        raise ValueError(f"unit must be one of {sorted(VERSIONS)}; got {unit!r}")
+    record = {"unit": unit, "version": VERSIONS[unit], **_encode(key)}
+    text = json.dumps(record, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_sha256(path, *, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's content."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Store:
+    """The cache under ``root`` (one file per entry); counts hits and misses per unit.
+
+    ``Store(None)`` is the default location, ``$PERSUASION_CACHE/store``
+    (``~/.cache/persuasion/store`` when the variable is unset).
+    """
+
+    def __init__(self, root=None):
+        if root is None:
+            from .models import cache_dir
+
+            root = cache_dir() / "store"
+        self.root = Path(root)
+        self.hits: Counter = Counter()
+        self.misses: Counter = Counter()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    def path(self, unit: str, key: dict) -> Path:
+        digest = key_digest(unit, key)
+        return self.root / unit / digest[:2] / f"{digest}.json"
+
+    def get(self, unit: str, key: dict):
+        """The cached value, or ``None`` when absent or unreadable (one warning line then)."""
+        path = self.path(unit, key)
+        try:
+            text = path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as err:
+            warnings.warn(f"cache entry {path} unreadable ({type(err).__name__}); recomputing it", CacheWarning,
+                          stacklevel=2)
+            return None
+        head, _, payload = text.partition("\n")
+        parts = head.split(" ")
+        if len(parts) != 2 or parts[0] != _MAGIC or hashlib.sha256(payload.encode()).hexdigest() != parts[1]:
+            warnings.warn(f"cache entry {path} is truncated or corrupt (checksum mismatch); recomputing it",
+                          CacheWarning, stacklevel=2)
+            return None
+        try:
+            return _decode(json.loads(payload))
+        except ValueError as err:
+            warnings.warn(f"cache entry {path} does not parse ({err}); recomputing it", CacheWarning, stacklevel=2)
+            return None
+
+    def put(self, unit: str, key: dict, value) -> None:
+        """Write ``value`` (JSON data and numpy arrays) atomically."""
+        path = self.path(unit, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":"))
+        text = f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}"
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get_or_compute(self, unit: str, key: dict, compute):
+        """The cached value of ``key``, or ``compute()`` stored under it."""
+        value = self.get(unit, key)
+        if value is not None:
+            self.hits[unit] += 1
+            return value
+        self.misses[unit] += 1
+        value = compute()
+        self.put(unit, key, value)
+        return value
+
+    def count(self, unit: str | None = None) -> int:
+        """Number of entries on disk (of one unit, or of all)."""
+        folder = self.root if unit is None else self.root / unit
+        return sum(1 for _ in folder.rglob("*.json")) if folder.exists() else 0
+
+
+class NoStore(Store):
+    """A cache that stores nothing (``cache=False``)."""
+
+    def __init__(self):
+        super().__init__(root=os.devnull)
+
+    def get(self, unit, key):
+        return None
+
+    def put(self, unit, key, value):
+        return None
+
+    def count(self, unit=None):
+        return 0
+
+
+def as_store(cache) -> Store:
+    """``None`` → the default store, ``False`` → none, a path → a store there, a :class:`Store` as it is."""
+    if isinstance(cache, Store):
+        return cache
+    if cache is None:
+        return Store()
+    if cache is False:
+        return NoStore()
+    if isinstance(cache, (str, os.PathLike)):
+        return Store(Path(cache) / "store")
+    raise ValueError(f"cache must be None, False, a folder or a Store; got {type(cache).__name__}")
