@@ -38,7 +38,8 @@ def test_load_gsm8k_from_a_folder(tmp_path, monkeypatch):
     assert len(load_gsm8k()) == 2 and load_gsm8k(limit=1)[0].id == "gsm8k-test-0"
     assert load_gsm8k(socratic=False)[0].answer == "1000"
     monkeypatch.delenv("GSM8K_DIR")
-    with pytest.raises(ValueError, match="set GSM8K_DIR.*Nothing is downloaded"):
+    monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path / "empty-cache"))  # no downloaded copy either
+    with pytest.raises(ValueError, match="make data"):
         load_gsm8k()
     with pytest.raises(ValueError, match="GSM8K file not found"):
         load_gsm8k(tmp_path, split="train")

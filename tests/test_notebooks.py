@@ -91,3 +91,48 @@ def test_bibliography_lists_every_reference(built_book):
         r'role="doc-biblioentry"', html
     )
     assert len(entries) >= 62
+
+
+def _gsm8k_available():
+    from persuasion.llm.data import gsm8k_dir
+
+    folder = gsm8k_dir()
+    return folder if folder is not None and (folder / "test_socratic.jsonl").is_file() else None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "data", ["synthetic", pytest.param("gsm8k", marks=pytest.mark.gsm8k)],
+)
+def test_experiment_chapter_builds_for_any_seed_and_data(seed, data, tmp_path, monkeypatch):
+    """Chapter 7 at smoke scale for seeds 0-2, without GSM8K (a newcomer) and with it; its verdicts are computed."""
+    from persuasion._runner import execute
+    from persuasion.llm.models import cache_dir
+
+    from .conftest import ROOT, share_models
+
+    folder = _gsm8k_available() if data == "gsm8k" else None
+    if data == "gsm8k" and folder is None:
+        pytest.skip("GSM8K is not on this machine (make data, or set GSM8K_DIR); .ci/run runs this with it")
+    # A cache with the models and the content-addressed results shared, and no downloaded data.
+    cache = share_models(tmp_path / "cache")
+    (cache_dir() / "store").mkdir(parents=True, exist_ok=True)
+    (cache / "store").symlink_to(cache_dir() / "store", target_is_directory=True)
+    monkeypatch.setenv("PERSUASION_CACHE", str(cache))
+    if folder is None:
+        monkeypatch.delenv("GSM8K_DIR", raising=False)
+    else:
+        monkeypatch.setenv("GSM8K_DIR", str(folder))
+    out = tmp_path / "07.ipynb"
+    execute(ROOT / "notebooks" / "07_llm_experiments.py", out, scale="smoke", figures=tmp_path / "figures",
+            parameters={"seed": seed})
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(
+        o.get("text", "") + o.get("data", {}).get("text/markdown", "") + o.get("data", {}).get("text/plain", "")
+        for c in nb.cells for o in c.get("outputs", [])
+    )
+    assert f"seed {seed}" in text
+    expected = "GSM8K was read from" if folder is not None else "GSM8K was not found"
+    assert expected in text
+    assert ("ran on *gsm8k* data" if folder is not None else "ran on *synthetic* data") in text
+    assert re.search(r"In \*\*accuracy\*\*, the \d+ verdicts are", text)
