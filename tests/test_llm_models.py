@@ -1,11 +1,16 @@
 """The packaged language models load offline, and fast scoring equals naive scoring."""
 
+import os
+
 import numpy as np
 import pytest
 import torch
 
+from persuasion.llm import receiver as receiver_module
 from persuasion.llm.models import RECEIVERS, load_encoder, load_receiver, pick_device
 from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, common_prefix_length
+
+USER_CACHE = os.environ.get("PERSUASION_CACHE")  # before the smollm fixture points it at a temporary folder
 
 PREFIX = (
     "Solve the problem and give the number.\n"
@@ -26,6 +31,17 @@ def smollm(tmp_path_factory):
     return cold, warm
 
 
+@pytest.fixture(scope="module")
+def gemma():
+    """Gemma-3-270M from the user's cache (the first load dequantises the GGUF file, about a minute)."""
+    with pytest.MonkeyPatch.context() as mp:
+        if USER_CACHE is None:
+            mp.delenv("PERSUASION_CACHE", raising=False)
+        else:
+            mp.setenv("PERSUASION_CACHE", USER_CACHE)
+        return load_receiver("gemma-3-270m", device="cpu")
+
+
 def test_cached_weights_reproduce_the_gguf_model(smollm):
     cold, warm = smollm
     ids = cold.tokenizer("The capital of France is", return_tensors="pt").input_ids
@@ -36,16 +52,42 @@ def test_cached_weights_reproduce_the_gguf_model(smollm):
     assert cold.tokenizer.decode(a[0, -1].argmax()).strip() == "Paris"
 
 
-def test_shared_prefix_scoring_equals_naive(smollm):
-    r = smollm[1]
+# Longer than Gemma-3's 512-token sliding window: the prefix cache's sliding-window layers are cut.
+LONG = "".join(f"Q: What is {a} + {a + 3}?\nA: {2 * a + 3}\n" for a in range(60)) + "Q: What is 100 + 103?\nA:"
+
+
+@pytest.mark.parametrize("which", ["smollm", "gemma"])
+def test_shared_prefix_scoring_equals_naive(which, request):
+    r = request.getfixturevalue(which)
+    r = r[1] if which == "smollm" else r
     prompts = [PREFIX + item + "\nA:" for item in ITEMS] + ["Unrelated prompt. A:", "Q: 2 + 2? A:", PREFIX + "A:"]
     # answers of different token lengths: only the answer positions are projected to logits
     answers = [" 7"] * (len(ITEMS) - 1) + [" 70,312.5 dollars", " 4", " 4", " 12345678"]
+    if which == "gemma":
+        prompts, answers = prompts + [LONG, LONG[:-3] + "Sum:"], answers + [" 203", " 203 in all"]
+        assert len(r.tokenizer(LONG).input_ids) > r.model.config.sliding_window
     naive = answer_logprobs_naive(r, prompts, answers)
     for batch_size in (1, 3, 16):
         fast = answer_logprobs(r, prompts, answers, batch_size=batch_size)
-        np.testing.assert_allclose(fast, naive, atol=1e-4)
+        np.testing.assert_allclose(fast, naive, rtol=0, atol=1e-4)
     assert (naive < 0).all()
+
+
+def test_scoring_falls_back_when_the_head_cannot_be_reproduced(smollm, monkeypatch):
+    """A model whose logits are not its output embedding of the last hidden state: integer logits_to_keep."""
+    r = smollm[1]
+    prompts = [PREFIX + item + "\nA:" for item in ITEMS[:3]] + ["Q: 2 + 2? A:"]
+    answers = [" 7", " 7 pens", " 70,312.5 dollars", " 4"]
+    expected = answer_logprobs_naive(r, prompts, answers)
+    # Llama ignores final_logit_softcapping, so the reconstructed head (which applies it) no longer matches.
+    monkeypatch.setattr(r.model.config, "final_logit_softcapping", 1.0, raising=False)
+    receiver_module._HEADS.pop(r.model, None)
+    try:
+        got = answer_logprobs(r, prompts, answers, batch_size=3)
+        assert receiver_module._HEADS[r.model] is None
+    finally:
+        receiver_module._HEADS.pop(r.model, None)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-4)
 
 
 def test_common_prefix_length():
@@ -96,6 +138,12 @@ def test_gemma_loads_from_its_parts(tmp_path, monkeypatch):
     assert not r.chat and RECEIVERS["gemma-3-270m"]["licence"] == "Gemma terms of use"
     score = answer_logprobs(r, ["The capital of France is"], [" Paris"])
     assert np.isfinite(score).all() and score[0] > -5
+    # Loaded again from the cache just written: the tokenizer's add_bos_token differs (True from GGUF,
+    # False from the saved tokenizer) but both put <bos> first, and scoring must see the same tokens.
+    warm = load_receiver("gemma-3-270m", device="cpu")
+    bos = [r.tokenizer.bos_token_id]
+    assert receiver_module._bos(r.tokenizer) == receiver_module._bos(warm.tokenizer) == bos
+    np.testing.assert_allclose(answer_logprobs(warm, ["The capital of France is"], [" Paris"]), score, rtol=0, atol=1e-5)
 
 
 def test_prompts_for_the_four_structures(smollm):
@@ -156,3 +204,17 @@ def test_structure_correctness_is_zero_one_per_input(smollm):
         assert v.shape == (3,) and set(np.unique(v)) <= {0.0, 1.0}
     with pytest.raises(ValueError, match="one item per problem"):
         structure_correct(smollm[1], problems, items_for(problems), [0], [0, 0, 0])
+
+
+def test_a_tokenizer_converted_differently_is_refused():
+    """transformers 5.17 converts the GGUF tokenizers differently; such a tokenizer is named and refused."""
+    from persuasion.llm.models import _check_tokenizer
+
+    class Fake:
+        eos_token = "<|im_start|>"
+
+        def __call__(self, text, add_special_tokens=True):
+            return type("Enc", (), {"input_ids": [1, 2, 3]})()
+
+    with pytest.raises(RuntimeError, match=r"smollm2-135m-instruct tokenizer .* does not tokenise as expected.*requirements\.lock"):
+        _check_tokenizer("smollm2-135m-instruct", Fake())

@@ -55,3 +55,17 @@ def test_scale_is_injected_and_default_hidden(tmp_path):
 def test_bad_scale(tmp_path):
     with pytest.raises(ValueError, match=r"scale must be one of \('smoke', 'book', 'full'\); got 'huge'"):
         execute(tmp_path / "x.py", tmp_path / "x.ipynb", scale="huge")
+
+
+def test_other_parameters_are_injected_from_the_command_line(tmp_path, capsys):
+    import nbformat
+
+    src = tmp_path / "97_seed.py"
+    src.write_text('# %% tags=["parameters"]\nscale = "book"\nseed = 0\n\n# %%\nprint(f"seed={seed!r}")\n')
+    out = tmp_path / "seed.ipynb"
+    assert main([str(src), str(out), "--scale", "smoke", "-p", "seed=2"]) == 0
+    nb = nbformat.read(out, as_version=4)
+    assert "seed=2\n" in nb.cells[-1].outputs[0]["text"]  # an int, not the string "2"
+    with pytest.raises(SystemExit):
+        main([str(src), str(out), "-p", "seed"])
+    assert "--parameter must look like NAME=VALUE; got 'seed'" in capsys.readouterr().err

