@@ -36,27 +36,20 @@ import sys
 
 import numpy as np
 
+import bench_scoring  # noqa: E402  (same folder: run as a script)
+
 RECEIVERS = ["smollm2-135m-instruct", "gemma-3-270m"]
 LOCKED = "5.23.0"  # requirements.lock
 TOLERANCE = 1e-4  # nats
 
-SHOTS = "".join(
-    f"Q: {name} has {a} {thing} and gets {b} more. How many {thing} now?\nA: {a + b}\n"
-    for name, a, b, thing in [("Tom", 3, 4, "pens"), ("Ada", 12, 9, "coins"), ("Ben", 7, 8, "books"), ("Eli", 21, 5, "shells")]
-)
-QUESTION = "Q: A baker makes 12 rolls and sells 5. She then bakes twice as many as are left. How many new rolls?\nHint: "
-ITEMS = [
-    "How many rolls are left?",
-    "First: 12 - 5 = ? rolls are left.",
-    "The quantities given are 12, 5.",
-    "Finally: She bakes 7 * 2 = ? new rolls.",
-]
+# The prompts of bench_scoring.py (a few-shot prefix shared by one-item prompts), four of its items.
+ITEMS = [bench_scoring.ITEMS[i] for i in (0, 1, 2, 4)]
 # Longer than Gemma-3's 512-token sliding window, so its sliding-window cache layers are exercised.
 LONG = "".join(f"Q: What is {a} + {a + 3}?\nA: {2 * a + 3}\n" for a in range(60)) + "Q: What is 100 + 103?\nA:"
 
 
 def prompts_and_answers():
-    prompts = [SHOTS + QUESTION + item + "\nA:" for item in ITEMS] + ["The capital of France is", LONG]
+    prompts = [bench_scoring.SHOTS + bench_scoring.QUESTION + item + "\nA:" for item in ITEMS] + ["The capital of France is", LONG]
     answers = [" 14", " 14 rolls", " 7 rolls, then 14 new rolls.", " 14", " Paris, the city of light", " 203"]
     return prompts, answers
 

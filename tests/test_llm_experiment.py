@@ -284,3 +284,55 @@ def test_utility_table_subset_keeps_rows_aligned():
     sub = t.subset([3, 1])
     assert sub.ids == ("x3", "x1") and sub.items[0, 0] == 21 and sub.none.tolist() == [-7, -9]
     assert sub.all.tolist() == [-17, -19] and sub.tokens_items[1, 6] == 113 and sub.tokens_all.tolist() == [303, 301]
+
+
+# -- verdicts on the paper's claims ---------------------------------------------------------
+
+
+def test_arpi_difference_is_the_difference_of_eq7_by_hand():
+    from persuasion.llm.evaluate import arpi_difference_bootstrap
+
+    rng = np.random.default_rng(4)
+    ra, rc, rb = rng.random((3, 2, 25))
+    la, lc, lb = 110 + rng.integers(0, 9, (2, 25)), 300 + rng.integers(0, 50, (2, 25)), np.full((2, 25), 100)
+    point, lo, hi = arpi_difference_bootstrap(ra, rc, rb, la, lc, lb, n_boot=1000)
+    by_hand = np.mean([(ra[i].mean() - rb[i].mean()) / (la[i].mean() - 100) for i in range(2)]) - np.mean(
+        [(rc[i].mean() - rb[i].mean()) / (lc[i].mean() - 100) for i in range(2)])
+    assert point == pytest.approx(by_hand) and lo <= point <= hi
+    # identical inputs: the interval has no width
+    flat = [np.tile([[v], [v + 1]], 10) for v in (0.5, 0.3, 0.1)]
+    p, lo, hi = arpi_difference_bootstrap(*flat, np.full((2, 10), 120.0), np.full((2, 10), 200.0),
+                                          np.full((2, 10), 100.0), n_boot=200)
+    assert p == pytest.approx(0.4 / 20 - 0.2 / 100) and lo == pytest.approx(p) and hi == pytest.approx(p)
+    with pytest.raises(ValueError, match=r"len_c must have shape \(2, 10\)"):
+        arpi_difference_bootstrap(*flat, np.ones((2, 10)), np.ones((2, 9)), np.zeros((2, 10)))
+
+
+def test_verdicts_follow_the_stated_rule():
+    from persuasion.llm.report import CLAIMS, MIN_INPUTS, findings_markdown, verdict_table, verdicts
+
+    res = fake_result(n=40)
+    # Make Posterior beat Prior by a wide margin for both Receivers, and All beat Posterior.
+    for r in res.receivers:
+        res.utility[r]["posterior information"] = res.utility[r]["prior information"] + 2.0
+        res.utility[r]["all information"] = res.utility[r]["posterior information"] + 1.0
+    rows = {r["key"]: r for r in verdicts([res])}
+    assert set(rows) == {c[0] for c in CLAIMS}
+    assert rows["posterior>prior"]["utility_verdict"] == "supported"
+    assert rows["posterior>prior"]["utility"]["mean"] == pytest.approx(2.0)
+    assert rows["posterior>all"]["utility_verdict"] == "contradicted"
+    hard = res.difficulty > res.threshold
+    expected = np.mean([res.utility[r]["posterior (easy Advisor)"][hard] - res.utility[r]["prior information"][hard]
+                        for r in res.receivers])
+    assert rows["easy>prior on hard"]["utility"]["mean"] == pytest.approx(expected)
+    assert rows["easy>prior on hard"]["utility"]["n"] == hard.sum()
+    assert "+4.1 / +9.7 points" in rows["posterior>prior"]["paper"]  # 47.6 - 43.5 and 53.2 - 43.5
+    # Too few test inputs: inconclusive whatever the interval.
+    small = fake_result(n=MIN_INPUTS - 1)
+    for r in small.receivers:
+        small.utility[r]["posterior information"] = small.utility[r]["prior information"] + 2.0
+    assert {r["key"]: r for r in verdicts([small])}["posterior>prior"]["utility_verdict"] == "inconclusive"
+    table = verdict_table(list(rows.values()))
+    assert "supported" in table and "contradicted" in table
+    text = findings_markdown([res], list(rows.values()))
+    assert "In **utility**, the 7 verdicts are" in text and "ran on *gsm8k* data" in text

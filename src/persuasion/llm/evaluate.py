@@ -59,6 +59,20 @@ def mean_ci(x, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> t
     return paired_bootstrap(x, np.zeros_like(x), n_boot=n_boot, level=level, seed=seed)
 
 
+def _receivers_by_inputs(arrays: dict, level: float, n_boot: int) -> list[np.ndarray]:
+    """The named arrays as finite (n_receivers, n_inputs) arrays of one shape; bootstrap settings checked."""
+    out = [as_finite_array(x, name, ndim=2) for name, x in arrays.items()]
+    shape = out[0].shape
+    for arr, name in zip(out, arrays):
+        if arr.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} (receivers x inputs); got {arr.shape}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level}")
+    if n_boot < 100:
+        raise ValueError(f"n_boot must be at least 100; got {n_boot}")
+    return out
+
+
 def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level: float = 0.95,
                    seed: int = 0) -> tuple[float, float, float]:
     """ARPI (Eq. 7) from per-input results, with a percentile bootstrap interval.
@@ -67,17 +81,8 @@ def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level:
     length of every Receiver on the same inputs. R and L are means over the
     inputs; the inputs are resampled jointly for all Receivers.
     """
-    arrays = [as_finite_array(x, name, ndim=2) for x, name in
-              ((perf_a, "perf_a"), (perf_b, "perf_b"), (len_a, "len_a"), (len_b, "len_b"))]
-    shape = arrays[0].shape
-    for arr, name in zip(arrays, ("perf_a", "perf_b", "len_a", "len_b")):
-        if arr.shape != shape:
-            raise ValueError(f"{name} must have shape {shape} (receivers x inputs); got {arr.shape}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1); got {level}")
-    if n_boot < 100:
-        raise ValueError(f"n_boot must be at least 100; got {n_boot}")
-    ra, rb, la, lb = arrays
+    ra, rb, la, lb = _receivers_by_inputs(dict(perf_a=perf_a, perf_b=perf_b, len_a=len_a, len_b=len_b), level, n_boot)
+    shape = ra.shape
     point = arpi(ra.mean(1), rb.mean(1), la.mean(1), lb.mean(1))
     idx = np.random.default_rng(seed).integers(0, shape[1], size=(n_boot, shape[1]))
     # (n_boot, n_receivers): resampled means of the differences, then Eq. 7 per draw.
@@ -97,17 +102,9 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
     Arguments have shape ``(n_receivers, n_inputs)``, as in :func:`arpi_bootstrap`;
     the inputs are resampled jointly for every Receiver and both ARPIs.
     """
-    names = ("perf_a", "perf_c", "perf_b", "len_a", "len_c", "len_b")
-    arrays = [as_finite_array(x, name, ndim=2) for x, name in zip((perf_a, perf_c, perf_b, len_a, len_c, len_b), names)]
-    shape = arrays[0].shape
-    for arr, name in zip(arrays, names):
-        if arr.shape != shape:
-            raise ValueError(f"{name} must have shape {shape} (receivers x inputs); got {arr.shape}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1); got {level}")
-    if n_boot < 100:
-        raise ValueError(f"n_boot must be at least 100; got {n_boot}")
-    ra, rc, rb, la, lc, lb = arrays
+    ra, rc, rb, la, lc, lb = _receivers_by_inputs(
+        dict(perf_a=perf_a, perf_c=perf_c, perf_b=perf_b, len_a=len_a, len_c=len_c, len_b=len_b), level, n_boot)
+    shape = ra.shape
     point = arpi(ra.mean(1), rb.mean(1), la.mean(1), lb.mean(1)) - arpi(rc.mean(1), rb.mean(1), lc.mean(1), lb.mean(1))
     idx = np.random.default_rng(seed).integers(0, shape[1], size=(n_boot, shape[1]))
 
