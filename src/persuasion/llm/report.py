@@ -429,8 +429,9 @@ def verdict_table(rows) -> Table:
                 continue
             per_token = r["key"] == "arpi"
             s = 1e3 * scale if per_token else scale
-            cells += [f"{e['mean'] * s:+.{digits}f} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] (n={e['n']})",
-                      r[f"{metric}_verdict"]]
+            unit = " per 1,000 prompt tokens" if per_token else ""
+            cells += [f"{e['mean'] * s:+.{digits}f}{unit} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] "
+                      f"(n={e['n']})", r[f"{metric}_verdict"]]
         out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
                        "ours: utility (nats)", "verdict"])
