@@ -39,9 +39,10 @@
 #
 # The paper's Receivers have 2.7 to 34 billion parameters and its Advisors
 # 124 million (GPT-2) and 2.7 billion (Phi-2); ours are 50 to 250 times
-# smaller, and our test sets are tens of inputs rather than a thousand. The
-# chapter therefore reports every number with a 95% bootstrap interval and
-# says, from the numbers, which effects this scale can and cannot detect.
+# smaller, and at book scale our test sets are tens of inputs rather than a
+# thousand. The chapter therefore reports every number with a 95% bootstrap
+# interval and says, from the numbers, which effects this scale can and
+# cannot detect.
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (about two minutes, for tests), "book" or "full" (GPU)
@@ -452,10 +453,10 @@ checks.true(
 # paper's size (a few points) is found *inconclusive* unless the Receivers
 # are strong enough to solve a fair share of the problems. The paper's
 # Receivers have 2.7–34 billion parameters and reach 15–75% on GSM8K; its
-# test sets have about a thousand inputs, which shrinks the intervals about
-# five-fold against thirty-two; and its Advisor is trained on thousands of
-# inputs, against our tens, which is what the gap between training and
-# validation loss in {numref}`fig-llm-curves` asks for.
+# test sets have about a thousand inputs, and an interval narrows as one over
+# the square root of the number of inputs; and its Advisor is trained on
+# thousands of inputs, against our tens at book scale, which is what the gap
+# between training and validation loss in {numref}`fig-llm-curves` asks for.
 # `make book SCALE=full` (or `persuasion-experiment --scale full`, meant for
 # a GPU) runs the larger version.
 
