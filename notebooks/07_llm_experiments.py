@@ -49,6 +49,8 @@ scale = "book"  # "smoke" (about two minutes, for tests), "book" or "full" (GPU)
 seed = 0  # every random choice: the inputs drawn, the splits, the Advisors, the draws
 
 # %% tags=["remove-stderr"]
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
@@ -99,8 +101,9 @@ print(f"scale {scale!r}, seed {seed}, on {device}")
 
 # %% tags=["remove-input"]
 GSM8K = gsm8k_dir()
+where = "the folder named by `GSM8K_DIR`" if os.environ.get("GSM8K_DIR") else "the copy `make data` downloaded"
 display(Markdown(
-    f"> **Data of this build.** GSM8K was read from `{GSM8K}`; the maths task runs on its test split."
+    f"> **Data of this build.** GSM8K was read from {where}; the maths task runs on its test split."
     if GSM8K is not None else
     "> **Data of this build.** GSM8K was not found, so the maths task runs on seeded *synthetic* word "
     "problems, not on GSM8K. To run it on GSM8K: `make data` (downloads the three files from "
