@@ -107,6 +107,7 @@ class Store:
 
             root = cache_dir() / "store"
         self.root = Path(root)
+        self.enabled = True
         self.hits: Counter = Counter()
         self.misses: Counter = Counter()
 
@@ -179,6 +180,7 @@ class NoStore(Store):
 
     def __init__(self):
         super().__init__(root=os.devnull)
+        self.enabled = False
 
     def get(self, unit, key):
         return None

@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .cache import file_sha256
 from .models import cache_dir
 
 __all__ = ["GSM8K_FILES", "GSM8K_URL", "DataError", "default_data_dir", "gsm8k_url", "download_gsm8k", "gsm8k_dir", "main"]
@@ -72,14 +73,6 @@ def gsm8k_dir() -> Path | None:
     if all((default / name).is_file() for name in ("test_socratic.jsonl", "train.jsonl")):
         return default
     return None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fetch(name: str, url: str, target: Path, sha256: str, size: int, base: str, timeout: float) -> None:
@@ -183,7 +176,7 @@ def download_gsm8k(directory=None, *, base_url: str | None = None, progress: boo
     for name, (sha256, size) in GSM8K_FILES.items():
         target, url = directory / name, gsm8k_url(name, base)
         if target.is_file():
-            actual = _sha256(target)
+            actual = file_sha256(target)
             if actual == sha256:
                 say(f"{name}: already present, checksum ok")
                 continue

@@ -14,7 +14,6 @@ same table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -80,7 +79,7 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     if missing:
         raise ValueError(f"items has no entry for {len(missing)} problem(s), e.g. {missing[0]!r}")
     store = as_store(cache)
-    if store.root != Path("/dev/null") and not getattr(receiver, "fingerprint", ""):
+    if store.enabled and not getattr(receiver, "fingerprint", ""):
         raise ValueError("receiver.fingerprint is empty: load Receivers with load_receiver, or pass cache=False")
     rows_items, rows_none, rows_all, t_items, t_none, t_all = [], [], [], [], [], []
     for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
