@@ -49,7 +49,7 @@ data: $(VENV)/.installed
 $(shell mkdir -p executed; echo '$(SCALE)' | cmp -s - executed/.scale || echo '$(SCALE)' > executed/.scale)
 
 executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
-	$(PY) -m persuasion._runner $< $@ --scale $(SCALE) --figures $(FIGURES)
+	$(PY) -m persuasion.book.runner $< $@ --scale $(SCALE) --figures $(FIGURES)
 
 # -- the book ------------------------------------------------------------------
 book: $(EXECUTED)

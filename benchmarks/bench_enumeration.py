@@ -21,9 +21,9 @@ import numpy as np
 
 import persuasion
 from timing import best_of
-from persuasion.competition import CompetitionGame, pure_equilibria, random_experiment_menu
+from persuasion.competition_among_ais import CompetitionGame, pure_equilibria, random_experiment_menu
 from persuasion.delegation import random_delegation_problem, robust_delegation
-from persuasion.multisender import InformationEnvironment, all_partitions, equilibrium_outcomes
+from persuasion.competition_in_persuasion import InformationEnvironment, all_partitions, equilibrium_outcomes
 
 
 def multisender(repeat):

@@ -29,7 +29,7 @@ NOTEBOOK = ROOT / "notebooks" / "07_llm_experiments.py"
 
 
 def run(scale: str, cache: Path, out: Path) -> float:
-    from persuasion._runner import execute
+    from persuasion.book.runner import execute
 
     os.environ["PERSUASION_CACHE"] = str(cache)
     start = time.perf_counter()

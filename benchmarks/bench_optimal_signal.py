@@ -1,7 +1,7 @@
 """optimal_signal (cvxpy + HiGHS) against scipy's HiGHS on the identical LP.
 
 Both sides solve the obedience LP of the same random game, built from the same
-sparse matrices (persuasion.single.consistency_matrix, obedience_matrix,
+sparse matrices (persuasion.bayesian_persuasion.consistency_matrix, obedience_matrix,
 objective_vector). The cvxpy side is the whole public call, optimal_signal(game):
 problem construction, canonicalisation, the HiGHS solve, reading the signal
 off the solution and the Carathéodory reduction. The scipy side is
@@ -27,7 +27,7 @@ import scipy.optimize
 import persuasion
 from timing import best_of
 from persuasion import optimal_signal, random_game
-from persuasion.single import consistency_matrix, obedience_matrix, objective_vector
+from persuasion.bayesian_persuasion import consistency_matrix, obedience_matrix, objective_vector
 
 SIZES = [(50, 10), (100, 20), (200, 20), (500, 20), (500, 50), (2000, 50)]
 #: linprog(method="highs") picks HiGHS's dual simplex here; beyond this many

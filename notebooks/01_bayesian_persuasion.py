@@ -36,7 +36,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from persuasion import (
-    Checks,
     PersuasionGame,
     concave_closure,
     convex_closure,
@@ -45,11 +44,11 @@ from persuasion import (
     random_game,
     split,
 )
-from persuasion.plotting import (
+from persuasion.book import chapter
+from persuasion.book.plotting import (
     plot_simplex_regions,
     save_figure,
     simplex_coords,
-    use_book_style,
 )
 
 SIZES = {  # number of random games per experiment, points per curve
@@ -57,13 +56,9 @@ SIZES = {  # number of random games per experiment, points per curve
     "book": dict(n_games=400, n_grid=401),
     "full": dict(n_games=4000, n_grid=2001),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_games, n_grid = SIZES[scale]["n_games"], SIZES[scale]["n_grid"]
-# Every random number of the chapter comes from this generator.
-rng = np.random.default_rng(20111001)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+# Every random number of the chapter comes from the generator `rng`.
+size, rng, checks = chapter(scale, SIZES, seed=20111001)
+n_games, n_grid = size.n_games, size.n_grid
 
 # %% [markdown]
 # ## The model

@@ -38,14 +38,14 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks, split
+from persuasion import split
 from persuasion.blackwell import (
     blackwell_dominates,
     convex_order_dominates,
     garbling,
     mps_dominates,
 )
-from persuasion.multisender import (
+from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
     blackwell_connected,
@@ -57,21 +57,16 @@ from persuasion.multisender import (
     pure_equilibria,
     random_environment,
 )
-from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random pairs of experiments, random environments, largest |Omega| timed
     "smoke": dict(n_pairs=60, n_envs=6, n_prefs=5, max_states=3),
     "book": dict(n_pairs=400, n_envs=30, n_prefs=20, max_states=5),
     "full": dict(n_pairs=4000, n_envs=200, n_prefs=50, max_states=5),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_pairs, n_envs, n_prefs, max_states = (
-    SIZES[scale][k] for k in ("n_pairs", "n_envs", "n_prefs", "max_states")
-)
-rng = np.random.default_rng(20170101)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=20170101)
+n_pairs, n_envs, n_prefs, max_states = size.n_pairs, size.n_envs, size.n_prefs, size.max_states
 
 # %% [markdown]
 # ## More informative: the Blackwell order

@@ -39,7 +39,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks, PersuasionGame, optimal_signal
+from persuasion import PersuasionGame, optimal_signal
 from persuasion.beliefs import Splitting
 from persuasion.delegation import (
     DelegationProblem,
@@ -52,21 +52,16 @@ from persuasion.delegation import (
     split_through,
     weighted_delegation,
 )
-from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random problems per check, largest type set, directions of the payoff set
     "smoke": dict(n_problems=12, max_types=8, n_directions=24),
     "book": dict(n_problems=100, max_types=16, n_directions=90),
     "full": dict(n_problems=1000, max_types=32, n_directions=360),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_problems, max_types, n_directions = (
-    SIZES[scale][k] for k in ("n_problems", "max_types", "n_directions")
-)
-rng = np.random.default_rng(20250917)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=20250917)
+n_problems, max_types, n_directions = size.n_problems, size.max_types, size.n_directions
 
 # %% [markdown]
 # ## The model, as the essay states it

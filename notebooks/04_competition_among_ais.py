@@ -39,8 +39,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks, PersuasionGame, optimal_signal
-from persuasion.competition import (
+from persuasion import PersuasionGame, optimal_signal
+from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
     best_response_dynamics,
@@ -50,21 +50,16 @@ from persuasion.competition import (
     random_experiment_menu,
     weighted_alignment,
 )
-from persuasion.plotting import PALETTE, plot_scaling, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random instances per point, menu size
     "smoke": dict(n_instances=8, menu_size=4, max_agents=4),
     "book": dict(n_instances=60, menu_size=5, max_agents=6),
     "full": dict(n_instances=400, menu_size=6, max_agents=6),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_instances, menu_size, max_agents = (
-    SIZES[scale][k] for k in ("n_instances", "menu_size", "max_agents")
-)
-rng = np.random.default_rng(25091590)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=25091590)
+n_instances, menu_size, max_agents = size.n_instances, size.menu_size, size.max_agents
 N_STATES, N_ACTIONS = 3, 3
 
 # %% [markdown]

@@ -31,7 +31,7 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks, PersuasionGame, optimal_signal, random_game
+from persuasion import PersuasionGame, optimal_signal, random_game
 from persuasion.neural import train_policy
 from persuasion.protocol import (
     advisor_loss,
@@ -40,19 +40,16 @@ from persuasion.protocol import (
     optimal_smooth_value_binary,
     structure_values,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # inputs in the training set, gradient steps, random instances for checks
     "smoke": dict(n_inputs=6, steps=1200, n_random=30),
     "book": dict(n_inputs=16, steps=2000, n_random=300),
     "full": dict(n_inputs=64, steps=4000, n_random=3000),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_inputs, steps, n_random = (SIZES[scale][k] for k in ("n_inputs", "steps", "n_random"))
-rng = np.random.default_rng(20240501)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=20240501)
+n_inputs, steps, n_random = size.n_inputs, size.steps, size.n_random
 
 # %% [markdown]
 # ## The protocol

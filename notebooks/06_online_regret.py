@@ -31,7 +31,6 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks
 from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
@@ -39,18 +38,16 @@ from persuasion.online import (
     run_algorithm1,
     stochastic_types,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # horizons, seeds per horizon, horizon of the m sweep
     "smoke": dict(horizons=[1000, 3000, 10000], n_seeds=2, T_m=2000),
     "book": dict(horizons=[1000, 3000, 10000, 30000], n_seeds=4, T_m=10000),
     "full": dict(horizons=[1000, 3000, 10000, 30000, 100000], n_seeds=8, T_m=30000),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-horizons, n_seeds, T_m = (SIZES[scale][k] for k in ("horizons", "n_seeds", "T_m"))
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=6)
+horizons, n_seeds, T_m = size.horizons, size.n_seeds, size.T_m
 
 
 def instance(m, n_types=2, n_items=3, seed=1):
@@ -125,7 +122,6 @@ def instance(m, n_types=2, n_items=3, seed=1):
 game = instance(4)
 Z, schemes = game.vertices()
 print(f"{game}: {game.n_variables} scheme variables, f(P) has {len(Z)} vertices")
-rng = np.random.default_rng(6)
 lp_vs_vertices = []
 for _ in range(50):
     counts = rng.integers(0, 20, size=game.K).astype(float) + 1

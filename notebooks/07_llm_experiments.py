@@ -55,7 +55,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from persuasion import Checks
 from IPython.display import Markdown
 
 from persuasion.llm.advisor import eq3_lower_bound
@@ -80,23 +79,21 @@ from persuasion.llm.report import (
     verdict_table,
     verdicts,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # which Receivers run each task (the sizes of each task are config_for's presets)
     "smoke": dict(math=2, code=1),
     "book": dict(math=2, code=2),
     "full": dict(math=2, code=2),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
+size, _, checks = chapter(scale, SIZES, seed=seed)
 device = pick_device(None)
 receivers = [
     load_receiver(name, device=device)
     for name in ("smollm2-135m-instruct", "gemma-3-270m")
 ]
 encoder = load_encoder(device="cpu")
-use_book_style()
-checks = Checks("Claims checked in this chapter")
 print(f"scale {scale!r}, seed {seed}, on {device}")
 
 # %% tags=["remove-input"]
@@ -181,7 +178,7 @@ display(Markdown(
 results = []
 for task in ("gsm8k", "humaneval"):
     config = config_for(task, scale, seed=seed)
-    n_receivers = SIZES[scale]["code" if config.kind == "code" else "math"]
+    n_receivers = size.code if config.kind == "code" else size.math
     res = run_task(config, receivers[:n_receivers], encoder=encoder)
     results.append(res)
     print(

@@ -32,7 +32,6 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks
 from persuasion.cheaptalk import (
     cheap_talk_utilities,
     commitment_utilities,
@@ -41,19 +40,16 @@ from persuasion.cheaptalk import (
     numerical_utilities,
     partition_boundaries,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # biases on the grid, random discretised schemes
     "smoke": dict(n_bias=40, n_schemes=50),
     "book": dict(n_bias=400, n_schemes=500),
     "full": dict(n_bias=4000, n_schemes=5000),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_bias, n_schemes = SIZES[scale]["n_bias"], SIZES[scale]["n_schemes"]
-rng = np.random.default_rng(19821101)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=19821101)
+n_bias, n_schemes = size.n_bias, size.n_schemes
 
 # %% [markdown]
 # ## The uniform–quadratic example

@@ -32,20 +32,21 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks, optimal_signal, random_game
+from persuasion import optimal_signal, random_game
 from persuasion.algorithmic import independent_actions_game, lp_size
-from persuasion.competition import (
+from persuasion.competition_among_ais import (
     CompetitionGame,
     pure_equilibria,
     random_experiment_menu,
 )
-from persuasion.multisender import (
+from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
     equilibrium_outcomes,
 )
-from persuasion.plotting import plot_scaling, save_figure, use_book_style
-from persuasion.single import obedience_matrix
+from persuasion.book import chapter
+from persuasion.book.plotting import plot_scaling, save_figure
+from persuasion.bayesian_persuasion import obedience_matrix
 
 SIZES = {  # state counts at |A| = 20, action counts at |Omega| = 200, largest n of independent actions
     "smoke": dict(
@@ -64,14 +65,8 @@ SIZES = {  # state counts at |A| = 20, action counts at |Omega| = 200, largest n
         max_agents=7,
     ),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-state_sizes, action_sizes, max_n, max_agents = (
-    SIZES[scale][k] for k in ("states", "actions", "max_n", "max_agents")
-)
-rng = np.random.default_rng(20160619)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=20160619)
+state_sizes, action_sizes, max_n, max_agents = size.states, size.actions, size.max_n, size.max_agents
 
 
 def timed(fn):

@@ -30,26 +30,22 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
-from persuasion import Checks
 from persuasion.agreement import (
     dialogue,
     epsilon_agreement_rounds,
     random_partitions,
     strategic_dialogue,
 )
-from persuasion.plotting import PALETTE, save_figure, use_book_style
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # random instances
     "smoke": dict(n_instances=20, n_shade=8),
     "book": dict(n_instances=200, n_shade=40),
     "full": dict(n_instances=2000, n_shade=200),
 }
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_instances, n_shade = SIZES[scale]["n_instances"], SIZES[scale]["n_shade"]
-rng = np.random.default_rng(19760101)
-use_book_style()
-checks = Checks("Claims checked in this chapter")
+size, rng, checks = chapter(scale, SIZES, seed=19760101)
+n_instances, n_shade = size.n_instances, size.n_shade
 
 # %% [markdown]
 # ## The protocol

@@ -28,14 +28,14 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import numpy as np
 from scipy.optimize import linprog
 
+from persuasion.book import chapter
 from persuasion import (
-    Checks,
     concave_closure,
     convex_closure,
     prosecutor_game,
     random_game,
 )
-from persuasion.competition import (
+from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
     pure_equilibria,
@@ -43,7 +43,7 @@ from persuasion.competition import (
     weighted_alignment,
 )
 from persuasion.delegation import random_delegation_problem, safe_action_problem
-from persuasion.multisender import (
+from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
     equilibrium_outcomes,
@@ -51,11 +51,8 @@ from persuasion.multisender import (
 )
 
 SIZES = {"smoke": dict(n=20), "book": dict(n=200), "full": dict(n=2000)}
-if scale not in SIZES:
-    raise ValueError(f"scale must be one of {sorted(SIZES)}; got {scale!r}")
-n_random = SIZES[scale]["n"]
-rng = np.random.default_rng(20261122)
-checks = Checks("Errata demonstrated on this page")
+size, rng, checks = chapter(scale, SIZES, seed=20261122, title="Errata demonstrated on this page", style=False)
+n_random = size.n
 
 # %% [markdown]
 # ## 1. The concave closure is a supremum, not an infimum (essay §2.1)

@@ -42,7 +42,7 @@ def smoke_root(tmp_path_factory):
 
 
 def execute_smoke(root: Path, notebook: Path) -> Path:
-    from persuasion._runner import execute
+    from persuasion.book.runner import execute
 
     out = root / "executed" / f"{notebook.stem}.ipynb"
     if not out.exists():

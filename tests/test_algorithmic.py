@@ -3,7 +3,7 @@ import pytest
 
 from persuasion import concave_closure, optimal_signal
 from persuasion.algorithmic import independent_actions_game, lp_size
-from persuasion.single import obedience_matrix
+from persuasion.bayesian_persuasion import obedience_matrix
 
 
 def test_sizes_match_the_lp_builders():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from persuasion.checks import Checks, ClaimFailed
+from persuasion.book.checks import Checks, ClaimFailed
 
 
 def test_claims_recorded_and_rendered():
@@ -47,7 +47,7 @@ def test_close_is_elementwise():
 
 
 def test_markdown_escapes_pipes_in_cells():
-    from persuasion import Checks
+    from persuasion.book import Checks
 
     c = Checks()
     c.true("ARPI(A | B) is finite", True, value="x | y")

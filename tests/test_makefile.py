@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import ROOT
 
-RUNNER = "persuasion._runner"
+RUNNER = "persuasion.book.runner"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from persuasion import PersuasionGame, prosecutor_game
-from persuasion.plotting import plot_simplex_regions, save_figure, simplex_coords, use_book_style
+from persuasion.book.plotting import plot_simplex_regions, save_figure, simplex_coords, use_book_style
 
 
 def test_save_figure_by_name(tmp_path, monkeypatch):
@@ -64,7 +64,7 @@ def _area(xy):
 
 
 def test_plot_scaling_draws_one_line_per_series_and_checks_lengths():
-    from persuasion.plotting import plot_scaling
+    from persuasion.book.plotting import plot_scaling
 
     fig, ax = plt.subplots()
     plot_scaling(ax, {"a": ([1, 10], [0.1, 1.0], ["n=1", "n=2"]), "b": ([1, 10], [0.2, 3.0])}, xlabel="x", ylabel="y")

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from persuasion._runner import execute, main
+from persuasion.book.runner import execute, main
 
 BAD = textwrap.dedent(
     '''\

@@ -1,14 +1,38 @@
-"""Information design for AI alignment.
+"""Information design for AI alignment: the library behind the book.
 
-The core objects of the book::
+The core objects::
 
     from persuasion import PersuasionGame, optimal_signal, concave_closure
+
+Each chapter of the book has a module of the same name:
+
+====  ==============================================  ==============================================
+ Ch.  Chapter                                          Module
+====  ==============================================  ==============================================
+  1   Bayesian persuasion and concavification          :mod:`persuasion.bayesian_persuasion`
+                                                       (on :mod:`~persuasion.game`, :mod:`~persuasion.beliefs`)
+  2   Competition in persuasion and the Blackwell      :mod:`persuasion.competition_in_persuasion`,
+      order                                            :mod:`persuasion.blackwell`
+  3   Delegation to one AI of unknown alignment        :mod:`persuasion.delegation`
+  4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`
+  5   The Advisor–Receiver protocol                    :mod:`persuasion.protocol`, :mod:`persuasion.neural`
+  6   Learning to persuade online                      :mod:`persuasion.online`
+  7   Persuading real language models                  :mod:`persuasion.llm` (a staged pipeline)
+  8   Commitment versus cheap talk                     :mod:`persuasion.cheaptalk`
+  9   What exact persuasion costs                      :mod:`persuasion.algorithmic`
+ 10   Agreement protocols                              :mod:`persuasion.agreement`
+ 11   Errata and verification                          (uses the modules above)
+====  ==============================================  ==============================================
+
+Shared pieces: :mod:`persuasion.lp` (every linear program of the library) and
+:mod:`persuasion._validation` (argument checks). The book's machinery (claims,
+figure style, chapter set-up, the notebook runner) lives apart, in
+:mod:`persuasion.book`.
 """
 
 from .beliefs import Splitting, bayes_posterior, is_bayes_plausible, reduce_support, scheme_from_splitting, split
-from .checks import Checks, ClaimFailed
 from .game import PersuasionGame, prosecutor_game, random_game
-from .single import SignalSolution, concave_closure, convex_closure, optimal_signal
+from .bayesian_persuasion import SignalSolution, concave_closure, convex_closure, optimal_signal
 
 __version__ = "0.1.0"
 
@@ -26,6 +50,4 @@ __all__ = [
     "is_bayes_plausible",
     "scheme_from_splitting",
     "reduce_support",
-    "Checks",
-    "ClaimFailed",
 ]

@@ -4,7 +4,7 @@ The *independent-actions* model of :cite:t:`dughmi2016algorithmic`: the
 Receiver has :math:`n` actions, each with a type drawn independently from
 :math:`m` possibilities; the state is the vector of all types, so there are
 :math:`m^n` states, and the explicit linear program of
-:func:`~persuasion.single.optimal_signal` has :math:`n\,m^n` variables.
+:func:`~persuasion.bayesian_persuasion.optimal_signal` has :math:`n\,m^n` variables.
 
 >>> g = independent_actions_game([0.0, 1.0], [1.0, 0.5], [0.5, 0.5], 3)
 >>> g.n_states, g.n_actions

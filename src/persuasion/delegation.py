@@ -418,7 +418,7 @@ def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
     points : ndarray, shape (n_directions, 2)
     """
     from .game import PersuasionGame
-    from .single import optimal_signal
+    from .bayesian_persuasion import optimal_signal
 
     if not 0 <= k < problem.n_types:
         raise ValueError(f"k must index an agent type, in [0, {problem.n_types}); got {k}")

@@ -77,7 +77,7 @@ def main(argv=None) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..plotting import use_book_style
+    from ..book.plotting import use_book_style
     from .experiment import config_for, run_task
     from .models import RECEIVERS, load_encoder
     from .report import (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plotting import MARKERS, PALETTE
+from ..book.plotting import MARKERS, PALETTE
 
 __all__ = [
     "Table",

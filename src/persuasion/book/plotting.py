@@ -109,7 +109,7 @@ def plot_simplex_regions(ax, game, *, labels=True):
     """
     from matplotlib.patches import Polygon
 
-    from .single import action_region_vertices
+    from ..bayesian_persuasion import action_region_vertices
 
     if game.n_states != 3:
         raise ValueError(f"game must have 3 states to be drawn on the 2-simplex; it has {game.n_states}")

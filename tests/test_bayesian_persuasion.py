@@ -5,7 +5,7 @@ import scipy.optimize
 from hypothesis import given
 
 from persuasion import PersuasionGame, concave_closure, convex_closure, optimal_signal, prosecutor_game, split
-from persuasion.single import (
+from persuasion.bayesian_persuasion import (
     _check_status,
     action_region_vertices,
     consistency_matrix,

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persuasion.competition import (
+from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
     best_response_dynamics,

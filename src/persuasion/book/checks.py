@@ -13,7 +13,7 @@ chapter.
 >>> checks.close("a false claim", 0.5, 0.6, atol=1e-3)
 Traceback (most recent call last):
 ...
-persuasion.checks.ClaimFailed: claim failed: a false claim: value 0.5, expected 0.6 (atol 0.001)
+persuasion.book.checks.ClaimFailed: claim failed: a false claim: value 0.5, expected 0.6 (atol 0.001)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from persuasion.blackwell import mps_dominates
-from persuasion.multisender import (
+from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
     blackwell_connected,
