@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test smoke bench bench-llm clean lock browser data
+.PHONY: book test check lint smoke bench bench-llm clean lock browser data
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
@@ -68,7 +68,18 @@ browser:
 	  fi; \
 	fi
 
-test: $(VENV)/.installed browser
+# Lint: ruff, pinned in requirements.lock and configured in pyproject.toml.
+LINTED := src tests notebooks benchmarks
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check $(LINTED)
+
+# The fast loop (under 2 minutes): lint, then the unit, property and doctest tests;
+# no notebooks, book, browser or language models (see the markers in pyproject.toml).
+check: lint
+	$(PY) -m pytest -m "not (slow or notebook or browser or llm)"
+
+# Everything: lint, then every test (notebooks at smoke scale, the book, the browser, the models).
+test: lint browser
 	$(PY) -m pytest
 
 # Every notebook at smoke scale, without the rest of the tests.

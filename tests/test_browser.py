@@ -14,6 +14,8 @@ import pytest
 
 from .conftest import NOTEBOOKS, TEST_OUTPUT
 
+pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
+
 CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",

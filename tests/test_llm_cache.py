@@ -97,6 +97,7 @@ def write_gsm8k(folder, n=12, seed=5, change=None):
     return folder
 
 
+@pytest.mark.llm
 def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, monkeypatch):
     from persuasion.llm.experiment import config_for, run_task
 
@@ -121,6 +122,7 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
     assert not np.array_equal(ta.items[row], tb.items[row])  # the reference answer changed, so its log-probabilities did
 
 
+@pytest.mark.llm
 def test_a_damaged_score_entry_is_reported_and_recomputed_to_the_same_table(tmp_path):
     from persuasion.llm.items import items_for
     from persuasion.llm.models import load_receiver
@@ -144,6 +146,7 @@ def test_a_damaged_score_entry_is_reported_and_recomputed_to_the_same_table(tmp_
 CLI = [sys.executable, "-m", "persuasion.llm.cli", "--task", "gsm8k", "--scale", "smoke", "--steps", "40", "--quiet"]
 
 
+@pytest.mark.llm
 def test_a_synthetic_run_then_a_gsm8k_run_on_one_cache_equal_a_clean_gsm8k_run(tmp_path):
     """Both Receivers, models de-quantised afresh in each cache: the cold load and the cached load must agree."""
     data = write_gsm8k(tmp_path / "gsm8k", n=10)

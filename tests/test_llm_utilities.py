@@ -11,6 +11,8 @@ import time
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.llm
+
 SCRIPT = textwrap.dedent(
     """
     import json, sys

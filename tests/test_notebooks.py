@@ -7,6 +7,8 @@ import pytest
 
 from .conftest import NOTEBOOKS, execute_smoke
 
+pytestmark = [pytest.mark.notebook, pytest.mark.slow]
+
 
 def test_there_are_chapters():
     assert NOTEBOOKS, "no notebooks/NN_*.py found"

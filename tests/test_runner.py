@@ -6,6 +6,8 @@ import pytest
 
 from persuasion.book.runner import execute, main
 
+pytestmark = pytest.mark.notebook
+
 BAD = textwrap.dedent(
     '''\
     # %% tags=["parameters"]
