@@ -33,12 +33,12 @@ from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
 
 from ._validation import as_beliefs
 from .beliefs import reduce_support, scheme_from_splitting
 from .game import PersuasionGame
+from .lp import LPError, solve_lp
 
 __all__ = [
     "SignalSolution",
@@ -143,7 +143,7 @@ def _check_status(status: str, solver: str) -> None:
     if status == cp.OPTIMAL_INACCURATE:
         warnings.warn(f"solver {solver} returned an inaccurate optimum", RuntimeWarning, stacklevel=3)
         return
-    raise RuntimeError(f"solver {solver} failed on the optimal-signal LP: status {status!r}")
+    raise LPError("optimal-signal LP", status, solver=solver)
 
 
 def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool = True) -> SignalSolution:
@@ -274,15 +274,10 @@ def _closure(game: PersuasionGame, belief, sense: str) -> np.ndarray | float:
     sign = -1.0 if sense == "max" else 1.0
     out = np.empty(mu.shape[:-1])
     for idx in np.ndindex(out.shape):
-        res = scipy.optimize.linprog(
-            sign * values,
-            A_eq=verts.T,
-            b_eq=mu[idx],
-            bounds=(0, None),
-            method="highs",
-        )
-        if res.status != 0:
-            raise RuntimeError(f"closure LP failed at belief {mu[idx]}: {res.message}")
+        try:
+            res = solve_lp(sign * values, A_eq=verts.T, b_eq=mu[idx], what="closure LP")
+        except LPError as err:
+            raise LPError(f"closure LP at belief {mu[idx]}", err.status, err.detail) from None
         out[idx] = sign * res.fun
     return float(out) if out.ndim == 0 else out
 

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from ._validation import as_beliefs, as_distribution, as_finite_array, as_stochastic_matrix
 from .beliefs import Splitting
+from .lp import least_violation
 
 __all__ = [
     "garbling",
@@ -50,22 +50,6 @@ __all__ = [
 
 #: An order holds when the smallest total violation found by the LP is at most this.
 ORDER_ATOL = 1e-7
-
-
-def _min_violation(A_eq, b_eq, n_vars: int, context: str):
-    """Solve ``min 1'(s+ + s-)  s.t.  A_eq x + s+ - s- = b_eq,  x, s >= 0``.
-
-    Returns ``(violation, x)``. The problem is always feasible, so any status
-    other than optimal is a solver failure and raises.
-    """
-    m = A_eq.shape[0]
-    eye = sp.identity(m, format="csr")
-    A = sp.hstack([sp.csr_matrix(A_eq), eye, -eye], format="csr")
-    c = np.concatenate([np.zeros(n_vars), np.ones(2 * m)])
-    res = linprog(c, A_eq=A, b_eq=b_eq, bounds=(0, None), method="highs")
-    if res.status != 0:
-        raise RuntimeError(f"{context}: HiGHS returned status {res.status} ({res.message})")
-    return float(res.fun), res.x[:n_vars]
 
 
 def _experiments(P, Q):
@@ -118,17 +102,16 @@ def garbling(P, Q, *, atol: float = ORDER_ATOL):
     True
     """
     P, Q = _experiments(P, Q)
-    k = P.shape[1]
-    l = Q.shape[1]
-    # vec(P G) = (P kron I_l) vec(G) with G flattened row by row.
-    A_pg = sp.kron(sp.csr_matrix(P), sp.identity(l))
-    A_rows = sp.kron(sp.identity(k), np.ones((1, l)))
+    k, n_out = P.shape[1], Q.shape[1]
+    # vec(P G) = (P kron I) vec(G) with G flattened row by row.
+    A_pg = sp.kron(sp.csr_matrix(P), sp.identity(n_out))
+    A_rows = sp.kron(sp.identity(k), np.ones((1, n_out)))
     A = sp.vstack([A_pg, A_rows], format="csr")
     b = np.concatenate([Q.ravel(), np.ones(k)])
-    violation, x = _min_violation(A, b, k * l, "garbling")
+    violation, x = least_violation(A, b, what="garbling")
     if violation > atol:
         return None
-    G = np.clip(x.reshape(k, l), 0.0, None)
+    G = np.clip(x.reshape(k, n_out), 0.0, None)
     return G / G.sum(axis=1, keepdims=True)
 
 
@@ -207,7 +190,7 @@ def mps_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     means = sp.kron(sp.identity(L), sp.csr_matrix(t.posteriors.T))  # sum_i J[j, i] mu_i[w]
     A = sp.vstack([rows_sum, cols_sum, means], format="csr")
     b = np.concatenate([tp.weights, t.weights, (tp.weights[:, None] * tp.posteriors).ravel()])
-    violation, _ = _min_violation(A, b, L * K, "mean-preserving spread")
+    violation, _ = least_violation(A, b, what="mean-preserving spread")
     return violation <= atol
 
 

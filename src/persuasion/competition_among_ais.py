@@ -32,10 +32,10 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 from scipy.special import softmax
 
 from ._validation import as_distribution, as_finite_array, as_stochastic_matrix
+from .lp import solve_lp
 
 __all__ = [
     "WeightedAlignment",
@@ -90,12 +90,10 @@ def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
     b_ub = np.concatenate([uA.ravel(), -uA.ravel()])
     c = np.zeros(m + 2)
     c[-1] = 1.0
-    res = linprog(
+    res = solve_lp(
         c, A_ub=A_ub, b_ub=b_ub, A_eq=np.append(np.ones(m), [0.0, 0.0])[None], b_eq=[1.0],
-        bounds=[(0, None)] * m + [(None, None), (0, None)], method="highs",
+        bounds=[(0, None)] * m + [(None, None), (0, None)], what="weighted_alignment",
     )
-    if res.status != 0:
-        raise RuntimeError(f"weighted_alignment: HiGHS returned status {res.status} ({res.message})")
     w = np.clip(res.x[:m], 0.0, None)
     return WeightedAlignment(weights=w / w.sum(), constant=float(res.x[m]), epsilon=float(res.x[m + 1]))
 

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from ._validation import as_distribution, as_finite_array
 from .beliefs import Splitting
 from .game import TIE_ATOL
+from .lp import LPError, solve_lp
 
 __all__ = [
     "DelegationProblem",
@@ -99,7 +99,8 @@ class DelegationProblem:
             w = as_finite_array(self.delegated_utility, "delegated_utility", ndim=2)
             if w.shape != UA.shape[1:]:
                 raise ValueError(f"delegated_utility must have shape (n_B, n_states) = {UA.shape[1:]}; got {w.shape}")
-        for name, arr in (("prior", prior), ("principal_utility", uP), ("agent_utilities", UA), ("delegated_utility", w)):
+        arrays = {"prior": prior, "principal_utility": uP, "agent_utilities": UA, "delegated_utility": w}
+        for name, arr in arrays.items():
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
 
@@ -121,7 +122,7 @@ class DelegationProblem:
             f"n_B={self.n_agent_actions}, n_types={self.n_types})"
         )
 
-    def with_types(self, agent_utilities) -> "DelegationProblem":
+    def with_types(self, agent_utilities) -> DelegationProblem:
         """The same problem with another set of agent utilities."""
         return DelegationProblem(self.prior, self.principal_utility, agent_utilities, self.delegated_utility)
 
@@ -196,16 +197,21 @@ def _region_feasible(problem: DelegationProblem, profile: tuple) -> bool:
     A_ub = np.vstack(rows)
     n = problem.n_states
     support = problem.prior > 0
-    res = linprog(
-        np.zeros(n),
-        A_ub=A_ub,
-        b_ub=np.full(A_ub.shape[0], TIE_ATOL),
-        A_eq=np.ones((1, n)),
-        b_eq=[1.0],
-        bounds=[(0, None) if s else (0, 0) for s in support],
-        method="highs",
-    )
-    return res.status == 0
+    try:
+        solve_lp(
+            np.zeros(n),
+            A_ub=A_ub,
+            b_ub=np.full(A_ub.shape[0], TIE_ATOL),
+            A_eq=np.ones((1, n)),
+            b_eq=[1.0],
+            bounds=[(0, None) if s else (0, 0) for s in support],
+            what="best-response region LP",
+        )
+    except LPError as err:
+        if err.infeasible:
+            return False
+        raise LPError(f"best-response region LP of profile {profile}", err.status, err.detail) from None
+    return True
 
 
 def profile_regions(problem: DelegationProblem) -> list[tuple]:
@@ -216,7 +222,8 @@ def profile_regions(problem: DelegationProblem) -> list[tuple]:
     """
     partial = [()]
     for _ in range(problem.n_types):
-        partial = [p + (b,) for p in partial for b in range(problem.n_agent_actions) if _region_feasible(problem, p + (b,))]
+        extended = (p + (b,) for p in partial for b in range(problem.n_agent_actions))
+        partial = [prof for prof in extended if _region_feasible(problem, prof)]
     return partial
 
 
@@ -269,16 +276,17 @@ def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
             ub_cols.append(n_x)
             ub_vals.append(1.0)
             row += 1
-        c[-1] = -1.0
+        c[-1] = 1.0
         bounds = [(0, None)] * n_x + [(None, None)]
     else:  # max sum_k lambda_k sum_r w[r_k] . x_r
         for r, prof in enumerate(regions):
-            c[r * n : (r + 1) * n] = -sum(weights[k] * problem.delegated_utility[prof[k]] for k in range(K))
+            c[r * n : (r + 1) * n] = sum(weights[k] * problem.delegated_utility[prof[k]] for k in range(K))
         bounds = [(0, None)] * n_x + [(0, 0)]
     A_ub = sp.csr_matrix((ub_vals, (ub_rows, ub_cols)), shape=(max(row, 1), n_x + 1))
-    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(max(row, 1)), A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if res.status != 0:
-        raise RuntimeError(f"robust_delegation: HiGHS returned status {res.status} ({res.message})")
+    res = solve_lp(
+        c, A_ub=A_ub, b_ub=np.zeros(max(row, 1)), A_eq=A_eq, b_eq=b_eq, bounds=bounds, maximize=True,
+        what="robust_delegation",
+    )
     x = np.clip(res.x[:n_x].reshape(R, n), 0.0, None)
     mass = x.sum(axis=1)
     keep = mass > 1e-12
@@ -286,7 +294,7 @@ def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
     type_values = np.array(
         [sum(problem.delegated_utility[regions[r][k]] @ x[r] for r in range(R)) for k in range(K)]
     )
-    value = float(-res.fun)
+    value = float(res.fun)
     return DelegationSolution(
         value=value,
         guarantee=max(value, problem.U_blind),
@@ -336,14 +344,12 @@ def robust_value_binary(problem: DelegationProblem) -> float:
     A_eq = np.vstack([np.append(np.ones(C), 0.0), np.append([p for p, _ in candidates], 0.0)])
     b_eq = [1.0, problem.prior[1]]
     c = np.zeros(C + 1)
-    c[-1] = -1.0
-    res = linprog(
+    c[-1] = 1.0
+    res = solve_lp(
         c, A_ub=A_ub, b_ub=np.zeros(problem.n_types), A_eq=A_eq, b_eq=b_eq,
-        bounds=[(0, None)] * C + [(None, None)], method="highs",
+        bounds=[(0, None)] * C + [(None, None)], maximize=True, what="robust_value_binary",
     )
-    if res.status != 0:
-        raise RuntimeError(f"robust_value_binary: HiGHS returned status {res.status} ({res.message})")
-    return float(-res.fun)
+    return float(res.fun)
 
 
 def split_through(prior, belief, *, share: float = 1.0) -> Splitting:
@@ -393,12 +399,10 @@ def aligned_belief(problem: DelegationProblem, k: int, b: int) -> tuple[float, n
     A_ub = np.array(rows)
     scale = max(1.0, float(np.abs(A_ub[:, :n]).max()))
     bounds = [(0, None) if q > 0 else (0, 0) for q in problem.prior] + [(None, scale)]
-    res = linprog(
-        np.append(np.zeros(n), -1.0), A_ub=A_ub, b_ub=np.zeros(len(rows)),
-        A_eq=np.append(np.ones(n), 0.0)[None], b_eq=[1.0], bounds=bounds, method="highs",
+    res = solve_lp(
+        np.append(np.zeros(n), 1.0), A_ub=A_ub, b_ub=np.zeros(len(rows)),
+        A_eq=np.append(np.ones(n), 0.0)[None], b_eq=[1.0], bounds=bounds, maximize=True, what="aligned_belief",
     )
-    if res.status != 0:
-        raise RuntimeError(f"aligned_belief: HiGHS returned status {res.status} ({res.message})")
     return float(res.x[-1]), np.clip(res.x[:n], 0.0, None)
 
 
@@ -417,8 +421,8 @@ def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
     support : ndarray, shape (n_directions,)
     points : ndarray, shape (n_directions, 2)
     """
-    from .game import PersuasionGame
     from .bayesian_persuasion import optimal_signal
+    from .game import PersuasionGame
 
     if not 0 <= k < problem.n_types:
         raise ValueError(f"k must index an agent type, in [0, {problem.n_types}); got {k}")

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 from scipy.spatial import ConvexHull
 
 from ._validation import as_distribution, as_finite_array
+from .lp import least_violation, solve_lp
 
 __all__ = [
     "OnlinePersuasion",
@@ -70,26 +70,16 @@ def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np
     if z.size != V.shape[1]:
         raise ValueError(f"point must have length {V.shape[1]} (the vertices' dimension); got {z.size}")
     n, d = V.shape
-    # Any convex combination: min total violation of V' w = z, 1' w = 1.
+    # Any convex combination: the least violation of V' w = z, 1' w = 1 over w >= 0.
     A = np.vstack([V.T, np.ones((1, n))])
-    b = np.append(z, 1.0)
-    m = A.shape[0]
-    res = linprog(
-        np.concatenate([np.zeros(n), np.ones(2 * m)]),
-        A_eq=np.hstack([A, np.eye(m), -np.eye(m)]),
-        b_eq=b,
-        bounds=(0, None),
-        method="highs",
-    )
-    if res.status != 0:
-        raise RuntimeError(f"caratheodory: HiGHS returned status {res.status} ({res.message})")
+    violation, w = least_violation(A, np.append(z, 1.0), what="caratheodory")
     scale = max(1.0, float(np.abs(V).max()))
-    if res.fun > atol * scale * (d + 1):
+    if violation > atol * scale * (d + 1):
         raise ValueError(
             f"point {np.array2string(z, precision=6)} is outside the convex hull of the vertices "
-            f"(distance in the L1 sense {res.fun:.3g})"
+            f"(distance in the L1 sense {violation:.3g})"
         )
-    return reduce_to_caratheodory(res.x[:n], V)
+    return reduce_to_caratheodory(w, V)
 
 
 def reduce_to_caratheodory(weights, vertices, *, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
@@ -174,10 +164,10 @@ class OnlinePersuasion:
     def _maximise(self, c):
         """max c . phi over P; returns (value, phi flattened)."""
         A_eq, b_eq, A_ub, b_ub = self.constraints()
-        res = linprog(-c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
-        if res.status != 0:
-            raise RuntimeError(f"OnlinePersuasion: HiGHS returned status {res.status} ({res.message})")
-        return -float(res.fun), np.clip(res.x, 0.0, None)
+        res = solve_lp(
+            c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, method="highs-ds", maximize=True, what="OnlinePersuasion"
+        )
+        return float(res.fun), np.clip(res.x, 0.0, None)
 
     def values(self, phi) -> np.ndarray:
         """v(phi, k) for every type, from a scheme of shape (n_items, m**K)."""
@@ -291,7 +281,9 @@ class RegretRun:
     best_value: float
 
 
-def run_algorithm1(game: OnlinePersuasion, types, rng, *, eta: float | None = None, gamma: float | None = None) -> RegretRun:
+def run_algorithm1(
+    game: OnlinePersuasion, types, rng, *, eta: float | None = None, gamma: float | None = None
+) -> RegretRun:
     """Algorithm 1 with EXP2 (uniform exploration) over the vertices of f(P), bandit feedback.
 
     Each round: RECOMMEND a distribution ``p_t`` over vertices (its mean is

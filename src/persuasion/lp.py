@@ -1,0 +1,172 @@
+r"""Linear programs: one way to solve them and one way to report a failure.
+
+Every LP of the library is solved by :func:`solve_lp`, which hands the
+problem to HiGHS through :func:`scipy.optimize.linprog`, checks the solver's
+status and raises :class:`LPError` (a ``RuntimeError``) naming the LP that
+failed, the status and the solver's message. :func:`least_violation` is the
+one LP formulation shared by several modules: how far ``A x = b, x >= 0`` is
+from feasible.
+
+Constraint matrices may be dense arrays or ``scipy.sparse`` matrices; scipy
+hands HiGHS a CSC matrix either way, so build them sparse where they are large
+and mostly zero (the obedience constraints), dense where they are small.
+
+The one exception is the LP of :func:`optimal_signal
+<persuasion.bayesian_persuasion.optimal_signal>`, solved through cvxpy (its
+``solver`` option chooses the solver); it reports a failure with the same
+:class:`LPError`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import OptimizeResult, linprog
+
+__all__ = ["LPError", "solve_lp", "least_violation"]
+
+_METHODS = ("highs", "highs-ds", "highs-ipm")
+
+
+class LPError(RuntimeError):
+    """A linear program ended without an optimum.
+
+    Attributes
+    ----------
+    what : str
+        Which LP failed (e.g. ``"robust_delegation"``).
+    status : int or str
+        The solver's status: :func:`scipy.optimize.linprog`'s code for HiGHS
+        (1 iteration or time limit, 2 infeasible, 3 unbounded, 4 numerical
+        difficulties), a cvxpy status string for the solvers cvxpy calls.
+    detail : str
+        The solver's message (may be empty).
+    solver : str
+    """
+
+    def __init__(self, what: str, status, detail: str = "", solver: str = "HiGHS"):
+        self.what, self.status, self.detail, self.solver = what, status, detail, solver
+        text = f"{what}: {solver} returned status {status!r}"
+        super().__init__(f"{text} ({detail})" if detail else text)
+
+    def __reduce__(self):
+        return type(self), (self.what, self.status, self.detail, self.solver)
+
+    @property
+    def infeasible(self) -> bool:
+        """Whether the solver proved the LP infeasible."""
+        return self.status == 2 or self.status == "infeasible"
+
+
+def solve_lp(
+    c,
+    *,
+    A_ub=None,
+    b_ub=None,
+    A_eq=None,
+    b_eq=None,
+    bounds=(0, None),
+    method: str = "highs",
+    maximize: bool = False,
+    what: str = "linear program",
+) -> OptimizeResult:
+    r"""Solve :math:`\min c^\top x` (or :math:`\max`) s.t. ``A_ub x <= b_ub``, ``A_eq x = b_eq``, ``bounds``.
+
+    Parameters
+    ----------
+    c : array_like, shape (n,)
+        Objective coefficients.
+    A_ub, b_ub, A_eq, b_eq : array_like or sparse matrix, optional
+        Inequality and equality constraints, as in :func:`scipy.optimize.linprog`.
+    bounds : sequence
+        ``(lo, hi)`` for every variable, or one ``(lo, hi)`` per variable;
+        ``None`` is unbounded. Default: ``x >= 0``.
+    method : {"highs", "highs-ds", "highs-ipm"}
+        HiGHS's automatic choice, its dual simplex or its interior-point method.
+    maximize : bool
+        Maximise :math:`c^\top x` (the solver minimises :math:`-c^\top x`).
+    what : str
+        Names the LP in the error raised when it fails.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x`` the optimum and ``fun`` the optimal value of the stated problem
+        (of the maximum when ``maximize``); the remaining fields (``slack``,
+        ``eqlin``, ...) are linprog's, for the minimisation it solved.
+
+    Raises
+    ------
+    LPError
+        A ``RuntimeError``, when the solver ends without an optimum
+        (infeasible, unbounded, iteration limit, numerical trouble); the
+        message names ``what``, the status and the solver's message.
+
+    Examples
+    --------
+    Maximise :math:`x + 2y` subject to :math:`x + y \le 4`, :math:`x + 3y \le 6`,
+    :math:`x, y \ge 0`. The two constraints cross at :math:`(3, 1)`, worth 5,
+    more than the other vertices :math:`(4, 0)` (worth 4) and :math:`(0, 2)`
+    (worth 4).
+
+    >>> res = solve_lp([1, 2], A_ub=[[1, 1], [1, 3]], b_ub=[4, 6], maximize=True)
+    >>> res.x.round(9).tolist(), round(res.fun, 9)
+    ([3.0, 1.0], 5.0)
+    >>> solve_lp([1, 1], A_eq=[[1, 1]], b_eq=[-1], what="toy LP")
+    Traceback (most recent call last):
+    ...
+    persuasion.lp.LPError: toy LP: HiGHS returned status 2 (The problem is infeasible. ...)
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}; got {method!r}")
+    c = np.asarray(c, dtype=float)
+    res = linprog(-c if maximize else c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method=method)
+    if res.status != 0:
+        raise LPError(what, res.status, res.message)
+    if maximize:
+        res.fun = -res.fun
+    return res
+
+
+def least_violation(A_eq, b_eq, *, what: str) -> tuple[float, np.ndarray]:
+    r"""How far ``A_eq x = b_eq, x >= 0`` is from feasible, in the L1 sense.
+
+    Solves :math:`\min \mathbf 1^\top (s^+ + s^-)` s.t. :math:`A x + s^+ - s^- = b`,
+    :math:`x, s^\pm \ge 0`. That LP is always feasible and bounded, so any
+    failure is the solver's and raises :class:`LPError`.
+
+    Parameters
+    ----------
+    A_eq : array_like or sparse matrix, shape (m, n)
+        The LP is built sparse if ``A_eq`` is, dense otherwise.
+    b_eq : array_like, shape (m,)
+    what : str
+        Names the LP in the error raised when it fails.
+
+    Returns
+    -------
+    violation : float
+        The smallest total violation; 0 iff the system has a solution.
+    x : ndarray, shape (n,)
+        A point attaining it.
+
+    Examples
+    --------
+    ``x1 + x2 = 1`` has non-negative solutions; ``x1 + x2 = -1`` misses by 1.
+
+    >>> least_violation([[1, 1]], [1], what="demo")[0]
+    0.0
+    >>> least_violation([[1, 1]], [-1], what="demo")[0]
+    1.0
+    """
+    if sp.issparse(A_eq):
+        m, n = A_eq.shape
+        eye = sp.identity(m, format="csr")
+        A = sp.hstack([sp.csr_matrix(A_eq), eye, -eye], format="csr")
+    else:  # small problems: building sparse matrices would cost more than the solve
+        A_eq = np.asarray(A_eq, dtype=float)
+        m, n = A_eq.shape
+        A = np.hstack([A_eq, np.eye(m), -np.eye(m)])
+    c = np.concatenate([np.zeros(n), np.ones(2 * m)])
+    res = solve_lp(c, A_eq=A, b_eq=b_eq, what=what)
+    return float(res.fun), res.x[:n]
