@@ -89,8 +89,21 @@ def test_reduce_support_property(n_states, k, seed):
     assert w @ vals[keep] >= lam @ vals - 1e-9
 
 
+@given(st.integers(1, 4), st.integers(1, 12), st.integers(0, 2**31 - 1))
+def test_reduce_support_without_values_on_points_of_any_dimension(d, k, seed):
+    # Carathéodory in R^d: at most d + 1 affinely independent points keep the mean.
+    rng = np.random.default_rng(seed)
+    pts = rng.standard_normal((k, d))
+    lam = rng.dirichlet(np.ones(k))
+    keep, w = reduce_support(lam, pts)
+    assert 0 < len(keep) <= d + 1
+    assert (w > 0).all() and np.isclose(w.sum(), 1)
+    np.testing.assert_allclose(w @ pts[keep], lam @ pts, atol=1e-9)
+    assert np.linalg.matrix_rank(np.vstack([pts[keep].T, np.ones(len(keep))])) == len(keep)
+
+
 def test_reduce_support_shape_error():
-    with pytest.raises(ValueError, match=r"shapes \(k,\), \(k, n_states\), \(k,\); got \(2,\), \(3, 2\), \(2,\)"):
+    with pytest.raises(ValueError, match=r"shapes \(k,\), \(k, d\), \(k,\); got \(2,\), \(3, 2\), \(2,\)"):
         reduce_support([0.5, 0.5], np.eye(3)[:, :2], [1.0, 2.0])
 
 

@@ -170,13 +170,15 @@ def scheme_from_splitting(prior, weights, posteriors, *, atol: float = 1e-7) -> 
     return scheme
 
 
-def reduce_support(weights, points, values, *, tol: float = 1e-10):
-    r"""Carathéodory reduction of a convex combination without losing value.
+def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
+    r"""Carathéodory reduction of a convex combination, without losing value.
 
-    Given points :math:`x_k \in \Delta(\Omega)` with weights :math:`\lambda_k` and
-    values :math:`v_k`, return a sub-combination with the same mean
-    :math:`\sum_k \lambda_k x_k`, at most ``n_states`` points (affinely
-    independent), and average value :math:`\sum_k \lambda_k v_k` at least as high.
+    Given points :math:`x_k \in \mathbb R^d` (posteriors in :math:`\Delta(\Omega)`,
+    vertices of a polytope) with weights :math:`\lambda_k` and optional values
+    :math:`v_k`, return a sub-combination with the same mean
+    :math:`\sum_k \lambda_k x_k` whose points are affinely independent (so at
+    most :math:`d + 1` of them; at most ``n_states`` posteriors) and whose
+    average value :math:`\sum_k \lambda_k v_k` is at least as high.
 
     Each step moves the weights along an affine dependence :math:`\delta`
     (:math:`\sum_k \delta_k x_k = 0`, :math:`\sum_k\delta_k = 0`), in the direction
@@ -185,15 +187,16 @@ def reduce_support(weights, points, values, *, tol: float = 1e-10):
     Parameters
     ----------
     weights : array_like, shape (k,)
-    points : array_like, shape (k, n_states)
-    values : array_like, shape (k,)
+    points : array_like, shape (k, d)
+    values : array_like, shape (k,), optional
+        Default: no values to keep (all zero).
 
     Returns
     -------
     keep : ndarray of int
-        Indices of the points kept.
+        Indices of the points kept, in increasing order.
     new_weights : ndarray
-        Their weights.
+        Their weights, summing to one.
 
     Examples
     --------
@@ -202,18 +205,25 @@ def reduce_support(weights, points, values, *, tol: float = 1e-10):
     >>> keep, w = reduce_support([1/3, 1/3, 1/3], [[1, 0], [0.5, 0.5], [0, 1]], [1, 1, 1])
     >>> len(keep) <= 2, bool(np.isclose(w.sum(), 1))
     (True, True)
+
+    The centre of a square from its four corners: three corners suffice.
+
+    >>> square = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
+    >>> keep, w = reduce_support([0.25] * 4, square)
+    >>> len(keep) <= 3, np.allclose(w @ square[keep], [0.5, 0.5])
+    (True, True)
     """
     lam = np.asarray(weights, dtype=float).copy()
     X = np.asarray(points, dtype=float)
-    v = np.asarray(values, dtype=float)
-    if X.ndim != 2 or X.shape[0] != lam.size or v.shape != lam.shape:
+    v = np.zeros(lam.shape) if values is None else np.asarray(values, dtype=float)
+    if lam.ndim != 1 or X.ndim != 2 or X.shape[0] != lam.size or v.shape != lam.shape:
         raise ValueError(
-            "weights, points, values must have shapes (k,), (k, n_states), (k,); "
+            "weights, points, values must have shapes (k,), (k, d), (k,); "
             f"got {lam.shape}, {X.shape}, {v.shape}"
         )
     idx = np.flatnonzero(lam > tol)
     while idx.size > 1:
-        A = np.vstack([X[idx].T, np.ones(idx.size)])  # (n_states + 1, k)
+        A = np.vstack([X[idx].T, np.ones(idx.size)])  # (d + 1, k)
         _, s, vt = np.linalg.svd(A)
         rank = int((s > 1e-9 * max(1.0, s[0])).sum())
         if rank == idx.size:  # affinely independent: done

@@ -34,6 +34,7 @@ import scipy.sparse as sp
 from scipy.spatial import ConvexHull
 
 from ._validation import as_distribution, as_finite_array
+from .beliefs import reduce_support
 from .lp import least_violation, solve_lp
 
 __all__ = [
@@ -79,28 +80,7 @@ def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np
             f"point {np.array2string(z, precision=6)} is outside the convex hull of the vertices "
             f"(distance in the L1 sense {violation:.3g})"
         )
-    return reduce_to_caratheodory(w, V)
-
-
-def reduce_to_caratheodory(weights, vertices, *, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
-    """Drop atoms of a convex combination, keeping its mean, until at most ``d + 1`` remain."""
-    V = np.asarray(vertices, dtype=float)
-    w = np.clip(np.asarray(weights, dtype=float), 0.0, None)
-    keep = np.flatnonzero(w > tol)
-    d = V.shape[1]
-    while keep.size > d + 1:
-        A = np.vstack([V[keep].T, np.ones(keep.size)])  # (d+1, k): a null vector exists
-        _, _, vt = np.linalg.svd(A)
-        direction = vt[-1]
-        if direction.max() <= 0:
-            direction = -direction
-        pos = direction > tol
-        step = np.min(w[keep][pos] / direction[pos])
-        w[keep] -= step * direction
-        w[keep[np.argmin(np.where(pos, w[keep], np.inf))]] = 0.0
-        w = np.clip(w, 0.0, None)
-        keep = np.flatnonzero(w > tol)
-    return keep, w[keep] / w[keep].sum()
+    return reduce_support(w, V)
 
 
 class OnlinePersuasion:
