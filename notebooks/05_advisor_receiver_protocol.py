@@ -32,16 +32,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from persuasion import PersuasionGame, optimal_signal, random_game
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 from persuasion.neural import train_policy
 from persuasion.protocol import (
+    Structure,
     advisor_loss,
     advisor_value,
     credulous_best_scheme,
     optimal_smooth_value_binary,
     structure_values,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # inputs in the training set, gradient steps, random instances for checks
     "smoke": dict(n_inputs=6, steps=1200, n_random=30),
@@ -127,9 +128,7 @@ checks.all_of(
     lp_values >= np.maximum(none_values, full_values) - 1e-7,
 )
 print(
-    "mean Advisor value: none {:.3f}, all {:.3f}, optimal {:.3f}".format(
-        none_values.mean(), full_values.mean(), lp_values.mean()
-    )
+    f"mean Advisor value: none {none_values.mean():.3f}, all {full_values.mean():.3f}, optimal {lp_values.mean():.3f}"
 )
 
 # %% [markdown]
@@ -217,7 +216,7 @@ ax.axhline(
     color=PALETTE[2],
     ls=":",
     marker="",
-    label="no information",
+    label=Structure.NO,
 )
 ax.set_xscale("log")
 ax.set_xlabel("gradient step (log scale)")
@@ -354,11 +353,11 @@ for _ in range(n_random):
     sol = optimal_signal(g)
     vals = structure_values(g, sol.scheme)
     ok_prior.append(
-        np.allclose(vals["prior information"], vals["no information"], atol=1e-9)
+        np.allclose(vals[Structure.PRIOR], vals[Structure.NO], atol=1e-9)
     )
     ok_post.append(
-        vals["posterior information"][0]
-        >= max(vals["no information"][0], vals["all information"][0]) - 1e-7
+        vals[Structure.POSTERIOR][0]
+        >= max(vals[Structure.NO][0], vals[Structure.ALL][0]) - 1e-7
     )
     aligned = PersuasionGame(g.prior, g.receiver_utility, g.receiver_utility)
     ok_aligned.append(
@@ -366,9 +365,9 @@ for _ in range(n_random):
     )
     cred = structure_values(g, credulous_best_scheme(g), credulous=True)
     ok_cred_full.append(
-        cred["posterior information"][0] >= g.full_information_value - 1e-9
+        cred[Structure.POSTERIOR][0] >= g.full_information_value - 1e-9
     )
-    cred_minus_bayes.append(cred["posterior information"][0] - sol.value)
+    cred_minus_bayes.append(cred[Structure.POSTERIOR][0] - sol.value)
 cred_minus_bayes = np.array(cred_minus_bayes)
 checks.all_of("(d) Bayesian Receiver: prior information = no information", ok_prior)
 checks.all_of("(d) posterior (optimal) information beats none and all", ok_post)
@@ -384,10 +383,10 @@ print(
 
 # %% tags=["remove-output"]
 names = [
-    "no information",
-    "prior information",
-    "all information",
-    "posterior information",
+    Structure.NO,
+    Structure.PRIOR,
+    Structure.ALL,
+    Structure.POSTERIOR,
 ]
 cases = {
     "aligned Advisor,\nBayesian Receiver": (
@@ -512,7 +511,7 @@ checks.close("exercise: aligned Advisor shows the true item", best_cred, np.eye(
 cred_vals = structure_values(aligned0, best_cred, credulous=True)
 checks.close(
     "exercise: the credulous Receiver then gets its full-information utility",
-    cred_vals["posterior information"][1],
+    cred_vals[Structure.POSTERIOR][1],
     aligned0.full_information_value,
 )
 

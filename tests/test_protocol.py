@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from persuasion import PersuasionGame, optimal_signal, prosecutor_game, random_game
 from persuasion.neural import features, torch_advisor_value, train_policy
 from persuasion.protocol import (
+    Structure,
     advisor_loss,
     advisor_value,
     credulous_best_scheme,
@@ -94,17 +95,17 @@ def test_training_is_deterministic_and_improves():
 def test_structures_for_the_prosecutor():
     g = prosecutor_game()
     vals = structure_values(g, optimal_signal(g).scheme)
-    assert vals["no information"][0] == pytest.approx(0.0)
-    assert vals["all information"] == pytest.approx((0.3, 1.0))
-    assert vals["prior information"] == pytest.approx(vals["no information"])  # a Bayesian ignores it
-    assert vals["posterior information"][0] == pytest.approx(0.6)
+    assert vals[Structure.NO][0] == pytest.approx(0.0)
+    assert vals[Structure.ALL] == pytest.approx((0.3, 1.0))
+    assert vals[Structure.PRIOR] == pytest.approx(vals[Structure.NO])  # a Bayesian ignores it
+    assert vals[Structure.POSTERIOR][0] == pytest.approx(0.6)
     credulous = structure_values(g, np.array([[4 / 7, 3 / 7], [0.0, 1.0]]), credulous=True)
-    assert credulous["prior information"] == pytest.approx((0.3, 0.58))
+    assert credulous[Structure.PRIOR] == pytest.approx((0.3, 0.58))
     assert set(information_structures(g.prior, np.eye(2))) == {
-        "no information",
-        "all information",
-        "prior information",
-        "posterior information",
+        Structure.NO,
+        Structure.ALL,
+        Structure.PRIOR,
+        Structure.POSTERIOR,
     }
 
 
@@ -112,7 +113,8 @@ def test_structures_for_the_prosecutor():
     "call, message",
     [
         (lambda: signal_posteriors([0.5, 0.6], [[1.0], [1.0]]), "prior must sum to 1"),
-        (lambda: signal_posteriors([0.5, 0.5], [[0.5, 0.6], [1.0, 0.0]]), "scheme must be row-stochastic; row 0 sums to 1.1"),
+        (lambda: signal_posteriors([0.5, 0.5], [[0.5, 0.6], [1.0, 0.0]]),
+         "scheme must be row-stochastic; row 0 sums to 1.1"),
         (lambda: signal_posteriors([], []), "prior must not be empty"),
         (lambda: receiver_response(prosecutor_game(), [0.5, 0.5], -1.0), "temperature must be a finite number >= 0"),
         (lambda: advisor_value("game", [[1.0], [1.0]]), "game must be a PersuasionGame"),
@@ -122,7 +124,8 @@ def test_structures_for_the_prosecutor():
         (lambda: train_policy([prosecutor_game()], 0.0), "temperature must be > 0"),
         (lambda: train_policy([prosecutor_game()], 0.1, entropy=-1.0), "entropy must be >= 0"),
         (lambda: train_policy([prosecutor_game()], 0.1, steps=0), "steps must be at least 1"),
-        (lambda: features([prosecutor_game(), random_game(2, 3, 0)]), r"games\[1\] must be a PersuasionGame with utilities of shape \(2, 2\)"),
+        (lambda: features([prosecutor_game(), random_game(2, 3, 0)]),
+         r"games\[1\] must be a PersuasionGame with utilities of shape \(2, 2\)"),
         (lambda: structure_values(prosecutor_game(), np.ones((2, 1)), credulous=True), "signals that are items"),
     ],
 )
@@ -137,7 +140,7 @@ def test_credulous_best_scheme_by_hand():
     g = prosecutor_game()
     scheme = credulous_best_scheme(g)
     np.testing.assert_array_equal(scheme, [[0.0, 1.0], [0.0, 1.0]])
-    assert structure_values(g, scheme, credulous=True)["posterior information"][0] == pytest.approx(1.0)
+    assert structure_values(g, scheme, credulous=True)[Structure.POSTERIOR][0] == pytest.approx(1.0)
 
 
 def test_entropy_bonus_escapes_saturation():

@@ -17,7 +17,7 @@ strategy is a row-stochastic ``scheme[c, g]`` = :math:`\pi_x(g \mid c)`.
 The four information structures of Bai et al.'s experiments are signaling
 schemes over items (:func:`information_structures`); a *credulous* Receiver,
 who takes a shown item at face value instead of updating by Bayes' rule,
-separates "an item drawn from the prior" from "no information".
+separates *an item drawn from the prior* from *no information*.
 
 >>> from persuasion import prosecutor_game
 >>> g = prosecutor_game()
@@ -27,6 +27,8 @@ separates "an item drawn from the prior" from "no information".
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import numpy as np
 from scipy.special import softmax
 
@@ -34,6 +36,7 @@ from ._validation import as_distribution, as_stochastic_matrix
 from .game import PersuasionGame
 
 __all__ = [
+    "Structure",
     "signal_posteriors",
     "receiver_response",
     "smooth_value",
@@ -44,6 +47,26 @@ __all__ = [
     "structure_values",
     "credulous_best_scheme",
 ]
+
+
+class Structure(StrEnum):
+    """The information structures of Bai et al.'s experiments, by the names tables and results use.
+
+    The first four are :func:`information_structures`; the last two are
+    posterior information from another Advisor than the Receiver's own (one
+    trained against another Receiver, or on easy inputs only), measured by the
+    experiment of :mod:`persuasion.llm`. Members are strings:
+
+    >>> Structure.PRIOR == "prior information", f"{Structure.NO}"
+    (True, 'no information')
+    """
+
+    NO = "no information"
+    ALL = "all information"
+    PRIOR = "prior information"
+    POSTERIOR = "posterior information"
+    POSTERIOR_OTHER = "posterior (other Advisor)"
+    POSTERIOR_EASY = "posterior (easy Advisor)"
 
 
 def _game(game) -> PersuasionGame:
@@ -156,22 +179,22 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     return float(value), posts, np.array([1 - w_hi, w_hi])
 
 
-def information_structures(prior, advisor_scheme) -> dict[str, np.ndarray]:
+def information_structures(prior, advisor_scheme) -> dict[Structure, np.ndarray]:
     """Bai et al.'s four structures as schemes over items (signals are item indices where that makes sense).
 
-    * ``"no information"``: one signal, always sent;
-    * ``"all information"``: the item itself (full revelation);
-    * ``"prior information"``: an item drawn from the prior, independent of the true one;
-    * ``"posterior information"``: the Advisor's ``advisor_scheme``.
+    * :attr:`Structure.NO`: one signal, always sent;
+    * :attr:`Structure.ALL`: the item itself (full revelation);
+    * :attr:`Structure.PRIOR`: an item drawn from the prior, independent of the true one;
+    * :attr:`Structure.POSTERIOR`: the Advisor's ``advisor_scheme``.
     """
     prior = as_distribution(prior, "prior")
     n = prior.size
     advisor_scheme = as_stochastic_matrix(advisor_scheme, "advisor_scheme", n_rows=n)
     return {
-        "no information": np.ones((n, 1)),
-        "all information": np.eye(n),
-        "prior information": np.tile(prior, (n, 1)),
-        "posterior information": advisor_scheme,
+        Structure.NO: np.ones((n, 1)),
+        Structure.ALL: np.eye(n),
+        Structure.PRIOR: np.tile(prior, (n, 1)),
+        Structure.POSTERIOR: advisor_scheme,
     }
 
 
@@ -189,7 +212,7 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
     t = _temperature(temperature)
     out = {}
     for name, scheme in information_structures(game.prior, advisor_scheme).items():
-        if credulous and name != "no information":
+        if credulous and name != Structure.NO:
             if scheme.shape[1] != game.n_states:
                 raise ValueError(
                     f"a credulous Receiver needs signals that are items: {name} has {scheme.shape[1]} signals "
@@ -201,7 +224,8 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
         rho = receiver_response(game, beliefs, t)  # (signals, responses)
         joint = game.prior[:, None] * scheme  # P(c, g)
         # Expected utility: sum over c, g of P(c, g) sum over y of rho[g, y] U[y, c].
-        out[name] = tuple(float(np.einsum("cg,gy,yc->", joint, rho, U)) for U in (game.sender_utility, game.receiver_utility))
+        out[name] = tuple(float(np.einsum("cg,gy,yc->", joint, rho, U))
+                          for U in (game.sender_utility, game.receiver_utility))
     return out
 
 
