@@ -40,6 +40,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from persuasion import PersuasionGame, optimal_signal
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
@@ -50,8 +52,6 @@ from persuasion.competition_among_ais import (
     random_experiment_menu,
     weighted_alignment,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random instances per point, menu size
     "smoke": dict(n_instances=8, menu_size=4, max_agents=4),

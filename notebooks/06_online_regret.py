@@ -31,6 +31,8 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
@@ -38,8 +40,6 @@ from persuasion.online import (
     run_algorithm1,
     stochastic_types,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # horizons, seeds per horizon, horizon of the m sweep
     "smoke": dict(horizons=[1000, 3000, 10000], n_seeds=2, T_m=2000),

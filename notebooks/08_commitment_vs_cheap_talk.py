@@ -32,6 +32,8 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import matplotlib.pyplot as plt
 import numpy as np
 
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 from persuasion.cheaptalk import (
     cheap_talk_utilities,
     commitment_utilities,
@@ -40,8 +42,6 @@ from persuasion.cheaptalk import (
     numerical_utilities,
     partition_boundaries,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
 
 SIZES = {  # biases on the grid, random discretised schemes
     "smoke": dict(n_bias=40, n_schemes=50),

@@ -34,6 +34,9 @@ import numpy as np
 
 from persuasion import optimal_signal, random_game
 from persuasion.algorithmic import independent_actions_game, lp_size
+from persuasion.bayesian_persuasion import obedience_matrix
+from persuasion.book import chapter
+from persuasion.book.plotting import plot_scaling, save_figure
 from persuasion.competition_among_ais import (
     CompetitionGame,
     pure_equilibria,
@@ -44,9 +47,6 @@ from persuasion.competition_in_persuasion import (
     all_partitions,
     equilibrium_outcomes,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import plot_scaling, save_figure
-from persuasion.bayesian_persuasion import obedience_matrix
 
 SIZES = {  # state counts at |A| = 20, action counts at |Omega| = 200, largest n of independent actions
     "smoke": dict(
@@ -116,9 +116,7 @@ for kind in ("states", "actions"):
     slope[kind] = np.polyfit(np.log(size[1:]), np.log([x[3] for x in r][1:]), 1)[0]
 for x in rows:
     print(
-        "|Omega| = {:>5}, |A| = {:>3}: {:>7} variables, {:.3f} s".format(
-            x[1], x[2], x[1] * x[2], x[3]
-        )
+        f"|Omega| = {x[1]:>5}, |A| = {x[2]:>3}: {x[1] * x[2]:>7} variables, {x[3]:.3f} s"
     )
 print(
     f"fitted slopes of log time: {slope['states']:.2f} in |Omega| (|A| = 20), {slope['actions']:.2f} in |A| (|Omega| = 200)"

@@ -28,13 +28,13 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 import numpy as np
 from scipy.optimize import linprog
 
-from persuasion.book import chapter
 from persuasion import (
     concave_closure,
     convex_closure,
     prosecutor_game,
     random_game,
 )
+from persuasion.book import chapter
 from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
@@ -42,13 +42,13 @@ from persuasion.competition_among_ais import (
     random_experiment_menu,
     weighted_alignment,
 )
-from persuasion.delegation import random_delegation_problem, safe_action_problem
 from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
     equilibrium_outcomes,
     no_profitable_refinement,
 )
+from persuasion.delegation import random_delegation_problem, safe_action_problem
 
 SIZES = {"smoke": dict(n=20), "book": dict(n=200), "full": dict(n=2000)}
 size, rng, checks = chapter(scale, SIZES, seed=20261122, title="Errata demonstrated on this page", style=False)

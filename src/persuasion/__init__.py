@@ -30,9 +30,9 @@ figure style, chapter set-up, the notebook runner) lives apart, in
 :mod:`persuasion.book`.
 """
 
+from .bayesian_persuasion import SignalSolution, concave_closure, convex_closure, optimal_signal
 from .beliefs import Splitting, bayes_posterior, is_bayes_plausible, reduce_support, scheme_from_splitting, split
 from .game import PersuasionGame, prosecutor_game, random_game
-from .bayesian_persuasion import SignalSolution, concave_closure, convex_closure, optimal_signal
 
 __version__ = "0.1.0"
 

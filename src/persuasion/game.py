@@ -103,7 +103,7 @@ class PersuasionGame:
             f"prior={np.array2string(self.prior, precision=3)})"
         )
 
-    def with_prior(self, prior) -> "PersuasionGame":
+    def with_prior(self, prior) -> PersuasionGame:
         """The same game with another prior."""
         return PersuasionGame(prior, self.receiver_utility, self.sender_utility, self.actions, self.states)
 
