@@ -20,10 +20,10 @@ import platform
 import numpy as np
 
 import persuasion
-from timing import best_of
 from persuasion.competition_among_ais import CompetitionGame, pure_equilibria, random_experiment_menu
-from persuasion.delegation import random_delegation_problem, robust_delegation
 from persuasion.competition_in_persuasion import InformationEnvironment, all_partitions, equilibrium_outcomes
+from persuasion.delegation import random_delegation_problem, robust_delegation
+from timing import best_of
 
 
 def multisender(repeat):
@@ -34,7 +34,7 @@ def multisender(repeat):
         env = InformationEnvironment(np.full(n_states, 1 / n_states), [all_partitions(n_states)] * n_senders)
         rng = np.random.default_rng(0)
 
-        def run():
+        def run(env=env, rng=rng, n_senders=n_senders):
             ana = env.analyse()
             equilibrium_outcomes(ana, rng.normal(size=(ana.n_outcomes, n_senders)))
             return ana
@@ -76,7 +76,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs (default 1)")
     args = parser.parse_args()
-    print(f"persuasion {persuasion.__version__}, numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"persuasion {persuasion.__version__}, numpy {np.__version__}, "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
     multisender(args.repeat)
     delegation(args.repeat)
     competition(args.repeat)

@@ -41,8 +41,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=("smoke", "book", "full"), default="book")
     parser.add_argument("--warm", action="store_true", help="also time a run with the models cached but no results")
-    parser.add_argument("--cache", default=None,
-                        help="an empty or new folder to use as PERSUASION_CACHE and keep afterwards (default: a temporary one)")
+    parser.add_argument(
+        "--cache",
+        default=None,
+        help="an empty or new folder to use as PERSUASION_CACHE and keep afterwards (default: a temporary one)",
+    )
     args = parser.parse_args()
     import torch
 
@@ -60,7 +63,8 @@ def main() -> None:
             shutil.rmtree(cache / "store")
             warm_models = run(args.scale, cache, tmp)
     print(f"persuasion {persuasion.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
-          f"Python {platform.python_version()}, {platform.machine()}; GSM8K_DIR {'set' if os.environ.get('GSM8K_DIR') else 'not set'}")
+          f"Python {platform.python_version()}, {platform.machine()}; "
+          f"GSM8K_DIR {'set' if os.environ.get('GSM8K_DIR') else 'not set'}")
     print()
     print(f"| 07_llm_experiments at scale {args.scale!r} | wall time (s) |")
     print("|---|---:|")

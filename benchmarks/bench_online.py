@@ -18,20 +18,25 @@ import platform
 import numpy as np
 
 import persuasion
-from timing import best_of
 from persuasion.online import OnlinePersuasion, run_algorithm1, stochastic_types
+from timing import best_of
 
 
 def instance(m, n_types=2, n_items=3, seed=1):
     r = np.random.default_rng(seed)
-    return OnlinePersuasion(r.dirichlet(np.ones(n_items)), r.normal(size=(m, n_items)), r.normal(size=(n_types, m, n_items)))
+    return OnlinePersuasion(
+        r.dirichlet(np.ones(n_items)), r.normal(size=(m, n_items)), r.normal(size=(n_types, m, n_items))
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    print(f"persuasion {persuasion.__version__}, numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"persuasion {persuasion.__version__}, numpy {np.__version__}, "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
     g = instance(4)
     g.vertices()
     types = stochastic_types(2, 100_000, 0)
@@ -44,7 +49,10 @@ def main():
         g = instance(m)
         t_vert = best_of(lambda g=g: (setattr(g, "_vertices", None), g.vertices()), args.repeat)[0]
         t_run = best_of(lambda g=g: run_algorithm1(g, types, 0), args.repeat)[0]
-        print(f"| {m} | {g.n_variables} | {len(g.vertices()[0])} | {t_vert:.3f} | {t_run:.2f} | {1e6 * t_run / 20_000:.0f} |")
+        print(
+            f"| {m} | {g.n_variables} | {len(g.vertices()[0])} | {t_vert:.3f} | {t_run:.2f} "
+            f"| {1e6 * t_run / 20_000:.0f} |"
+        )
 
 
 if __name__ == "__main__":

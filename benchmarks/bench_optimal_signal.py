@@ -25,9 +25,9 @@ import scipy
 import scipy.optimize
 
 import persuasion
-from timing import best_of
 from persuasion import optimal_signal, random_game
 from persuasion.bayesian_persuasion import consistency_matrix, obedience_matrix, objective_vector
+from timing import best_of
 
 SIZES = [(50, 10), (100, 20), (200, 20), (500, 20), (500, 50), (2000, 50)]
 #: linprog(method="highs") picks HiGHS's dual simplex here; beyond this many
@@ -60,7 +60,8 @@ def main(argv=None):
     import cvxpy
 
     print(f"persuasion {persuasion.__version__}, cvxpy {cvxpy.__version__}, highspy {_version('highspy')}, "
-          f"scipy {scipy.__version__}, numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}")
+          f"scipy {scipy.__version__}, numpy {np.__version__}, "
+          f"Python {platform.python_version()}, {platform.machine()}")
     print(f"one run per size unless --repeat; best of {args.repeat}\n")
     print("| n_states | n_actions | variables | obedience rows | optimal_signal (s) | "
           "linprog highs (s) | ratio | linprog highs-ipm (s) | ratio | max value diff |")
@@ -69,11 +70,11 @@ def main(argv=None):
     scipy_highs(random_game(5, 3, rng=0))
     for n_s, n_a in SIZES:
         game = random_game(n_s, n_a, rng=n_s * 1000 + n_a)
-        t_cvx, sol = best_of(lambda: optimal_signal(game), args.repeat)
-        t_ipm, v_ipm = best_of(lambda: scipy_highs(game, "highs-ipm"), args.repeat)
+        t_cvx, sol = best_of(lambda game=game: optimal_signal(game), args.repeat)
+        t_ipm, v_ipm = best_of(lambda game=game: scipy_highs(game, "highs-ipm"), args.repeat)
         diffs = [abs(sol.value - v_ipm)]
         if n_s * n_a <= SIMPLEX_MAX_VARS:
-            t_sp, v_sp = best_of(lambda: scipy_highs(game), args.repeat)
+            t_sp, v_sp = best_of(lambda game=game: scipy_highs(game), args.repeat)
             diffs.append(abs(sol.value - v_sp))
             simplex = f"{t_sp:.3f} | {t_cvx / t_sp:.2f}"
         else:

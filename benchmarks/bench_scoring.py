@@ -20,15 +20,22 @@ import numpy as np
 import torch
 
 import persuasion
-from timing import best_of
 from persuasion.llm.models import load_receiver
 from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive
+from timing import best_of
 
 SHOTS = "".join(
     f"Q: {name} has {a} {thing} and gets {b} more. How many {thing} now?\nA: {a + b}\n"
-    for name, a, b, thing in [("Tom", 3, 4, "pens"), ("Ada", 12, 9, "coins"), ("Ben", 7, 8, "books"), ("Eli", 21, 5, "shells")]
+    for name, a, b, thing in [
+        ("Tom", 3, 4, "pens"),
+        ("Ada", 12, 9, "coins"),
+        ("Ben", 7, 8, "books"),
+        ("Eli", 21, 5, "shells"),
+    ]
 )
-QUESTION = "Q: A baker makes 12 rolls and sells 5. She then bakes twice as many as are left. How many new rolls?\nHint: "
+QUESTION = (
+    "Q: A baker makes 12 rolls and sells 5. She then bakes twice as many as are left. How many new rolls?\nHint: "
+)
 ITEMS = [
     "How many rolls are left?",
     "First: 12 - 5 = ? rolls are left.",
@@ -67,7 +74,10 @@ def main():
     print(f"| naive (one sequence at a time) | {t_naive:.3f} | {n_tokens / t_naive:.0f} | 1.00 |")
     print(f"| answer_logprobs (shared prefix) | {t_fast:.3f} | {n_tokens / t_fast:.0f} | {t_naive / t_fast:.2f} |")
     print(f"| plain forward passes (no scoring) | {t_fwd:.3f} | {n_tokens / t_fwd:.0f} | {t_naive / t_fwd:.2f} |")
-    print(f"\n{len(prompts)} prompts, {n_tokens} tokens in all; max |fast - naive| = {np.abs(fast - naive).max():.2e} nats")
+    print(
+        f"\n{len(prompts)} prompts, {n_tokens} tokens in all; "
+        f"max |fast - naive| = {np.abs(fast - naive).max():.2e} nats"
+    )
 
 
 if __name__ == "__main__":

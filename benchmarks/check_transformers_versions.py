@@ -49,7 +49,8 @@ LONG = "".join(f"Q: What is {a} + {a + 3}?\nA: {2 * a + 3}\n" for a in range(60)
 
 
 def prompts_and_answers():
-    prompts = [bench_scoring.SHOTS + bench_scoring.QUESTION + item + "\nA:" for item in ITEMS] + ["The capital of France is", LONG]
+    prompts = [bench_scoring.SHOTS + bench_scoring.QUESTION + item + "\nA:" for item in ITEMS]
+    prompts += ["The capital of France is", LONG]
     answers = [" 14", " 14 rolls", " 7 rolls, then 14 new rolls.", " 14", " Paris, the city of light", " 203"]
     return prompts, answers
 
@@ -66,7 +67,8 @@ def run(path: str) -> None:
         missing = [n for n in RECEIVERS if not list((cache_dir() / "receivers").glob(f"{n}-*/model.safetensors"))]
         if missing:
             sys.exit(f"no cached Receiver for {missing} under {cache_dir()}: run this script under the locked "
-                     f"transformers ({LOCKED}) first; transformers {version} would cache a wrong tokenizer from the GGUF")
+                     f"transformers ({LOCKED}) first; "
+                     f"transformers {version} would cache a wrong tokenizer from the GGUF")
     prompts, answers = prompts_and_answers()
     result = {"transformers": version, "receivers": {}}
     for name in RECEIVERS:

@@ -45,6 +45,8 @@ from persuasion.blackwell import (
     garbling,
     mps_dominates,
 )
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
@@ -57,8 +59,6 @@ from persuasion.competition_in_persuasion import (
     pure_equilibria,
     random_environment,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random pairs of experiments, random environments, largest |Omega| timed
     "smoke": dict(n_pairs=60, n_envs=6, n_prefs=5, max_states=3),
@@ -432,7 +432,7 @@ for n, ana in connected_envs.items():
 
 # %%
 violations, n_pairs_checked = 0, 0
-for n, ana in connected_envs.items():
+for ana in connected_envs.values():
     for _ in range(n_prefs):
         V = rng.normal(size=(ana.n_outcomes, 2))
         eq = equilibrium_outcomes(ana, V)
@@ -538,7 +538,7 @@ checks.true(
 
 # %%
 char_holds = []
-for n, ana in connected_envs.items():
+for ana in connected_envs.values():
     for _ in range(n_prefs):
         V = rng.normal(size=(ana.n_outcomes, 2))
         char_holds.append(

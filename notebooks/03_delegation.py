@@ -41,6 +41,8 @@ import numpy as np
 
 from persuasion import PersuasionGame, optimal_signal
 from persuasion.beliefs import Splitting
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 from persuasion.delegation import (
     DelegationProblem,
     aligned_belief,
@@ -52,8 +54,6 @@ from persuasion.delegation import (
     split_through,
     weighted_delegation,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 
 SIZES = {  # random problems per check, largest type set, directions of the payoff set
     "smoke": dict(n_problems=12, max_types=8, n_directions=24),
@@ -256,7 +256,7 @@ checks.all_of("claim 1: U_blind <= U* <= U_max on random problems", inside)
 
 type_counts = np.unique(np.geomspace(1, max_types, 8).astype(int))
 curves = []
-for trial in range(3):
+for _ in range(3):
     base = random_delegation_problem(3, 3, max_types, rng)
     pool = np.concatenate(
         [base.delegated_utility[None], base.agent_utilities]
@@ -586,9 +586,7 @@ for n_states in (2, 3):
         cost.append((n_states, int(K), s.n_regions, time.perf_counter() - start))
 for row in cost:
     print(
-        "states {} types {:>3}: {:>4} regions (of 3^K = {:.3g}), {:.3f} s".format(
-            row[0], row[1], row[2], 3.0 ** row[1], row[3]
-        )
+        f"states {row[0]} types {row[1]:>3}: {row[2]:>4} regions (of 3^K = {3.0 ** row[1]:.3g}), {row[3]:.3f} s"
     )
 checks.true(
     "cost: regions far fewer than 3^K at the largest K",

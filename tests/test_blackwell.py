@@ -26,12 +26,12 @@ def experiment_pair(draw, max_states=3, max_signals=4):
     """(prior with full support, P, Q) where Q is random: sometimes a garbling of P, sometimes not."""
     n = draw(st.integers(2, max_states))
     prior = draw(distributions(n).filter(lambda p: (p > 0).all()))
-    k, l = draw(st.integers(1, max_signals)), draw(st.integers(1, max_signals))
+    k, k_q = draw(st.integers(1, max_signals)), draw(st.integers(1, max_signals))
     P = draw(stochastic(n, k))
     if draw(st.booleans()):
-        Q = P @ draw(stochastic(k, l))
+        Q = P @ draw(stochastic(k, k_q))
     else:
-        Q = draw(stochastic(n, l))
+        Q = draw(stochastic(n, k_q))
     return prior, P, Q
 
 

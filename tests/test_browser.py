@@ -47,7 +47,9 @@ def browser(tmp_path_factory):
 
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and driver):
-        pytest.fail("Chromium and ChromeDriver are required: apt-get install chromium chromium-driver (make test does it)")
+        pytest.fail(
+            "Chromium and ChromeDriver are required: apt-get install chromium chromium-driver (make test does it)"
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in CHROMIUM_FLAGS:

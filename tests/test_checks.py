@@ -24,7 +24,10 @@ def test_claims_recorded_and_rendered():
         (lambda c: c.true("y", False), r"claim failed: y: value False, expected True"),
         (lambda c: c.at_most("z", [0.1, 0.9], 0.5), r"claim failed: z: value max 0.9, expected <= 0.5"),
         (lambda c: c.all_of("w", [True, False, True]), r"claim failed: w: value 2 of 3, expected all 3"),
-        (lambda c: c.close("s", [1.0, 2.0], [1.0, 2.0, 3.0]), r"claim failed: s: value shape \(2,\), expected shape \(3,\)"),
+        (
+            lambda c: c.close("s", [1.0, 2.0], [1.0, 2.0, 3.0]),
+            r"claim failed: s: value shape \(2,\), expected shape \(3,\)",
+        ),
     ],
 )
 def test_failing_claims_raise(call, message):

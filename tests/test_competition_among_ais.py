@@ -102,7 +102,8 @@ def test_equilibria_by_brute_force_and_dynamics():
         (i, j)
         for i in range(4)
         for j in range(4)
-        if tab.agents[i, j, 0] >= tab.agents[:, j, 0].max() - 1e-9 and tab.agents[i, j, 1] >= tab.agents[i, :, 1].max() - 1e-9
+        if tab.agents[i, j, 0] >= tab.agents[:, j, 0].max() - 1e-9
+        and tab.agents[i, j, 1] >= tab.agents[i, :, 1].max() - 1e-9
     }
     assert found == brute
     prof, converged, _ = best_response_dynamics(tab, (0, 0))
@@ -120,15 +121,27 @@ def test_block_experiment_keeps_tasks_apart():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: weighted_alignment(MATCH, np.zeros((2, 3, 2))), r"agent_utilities must have shape \(n_agents, 2, 2\); got \(2, 3, 2\)"),
+        (
+            lambda: weighted_alignment(MATCH, np.zeros((2, 3, 2))),
+            r"agent_utilities must have shape \(n_agents, 2, 2\); got \(2, 3, 2\)",
+        ),
         (lambda: quantal_response([1.0, 0.0], -1.0), "lam .* must be >= 0; got -1.0"),
         (lambda: aligned_agents(MATCH, [0.5, 0.6], 0.1, 0), "weights must sum to 1"),
         (lambda: aligned_agents(MATCH, [1.2, -0.2], 0.1, 0), "weights must be non-negative"),
         (lambda: aligned_agents(MATCH, [0.5, 0.5], -0.1, 0), "epsilon must be non-negative"),
-        (lambda: CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[np.eye(2)], [np.eye(2)]]), r"one menu per agent \(1\); got 2"),
+        (
+            lambda: CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[np.eye(2)], [np.eye(2)]]),
+            r"one menu per agent \(1\); got 2",
+        ),
         (lambda: CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[np.eye(3)]]), r"menus\[0\]\[0\] must have 2 rows"),
-        (lambda: CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[[[0.5, 0.6], [1.0, 0.0]]]]), r"menus\[0\]\[0\] must be row-stochastic; row 0 sums to 1.1"),
-        (lambda: best_response_dynamics(CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[np.eye(2)]]).table(), (0, 0)), "one experiment per agent"),
+        (
+            lambda: CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[[[0.5, 0.6], [1.0, 0.0]]]]),
+            r"menus\[0\]\[0\] must be row-stochastic; row 0 sums to 1.1",
+        ),
+        (
+            lambda: best_response_dynamics(CompetitionGame([0.5, 0.5], MATCH, [MATCH], [[np.eye(2)]]).table(), (0, 0)),
+            "one experiment per agent",
+        ),
     ],
 )
 def test_bad_input_is_named(call, message):

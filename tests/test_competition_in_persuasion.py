@@ -150,7 +150,9 @@ def test_bad_input_is_named(call, message):
 
 def test_bad_payoffs_and_utilities_are_named():
     ana = courtroom(2).analyse()
-    with pytest.raises(ValueError, match=r"payoffs must have shape \(n_outcomes, n_senders\) = \(11, 2\); got \(11, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"payoffs must have shape \(n_outcomes, n_senders\) = \(11, 2\); got \(11, 3\)"
+    ):
         pure_equilibria(ana, np.zeros((11, 3)))
     with pytest.raises(ValueError, match="utilities must have shape"):
         outcome_values(ana, JUDGE, np.zeros((2, 3, 2)))

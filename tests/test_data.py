@@ -13,7 +13,10 @@ from persuasion.llm import data
 from persuasion.llm.data import DataError, download_gsm8k, gsm8k_dir, main
 from persuasion.llm.tasks import load_gsm8k
 
-RECORD = {"question": "Ann has 2 cups and buys 3 more. How many cups?", "answer": "How many? ** 2 + 3 = <<2+3=5>>5\n#### 5"}
+RECORD = {
+    "question": "Ann has 2 cups and buys 3 more. How many cups?",
+    "answer": "How many? ** 2 + 3 = <<2+3=5>>5\n#### 5",
+}
 FIXTURES = {
     "train.jsonl": (json.dumps(RECORD) + "\n").encode(),
     "test.jsonl": (json.dumps({**RECORD, "answer": "2 + 3 = <<2+3=5>>5\n#### 5"}) + "\n").encode(),
@@ -221,4 +224,5 @@ def test_data_does_not_import_torch():
     import sys
 
     code = "import sys, persuasion.llm.data; print('torch' in sys.modules, 'transformers' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False False\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "False False\n"

@@ -106,17 +106,27 @@ def test_split_through():
     s = split_through([0.5, 0.3, 0.2], [0.0, 0.5, 0.5])
     np.testing.assert_allclose(s.mean, [0.5, 0.3, 0.2])
     assert s.weights[0] == pytest.approx(0.4)
-    again = split([0.5, 0.3, 0.2], np.column_stack([s.weights[0] * s.posteriors[0] / [0.5, 0.3, 0.2], 1 - s.weights[0] * s.posteriors[0] / [0.5, 0.3, 0.2]]))
+    first = s.weights[0] * s.posteriors[0] / [0.5, 0.3, 0.2]  # P(first signal | state)
+    again = split([0.5, 0.3, 0.2], np.column_stack([first, 1 - first]))
     np.testing.assert_allclose(again.posteriors[0], [0.0, 0.5, 0.5], atol=1e-12)
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 3)), np.zeros((1, 2, 2))), r"principal_utility must have shape \(n_A, 2\)"),
-        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 2, 3))), r"agent_utilities must have shape \(n_types, n_B, 2\)"),
+        (
+            lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 3)), np.zeros((1, 2, 2))),
+            r"principal_utility must have shape \(n_A, 2\)",
+        ),
+        (
+            lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 2, 3))),
+            r"agent_utilities must have shape \(n_types, n_B, 2\)",
+        ),
         (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2))), "2 actions, agent_utilities 3"),
-        (lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2)), np.zeros((2, 2))), r"delegated_utility must have shape \(n_B, n_states\) = \(3, 2\)"),
+        (
+            lambda: DelegationProblem([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2)), np.zeros((2, 2))),
+            r"delegated_utility must have shape \(n_B, n_states\) = \(3, 2\)",
+        ),
         (lambda: DelegationProblem([0.5, 0.7], np.zeros((2, 2)), np.zeros((1, 2, 2))), "prior must sum to 1"),
         (lambda: weighted_delegation(safe_action_problem(), [1.0]), "one entry per agent type"),
         (lambda: weighted_delegation(safe_action_problem(), [1.0, -1.0]), "non-negative"),

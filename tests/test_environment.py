@@ -8,7 +8,9 @@ from .envfiles import ROOT, normalise, read_environment, read_lock
 
 def test_environment_yml_mirrors_the_lock():
     lock, env = read_lock(), read_environment()
-    assert set(env) == set(lock), f"only in lock: {set(lock) - set(env)}; only in environment.yml: {set(env) - set(lock)}"
+    assert set(env) == set(lock), (
+        f"only in lock: {set(lock) - set(env)}; only in environment.yml: {set(env) - set(lock)}"
+    )
     differ = {k: (lock[k], env[k]) for k in lock if lock[k] != env[k]}
     assert not differ, f"versions differ (lock, environment.yml): {differ}"
 

@@ -50,8 +50,13 @@ def test_book_builds(built_book):
     assert "_sources/executed/01_bayesian_persuasion.ipynb" in html
     assert "_sources/executed/01_bayesian_persuasion.py" in html
     assert (built_book / "_sources" / "executed" / "01_bayesian_persuasion.py").is_file()
-    assert "mybinder.org/v2/gh/persuasion-book/persuasion/main?urlpath=lab/tree/notebooks/01_bayesian_persuasion.py" in html
-    assert "colab.research.google.com/github/persuasion-book/persuasion/blob/gh-pages/_sources/executed/01_bayesian_persuasion.ipynb" in html
+    assert (
+        "mybinder.org/v2/gh/persuasion-book/persuasion/main?urlpath=lab/tree/notebooks/01_bayesian_persuasion.py"
+    ) in html
+    assert (
+        "colab.research.google.com/github/persuasion-book/persuasion/blob/gh-pages/"
+        "_sources/executed/01_bayesian_persuasion.ipynb"
+    ) in html
     # MathJax is served from the book, not a CDN.
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     mathjax = [s for s in scripts if "mathjax" in s.lower()]

@@ -98,8 +98,14 @@ def test_adversarial_sequence_blocks():
     "call, message",
     [
         (lambda: OnlinePersuasion([0.5, 0.6], np.zeros((2, 2)), np.zeros((1, 2, 2))), "prior must sum to 1"),
-        (lambda: OnlinePersuasion([0.5, 0.5], np.zeros((2, 3)), np.zeros((1, 2, 2))), r"advisor_utility must have shape \(n_responses, 2\)"),
-        (lambda: OnlinePersuasion([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2))), r"receiver_utilities must have shape \(n_types, 2, 2\)"),
+        (
+            lambda: OnlinePersuasion([0.5, 0.5], np.zeros((2, 3)), np.zeros((1, 2, 2))),
+            r"advisor_utility must have shape \(n_responses, 2\)",
+        ),
+        (
+            lambda: OnlinePersuasion([0.5, 0.5], np.zeros((2, 2)), np.zeros((1, 3, 2))),
+            r"receiver_utilities must have shape \(n_types, 2, 2\)",
+        ),
         (lambda: OnlinePersuasion([], np.zeros((2, 0)), np.zeros((1, 2, 0))), "prior must not be empty"),
         (lambda: stochastic_types(2, 0, 0), "T .* must be a positive integer; got 0"),
         (lambda: adversarial_types(2, -5), "must be a positive integer"),

@@ -43,7 +43,9 @@ def test_scale_is_injected_and_default_hidden(tmp_path):
     import nbformat
 
     src = tmp_path / "98_ok.py"
-    src.write_text('# %% tags=["parameters"]\nscale = "book"\n\n# %%\nassert scale in ("smoke", "book")\nprint(scale)\n')
+    src.write_text(
+        '# %% tags=["parameters"]\nscale = "book"\n\n# %%\nassert scale in ("smoke", "book")\nprint(scale)\n'
+    )
     for scale, hidden in (("smoke", False), ("book", True)):
         out = tmp_path / f"{scale}.ipynb"
         execute(src, out, scale=scale)

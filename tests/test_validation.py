@@ -34,7 +34,9 @@ def test_non_finite_utilities(bad):
     u = np.array(U)
     u[1, 0] = bad
     kind = "NaN" if np.isnan(bad) else "inf"
-    with pytest.raises(ValueError, match=rf"receiver_utility must contain only finite numbers; found {kind} at index \(1, 0\)"):
+    with pytest.raises(
+        ValueError, match=rf"receiver_utility must contain only finite numbers; found {kind} at index \(1, 0\)"
+    ):
         PersuasionGame([0.5, 0.5], u, V)
 
 

@@ -71,7 +71,9 @@ def _size(b: float, N) -> int:
         raise ValueError(f"N (the number of intervals) must be a positive integer; got {N!r}")
     n_max = max_partition_size(b)
     if N > n_max:
-        raise ValueError(f"N must be at most N(b) = {n_max} for b = {b:g} (larger partitions are not equilibria); got {N}")
+        raise ValueError(
+            f"N must be at most N(b) = {n_max} for b = {b:g} (larger partitions are not equilibria); got {N}"
+        )
     return int(N)
 
 
@@ -104,8 +106,8 @@ def numerical_utilities(b, N) -> tuple[float, float]:
     rec = snd = 0.0
     for lo, hi in zip(a[:-1], a[1:]):
         y = (lo + hi) / 2  # the Receiver's best response to "theta in [lo, hi)"
-        rec -= quad(lambda t: (y - t) ** 2, lo, hi)[0]
-        snd -= quad(lambda t: (y - t - b) ** 2, lo, hi)[0]
+        rec -= quad(lambda t, y=y: (y - t) ** 2, lo, hi)[0]
+        snd -= quad(lambda t, y=y: (y - t - b) ** 2, lo, hi)[0]
     return rec, snd
 
 

@@ -194,7 +194,7 @@ class InformationEnvironment:
     def describe(self, profile) -> str:
         return "(" + ", ".join(str(int(j)) for j in profile) + ")"
 
-    def analyse(self, *, progress: bool = False) -> "EnvironmentAnalysis":
+    def analyse(self, *, progress: bool = False) -> EnvironmentAnalysis:
         """Enumerate every profile and partial profile and the Blackwell order of their outcomes."""
         keys: dict[tuple, int] = {}
         outcomes: list[Splitting] = []
@@ -376,7 +376,9 @@ def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connect
     :math:`i`'s menu holds the uninformative signal.
     """
     if connectedness.connected:
-        raise ValueError("connectedness must be a failure (connected=False) with a witness; got a connected environment")
+        raise ValueError(
+            "connectedness must be a failure (connected=False) with a witness; got a connected environment"
+        )
     i, _, target = connectedness.witness
     V = np.zeros((analysis.n_feasible, analysis.environment.n_senders))
     V[target, i] = 1.0
@@ -402,7 +404,8 @@ def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *
     u = as_finite_array(receiver_utility, "receiver_utility", ndim=2)
     if U.shape[1:] != u.shape:
         raise ValueError(
-            f"utilities must have shape (n_utilities, {u.shape[0]}, {u.shape[1]}) to match receiver_utility; got {U.shape}"
+            f"utilities must have shape (n_utilities, {u.shape[0]}, {u.shape[1]}) to match receiver_utility; "
+            f"got {U.shape}"
         )
     if not 0 <= tie_break < U.shape[0]:
         raise ValueError(f"tie_break must index utilities, in [0, {U.shape[0]}); got {tie_break}")

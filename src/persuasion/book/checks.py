@@ -100,7 +100,8 @@ class Checks:
     def all_of(self, name: str, conditions, *, detail: str = "") -> None:
         """Claim that every entry of a boolean array holds; the table shows how many did."""
         c = np.asarray(conditions, dtype=bool).ravel()
-        self._record(name, f"{int(c.sum())} of {c.size}", f"all {c.size}" + (f" ({detail})" if detail else ""), bool(c.all()))
+        expected = f"all {c.size}" + (f" ({detail})" if detail else "")
+        self._record(name, f"{int(c.sum())} of {c.size}", expected, bool(c.all()))
 
     # -- display --------------------------------------------------------------
     def to_markdown(self) -> str:
@@ -110,7 +111,8 @@ class Checks:
             return str(text).replace("|", "\\|")
 
         for i, c in enumerate(self.claims, 1):
-            rows.append(f"| {i} | {cell(c.name)} | {cell(c.value)} | {cell(c.expected)} | {'yes' if c.passed else 'NO'} |")
+            holds = "yes" if c.passed else "NO"
+            rows.append(f"| {i} | {cell(c.name)} | {cell(c.value)} | {cell(c.expected)} | {holds} |")
         return "\n".join(rows)
 
     def _repr_markdown_(self) -> str:

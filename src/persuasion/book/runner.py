@@ -2,7 +2,8 @@
 
 Used by the Makefile and the tests::
 
-    python -m persuasion.book.runner notebooks/01_bayesian_persuasion.py executed/01_bayesian_persuasion.ipynb --scale smoke
+    python -m persuasion.book.runner notebooks/01_bayesian_persuasion.py \\
+        executed/01_bayesian_persuasion.ipynb --scale smoke
 
 The executed notebook is written atomically: a failing cell leaves no output
 file (so ``make`` runs it again next time), prints the failing cell's source
