@@ -53,34 +53,31 @@ import os
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import Markdown, display
 
-from IPython.display import Markdown
-
+from persuasion.book import chapter
+from persuasion.book.plotting import PALETTE, save_figure
 from persuasion.llm.advisor import eq3_lower_bound
+from persuasion.llm.claims import findings_markdown, verdict_table, verdicts
+from persuasion.llm.config import config_for
 from persuasion.llm.data import gsm8k_dir
 from persuasion.llm.evaluate import arpi
-from persuasion.llm.experiment import config_for, run_task
+from persuasion.llm.experiment import run_task
 from persuasion.llm.items import ITEM_KINDS
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,
-    MIN_INPUTS,
     arpi_markdown,
     contrasts_markdown,
-    findings_markdown,
     paper_average,
     plot_arpi,
     plot_easy_hard,
     plot_learning_curves,
     plot_structures,
     table1_markdown,
-    verdict_table,
-    verdicts,
 )
-from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.protocol import Structure
 
 SIZES = {  # which Receivers run each task (the sizes of each task are config_for's presets)
     "smoke": dict(math=2, code=1),
@@ -380,7 +377,7 @@ for res in results:
         ),
     )
     for name in res.receivers:
-        post = res.utility[name]["posterior information"]
+        post = res.utility[name][Structure.POSTERIOR]
         checks.true(
             f"{res.config.task}, {name}: on every test input, posterior utility is at most the oracle's",
             bool(np.all(post <= res.oracle[name] + 1e-9 * np.abs(res.oracle[name]))),
@@ -389,9 +386,9 @@ for res in results:
         tok = res.tokens[name]
         checks.true(
             f"{res.config.task}, {name}: a posterior prompt is shorter than the all-information prompt",
-            bool(np.all(tok["posterior information"] < tok["all information"])),
+            bool(np.all(tok[Structure.POSTERIOR] < tok[Structure.ALL])),
             value=float(
-                tok["posterior information"].mean() / tok["all information"].mean()
+                tok[Structure.POSTERIOR].mean() / tok[Structure.ALL].mean()
             ),
         )
 
@@ -441,7 +438,7 @@ for r in rows:
 checks.true(
     "the best item in hindsight gains at least as much as a random item, on every test input (by construction)",
     all(
-        np.all(res.oracle[n] >= res.utility[n]["prior information"] - 1e-9)
+        np.all(res.oracle[n] >= res.utility[n][Structure.PRIOR] - 1e-9)
         for res in results
         for n in res.receivers
     ),
@@ -478,7 +475,7 @@ for res in results:
         f"{res.config.task}: easy means difficulty <= {res.threshold}; {len(easy)} easy training inputs"
     )
     for row in res.easy_hard("utility"):
-        if row["structure"] in ("prior information", "posterior (easy Advisor)"):
+        if row["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY):
             print(
                 f"   {row['receiver']}, {row['group']} (n={row['n']}): {SHORT[row['structure']]} "
                 f"{row['mean']:+.2f} [{row['lo']:+.2f}, {row['hi']:+.2f}] nats"
@@ -531,18 +528,18 @@ for res in results:
         by_hand = np.mean(
             [
                 (
-                    values[n]["posterior information"].mean()
-                    - values[n]["no information"].mean()
+                    values[n][Structure.POSTERIOR].mean()
+                    - values[n][Structure.NO].mean()
                 )
                 / (
-                    res.tokens[n]["posterior information"].mean()
-                    - res.tokens[n]["no information"].mean()
+                    res.tokens[n][Structure.POSTERIOR].mean()
+                    - res.tokens[n][Structure.NO].mean()
                 )
                 for n in names
             ]
         )
         reported = next(
-            a for a in res.arpi(metric) if a["structure"] == "posterior information"
+            a for a in res.arpi(metric) if a["structure"] == Structure.POSTERIOR
         )["arpi"]
         checks.close(
             f"{res.config.task}: ARPI(Posterior ∣ No) in {metric} is Eq. 7 by hand",
@@ -552,8 +549,8 @@ for res in results:
     inc = {a["structure"]: a["token_increase"] for a in res.arpi("utility")}
     checks.true(
         f"{res.config.task}: Posterior adds fewer prompt tokens than All information",
-        inc["posterior information"] < inc["all information"],
-        value=(inc["posterior information"], inc["all information"]),
+        inc[Structure.POSTERIOR] < inc[Structure.ALL],
+        value=(inc[Structure.POSTERIOR], inc[Structure.ALL]),
     )
 
 # %% tags=["remove-output"]
@@ -657,8 +654,8 @@ for name in math.receivers:
     fixed = t.items[test_rows, best]
     print(
         f"{name}: best position {best + 1} ({ITEM_KINDS[best]}): test utility {fixed.mean():+.2f}; "
-        f"trained Advisor {math.utility[name]['posterior information'].mean():+.2f}; "
-        f"prior {math.utility[name]['prior information'].mean():+.2f}; oracle {math.oracle[name].mean():+.2f}"
+        f"trained Advisor {math.utility[name][Structure.POSTERIOR].mean():+.2f}; "
+        f"prior {math.utility[name][Structure.PRIOR].mean():+.2f}; oracle {math.oracle[name].mean():+.2f}"
     )
     checks.true(
         f"exercise: the fixed-position Advisor for {name} is below the oracle on every test input",
@@ -688,14 +685,14 @@ for name in math.receivers:
 # %%
 single = [
     arpi(
-        [math.utility[n]["all information"].mean()],
-        [math.utility[n]["no information"].mean()],
-        [math.tokens[n]["all information"].mean()],
-        [math.tokens[n]["no information"].mean()],
+        [math.utility[n][Structure.ALL].mean()],
+        [math.utility[n][Structure.NO].mean()],
+        [math.tokens[n][Structure.ALL].mean()],
+        [math.tokens[n][Structure.NO].mean()],
     )
     for n in math.receivers
 ]
-both = next(a for a in math.arpi("utility") if a["structure"] == "all information")[
+both = next(a for a in math.arpi("utility") if a["structure"] == Structure.ALL)[
     "arpi"
 ]
 print(f"single-Receiver ARPI: {np.round(single, 5)}; both: {both:.5f}")

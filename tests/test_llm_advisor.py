@@ -50,8 +50,12 @@ def test_real_encoder_embeddings():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 6))), (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7)))), "train: shapes do not agree"),
-        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 7))), (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7))), steps=0), "steps must be at least 1"),
+        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 6))),
+                               (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7)))),
+         "train: shapes do not agree"),
+        (lambda: train_advisor((np.zeros((2, 4)), np.zeros((2, 7, 4)), np.zeros((2, 7))),
+                               (np.zeros((1, 4)), np.zeros((1, 7, 4)), np.zeros((1, 7))), steps=0),
+         "steps must be at least 1"),
         (lambda: embed([]), "texts must not be empty"),
     ],
 )

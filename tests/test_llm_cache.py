@@ -99,7 +99,8 @@ def write_gsm8k(folder, n=12, seed=5, change=None):
 
 @pytest.mark.llm
 def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, monkeypatch):
-    from persuasion.llm.experiment import config_for, run_task
+    from persuasion.llm.config import config_for
+    from persuasion.llm.experiment import run_task
 
     monkeypatch.setenv("GSM8K_DIR", str(write_gsm8k(tmp_path / "a")))
     config = config_for("gsm8k", "smoke", steps=30)
@@ -119,7 +120,8 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
     row = ta.ids.index(test_id)
     others = [k for k in range(len(ta.ids)) if k != row]
     assert np.array_equal(ta.items[others], tb.items[others]) and np.array_equal(ta.none[others], tb.none[others])
-    assert not np.array_equal(ta.items[row], tb.items[row])  # the reference answer changed, so its log-probabilities did
+    # the reference answer changed, so its log-probabilities did
+    assert not np.array_equal(ta.items[row], tb.items[row])
 
 
 @pytest.mark.llm

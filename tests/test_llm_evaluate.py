@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from persuasion.llm.evaluate import arpi, paired_bootstrap
+from persuasion.protocol import Structure
 
 
 def test_arpi_by_hand():
@@ -43,8 +44,8 @@ def test_structure_utilities_from_a_table():
     items = np.array([[-1.0, -3.0], [-2.0, -0.5]])
     table = UtilityTable(("a", "b"), items, np.array([-4.0, -4.0]), np.array([-1.5, -1.0]), None, None, None)
     u = structure_utilities(table, np.array([[1.0, 0.0], [0.0, 1.0]]))
-    np.testing.assert_allclose(u["prior information"], [-2.0, -1.25])
-    np.testing.assert_allclose(u["posterior information"], [-1.0, -0.5])
+    np.testing.assert_allclose(u[Structure.PRIOR], [-2.0, -1.25])
+    np.testing.assert_allclose(u[Structure.POSTERIOR], [-1.0, -0.5])
     with pytest.raises(ValueError, match="probability distributions"):
         structure_utilities(table, np.array([[1.0, 1.0], [0.0, 1.0]]))
     with pytest.raises(ValueError, match=r"policy must have shape \(2, 2\)"):

@@ -14,14 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from persuasion.llm.advisor import eq3_lower_bound
-from persuasion.llm.evaluate import arpi, arpi_bootstrap, mean_ci
+from persuasion.llm.config import ExperimentConfig, config_for
+from persuasion.llm.evaluate import STRUCTURES_EVAL, arpi, arpi_bootstrap, mean_ci
+from persuasion.llm.results import TaskResult
+from persuasion.protocol import Structure
 from tests.conftest import share_models
-from persuasion.llm.experiment import (
-    STRUCTURES_EVAL,
-    ExperimentConfig,
-    TaskResult,
-    config_for,
-)
 
 # -- settings ----------------------------------------------------------------------------
 
@@ -83,8 +80,10 @@ def test_arpi_bootstrap_of_identical_inputs_has_no_width():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 4)), np.ones((2, 3)), np.zeros((2, 3))), r"perf_b must have shape \(2, 3\)"),
-        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 3)), np.ones((2, 3)), np.zeros((2, 3)), level=1.5), "level must be in"),
+        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 4)), np.ones((2, 3)), np.zeros((2, 3))),
+         r"perf_b must have shape \(2, 3\)"),
+        (lambda: arpi_bootstrap(np.zeros((2, 3)), np.zeros((2, 3)), np.ones((2, 3)), np.zeros((2, 3)), level=1.5),
+         "level must be in"),
         (lambda: arpi_bootstrap(np.zeros(3), np.zeros(3), np.ones(3), np.zeros(3)), "perf_a"),
         (lambda: mean_ci([]), "x"),
     ],
@@ -127,9 +126,11 @@ def fake_result(n=12, receivers=("A", "B"), task="gsm8k"):
     for r in receivers:
         utility[r] = {s: -5 + rng.normal(size=n) for s in STRUCTURES_EVAL}
         correct[r] = {s: (rng.random(n) < 0.3).astype(float) for s in STRUCTURES_EVAL}
-        tokens[r] = {s: np.full(n, 100 + 20 * (s != "no information") + 100 * (s == "all information")) for s in STRUCTURES_EVAL}
+        tokens[r] = {s: np.full(n, 100 + 20 * (s != Structure.NO) + 100 * (s == Structure.ALL))
+                     for s in STRUCTURES_EVAL}
         oracle[r] = np.max([utility[r][s] for s in STRUCTURES_EVAL], axis=0) + 1
-    curves = {name: {"train": np.linspace(0, -1, 10), "val": np.linspace(0, -0.5, 10), "best_step": 9, "n_train": 4, "n_val": 2}
+    curves = {name: {"train": np.linspace(0, -1, 10), "val": np.linspace(0, -0.5, 10), "best_step": 9, "n_train": 4,
+                     "n_val": 2}
               for r in receivers for name in (r, f"{r} (easy)")}
     return TaskResult(config=cfg, source=task, receivers=list(receivers), ids={"train": [], "val": [], "test": []},
                       difficulty=np.arange(n) % 4 + 1, threshold=2, curves=curves, policies={}, utility=utility,
@@ -140,16 +141,17 @@ def test_summaries_of_a_result():
     res = fake_result()
     table = res.table("accuracy")
     assert len(table) == 2 * len(STRUCTURES_EVAL)
-    row = next(r for r in table if r["receiver"] == "A" and r["structure"] == "prior information")
-    assert row["mean"] == pytest.approx(res.correct["A"]["prior information"].mean()) and row["tokens"] == 120
+    row = next(r for r in table if r["receiver"] == "A" and r["structure"] == Structure.PRIOR)
+    assert row["mean"] == pytest.approx(res.correct["A"][Structure.PRIOR].mean()) and row["tokens"] == 120
     con = {(c["receiver"], c["contrast"]): c for c in res.contrasts("utility")}
-    c = con[("B", "posterior information − prior information")]
-    diff = res.utility["B"]["posterior information"] - res.utility["B"]["prior information"]
+    c = con[("B", f"{Structure.POSTERIOR} − {Structure.PRIOR}")]
+    diff = res.utility["B"][Structure.POSTERIOR] - res.utility["B"][Structure.PRIOR]
     assert c["mean"] == pytest.approx(diff.mean()) and c["lo"] <= c["mean"] <= c["hi"]
     eh = res.easy_hard("utility")
-    assert {r["group"] for r in eh} == {"easy", "hard"} and sum(r["n"] for r in eh if r["receiver"] == "A" and r["structure"] == "no information") == 12
+    assert {r["group"] for r in eh} == {"easy", "hard"}
+    assert sum(r["n"] for r in eh if r["receiver"] == "A" and r["structure"] == Structure.NO) == 12
     a = {r["structure"]: r for r in res.arpi("utility")}
-    assert a["all information"]["token_increase"] == pytest.approx(1.2)  # 220 tokens against 100
+    assert a[Structure.ALL]["token_increase"] == pytest.approx(1.2)  # 220 tokens against 100
     json.dumps(res.to_dict())  # JSON-ready
     with pytest.raises(ValueError, match="metric must be 'accuracy' or 'utility'"):
         res.table("f1")
@@ -207,11 +209,11 @@ def test_code_prompts_share_the_problem_prompt():
     problems = load_humaneval(limit=3)
     items = code_items_for(problems)
     p = problems[0]
-    prompts = [task_prompt(None, p, items[p.id], "posterior information", item=c) for c in range(7)]
+    prompts = [task_prompt(None, p, items[p.id], Structure.POSTERIOR, item=c) for c in range(7)]
     assert all(q.startswith(p.prompt) for q in prompts)
     assert prompts[2].endswith(f"    # Hint: {items[p.id][2]}\n")
-    everything = task_prompt(None, p, items[p.id], "all information")
-    assert everything.count("# Hint:") == 7 and task_prompt(None, p, items[p.id], "no information") == p.prompt
+    everything = task_prompt(None, p, items[p.id], Structure.ALL)
+    assert everything.count("# Hint:") == 7 and task_prompt(None, p, items[p.id], Structure.NO) == p.prompt
     assert reference_answer(p) == p.canonical_solution
     assert code_items_for(problems) == items
 
@@ -223,7 +225,8 @@ CLI = [sys.executable, "-m", "persuasion.llm.cli", "--receiver", "smollm2-135m-i
 
 
 def test_help_documents_every_option():
-    out = subprocess.run([sys.executable, "-m", "persuasion.llm.cli", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "persuasion.llm.cli", "--help"], capture_output=True, text=True,
+                         check=True)
     for option in ("--receiver", "--advisor", "--task", "--n", "--scale", "--device", "--out", "--cache"):
         assert option in out.stdout
 
@@ -248,12 +251,13 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
                        check=True, env=env, capture_output=True, timeout=600)
     first = json.loads((tmp_path / "out1" / "results.json").read_text())
     assert first == json.loads((tmp_path / "out2" / "results.json").read_text())
-    for name in ("table.csv", "contrasts.csv", "easy_hard.csv", "arpi.csv", "learning_curves.png", "structures_utility.png",
+    for name in ("table.csv", "contrasts.csv", "easy_hard.csv", "arpi.csv", "learning_curves.png",
+                 "structures_utility.png",
                  "structures_accuracy.png", "easy_hard.png", "arpi.png"):
         assert (tmp_path / "out1" / name).stat().st_size > 0, name
     assert first["source"] == "synthetic" and len(first["ids"]["test"]) == 2
     assert set(first["utility"]["smollm2-135m-instruct"]) == {
-        "no information", "all information", "prior information", "posterior information", "posterior (easy Advisor)"}
+        Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR, Structure.POSTERIOR_EASY}
     # A run killed with SIGKILL once part of its work is cached, then started again, ends identical.
     cache = share_models(tmp_path / "cache3")
     proc = subprocess.Popen(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], env=env,
@@ -272,18 +276,6 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
                    capture_output=True, timeout=600)
     assert _cached(cache) > partial
     assert json.loads((tmp_path / "out3" / "results.json").read_text()) == first
-
-
-def test_utility_table_subset_keeps_rows_aligned():
-    from persuasion.llm.utilities import UtilityTable
-
-    n = 5
-    t = UtilityTable(ids=tuple(f"x{i}" for i in range(n)), items=np.arange(n * 7.0).reshape(n, 7), none=np.arange(n) - 10.0,
-                     all=np.arange(n) - 20.0, tokens_items=np.arange(n * 7).reshape(n, 7) + 100,
-                     tokens_none=np.arange(n) + 50, tokens_all=np.arange(n) + 300)
-    sub = t.subset([3, 1])
-    assert sub.ids == ("x3", "x1") and sub.items[0, 0] == 21 and sub.none.tolist() == [-7, -9]
-    assert sub.all.tolist() == [-17, -19] and sub.tokens_items[1, 6] == 113 and sub.tokens_all.tolist() == [303, 301]
 
 
 # -- verdicts on the paper's claims ---------------------------------------------------------
@@ -309,20 +301,20 @@ def test_arpi_difference_is_the_difference_of_eq7_by_hand():
 
 
 def test_verdicts_follow_the_stated_rule():
-    from persuasion.llm.report import CLAIMS, MIN_INPUTS, findings_markdown, verdict_table, verdicts
+    from persuasion.llm.claims import CLAIMS, MIN_INPUTS, findings_markdown, verdict_table, verdicts
 
     res = fake_result(n=40)
     # Make Posterior beat Prior by a wide margin for both Receivers, and All beat Posterior.
     for r in res.receivers:
-        res.utility[r]["posterior information"] = res.utility[r]["prior information"] + 2.0
-        res.utility[r]["all information"] = res.utility[r]["posterior information"] + 1.0
+        res.utility[r][Structure.POSTERIOR] = res.utility[r][Structure.PRIOR] + 2.0
+        res.utility[r][Structure.ALL] = res.utility[r][Structure.POSTERIOR] + 1.0
     rows = {r["key"]: r for r in verdicts([res])}
     assert set(rows) == {c[0] for c in CLAIMS}
     assert rows["posterior>prior"]["utility_verdict"] == "supported"
     assert rows["posterior>prior"]["utility"]["mean"] == pytest.approx(2.0)
     assert rows["posterior>all"]["utility_verdict"] == "contradicted"
     hard = res.difficulty > res.threshold
-    expected = np.mean([res.utility[r]["posterior (easy Advisor)"][hard] - res.utility[r]["prior information"][hard]
+    expected = np.mean([res.utility[r][Structure.POSTERIOR_EASY][hard] - res.utility[r][Structure.PRIOR][hard]
                         for r in res.receivers])
     assert rows["easy>prior on hard"]["utility"]["mean"] == pytest.approx(expected)
     assert rows["easy>prior on hard"]["utility"]["n"] == hard.sum()
@@ -330,7 +322,7 @@ def test_verdicts_follow_the_stated_rule():
     # Too few test inputs: inconclusive whatever the interval.
     small = fake_result(n=MIN_INPUTS - 1)
     for r in small.receivers:
-        small.utility[r]["posterior information"] = small.utility[r]["prior information"] + 2.0
+        small.utility[r][Structure.POSTERIOR] = small.utility[r][Structure.PRIOR] + 2.0
     assert {r["key"]: r for r in verdicts([small])}["posterior>prior"]["utility_verdict"] == "inconclusive"
     table = verdict_table(list(rows.values()))
     assert "supported" in table and "contradicted" in table

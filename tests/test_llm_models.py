@@ -143,7 +143,8 @@ def test_gemma_loads_from_its_parts(tmp_path, monkeypatch):
     warm = load_receiver("gemma-3-270m", device="cpu")
     bos = [r.tokenizer.bos_token_id]
     assert receiver_module._bos(r.tokenizer) == receiver_module._bos(warm.tokenizer) == bos
-    np.testing.assert_allclose(answer_logprobs(warm, ["The capital of France is"], [" Paris"]), score, rtol=0, atol=1e-5)
+    again = answer_logprobs(warm, ["The capital of France is"], [" Paris"])
+    np.testing.assert_allclose(again, score, rtol=0, atol=1e-5)
 
 
 def test_prompts_for_the_four_structures(smollm):
@@ -153,17 +154,17 @@ def test_prompts_for_the_four_structures(smollm):
     items = [f"item {i}" for i in range(7)]
     q = "Sam has 12 apples and eats 5. How many are left?"
     texts = {s: build_prompt(tok, q, items, s, item=2) for s in STRUCTURES}
-    assert texts["no information"].count("Hint:") == 0
-    assert texts["all information"].count("Hint:") == 7
-    assert texts["prior information"].count("Hint:") == 1 and "item 2" in texts["posterior information"]
+    assert texts[Structure.NO].count("Hint:") == 0
+    assert texts[Structure.ALL].count("Hint:") == 7
+    assert texts[Structure.PRIOR].count("Hint:") == 1 and "item 2" in texts[Structure.POSTERIOR]
     assert all(t.endswith("The answer is") for t in texts.values())
-    assert count_tokens(tok, texts["all information"]) > count_tokens(tok, texts["no information"])
-    base = build_prompt(tok, q, items, "no information", chat=False, shots=[("1 + 1?", "2")])
+    assert count_tokens(tok, texts[Structure.ALL]) > count_tokens(tok, texts[Structure.NO])
+    base = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")])
     assert base.endswith("Answer:") and "Answer: 2" in base
     with pytest.raises(ValueError, match="structure must be one of"):
         build_prompt(tok, q, items, "some information")
     with pytest.raises(ValueError, match=r"needs item = an index in \[0, 7\)"):
-        build_prompt(tok, q, items, "prior information")
+        build_prompt(tok, q, items, Structure.PRIOR)
 
 
 def test_greedy_generation_is_deterministic_and_stops(smollm):
@@ -178,7 +179,8 @@ def test_greedy_generation_is_deterministic_and_stops(smollm):
 
 
 def test_humaneval_items_and_sandboxed_tests():
-    from persuasion.llm.code import code_items, extract_completion, load_humaneval, run_completion
+    from persuasion.llm.code import code_items, load_humaneval
+    from persuasion.llm.evaluate import extract_completion, is_correct
 
     problems = load_humaneval()
     assert len(problems) == 164
@@ -187,23 +189,9 @@ def test_humaneval_items_and_sandboxed_tests():
     assert len(items) == 7
     body = [line.strip() for line in p.canonical_solution.splitlines() if len(line.strip()) > 12]
     assert not any(line in item for line in body for item in items)  # no solution code given away
-    assert run_completion(p, p.canonical_solution).passed
-    assert not run_completion(p, "    return not True\n").passed
+    assert is_correct(p, p.canonical_solution, cache=False)
+    assert not is_correct(p, "    return not True\n", cache=False)
     assert extract_completion("    return 1\n\ndef other():\n    pass") == "    return 1\n"
-
-
-def test_structure_correctness_is_zero_one_per_input(smollm):
-    from persuasion.llm.evaluate import structure_correct
-    from persuasion.llm.items import items_for
-    from persuasion.llm.tasks import synthetic_problems
-
-    problems = synthetic_problems(3, 5, max_steps=1)
-    correct = structure_correct(smollm[1], problems, items_for(problems), [0, 1, 2], [3, 3, 3], max_new_tokens=8)
-    assert set(correct) == {"no information", "all information", "prior information", "posterior information"}
-    for v in correct.values():
-        assert v.shape == (3,) and set(np.unique(v)) <= {0.0, 1.0}
-    with pytest.raises(ValueError, match="one item per problem"):
-        structure_correct(smollm[1], problems, items_for(problems), [0], [0, 0, 0])
 
 
 def test_a_tokenizer_converted_differently_is_refused():
@@ -216,5 +204,6 @@ def test_a_tokenizer_converted_differently_is_refused():
         def __call__(self, text, add_special_tokens=True):
             return type("Enc", (), {"input_ids": [1, 2, 3]})()
 
-    with pytest.raises(RuntimeError, match=r"smollm2-135m-instruct tokenizer .* does not tokenise as expected.*requirements\.lock"):
+    message = r"smollm2-135m-instruct tokenizer .* does not tokenise as expected.*requirements\.lock"
+    with pytest.raises(RuntimeError, match=message):
         _check_tokenizer("smollm2-135m-instruct", Fake())

@@ -4,21 +4,17 @@ import json
 
 import pytest
 
+from persuasion.llm.evaluate import extract_last_number
 from persuasion.llm.items import N_ITEMS, items_for, load_items, mask_results, math_items
-from persuasion.llm.tasks import (
-    extract_last_number,
-    load_gsm8k,
-    parse_gsm8k,
-    split_by_difficulty,
-    synthetic_problems,
-)
+from persuasion.llm.tasks import load_gsm8k, parse_gsm8k, synthetic_problems
 
 SOCRATIC = {
     "question": "A baker makes 12 rolls and sells 5. She then bakes twice as many as are left. How many rolls are new?",
     "answer": "How many rolls are left? ** 12 - 5 = <<12-5=7>>7 rolls are left.\n"
     "How many new rolls? ** She bakes 7 * 2 = <<7*2=14>>14 new rolls.\n#### 14",
 }
-PLAIN = {"question": "Sam has 1,200 stamps and gives 200 away. How many remain?", "answer": "1,200 - 200 = <<1200-200=1000>>1,000\n#### 1,000"}
+PLAIN = {"question": "Sam has 1,200 stamps and gives 200 away. How many remain?",
+         "answer": "1,200 - 200 = <<1200-200=1000>>1,000\n#### 1,000"}
 
 
 def test_parse_socratic_and_plain():
@@ -61,8 +57,6 @@ def test_synthetic_problems_are_seeded_and_correct():
                 assert x % y == 0
             value = rhs
         assert str(value) == p.answer and 1 <= p.difficulty <= 6
-    easy, hard = split_by_difficulty(a, 3)
-    assert all(p.difficulty <= 3 for p in easy) and all(p.difficulty > 3 for p in hard) and len(easy) + len(hard) == 50
 
 
 def test_extract_last_number():

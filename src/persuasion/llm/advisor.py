@@ -14,19 +14,31 @@ where :math:`v(x, c)` is the Receiver's log-probability of the reference
 answer after item :math:`c`; subtracting the per-input mean :math:`\bar v(x)`
 leaves the gradient unchanged (the probabilities sum to one) and keeps the
 scale comparable across inputs.
+
+The experiment's Advisor stage, :func:`train_advisors`, embeds every input
+(one cached entry per input) and trains, per Receiver, one Advisor on the
+training inputs and one on the easy training inputs only, each with early
+stopping on validation inputs: :class:`Advisors`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor", "eq3_lower_bound"]
+from .cache import as_store, decode, encode
+from .items import Items
+from .models import encoder_fingerprint
+from .tasks import Inputs
+from .utilities import Utilities
+
+__all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor", "eq3_lower_bound", "Advisors", "train_advisors"]
 
 
 def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
-    """Unit-norm mean-pooled sentence embeddings, shape (len(texts), 384) for MiniLM."""
+    """Unit-norm mean-pooled sentence embeddings (float32), shape (len(texts), 384) for MiniLM."""
     import torch
 
     from .models import load_encoder
@@ -38,13 +50,14 @@ def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
     out = []
     with torch.no_grad():
         for start in range(0, len(texts), batch_size):
-            batch = tok(texts[start : start + batch_size], return_tensors="pt", padding=True, truncation=True, max_length=256)
+            batch = tok(texts[start : start + batch_size], return_tensors="pt", padding=True, truncation=True,
+                        max_length=256)
             batch = {k: v.to(model.device) for k, v in batch.items()}
             hidden = model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).float()
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1.0)
             out.append(torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy())
-    return np.concatenate(out)
+    return np.concatenate(out).astype(np.float32, copy=False)
 
 
 class AdvisorHead:
@@ -70,7 +83,8 @@ class AdvisorHead:
         import torch
 
         with torch.no_grad():
-            lg = self.logits(torch.as_tensor(q_emb, dtype=torch.float32), torch.as_tensor(item_emb, dtype=torch.float32))
+            q, c = (torch.as_tensor(x, dtype=torch.float32) for x in (q_emb, item_emb))
+            lg = self.logits(q, c)
         # softmax in float64, so that rows sum to 1 to machine precision (expected utilities
         # of ~100 nats would otherwise carry float32 errors of 1e-5)
         return torch.softmax(lg.double(), dim=-1).numpy()
@@ -101,7 +115,8 @@ def _check(q_emb, item_emb, utilities, name):
 
 
 def eq3_lower_bound(utilities) -> float:
-    r"""The smallest value of the centred Eq. (3) over *all* policies: :math:`-\frac1N\sum_x (\max_c v(x,c) - \bar v(x))`.
+    r"""The smallest value of the centred Eq. (3) over *all* policies:
+    :math:`-\frac1N\sum_x (\max_c v(x,c) - \bar v(x))`.
 
     It is attained by putting all mass on a best item of every input, so no
     Advisor, however trained, has a lower loss on the same inputs.
@@ -156,3 +171,57 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
         head.net.load_state_dict(best_state)
         best_step = int(np.argmin(val_loss))
     return AdvisorResult(head=head, train_loss=train_loss, val_loss=val_loss, best_step=best_step)
+
+
+# -- the Advisor stage -------------------------------------------------------------------
+
+
+@dataclass
+class Advisors:
+    """The Advisor stage's output, per Advisor (a Receiver's name, or ``"<name> (easy)"``).
+
+    ``curves``: Eq. (3) on training and validation inputs after each step, the
+    step kept and the numbers of inputs; ``policies``: the kept head's policy
+    over the items of every input (rows: :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`).
+    """
+
+    curves: dict
+    policies: dict[str, np.ndarray]
+
+    def to_dict(self) -> dict:
+        return encode({"curves": self.curves, "policies": self.policies})
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Advisors:
+        data = decode(data)
+        return cls(data["curves"], data["policies"])
+
+
+def _embeddings(store, texts: list[str], encoder, fingerprint: str) -> np.ndarray:
+    """Sentence embeddings of one input's question and items (one batch, one cached entry)."""
+    key = {"encoder": fingerprint, "texts": list(texts)}
+    return store.get_or_compute("embeddings", key, functools.partial(embed, list(texts), encoder))
+
+
+def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, encoder, *, cache=None,
+                   progress: bool = True) -> Advisors:
+    """The Advisor stage: per Receiver of ``utilities``, an Advisor trained on its table (Eq. 3), and one more
+    trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed."""
+    store, fingerprint = as_store(cache), encoder_fingerprint(encoder)
+    problems = inputs.problems
+    emb = np.stack([_embeddings(store, [p.question, *items.by_input[p.id]], encoder, fingerprint) for p in problems])
+    q_emb, c_emb = emb[:, 0], emb[:, 1:]
+
+    def features(part, values):
+        rows = inputs.rows[part]
+        return q_emb[rows], c_emb[rows], values[rows]
+
+    curves, policies = {}, {}
+    for name, table in utilities.tables.items():
+        for label, train, val in ((name, "train", "val"), (f"{name} (easy)", "easy_train", "easy_val")):
+            res = train_advisor(features(train, table.items), features(val, table.items), steps=config.steps,
+                                lr=config.lr, hidden=config.hidden, seed=config.seed, keep_best=True, progress=progress)
+            curves[label] = {"train": res.train_loss, "val": res.val_loss, "best_step": res.best_step,
+                             "n_train": len(inputs.rows[train]), "n_val": len(inputs.rows[val])}
+            policies[label] = res.head.policy(q_emb, c_emb)
+    return Advisors(curves, policies)

@@ -37,11 +37,12 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VERSIONS", "Store", "CacheWarning", "key_digest", "file_sha256"]
+__all__ = ["VERSIONS", "Store", "CacheWarning", "key_digest", "file_sha256", "encode", "decode", "write_atomic"]
 
 #: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
 VERSIONS = {
-    "scores": 3,  # answer log-probabilities and prompt lengths of one input's prompts (3: <bos> as the tokenizer puts it)
+    # answer log-probabilities and prompt lengths of one input's prompts (3: <bos> as the tokenizer puts it)
+    "scores": 3,
     "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
     "embeddings": 2,  # sentence embeddings of one input's question and items
     "sandbox": 1,  # pass/fail of one program
@@ -54,25 +55,27 @@ class CacheWarning(UserWarning):
     """A cache file could not be read; the entry is recomputed."""
 
 
-def _encode(value):
+def encode(value):
+    """``value`` as JSON data; numpy arrays as ``{"__ndarray__": dtype, "shape", "data"}``, exactly (see decode)."""
     if isinstance(value, np.ndarray):
         return {"__ndarray__": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
     if isinstance(value, (np.floating, np.integer, np.bool_)):
         return value.item()
     if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
+        return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
+        return [encode(v) for v in value]
     return value
 
 
-def _decode(value):
+def decode(value):
+    """The inverse of :func:`encode`: arrays come back with their dtype and shape, floats bit for bit."""
     if isinstance(value, dict):
         if "__ndarray__" in value:
             return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"])).reshape(value["shape"])
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: decode(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode(v) for v in value]
     return value
 
 
@@ -80,7 +83,7 @@ def key_digest(unit: str, key: dict) -> str:
     """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``."""
     if unit not in VERSIONS:
         raise ValueError(f"unit must be one of {sorted(VERSIONS)}; got {unit!r}")
-    record = {"unit": unit, "version": VERSIONS[unit], **_encode(key)}
+    record = {"unit": unit, "version": VERSIONS[unit], **encode(key)}
     text = json.dumps(record, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -92,6 +95,22 @@ def file_sha256(path, *, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def write_atomic(path, text: str) -> None:
+    """Write ``text`` (ASCII) to ``path`` through a temporary file in the same folder: whole or not at all."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class Store:
@@ -136,27 +155,15 @@ class Store:
                           CacheWarning, stacklevel=2)
             return None
         try:
-            return _decode(json.loads(payload))
+            return decode(json.loads(payload))
         except ValueError as err:
             warnings.warn(f"cache entry {path} does not parse ({err}); recomputing it", CacheWarning, stacklevel=2)
             return None
 
     def put(self, unit: str, key: dict, value) -> None:
         """Write ``value`` (JSON data and numpy arrays) atomically."""
-        path = self.path(unit, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":"))
-        text = f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}"
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        payload = json.dumps(encode(value), ensure_ascii=True, separators=(",", ":"))
+        write_atomic(self.path(unit, key), f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
 
     def get_or_compute(self, unit: str, key: dict, compute):
         """The cached value of ``key``, or ``compute()`` stored under it."""

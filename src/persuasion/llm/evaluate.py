@@ -1,5 +1,12 @@
-r"""Evaluation helpers for the Advisor/Receiver experiments (Bai et al. §4).
+r"""Evaluation of the Advisor/Receiver experiments (Bai et al. §4): answers, structures, statistics.
 
+* :func:`extract_last_number` (math: the paper's answer extraction) and
+  :func:`extract_completion` (code: the function body, cut at the first of
+  :data:`STOP_SEQUENCES`, is run against the tests in the sandbox);
+* :func:`structure_utilities`: per-input expected utility of the structures;
+* :func:`evaluate_structures`, the experiment's evaluation stage: every
+  structure of :data:`STRUCTURES_EVAL` on the test inputs, per Receiver
+  (:class:`Evaluation`);
 * :func:`arpi`: Average Relative Performance Improvement, Bai et al. Eq. (7):
   :math:`\mathrm{ARPI}(A \mid B) = \frac1N \sum_{i=1}^N \frac{R_i(A) - R_i(B)}{L_i(A) - L_i(B)}`
   over :math:`N` Receivers, with :math:`R` a performance and :math:`L` a prompt
@@ -13,11 +20,39 @@ r"""Evaluation helpers for the Advisor/Receiver experiments (Bai et al. §4).
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
+
 import numpy as np
 
 from .._validation import as_finite_array
+from ..protocol import Structure
+from .cache import as_store, decode, encode
+from .code import CodeProblem
+from .receiver import generate
+from .sandbox import run_untrusted
+from .tasks import Inputs
+from .utilities import Utilities
 
-__all__ = ["arpi", "arpi_bootstrap", "arpi_difference_bootstrap", "paired_bootstrap", "mean_ci", "structure_utilities", "structure_correct"]
+__all__ = [
+    "arpi",
+    "arpi_bootstrap",
+    "arpi_difference_bootstrap",
+    "paired_bootstrap",
+    "mean_ci",
+    "structure_utilities",
+    "STOP_SEQUENCES",
+    "extract_completion",
+    "extract_last_number",
+    "is_correct",
+    "STRUCTURES_EVAL",
+    "Evaluation",
+    "evaluate_structures",
+]
+
+#: The structures evaluated on test inputs, in table order.
+STRUCTURES_EVAL = tuple(Structure)
 
 
 def arpi(perf_a, perf_b, len_a, len_b) -> float:
@@ -32,7 +67,8 @@ def arpi(perf_a, perf_b, len_a, len_b) -> float:
     dl = la - lb
     if np.any(dl == 0):
         i = int(np.flatnonzero(dl == 0)[0])
-        raise ValueError(f"len_a and len_b must differ for every Receiver (Eq. 7 divides by the difference); equal at index {i}")
+        raise ValueError("len_a and len_b must differ for every Receiver (Eq. 7 divides by the difference); "
+                         f"equal at index {i}")
     return float(np.mean((ra - rb) / dl))
 
 
@@ -130,38 +166,161 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
     if np.abs(pi.sum(axis=1) - 1).max() > 1e-6 or (pi < -1e-12).any():
         raise ValueError("policy rows must be probability distributions over the items")
     return {
-        "no information": table.none,
-        "all information": table.all,
-        "prior information": table.items.mean(axis=1),
-        "posterior information": (pi * table.items).sum(axis=1),
+        Structure.NO: table.none,
+        Structure.ALL: table.all,
+        Structure.PRIOR: table.items.mean(axis=1),
+        Structure.POSTERIOR: (pi * table.items).sum(axis=1),
     }
 
 
-def structure_correct(receiver, problems, items: dict, prior_choice, posterior_choice, *, max_new_tokens: int = 32,
-                      batch_size: int = 8) -> dict[str, np.ndarray]:
-    """0/1 correctness of the Receiver's greedy answer under each structure (GSM8K metric: last number).
+# -- answers -----------------------------------------------------------------------------
 
-    ``prior_choice`` / ``posterior_choice``: the item shown to each input.
+#: Where a completion of a HumanEval function body ends (the usual stop sequences).
+STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def extract_last_number(text: str) -> str | None:
+    """The last number in ``text``, commas removed (the paper's GSM8K answer extraction).
+
+    >>> extract_last_number("So she makes 9 * 2 = $18 a day. The answer is 1,018.")
+    '1018'
     """
-    from .prompts import build_prompt
-    from .receiver import generate
-    from .tasks import extract_last_number
+    found = _NUMBER.findall(text)
+    if not found:
+        return None
+    number = found[-1].replace(",", "")
+    return number[:-2] if number.endswith(".0") else number
 
-    problems = list(problems)
-    n = len(problems)
-    if len(prior_choice) != n or len(posterior_choice) != n:
-        raise ValueError(f"prior_choice and posterior_choice need one item per problem ({n})")
-    out = {}
-    for name, choice in (
-        ("no information", [None] * n),
-        ("all information", [None] * n),
-        ("prior information", list(prior_choice)),
-        ("posterior information", list(posterior_choice)),
-    ):
-        prompts = [
-            build_prompt(receiver.tokenizer, p.question, items[p.id], name, item=None if c is None else int(c), chat=receiver.chat)
-            for p, c in zip(problems, choice)
-        ]
-        texts = generate(receiver, prompts, max_new_tokens=max_new_tokens, stop=("\n",), batch_size=batch_size)
-        out[name] = np.array([extract_last_number(t) == p.answer for t, p in zip(texts, problems)], dtype=float)
-    return out
+
+def extract_completion(generated: str) -> str:
+    """The function body a model generated after the prompt, cut at the first stop sequence."""
+    cut = len(generated)
+    for stop in STOP_SEQUENCES:
+        k = generated.find(stop)
+        if k != -1:
+            cut = min(cut, k)
+    return generated[:cut]
+
+
+def is_correct(problem, text: str, *, cache=None, timeout: float = 5.0) -> bool:
+    """Whether ``text``, generated after ``problem``'s prompt, answers it.
+
+    Math: its last number is the answer. Code: the completion (cut at the
+    first stop sequence) passes the problem's tests in the sandbox, within
+    ``timeout`` seconds; the verdict is cached (``cache`` as for
+    :func:`~persuasion.llm.cache.as_store`).
+    """
+    if not isinstance(problem, CodeProblem):
+        return extract_last_number(text) == problem.answer
+    program = (problem.prompt + extract_completion(text) + "\n\n" + problem.test
+               + f"\n\ncheck({problem.entry_point})\n")
+    key = {"program": program, "timeout": float(timeout)}
+    return bool(as_store(cache).get_or_compute("sandbox", key, functools.partial(_passes, program, timeout)))
+
+
+def _passes(program: str, timeout: float) -> bool:
+    return bool(run_untrusted(program, timeout=timeout).passed)
+
+
+def _generations(store, receiver, prompts: list[str], max_new_tokens: int, stop: tuple) -> dict:
+    """Greedy continuations of one input's prompts (deduplicated, one batch, one cached entry): ``{prompt: text}``."""
+    unique = list(dict.fromkeys(prompts))
+    key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
+           "stop": list(stop), "decoding": "greedy"}
+    texts = store.get_or_compute("generations", key, functools.partial(
+        generate, receiver, unique, max_new_tokens=max_new_tokens, stop=stop, batch_size=len(unique)))
+    return dict(zip(unique, texts))
+
+
+# -- the evaluation stage ----------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    """The evaluation stage's output, on the test inputs, per Receiver (by name) and structure:
+
+    ``utility`` (expected, from the table: exact in the draw), ``correct``
+    (0/1, of the greedy answer), ``tokens`` (length of the prompt shown);
+    ``policies``: each Advisor's policy on the test inputs; ``other``: the
+    Receiver whose Advisor is "other"; ``oracle``: the best item's utility.
+    """
+
+    utility: dict
+    correct: dict
+    tokens: dict
+    policies: dict
+    other: dict
+    oracle: dict
+
+    def to_dict(self) -> dict:
+        return encode(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Evaluation:
+        return cls(**decode(data))
+
+
+def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, receivers, *, cache=None,
+                        timeout: float = 5.0, progress: bool = True) -> Evaluation:
+    """The evaluation stage: every structure of :data:`STRUCTURES_EVAL` on the test inputs, for each Receiver.
+
+    * no and all information, and ``prior information``: an item drawn uniformly;
+    * ``posterior information``: an item drawn from this Receiver's Advisor;
+    * ``posterior (other Advisor)``: drawn from the Advisor of the next
+      Receiver in the list (the model-agnostic claim; with two Receivers or more);
+    * ``posterior (easy Advisor)``: drawn from this Receiver's easy-trained Advisor.
+
+    Prior and posterior draws share one uniform number per input (common
+    random numbers, seeded by ``config.seed``), so their paired contrast has
+    less noise. Each test input's prompts go through the Receiver in one
+    batch of greedy generations of at most ``config.max_new_tokens`` tokens
+    (a cached entry per input); code is run in the sandbox with ``timeout``.
+    """
+    from tqdm.auto import tqdm
+
+    store = as_store(cache)
+    test_rows = inputs.rows["test"]
+    test = [inputs.problems[k] for k in test_rows]
+    names = [r.name for r in receivers]
+    other = {names[k]: names[(k + 1) % len(names)] for k in range(len(names))} if len(names) > 1 else {}
+    u = np.random.default_rng([config.seed, 5]).random(len(test))
+
+    def draw(pi):  # inverse-CDF draws that share u across policies (common random numbers)
+        cdf = np.cumsum(pi, axis=1)
+        return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
+
+    utility, correct, tokens, policies = {}, {}, {}, {}
+    stop = STOP_SEQUENCES if config.kind == "code" else ("\n",)
+    for r in receivers:
+        table, scored = utilities.tables[r.name], utilities.prompts[r.name]
+        uniform = np.full(table.items.shape, 1 / table.items.shape[1])
+        own = {Structure.POSTERIOR: r.name, Structure.POSTERIOR_EASY: f"{r.name} (easy)"}
+        if other:
+            own[Structure.POSTERIOR_OTHER] = other[r.name]
+        # Expected utilities over all inputs (exact in the draw), kept on the test inputs.
+        utility[r.name] = {s: v[test_rows] for s, v in structure_utilities(table, uniform).items()
+                           if s != Structure.POSTERIOR}
+        choices = {Structure.NO: None, Structure.ALL: None, Structure.PRIOR: draw(uniform[test_rows])}
+        for s, adv in own.items():
+            policies[adv] = advisors.policies[adv][test_rows]
+            utility[r.name][s] = structure_utilities(table, advisors.policies[adv])[Structure.POSTERIOR][test_rows]
+            choices[s] = draw(policies[adv])
+        structures = [s for s in STRUCTURES_EVAL if s in choices]
+        # Each structure's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
+        slot = {s: [-2 if s == Structure.NO else -1 if s == Structure.ALL else int(choices[s][k])
+                    for k in range(len(test))] for s in structures}
+        prompts = {s: [scored[i][c] for i, c in zip(test_rows, slot[s])] for s in structures}
+        tokens[r.name] = {s: np.array([table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
+                                       else table.tokens_items[i, c] for i, c in zip(test_rows, slot[s])])
+                          for s in structures}
+        texts = {s: [] for s in structures}
+        for k in tqdm(range(len(test)), desc=f"{config.task}: generating with {r.name}", disable=not progress):
+            done = _generations(store, r, [prompts[s][k] for s in structures], config.max_new_tokens, stop)
+            for s in structures:
+                texts[s].append(done[prompts[s][k]])
+        correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
+                                       dtype=float) for s in structures}
+    oracle = {r: utilities.tables[r].items[test_rows].max(axis=1) for r in names}
+    return Evaluation(utility, correct, tokens, policies, other, oracle)

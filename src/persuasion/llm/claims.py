@@ -1,0 +1,187 @@
+r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them from measured results.
+
+* :data:`CLAIMS`: each claim says "A beats B" (on all test inputs, or on the
+  hard ones), where A and B are information structures;
+* :func:`verdicts`: per claim and task, the paper's number and ours (the mean
+  of A − B over the Receivers, with a paired bootstrap 95% interval), in
+  accuracy and in utility, and :func:`verdict` of each: *supported*,
+  *contradicted* or *inconclusive* by a rule stated before the numbers;
+* :func:`verdict_table`, :func:`findings_markdown`: the same as a table and
+  as sentences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from ..protocol import Structure
+from .evaluate import arpi_difference_bootstrap, paired_bootstrap
+from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT, Table
+
+__all__ = ["CLAIMS", "MIN_INPUTS", "verdict", "verdicts", "verdict_table", "findings_markdown"]
+
+#: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
+MIN_INPUTS = 10
+
+#: The claims of Bai et al. §4 that the experiment tests: (key, claim, where in the paper, A, B, subset).
+#: Each claim says "A beats B" (on the whole test set, or on its hard inputs).
+CLAIMS = (
+    ("posterior>prior", "The Advisor's item beats a random item (Posterior > Prior)", "§4.2.1, Table 1",
+     Structure.POSTERIOR, Structure.PRIOR, None),
+    ("posterior>no", "The Advisor's item beats no information (Posterior > No)", "Table 1",
+     Structure.POSTERIOR, Structure.NO, None),
+    ("prior>no", "Additional information helps (Prior > No)", "§4.2.1",
+     Structure.PRIOR, Structure.NO, None),
+    ("posterior>all", "One chosen item beats all items (Posterior > All)", "§4.2.2, Fig. 2",
+     Structure.POSTERIOR, Structure.ALL, None),
+    ("other>prior", "An Advisor trained for another Receiver still helps (model-agnostic)", "§1, §4.2.1",
+     Structure.POSTERIOR_OTHER, Structure.PRIOR, None),
+    ("easy>prior on hard", "An Advisor trained on easy inputs helps on hard ones (easy-to-hard)", "§4.2.3, Fig. 2",
+     Structure.POSTERIOR_EASY, Structure.PRIOR, "hard"),
+    ("arpi", "Posterior buys more performance per prompt token than All (ARPI)", "§4.3, Eq. 7, Fig. 3",
+     Structure.POSTERIOR, Structure.ALL, None),
+)
+
+
+def _paper_claim_number(key: str, task: str) -> str:
+    """The paper's average effect (percentage points, GPT-2 / Phi-2 Advisor), from its Table 1 average row."""
+    avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[task]["average"]))
+    post = (avg["posterior (GPT-2)"], avg["posterior (Phi-2)"])
+    if key in ("posterior>prior", "other>prior"):
+        diffs = [p - avg[Structure.PRIOR] for p in post]
+    elif key == "posterior>no":
+        diffs = [p - avg[Structure.NO] for p in post]
+    elif key == "posterior>all":
+        diffs = [p - avg[Structure.ALL] for p in post]
+    elif key == "prior>no":
+        return f"{avg[Structure.PRIOR] - avg[Structure.NO]:+.1f} points"
+    elif key == "easy>prior on hard":
+        return "MATH levels 4–5 (Fig. 2, no number printed)"
+    else:
+        return "All +26% prompt tokens, Posterior +6.9% (Phi-2)"
+    return f"{diffs[0]:+.1f} / {diffs[1]:+.1f} points (GPT-2 / Phi-2)"
+
+
+def verdict(lo: float, hi: float, n: int) -> str:
+    """The rule: *supported* when the 95% interval of A − B lies above zero, *contradicted* when below,
+    *inconclusive* when it contains zero or rests on fewer than :data:`MIN_INPUTS` test inputs.
+
+    >>> verdict(0.1, 0.5, 32), verdict(-0.4, -0.1, 32), verdict(-0.1, 0.3, 32), verdict(0.1, 0.5, 4)
+    ('supported', 'contradicted', 'inconclusive', 'inconclusive')
+    """
+    if n < MIN_INPUTS:
+        return "inconclusive"
+    return "supported" if lo > 0 else "contradicted" if hi < 0 else "inconclusive"
+
+
+def _claim_effect(res, a: str, b: str, subset, metric: str):
+    """(mean, lo, hi, n) of A − B averaged over the Receivers, per test input, with a paired bootstrap CI."""
+    values = res.correct if metric == "accuracy" else res.utility
+    names = [r for r in res.receivers if a in values[r] and b in values[r]]
+    if not names:
+        return None
+    mask = np.ones(len(res.difficulty), bool) if subset is None else res.difficulty > res.threshold
+    n = int(mask.sum())
+    if n == 0:
+        return None
+    da = np.mean([values[r][a][mask] for r in names], axis=0)
+    db = np.mean([values[r][b][mask] for r in names], axis=0)
+    m, lo, hi = paired_bootstrap(da, db, n_boot=res.config.n_boot, seed=res.config.seed)
+    return m, lo, hi, n
+
+
+def _arpi_effect(res, metric: str):
+    """ARPI(Posterior | No) − ARPI(All | No) with a bootstrap CI (inputs resampled jointly for all Receivers)."""
+    values = res.correct if metric == "accuracy" else res.utility
+    get = lambda d, s: np.array([d[r][s] for r in res.receivers], dtype=float)  # noqa: E731
+    m, lo, hi = arpi_difference_bootstrap(
+        get(values, Structure.POSTERIOR), get(values, Structure.ALL), get(values, Structure.NO),
+        get(res.tokens, Structure.POSTERIOR), get(res.tokens, Structure.ALL), get(res.tokens, Structure.NO),
+        n_boot=res.config.n_boot, seed=res.config.seed)
+    return m, lo, hi, len(res.difficulty)
+
+
+def verdicts(results) -> list[dict]:
+    """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
+    (mean of A − B over the Receivers, 95% CI, number of test inputs) and the :func:`verdict` of each."""
+    rows = []
+    for res in results:
+        task = "gsm8k" if res.config.kind == "math" else "humaneval"
+        for key, claim, where, a, b, subset in CLAIMS:
+            row = dict(key=key, claim=claim, where=where, task=res.config.task, source=res.source,
+                       paper=_paper_claim_number(key, task))
+            for metric in ("accuracy", "utility"):
+                effect = _arpi_effect(res, metric) if key == "arpi" else _claim_effect(res, a, b, subset, metric)
+                if effect is None:
+                    row[metric] = None
+                    row[f"{metric}_verdict"] = "not measured"
+                    continue
+                m, lo, hi, n = effect
+                row[metric] = dict(mean=m, lo=lo, hi=hi, n=n)
+                row[f"{metric}_verdict"] = verdict(lo, hi, n)
+            rows.append(row)
+    return rows
+
+
+def verdict_table(rows) -> Table:
+    """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts."""
+    out = []
+    for r in rows:
+        cells = []
+        for metric, scale, digits in (("accuracy", 100, 1), ("utility", 1, 2)):
+            e = r[metric]
+            if e is None:
+                cells += ["—", r[f"{metric}_verdict"]]
+                continue
+            per_token = r["key"] == "arpi"
+            s = 1e3 * scale if per_token else scale
+            unit = " per 1,000 prompt tokens" if per_token else ""
+            cells += [f"{e['mean'] * s:+.{digits}f}{unit} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] "
+                      f"(n={e['n']})", r[f"{metric}_verdict"]]
+        out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
+    return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
+                       "ours: utility (nats)", "verdict"])
+
+
+def _effect_text(e, metric: str, per_token: bool = False) -> str:
+    if e is None:
+        return "not measured"
+    scale = (100 if metric == "accuracy" else 1) * (1e3 if per_token else 1)
+    unit = ("points" if metric == "accuracy" else "nats") + (" per 1,000 prompt tokens" if per_token else "")
+    digits = 1 if metric == "accuracy" else 2
+    return f"{e['mean'] * scale:+.{digits}f} {unit} [{e['lo'] * scale:+.{digits}f}, {e['hi'] * scale:+.{digits}f}]"
+
+
+def findings_markdown(results, rows) -> str:
+    """What this run found, in sentences generated from ``results`` and their :func:`verdicts` ``rows``."""
+    out = []
+    for res in results:
+        best = max(res.table("accuracy"), key=lambda r: r["mean"])
+        out.append(
+            f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
+            f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
+            f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.0f}% "
+            f"({best['receiver']}, {SHORT[best['structure']]})."
+        )
+        for name in res.receivers:
+            prior = res.utility[name][Structure.PRIOR]
+            gain = res.utility[name][Structure.POSTERIOR] - prior
+            room = (res.oracle[name] - prior).mean()
+            share = f"{100 * gain.mean() / room:+.0f}%" if room > 0 else "no share (the oracle gains nothing)"
+            out.append(f"  - {name}: the Advisor's item gains {gain.mean():+.2f} nats over a random item, "
+                       f"{share} of what the best item in hindsight gains ({room:.2f} nats).")
+    for metric in ("accuracy", "utility"):
+        c = Counter(r[f"{metric}_verdict"] for r in rows)
+        parts = ", ".join(f"{c[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "not measured") if c[v])
+        out.append(f"- In **{metric}**, the {sum(c.values())} verdicts are: {parts}.")
+    for r in rows:
+        if "supported" in (r["accuracy_verdict"], r["utility_verdict"]) or \
+                "contradicted" in (r["accuracy_verdict"], r["utility_verdict"]):
+            per_token = r["key"] == "arpi"
+            accuracy = _effect_text(r["accuracy"], "accuracy", per_token)
+            out.append(f"  - {r['claim']} on {r['task']}: accuracy {accuracy} "
+                       f"(*{r['accuracy_verdict']}*), utility {_effect_text(r['utility'], 'utility', per_token)} "
+                       f"(*{r['utility_verdict']}*).")
+    return "\n".join(out)

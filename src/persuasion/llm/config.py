@@ -1,0 +1,82 @@
+"""The settings of one task's experiment: :class:`ExperimentConfig`, and the preset sizes of :func:`config_for`.
+
+>>> c = config_for("synthetic", "book", n=20)
+>>> (c.n_train, c.n_val, c.n_test, c.kind)
+(9, 3, 8, 'math')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TASKS", "SCALES", "ExperimentConfig", "config_for"]
+
+TASKS = ("gsm8k", "synthetic", "humaneval")
+SCALES = ("smoke", "book", "full")
+
+# (n_train, n_val, n_test, max_new_tokens) per scale and task kind.
+_SIZES = {
+    ("smoke", "math"): (3, 1, 2, 8),
+    ("book", "math"): (24, 8, 32, 16),
+    ("full", "math"): (400, 100, 819, 32),  # all 1319 problems of GSM8K test_socratic
+    ("smoke", "code"): (2, 1, 2, 8),
+    ("book", "code"): (8, 3, 8, 64),
+    ("full", "code"): (60, 20, 84, 256),
+}
+
+
+def _kind(task: str) -> str:
+    return "code" if task == "humaneval" else "math"
+
+
+def _check_task(task) -> None:
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}")
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Sizes and settings of one task's experiment."""
+
+    task: str
+    n_train: int
+    n_val: int
+    n_test: int
+    max_new_tokens: int
+    steps: int = 300
+    lr: float = 1e-2
+    hidden: int = 64
+    seed: int = 0
+    n_boot: int = 10_000
+
+    def __post_init__(self):
+        _check_task(self.task)
+        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}")
+
+    @property
+    def kind(self) -> str:
+        """``"code"`` (HumanEval) or ``"math"``."""
+        return _kind(self.task)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.n_train + self.n_val + self.n_test
+
+
+def config_for(task: str, scale: str = "book", *, n: int | None = None, **overrides) -> ExperimentConfig:
+    """The preset sizes of ``scale``; ``n`` (if given) draws ``n`` inputs, split 45/15/40% train/val/test."""
+    _check_task(task)
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
+    n_train, n_val, n_test, tokens = _SIZES[(scale, _kind(task))]
+    if n is not None:
+        if not isinstance(n, (int, np.integer)) or n < 6:
+            raise ValueError(f"n must be an integer of at least 6 (train, validation and test inputs); got {n!r}")
+        n_train, n_val = max(2, round(0.45 * n)), max(1, round(0.15 * n))
+        n_test = n - n_train - n_val
+    return ExperimentConfig(task, n_train, n_val, n_test, tokens, **overrides)

@@ -1,0 +1,171 @@
+r"""What one task's experiment measured: :class:`TaskResult`, its summaries, and :func:`task_result`.
+
+:func:`task_result` is the last stage of the experiment (see
+:mod:`persuasion.llm.experiment`): it gathers the outputs of the earlier
+stages into one :class:`TaskResult`, whose methods give Table 1
+(:meth:`~TaskResult.table`), the paired contrasts, the easy/hard split
+(Fig. 2) and ARPI (Fig. 3), each with bootstrap 95% intervals, and
+:meth:`~TaskResult.to_dict` the plain JSON data of ``results.json``.
+:mod:`persuasion.llm.report` turns them into tables, figures and words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..protocol import Structure
+from .advisor import Advisors
+from .config import ExperimentConfig
+from .evaluate import STRUCTURES_EVAL, Evaluation, arpi_bootstrap, mean_ci, paired_bootstrap
+from .items import Items
+from .tasks import Inputs
+from .utilities import Utilities
+
+__all__ = ["TaskResult", "task_result"]
+
+
+@dataclass
+class TaskResult:
+    """Everything one task's experiment measured; tables and figures are built from it."""
+
+    config: ExperimentConfig
+    source: str  # "gsm8k", "synthetic" or "humaneval": the data the run was computed on
+    receivers: list
+    ids: dict  # "train" / "val" / "test" / "easy_train" / "easy_val" -> list of input ids
+    difficulty: np.ndarray  # of the test inputs
+    threshold: int  # easy: difficulty <= threshold
+    curves: dict  # advisor name -> {"train": [...], "val": [...], "best_step": int}
+    policies: dict  # advisor name -> (n_test, 7) pi on the test inputs
+    utility: dict  # receiver -> structure -> per-test-input expected utility (log-prob, nats)
+    correct: dict  # receiver -> structure -> per-test-input 0/1
+    tokens: dict  # receiver -> structure -> per-test-input prompt length (tokens) of the prompt used
+    other: dict = field(default_factory=dict)  # receiver -> the Receiver whose Advisor is "other"
+    oracle: dict = field(default_factory=dict)  # receiver -> per-test-input max_c v(x, c) (best item in hindsight)
+    tables: dict = field(default_factory=dict)  # receiver -> UtilityTable of all inputs (train, val, test order)
+    items: dict = field(default_factory=dict)  # input id -> its seven items
+    questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
+    difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
+    data_hash: str = ""  # SHA-256 of the problems' content
+
+    # -- summaries ------------------------------------------------------------------
+    def structures(self, receiver) -> list[str]:
+        return [s for s in STRUCTURES_EVAL if s in self.utility[receiver]]
+
+    def table(self, metric: str = "accuracy") -> list[dict]:
+        """Table 1 rows: mean and 95% CI of ``metric`` ("accuracy" or "utility") per Receiver and structure."""
+        values = self._metric(metric)
+        rows = []
+        for r in self.receivers:
+            for s in self.structures(r):
+                m, lo, hi = mean_ci(values[r][s], n_boot=self.config.n_boot, seed=self.config.seed)
+                rows.append(dict(task=self.config.task, receiver=r, structure=s, metric=metric, mean=m, lo=lo, hi=hi,
+                                 tokens=float(np.mean(self.tokens[r][s]))))
+        return rows
+
+    def contrasts(self, metric: str = "accuracy") -> list[dict]:
+        """Paired bootstrap 95% CIs of the contrasts between structures, per Receiver."""
+        values = self._metric(metric)
+        pairs = [
+            (Structure.POSTERIOR, Structure.PRIOR),
+            (Structure.POSTERIOR, Structure.NO),
+            (Structure.POSTERIOR, Structure.ALL),
+            (Structure.ALL, Structure.NO),
+            (Structure.PRIOR, Structure.NO),
+            (Structure.POSTERIOR_OTHER, Structure.PRIOR),
+            (Structure.POSTERIOR_EASY, Structure.PRIOR),
+        ]
+        rows = []
+        for r in self.receivers:
+            for a, b in pairs:
+                if a in values[r] and b in values[r]:
+                    m, lo, hi = paired_bootstrap(values[r][a], values[r][b], n_boot=self.config.n_boot,
+                                                 seed=self.config.seed)
+                    rows.append(dict(task=self.config.task, receiver=r, contrast=f"{a} − {b}", a=a, b=b,
+                                     metric=metric, mean=m, lo=lo, hi=hi))
+        return rows
+
+    def easy_hard(self, metric: str = "utility") -> list[dict]:
+        """Fig. 2: per Receiver, group (easy / hard test inputs) and structure, mean with 95% CI."""
+        values = self._metric(metric)
+        rows = []
+        groups = {"easy": self.difficulty <= self.threshold, "hard": self.difficulty > self.threshold}
+        for r in self.receivers:
+            for g, mask in groups.items():
+                if not mask.any():
+                    continue
+                for s in (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR_EASY):
+                    m, lo, hi = mean_ci(values[r][s][mask], n_boot=self.config.n_boot, seed=self.config.seed)
+                    rows.append(dict(task=self.config.task, receiver=r, group=g, n=int(mask.sum()), structure=s,
+                                     metric=metric, mean=m, lo=lo, hi=hi))
+        return rows
+
+    def arpi(self, metric: str = "accuracy") -> list[dict]:
+        """Fig. 3: ARPI(A | no information) over the Receivers (Eq. 7), with bootstrap CIs and token increases."""
+        values = self._metric(metric)
+        base = Structure.NO
+        rows = []
+        for a in (Structure.ALL, Structure.PRIOR, Structure.POSTERIOR):
+            ra = np.array([values[r][a] for r in self.receivers])
+            rb = np.array([values[r][base] for r in self.receivers])
+            la = np.array([self.tokens[r][a] for r in self.receivers], dtype=float)
+            lb = np.array([self.tokens[r][base] for r in self.receivers], dtype=float)
+            point, lo, hi = arpi_bootstrap(ra, rb, la, lb, n_boot=self.config.n_boot, seed=self.config.seed)
+            rows.append(dict(task=self.config.task, structure=a, base=base, metric=metric, arpi=point, lo=lo, hi=hi,
+                             token_increase=float(np.mean(la.mean(1) / lb.mean(1) - 1)),
+                             perf_change=float(np.mean(ra.mean(1) - rb.mean(1)))))
+        return rows
+
+    def _metric(self, metric):
+        if metric == "accuracy":
+            return self.correct
+        if metric == "utility":
+            return self.utility
+        raise ValueError(f"metric must be 'accuracy' or 'utility'; got {metric!r}")
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data: settings, per-input results and every summary."""
+        def plain(d):
+            return {k: (plain(v) if isinstance(v, dict) else np.asarray(v).tolist()) for k, v in d.items()}
+
+        return {
+            "config": asdict(self.config),
+            "source": self.source,
+            "data_hash": self.data_hash,
+            "receivers": list(self.receivers),
+            "ids": self.ids,
+            "difficulty": self.difficulty.tolist(),
+            "threshold": self.threshold,
+            "difficulties": self.difficulties,
+            "other": self.other,
+            "curves": plain(self.curves),
+            "policies": plain(self.policies),
+            "utility": plain(self.utility),
+            "correct": plain(self.correct),
+            "tokens": plain(self.tokens),
+            "oracle": plain(self.oracle),
+            "tables": {r: {k: np.asarray(v).tolist() for k, v in asdict(t).items()} for r, t in self.tables.items()},
+            "summaries": {
+                "table": self.table("accuracy") + self.table("utility"),
+                "contrasts": self.contrasts("accuracy") + self.contrasts("utility"),
+                "easy_hard": self.easy_hard("accuracy") + self.easy_hard("utility"),
+                "arpi": self.arpi("accuracy") + self.arpi("utility"),
+            },
+        }
+
+
+def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilities: Utilities, advisors: Advisors,
+                evaluation: Evaluation) -> TaskResult:
+    """The report stage: the outputs of the earlier stages, gathered into one :class:`TaskResult`."""
+    problems, test_rows = inputs.problems, inputs.rows["test"]
+    return TaskResult(
+        config=config, source=inputs.source, receivers=list(utilities.tables),
+        ids={part: [problems[k].id for k in rows] for part, rows in inputs.rows.items()},
+        difficulty=np.array([p.difficulty for p in problems])[test_rows], threshold=inputs.threshold,
+        curves=advisors.curves, policies=evaluation.policies, utility=evaluation.utility,
+        correct=evaluation.correct, tokens=evaluation.tokens, other=evaluation.other, oracle=evaluation.oracle,
+        tables=utilities.tables, items={p.id: list(items.by_input[p.id]) for p in problems},
+        questions={p.id: p.question for p in problems}, difficulties={p.id: p.difficulty for p in problems},
+        data_hash=inputs.data_hash,
+    )
