@@ -9,6 +9,9 @@ import torch
 from persuasion.llm import receiver as receiver_module
 from persuasion.llm.models import RECEIVERS, load_encoder, load_receiver, pick_device
 from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, common_prefix_length
+from persuasion.protocol import Structure
+
+pytestmark = pytest.mark.llm
 
 USER_CACHE = os.environ.get("PERSUASION_CACHE")  # before the smollm fixture points it at a temporary folder
 

@@ -82,6 +82,7 @@ def test_torch_and_numpy_agree():
     np.testing.assert_allclose(tv, [advisor_value(g, s, 0.2) for g, s in zip(gs, S)], atol=1e-12)
 
 
+@pytest.mark.slow  # trains the neural Advisor for thousands of steps
 def test_training_is_deterministic_and_improves():
     gs = [prosecutor_game(p) for p in (0.2, 0.3, 0.4)]
     a = train_policy(gs, 0.1, steps=200, seed=3)
@@ -143,6 +144,7 @@ def test_credulous_best_scheme_by_hand():
     assert structure_values(g, scheme, credulous=True)[Structure.POSTERIOR][0] == pytest.approx(1.0)
 
 
+@pytest.mark.slow  # trains the neural Advisor for thousands of steps
 def test_entropy_bonus_escapes_saturation():
     # An input where the optimum pools some distractors with the relevant item.
     u = np.array([[0.0, 1.0], [1.0, 0.0], [0.55, 0.55]])
