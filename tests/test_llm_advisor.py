@@ -40,6 +40,7 @@ def test_keep_best_returns_the_head_of_the_lowest_validation_loss():
     assert -(pi * centred).sum(axis=1).mean() == pytest.approx(res.val_loss[res.best_step], abs=1e-5)
 
 
+@pytest.mark.llm  # loads the sentence encoder
 def test_real_encoder_embeddings():
     e = embed(["Sam has 12 apples.", "Subtract the eaten ones.", "Sam has 12 apples."])
     assert e.shape == (3, 384)

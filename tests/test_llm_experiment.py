@@ -242,6 +242,8 @@ def _cached(cache):
     return as_store(cache).count()
 
 
+@pytest.mark.llm
+@pytest.mark.slow
 def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("GSM8K_DIR", None)
