@@ -31,7 +31,6 @@ import itertools
 import warnings
 from dataclasses import dataclass
 
-import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
 
@@ -138,9 +137,9 @@ def objective_vector(game: PersuasionGame) -> np.ndarray:
 
 
 def _check_status(status: str, solver: str) -> None:
-    if status == cp.OPTIMAL:
+    if status == "optimal":  # cvxpy.OPTIMAL
         return
-    if status == cp.OPTIMAL_INACCURATE:
+    if status == "optimal_inaccurate":  # cvxpy.OPTIMAL_INACCURATE
         warnings.warn(f"solver {solver} returned an inaccurate optimum", RuntimeWarning, stacklevel=3)
         return
     raise LPError("optimal-signal LP", status, solver=solver)
@@ -178,6 +177,9 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     """
     if not isinstance(game, PersuasionGame):
         raise TypeError(f"game must be a PersuasionGame; got {type(game).__name__}")
+    # cvxpy takes about a second to import: load it on first use, not with the package.
+    import cvxpy as cp
+
     n_s, n_a = game.n_states, game.n_actions
     x = cp.Variable(n_s * n_a, nonneg=True, name="joint")
     constraints = [consistency_matrix(game) @ x == game.prior]
