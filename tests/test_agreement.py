@@ -89,3 +89,35 @@ def test_epsilon_rounds_by_hand():
     assert (loose <= exact).all() and (loose == 2).all()
     with pytest.raises(ValueError, match="eps must be >= 0"):
         epsilon_agreement_rounds(d, -0.1)
+
+
+def test_exact_agreed_estimates_matches_the_float_dialogue_on_random_instances():
+    """Two implementations (public partition as sets in fractions; as rounded float rows) give one answer."""
+    from fractions import Fraction
+
+    from persuasion.agreement import exact_agreed_estimates
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(4, 14))
+        P = random_partitions(n, int(rng.integers(2, 4)), int(rng.integers(2, 4)), rng)
+        X = (rng.random(n) < 0.5).astype(int)
+        exact = exact_agreed_estimates([Fraction(1, n)] * n, P, X)
+        assert np.allclose([float(v) for v in exact], dialogue(np.full(n, 1 / n), P, X).agreed, atol=1e-12)
+
+
+def test_exact_agreed_estimates_by_hand():
+    """Three equally likely states; agent 0 knows {0, 1} | {2}, agent 1 knows {0} | {1, 2}; X = 1 at state 1.
+
+    Agent 0 says 1/2 on {0, 1} and 0 on {2}: the public learns {0, 1} | {2}. Agent 1 then says 0 at
+    state 0 and, at states 1 and 2, E[X | {1, 2} and the record], i.e. 1 at state 1 and 0 at state 2:
+    everything is revealed, so the agreed estimate is X itself.
+    """
+    from fractions import Fraction
+
+    from persuasion.agreement import exact_agreed_estimates
+
+    out = exact_agreed_estimates([Fraction(1, 3)] * 3, [[0, 0, 1], [0, 1, 1]], [0, 1, 0])
+    assert out == [0, 1, 0]
+    with pytest.raises(ValueError, match="prior must be a probability vector"):
+        exact_agreed_estimates(["1/2", "1/3"], [[0, 1], [0, 0]], [0, 1])

@@ -35,6 +35,7 @@ __all__ = [
     "strategic_dialogue",
     "random_partitions",
     "partition_from_cells",
+    "exact_agreed_estimates",
 ]
 
 DECIMALS = 12
@@ -190,6 +191,61 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
     if missing.size:
         raise ValueError(f"cells must cover the state space: states {missing.tolist()} are in no cell")
     return labels
+
+
+def exact_agreed_estimates(prior, partitions, X) -> list:
+    """The dialogue's agreed estimate at every state, in exact rational arithmetic.
+
+    A second implementation of :func:`dialogue`, by another route: the public
+    record is kept as a list of sets of states (the cells of the public
+    partition), every probability is a :class:`fractions.Fraction`, and two
+    announcements are the same value only if they are equal as fractions, so
+    no tolerance is involved. ``prior`` and ``X`` must hold exact numbers
+    (``int``, ``Fraction`` or strings such as ``"1/3"``). Returns the agreed
+    estimate of agent 0 at each state, as a list of fractions.
+
+    >>> exact_agreed_estimates(["1/4"] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
+    [Fraction(1, 2), Fraction(1, 2), Fraction(1, 2), Fraction(1, 2)]
+    """
+    from fractions import Fraction
+
+    prior = [Fraction(p) for p in prior]
+    X = [Fraction(x) for x in X]
+    if sum(prior) != 1 or min(prior) < 0:
+        raise ValueError(f"prior must be a probability vector of exact numbers summing to 1; got sum {sum(prior)}")
+    P = _partitions(partitions, len(prior))
+    if len(X) != len(prior):
+        raise ValueError(f"X must have one value per state ({len(prior)}); got {len(X)}")
+    n, m = len(prior), P.shape[0]
+
+    def cond(cell):
+        mass = sum(prior[w] for w in cell)
+        return sum(prior[w] * X[w] for w in cell) / mass if mass else Fraction(0)
+
+    public = [set(range(n))]  # cells of the public partition
+    quiet, t = 0, 0
+    while quiet < m:
+        i = t % m
+        say = {}
+        for cell in public:
+            for label in {int(P[i, w]) for w in cell}:
+                own = {w for w in cell if P[i, w] == label}
+                value = cond(own)
+                for w in own:
+                    say[w] = value
+        finer = []
+        for cell in public:
+            for value in {say[w] for w in cell}:
+                finer.append({w for w in cell if say[w] == value})
+        quiet = quiet + 1 if len(finer) == len(public) else 0
+        public, t = finer, t + 1
+    agreed = [Fraction(0)] * n
+    for cell in public:
+        for label in {int(P[0, w]) for w in cell}:
+            own = {w for w in cell if P[0, w] == label}
+            for w in own:
+                agreed[w] = cond(own)
+    return agreed
 
 
 def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
