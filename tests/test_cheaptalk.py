@@ -1,4 +1,4 @@
-import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -21,19 +21,43 @@ def test_known_values():
     assert cheap_talk_utilities(0.3, 1) == pytest.approx((-1 / 12, -1 / 12 - 0.09))
     # b = 0.1: N(b) = 2 with boundary a_1 = 1/2 - 2b = 0.3.
     np.testing.assert_allclose(partition_boundaries(0.1, 2), [0, 0.3, 1])
-    # Just below 1/12, three intervals become possible (2 b N (N - 1) < 1 with N = 3).
-    assert max_partition_size(1 / 12 - 1e-9) == 3 and max_partition_size(1 / 12) == 2
+    # Just below 1/12, three intervals become possible (2 b N (N - 1) < 1 with N = 3); at 1/12 exactly, two.
+    assert max_partition_size(1 / 12 - 1e-9) == 3 and max_partition_size(Fraction(1, 12)) == 2
+    # The float nearest 1/12 lies below 1/12, so three intervals exist there (barely).
+    assert Fraction(1 / 12) < Fraction(1, 12) and max_partition_size(1 / 12) == 3
+    assert partition_boundaries(1 / 12, 3)[1] > 0
+
+
+def _largest_by_search(b: Fraction) -> int:
+    """The largest n with 2 b n (n - 1) < 1, by counting up in exact arithmetic."""
+    n = 1
+    while 2 * b * (n + 1) * n < 1:
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize("N", range(2, 60))
+def test_closed_form_is_exact_at_every_boundary(N):
+    # At b = 1/(2N(N-1)) exactly, N intervals are not an equilibrium (strict condition), N - 1 are.
+    edge = Fraction(1, 2 * N * (N - 1))
+    assert max_partition_size(edge) == _largest_by_search(edge) == N - 1
+    tiny = Fraction(1, 10**15)
+    assert max_partition_size(edge - tiny) == _largest_by_search(edge - tiny) == N
+    assert max_partition_size(edge + tiny) == _largest_by_search(edge + tiny) == N - 1
+    # The nearest float, whichever side of the boundary it lies on, is handled at its exact value.
+    as_float = 2 * N * (N - 1)
+    assert max_partition_size(1 / as_float) == _largest_by_search(Fraction(1 / as_float))
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.floats(1e-4, 1.0))
 def test_maximal_size_is_the_largest_increasing_partition(b):
     n = max_partition_size(b)
-    assert 2 * b * n * (n - 1) < 1
-    assert 2 * b * (n + 1) * n >= 1
-    # The closed form agrees except exactly at a boundary 2 b N (N - 1) = 1, where it is one too large.
-    closed = max(1, math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / b)))
-    assert n == closed or (n == closed - 1 and 2 * b * closed * (closed - 1) == pytest.approx(1))
+    exact = Fraction(b)
+    assert 2 * exact * n * (n - 1) < 1
+    assert 2 * exact * (n + 1) * n >= 1
+    assert n == _largest_by_search(exact)
+    assert (np.diff(partition_boundaries(b, n)) > 0).all()
 
 
 @settings(max_examples=40, deadline=None)

@@ -14,6 +14,13 @@ interval's midpoint. With :math:`N` intervals,
 
 which is increasing iff :math:`2 b N (N - 1) < 1`, so the largest size is
 :math:`N(b) = \lceil -\tfrac12 + \tfrac12 \sqrt{1 + 2/b}\, \rceil`.
+At a boundary :math:`b = 1/(2N(N-1))` the square root is exactly
+:math:`2N - 1`, so the formula gives :math:`N - 1`, as it should (the
+condition is strict). In floating point the square root can land just above
+:math:`2N - 1` and the ceiling jump to :math:`N`; :func:`max_partition_size`
+therefore evaluates the formula in exact rational arithmetic, on the exact
+value of ``b`` (a :class:`fractions.Fraction`, an int, or the exact binary
+value of a float).
 Expected utilities: the Receiver loses the residual variance
 :math:`\sum_i (a_i - a_{i-1})^3 / 12`; the Sender loses that plus :math:`b^2`.
 
@@ -32,6 +39,7 @@ array([0. , 0.3, 1. ])
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 from scipy.integrate import quad
@@ -46,45 +54,68 @@ __all__ = [
 ]
 
 
-def _bias(b) -> float:
-    try:
-        b = float(b)
-    except (TypeError, ValueError):
-        raise ValueError(f"b (the Sender's bias) must be a number > 0; got {b!r}") from None
-    if not (b > 0) or math.isinf(b):
+def _exact_bias(b) -> Fraction:
+    """``b`` as an exact rational (a float is taken at its exact binary value)."""
+    if isinstance(b, Fraction):
+        exact = b
+    else:
+        try:
+            x = float(b)
+        except (TypeError, ValueError):
+            raise ValueError(f"b (the Sender's bias) must be a number > 0; got {b!r}") from None
+        if math.isnan(x) or math.isinf(x):
+            raise ValueError(f"b (the Sender's bias) must be a finite number > 0; got {b!r}")
+        exact = Fraction(b) if isinstance(b, int) else Fraction(x)
+    if not exact > 0:
         raise ValueError(f"b (the Sender's bias) must be a finite number > 0; got {b!r}")
-    return b
+    return exact
+
+
+def _bias(b) -> float:
+    return float(_exact_bias(b))
 
 
 def max_partition_size(b) -> int:
-    """The largest number of intervals in an equilibrium, :math:`N(b)`."""
-    b = _bias(b)
-    n = math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / b))
-    # Guard the boundary 2 b N (N - 1) = 1, where the closed form is one too large.
-    while n > 1 and 2 * b * n * (n - 1) >= 1:
-        n -= 1
-    return n
+    """The largest number of intervals in an equilibrium, :math:`N(b)`, computed exactly.
+
+    :math:`N(b) = \\lceil (\\sqrt{x} - 1)/2 \\rceil` with :math:`x = 1 + 2/b`, the smallest
+    integer :math:`n` with :math:`(2n + 1)^2 \\ge x`, found with integer arithmetic
+    on :math:`b = p/q`: :math:`(2n + 1)^2 p \\ge p + 2q`.
+
+    >>> from fractions import Fraction
+    >>> max_partition_size(Fraction(1, 12)), max_partition_size(Fraction(1, 12) - Fraction(1, 10**12))
+    (2, 3)
+    """
+    exact = _exact_bias(b)
+    p, q = exact.numerator, exact.denominator
+    # smallest n >= 0 with (2n + 1)^2 >= (p + 2q) / p
+    root = math.isqrt((p + 2 * q) // p)  # within one of sqrt(x)
+    n = max(0, (root - 1) // 2 - 1)
+    while (2 * n + 1) ** 2 * p < p + 2 * q:
+        n += 1
+    return max(n, 1)
 
 
-def _size(b: float, N) -> int:
+def _size(b, N) -> int:
     if int(N) != N or N < 1:
         raise ValueError(f"N (the number of intervals) must be a positive integer; got {N!r}")
     n_max = max_partition_size(b)
     if N > n_max:
         raise ValueError(
-            f"N must be at most N(b) = {n_max} for b = {b:g} (larger partitions are not equilibria); got {N}"
+            f"N must be at most N(b) = {n_max} for b = {float(b):g} (larger partitions are not equilibria); got {N}"
         )
     return int(N)
 
 
 def partition_boundaries(b, N) -> np.ndarray:
-    """The boundaries :math:`a_0 = 0 < a_1 < \\dots < a_N = 1` of the N-interval equilibrium."""
-    b = _bias(b)
-    N = _size(b, N)
-    i = np.arange(N + 1)
-    a = i / N + 2 * b * i * (i - N)
-    a[0], a[-1] = 0.0, 1.0
-    return a
+    """The boundaries :math:`a_0 = 0 < a_1 < \\dots < a_N = 1` of the N-interval equilibrium.
+
+    Computed exactly (rationals) and rounded once, so that a partition just
+    inside the existence condition keeps strictly increasing boundaries.
+    """
+    exact = _exact_bias(b)
+    N = _size(exact, N)
+    return np.array([float(Fraction(i, N) + 2 * exact * i * (i - N)) for i in range(N + 1)])
 
 
 def cheap_talk_utilities(b, N) -> tuple[float, float]:
