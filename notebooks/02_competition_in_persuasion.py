@@ -17,12 +17,15 @@
 #
 # One prosecutor can make a judge convict twice as often as the evidence
 # warrants ({ref}`ch-bayesian-persuasion`). What if a defence attorney may
-# also commission evidence? {cite:t}`gentzkow2017competition` show that
-# competition between Senders tends to reveal *more*, and
-# {cite:t}`gentzkow2017bayesian` find the exact condition on the Senders'
-# options under which competition can never reveal less than collusion. The
-# essay {cite:p}`cheng2025mechanism` (§2.2) states both results; they are the
-# reason to hope that several competing AI systems inform us better than one.
+# also commission evidence? {cite:t}`gentzkow2017bayesian` show that when
+# every Sender can choose any signal, arbitrarily correlated with the
+# others', competition cannot reduce the information revealed, and
+# {cite:t}`gentzkow2017competition` find the exact condition on the Senders'
+# sets of signals (Blackwell-connectedness) under which equilibria are never
+# less informative than collusion, whatever the preferences, and characterise
+# the equilibrium outcomes by it. The essay {cite:p}`cheng2025mechanism`
+# (§2.2) states the second result as its Theorem 2; both are the reason to
+# hope that several competing AI systems inform us better than one.
 #
 # The chapter first makes "more informative" precise (the Blackwell order,
 # three ways), then builds finite environments of several Senders, solves
@@ -202,7 +205,7 @@ checks.close(
 #
 # ## Several Senders
 #
-# In the model of {cite:t}`gentzkow2017bayesian` each Sender $i$ chooses a
+# In the model of {cite:t}`gentzkow2017competition` each Sender $i$ chooses a
 # signal $\pi_i$ from a set $\Pi_i$, all realisations are public, and the
 # profile induces the **information outcome**
 # $\tau = \mathrm{Bel}(\pi_1, \ldots, \pi_n) \in \Delta(\Delta(\Omega))$.
@@ -350,28 +353,76 @@ plt.show()
 #
 # ## Theorem 2: when can competition not reduce information?
 #
-# ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2
+# {cite:t}`gentzkow2017competition` identify a condition on the information
+# environment (the sets of signals available to the Senders) that is
+# *necessary and sufficient for equilibrium outcomes to be no less
+# informative than the collusive outcome, regardless of preferences*:
+# Blackwell-connectedness. The essay's Theorem 2 reads "no less informative"
+# pointwise: for all preferences, no collusive outcome is strictly more
+# informative than an equilibrium outcome. Read that way the "if" half is
+# false when Senders are indifferent: with constant payoffs every outcome is
+# collusive and every profile is an equilibrium, so full revelation (collusive)
+# is strictly more informative than no information (an equilibrium), in any
+# environment where both are feasible, connected or not. We compute that
+# instance below. What the argument proves, for *all* preferences, is the
+# statement with the indifference made explicit:
+#
+# ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2, pointwise
 # :label: thm-gk-connected
 #
-# The following are equivalent: (a) for *all* Sender preferences, no collusive
-# outcome is strictly more informative than an equilibrium outcome; (b) the
-# environment is Blackwell-connected.
+# The following are equivalent: (a) for all Sender preferences, whenever a
+# collusive outcome $\tau_c$ is strictly more informative than an equilibrium
+# outcome $\tau$, every Sender is indifferent between $\tau_c$ and $\tau$;
+# (b) the environment is Blackwell-connected. In particular, in a
+# Blackwell-connected environment, if no Sender is indifferent between two
+# strictly comparable outcomes, no collusive outcome is strictly more
+# informative than an equilibrium outcome.
 # ```
 #
 # ```{prf:proof}
 # (b) ⇒ (a). Let $\tau = \mathrm{Bel}(\pi^*)$ be an equilibrium outcome and
-# $\tau_c \succ \tau$ feasible. Since $\tau \succeq \mathrm{Bel}(\pi^*_{-i})$,
+# $\tau_c \succ \tau$ collusive. Since $\tau \succeq \mathrm{Bel}(\pi^*_{-i})$,
 # connectedness lets every Sender $i$ reach $\tau_c$ alone, so equilibrium
-# gives $v_i(\tau) \ge v_i(\tau_c)$ for all $i$, and summing,
-# $\tau$ does at least as well as $\tau_c$ for the coalition; with strict
-# preferences, $\tau_c$ is not collusive.
+# gives $v_i(\tau) \ge v_i(\tau_c)$ for all $i$. Summing, $\sum_i v_i(\tau) \ge
+# \sum_i v_i(\tau_c)$, which is the maximum since $\tau_c$ is collusive; so
+# every inequality is an equality: $v_i(\tau) = v_i(\tau_c)$ for all $i$.
 # (a) ⇒ (b). If Sender $i$ cannot reach a feasible $\tau \succeq
-# \mathrm{Bel}(\pi_{-i})$, let $i$ value $\tau$ alone and everyone else be
-# indifferent: $\tau$ is collusive, while $i$ staying silent against
-# $\pi_{-i}$ is an equilibrium with the strictly less informative outcome
-# $\mathrm{Bel}(\pi_{-i})$.
+# \mathrm{Bel}(\pi_{-i})$ (strictly, since she can reach
+# $\mathrm{Bel}(\pi_{-i})$ itself by staying silent), let $i$ value $\tau$ alone
+# (payoff 1, else 0) and everyone else be indifferent: $\tau$ is the unique
+# collusive outcome, while $i$ staying silent against $\pi_{-i}$ is an
+# equilibrium with the strictly less informative outcome
+# $\mathrm{Bel}(\pi_{-i})$, between which and $\tau$ Sender $i$ is not
+# indifferent.
 # ```
 #
+# First the tie instance: two Senders, each may choose any partition of three
+# equally likely states (a Blackwell-connected environment, checked below),
+# and both are indifferent between all outcomes.
+
+# %%
+ties = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)] * 2).analyse()
+V_const = np.ones((ties.n_outcomes, 2))
+eq_const, coll_const = equilibrium_outcomes(ties, V_const), collusive_outcomes(ties, V_const)
+full_rev = ties.profile_outcome[-1, -1]  # both Senders reveal the state (the finest partition is listed last)
+no_info = ties.profile_outcome[0, 0]  # both silent
+checks.true("the tie instance's environment is Blackwell-connected", blackwell_connected(ties).connected)
+checks.true(
+    "constant payoffs: full revelation is collusive, no information is an equilibrium outcome",
+    full_rev in coll_const and no_info in eq_const,
+    value=f"{len(coll_const)} collusive, {len(eq_const)} equilibrium outcomes",
+)
+checks.true(
+    "constant payoffs: full revelation posteriors are 0/1, no information's is the prior",
+    np.isin(np.round(ties.outcomes[full_rev].posteriors, 9), [0.0, 1.0]).all()
+    and np.allclose(ties.outcomes[no_info].posteriors, 1 / 3),
+)
+checks.true(
+    "constant payoffs: a collusive outcome strictly more informative than an equilibrium (pointwise reading fails)",
+    ties.strictly_more_informative(full_rev, no_info),
+)
+
+# %% [markdown]
 # The court above is *not* Blackwell-connected, although every attorney may
 # choose any partition: the noise has only two values.
 
@@ -426,13 +477,16 @@ for n, ana in connected_envs.items():
 # %% [markdown]
 # ### (b) ⇒ (a) on random preferences
 #
-# On each connected environment we draw random preferences (Gaussian payoffs
-# per outcome, so there are no ties) and verify that no collusive outcome is
-# strictly more informative than any equilibrium outcome.
+# On each connected environment we draw two kinds of preferences: Gaussian
+# payoffs per outcome (no ties, so the pointwise statement applies) and
+# payoffs drawn from $\{0, 1\}$ (many ties). For every collusive outcome
+# strictly more informative than an equilibrium outcome, every Sender must
+# be indifferent between the two; with Gaussian payoffs there must be no
+# such pair at all.
 
 # %%
-violations, n_pairs_checked = 0, 0
-for ana in connected_envs.values():
+violations, n_pairs_checked, tie_pairs, tie_not_indifferent = 0, 0, 0, 0
+for ana in [*connected_envs.values(), ties]:
     for _ in range(n_prefs):
         V = rng.normal(size=(ana.n_outcomes, 2))
         eq = equilibrium_outcomes(ana, V)
@@ -440,10 +494,22 @@ for ana in connected_envs.values():
             for e in eq:
                 n_pairs_checked += 1
                 violations += ana.strictly_more_informative(c, e)
+        V = rng.integers(0, 2, size=(ana.n_outcomes, 2)).astype(float)
+        eq = equilibrium_outcomes(ana, V)
+        for c in collusive_outcomes(ana, V):
+            for e in eq:
+                if ana.strictly_more_informative(c, e):
+                    tie_pairs += 1
+                    tie_not_indifferent += not np.array_equal(V[c], V[e])
 checks.true(
-    "Theorem 2 (b => a): connected environments, random preferences, no collusive outcome > an equilibrium",
+    "Theorem 2 (b => a), Gaussian payoffs: no collusive outcome > an equilibrium",
     violations == 0 and n_pairs_checked > 0,
     value=f"{violations} violations in {n_pairs_checked} pairs",
+)
+checks.true(
+    "Theorem 2 (b => a), tied payoffs: collusive > equilibrium happens, and only between outcomes all Senders tie",
+    tie_pairs > 0 and tie_not_indifferent == 0,
+    value=f"{tie_pairs} such pairs, {tie_not_indifferent} with a Sender not indifferent",
 )
 
 # %% [markdown]
@@ -473,13 +539,13 @@ for _ in range(n_envs):
     V = counterexample_payoffs(ana, result)
     eq = equilibrium_outcomes(ana, V)
     n_counter += any(
-        ana.strictly_more_informative(c, e)
+        ana.strictly_more_informative(c, e) and not np.array_equal(V[c], V[e])
         for c in collusive_outcomes(ana, V)
         for e in eq
     )
 print(f"{n_envs} random environments: {n_connected} connected, {n_not} not")
 checks.true(
-    "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium",
+    "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium, not tied",
     n_counter == n_not and n_not > 0,
     value=f"{n_counter} of {n_not}",
 )
@@ -594,15 +660,32 @@ for n_senders in (2, 3):
         equilibrium_outcomes(ana, V)
         seconds = time.perf_counter() - start
         timings.append(
-            (n_senders, n, int(np.prod(env.menu_sizes)), ana.n_outcomes, seconds)
+            (n_senders, n, int(ana.profile_outcome.size), ana.n_outcomes, seconds)
         )
 for row in timings:
     print(
         "senders {} |Omega| {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
     )
+
+
+def bell(n):
+    """Bell numbers by the Bell triangle (Aitken's array), independent of all_partitions."""
+    row = [1]
+    for _ in range(n - 1):
+        nxt = [row[-1]]
+        for x in row:
+            nxt.append(nxt[-1] + x)
+        row = nxt
+    return row[-1]
+
+
 checks.true(
-    "cost: profiles = Bell(|Omega|)^senders",
-    all(p == len(all_partitions(n)) ** s for s, n, p, _, _ in timings),
+    "Bell triangle: 1, 2, 5, 15, 52, 203 for |Omega| = 1..6",
+    [bell(n) for n in range(1, 7)] == [1, 2, 5, 15, 52, 203],
+)
+checks.true(
+    "cost: profiles enumerated = Bell(|Omega|)^senders (Bell triangle)",
+    all(p == bell(n) ** s for s, n, p, _, _ in timings),
 )
 
 # %% tags=["remove-output"]
@@ -642,7 +725,9 @@ plt.show()
 # - Against a defence attorney the prosecutor's advantage disappears: the only
 #   equilibrium reveals the state, conviction falls from 0.6 to 0.3 and the
 #   judge always decides correctly.
-# - Theorem 2 holds in both directions on generated environments, and a
+# - Theorem 2 holds in both directions on generated environments once
+#   indifference is accounted for (with constant payoffs a collusive outcome
+#   is strictly more informative than an equilibrium one), and a
 #   finite noise space is enough to break Blackwell-connectedness.
 # - The equilibrium characterisation needs at least two Senders; with one it
 #   fails on random preferences.

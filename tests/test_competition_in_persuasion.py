@@ -182,3 +182,26 @@ def test_counterexample_needs_a_failure():
     ana = InformationEnvironment([0.5, 0.5], [all_partitions(2)] * 2).analyse()
     with pytest.raises(ValueError, match="connected=False"):
         counterexample_payoffs(ana, blackwell_connected(ana))
+
+
+def test_constant_payoffs_break_the_pointwise_reading_of_theorem_2():
+    """Connected environment, indifferent Senders: full revelation is collusive, no information an equilibrium."""
+    from persuasion.competition_in_persuasion import (
+        InformationEnvironment,
+        all_partitions,
+        blackwell_connected,
+        collusive_outcomes,
+        equilibrium_outcomes,
+    )
+
+    ana = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)] * 2).analyse()
+    assert blackwell_connected(ana).connected
+    V = np.zeros((ana.n_outcomes, 2))
+    full, silent = ana.profile_outcome[4, 4], ana.profile_outcome[0, 0]
+    assert full in collusive_outcomes(ana, V) and silent in equilibrium_outcomes(ana, V)
+    assert ana.strictly_more_informative(full, silent)
+    # Every Sender is indifferent between the two, as the theorem with indifference says.
+    assert np.array_equal(V[full], V[silent])
+    # A strict preference for full revelation by one Sender removes the pair: silence is no equilibrium.
+    V[full, 0] = 1.0
+    assert silent not in equilibrium_outcomes(ana, V)

@@ -1,6 +1,9 @@
 r"""Competition in persuasion: several Senders, public signals, finite environments.
 
-The model of :cite:t:`gentzkow2017competition,gentzkow2017bayesian`, made finite.
+The model of :cite:t:`gentzkow2017competition` (a set of signals per Sender;
+Blackwell-connectedness), made finite; :cite:t:`gentzkow2017bayesian` is the
+case where every Sender may choose any signal, arbitrarily correlated with the
+others'.
 A state :math:`\omega \in \Omega` and an independent noise draw :math:`k` (with
 known probabilities) form a finite set of *cells* :math:`X = \Omega \times K`.
 A signal is a partition of :math:`X` (a label per cell); each Sender :math:`i`
@@ -322,7 +325,7 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     """Feasible τ such that no sender strictly gains from any feasible τ′ ⪰ τ.
 
     With at least two senders sharing one Blackwell-connected menu these are
-    exactly the equilibrium outcomes :cite:p:`gentzkow2017bayesian`.
+    exactly the equilibrium outcomes :cite:p:`gentzkow2017competition`.
     """
     V = analysis._payoffs(payoffs)
     n = analysis.n_feasible
@@ -366,7 +369,7 @@ def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
 def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connectedness) -> np.ndarray:
     r"""Preferences under which collusion is strictly more informative than an equilibrium.
 
-    The "only if" half of Theorem 2 :cite:p:`gentzkow2017bayesian`, made
+    The "only if" half of Theorem 2 :cite:p:`gentzkow2017competition`, made
     constructive: where sender :math:`i` cannot reach a feasible
     :math:`	au \succeq \mathrm{Bel}(\pi_{-i})`, let :math:`i` value
     :math:`	au` alone (payoff 1) and everyone else be indifferent. Then
