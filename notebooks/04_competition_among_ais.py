@@ -128,23 +128,37 @@ checks.true(
 # ```{prf:theorem} Essay's Theorem 4 (Collina et al., exact best response)
 # :label: thm-competition-exact
 #
-# Under $\varepsilon$-weighted alignment, if the agents can reveal enough
-# information to induce $a^\dagger(\omega)$, then in every equilibrium
+# Under $\varepsilon$-weighted alignment, suppose
+# **(i)** some agent can reveal sufficient information to induce Alice's
+# Bayes-optimal action $a^\dagger(\omega)$, and
+# **(ii)** all agents induce the same distribution over conversation
+# transcripts. Then in every equilibrium
 # $\mathbb E[u_A(a^*(s), \omega)] \ge \mathbb E[u_A(a^\dagger(\omega), \omega)] - O(\varepsilon)$.
 # ```
 #
-# ```{prf:proof} (in our finite model, when every agent can reveal the state)
-# At an equilibrium, agent $i$ could switch to full revelation; Alice would
-# then play $a^\dagger(\omega)$ whatever the others say. Not switching means
+# The essay's statement names no $\varepsilon$ (its alignment condition is
+# exact); in the source it is the slack of
+# {prf:ref}`def-weighted-alignment`. In our finite model a conversation rule
+# is an experiment from a menu, and we read (ii) as: **every agent can
+# induce the same transcript distributions**, i.e. all agents choose from
+# the same menu (they have the same information and the same means of
+# conveying it). Together with (i) this gives what the proof uses: every
+# agent can reveal the state.
+#
+# ```{prf:proof} (in our finite model, under (i) and (ii))
+# By (i) and (ii), every agent can switch to full revelation; Alice would
+# then play $a^\dagger(\omega)$ whatever the others say. At an equilibrium,
+# not switching means
 # $\mathbb E[u_i(\text{eq})] \ge \mathbb E[u_i(a^\dagger)]$. Multiply by
 # $w_i$, sum, and use weighted alignment twice:
 # $\mathbb E[u_A(\text{eq})] \ge \mathbb E[u_A(a^\dagger)] - 2\varepsilon$.
 # ```
 #
-# We test this on random instances: random Alice utilities, agents built
-# with large random biases that average to within $\varepsilon$ of Alice's
-# utility (`aligned_agents`), and menus holding no information, full
-# revelation and random experiments. For contrast, a **single** misaligned
+# We test this on random instances where both conditions hold: random Alice
+# utilities, agents built with large random biases that average to within
+# $\varepsilon$ of Alice's utility (`aligned_agents`), and one menu, shared
+# by all agents, holding no information, full revelation and random
+# experiments. For contrast, a **single** misaligned
 # agent (the first of the two) with full commitment power: it persuades
 # Alice exactly as the prosecutor of {ref}`ch-bayesian-persuasion`
 # persuades the judge (`optimal_signal` with Alice as Receiver).
@@ -152,13 +166,20 @@ checks.true(
 
 # %%
 def instance(eps, n_agents=2, reveal=None):
-    """A random prior, Alice utility, eps-aligned agents and menus."""
+    """A random prior, Alice utility, eps-aligned agents and menus.
+
+    By default all agents share one menu holding full revelation (conditions
+    (i) and (ii)); ``reveal`` gives each agent its own menu, with full
+    revelation where ``reveal[i]`` is true.
+    """
     prior = rng.dirichlet(np.ones(N_STATES))
     uA = rng.normal(size=(N_ACTIONS, N_STATES))
     w = rng.dirichlet(np.ones(n_agents)) * 0.8 + 0.2 / n_agents
     U = aligned_agents(uA, w, eps, rng)
-    reveal = [True] * n_agents if reveal is None else reveal
-    menus = [random_experiment_menu(N_STATES, menu_size, rng, full=r) for r in reveal]
+    if reveal is None:
+        menus = [random_experiment_menu(N_STATES, menu_size, rng)] * n_agents
+    else:
+        menus = [random_experiment_menu(N_STATES, menu_size, rng, full=r) for r in reveal]
     return CompetitionGame(prior, uA, U, menus)
 
 
@@ -192,7 +213,7 @@ for eps in eps_grid:
     shortfall_single.append(single)
 shortfall_comp, shortfall_single = np.array(shortfall_comp), np.array(shortfall_single)
 checks.all_of(
-    "Theorem 4: every equilibrium gives Alice >= first best - 2 eps (all agents can reveal)",
+    "Theorem 4: under (i) and (ii), every equilibrium gives Alice >= first best - 2 eps",
     bound_ok,
 )
 checks.close(
@@ -267,16 +288,59 @@ plt.show()
 # about one agent.
 # ```
 #
-# On these instances the bound is far from tight: the printout above shows
-# the largest shortfall of any equilibrium, at every $\varepsilon$.
+# On these random instances the bound is far from tight: the printout above
+# shows the largest shortfall of any equilibrium, at every $\varepsilon$.
 #
+# ### The $O(\varepsilon)$ term is needed
+#
+# Random instances never exercise the $\varepsilon$ term. This family does.
+# Two equally likely states; Alice can match the state (worth 1) or take a
+# safe action worth $1 - \varepsilon$ in either state, so without
+# information she plays it. Both agents are Alice plus a bonus of
+# $2\varepsilon$ for the safe action, so the weighted average is Alice's
+# utility up to the constant $\varepsilon$: the agents are exactly
+# $\varepsilon$-weighted-aligned. Both share one menu (no information, full
+# revelation, random experiments), so (i) and (ii) hold. Silence is an
+# equilibrium: each agent gets $1 - \varepsilon + 2\varepsilon = 1 + \varepsilon$
+# from silence and $1$ from revealing. Alice's shortfall there is
+# $\varepsilon$ (by hand), positive, and it vanishes as $\varepsilon \to 0$.
+
+# %%
+eps_family = [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]
+family = []
+for eps in eps_family:
+    uA_eps = np.array([[1.0, 0.0], [0.0, 1.0], [1 - eps, 1 - eps]])
+    U_eps = np.stack([uA_eps, uA_eps]) + np.array([0.0, 0.0, 2 * eps])[None, :, None]
+    shared_menu = random_experiment_menu(2, menu_size + 2, rng)
+    g = CompetitionGame([0.5, 0.5], uA_eps, U_eps, [shared_menu, shared_menu])
+    tab = g.table()
+    eq = pure_equilibria(tab)
+    eps_hat = weighted_alignment(uA_eps, U_eps).epsilon
+    family.append((eps, eps_hat, g.first_best - tab.alice[tuple(eq.T)].min()))
+family = np.array(family)
+for eps, eps_hat, short in family:
+    print(f"eps = {eps:<6g} LP eps = {eps_hat:.4g}  worst-equilibrium shortfall = {short:.4g}  bound 2 eps = {2 * eps_hat:.4g}")
+checks.close(
+    "O(eps) family: the LP's alignment slack is eps", family[:, 1], family[:, 0], atol=1e-9
+)
+checks.all_of(
+    "O(eps) family: the shortfall is positive, at least eps (silence, by hand) and at most 2 eps",
+    (family[:, 2] >= family[:, 0] - 1e-9) & (family[:, 2] <= 2 * family[:, 1] + 1e-9),
+)
+checks.all_of(
+    "O(eps) family: the shortfall shrinks as eps -> 0", np.diff(family[:, 2]) < 0
+)
+
+# %% [markdown]
 # ### Which hypothesis is needed?
 #
-# The proof uses that **every** agent can reveal the state. The essay's
-# condition (i) asks only that *some* agent can. That is not enough: below,
-# only the first agent's menu holds full revelation, with exact weighted
-# alignment ($\varepsilon = 0$), and equilibria strictly below the first best
-# appear.
+# The proof uses that **every** agent can reveal the state, which (i) and
+# (ii) together give. Condition (i) alone is not enough: below, the agents
+# have different menus (so (ii) fails) and only the first agent's menu holds
+# full revelation (so (i) holds), with exact weighted alignment
+# ($\varepsilon = 0$). Equilibria strictly below the first best appear, so
+# the bound fails. This is why the theorem assumes (ii) as well; it does
+# not contradict the theorem as the essay states it.
 
 # %%
 n_bad, example = 0, None
@@ -288,11 +352,11 @@ for _ in range(n_instances * 3):
         n_bad += 1
         example = example or (g.first_best, tab.alice[tuple(eq.T)].min())
 print(
-    f"only agent 1 can reveal: an equilibrium below the first best in {n_bad} of {n_instances * 3} instances"
+    f"(i) holds, (ii) fails: an equilibrium below the first best in {n_bad} of {n_instances * 3} instances"
 )
 print("first example: first best {:.3f}, worst equilibrium {:.3f}".format(*example))
 checks.true(
-    "essay's condition (i) alone is not enough: counterexamples with eps = 0",
+    "(i) without (ii): the bound fails (equilibria below the first best with eps = 0)",
     n_bad > 0,
     value=f"{n_bad} instances",
 )
@@ -504,12 +568,13 @@ for n_agents in range(2, max_agents + 1):
             [random_experiment_menu(N_STATES, size, rng) for _ in range(n_agents)],
         )
         start = time.perf_counter()
-        pure_equilibria(g.table())
-        timing.append((n_agents, size, size**n_agents, time.perf_counter() - start))
+        tab = g.table()
+        pure_equilibria(tab)
+        timing.append((n_agents, size, tab.alice.size, time.perf_counter() - start))
 for row in timing:
     print("agents {} menu {}: {:>5} profiles, {:.3f} s".format(*row))
 checks.true(
-    "cost: the table has one entry per profile",
+    "cost: the table has one entry per profile (menu size ** number of agents)",
     all(r[2] == r[1] ** r[0] for r in timing),
 )
 
@@ -545,9 +610,12 @@ plt.show()
 #
 # - Weighted alignment, with a constant and a slack, is a small LP; biased
 #   agents can be aligned on average while none is aligned alone.
-# - When every agent can reveal the state, every equilibrium gives Alice
-#   within $2\varepsilon$ of the first best; a single agent with the same
-#   biases does not. "Some agent can reveal" is not enough.
+# - Under both of the theorem's conditions (some agent can reveal, all
+#   agents share the same means of conversation), every equilibrium gives
+#   Alice within $2\varepsilon$ of the first best; a single agent with the
+#   same biases does not. The $\varepsilon$ term is needed: a family of
+#   instances has shortfall exactly $\varepsilon$. Condition (i) without
+#   (ii) is not enough.
 # - A quantal-responding Alice loses at most an extra $\log|A|/\lambda$.
 # - Selecting the best agent over tasks gives the same guarantee without
 #   combining messages.
