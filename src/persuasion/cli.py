@@ -1,0 +1,551 @@
+"""The ``persuasion`` command: solve a game written in a YAML or JSON file.
+
+Three subcommands, one file format (YAML; JSON is YAML too, and files ending in
+``.json`` are read as JSON)::
+
+    persuasion solve GAME.yaml [--json] [--plot FILE]   # Bayesian persuasion (chapter 1)
+    persuasion blackwell PAIR.yaml [--json]              # is experiment P more informative than Q? (chapter 2)
+    persuasion delegate PROBLEM.yaml [--json]            # robust delegation to an AI of unknown type (chapter 3)
+
+Matrices are lists of rows. Numbers may be written as fractions in quotes
+(``"1/3"``). Probabilities must sum to one within ``1e-6`` and are then
+rescaled to sum to one exactly. Names (``states``, ``actions``, ...) are
+optional; without them states are ``w0, w1, ...`` and actions ``a0, a1, ...``.
+
+**solve** (keys: ``states``, ``prior``, ``actions``, ``receiver_utility``,
+``sender_utility``): utilities have one row per action and one column per
+state; ``prior``, ``receiver_utility`` and ``sender_utility`` are required.
+
+**blackwell** (keys: ``states``, ``P``, ``Q``, ``P_signals``, ``Q_signals``):
+``P[w][s]`` is the probability of signal ``s`` in state ``w`` (rows sum to one);
+``P`` and ``Q`` are required and need the same number of rows.
+
+**delegate** (keys: ``states``, ``prior``, ``principal_actions``,
+``principal_utility``, ``agent_actions``, ``agent_types``,
+``delegated_utility``): ``principal_utility`` has one row per action the
+principal can take herself; ``agent_types`` maps each possible type of agent to
+its utility (one row per agent action); ``delegated_utility`` is the
+principal's payoff when the agent acts (default ``principal_utility``, and then
+the agent's actions are the principal's). ``prior``, ``principal_utility`` and
+``agent_types`` are required.
+
+A file that cannot be read or does not follow its schema ends the command with
+exit status 2 and one line on standard error that names the field and what is
+wrong with it; a problem the solver cannot solve ends it with status 1.
+
+Examples
+--------
+>>> import json, tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "game.json"
+>>> _ = path.write_text(json.dumps({"prior": [0.7, 0.3],
+...     "receiver_utility": [[1, 0], [0, 1]], "sender_utility": [[0, 0], [1, 1]]}))
+>>> main(["solve", str(path), "--json"])  # doctest: +ELLIPSIS
+{
+  "value": 0.6,
+  "no_information_value": 0.0,
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main", "GameFileError", "load_game", "load_blackwell", "load_delegation"]
+
+#: How far from one a probability vector's sum may be before it is rejected.
+SUM_ATOL = 1e-6
+#: An optimal value within this (relative) distance of the no-information value counts as equal to it.
+VALUE_ATOL = 1e-9
+#: JSON output is rounded to this many decimals (the LP solvers' accuracy is about 1e-9).
+DECIMALS = 10
+
+SOLVE_KEYS = ("states", "prior", "actions", "receiver_utility", "sender_utility")
+BLACKWELL_KEYS = ("states", "P", "Q", "P_signals", "Q_signals")
+DELEGATE_KEYS = (
+    "states", "prior", "principal_actions", "principal_utility", "agent_actions", "agent_types", "delegated_utility",
+)
+
+
+class GameFileError(ValueError):
+    """A game file that cannot be read or does not follow its schema; the message names the field.
+
+    >>> str(GameFileError("prior", "must sum to 1; its entries sum to 0.9"))
+    'prior: must sum to 1; its entries sum to 0.9'
+    """
+
+    def __init__(self, field: str, problem: str):
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}")
+
+
+# -- reading files -------------------------------------------------------------------
+def _read(path) -> dict:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GameFileError("file", f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise GameFileError("file", f"cannot read {path}: {err}") from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise GameFileError("file", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            what = getattr(err, "problem", None) or type(err).__name__
+            raise GameFileError("file", f"not valid YAML: {what}{where}") from None
+    if not isinstance(data, dict):
+        raise GameFileError("file", f"must hold a mapping of keys to values; got {type(data).__name__}")
+    return data
+
+
+def _check_keys(data: dict, allowed, required) -> None:
+    unknown = [k for k in data if k not in allowed]
+    if unknown:
+        raise GameFileError(str(unknown[0]), f"unknown key; the keys are {', '.join(allowed)}")
+    for key in required:
+        if key not in data:
+            raise GameFileError(key, "missing (required)")
+
+
+def _number(x, field: str) -> float:
+    if isinstance(x, bool) or x is None:
+        raise GameFileError(field, f"must be a number; got {x!r}")
+    if isinstance(x, int | float):
+        value = float(x)
+    elif isinstance(x, str):
+        try:
+            value = float(Fraction(x.strip()))
+        except (ValueError, ZeroDivisionError):
+            try:  # "nan", "inf" and "1e-3" are not fractions
+                value = float(x)
+            except ValueError:
+                raise GameFileError(field, f"must be a number or a fraction such as \"1/3\"; got {x!r}") from None
+    else:
+        raise GameFileError(field, f"must be a number; got {type(x).__name__} {x!r}")
+    if not math.isfinite(value):
+        raise GameFileError(field, f"must be finite; got {x!r}")
+    return value
+
+
+def _vector(data: dict, key: str, length: int | None = None, what: str = "") -> np.ndarray:
+    x = data[key]
+    if not isinstance(x, list) or not x:
+        raise GameFileError(key, f"must be a non-empty list of numbers; got {x!r}")
+    arr = np.array([_number(v, f"{key}[{i}]") for i, v in enumerate(x)])
+    if length is not None and arr.size != length:
+        raise GameFileError(key, f"must have {length} entries ({what}); got {arr.size}")
+    return arr
+
+
+def _matrix(x, field: str, shape=(None, None), what=("rows", "columns")) -> np.ndarray:
+    if not isinstance(x, list) or not x or not all(isinstance(row, list) for row in x):
+        raise GameFileError(field, f"must be a non-empty list of rows (lists of numbers); got {x!r}")
+    widths = {len(row) for row in x}
+    if len(widths) != 1 or 0 in widths:
+        raise GameFileError(field, f"rows must all have the same non-zero length; got lengths {[len(r) for r in x]}")
+    arr = np.array([[_number(v, f"{field}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(x)])
+    for axis, (want, name) in enumerate(zip(shape, what)):
+        if want is not None and arr.shape[axis] != want:
+            word = "rows" if axis == 0 else "columns"
+            raise GameFileError(field, f"must have {want} {word} (one per {name}); got {arr.shape[axis]}")
+    return arr
+
+
+def _probabilities(arr: np.ndarray, field: str) -> np.ndarray:
+    """Rows of ``arr`` (or ``arr`` itself) as probability vectors, rescaled to sum to one."""
+    rows = arr.reshape(-1, arr.shape[-1])
+    for i, row in enumerate(rows):
+        where = field if arr.ndim == 1 else f"{field}[{i}]"
+        if (row < 0).any():
+            j = int(np.argmin(row))
+            raise GameFileError(where, f"probabilities must be non-negative; entry {j} is {row[j]:.6g}")
+        if abs(row.sum() - 1.0) > SUM_ATOL:
+            raise GameFileError(where, f"must sum to 1; its entries sum to {row.sum():.10g}")
+    return arr / arr.sum(axis=-1, keepdims=True)
+
+
+def _names(data: dict, key: str, n: int, default: str, what: str) -> tuple[str, ...]:
+    if key not in data or data[key] is None:
+        return tuple(f"{default}{i}" for i in range(n))
+    names = data[key]
+    if not isinstance(names, list) or not all(isinstance(s, str | int | float) for s in names):
+        raise GameFileError(key, f"must be a list of names; got {names!r}")
+    names = tuple(str(s) for s in names)
+    if len(names) != n:
+        raise GameFileError(key, f"must have {n} names (one per {what}); got {len(names)}")
+    if len(set(names)) != n:
+        dup = next(s for s in names if names.count(s) > 1)
+        raise GameFileError(key, f"names must be distinct; {dup!r} appears twice")
+    return names
+
+
+def load_game(path):
+    """Read a ``persuasion solve`` file into a :class:`~persuasion.game.PersuasionGame`.
+
+    Raises :class:`GameFileError` naming the field at fault.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "game.yaml"
+    >>> _ = path.write_text('''
+    ... states: [innocent, guilty]
+    ... prior: ["7/10", "3/10"]
+    ... actions: [acquit, convict]
+    ... receiver_utility: [[1, 0], [0, 1]]
+    ... sender_utility: [[0, 0], [1, 1]]
+    ... ''')
+    >>> game = load_game(path)
+    >>> game.states, game.actions, game.prior
+    (('innocent', 'guilty'), ('acquit', 'convict'), array([0.7, 0.3]))
+    >>> _ = path.write_text('{"prior": [0.7, 0.2], "receiver_utility": [[1, 0]], "sender_utility": [[0, 0]]}')
+    >>> load_game(path)
+    Traceback (most recent call last):
+    ...
+    persuasion.cli.GameFileError: prior: must sum to 1; its entries sum to 0.9
+    """
+    from .game import PersuasionGame
+
+    data = _read(path)
+    _check_keys(data, SOLVE_KEYS, ("prior", "receiver_utility", "sender_utility"))
+    prior = _probabilities(_vector(data, "prior"), "prior")
+    n = prior.size
+    u = _matrix(data["receiver_utility"], "receiver_utility", (None, n), ("action", "state, as in prior"))
+    v = _matrix(data["sender_utility"], "sender_utility", (u.shape[0], n),
+                ("action, as in receiver_utility", "state, as in prior"))
+    states = _names(data, "states", n, "w", "state")
+    actions = _names(data, "actions", u.shape[0], "a", "row of receiver_utility")
+    return PersuasionGame(prior, u, v, actions=actions, states=states)
+
+
+def load_blackwell(path):
+    """Read a ``persuasion blackwell`` file: ``(P, Q, states, P_signals, Q_signals)``.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pair.json"
+    >>> _ = path.write_text('{"P": [[1, 0], [0, 1]], "Q": [[0.5, 0.5], [0.5, 0.5]]}')
+    >>> P, Q, states, p_signals, q_signals = load_blackwell(path)
+    >>> states, p_signals, q_signals
+    (('w0', 'w1'), ('s0', 's1'), ('t0', 't1'))
+    """
+    data = _read(path)
+    _check_keys(data, BLACKWELL_KEYS, ("P", "Q"))
+    P = _probabilities(_matrix(data["P"], "P", what=("state", "signal of P")), "P")
+    Q = _probabilities(_matrix(data["Q"], "Q", (P.shape[0], None), ("state, as in P", "signal of Q")), "Q")
+    states = _names(data, "states", P.shape[0], "w", "row of P")
+    p_signals = _names(data, "P_signals", P.shape[1], "s", "column of P")
+    q_signals = _names(data, "Q_signals", Q.shape[1], "t", "column of Q")
+    return P, Q, states, p_signals, q_signals
+
+
+def load_delegation(path):
+    """Read a ``persuasion delegate`` file: ``(problem, names)``, names a dict of label tuples.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "problem.yaml"
+    >>> _ = path.write_text('''
+    ... prior: [0.5, 0.5]
+    ... principal_utility: [[1, 0], [0, 1]]
+    ... agent_types: {aligned: [[1, 0], [0, 1]], contrarian: [[0, 1], [1, 0]]}
+    ... ''')
+    >>> problem, names = load_delegation(path)
+    >>> problem.n_types, names["agent_types"], names["agent_actions"]
+    (2, ('aligned', 'contrarian'), ('a0', 'a1'))
+    """
+    from .delegation import DelegationProblem
+
+    data = _read(path)
+    _check_keys(data, DELEGATE_KEYS, ("prior", "principal_utility", "agent_types"))
+    prior = _probabilities(_vector(data, "prior"), "prior")
+    n = prior.size
+    uP = _matrix(data["principal_utility"], "principal_utility", (None, n), ("principal action", "state"))
+    types = data["agent_types"]
+    if not isinstance(types, dict) or not types:
+        raise GameFileError("agent_types", f"must map each agent type's name to its utility matrix; got {types!r}")
+    if "delegated_utility" in data and data["delegated_utility"] is not None:
+        w = _matrix(data["delegated_utility"], "delegated_utility", (None, n), ("agent action", "state"))
+    else:
+        w = uP
+    UA = np.stack([
+        _matrix(m, f"agent_types.{name}", w.shape, ("agent action, as in delegated_utility", "state"))
+        for name, m in types.items()
+    ])
+    principal_actions = _names(data, "principal_actions", uP.shape[0], "a", "row of principal_utility")
+    if data.get("agent_actions") is None and w is uP:  # the agent's actions are the principal's
+        agent_actions = principal_actions
+    else:
+        agent_actions = _names(data, "agent_actions", w.shape[0], "b", "row of the agent utilities")
+    names = {
+        "states": _names(data, "states", n, "w", "state"),
+        "principal_actions": principal_actions,
+        "agent_actions": agent_actions,
+        "agent_types": tuple(str(k) for k in types),
+    }
+    return DelegationProblem(prior, uP, UA, w), names
+
+
+# -- output ----------------------------------------------------------------------------
+def _clean(x):
+    """Round for JSON; -0.0 becomes 0.0."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _clean(x.tolist())
+    if isinstance(x, float | np.floating):
+        return round(float(x), DECIMALS) + 0.0
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def _fmt(x: float) -> str:
+    return f"{round(float(x), DECIMALS) + 0.0:.6g}"
+
+
+def _table(header, rows) -> str:
+    cells = [list(map(str, header))] + [list(map(str, r)) for r in rows]
+    widths = [max(len(r[j]) for r in cells) for j in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
+
+
+def solve_report(game, solution) -> dict:
+    """The JSON document of ``persuasion solve``: value, no-information value, scheme, posteriors, weights, actions."""
+    acts = [game.actions[a] for a in solution.actions]
+    return {
+        "value": solution.value,
+        "no_information_value": game.no_information_value,
+        "scheme": {s: dict(zip(acts, row)) for s, row in zip(game.states, solution.scheme)},
+        "posteriors": [dict(zip(game.states, mu)) for mu in solution.posteriors],
+        "weights": solution.weights,
+        "actions": acts,
+    }
+
+
+def _solve_text(game, solution) -> str:
+    acts = [game.actions[a] for a in solution.actions]
+    prior = ", ".join(f"{s} {_fmt(p)}" for s, p in zip(game.states, game.prior))
+    lines = [
+        f"{game.n_states} states, {game.n_actions} actions; prior: {prior}",
+        "",
+        f"optimal value for the Sender:  {_fmt(solution.value)}",
+        f"value without information:     {_fmt(game.no_information_value)}",
+        f"value with full information:   {_fmt(game.full_information_value)}",
+        "",
+        "signal scheme, P(signal | state); each signal recommends the action it is named after:",
+        _table(["state", *acts], [[s, *map(_fmt, row)] for s, row in zip(game.states, solution.scheme)]),
+        "",
+        "posteriors:",
+        _table(
+            ["signal", "weight", *(f"P({s})" for s in game.states)],
+            [[a, _fmt(w), *map(_fmt, mu)] for a, w, mu in zip(acts, solution.weights, solution.posteriors)],
+        ),
+    ]
+    if solution.n_signals == 1:
+        lines += ["", "no information is optimal: the Sender does best by revealing nothing."]
+    return "\n".join(lines)
+
+
+def _plot(game, solution, path: Path) -> None:
+    try:
+        import matplotlib
+    except ImportError:
+        raise GameFileError("--plot", "needs matplotlib, which is not installed: pip install 'persuasion[plot]'") \
+            from None
+    if game.n_states not in (2, 3):
+        raise GameFileError("--plot", f"draws games with 2 or 3 states; this game has {game.n_states}")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .bayesian_persuasion import concave_closure
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.0) if game.n_states == 2 else (5.5, 5.0))
+    if game.n_states == 2:
+        p = np.linspace(0.0, 1.0, 401)
+        beliefs = np.stack([1 - p, p], axis=1)
+        ax.plot(p, game.sender_value(beliefs), color="0.55", ls="--", lw=1.5,
+                label=r"$\hat v(\mu)$: value if nothing more is revealed")
+        ax.plot(p, concave_closure(game, beliefs), color="black", lw=2.2, label=r"concave closure $V(\mu)$")
+        post = solution.posteriors[:, 1]
+        ax.plot(post, game.sender_value(solution.posteriors), "o", color="black", ms=7, label="optimal posteriors")
+        ax.plot([post.min(), post.max()], [game.sender_value(solution.posteriors[np.argmin(post)]),
+                                          game.sender_value(solution.posteriors[np.argmax(post)])],
+                color="black", lw=0.8, ls=":")
+        ax.axvline(game.prior[1], color="0.3", lw=0.8, ls="-.", label=f"prior, V = {_fmt(solution.value)}")
+        ax.set_xlabel(f"belief that the state is {game.states[1]}")
+        ax.set_ylabel("Sender's expected utility")
+        ax.set_title("Concavification")
+        ax.legend(fontsize=8, frameon=False)
+    else:
+        from .book.plotting import plot_simplex_regions, simplex_coords
+
+        plot_simplex_regions(ax, game)
+        prior_xy = simplex_coords(game.prior)
+        for mu, w in zip(solution.posteriors, solution.weights):
+            xy = simplex_coords(mu)
+            ax.plot(*np.vstack([prior_xy, xy]).T, color="black", lw=1.2, ls="--")
+            ax.plot(*xy, "o", color="black", ms=4 + 10 * w)
+        handles = ax.plot(*prior_xy, "*", color="white", mec="black", ms=14, ls="none", label="prior")
+        handles += ax.plot([], [], "o", color="black", ls="none", label="optimal posteriors\n(size: weight)")
+        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+        ax.set_title(f"Optimal split of the prior; value {_fmt(solution.value)}")
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+# -- subcommands ---------------------------------------------------------------------
+def _cmd_solve(args) -> tuple[dict, str]:
+    from .bayesian_persuasion import optimal_signal
+
+    game = load_game(args.file)
+    solution = optimal_signal(game, solver=args.solver)
+    if solution.value <= game.no_information_value + VALUE_ATOL * (1 + abs(solution.value)):
+        # Information does not help: of the optimal signals, report the one that reveals nothing.
+        solution = replace(
+            solution, value=game.no_information_value, scheme=np.ones((game.n_states, 1)),
+            posteriors=game.prior[None, :], weights=np.ones(1), actions=np.array([game.best_response(game.prior)]),
+        )
+    if args.plot is not None:
+        _plot(game, solution, Path(args.plot))
+    return solve_report(game, solution), _solve_text(game, solution)
+
+
+def _cmd_blackwell(args) -> tuple[dict, str]:
+    from .blackwell import garbling
+
+    P, Q, states, ps, qs = load_blackwell(args.file)
+    G, H = garbling(P, Q), garbling(Q, P)
+    doc = {
+        "p_dominates_q": G is not None,
+        "q_dominates_p": H is not None,
+        "garbling_p_to_q": None if G is None else {s: dict(zip(qs, row)) for s, row in zip(ps, G)},
+        "garbling_q_to_p": None if H is None else {t: dict(zip(ps, row)) for t, row in zip(qs, H)},
+    }
+    verdict = {
+        (True, True): "P and Q are equally informative (each is a garbling of the other).",
+        (True, False): "P is strictly more informative than Q: Q is a garbling of P, not the reverse.",
+        (False, True): "Q is strictly more informative than P: P is a garbling of Q, not the reverse.",
+        (False, False): "P and Q are not comparable in the Blackwell order: neither is a garbling of the other.",
+    }[(G is not None, H is not None)]
+    lines = [verdict]
+    for name, M, rows, cols, src, dst in (("G", G, ps, qs, "P", "Q"), ("H", H, qs, ps, "Q", "P")):
+        if M is not None:
+            lines += ["", f"{dst} = {src} {name}, {name}[i][j] = P(signal j of {dst} | signal i of {src}):",
+                      _table(["", *cols], [[r, *map(_fmt, row)] for r, row in zip(rows, M)])]
+    return doc, "\n".join(lines)
+
+
+def _cmd_delegate(args) -> tuple[dict, str]:
+    from .delegation import robust_delegation
+
+    problem, names = load_delegation(args.file)
+    sol = robust_delegation(problem)
+    tau = sol.splitting
+    acts = problem.best_responses(tau.posteriors)  # (n_signals, n_types)
+    types, states, b_names = names["agent_types"], names["states"], names["agent_actions"]
+    doc = {
+        "delegate": sol.delegate,
+        "guarantee": sol.guarantee,
+        "delegation_value": sol.value,
+        "blind_value": problem.U_blind,
+        "full_information_value": problem.U_full,
+        "type_values": dict(zip(types, sol.type_values)),
+        "posteriors": [dict(zip(states, mu)) for mu in tau.posteriors],
+        "weights": tau.weights,
+        "agent_actions": [dict(zip(types, (b_names[b] for b in row))) for row in acts],
+    }
+    choice = "delegate, with the information structure below" if sol.delegate else "act herself, without information"
+    lines = [
+        f"the principal should {choice}; guaranteed value {_fmt(sol.guarantee)}",
+        "",
+        f"best worst-case value of delegating (D*):       {_fmt(sol.value)}",
+        f"acting herself without information (U_blind):  {_fmt(problem.U_blind)}",
+        f"delegating with full information, worst type:  {_fmt(problem.U_full)}",
+        "",
+        "principal's value against each type under that structure:",
+        _table(["type", "value"], [[t, _fmt(v)] for t, v in zip(types, sol.type_values)]),
+        "",
+        "information structure given to the agent (posteriors) and each type's action:",
+        _table(
+            ["weight", *(f"P({s})" for s in states), *types],
+            [[_fmt(w), *map(_fmt, mu), *(b_names[b] for b in row)]
+             for w, mu, row in zip(tau.weights, tau.posteriors, acts)],
+        ),
+    ]
+    return doc, "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``persuasion`` command."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="persuasion",
+        description="Solve information-design problems written in YAML or JSON files.",
+        epilog="File formats: see the API reference (persuasion.cli) or the examples/ folder.",
+    )
+    parser.add_argument("--version", action="version", version=f"persuasion {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("solve", help="the Sender's optimal signal in a Bayesian persuasion game",
+                       description="The Sender's optimal signal (Kamenica and Gentzkow 2011) by the obedience LP.")
+    p.add_argument("file", metavar="GAME", help="YAML or JSON file: states, prior, actions, receiver_utility, "
+                   "sender_utility (one row per action, one column per state)")
+    p.add_argument("--plot", metavar="FILE", help="draw the concavification (2 states) or the simplex (3 states) "
+                   "to FILE (.png, .svg, .pdf); needs matplotlib")
+    p.add_argument("--solver", default="HIGHS", help="cvxpy solver (default HIGHS)")
+    p.set_defaults(run=_cmd_solve)
+    b = sub.add_parser("blackwell", help="is experiment P more informative than Q? (the garbling)",
+                       description="Blackwell's order: Q is a garbling of P (Q = P G, G row-stochastic).")
+    b.add_argument("file", metavar="PAIR", help="YAML or JSON file: P, Q (rows: states, columns: signals), "
+                   "optional states, P_signals, Q_signals")
+    b.set_defaults(run=_cmd_blackwell)
+    d = sub.add_parser("delegate", help="robust delegation to an agent of unknown type",
+                       description="Best worst-case information structure for delegating to an agent whose "
+                       "utility is one of agent_types, against acting without information.")
+    d.add_argument("file", metavar="PROBLEM", help="YAML or JSON file: states, prior, principal_actions, "
+                   "principal_utility, agent_actions, agent_types (name: matrix), delegated_utility")
+    d.set_defaults(run=_cmd_delegate)
+    for s in (p, b, d):
+        s.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the ``persuasion`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        doc, text = args.run(args)
+    except GameFileError as err:
+        print(f"persuasion {args.command}: {args.file}: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # the library's own checks, e.g. an impossible combination of fields
+        print(f"persuasion {args.command}: {args.file}: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:  # LPError: the solver failed
+        print(f"persuasion {args.command}: {args.file}: solver failed: {' '.join(str(err).split())}", file=sys.stderr)
+        return 1
+    print(json.dumps(_clean(doc), indent=2) if args.json else text)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
