@@ -30,11 +30,16 @@ figure style, chapter set-up, the notebook runner) lives apart, in
 :mod:`persuasion.book`.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .bayesian_persuasion import SignalSolution, concave_closure, convex_closure, optimal_signal
 from .beliefs import Splitting, bayes_posterior, is_bayes_plausible, reduce_support, scheme_from_splitting, split
 from .game import PersuasionGame, prosecutor_game, random_game
 
-__version__ = "0.1.0"
+try:  # the one version number is pyproject.toml's, read from the installed package's metadata
+    __version__ = version("persuasion")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "PersuasionGame",
