@@ -24,9 +24,13 @@
 # {cite:t}`fudenberg2025friend`.
 #
 # This chapter implements the essay's model exactly as stated, solves it
-# exactly as a linear program, and tests each of the three claims. Two hold as
-# the essay states them; one holds only in a weak reading; and two side remarks
-# fail, with counterexamples. A last, labelled section reconstructs what the
+# exactly as a linear program, and tests each of the three claims. With the
+# essay's own definition of $U^*$ (delegation only), claim 1 fails; it holds
+# once the principal's option to act herself is counted, a quantity we call
+# $G^*$. Claim 2 holds only in a weak reading, claim 3 holds, and two side
+# remarks fail, with counterexamples. Every result states how indifferent
+# agents break ties, and we show what changes when they break them against
+# the principal. A last, labelled section reconstructs what the
 # original paper studies, from its abstract, because the essay's model is its
 # own rendering.
 
@@ -79,8 +83,13 @@ n_problems, max_types, n_directions = size.n_problems, size.max_types, size.n_di
 #
 # $$\begin{aligned}
 # U_P(\pi) &= \min_{u_A \in \mathcal U_A} \mathbb E_{\omega, s}\big[w(b^*(s, u_A), \omega)\big], \\
-# D^* &= \max_\pi U_P(\pi), \qquad U^* = \max(U_{\text{blind}}, D^*).
+# U^* &= \max_\pi U_P(\pi) \quad \text{(the essay's definition)}, \qquad
+# G^* = \max(U_{\text{blind}}, U^*).
 # \end{aligned}$$
+#
+# $U^*$ is the essay's value of delegating; $G^*$, the **act-or-delegate
+# guarantee**, also counts the principal's option to act herself blind
+# (the essay's model lets her choose, its formula for $U^*$ does not).
 #
 # Benchmarks: $U_{\text{blind}} = \max_a \mathbb E_{\mu_0} u_P(a, \omega)$
 # (act, no information); $U_{\text{full}} = \min_{u_A} \mathbb E_\omega
@@ -93,10 +102,16 @@ n_problems, max_types, n_directions = size.n_problems, size.max_types, size.n_di
 # The type is drawn before the signal, so the minimum sits *outside* the
 # expectation. Writing $\tau$ for the distribution of posteriors, every type's
 # payoff is linear in $\tau$, and posteriors at which every type takes the same
-# action can be merged. So $D^*$ is one LP with one unnormalised posterior per
+# action can be merged. So $U^*$ is one LP with one unnormalised posterior per
 # *profile* of best responses (one action per type) and an epigraph variable
-# for the minimum (`robust_delegation`; ties go the principal's way, so $D^*$
-# is a supremum).
+# for the minimum (`robust_delegation`).
+#
+# **Tie-breaking convention.** $b^*(s, u_A)$ is an $\arg\max$; when a type
+# is indifferent, the library (and the essay's $\inf$, read as a max–min
+# over best responses) lets it choose in the **principal's favour**, also
+# for adversarial types. $U^*$ is then a supremum. Each result below says
+# whether it depends on this; the section on ties shows what changes when
+# every type breaks ties **against** the principal.
 #
 # ## A first example: a safe action
 #
@@ -114,11 +129,11 @@ print(
     f"U_blind = {prob.U_blind:.3f}, U_full = U_min = {prob.U_full:.3f}, U_max = {prob.U_max:.3f}"
 )
 print(
-    f"D* = {sol.value:.3f} (worst case per type {sol.type_values.round(3)}), U* = {sol.guarantee:.3f}"
+    f"U* = {sol.value:.3f} (worst case per type {sol.type_values.round(3)}), G* = {sol.guarantee:.3f}"
 )
 checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5)
 checks.close("safe action: U_full = 0 (the contrarian mismatches)", prob.U_full, 0.0)
-checks.close("safe action: U* = 0.75", sol.guarantee, 0.75, atol=1e-8)
+checks.close("safe action: U* = 0.75", sol.value, 0.75, atol=1e-8)
 checks.close(
     "safe action: LP agrees with the breakpoint method",
     sol.value,
@@ -210,13 +225,25 @@ checks.close(
 #
 # The example above is already a proof: $U^* = 0.75 > U_{\text{full}} = 0$,
 # and $U^*$ is also above acting blind. Information made the two types'
-# choices diverge; withholding it made them agree.
+# choices diverge; withholding it made them agree. *Ties:* the claim does
+# not depend on them. With no information the posterior is $1/2$, where
+# both types strictly prefer the safe action ($0.75 > 0.5$), so $0.75$ is
+# attained whatever indifferent agents do; full revelation gives 0 under
+# either convention (no type is indifferent at a degenerate posterior).
 
 # %%
+no_info = Splitting(weights=np.array([1.0]), posteriors=prob.prior[None])
+full_info = Splitting(weights=prob.prior.copy(), posteriors=np.eye(2))
+checks.close(
+    "claim 3: no information guarantees 0.75 even with ties broken against the principal",
+    prob.payoffs(no_info, "adversarial")[0].min(),
+    0.75,
+)
 checks.true(
-    "claim 3: restricting information raises U* strictly above U_full",
-    sol.guarantee > prob.U_full + 0.5,
-    value=f"U* {sol.guarantee:.3g} vs U_full {prob.U_full:.3g}",
+    "claim 3: restricting information raises U* strictly above U_full (either tie-breaking)",
+    prob.payoffs(no_info, "adversarial")[0].min()
+    > max(prob.payoffs(full_info, t)[0].min() for t in ("principal", "adversarial")) + 0.5,
+    value=f"U* {sol.value:.3g} vs U_full {prob.U_full:.3g}",
 )
 n_restrict = 0
 for _ in range(n_problems):
@@ -226,7 +253,7 @@ for _ in range(n_problems):
     )  # aligned + one random
     n_restrict += robust_delegation(q).value > q.U_full + 1e-6
 print(
-    f"aligned + one random type: D* > U_full in {n_restrict} of {n_problems} random problems"
+    f"aligned + one random type: U* > U_full in {n_restrict} of {n_problems} random problems"
 )
 checks.true(
     "claim 3: also common in random problems",
@@ -237,22 +264,47 @@ checks.true(
 # %% [markdown]
 # ### Claim 1: between acting blind and the first best, and blind when types abound
 #
-# $U^* \ge U_{\text{blind}}$ holds by definition (acting is always available)
-# and $U^* \le U_{\max}$ because no delegation beats choosing the best action
-# in every state. The second half is the interesting one. Start from an aligned
-# agent and add random agent utilities one at a time: the guarantee can only
-# fall, and once an agent that opposes the principal is possible, delegating is
-# worth no more than guessing.
+# With the essay's definition, $U^*$ is the value of *delegating*, and
+# $U^* \ge U_{\text{blind}}$ **fails**: when delegating is bad enough,
+# $U^* < U_{\text{blind}}$ (below: an opposed type makes it so in every
+# problem). What holds is the claim for the act-or-delegate guarantee
+# $G^* = \max(U_{\text{blind}}, U^*)$: $G^* \ge U_{\text{blind}}$ by
+# definition, and $G^* \le U_{\max}$ because $U^* \le U_{\max}$ (no
+# delegation beats choosing the best action in every state). The upper
+# bound is a real check on the LP: we compare its value with $U_{\max}$,
+# computed directly, and, for two states, with an independent algorithm
+# (`robust_value_binary`: posteriors only at the types' indifference
+# points, found directly, then a max–min over those candidates). *Ties:*
+# both computations break ties in the principal's favour; $U^* \le U_{\max}$
+# holds under any convention.
 
 # %%
-inside = []
+below_max, lp_vs_breakpoints = [], []
 for _ in range(n_problems):
     q = random_delegation_problem(
         int(rng.integers(2, 4)), 3, int(rng.integers(1, 4)), rng
     )
-    s = robust_delegation(q)
-    inside.append(q.U_blind - 1e-9 <= s.guarantee <= q.U_max + 1e-9)
-checks.all_of("claim 1: U_blind <= U* <= U_max on random problems", inside)
+    below_max.append(robust_delegation(q).value <= q.U_max + 1e-9)
+    q2 = random_delegation_problem(2, 3, int(rng.integers(1, 5)), rng)
+    lp_vs_breakpoints.append(
+        robust_delegation(q2).value - robust_value_binary(q2)
+    )
+checks.all_of("claim 1: U* <= U_max (first best computed directly)", below_max)
+checks.close(
+    "claim 1: U* by the profile LP = U* by the breakpoint method (random two-state problems)",
+    np.array(lp_vs_breakpoints),
+    0.0,
+    atol=1e-7,
+)
+
+# %% [markdown]
+# The second half of claim 1 is the interesting one. Start from an aligned
+# agent and add random agent utilities one at a time: $U^*$ can only fall,
+# and once an agent that opposes the principal is possible, delegating is
+# worth no more than guessing: $G^* = U_{\text{blind}}$, while the essay's
+# $U^*$ falls *below* $U_{\text{blind}}$.
+
+# %%
 
 type_counts = np.unique(np.geomspace(1, max_types, 8).astype(int))
 curves = []
@@ -269,7 +321,7 @@ for _ in range(3):
     )
 for j, (base, values) in enumerate(curves, 1):
     checks.all_of(
-        f"claim 1, problem {j}: D* never rises as types are added",
+        f"claim 1, problem {j}: U* never rises as types are added",
         np.diff(values) <= 1e-7,
     )
     checks.close(
@@ -280,11 +332,19 @@ for j, (base, values) in enumerate(curves, 1):
     )
     w = base.delegated_utility
     with_enemy = base.with_types(np.concatenate([w[None], -w[None]]))
+    # By hand: type -w takes the principal's worst action at every posterior, so
+    # U* <= E_tau[min_b E_mu w] <= min_b E_mu0 w (concavity of the minimum).
+    worst_blind = float((w @ base.prior).min())
     checks.at_most(
-        f"claim 1, problem {j}: with an opposed type (-w) possible, D* <= U_blind",
+        f"claim 1, problem {j}: with an opposed type (-w), U* <= min_b E w (by hand)",
         robust_delegation(with_enemy).value,
-        base.U_blind,
+        worst_blind,
         atol=1e-7,
+    )
+    checks.true(
+        f"claim 1, problem {j}: the essay's U* falls strictly below U_blind (U* >= U_blind fails)",
+        robust_delegation(with_enemy).value < base.U_blind - 1e-6,
+        value=f"U* {robust_delegation(with_enemy).value:.3g} < U_blind {base.U_blind:.3g}",
     )
 reached = sum(values[-1] <= base.U_blind + 1e-9 for base, values in curves)
 print(
@@ -301,14 +361,14 @@ for j, (base, values) in enumerate(curves):
         ls=["-", "--", "-."][j],
         marker=["o", "s", "^"][j],
         ms=5,
-        label=f"problem {j + 1}: $D^*$",
+        label=f"problem {j + 1}: $U^*$",
     )
     ax.axhline(base.U_blind, color=PALETTE[j + 1], ls=":", lw=1, marker="")
 ax.set_xscale("log")
 ax.set_xlabel(
     r"number of possible agent utilities $|\mathcal{U}_A|$ (aligned one first; log scale)"
 )
-ax.set_ylabel("principal's guaranteed payoff\nfrom delegating, $D^*$")
+ax.set_ylabel("principal's guaranteed payoff\nfrom delegating, $U^*$")
 ax.legend(fontsize=8)
 save_figure(fig, "delegation-more-types")
 plt.show()
@@ -320,16 +380,18 @@ plt.show()
 #
 # Three random problems (3 states, 3 actions). With only the aligned agent,
 # delegating with full information achieves the first best; each added
-# possible agent can only lower the guarantee $D^*$. Dotted lines: acting
-# blind, $U_{\text{blind}}$, in the matching colour; once $D^*$ falls below it,
-# $U^* = U_{\text{blind}}$.
+# possible agent can only lower the guarantee $U^*$. Dotted lines: acting
+# blind, $U_{\text{blind}}$, in the matching colour; once $U^*$ falls below it,
+# $G^* = U_{\text{blind}}$.
 # ```
 #
 # "Sufficiently large" has a sharp sufficient condition: if the agent might
 # have utility $-w$ (it wants what the principal does not), then for any
 # $\tau$ it takes the worst action at every posterior, and
 # $\mathbb E_\tau[\min_b \mathbb E_\mu w] \le \min_b \mathbb E_{\mu_0} w \le
-# U_{\text{blind}}$ when $A = B$. The checks above confirm this on each problem.
+# U_{\text{blind}}$ when $A = B$. The checks above confirm this on each
+# problem. *Ties:* the type $-w$ is indifferent exactly when the principal
+# is, so the convention does not matter for it.
 #
 # ### Claim 2: inducing an aligned action
 #
@@ -341,27 +403,56 @@ plt.show()
 # unique best response after the first signal. **With probability one** it
 # fails: best-response regions are convex, so if $b$ were the best response
 # at every posterior it would be the best response at their average, the
-# prior.
+# prior. *Ties:* "unique best response" is strict, so no convention enters.
+#
+# We check the construction independently of the LP that finds $\mu$
+# (`aligned_belief`). First, by sampling: for each random problem and action
+# we draw beliefs and record whether $b$ is strictly best for both the
+# principal and the agent at one of them; wherever sampling finds such a
+# belief, the LP must find one too. Second, for each belief the LP returns,
+# we turn the splitting into a signal $\pi(s \mid \omega)$, recompute the
+# agent's posterior after the first signal by Bayes' rule, and check that
+# $b$ is its unique best response and the principal's strict favourite.
 
 # %%
-found, induced = 0, []
+samples = rng.dirichlet(np.ones(3), size=4000)
+found, sampled, lp_missed, induced = 0, 0, 0, []
 for _ in range(n_problems):
     q = random_delegation_problem(3, 3, 1, rng)
+    agent_gain = samples @ q.agent_utilities[0].T  # (n_samples, n_B)
+    principal_gain = samples @ q.delegated_utility.T
     for b in range(3):
         margin, mu = aligned_belief(q, 0, b)
+        strict_both = (
+            (np.delete(agent_gain, b, axis=1) < agent_gain[:, [b]]).all(axis=1)
+            & (np.delete(principal_gain, b, axis=1) < principal_gain[:, [b]]).all(axis=1)
+        ).any()
+        sampled += bool(strict_both)
+        lp_missed += bool(strict_both) and margin <= 0
         if margin <= 1e-6:
             continue
         found += 1
         tau = split_through(q.prior, mu, share=0.5)
-        gains = q.agent_utilities[0] @ tau.posteriors[0]
+        signal = (tau.weights[:, None] * tau.posteriors / q.prior[None, :]).T  # pi(s | w)
+        joint = q.prior * signal[:, 0]  # P(w, s = first)
+        posterior = joint / joint.sum()
+        eu_agent = [sum(posterior[x] * q.agent_utilities[0, c, x] for x in range(3)) for c in range(3)]
+        eu_principal = [sum(posterior[x] * q.delegated_utility[c, x] for x in range(3)) for c in range(3)]
         induced.append(
-            int(np.argmax(gains)) == b and np.sort(gains)[-1] - np.sort(gains)[-2] > 0
+            all(eu_agent[b] > eu_agent[c] and eu_principal[b] > eu_principal[c] for c in range(3) if c != b)
+            and np.allclose(signal.sum(axis=1), 1.0)
         )
 print(
-    f"{found} (problem, action) pairs with an aligned action; induced as unique best response in all: {all(induced)}"
+    f"{found} (problem, action) pairs with an aligned action by LP, {sampled} by sampling; "
+    f"induced as unique best response in all: {all(induced)}"
+)
+checks.true(
+    "claim 2: the LP finds an aligned belief wherever sampling does",
+    lp_missed == 0,
+    value=f"LP {found}, sampling {sampled}, missed {lp_missed}",
 )
 checks.all_of(
-    "claim 2 (positive probability): every aligned action is induced as the unique best response",
+    "claim 2 (positive probability): Bayes' rule on the constructed signal makes b the unique best response",
     induced,
 )
 
@@ -387,15 +478,89 @@ checks.true(
 # when its posterior is at least $3/4$; at the prior it takes the safe action,
 # so the most any signal can do is make it match with probability
 # $\tfrac{1/2}{3/4} = 2/3$ (the prosecutor's calculation of
-# {ref}`ch-bayesian-persuasion`).
+# {ref}`ch-bayesian-persuasion`). That maximum uses the posterior $3/4$, where
+# the agent is indifferent and matches; if it broke that tie the other way,
+# $2/3$ would be a supremum, approached but not attained.
 #
+# ## Ties broken against the principal
+#
+# So far an indifferent agent chooses what the principal prefers, even an
+# adversarial type. Suppose instead every type, when indifferent, takes the
+# action worst for her (`ties="adversarial"`). Two things change.
+#
+# **The optimal information structure may lose value.** The LP returns a
+# vertex, and vertices put posteriors on indifference boundaries. In the
+# safe-action example it returns posteriors $1/4$ and $3/4$, where the
+# contrarian is indifferent between the safe action and mismatching; against
+# the principal it mismatches. No information, also optimal, keeps every type
+# strict and loses nothing.
+#
+# **The value becomes a supremum that may not be attained.** Requiring every
+# type to prefer its action by a margin $\delta$ (`robust_delegation(...,
+# margin=delta)`) gives a value $U^*_\delta$ that is attained under *any*
+# tie-breaking. We evaluate each margin solution under adversarial ties
+# (an evaluation separate from the LP) and watch $U^*_\delta$ approach $U^*$
+# as $\delta \to 0$: the supremum is the same when the profile regions the
+# optimum uses have interior.
+
+# %%
+tau_star = sol.splitting
+adv_at_star = prob.payoffs(tau_star, "adversarial")[0].min()
+print(
+    f"safe action: LP posteriors {tau_star.posteriors[:, 1].round(3)}, worst case {sol.value:.3f} "
+    f"with ties for the principal, {adv_at_star:.3f} with ties against her"
+)
+checks.close(
+    "ties: the safe-action LP optimum drops to 0.25 with ties against the principal "
+    "(contrarian mismatches at 1/4 and 3/4)",
+    adv_at_star,
+    0.25,
+    atol=1e-9,
+)
+deltas = [1e-1, 1e-2, 1e-3, 1e-4]
+tie_rows, attained, drop = [], [], 0
+for _ in range(max(8, n_problems // 5)):
+    q = random_delegation_problem(3, 3, 2, rng)
+    s_q = robust_delegation(q)
+    drop += q.payoffs(s_q.splitting, "adversarial")[0].min() < s_q.value - 1e-6
+    row = []
+    for d in deltas:
+        s_d = robust_delegation(q, margin=d)
+        row.append(s_d.value)
+        attained.append(
+            q.payoffs(s_d.splitting, "adversarial")[0].min() >= s_d.value - 1e-7
+        )
+    tie_rows.append(s_q.value - np.array(row))
+tie_rows = np.array(tie_rows)  # U* - U*_delta, problems x deltas
+print(
+    f"random problems: the LP optimum loses value with ties against the principal in {drop} of {len(tie_rows)}"
+)
+print(
+    "largest U* - U*_delta over the problems:",
+    {d: float(f"{g:.2g}") for d, g in zip(deltas, tie_rows.max(axis=0))},
+)
+checks.all_of(
+    "ties: each margin solution keeps its value with ties against the principal",
+    attained,
+)
+checks.true(
+    "ties: U*_delta <= U* and the gap shrinks as delta -> 0",
+    (tie_rows >= -1e-7).all() and (np.diff(tie_rows, axis=1) <= 1e-7).all(),
+)
+checks.at_most(
+    "ties: at delta = 1e-4 the supremum is approached (gap <= 1e-2)", tie_rows[:, -1], 1e-2
+)
+
+# %% [markdown]
 # ## Two side remarks that do not hold as stated
 #
 # **"All achievable payoffs lie in $[U_{\min}, U_{\max}]$."** With the essay's
 # definition $U_{\min} = U_{\text{full}}$, this fails whenever the agent is
 # known to be aligned: then $U_{\min} = U_{\max}$ (full revelation to an
 # aligned agent is the first best), but acting blind, or delegating with less
-# information, is achievable and strictly worse.
+# information, is achievable and strictly worse. *Ties:* at full revelation
+# the posteriors are degenerate and these random utilities have no ties
+# there, so the convention does not enter.
 
 # %%
 below, collapsed = [], []
@@ -478,9 +643,29 @@ ax.legend(fontsize=8, loc="lower left")
 save_figure(fig, "delegation-payoff-set")
 plt.show()
 
+# Independent check of the support function: with two states two posteriors
+# suffice, so brute force over pairs of posteriors p1 <= 1/2 <= p2 on a grid
+# (which contains the breakpoints 1/4, 3/4), the agent best-responding at
+# each (ties: any best response, the one best in direction d, as the
+# persuasion LP assumes).
+grid = np.linspace(0, 1, 201)
+grid_beliefs = np.column_stack([1 - grid, grid])
+u_c = prob.agent_utilities[1]
+gains_c = grid_beliefs @ u_c.T  # (grid, n_B)
+best_c = gains_c >= gains_c.max(axis=1, keepdims=True) - 1e-12
+pairs = np.stack(
+    [grid_beliefs @ prob.delegated_utility.T, gains_c], axis=-1
+)  # (grid, n_B, 2): (principal, agent) payoffs of each action
+brute = []
+lo, hi = grid <= 0.5, grid >= 0.5
+for d in directions:
+    f = np.where(best_c, pairs @ d, -np.inf).max(axis=1)  # best tied action in direction d
+    p1, p2 = grid[lo][:, None], grid[hi][None, :]
+    lam = np.where(p2 > p1, (p2 - 0.5) / np.where(p2 > p1, p2 - p1, 1.0), 1.0)
+    brute.append((lam * f[lo][:, None] + (1 - lam) * f[hi][None, :]).max())
 checks.close(
-    "payoff set: each direction's maximiser attains the support value",
-    (directions * points).sum(axis=1),
+    "payoff set: support function = brute force over two-posterior splittings",
+    np.array(brute),
     support,
     atol=1e-7,
 )
@@ -615,7 +800,7 @@ plt.show()
 # :name: fig-delegation-cost
 # :alt: Time to solve the robust delegation LP against the number of agent types.
 #
-# Time to compute $D^*$ exactly on this machine (one run each). Most of the
+# Time to compute $U^*$ exactly on this machine (one run each). Most of the
 # time goes to finding the non-empty profile regions.
 # ```
 #
@@ -624,12 +809,17 @@ plt.show()
 # - The essay's delegation model is a max–min over distributions of
 #   posteriors, solved exactly by one LP over best-response profiles; for two
 #   states an independent breakpoint method agrees.
-# - Claim 1 holds, and "sufficiently large" can be made precise: once an
-#   agent opposed to the principal is possible, delegation is worth no more
-#   than acting blind.
+# - Claim 1 fails for the essay's $U^*$ (delegation only), which can fall
+#   below $U_{\text{blind}}$; it holds for the act-or-delegate guarantee
+#   $G^* = \max(U_{\text{blind}}, U^*)$, and "sufficiently large" can be
+#   made precise: once an agent opposed to the principal is possible,
+#   delegation is worth no more than acting blind.
 # - Claim 2 holds in the sense "with positive probability", not "for sure".
 # - Claim 3 holds: revealing nothing guaranteed $0.75$ where full revelation
-#   guaranteed $0$.
+#   guaranteed $0$, whichever way indifferent agents break ties.
+# - With ties broken against the principal, the LP's optimal structure can
+#   lose value (0.75 becomes 0.25 in the safe-action example), but strict
+#   margins recover $U^*$ as a supremum.
 # - $U_{\min}$ and $U_{\text{full}}$ are the same quantity, achievable payoffs
 #   can fall below it, and the payoff set for a fixed agent is convex; the
 #   non-convexity comes from the act-or-delegate choice.
@@ -651,10 +841,10 @@ plt.show()
 #
 # Both types take the safe action at posterior $p$ when $s \ge \max(p, 1-p)$,
 # i.e. on $[1-s, s]$ for $s \ge 1/2$; outside, the contrarian gives at most
-# $\min(p, 1-p) \le 1/2$. So $D^* = s$ for $s \ge 1/2$ (reveal nothing). For
+# $\min(p, 1-p) \le 1/2$. So $U^* = s$ for $s \ge 1/2$ (reveal nothing). For
 # $s < 1/2$ the safe action is never chosen, the contrarian gives
 # $\min(p, 1-p)$, and the best the principal can do is the posterior $1/2$,
-# where any guess is right half the time: $D^* = 1/2$. Delegating beats
+# where any guess is right half the time: $U^* = 1/2$. Delegating beats
 # guessing iff $s > 1/2$.
 
 # %%
@@ -665,7 +855,7 @@ for s_val in (0.3, 0.6, 0.75, 0.9):
         prob.prior, w_s[:2], np.stack([w_s, contrarian]), delegated_utility=w_s
     )
     checks.close(
-        f"exercise: D* = max(s, 1/2) at s = {s_val}",
+        f"exercise: U* = max(s, 1/2) at s = {s_val}",
         robust_delegation(q).value,
         max(s_val, 0.5),
         atol=1e-7,
@@ -680,7 +870,7 @@ for s_val in (0.3, 0.6, 0.75, 0.9):
 #
 # Suppose instead the principal evaluated each *posterior* by its worst type,
 # $\mathbb E_\tau[\min_k \mathbb E_\mu w(b_k^*(\mu), \cdot)]$ (a new worst type
-# after every signal). Show that this is never larger than $D^*$, and find it
+# after every signal). Show that this is never larger than $U^*$, and find it
 # for the aligned/contrarian pair of the safe-action example at full
 # information.
 # ```
@@ -690,7 +880,7 @@ for s_val in (0.3, 0.6, 0.75, 0.9):
 # ```
 #
 # For each $\tau$, $\mathbb E_\tau[\min_k f_k] \le \min_k \mathbb E_\tau[f_k]$,
-# so the pointwise-worst value is at most $D^*$. At full information the
+# so the pointwise-worst value is at most $U^*$. At full information the
 # contrarian is worst at each posterior, so both give $0$; with no information
 # both give $0.75$. The two differ for mixed structures, e.g. when one signal
 # hurts one type and another signal the other.

@@ -24,7 +24,7 @@ def test_safe_action_example_by_hand():
     # Acting blind: a guess is right half the time. First best: always right.
     assert p.U_blind == pytest.approx(0.5) and p.U_max == pytest.approx(1.0)
     # Any posterior in [1/4, 3/4] makes both types take the safe action (0.75);
-    # outside it the contrarian gives at most 1/4. So D* = 0.75.
+    # outside it the contrarian gives at most 1/4. So the essay's U* = 0.75.
     sol = robust_delegation(p)
     assert sol.value == pytest.approx(0.75) and sol.delegate and sol.guarantee == pytest.approx(0.75)
     np.testing.assert_allclose(sol.type_values, [0.75, 0.75], atol=1e-9)
@@ -137,3 +137,40 @@ def test_split_through():
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_tie_breaking_conventions_by_hand():
+    p = safe_action_problem()
+    # At posterior 3/4 (state 1) the contrarian is indifferent between "match 0" (worth 3/4 to it)
+    # and the safe action (3/4): for the principal the safe action, against her "match 0" (worth 1/4).
+    boundary = Splitting(weights=np.array([0.5, 0.5]), posteriors=np.array([[0.75, 0.25], [0.25, 0.75]]))
+    np.testing.assert_allclose(p.payoffs(boundary, "principal")[0], [0.75, 0.75])
+    np.testing.assert_allclose(p.payoffs(boundary, "adversarial")[0], [0.75, 0.25])
+    # With no information nobody is indifferent: both conventions give 0.75.
+    none = Splitting(weights=np.array([1.0]), posteriors=np.array([[0.5, 0.5]]))
+    for ties in ("principal", "adversarial"):
+        np.testing.assert_allclose(p.payoffs(none, ties)[0], [0.75, 0.75])
+    with pytest.raises(ValueError, match="ties must be 'principal' or 'adversarial'; got 'random'"):
+        p.best_responses([0.5, 0.5], "random")
+
+
+def test_margin_value_is_attained_under_adversarial_ties_and_approaches_the_supremum():
+    rng = np.random.default_rng(7)
+    for _ in range(10):
+        p = random_delegation_problem(3, 3, 2, rng)
+        sup = robust_delegation(p).value
+        gaps = []
+        for delta in (1e-1, 1e-2, 1e-3):
+            s = robust_delegation(p, margin=delta)
+            assert s.value <= sup + 1e-8
+            # Every type prefers its action by at least delta at every posterior: ties cannot arise.
+            acts = p.best_responses(s.splitting.posteriors)
+            gains = np.einsum("sw,kbw->skb", s.splitting.posteriors, p.agent_utilities)
+            chosen = np.take_along_axis(gains, acts[..., None], axis=-1)
+            others = np.where(np.arange(3)[None, None, :] == acts[..., None], -np.inf, gains)
+            assert (chosen[..., 0] - others.max(axis=-1) >= delta - 1e-7).all()
+            assert p.payoffs(s.splitting, "adversarial")[0].min() == pytest.approx(s.value, abs=1e-7)
+            gaps.append(sup - s.value)
+        assert (np.diff(gaps) <= 1e-8).all()  # the gap to the supremum shrinks with delta
+    with pytest.raises(ValueError, match="margin must be a finite number >= 0; got -1"):
+        robust_delegation(safe_action_problem(), margin=-1)

@@ -8,20 +8,31 @@ principal, who evaluates a delegation by its worst case over types:
 
 .. math::
 
-    D^* = \max_{\tau \text{ Bayes-plausible}} \min_k \mathbb E_{\mu \sim \tau}
+    U^* = \max_{\tau \text{ Bayes-plausible}} \min_k \mathbb E_{\mu \sim \tau}
           \Big[\sum_\omega \mu(\omega)\, w\big(b_k^*(\mu), \omega\big)\Big],
-    \qquad U^* = \max(U_{\text{blind}}, D^*),
+    \qquad G^* = \max(U_{\text{blind}}, U^*),
 
 where :math:`w(b, \omega)` is the principal's payoff when the agent takes
-:math:`b`. The type is fixed before the signal, so the minimum is outside the
+:math:`b`. :math:`U^*` is the essay's definition (delegation only);
+:math:`G^*`, the *act-or-delegate guarantee*, adds the option of acting
+blind. The type is fixed before the signal, so the minimum is outside the
 expectation. :func:`robust_delegation` solves this exactly as one linear
 program: posteriors inducing the same *profile* of best responses (one action
 per type) can be merged without changing any type's payoff, so there is one
 unnormalised posterior :math:`x_r \ge 0` per non-empty profile region
 :math:`r`, with :math:`\sum_r x_r = \mu_0`, obedience for every type, and an
-epigraph variable for the minimum. Ties are broken in the principal's favour,
-so :math:`D^*` is a supremum (approached with strict incentives when the
-regions have interior).
+epigraph variable for the minimum.
+
+**Tie-breaking.** By default every type, adversarial ones included, breaks
+its ties in the principal's favour (``ties="principal"``), so :math:`U^*` is
+a supremum. Under adversarial tie-breaking (``ties="adversarial"``: each
+type, when indifferent, takes the action worst for the principal) the
+optimal :math:`\tau` may lose value, because optimal posteriors often sit on
+indifference boundaries. ``robust_delegation(problem, margin=delta)``
+demands that every type prefer its action by at least ``delta`` (in expected
+utility per unit of posterior mass), so its value is attained under *any*
+tie-breaking; it increases to :math:`U^*` as ``delta`` falls to 0 when the
+profile regions used have interior.
 
 >>> prob = safe_action_problem()
 >>> round(prob.U_full, 6), round(robust_delegation(prob).value, 6), round(prob.U_blind, 6)
@@ -127,18 +138,25 @@ class DelegationProblem:
         return DelegationProblem(self.prior, self.principal_utility, agent_utilities, self.delegated_utility)
 
     # -- behaviour ---------------------------------------------------------------
-    def best_responses(self, beliefs) -> np.ndarray:
-        """Each type's action at each belief, ties in the principal's favour; shape (..., n_types)."""
+    def best_responses(self, beliefs, ties: str = "principal") -> np.ndarray:
+        """Each type's action at each belief; shape (..., n_types).
+
+        ``ties="principal"`` (default) breaks a type's ties in the principal's
+        favour, ``ties="adversarial"`` against her.
+        """
+        if ties not in ("principal", "adversarial"):
+            raise ValueError(f"ties must be 'principal' or 'adversarial'; got {ties!r}")
         mu = np.asarray(beliefs, dtype=float)
         gains = np.einsum("...w,kbw->...kb", mu, self.agent_utilities)
         best = gains >= gains.max(axis=-1, keepdims=True) - TIE_ATOL
         principal = mu @ self.delegated_utility.T  # (..., n_B)
-        score = np.where(best, principal[..., None, :], -np.inf)
+        sign = 1.0 if ties == "principal" else -1.0
+        score = np.where(best, sign * principal[..., None, :], -np.inf)
         return score.argmax(axis=-1)
 
-    def payoffs(self, tau: Splitting) -> tuple[np.ndarray, np.ndarray]:
+    def payoffs(self, tau: Splitting, ties: str = "principal") -> tuple[np.ndarray, np.ndarray]:
         """(principal's payoff, agent's own payoff) per type when delegating with ``tau``."""
-        acts = self.best_responses(tau.posteriors)  # (n_signals, n_types)
+        acts = self.best_responses(tau.posteriors, ties)  # (n_signals, n_types)
         k = np.arange(self.n_types)
         principal = np.einsum("s,sw,skw->k", tau.weights, tau.posteriors, self.delegated_utility[acts])
         agent = np.einsum("s,sw,skw->k", tau.weights, tau.posteriors, self.agent_utilities[k, acts])
@@ -173,8 +191,9 @@ class DelegationProblem:
 class DelegationSolution:
     """Result of :func:`robust_delegation`.
 
-    ``value`` is :math:`D^*` (best worst-case delegation), ``guarantee`` is
-    :math:`U^* = \\max(U_{blind}, D^*)`, ``delegate`` says which is chosen,
+    ``value`` is the essay's :math:`U^*` (best worst-case delegation),
+    ``guarantee`` is the act-or-delegate guarantee
+    :math:`G^* = \\max(U_{blind}, U^*)`, ``delegate`` says which is chosen,
     ``splitting`` the optimal distribution of posteriors, ``type_values`` the
     principal's payoff against each type under it.
     """
@@ -227,9 +246,17 @@ def profile_regions(problem: DelegationProblem) -> list[tuple]:
     return partial
 
 
-def robust_delegation(problem: DelegationProblem) -> DelegationSolution:
-    """Solve :math:`D^* = \\max_\\tau \\min_k` (principal's payoff against type k) as one LP."""
-    return _solve_profiles(problem, None)
+def robust_delegation(problem: DelegationProblem, *, margin: float = 0.0) -> DelegationSolution:
+    """Solve the essay's :math:`U^* = \\max_\\tau \\min_k` (principal's payoff against type k) as one LP.
+
+    Ties are broken in the principal's favour. With ``margin`` > 0 every type
+    must prefer its action at each posterior by at least ``margin`` (expected
+    utility per unit of posterior mass), so the value is attained whatever the
+    tie-breaking; it is at most the value with ``margin = 0``.
+    """
+    if not (margin >= 0) or np.isinf(margin):
+        raise ValueError(f"margin must be a finite number >= 0; got {margin!r}")
+    return _solve_profiles(problem, None, margin)
 
 
 def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSolution:
@@ -246,7 +273,7 @@ def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSoluti
     return _solve_profiles(problem, lam)
 
 
-def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
+def _solve_profiles(problem: DelegationProblem, weights, margin: float = 0.0) -> DelegationSolution:
     regions = profile_regions(problem)
     R, n, K, nB = len(regions), problem.n_states, problem.n_types, problem.n_agent_actions
     n_x = R * n  # x_r flattened; then t
@@ -255,9 +282,9 @@ def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
     b_eq = problem.prior
     ub_rows, ub_cols, ub_vals = [], [], []
     row = 0
-    for r, prof in enumerate(regions):  # obedience: (u_k[b'] - u_k[r_k]) . x_r <= 0
+    for r, prof in enumerate(regions):  # obedience: (u_k[b'] - u_k[r_k] + margin) . x_r <= 0
         for k, b in enumerate(prof):
-            D = problem.agent_utilities[k] - problem.agent_utilities[k, b]
+            D = problem.agent_utilities[k] - problem.agent_utilities[k, b] + margin
             for bp in range(nB):
                 if bp == b:
                     continue
@@ -307,7 +334,7 @@ def _solve_profiles(problem: DelegationProblem, weights) -> DelegationSolution:
 
 
 def robust_value_binary(problem: DelegationProblem) -> float:
-    """:math:`D^*` for two states by a different route: posteriors only at breakpoints.
+    """The essay's :math:`U^*` for two states by a different route: posteriors only at breakpoints.
 
     With a belief :math:`p = \\mu(\\omega_1)` every type's best response is
     constant between consecutive indifference points, and there each type's
