@@ -265,7 +265,6 @@ print(
     f"{court.n_outcomes} feasible outcomes, {np.prod(court.environment.menu_sizes)} profiles"
 )
 print(f"{n_eq_profiles} equilibrium profiles, all with outcome(s) {court_eq}")
-print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
 
 checks.close(
     "lone prosecutor: conviction probability 0.6 (as in chapter 1)",
@@ -280,6 +279,7 @@ checks.true(
     len(court_eq) == 1,
     value=len(court_eq),
 )
+print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
 checks.true(
     "prosecutor vs defence: that outcome is full revelation (posteriors 0 and 1)",
     np.isin(np.round(court.outcomes[court_eq[0]].posteriors, 9), [0.0, 1.0]).all(),
