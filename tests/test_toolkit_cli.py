@@ -321,3 +321,12 @@ def test_every_example_file_runs(capsys):
     for path in files:
         code, out, err = run(capsys, commands.get(path.name, "solve"), path)
         assert code == 0 and out and err == "", path.name
+
+
+def test_json_on_standard_output_is_json_alone(tmp_path):
+    # Solvers may print to file descriptor 1 (HiGHS 1.16 prints a banner); the command sends that to stderr.
+    command = [sys.executable, "-m", "persuasion.cli", "solve", str(EXAMPLES / "prosecutor.yaml"), "--json"]
+    proc = subprocess.run(command,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["value"] == pytest.approx(0.6)

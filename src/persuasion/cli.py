@@ -50,8 +50,10 @@ Examples
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
 import sys
 from dataclasses import replace
 from fractions import Fraction
@@ -494,6 +496,28 @@ def _cmd_delegate(args) -> tuple[dict, str]:
     return doc, "\n".join(lines)
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Send what solvers print to file descriptor 1 (HiGHS 1.16 prints a banner) to standard error.
+
+    Standard output then holds only the result, so ``--json`` output stays valid JSON.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no file descriptor 1
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``persuasion`` command."""
     from . import __version__
@@ -533,7 +557,8 @@ def main(argv=None) -> int:
     """Run the ``persuasion`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        doc, text = args.run(args)
+        with _stdout_to_stderr():
+            doc, text = args.run(args)
     except GameFileError as err:
         print(f"persuasion {args.command}: {args.file}: {err}", file=sys.stderr)
         return 2
