@@ -357,8 +357,9 @@ plt.show()
 # environment (the sets of signals available to the Senders) that is
 # *necessary and sufficient for equilibrium outcomes to be no less
 # informative than the collusive outcome, regardless of preferences*:
-# Blackwell-connectedness. The essay's Theorem 2 reads "no less informative"
-# pointwise: for all preferences, no collusive outcome is strictly more
+# Blackwell-connectedness. The paper compares the *set* of equilibrium
+# outcomes with the collusive outcome; the essay's Theorem 2 reads "no less
+# informative" pointwise: for all preferences, no collusive outcome is strictly more
 # informative than an equilibrium outcome. Read that way the "if" half is
 # false when Senders are indifferent: with constant payoffs every outcome is
 # collusive and every profile is an equilibrium, so full revelation (collusive)
@@ -588,7 +589,7 @@ checks.true(
 # %% [markdown]
 # ## The equilibrium characterisation, and why it needs two Senders
 #
-# ```{prf:theorem} Equilibrium outcomes (essay §2.2)
+# ```{prf:theorem} Equilibrium outcomes (Gentzkow–Kamenica; essay §2.2)
 # :label: thm-gk-characterisation
 #
 # Let $n \ge 2$ Senders share the same menu and let the environment be
