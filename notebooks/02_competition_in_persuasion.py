@@ -371,7 +371,8 @@ plt.show()
 # ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2, pointwise
 # :label: thm-gk-connected
 #
-# The following are equivalent: (a) for all Sender preferences, whenever a
+# Let every Sender's set of signals hold the uninformative signal. The
+# following are equivalent: (a) for all Sender preferences, whenever a
 # collusive outcome $\tau_c$ is strictly more informative than an equilibrium
 # outcome $\tau$, every Sender is indifferent between $\tau_c$ and $\tau$;
 # (b) the environment is Blackwell-connected. In particular, in a
