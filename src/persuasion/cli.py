@@ -554,7 +554,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the ``persuasion`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the ``persuasion`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    The status is 0 on success, 2 for a file that cannot be read or breaks its
+    schema (one line on standard error names the field), 1 if the solver fails.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pair.yaml"
+    >>> _ = path.write_text("{P: [[1, 0], [0, 1]], Q: [[0.5, 0.5], [0.5, 0.5]]}")
+    >>> main(["blackwell", str(path)])
+    P is strictly more informative than Q: Q is a garbling of P, not the reverse.
+    <BLANKLINE>
+    Q = P G, G[i][j] = P(signal j of Q | signal i of P):
+        t0   t1
+    s0  0.5  0.5
+    s1  0.5  0.5
+    0
+    >>> main(["solve", str(path)])  # not a game: prints "P: unknown key; ..." on standard error
+    2
+    """
     args = build_parser().parse_args(argv)
     try:
         with _stdout_to_stderr():
