@@ -390,3 +390,16 @@ def test_public_docstrings_have_examples():
     assert not new, f"public docstrings without a doctest example: {new}"
     done = sorted(WITHOUT_EXAMPLE - lacking)
     assert not done, f"these now have examples (or are gone): remove them from docstrings_without_example.txt: {done}"
+
+
+# -- the README ------------------------------------------------------------------------
+def test_readme_shows_the_commands_real_output(capsys):
+    readme = (ROOT / "README.md").read_text()
+    prompt = "$ persuasion solve examples/prosecutor.yaml\n"
+    assert readme.count(prompt) == 1
+    shown = readme.split(prompt)[1].split("```")[0]
+    code, out, _ = run(capsys, "solve", EXAMPLES / "prosecutor.yaml")
+    assert code == 0 and shown == out
+    for line in readme.splitlines():  # every example command of the README names a file that exists
+        if line.startswith("persuasion ") and "examples/" in line:
+            assert (ROOT / line.split()[2]).is_file(), line

@@ -586,7 +586,10 @@ def main(argv=None) -> int:
     except RuntimeError as err:  # LPError: the solver failed
         print(f"persuasion {args.command}: {args.file}: solver failed: {' '.join(str(err).split())}", file=sys.stderr)
         return 1
-    print(json.dumps(_clean(doc), indent=2) if args.json else text)
+    try:
+        print(json.dumps(_clean(doc), indent=2) if args.json else text, flush=True)
+    except BrokenPipeError:  # the reader stopped early (`persuasion solve ... | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
