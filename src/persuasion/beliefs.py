@@ -45,6 +45,14 @@ class Splitting:
         Probability of each signal, :math:`\\tau_s`.
     posteriors : ndarray, shape (n_signals, n_states)
         Posterior belief after each signal, one per row.
+
+    Examples
+    --------
+    The prosecutor's optimal split of the prior ``(0.7, 0.3)``:
+
+    >>> tau = Splitting(weights=np.array([0.4, 0.6]), posteriors=np.array([[1.0, 0.0], [0.5, 0.5]]))
+    >>> tau.mean
+    array([0.7, 0.3])
     """
 
     weights: np.ndarray
