@@ -73,6 +73,15 @@ class SignalSolution:
     status : str
         The solver's status (``"optimal"`` or ``"optimal_inaccurate"``).
     solver : str
+
+    Examples
+    --------
+    >>> from persuasion.game import prosecutor_game
+    >>> sol = optimal_signal(prosecutor_game())
+    >>> sol.n_signals, sol.actions.tolist(), sol.status
+    (2, [0, 1], 'optimal')
+    >>> bool(np.allclose(sol.weights @ sol.posteriors, [0.7, 0.3]))  # Bayes-plausible
+    True
     """
 
     value: float
@@ -236,6 +245,16 @@ def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
         appears once per region).
     full_dim : ndarray of bool, shape (k,)
         Whether that region has a non-empty interior in the simplex.
+
+    Examples
+    --------
+    The judge acquits on beliefs (on guilt) in [0, 1/2] and convicts on [1/2, 1];
+    the vertices of each region are its two ends:
+
+    >>> from persuasion.game import prosecutor_game
+    >>> vertices, actions, full_dim = action_region_vertices(prosecutor_game())
+    >>> vertices[:, 1].tolist(), actions.tolist(), full_dim.tolist()
+    ([0.5, 0.0, 1.0, 0.5], [0, 0, 1, 1], [True, True, True, True])
     """
     u = game.receiver_utility
     n_a, n_s = u.shape
