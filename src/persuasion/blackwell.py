@@ -125,7 +125,15 @@ def blackwell_dominates(P, Q, *, atol: float = ORDER_ATOL) -> bool:
 
 
 def as_splitting(tau, name: str = "tau", n_states: int | None = None) -> Splitting:
-    """Validate a distribution of posteriors given as a :class:`Splitting` or ``(weights, posteriors)``."""
+    """Validate a distribution of posteriors given as a :class:`Splitting` or ``(weights, posteriors)``.
+
+    >>> as_splitting(([0.4, 0.6], [[1, 0], [0.5, 0.5]])).mean
+    array([0.7, 0.3])
+    >>> as_splitting(([0.4, 0.6], [[1, 0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: tau needs one posterior per weight: weights have length 2, posteriors have shape (1, 2)
+    """
     if isinstance(tau, Splitting):
         weights, posteriors = tau.weights, tau.posteriors
     else:
