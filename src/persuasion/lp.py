@@ -42,6 +42,12 @@ class LPError(RuntimeError):
     detail : str
         The solver's message (may be empty).
     solver : str
+
+    Examples
+    --------
+    >>> err = LPError("closure LP", 2, "The problem is infeasible")
+    >>> str(err), err.infeasible
+    ('closure LP: HiGHS returned status 2 (The problem is infeasible)', True)
     """
 
     def __init__(self, what: str, status, detail: str = "", solver: str = "HiGHS"):
