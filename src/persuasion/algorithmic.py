@@ -47,6 +47,17 @@ def independent_actions_game(receiver_values, sender_values, type_prior, n_actio
     type_prior : array_like, shape (m,)
     n_actions : int
         n; the game has m**n states.
+
+    Examples
+    --------
+    Two actions, each good (worth 1) with probability 0.3 or bad (worth 0):
+    four states, the Receiver takes the first action when it is good.
+
+    >>> game = independent_actions_game([0, 1], [1, 1], [0.7, 0.3], n_actions=2)
+    >>> game.n_states, game.n_actions
+    (4, 2)
+    >>> game.prior.round(2)
+    array([0.49, 0.21, 0.21, 0.09])
     """
     rho = as_finite_array(receiver_values, "receiver_values", ndim=1)
     xi = as_finite_array(sender_values, "sender_values", ndim=1)
