@@ -104,6 +104,16 @@ def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -
 
     ``temperature = 0`` is the argmax (ties broken in the Advisor's favour);
     ``temperature > 0`` is ``softmax(E_mu[u] / temperature)``.
+
+    The judge acquits at the prior and convicts when indifferent; a noisy judge
+    (temperature 1) who is indifferent picks each verdict half the time:
+
+    >>> from persuasion.game import prosecutor_game
+    >>> receiver_response(prosecutor_game(), [[0.7, 0.3], [0.5, 0.5]])
+    array([[1., 0.],
+           [0., 1.]])
+    >>> receiver_response(prosecutor_game(), [0.5, 0.5], temperature=1.0)
+    array([0.5, 0.5])
     """
     game, t = _game(game), _temperature(temperature)
     beliefs = np.asarray(beliefs, dtype=float)
@@ -116,21 +126,41 @@ def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -
 
 
 def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
-    r""":math:`\hat v_T(\mu) = \sum_y \rho_T(y \mid \mu)\, \mathbb E_\mu[v(y, c)]`, the Advisor's value of a belief."""
+    r""":math:`\hat v_T(\mu) = \sum_y \rho_T(y \mid \mu)\, \mathbb E_\mu[v(y, c)]`, the Advisor's value of a belief.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> smooth_value(prosecutor_game(), [[0.7, 0.3], [0.5, 0.5]])
+    array([0., 1.])
+    """
     beliefs = np.asarray(beliefs, dtype=float)
     rho = receiver_response(game, beliefs, temperature)
     return (rho * (beliefs @ game.sender_utility.T)).sum(axis=-1)
 
 
 def advisor_value(game: PersuasionGame, scheme, temperature: float = 0.0) -> float:
-    """The Advisor's expected utility from ``scheme`` (minus Eq. 3 for one input)."""
+    """The Advisor's expected utility from ``scheme`` (minus Eq. 3 for one input).
+
+    Kamenica and Gentzkow's prosecutor convicts with probability 0.6:
+
+    >>> from persuasion.game import prosecutor_game
+    >>> round(advisor_value(prosecutor_game(), [[4/7, 3/7], [0.0, 1.0]]), 6)
+    0.6
+    """
     game = _game(game)
     p_g, post = signal_posteriors(game.prior, scheme)
     return float(p_g @ smooth_value(game, post, temperature))
 
 
 def advisor_loss(games, schemes, temperature: float = 0.0) -> float:
-    """Eq. (3): minus the Advisor's expected utility, averaged over inputs (one scheme per input)."""
+    """Eq. (3): minus the Advisor's expected utility, averaged over inputs (one scheme per input).
+
+    The prosecutor's optimal scheme (value 0.6) and no information (value 0):
+
+    >>> from persuasion.game import prosecutor_game
+    >>> game = prosecutor_game()
+    >>> round(advisor_loss([game, game], [[[4/7, 3/7], [0.0, 1.0]], [[1.0], [1.0]]]), 6)
+    -0.3
+    """
     games, schemes = list(games), list(schemes)
     if not games:
         raise ValueError("games must hold at least one input")
@@ -148,6 +178,11 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     :math:`L`-Lipschitz :math:`\hat v_T` (exact for ``temperature = 0`` up to
     the placement of the thresholds). Returns ``(value, posteriors, weights)``
     with the (at most two) supporting posteriors.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> value, posteriors, weights = optimal_smooth_value_binary(prosecutor_game(), 0.0)
+    >>> round(value, 6), posteriors[:, 1].tolist(), weights.round(6).tolist()
+    (0.6, [0.0, 0.5], [0.4, 0.6])
     """
     game, t = _game(game), _temperature(temperature)
     if game.n_states != 2:
@@ -186,6 +221,13 @@ def information_structures(prior, advisor_scheme) -> dict[Structure, np.ndarray]
     * :attr:`Structure.ALL`: the item itself (full revelation);
     * :attr:`Structure.PRIOR`: an item drawn from the prior, independent of the true one;
     * :attr:`Structure.POSTERIOR`: the Advisor's ``advisor_scheme``.
+
+    >>> structures = information_structures([0.7, 0.3], np.eye(2))
+    >>> {str(name): scheme.shape for name, scheme in structures.items()}
+    {'no information': (2, 1), 'all information': (2, 2), 'prior information': (2, 2), 'posterior information': (2, 2)}
+    >>> structures[Structure.PRIOR]
+    array([[0.7, 0.3],
+           [0.7, 0.3]])
     """
     prior = as_distribution(prior, "prior")
     n = prior.size
@@ -207,6 +249,16 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
     signal per item.
 
     Returns ``{name: (advisor value, receiver value)}``.
+
+    The prosecutor: full information convicts the guilty (0.3) and the judge is
+    always right; the optimal scheme convicts with probability 0.6 and leaves
+    the judge as well off as no information (0.7):
+
+    >>> from persuasion.game import prosecutor_game
+    >>> values = structure_values(prosecutor_game(), [[4/7, 3/7], [0.0, 1.0]])
+    >>> {str(name): tuple(round(x, 6) for x in v) for name, v in values.items()}
+    {'no information': (0.0, 0.7), 'all information': (0.3, 1.0), 'prior information': (0.0, 0.7), \
+'posterior information': (0.6, 0.7)}
     """
     game = _game(game)
     t = _temperature(temperature)
@@ -235,6 +287,13 @@ def credulous_best_scheme(game: PersuasionGame, temperature: float = 0.0) -> np.
     A credulous Receiver responds to a shown item ``g`` as if it were the true
     one, so the Advisor's value is linear in the scheme and separates by
     item; the optimum is deterministic.
+
+    A credulous judge shown the "guilty" file convicts, so the prosecutor always shows it:
+
+    >>> from persuasion.game import prosecutor_game
+    >>> credulous_best_scheme(prosecutor_game())
+    array([[0., 1.],
+           [0., 1.]])
     """
     game = _game(game)
     rho = receiver_response(game, np.eye(game.n_states), _temperature(temperature))  # (g, y)
