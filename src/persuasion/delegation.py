@@ -81,6 +81,18 @@ class DelegationProblem:
     delegated_utility : array_like, shape (n_B, n_states), optional
         The principal's payoff :math:`w(b, \\omega)` when the agent takes ``b``;
         default ``principal_utility`` (then ``A = B``).
+
+    Examples
+    --------
+    Two equally likely states; the principal guesses (1 if right), an agent
+    that is either aligned or contrary guesses too:
+
+    >>> guess = [[1, 0], [0, 1]]
+    >>> problem = DelegationProblem([0.5, 0.5], guess, [guess, [[0, 1], [1, 0]]])
+    >>> problem
+    DelegationProblem(n_states=2, n_A=2, n_B=2, n_types=2)
+    >>> problem.U_blind, problem.U_max, problem.U_full
+    (0.5, 1.0, 0.0)
     """
 
     prior: np.ndarray
@@ -196,6 +208,10 @@ class DelegationSolution:
     :math:`G^* = \\max(U_{blind}, U^*)`, ``delegate`` says which is chosen,
     ``splitting`` the optimal distribution of posteriors, ``type_values`` the
     principal's payoff against each type under it.
+
+    >>> sol = robust_delegation(safe_action_problem())
+    >>> round(sol.value, 6), sol.delegate, sol.type_values.round(6).tolist()
+    (0.75, True, [0.75, 0.75])
     """
 
     value: float
@@ -238,6 +254,13 @@ def profile_regions(problem: DelegationProblem) -> list[tuple]:
 
     Built type by type, extending only feasible partial profiles, so the cost
     follows the number of regions rather than :math:`|B|^{K}`.
+
+    In :func:`safe_action_problem` the two types agree on the safe action (2)
+    in the middle of the belief line and disagree near its ends:
+
+    >>> regions = profile_regions(safe_action_problem())
+    >>> len(regions), (2, 2) in regions, (0, 0) in regions
+    (7, True, False)
     """
     partial = [()]
     for _ in range(problem.n_types):
@@ -253,6 +276,13 @@ def robust_delegation(problem: DelegationProblem, *, margin: float = 0.0) -> Del
     must prefer its action at each posterior by at least ``margin`` (expected
     utility per unit of posterior mass), so the value is attained whatever the
     tie-breaking; it is at most the value with ``margin = 0``.
+
+    In :func:`safe_action_problem` any posterior in [1/4, 3/4] makes both types
+    take the safe action (worth 0.75), and guessing alone is worth 1/2:
+
+    >>> sol = robust_delegation(safe_action_problem())
+    >>> round(sol.value, 6), round(sol.guarantee, 6), sol.delegate
+    (0.75, 0.75, True)
     """
     if not (margin >= 0) or np.isinf(margin):
         raise ValueError(f"margin must be a finite number >= 0; got {margin!r}")
@@ -264,6 +294,11 @@ def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSoluti
 
     With weights on an aligned and a misaligned type this traces the frontier
     of best-case against worst-case payoffs. ``value`` is the weighted sum.
+
+    Against the aligned type alone, full revelation is worth 1:
+
+    >>> round(weighted_delegation(safe_action_problem(), [1, 0]).value, 6)
+    1.0
     """
     lam = as_finite_array(weights, "weights", ndim=1)
     if lam.size != problem.n_types:
@@ -343,6 +378,9 @@ def robust_value_binary(problem: DelegationProblem) -> float:
     responses of the interval on either side. This function finds the
     indifference points directly and solves the max–min over those candidate
     posteriors (Bayes plausibility and the epigraph of the minimum only).
+
+    >>> round(robust_value_binary(safe_action_problem()), 6)  # as robust_delegation
+    0.75
     """
     if problem.n_states != 2:
         raise ValueError(f"robust_value_binary needs exactly 2 states; got {problem.n_states}")
@@ -412,6 +450,16 @@ def aligned_belief(problem: DelegationProblem, k: int, b: int) -> tuple[float, n
     Maximises the smallest margin by which ``b`` wins for both (an LP over
     beliefs supported where the prior is). Returns ``(margin, belief)``; the
     margin is positive iff such a belief exists with strict preferences.
+
+    The aligned type and the principal both want to guess "left" when sure of
+    it; the contrary type never agrees with her on that guess:
+
+    >>> problem = safe_action_problem()
+    >>> margin, belief = aligned_belief(problem, 0, 0)
+    >>> round(margin, 6), belief.round(6).tolist()
+    (0.25, [1.0, 0.0])
+    >>> aligned_belief(problem, 1, 0)[0] < 0
+    True
     """
     if not 0 <= k < problem.n_types:
         raise ValueError(f"k must index an agent type, in [0, {problem.n_types}); got {k}")
@@ -447,6 +495,17 @@ def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
     directions : ndarray, shape (n_directions, 2)
     support : ndarray, shape (n_directions,)
     points : ndarray, shape (n_directions, 2)
+
+    Examples
+    --------
+    Against the contrary type of :func:`safe_action_problem` the principal gets
+    at most 0.75 (both take the safe action) and at least 0 (full revelation):
+
+    >>> directions, support, points = payoff_set(safe_action_problem(), 1, n_directions=4)
+    >>> directions.round(6).tolist()
+    [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [-0.0, -1.0]]
+    >>> support.round(6).tolist()
+    [0.75, 1.0, 0.0, -0.75]
     """
     from .bayesian_persuasion import optimal_signal
     from .game import PersuasionGame
@@ -469,7 +528,11 @@ def payoff_set(problem: DelegationProblem, k: int, n_directions: int = 64):
 
 
 def random_delegation_problem(n_states: int, n_actions: int, n_types: int, rng) -> DelegationProblem:
-    """A = B, Gaussian principal and agent utilities, Dirichlet prior."""
+    """A = B, Gaussian principal and agent utilities, Dirichlet prior.
+
+    >>> random_delegation_problem(3, 4, 2, rng=0)
+    DelegationProblem(n_states=3, n_A=4, n_B=4, n_types=2)
+    """
     rng = np.random.default_rng(rng)
     prior = rng.dirichlet(np.ones(n_states))
     uP = rng.normal(size=(n_actions, n_states))
@@ -483,6 +546,9 @@ def safe_action_problem() -> DelegationProblem:
     The principal herself can only guess (A = {guess 0, guess 1}). One agent
     type is aligned; the other wants the *mismatching* action, and likes the
     safe action as much as the principal does.
+
+    >>> safe_action_problem()
+    DelegationProblem(n_states=2, n_A=2, n_B=3, n_types=2)
     """
     w = np.array([[1.0, 0.0], [0.0, 1.0], [0.75, 0.75]])  # rows: match 0, match 1, safe
     aligned = w
