@@ -477,9 +477,9 @@ def _cmd_delegate(args) -> tuple[dict, str]:
     }
     choice = "delegate, with the information structure below" if sol.delegate else "act herself, without information"
     lines = [
-        f"the principal should {choice}; guaranteed value {_fmt(sol.guarantee)}",
+        f"the principal should {choice}; guaranteed value (G*) {_fmt(sol.guarantee)}",
         "",
-        f"best worst-case value of delegating (D*):       {_fmt(sol.value)}",
+        f"best worst-case value of delegating (U*):       {_fmt(sol.value)}",
         f"acting herself without information (U_blind):  {_fmt(problem.U_blind)}",
         f"delegating with full information, worst type:  {_fmt(problem.U_full)}",
         "",
