@@ -112,7 +112,7 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
     monkeypatch.setenv("GSM8K_DIR", str(write_gsm8k(tmp_path / "b", change=(line, "99999"))))
     second = Store(tmp_path / "cache")
     b = run_task(config, ["smollm2-135m-instruct"], cache=second, progress=False)
-    # Only that problem's scores are recomputed; its prompts (and so generations, embeddings) are unchanged.
+    # Only that problem's scores are recomputed; its prompts (and so its generations) are unchanged.
     assert dict(second.misses) == {"scores": 1}, dict(second.misses)
     assert a.data_hash != b.data_hash
     name = "smollm2-135m-instruct"

@@ -1,6 +1,7 @@
 """The experiment's stages: each runs alone from the command line, reads back what earlier calls saved, and a
 second run of a stage computes nothing."""
 
+import dataclasses
 import json
 import os
 import re
@@ -77,13 +78,36 @@ def test_a_second_run_of_a_stage_is_all_cache_hits_and_saved_stages_are_read_bac
     reread = Store(tmp_path / "store")
     advisors = run_stage("advisor", config, [smollm], out=out, cache=reread, progress=False)
     assert not reread.hits and not reread.misses and set(advisors.policies) == {RECEIVER, f"{RECEIVER} (easy)"}
-    # Other Advisor settings retrain the Advisors on the saved tables: embeddings come from the cache, scores are
-    # not needed at all.
+    # Other Advisor settings retrain the Advisors on the saved tables: the scores are not needed at all.
     other = Store(tmp_path / "store")
     retrained = run_stage("advisor", config_for("synthetic", n=6, steps=25), [smollm], out=out, cache=other,
                           progress=False)
-    assert set(other.hits) == {"embeddings"} and not other.misses
+    assert not other.hits and not other.misses
     assert len(retrained.curves[RECEIVER]["train"]) == 25
+
+
+def test_saved_stages_are_keyed_by_the_weights_not_by_the_name(tmp_path, smollm, capsys):
+    config = config_for("synthetic", n=6, steps=20)
+    out = tmp_path / "out"
+    run_stage("utilities", config, [smollm], out=out, cache=Store(tmp_path / "store"), progress=False)
+    capsys.readouterr()
+    retrained = dataclasses.replace(smollm, fingerprint="0" * 64)  # the same name, other weights
+    again = Store(tmp_path / "store")
+    run_stage("utilities", config, [retrained], out=out, cache=again, progress=False)
+    assert "utilities: computed" in capsys.readouterr().err and again.misses["scores"] == 6 and not again.hits
+
+
+def test_the_weights_of_a_local_model_are_known_without_loading_it(tmp_path):
+    from persuasion.llm.models import Models
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "model.safetensors").write_bytes(b"weights, first version")
+    before = Models([folder]).weights()
+    assert set(before) == {"my-model", "encoder"}
+    (folder / "model.safetensors").write_bytes(b"weights, second version")
+    after = Models([folder]).weights()
+    assert after["my-model"] != before["my-model"] and after["encoder"] == before["encoder"]
 
 
 def test_stages_read_back_give_the_result_of_one_run(tmp_path, smollm):

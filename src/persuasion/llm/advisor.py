@@ -16,21 +16,22 @@ leaves the gradient unchanged (the probabilities sum to one) and keeps the
 scale comparable across inputs.
 
 The experiment's Advisor stage, :func:`train_advisors`, embeds every input
-(one cached entry per input) and trains, per Receiver, one Advisor on the
-training inputs and one on the easy training inputs only, each with early
-stopping on validation inputs: :class:`Advisors`.
+(its question and items in one batch) and trains, per Receiver, one Advisor
+on the training inputs and one on the easy training inputs only, each with
+early stopping on validation inputs: :class:`Advisors`. The embeddings are
+not cached: they take seconds where the Receivers' scores take minutes, and
+the stage's output is kept whole by the pipeline
+(:func:`~persuasion.llm.experiment.run_stage`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import as_store, decode, encode
+from .cache import decode, encode
 from .items import Items
-from .models import encoder_fingerprint
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -197,19 +198,14 @@ class Advisors:
         return cls(data["curves"], data["policies"])
 
 
-def _embeddings(store, texts: list[str], encoder, fingerprint: str) -> np.ndarray:
-    """Sentence embeddings of one input's question and items (one batch, one cached entry)."""
-    key = {"encoder": fingerprint, "texts": list(texts)}
-    return store.get_or_compute("embeddings", key, functools.partial(embed, list(texts), encoder))
-
-
-def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, encoder, *, cache=None,
+def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, encoder, *,
                    progress: bool = True) -> Advisors:
     """The Advisor stage: per Receiver of ``utilities``, an Advisor trained on its table (Eq. 3), and one more
     trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed."""
-    store, fingerprint = as_store(cache), encoder_fingerprint(encoder)
-    problems = inputs.problems
-    emb = np.stack([_embeddings(store, [p.question, *items.by_input[p.id]], encoder, fingerprint) for p in problems])
+    from tqdm.auto import tqdm
+
+    emb = np.stack([embed([p.question, *items.by_input[p.id]], encoder)  # one batch per input
+                    for p in tqdm(inputs.problems, desc="embedding the inputs", disable=not progress)])
     q_emb, c_emb = emb[:, 0], emb[:, 1:]
 
     def features(part, values):

