@@ -108,6 +108,19 @@ class InformationEnvironment:
         ``w * n_noise + k`` is state ``w`` with noise draw ``k``.
     noise : array_like, shape (n_noise,), optional
         Probabilities of the noise draws (default: no noise, ``[1.0]``).
+
+    Examples
+    --------
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> env = InformationEnvironment([0.5, 0.5], [menu, menu])
+    >>> env
+    InformationEnvironment(n_states=2, n_noise=1, menu_sizes=(2, 2))
+    >>> env.outcome((0, 1)).posteriors  # one sender reveals: the posteriors are certain
+    array([[0., 1.],
+           [1., 0.]])
     """
 
     prior: np.ndarray
@@ -262,6 +275,18 @@ class EnvironmentAnalysis:
         ``others_outcome[i][profile of the others]``: outcome index of Bel(π₋ᵢ).
     dominates : ndarray of bool, shape (n_feasible, n_outcomes)
         ``dominates[a, b]``: outcome ``a`` ⪰ outcome ``b``.
+
+    Examples
+    --------
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis.n_outcomes, analysis.profile_outcome.tolist()  # outcome 0: no information, 1: full
+    (2, [[0, 1], [1, 1]])
+    >>> analysis.strictly_more_informative(1, 0)
+    True
     """
 
     environment: InformationEnvironment
@@ -299,6 +324,17 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
     Returns
     -------
     ndarray of int, shape (n_equilibria, n_senders)
+
+    Examples
+    --------
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> pure_equilibria(analysis, payoffs).tolist()  # sender 0 reveals; sender 1 cannot undo it
+    [[1, 0], [1, 1]]
     """
     V = analysis._payoffs(payoffs)
     po = analysis.profile_outcome
@@ -310,13 +346,33 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 
 
 def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
-    """Sorted indices of the outcomes of pure equilibria."""
+    """Sorted indices of the outcomes of pure equilibria.
+
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> equilibrium_outcomes(analysis, payoffs).tolist()  # full information
+    [1]
+    """
     eq = pure_equilibria(analysis, payoffs, atol=atol)
     return np.unique(analysis.profile_outcome[tuple(eq.T)]) if len(eq) else np.array([], dtype=int)
 
 
 def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
-    """Feasible outcomes that maximise the senders' total payoff."""
+    """Feasible outcomes that maximise the senders' total payoff.
+
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> collusive_outcomes(analysis, payoffs).tolist()  # both outcomes give a total of 1
+    [0, 1]
+    """
     total = analysis._payoffs(payoffs).sum(axis=1)
     return np.flatnonzero(total >= total.max() - atol)
 
@@ -326,6 +382,15 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
 
     With at least two senders sharing one Blackwell-connected menu these are
     exactly the equilibrium outcomes :cite:p:`gentzkow2017competition`.
+
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> no_profitable_refinement(analysis, payoffs).tolist()  # as equilibrium_outcomes
+    [1]
     """
     V = analysis._payoffs(payoffs)
     n = analysis.n_feasible
@@ -337,7 +402,11 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
 
 @dataclass(frozen=True)
 class Connectedness:
-    """Result of :func:`blackwell_connected`; ``witness`` = (sender, others' profile, unreachable outcome)."""
+    """Result of :func:`blackwell_connected`; ``witness`` = (sender, others' profile, unreachable outcome).
+
+    >>> Connectedness(False, (1, (0,), 1)).witness
+    (1, (0,), 1)
+    """
 
     connected: bool
     witness: tuple | None = None
@@ -348,6 +417,18 @@ def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
 
     Needs at least two senders (with one the definition is about nobody's
     opponents). Returns the first failure as a witness.
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> blackwell_connected(InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()).connected
+    True
+
+    Sender 1 can only stay silent, so against a silent sender 0 it cannot
+    reach full information, which sender 0 can:
+
+    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
+    >>> connectedness = blackwell_connected(analysis)
+    >>> connectedness
+    Connectedness(connected=False, witness=(1, (0,), 1))
     """
     env = analysis.environment
     if env.n_senders < 2:
@@ -371,12 +452,23 @@ def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connect
 
     The "only if" half of Theorem 2 :cite:p:`gentzkow2017competition`, made
     constructive: where sender :math:`i` cannot reach a feasible
-    :math:`	au \succeq \mathrm{Bel}(\pi_{-i})`, let :math:`i` value
-    :math:`	au` alone (payoff 1) and everyone else be indifferent. Then
-    :math:`	au` is the collusive outcome, while :math:`i` staying silent
+    :math:`\tau \succeq \mathrm{Bel}(\pi_{-i})`, let :math:`i` value
+    :math:`\tau` alone (payoff 1) and everyone else be indifferent. Then
+    :math:`\tau` is the collusive outcome, while :math:`i` staying silent
     against :math:`\pi_{-i}` is an equilibrium whose outcome
     :math:`\mathrm{Bel}(\pi_{-i})` is strictly less informative, provided
     :math:`i`'s menu holds the uninformative signal.
+
+    Sender 1 can only stay silent, so against a silent sender 0 it cannot
+    reach full information, which sender 0 can:
+
+    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
+    >>> connectedness = blackwell_connected(analysis)
+    >>> connectedness
+    Connectedness(connected=False, witness=(1, (0,), 1))
+    >>> counterexample_payoffs(analysis, connectedness)
+    array([[0., 0.],
+           [0., 1.]])
     """
     if connectedness.connected:
         raise ValueError(
@@ -402,6 +494,21 @@ def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *
     Returns
     -------
     ndarray, shape (n_outcomes, n_utilities)
+
+    Examples
+    --------
+    A Receiver who guesses the state is right half the time without
+    information and always with it:
+
+    Two senders over two equally likely states, each of whom can stay silent
+    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+
+    >>> menu = [[0, 0], [0, 1]]
+    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> guess = [[1, 0], [0, 1]]
+    >>> outcome_values(analysis, guess, [guess])
+    array([[0.5],
+           [1. ]])
     """
     U = as_finite_array(utilities, "utilities", ndim=3)
     u = as_finite_array(receiver_utility, "receiver_utility", ndim=2)
@@ -426,6 +533,9 @@ def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: i
     """Random noise probabilities and menus of ``menu_size`` partitions of the cells.
 
     Every menu holds the uninformative signal (a sender can always stay silent).
+
+    >>> random_environment(2, 2, 2, 3, rng=0)
+    InformationEnvironment(n_states=2, n_noise=2, menu_sizes=(3, 3))
     """
     if n_senders < 1 or menu_size < 1:
         raise ValueError(f"n_senders and menu_size must be positive; got {n_senders} and {menu_size}")
