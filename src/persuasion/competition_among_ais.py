@@ -53,7 +53,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class WeightedAlignment:
-    """``weights`` (on the simplex), ``constant`` and the smallest ``epsilon``."""
+    """``weights`` (on the simplex), ``constant`` and the smallest ``epsilon``.
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> weighted_alignment(A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]]).weights.round(6)
+    array([0.5, 0.5])
+    """
 
     weights: np.ndarray
     constant: float
@@ -80,6 +85,18 @@ def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
     Variables :math:`(w, c, \varepsilon)`; minimise :math:`\varepsilon` subject to
     :math:`\pm(\sum_i w_i u_i + c - u_A) \le \varepsilon`, :math:`w \ge 0`,
     :math:`\sum_i w_i = 1`.
+
+    Examples
+    --------
+    One agent likes everything 0.3 more than Alice: the constant absorbs it.
+    Two agents who disagree on one action by ±0.2 average out exactly:
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> wa = weighted_alignment(A, [A + 0.3])
+    >>> round(wa.constant, 6), round(wa.epsilon, 6)
+    (-0.3, 0.0)
+    >>> round(weighted_alignment(A, [A + [[0.2], [0.0]]]).epsilon, 6)  # half of 0.2 cannot be absorbed
+    0.1
     """
     uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
     U = _agent_utilities(agent_utilities, uA.shape)
@@ -104,6 +121,11 @@ def aligned_agents(principal_utility, weights, epsilon: float, rng, *, constant:
     Each agent's utility is ``principal_utility`` plus a large random bias;
     the biases average (with ``weights``) to a perturbation of size at most
     ``epsilon`` and the constant ``-constant``.
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> agents = aligned_agents(A, [0.5, 0.5], 0.1, rng=0)
+    >>> agents.shape, weighted_alignment(A, agents).epsilon <= 0.1
+    ((2, 2, 2), True)
     """
     uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
     w = as_distribution(weights, "weights")
@@ -145,6 +167,22 @@ class PayoffTable:
     ``first_best`` is Alice's payoff with full information under the same
     response rule: :math:`\mathbb E[u_A(a^\dagger(\omega), \omega)]` for the
     best response, her quantal-response payoff at full information otherwise.
+
+    Examples
+    --------
+    Alice wants to match one of two equally likely states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
+    can reveal nothing or everything:
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> menu = [np.ones((2, 1)), np.eye(2)]
+    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> table = game.table()
+    >>> table.alice  # rows: agent 0 silent or revealing; columns: agent 1
+    array([[0.5, 1. ],
+           [1. , 1. ]])
+    >>> table.agents[0, 0].round(6), table.first_best
+    (array([0.6, 0.4]), 1.0)
     """
 
     alice: np.ndarray
@@ -163,6 +201,21 @@ class CompetitionGame:
     agent_utilities : array_like, shape (n_agents, n_actions, n_states)
     menus : sequence of sequences of experiments
         ``menus[i][j]`` is row-stochastic with ``n_states`` rows.
+
+    Examples
+    --------
+    Alice wants to match one of two equally likely states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
+    can reveal nothing or everything:
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> menu = [np.ones((2, 1)), np.eye(2)]
+    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game
+    CompetitionGame(n_states=2, n_actions=2, n_agents=2, menu_sizes=(2, 2))
+    >>> alice, agents = game.payoffs_of([np.eye(2), np.ones((2, 1))])  # agent 0 reveals the state
+    >>> alice, agents.round(6)
+    (1.0, array([1.1, 0.9]))
     """
 
     def __init__(self, prior, principal_utility, agent_utilities, menus):
@@ -248,7 +301,18 @@ class CompetitionGame:
 
 
 def pure_equilibria(table: PayoffTable, *, atol: float = 1e-9) -> np.ndarray:
-    """Profiles at which no agent gains more than ``atol`` by changing its experiment."""
+    """Profiles at which no agent gains more than ``atol`` by changing its experiment.
+
+    Alice wants to match one of two equally likely states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
+    can reveal nothing or everything:
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> menu = [np.ones((2, 1)), np.eye(2)]
+    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> pure_equilibria(game.table()).tolist()  # someone reveals: Alice gets her first best
+    [[0, 1], [1, 0], [1, 1]]
+    """
     stable = np.ones(table.alice.shape, dtype=bool)
     for i in range(table.agents.shape[-1]):
         own = table.agents[..., i]
@@ -262,6 +326,16 @@ def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, 
     A round lets each agent in turn move to its best reply (keeping its
     current choice when that is already a best reply). Converged means a full
     round without a move: a pure equilibrium.
+
+    Alice wants to match one of two equally likely states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
+    can reveal nothing or everything:
+
+    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> menu = [np.ones((2, 1)), np.eye(2)]
+    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> best_response_dynamics(game.table(), (0, 0))  # agent 0 reveals; then nobody moves
+    ((1, 0), True, 2)
     """
     prof = [int(j) for j in start]
     if len(prof) != table.agents.shape[-1]:
@@ -281,7 +355,12 @@ def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, 
 
 
 def random_experiment_menu(n_states: int, size: int, rng, *, n_signals: int = 2, full: bool = True) -> list:
-    """No information, optionally full revelation, and random experiments with ``n_signals`` messages."""
+    """No information, optionally full revelation, and random experiments with ``n_signals`` messages.
+
+    >>> menu = random_experiment_menu(3, 4, rng=0)
+    >>> [experiment.shape for experiment in menu]
+    [(3, 1), (3, 3), (3, 2), (3, 2)]
+    """
     if size < 1:
         raise ValueError(f"size must be at least 1; got {size}")
     rng = np.random.default_rng(rng)
