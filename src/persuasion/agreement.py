@@ -61,6 +61,16 @@ class Dialogue:
         Whether all agents' final estimates coincide.
     estimates : ndarray, shape (n_rounds + 1, n_agents, n_states)
         Every agent's estimate after each prefix of the record (row 0: before anyone spoke).
+
+    Examples
+    --------
+    Four equally likely states; agent 0 learns whether the state is in
+    {0, 1} or {2, 3}, agent 1 whether it is even or odd:
+
+    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    >>> d = dialogue([0.25] * 4, partitions, [1, 0, 0, 1])  # X: the state is 0 or 3
+    >>> d.agreed, d.pooled  # both always say 1/2: they agree at once, though pooling would reveal X
+    (array([0.5, 0.5, 0.5, 0.5]), array([1., 0., 0., 1.]))
     """
 
     announcements: np.ndarray
@@ -117,6 +127,19 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
         ``partitions[i, w]`` labels agent i's cell containing state w (at least two agents).
     X : array_like, shape (n_states,)
         The quantity estimated (0/1 for an event).
+
+    Examples
+    --------
+    Four equally likely states; agent 0 learns whether the state is in
+    {0, 1} or {2, 3}, agent 1 whether it is even or odd:
+
+    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    >>> d = dialogue([0.25] * 4, partitions, [1, 1, 0, 1])  # X: the state is not 2
+    >>> d.agreed, d.rounds
+    (array([1., 1., 0., 1.]), array([1, 0, 2, 2]))
+    >>> d.announcements[:2]  # agent 0 says 1 or 1/2; agent 1 then knows X
+    array([[1. , 1. , 0.5, 0.5],
+           [1. , 1. , 0. , 1. ]])
     """
     prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
@@ -167,7 +190,12 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
 
 
 def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.ndarray:
-    """Each agent's partition: every state gets one of ``n_cells`` labels at random."""
+    """Each agent's partition: every state gets one of ``n_cells`` labels at random.
+
+    >>> random_partitions(4, 2, 2, rng=0)
+    array([[1, 1, 1, 0],
+           [0, 0, 0, 0]])
+    """
     if min(n_states, n_agents, n_cells) < 1:
         raise ValueError(f"n_states, n_agents and n_cells must be positive; got {n_states}, {n_agents}, {n_cells}")
     return np.random.default_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
@@ -252,6 +280,14 @@ def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
     """Per true state: announcements until two consecutive ones (different speakers) differ by at most ``eps``.
 
     Stopping there is the ε-agreement rule; with ``eps = 0`` it waits for exact agreement.
+
+    Four equally likely states; agent 0 learns whether the state is in
+    {0, 1} or {2, 3}, agent 1 whether it is even or odd:
+
+    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    >>> d = dialogue([0.25] * 4, partitions, [1, 1, 0, 1])
+    >>> epsilon_agreement_rounds(d, 0.0)
+    array([2, 2, 3, 3])
     """
     if not eps >= 0:
         raise ValueError(f"eps must be >= 0; got {eps}")
@@ -265,7 +301,18 @@ def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StrategicOutcome:
-    """One run of :func:`strategic_dialogue` for one true state."""
+    """One run of :func:`strategic_dialogue` for one true state.
+
+    In the dialogue of :func:`dialogue`'s example (X: the state is not 2), at
+    state 2 agent 0 pushes the estimate up by 1/2; agent 1 ends up sure of the
+    wrong answer and cannot tell:
+
+    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    >>> honest = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0)
+    >>> shaded = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5)
+    >>> float(honest.estimates[1]), float(shaded.estimates[1]), shaded.truth_excluded, shaded.detected
+    (0.0, 1.0, True, False)
+    """
 
     estimates: np.ndarray  # final estimate of every honest agent (the liar's: its own honest belief)
     rounds: int
@@ -286,6 +333,18 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     can then exclude the true state, and the honest agents end up confident
     and wrong, unless one of them holds information the record contradicts,
     which exposes the lie (``detected``; the dialogue stops there).
+
+    Examples
+    --------
+    Agent 0 knows {2, 3}, agent 1 knows "even"; X is 1 unless the state is 2.
+    Honest, agent 1 learns X = 0; shaded by 1/2, agent 0's announcement rules
+    out state 2 and agent 1 concludes X = 1:
+
+    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    >>> honest = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0)
+    >>> shaded = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5)
+    >>> float(honest.estimates[1]), float(shaded.estimates[1]), shaded.truth_excluded, shaded.detected
+    (0.0, 1.0, True, False)
     """
     prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
