@@ -403,3 +403,12 @@ def test_readme_shows_the_commands_real_output(capsys):
     for line in readme.splitlines():  # every example command of the README names a file that exists
         if line.startswith("persuasion ") and "examples/" in line:
             assert (ROOT / line.split()[2]).is_file(), line
+
+
+def test_import_persuasion_loads_no_heavy_dependency():
+    # cvxpy alone takes about a second to import; optimal_signal loads it on first use.
+    heavy = "('cvxpy', 'matplotlib', 'torch', 'yaml')"
+    code = f"import sys, persuasion; print(sorted(m for m in {heavy} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
