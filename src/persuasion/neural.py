@@ -28,7 +28,12 @@ def _torch():
 
 
 def features(games) -> np.ndarray:
-    """One row per input: prior, receiver utility and Advisor utility, flattened."""
+    """One row per input: prior, receiver utility and Advisor utility, flattened.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> features([prosecutor_game()])
+    array([[0.7, 0.3, 1. , 0. , 0. , 1. , 0. , 0. , 1. , 1. ]])
+    """
     games = list(games)
     if not games:
         raise ValueError("games must hold at least one input")
@@ -40,7 +45,21 @@ def features(games) -> np.ndarray:
 
 
 def torch_advisor_value(prior, u, v, scheme, temperature: float):
-    """Batched, differentiable Advisor value: shapes (B, n), (B, A, n), (B, A, n), (B, n, G) -> (B,)."""
+    """Batched, differentiable Advisor value: shapes (B, n), (B, A, n), (B, A, n), (B, n, G) -> (B,).
+
+    The prosecutor's optimal scheme against a noisy judge (temperature 0.05):
+    at the posterior 1/2 the judge convicts only half the time, so the value
+    is 0.6 / 2, as :func:`persuasion.protocol.advisor_value` finds:
+
+    >>> import torch
+    >>> from persuasion.game import prosecutor_game
+    >>> from persuasion.protocol import advisor_value
+    >>> game, scheme = prosecutor_game(), [[4 / 7, 3 / 7], [0.0, 1.0]]
+    >>> batch = [torch.tensor(np.array(a, dtype=float))[None]
+    ...          for a in (game.prior, game.receiver_utility, game.sender_utility, scheme)]
+    >>> round(float(torch_advisor_value(*batch, temperature=0.05)[0]), 6), round(advisor_value(game, scheme, 0.05), 6)
+    (0.3, 0.3)
+    """
     torch = _torch()
     joint = prior[:, :, None] * scheme  # (B, n, G)
     p_g = joint.sum(dim=1)  # (B, G)
@@ -52,7 +71,14 @@ def torch_advisor_value(prior, u, v, scheme, temperature: float):
 
 
 class SignalingPolicy:
-    """MLP: features of x -> ``scheme[c, g]`` (softmax over signals for each item)."""
+    """MLP: features of x -> ``scheme[c, g]`` (softmax over signals for each item).
+
+    >>> from persuasion.game import prosecutor_game
+    >>> policy = SignalingPolicy(n_features=10, n_items=2, n_signals=3, hidden=8, seed=0)
+    >>> schemes = policy([prosecutor_game()])
+    >>> schemes.shape, bool(np.allclose(schemes.sum(axis=-1), 1.0))
+    ((1, 2, 3), True)
+    """
 
     def __init__(self, n_features: int, n_items: int, n_signals: int, hidden: int, seed: int):
         torch = _torch()
@@ -80,6 +106,14 @@ class SignalingPolicy:
 
 @dataclass
 class TrainingResult:
+    """The trained ``policy`` and the mean Advisor value after each step (``values``).
+
+    >>> from persuasion.game import prosecutor_game
+    >>> result = train_policy([prosecutor_game()], temperature=0.05, steps=5)
+    >>> type(result.policy).__name__, result.values.shape
+    ('SignalingPolicy', (5,))
+    """
+
     policy: SignalingPolicy
     values: np.ndarray  # mean Advisor value (minus Eq. 3) after each step, shape (steps,)
 
@@ -93,6 +127,11 @@ def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int =
     training (zero afterwards). It keeps the softmax away from saturation,
     where the gradient towards a better pooling vanishes. ``values`` records
     the Advisor value alone.
+
+    >>> from persuasion.game import prosecutor_game
+    >>> result = train_policy([prosecutor_game()], temperature=0.05, steps=20)
+    >>> result.policy([prosecutor_game()]).shape, result.values.shape
+    ((1, 2, 2), (20,))
     """
     torch = _torch()
     if not temperature > 0:
