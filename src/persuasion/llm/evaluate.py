@@ -56,7 +56,13 @@ STRUCTURES_EVAL = tuple(Structure)
 
 
 def arpi(perf_a, perf_b, len_a, len_b) -> float:
-    """Eq. (7): mean over Receivers of (performance gain) / (prompt-length increase)."""
+    """Eq. (7): mean over Receivers of (performance gain) / (prompt-length increase).
+
+    Two Receivers gain 0.2 for 200 more tokens and 0.1 for 100 more: 0.001 per token each.
+
+    >>> round(arpi([0.6, 0.5], [0.4, 0.4], [300, 200], [100, 100]), 12)
+    0.001
+    """
     arrays = [as_finite_array(x, name, ndim=1) for x, name in
               ((perf_a, "perf_a"), (perf_b, "perf_b"), (len_a, "len_a"), (len_b, "len_b"))]
     n = arrays[0].size
@@ -73,7 +79,11 @@ def arpi(perf_a, perf_b, len_a, len_b) -> float:
 
 
 def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
-    """(mean of a − b, lower, upper): percentile bootstrap over paired items."""
+    """(mean of a − b, lower, upper): percentile bootstrap over paired items.
+
+    >>> paired_bootstrap([1, 1, 0, 1], [0, 1, 0, 0])  # two of four items gained
+    (0.5, 0.0, 1.0)
+    """
     a = as_finite_array(a, "a", ndim=1)
     b = as_finite_array(b, "b", ndim=1)
     if a.size != b.size:
@@ -90,7 +100,11 @@ def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: i
 
 
 def mean_ci(x, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
-    """(mean, lower, upper): percentile bootstrap interval for the mean of ``x``."""
+    """(mean, lower, upper): percentile bootstrap interval for the mean of ``x``.
+
+    >>> mean_ci([1, 0, 1, 1])
+    (0.75, 0.25, 1.0)
+    """
     x = as_finite_array(x, "x", ndim=1)
     return paired_bootstrap(x, np.zeros_like(x), n_boot=n_boot, level=level, seed=seed)
 
@@ -116,6 +130,12 @@ def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level:
     Each argument has shape ``(n_receivers, n_inputs)``: performance and prompt
     length of every Receiver on the same inputs. R and L are means over the
     inputs; the inputs are resampled jointly for all Receivers.
+
+    One Receiver, four inputs: A is right on three, B on one, and A's prompt is
+    200 tokens longer, so ARPI is (3/4 - 1/4) / 200:
+
+    >>> arpi_bootstrap([[1, 0, 1, 1]], [[0, 0, 1, 0]], [[300] * 4], [[100] * 4])
+    (0.0025, 0.0, 0.005)
     """
     ra, rb, la, lb = _receivers_by_inputs(dict(perf_a=perf_a, perf_b=perf_b, len_a=len_a, len_b=len_b), level, n_boot)
     shape = ra.shape
@@ -137,6 +157,14 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
 
     Arguments have shape ``(n_receivers, n_inputs)``, as in :func:`arpi_bootstrap`;
     the inputs are resampled jointly for every Receiver and both ARPIs.
+
+    A gains 2/4 over B for 200 tokens, C gains 1/4 for 100 tokens: the same
+    ARPI, so the difference is 0:
+
+    >>> point, lo, hi = arpi_difference_bootstrap([[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]],
+    ...                                           [[300] * 4], [[200] * 4], [[100] * 4])
+    >>> point, lo < 0 < hi
+    (0.0, True)
     """
     ra, rc, rb, la, lc, lb = _receivers_by_inputs(
         dict(perf_a=perf_a, perf_c=perf_c, perf_b=perf_b, len_a=len_a, len_c=len_c, len_b=len_b), level, n_boot)
@@ -195,7 +223,11 @@ def extract_last_number(text: str) -> str | None:
 
 
 def extract_completion(generated: str) -> str:
-    """The function body a model generated after the prompt, cut at the first stop sequence."""
+    """The function body a model generated after the prompt, cut at the first stop sequence.
+
+    >>> extract_completion("    return a + b\\ndef other():\\n    pass")
+    '    return a + b'
+    """
     cut = len(generated)
     for stop in STOP_SEQUENCES:
         k = generated.find(stop)
@@ -211,6 +243,11 @@ def is_correct(problem, text: str, *, cache=None, timeout: float = 5.0) -> bool:
     first stop sequence) passes the problem's tests in the sandbox, within
     ``timeout`` seconds; the verdict is cached (``cache`` as for
     :func:`~persuasion.llm.cache.as_store`).
+
+    >>> from persuasion.llm.tasks import Problem
+    >>> problem = Problem(id="p1", question="What is 6 times 7?", answer="42", steps=())
+    >>> is_correct(problem, "6 times 7 is 42."), is_correct(problem, "It is 41, or 40.")
+    (True, False)
     """
     if not isinstance(problem, CodeProblem):
         return extract_last_number(text) == problem.answer
