@@ -45,7 +45,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Problem:
-    """One input x: a question, its reference answer and the solution's steps."""
+    """One input x: a question, its reference answer and the solution's steps.
+
+    >>> Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)).difficulty
+    1
+    """
 
     id: str
     question: str
@@ -61,7 +65,13 @@ class Problem:
 
 
 def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8k") -> Problem:
-    """A GSM8K record (plain or socratic) as a :class:`Problem`."""
+    """A GSM8K record (plain or socratic) as a :class:`Problem`.
+
+    >>> answer = "How many apples now? ** 3 + 2 = <<3+2=5>>5\\n#### 5"
+    >>> problem = parse_gsm8k("Ann has 3 apples and buys 2. How many?", answer, id="ex")
+    >>> problem.answer, problem.steps, problem.subquestions
+    ('5', ('3 + 2 = <<3+2=5>>5',), ('How many apples now?',))
+    """
     lines = [line.strip() for line in answer.strip().split("\n") if line.strip()]
     if not lines or not lines[-1].startswith("####"):
         raise ValueError(f"answer must end with a line '#### <final answer>'; got {answer[-60:]!r}")
@@ -119,6 +129,13 @@ def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6) -
     """``n`` seeded multi-step word problems; each step adds, removes, multiplies or shares.
 
     Difficulty (the number of steps) is uniform on ``[min_steps, max_steps]``.
+
+    >>> problem = synthetic_problems(1, rng=0)[0]
+    >>> print(problem.question)
+    Gus has 17 cookies. Then Gus gives away 1 cookies. Then Gus gets 2 more cookies.
+    How many cookies does Gus have now?
+    >>> problem.answer, problem.steps
+    ('18', ('17 - 1 = 16', '16 + 2 = 18'))
     """
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
