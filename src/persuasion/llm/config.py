@@ -38,7 +38,12 @@ def _check_task(task) -> None:
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    """Sizes and settings of one task's experiment."""
+    """Sizes and settings of one task's experiment.
+
+    >>> config = ExperimentConfig("humaneval", n_train=2, n_val=1, n_test=2, max_new_tokens=64)
+    >>> config.kind, config.n_inputs
+    ('code', 5)
+    """
 
     task: str
     n_train: int
@@ -69,7 +74,12 @@ class ExperimentConfig:
 
 
 def config_for(task: str, scale: str = "book", *, n: int | None = None, **overrides) -> ExperimentConfig:
-    """The preset sizes of ``scale``; ``n`` (if given) draws ``n`` inputs, split 45/15/40% train/val/test."""
+    """The preset sizes of ``scale``; ``n`` (if given) draws ``n`` inputs, split 45/15/40% train/val/test.
+
+    >>> config = config_for("gsm8k", n=20)
+    >>> config.n_train, config.n_val, config.n_test, config.kind
+    (9, 3, 8, 'math')
+    """
     _check_task(task)
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
