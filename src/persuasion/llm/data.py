@@ -51,12 +51,20 @@ class DataError(Exception):
 
 
 def default_data_dir() -> Path:
-    """``$PERSUASION_CACHE/data/gsm8k`` (cache root as :func:`persuasion.llm.models.cache_dir`)."""
+    """``$PERSUASION_CACHE/data/gsm8k`` (cache root as :func:`persuasion.llm.models.cache_dir`).
+
+    >>> default_data_dir().parts[-2:]
+    ('data', 'gsm8k')
+    """
     return cache_dir() / "data" / "gsm8k"
 
 
 def gsm8k_url(name: str, base_url: str | None = None) -> str:
-    """URL of file ``name``: ``base_url``, else ``$PERSUASION_GSM8K_URL``, else the official one."""
+    """URL of file ``name``: ``base_url``, else ``$PERSUASION_GSM8K_URL``, else the official one.
+
+    >>> gsm8k_url("test.jsonl", "file:///srv/mirror/")
+    'file:///srv/mirror/test.jsonl'
+    """
     base = base_url or os.environ.get("PERSUASION_GSM8K_URL") or GSM8K_URL
     return base.rstrip("/") + "/" + name
 
