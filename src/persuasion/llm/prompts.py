@@ -78,7 +78,12 @@ def task_prompt(receiver, problem, items, structure: str, *, item: int | None = 
 
 
 def reference_answer(problem) -> str:
-    """What the Receiver is scored on: ``" " + answer`` (math) or the canonical solution (code)."""
+    """What the Receiver is scored on: ``" " + answer`` (math) or the canonical solution (code).
+
+    >>> from persuasion.llm.tasks import Problem
+    >>> reference_answer(Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)))
+    ' 42'
+    """
     from .code import CodeProblem
 
     return problem.canonical_solution if isinstance(problem, CodeProblem) else " " + problem.answer
