@@ -44,7 +44,12 @@ NOBODY = 65534
 
 @dataclass(frozen=True)
 class SandboxResult:
-    """``passed`` iff the program exited with status 0 within the limits; ``status`` says why not."""
+    """``passed`` iff the program exited with status 0 within the limits; ``status`` says why not.
+
+    >>> result = SandboxResult(passed=False, status="timeout", returncode=None, stdout="", stderr="", seconds=5.0)
+    >>> result.passed, result.status
+    (False, 'timeout')
+    """
 
     passed: bool
     status: str  # "passed", "failed", "timeout", "memory", "killed"
