@@ -56,13 +56,24 @@ _EQ_RESULT = re.compile(r"=\s*-?\$?[\d,.]+")
 
 
 def mask_results(step: str) -> str:
-    """Hide the results a solution step states (GSM8K calculator annotations and ``= number``)."""
+    """Hide the results a solution step states (GSM8K calculator annotations and ``= number``).
+
+    >>> mask_results("3 + 2 = <<3+2=5>>5 apples"), mask_results("17 - 1 = 16")
+    ('3 + 2 = ? apples', '17 - 1 = ?')
+    """
     step = _CALC.sub("?", step)
     return _EQ_RESULT.sub("= ?", step)
 
 
 def math_items(problem: Problem, others, rng) -> list[str]:
-    """The seven items of a math problem; ``others`` supplies the distractors."""
+    """The seven items of a math problem; ``others`` supplies the distractors.
+
+    >>> from persuasion.llm.tasks import synthetic_problems
+    >>> problems = synthetic_problems(3, rng=0)
+    >>> items = math_items(problems[0], problems, rng=0)
+    >>> len(items), items[:3]
+    (7, ['How many cookies does Gus have after step 1?', 'First: 17 - 1 = ?', 'The quantities given are 17, 1, 2.'])
+    """
     others = [o for o in others if o.id != problem.id]
     if not others:
         raise ValueError("others must hold at least one other problem (for the distractors)")
@@ -89,7 +100,13 @@ def math_items(problem: Problem, others, rng) -> list[str]:
 
 
 def items_for(problems, seed: int = 0) -> dict[str, list[str]]:
-    """Items for every problem, deterministic given ``seed`` and the problem ids."""
+    """Items for every problem, deterministic given ``seed`` and the problem ids.
+
+    >>> from persuasion.llm.tasks import synthetic_problems
+    >>> items = items_for(synthetic_problems(3, rng=0))
+    >>> sorted(items), [len(v) for v in items.values()]
+    (['synthetic-0', 'synthetic-1', 'synthetic-2'], [7, 7, 7])
+    """
     problems = list(problems)
     out = {}
     for k, p in enumerate(problems):
