@@ -94,14 +94,24 @@ SHORT = {
 
 
 def paper_average(task: str) -> np.ndarray:
-    """The column means of the paper's Table 1 rows for ``task`` ("gsm8k" or "humaneval")."""
+    """The column means of the paper's Table 1 rows for ``task`` ("gsm8k" or "humaneval").
+
+    >>> paper_average("gsm8k").round(2)
+    array([35.32, 40.78, 43.45, 47.58, 53.23])
+    """
     if task not in PAPER_TABLE1:
         raise ValueError(f"task must be one of {sorted(PAPER_TABLE1)}; got {task!r}")
     return np.array(list(PAPER_TABLE1[task]["rows"].values())).mean(axis=0)
 
 
 class Table:
-    """A table that shows as HTML in notebooks and in the book, and as Markdown in text (``str``)."""
+    """A table that shows as HTML in notebooks and in the book, and as Markdown in text (``str``).
+
+    >>> print(Table([[1, "a"]], ["n", "x"]))
+    |   n | x   |
+    |----:|:----|
+    |   1 | a   |
+    """
 
     def __init__(self, rows, headers):
         self.rows, self.headers = rows, headers
