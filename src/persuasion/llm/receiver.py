@@ -112,7 +112,11 @@ def answer_logprobs_naive(receiver, prompts, answers) -> np.ndarray:
 
 
 def common_prefix_length(sequences) -> int:
-    """Length of the longest common prefix of token lists."""
+    """Length of the longest common prefix of token lists.
+
+    >>> common_prefix_length([[1, 2, 3], [1, 2, 4], [1, 2]])
+    2
+    """
     sequences = list(sequences)
     n = min(len(s) for s in sequences)
     for i in range(n):
