@@ -21,6 +21,16 @@ __all__ = ["CodeProblem", "load_humaneval", "code_items", "code_items_for"]
 
 @dataclass(frozen=True)
 class CodeProblem:
+    """One HumanEval input: the prompt (signature and docstring), a reference solution and its tests.
+
+    >>> add = CodeProblem("add", "def add(a, b):\\n", "    return a + b\\n",
+    ...                   "def check(candidate):\\n    assert candidate(1, 2) == 3\\n", "add")
+    >>> neg = CodeProblem("neg", "def neg(x):\\n", "    return -abs(x)\\n",
+    ...                   "def check(candidate):\\n    assert candidate(2) == -2\\n", "neg")
+    >>> add.difficulty, add.question
+    (1, 'def add(a, b):\\n')
+    """
+
     id: str
     prompt: str
     canonical_solution: str
@@ -64,7 +74,16 @@ def _builtin_calls(tree) -> list[str]:
 
 
 def code_items(problem: CodeProblem, others, rng) -> list[str]:
-    """Seven hints for a HumanEval problem (none contains code of the solution)."""
+    """Seven hints for a HumanEval problem (none contains code of the solution).
+
+    >>> add = CodeProblem("add", "def add(a, b):\\n", "    return a + b\\n",
+    ...                   "def check(candidate):\\n    assert candidate(1, 2) == 3\\n", "add")
+    >>> neg = CodeProblem("neg", "def neg(x):\\n", "    return -abs(x)\\n",
+    ...                   "def check(candidate):\\n    assert candidate(2) == -2\\n", "neg")
+    >>> code_items(add, [add, neg], rng=0)[:4]
+    ['Useful builtins: none needed.', 'The solution uses an early return.', \
+'Make sure this holds: assert add(1, 2) == 3', 'The function is add(a, b).']
+    """
     others = [o for o in others if o.id != problem.id]
     if not others:
         raise ValueError("others must hold at least one other problem (for the distractors)")
@@ -94,7 +113,15 @@ def code_items(problem: CodeProblem, others, rng) -> list[str]:
 
 
 def code_items_for(problems, seed: int = 0) -> dict[str, list[str]]:
-    """Items for every HumanEval problem, deterministic given ``seed`` and the problem order."""
+    """Items for every HumanEval problem, deterministic given ``seed`` and the problem order.
+
+    >>> add = CodeProblem("add", "def add(a, b):\\n", "    return a + b\\n",
+    ...                   "def check(candidate):\\n    assert candidate(1, 2) == 3\\n", "add")
+    >>> neg = CodeProblem("neg", "def neg(x):\\n", "    return -abs(x)\\n",
+    ...                   "def check(candidate):\\n    assert candidate(2) == -2\\n", "neg")
+    >>> {name: len(items) for name, items in code_items_for([add, neg]).items()}
+    {'add': 7, 'neg': 7}
+    """
     problems = list(problems)
     return {p.id: code_items(p, problems, np.random.default_rng([seed, k])) for k, p in enumerate(problems)}
 
