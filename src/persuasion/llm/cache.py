@@ -44,7 +44,7 @@ VERSIONS = {
     # answer log-probabilities and prompt lengths of one input's prompts (3: <bos> as the tokenizer puts it)
     "scores": 3,
     "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
-    "sandbox": 1,  # pass/fail of one program
+    "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
 }
 
 _MAGIC = "persuasion-cache-1"
