@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test check lint smoke bench bench-llm clean lock browser data
+.PHONY: book test check lint smoke bench bench-llm clean lock browser data sandbox
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
@@ -52,7 +52,7 @@ executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
 	$(PY) -m persuasion.book.runner $< $@ --scale $(SCALE) --figures $(FIGURES)
 
 # -- the book ------------------------------------------------------------------
-book: $(EXECUTED)
+book: sandbox $(EXECUTED)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "The book is in _build/html/index.html; figures are in figures/ and _build/html/figures/."
 
@@ -68,6 +68,17 @@ browser:
 	  fi; \
 	fi
 
+# Debian's bubblewrap isolates the generated code of the HumanEval experiment (persuasion.llm.sandbox).
+sandbox:
+	@if ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's bubblewrap for the code sandbox"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "The code sandbox needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; \
+	  fi; \
+	fi
+
 # Lint: ruff, pinned in requirements.lock and configured in pyproject.toml.
 LINTED := src tests notebooks benchmarks
 lint: $(VENV)/.installed
@@ -79,7 +90,7 @@ check: lint
 	$(PY) -m pytest -m "not (slow or notebook or browser or llm)"
 
 # Everything: lint, then every test (notebooks at smoke scale, the book, the browser, the models).
-test: lint browser
+test: lint browser sandbox
 	$(PY) -m pytest
 
 # Every notebook at smoke scale, without the rest of the tests.
