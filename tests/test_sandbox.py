@@ -260,3 +260,8 @@ def test_humaneval_canonical_solutions_pass_and_wrong_ones_fail():
         tail = "\n\n" + p.test + f"\n\ncheck({p.entry_point})\n"
         assert run_untrusted(p.prompt + p.canonical_solution + tail).passed, p.id
         assert not run_untrusted(p.prompt + "    return None\n" + tail).passed, p.id
+
+
+def test_many_runs_in_a_row_leave_no_zombie_behind():
+    # each run's namespace init is reaped: zombies would count against the process limit of the next runs
+    assert all(run_untrusted("pass", max_processes=8).passed for _ in range(40))

@@ -236,8 +236,14 @@ def _run(prefix, source, *, timeout, memory_mb, max_processes, max_output) -> Sa
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8"}
     start = time.monotonic()
     deadline = start + timeout
-    proc = subprocess.Popen(prefix, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=_limits(timeout, memory_mb, max_processes, root))
+    _become_subreaper()
+    info_r, info_w = os.pipe()
+    try:
+        proc = subprocess.Popen(prefix[:1] + ["--info-fd", str(info_w)] + prefix[1:], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(info_w,),
+                                preexec_fn=_limits(timeout, memory_mb, max_processes, root))
+    finally:
+        os.close(info_w)
     payload = marker + b"\n" + source.encode("utf-8", errors="surrogateescape")
 
     def feed():
@@ -289,6 +295,7 @@ def _run(prefix, source, *, timeout, memory_mb, max_processes, max_output) -> Sa
         _kill_sandbox(proc)
         for stream in kept:
             stream.close()
+        _reap_init(info_r)
     seconds = time.monotonic() - start
     out = bytes(kept[proc.stdout])
     passed = status is None and seen and out.rstrip(b"\n").endswith(marker) and proc.returncode == 0
@@ -327,6 +334,46 @@ def _kill_sandbox(proc: subprocess.Popen) -> None:
             proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
             pass
+
+
+def _become_subreaper() -> None:
+    """Make this process the reaper of orphans (Linux ``PR_SET_CHILD_SUBREAPER``), once.
+
+    bwrap exits without reaping the namespace's init, which would otherwise
+    wait as a zombie of the machine's init and count against ``RLIMIT_NPROC``
+    of the sandbox user; as subreaper this process reaps it after each run.
+    """
+    if "subreaper" in _PROBED:
+        return
+    try:
+        import ctypes
+
+        _PROBED["subreaper"] = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        _PROBED["subreaper"] = False
+
+
+def _reap_init(info_r: int) -> None:
+    """Reap the namespace's init (its pid comes from bwrap's ``--info-fd``), waiting up to 2 s."""
+    import json
+
+    try:
+        chunks = []
+        while chunk := os.read(info_r, 4096):
+            chunks.append(chunk)
+        pid = int(json.loads(b"".join(chunks))["child-pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    finally:
+        os.close(info_r)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:  # not ours (no subreaper) or already reaped
+            return
+        time.sleep(0.005)
 
 
 def _children(pid: int) -> list[int]:
