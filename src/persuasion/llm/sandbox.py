@@ -78,7 +78,12 @@ os._exit(0)
 
 @dataclass(frozen=True)
 class SandboxResult:
-    """``passed`` iff the program ran to its end within the limits (the harness's marker was seen)."""
+    """``passed`` iff the program ran to its end within the limits (the harness's marker was seen).
+
+    >>> r = run_untrusted("import os; print('hi', flush=True); os._exit(0)")
+    >>> r.passed, r.status, r.returncode, r.stdout.strip()
+    (False, 'failed', 0, 'hi')
+    """
 
     passed: bool
     status: str  # "passed", "failed", "timeout", "memory", "output", "killed"
@@ -174,7 +179,11 @@ def _setup() -> tuple[str, list[str]]:
 
 
 def sandbox_available() -> bool:
-    """Whether :func:`run_untrusted` can run here (bubblewrap installed and working)."""
+    """Whether :func:`run_untrusted` can run here (bubblewrap installed and working).
+
+    >>> sandbox_available()
+    True
+    """
     try:
         _setup()
         return True
@@ -216,6 +225,9 @@ def run_untrusted(source: str, timeout: float = 5.0, *, memory_mb: int = 512, ma
         Limit on processes of the sandbox user (fork bombs stop there).
     max_output : int
         Bytes of stdout plus stderr after which the program is killed (status ``"output"``).
+
+    >>> run_untrusted("import sys; sys.exit(0)").status  # exit status 0 before the end is no pass
+    'failed'
     """
     if not isinstance(source, str):
         raise ValueError(f"source must be a str of Python code; got {type(source).__name__}")
