@@ -81,3 +81,30 @@ def share_models(cache: Path) -> Path:
         if not (cache / name).exists():
             (cache / name).symlink_to(source / name, target_is_directory=True)
     return cache
+
+
+def run_chapter_in_process(path, tmp_path, monkeypatch) -> dict:
+    """Execute a chapter's code cells at smoke scale in this process (the mutant tests); return its namespace.
+
+    The parameters cell becomes ``scale = "smoke"``; working directory, figure folder and Agg backend are set
+    as the runner sets them, so that ``monkeypatch`` reaches the library the chapter imports.
+    """
+    import jupytext
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.setenv("PERSUASION_FIGURES", str(tmp_path / "figures"))
+    monkeypatch.chdir(path.parent)
+    nb = jupytext.read(path)
+    namespace: dict = {"__name__": "__main__"}
+    try:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            source = 'scale = "smoke"' if "parameters" in cell.metadata.get("tags", []) else cell.source
+            exec(compile(source, f"{path.name}:cell", "exec"), namespace)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+    return namespace

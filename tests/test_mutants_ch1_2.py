@@ -26,7 +26,7 @@ import pytest
 
 from persuasion.book.checks import ClaimFailed
 
-from .conftest import ROOT
+from .conftest import ROOT, run_chapter_in_process
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -34,27 +34,6 @@ CHAPTERS = {
     1: ROOT / "notebooks" / "01_bayesian_persuasion.py",
     2: ROOT / "notebooks" / "02_competition_in_persuasion.py",
 }
-
-
-def run_chapter_in_process(path, tmp_path, monkeypatch) -> dict:
-    """Execute the chapter's code cells at smoke scale in this process; return its namespace."""
-    import jupytext
-    import matplotlib
-
-    matplotlib.use("Agg")
-    monkeypatch.setenv("PERSUASION_FIGURES", str(tmp_path / "figures"))
-    monkeypatch.chdir(path.parent)
-    nb = jupytext.read(path)
-    namespace: dict = {"__name__": "__main__"}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        source = 'scale = "smoke"' if "parameters" in cell.metadata.get("tags", []) else cell.source
-        exec(compile(source, f"{path.name}:cell", "exec"), namespace)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    return namespace
 
 
 # -- the mutants: each a plausible bug, installed with monkeypatch ----------------------------------------

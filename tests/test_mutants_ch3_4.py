@@ -24,7 +24,7 @@ import pytest
 
 from persuasion.book.checks import ClaimFailed
 
-from .conftest import ROOT
+from .conftest import ROOT, run_chapter_in_process
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -32,29 +32,6 @@ CHAPTERS = {
     3: ROOT / "notebooks" / "03_delegation.py",
     4: ROOT / "notebooks" / "04_competition_among_ais.py",
 }
-
-
-def run_chapter_in_process(path, tmp_path, monkeypatch) -> dict:
-    """Execute the chapter's code cells at smoke scale in this process; return its namespace."""
-    import jupytext
-    import matplotlib
-
-    matplotlib.use("Agg")
-    monkeypatch.setenv("PERSUASION_FIGURES", str(tmp_path / "figures"))
-    monkeypatch.chdir(path.parent)
-    nb = jupytext.read(path)
-    namespace: dict = {"__name__": "__main__"}
-    try:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            source = 'scale = "smoke"' if "parameters" in cell.metadata.get("tags", []) else cell.source
-            exec(compile(source, f"{path.name}:cell", "exec"), namespace)
-    finally:
-        import matplotlib.pyplot as plt
-
-        plt.close("all")
-    return namespace
 
 
 # -- chapter 3 (delegation) ----------------------------------------------------------------------------
