@@ -71,7 +71,7 @@ def test_prosecutor_text_output_names_states_and_actions(capsys):
 
 def test_recommendation_is_bayes_plausible_obedient_and_equals_the_concave_closure(capsys):
     from persuasion.bayesian_persuasion import concave_closure
-    from persuasion.cli import load_game
+    from persuasion.game_files import load_game
 
     data = yaml.safe_load((EXAMPLES / "recommendation.yaml").read_text())
     doc = run_json(capsys, "solve", EXAMPLES / "recommendation.yaml")
@@ -273,7 +273,7 @@ def test_blackwell_malformed(tmp_path, capsys, content, message):
 
 # -- delegate -------------------------------------------------------------------------
 def test_delegation_example_agrees_with_the_breakpoint_algorithm(capsys):
-    from persuasion.cli import load_delegation
+    from persuasion.game_files import load_delegation
     from persuasion.delegation import robust_value_binary
 
     doc = run_json(capsys, "delegate", EXAMPLES / "delegation.yaml")

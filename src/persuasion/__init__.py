@@ -25,7 +25,8 @@ Each chapter of the book has a module of the same name:
 ====  ==============================================  ==============================================
 
 Shared pieces: :mod:`persuasion.lp` (every linear program of the library) and
-:mod:`persuasion._validation` (argument checks). The book's machinery (claims,
+:mod:`persuasion._validation` (argument checks); the ``persuasion`` command
+(:mod:`persuasion.cli`) reads its game files with :mod:`persuasion.game_files`. The book's machinery (claims,
 figure style, chapter set-up, the notebook runner) lives apart, in
 :mod:`persuasion.book`.
 """
