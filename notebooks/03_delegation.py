@@ -49,15 +49,12 @@ from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 from persuasion.delegation import (
     DelegationProblem,
-    aligned_belief,
-    payoff_set,
     random_delegation_problem,
     robust_delegation,
-    robust_value_binary,
     safe_action_problem,
-    split_through,
     weighted_delegation,
 )
+from persuasion.delegation_geometry import aligned_belief, payoff_set, robust_value_binary, split_through
 
 SIZES = {  # random problems per check, largest type set, directions of the payoff set
     "smoke": dict(n_problems=12, max_types=8, n_directions=24),

@@ -10,11 +10,10 @@ from persuasion.delegation import (
     profile_regions,
     random_delegation_problem,
     robust_delegation,
-    robust_value_binary,
     safe_action_problem,
-    split_through,
     weighted_delegation,
 )
+from persuasion.delegation_geometry import robust_value_binary, split_through
 
 
 def test_safe_action_example_by_hand():

@@ -61,7 +61,7 @@ def average_instead_of_worst_type(monkeypatch):
 
 def split_not_bayes_plausible(monkeypatch):
     """``split_through`` applies ``share`` to the posterior but forgets it in the returned weight."""
-    import persuasion.delegation as dl
+    import persuasion.delegation_geometry as dl
     from persuasion.beliefs import Splitting
 
     original = dl.split_through
@@ -78,7 +78,7 @@ def split_not_bayes_plausible(monkeypatch):
 
 def aligned_belief_ignores_principal(monkeypatch):
     """``aligned_belief`` forgets the principal's ranking and keeps only the agent's."""
-    import persuasion.delegation as dl
+    import persuasion.delegation_geometry as dl
 
     def aligned_belief(problem, k, b):
         n = problem.n_states

@@ -13,7 +13,8 @@ Each chapter of the book has a module of the same name:
                                                        (on :mod:`~persuasion.game`, :mod:`~persuasion.beliefs`)
   2   Competition in persuasion and the Blackwell      :mod:`persuasion.competition_in_persuasion`,
       order                                            :mod:`persuasion.blackwell`
-  3   Delegation to one AI of unknown alignment        :mod:`persuasion.delegation`
+  3   Delegation to one AI of unknown alignment        :mod:`persuasion.delegation`,
+                                                       :mod:`persuasion.delegation_geometry`
   4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`
   5   The Advisor–Receiver protocol                    :mod:`persuasion.protocol`, :mod:`persuasion.neural`
   6   Learning to persuade online                      :mod:`persuasion.online`
