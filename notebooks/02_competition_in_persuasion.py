@@ -48,14 +48,13 @@ from persuasion.blackwell import (
     garbling,
     mps_dominates,
 )
+from persuasion.blackwell_connectedness import blackwell_connected, counterexample_payoffs
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
 from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
-    blackwell_connected,
     collusive_outcomes,
-    counterexample_payoffs,
     equilibrium_outcomes,
     no_profitable_refinement,
     outcome_values,

@@ -4,12 +4,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from persuasion.blackwell import mps_dominates
+from persuasion.blackwell_connectedness import blackwell_connected, counterexample_payoffs
 from persuasion.competition_in_persuasion import (
     InformationEnvironment,
     all_partitions,
-    blackwell_connected,
     collusive_outcomes,
-    counterexample_payoffs,
     equilibrium_outcomes,
     no_profitable_refinement,
     outcome_values,
@@ -189,7 +188,6 @@ def test_constant_payoffs_break_the_pointwise_reading_of_theorem_2():
     from persuasion.competition_in_persuasion import (
         InformationEnvironment,
         all_partitions,
-        blackwell_connected,
         collusive_outcomes,
         equilibrium_outcomes,
     )

@@ -12,7 +12,8 @@ Each chapter of the book has a module of the same name:
   1   Bayesian persuasion and concavification          :mod:`persuasion.bayesian_persuasion`
                                                        (on :mod:`~persuasion.game`, :mod:`~persuasion.beliefs`)
   2   Competition in persuasion and the Blackwell      :mod:`persuasion.competition_in_persuasion`,
-      order                                            :mod:`persuasion.blackwell`
+      order                                            :mod:`persuasion.blackwell`,
+                                                       :mod:`persuasion.blackwell_connectedness`
   3   Delegation to one AI of unknown alignment        :mod:`persuasion.delegation`,
                                                        :mod:`persuasion.delegation_geometry`
   4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`

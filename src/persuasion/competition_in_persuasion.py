@@ -43,15 +43,12 @@ from .game import PersuasionGame
 __all__ = [
     "InformationEnvironment",
     "EnvironmentAnalysis",
-    "Connectedness",
     "all_partitions",
     "pure_equilibria",
     "equilibrium_outcomes",
     "collusive_outcomes",
     "no_profitable_refinement",
-    "blackwell_connected",
     "outcome_values",
-    "counterexample_payoffs",
     "random_environment",
 ]
 
@@ -398,86 +395,6 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     gain = V[:, None, :] > V[None, :, :] + atol  # gain[t2, t, i]
     bad = (more[:, :, None] & gain).any(axis=(0, 2))
     return np.flatnonzero(~bad)
-
-
-@dataclass(frozen=True)
-class Connectedness:
-    """Result of :func:`blackwell_connected`; ``witness`` = (sender, others' profile, unreachable outcome).
-
-    >>> Connectedness(False, (1, (0,), 1)).witness
-    (1, (0,), 1)
-    """
-
-    connected: bool
-    witness: tuple | None = None
-
-
-def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
-    r"""Whether each sender can reach every feasible τ ⪰ Bel(π₋ᵢ), for every π₋ᵢ.
-
-    Needs at least two senders (with one the definition is about nobody's
-    opponents). Returns the first failure as a witness.
-
-    >>> menu = [[0, 0], [0, 1]]
-    >>> blackwell_connected(InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()).connected
-    True
-
-    Sender 1 can only stay silent, so against a silent sender 0 it cannot
-    reach full information, which sender 0 can:
-
-    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
-    >>> connectedness = blackwell_connected(analysis)
-    >>> connectedness
-    Connectedness(connected=False, witness=(1, (0,), 1))
-    """
-    env = analysis.environment
-    if env.n_senders < 2:
-        raise ValueError(f"Blackwell-connectedness needs at least two senders; got {env.n_senders}")
-    n = analysis.n_feasible
-    for i in range(env.n_senders):
-        po = np.moveaxis(analysis.profile_outcome, i, -1)  # others..., own
-        table = analysis.others_outcome[i]
-        for others in np.ndindex(table.shape):
-            reachable = np.zeros(n, dtype=bool)
-            reachable[po[others]] = True
-            needed = analysis.dominates[:, table[others]]
-            missing = np.flatnonzero(needed & ~reachable)
-            if missing.size:
-                return Connectedness(False, (i, tuple(int(o) for o in others), int(missing[0])))
-    return Connectedness(True, None)
-
-
-def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connectedness) -> np.ndarray:
-    r"""Preferences under which collusion is strictly more informative than an equilibrium.
-
-    The "only if" half of Theorem 2 :cite:p:`gentzkow2017competition`, made
-    constructive: where sender :math:`i` cannot reach a feasible
-    :math:`\tau \succeq \mathrm{Bel}(\pi_{-i})`, let :math:`i` value
-    :math:`\tau` alone (payoff 1) and everyone else be indifferent. Then
-    :math:`\tau` is the collusive outcome, while :math:`i` staying silent
-    against :math:`\pi_{-i}` is an equilibrium whose outcome
-    :math:`\mathrm{Bel}(\pi_{-i})` is strictly less informative, provided
-    :math:`i`'s menu holds the uninformative signal.
-
-    Sender 1 can only stay silent, so against a silent sender 0 it cannot
-    reach full information, which sender 0 can:
-
-    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
-    >>> connectedness = blackwell_connected(analysis)
-    >>> connectedness
-    Connectedness(connected=False, witness=(1, (0,), 1))
-    >>> counterexample_payoffs(analysis, connectedness)
-    array([[0., 0.],
-           [0., 1.]])
-    """
-    if connectedness.connected:
-        raise ValueError(
-            "connectedness must be a failure (connected=False) with a witness; got a connected environment"
-        )
-    i, _, target = connectedness.witness
-    V = np.zeros((analysis.n_feasible, analysis.environment.n_senders))
-    V[target, i] = 1.0
-    return V
 
 
 def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *, tie_break: int = 0) -> np.ndarray:
