@@ -273,8 +273,8 @@ def test_blackwell_malformed(tmp_path, capsys, content, message):
 
 # -- delegate -------------------------------------------------------------------------
 def test_delegation_example_agrees_with_the_breakpoint_algorithm(capsys):
-    from persuasion.game_files import load_delegation
     from persuasion.delegation_geometry import robust_value_binary
+    from persuasion.game_files import load_delegation
 
     doc = run_json(capsys, "delegate", EXAMPLES / "delegation.yaml")
     problem, _ = load_delegation(EXAMPLES / "delegation.yaml")
