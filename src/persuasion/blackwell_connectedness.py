@@ -43,9 +43,8 @@ def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
     Needs at least two senders (with one the definition is about nobody's
     opponents). Returns the first failure as a witness.
 
-    >>> from persuasion.competition_in_persuasion import InformationEnvironment
-    >>> menu = [[0, 0], [0, 1]]
-    >>> blackwell_connected(InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()).connected
+    >>> from persuasion.competition_in_persuasion import InformationEnvironment, reveal_or_conceal
+    >>> blackwell_connected(reveal_or_conceal().analyse()).connected
     True
 
     Sender 1 can only stay silent, so against a silent sender 0 it cannot

@@ -50,6 +50,7 @@ __all__ = [
     "no_profitable_refinement",
     "outcome_values",
     "random_environment",
+    "reveal_or_conceal",
 ]
 
 #: Posteriors and weights equal to this many decimals are the same.
@@ -275,11 +276,9 @@ class EnvironmentAnalysis:
 
     Examples
     --------
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+    In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis = reveal_or_conceal().analyse()
     >>> analysis.n_outcomes, analysis.profile_outcome.tolist()  # outcome 0: no information, 1: full
     (2, [[0, 1], [1, 1]])
     >>> analysis.strictly_more_informative(1, 0)
@@ -324,12 +323,10 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 
     Examples
     --------
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+    In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
-    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> analysis = reveal_or_conceal().analyse()
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, 1 wants it hidden
     >>> pure_equilibria(analysis, payoffs).tolist()  # sender 0 reveals; sender 1 cannot undo it
     [[1, 0], [1, 1]]
     """
@@ -345,11 +342,9 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
     """Sorted indices of the outcomes of pure equilibria.
 
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+    In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis = reveal_or_conceal().analyse()
     >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
     >>> equilibrium_outcomes(analysis, payoffs).tolist()  # full information
     [1]
@@ -361,11 +356,9 @@ def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float 
 def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
     """Feasible outcomes that maximise the senders' total payoff.
 
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+    In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis = reveal_or_conceal().analyse()
     >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
     >>> collusive_outcomes(analysis, payoffs).tolist()  # both outcomes give a total of 1
     [0, 1]
@@ -380,11 +373,9 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     With at least two senders sharing one Blackwell-connected menu these are
     exactly the equilibrium outcomes :cite:p:`gentzkow2017competition`.
 
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
+    In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis = reveal_or_conceal().analyse()
     >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
     >>> no_profitable_refinement(analysis, payoffs).tolist()  # as equilibrium_outcomes
     [1]
@@ -415,13 +406,9 @@ def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *
     Examples
     --------
     A Receiver who guesses the state is right half the time without
-    information and always with it:
+    information and always with it, here in :func:`reveal_or_conceal`:
 
-    Two senders over two equally likely states, each of whom can stay silent
-    (signal row ``[0, 0]``) or reveal the state (``[0, 1]``):
-
-    >>> menu = [[0, 0], [0, 1]]
-    >>> analysis = InformationEnvironment([0.5, 0.5], [menu, menu]).analyse()
+    >>> analysis = reveal_or_conceal().analyse()
     >>> guess = [[1, 0], [0, 1]]
     >>> outcome_values(analysis, guess, [guess])
     array([[0.5],
@@ -466,3 +453,20 @@ def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: i
         menus.append(parts[np.sort(pick)])
     prior = rng.dirichlet(np.ones(n_states))
     return InformationEnvironment(prior, menus, noise)
+
+
+def reveal_or_conceal(n_senders: int = 2) -> InformationEnvironment:
+    """Two equally likely states; each sender may stay silent (signal ``[0, 0]``) or reveal the state (``[0, 1]``).
+
+    The smallest environment with a choice in it; the examples of this module use it.
+    Its outcomes are no information (outcome 0) and full information (outcome 1).
+
+    >>> env = reveal_or_conceal()
+    >>> env
+    InformationEnvironment(n_states=2, n_noise=1, menu_sizes=(2, 2))
+    >>> env.analyse().profile_outcome.tolist()  # full information unless both stay silent
+    [[0, 1], [1, 1]]
+    """
+    if isinstance(n_senders, bool) or not isinstance(n_senders, int | np.integer) or n_senders < 1:
+        raise ValueError(f"n_senders must be a positive integer; got {n_senders!r}")
+    return InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]]] * int(n_senders))

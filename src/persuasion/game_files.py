@@ -5,12 +5,15 @@ The formats are described in :mod:`persuasion.cli`. Every loader validates what 
 
 Examples
 --------
->>> import json, tempfile, pathlib
->>> path = pathlib.Path(tempfile.mkdtemp()) / "game.json"
->>> _ = path.write_text(json.dumps({"prior": [0.7, 0.3],
-...     "receiver_utility": [[1, 0], [0, 1]], "sender_utility": [[0, 0], [1, 1]]}))
->>> load_game(path).prior
-array([0.7, 0.3])
+A malformed file is refused with the field at fault:
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "pair.yaml"
+>>> _ = path.write_text("{P: [[1, 0], [0, 1]], Q: [[0.5, 0.5]]}")
+>>> load_blackwell(path)
+Traceback (most recent call last):
+...
+persuasion.game_files.GameFileError: Q: must have 2 rows (one per state, as in P); got 1
 """
 
 from __future__ import annotations
