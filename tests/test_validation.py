@@ -61,7 +61,7 @@ def test_one_dimensional_utility():
 
 
 def test_non_numeric_utility():
-    with pytest.raises(ValueError, match=r"sender_utility must be an array of numbers"):
+    with pytest.raises(TypeError, match=r"sender_utility must be an array of real numbers; got strings"):
         PersuasionGame([0.5, 0.5], U, [["a", "b"], ["c", "d"]])
 
 

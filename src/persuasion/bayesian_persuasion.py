@@ -28,13 +28,14 @@ route: the vertices of the regions where each action is optimal.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._validation import as_beliefs
+from ._validation import as_beliefs, as_bool, as_int, as_real
 from .beliefs import reduce_support, scheme_from_splitting
 from .game import PersuasionGame
 from .lp import LPError, solve_lp
@@ -52,6 +53,33 @@ __all__ = [
 
 #: Joint probabilities below this count as zero when reading a solution.
 WEIGHT_TOL = 1e-9
+
+#: Default limit on the linear systems :func:`action_region_vertices` solves
+#: (one per choice of ``n_states - 1`` tight inequalities per action); the count
+#: grows exponentially and is estimated before any work is done.
+MAX_SYSTEMS = 1_000_000
+
+
+def _check_game(game) -> PersuasionGame:
+    if not isinstance(game, PersuasionGame):
+        raise TypeError(f"game must be a PersuasionGame; got {type(game).__name__}")
+    return game
+
+
+def _unit(x: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """``(z, low, spread)`` with ``x == low + spread * z`` and ``z`` in [0, 1] (all 0 if ``x`` is constant).
+
+    Computed without overflow for entries up to the largest float.
+    """
+    scale = float(np.abs(x).max()) if x.size else 0.0
+    if scale == 0:
+        return np.zeros_like(x, dtype=float), 0.0, 0.0
+    y = x / scale
+    low = float(y.min())
+    spread = float(y.max()) - low
+    if spread == 0:
+        return np.zeros_like(y), low * scale, 0.0
+    return (y - low) / spread, low * scale, spread * scale
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,7 @@ def consistency_matrix(game: PersuasionGame) -> sp.csr_matrix:
     array([[1., 1., 0., 0.],
            [0., 0., 1., 1.]])
     """
+    game = _check_game(game)
     return sp.kron(sp.eye(game.n_states), np.ones((1, game.n_actions)), format="csr")
 
 
@@ -121,7 +150,7 @@ def obedience_matrix(game: PersuasionGame) -> sp.csr_matrix:
     array([[-1.,  0.,  1.,  0.],
            [ 0.,  1.,  0., -1.]])
     """
-    u = game.receiver_utility
+    u = _check_game(game).receiver_utility
     n_a, n_s = u.shape
     pairs = [(a, b) for a in range(n_a) for b in range(n_a) if b != a]
     if not pairs:
@@ -142,7 +171,7 @@ def objective_vector(game: PersuasionGame) -> np.ndarray:
     >>> objective_vector(prosecutor_game())
     array([0., 1., 0., 1.])
     """
-    return game.sender_utility.T.ravel().copy()
+    return _check_game(game).sender_utility.T.ravel().copy()
 
 
 def _check_status(status: str, solver: str) -> None:
@@ -167,6 +196,14 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
         Reduce the solution to at most ``min(n_actions, n_states)`` signals
         (Carathéodory; see :func:`persuasion.beliefs.reduce_support`).
 
+    Notes
+    -----
+    The LP is solved on the utilities mapped affinely onto [0, 1] (``u`` and
+    ``v`` each by its own minimum and spread), which changes neither the
+    obedience constraints nor the optimal signal, and the value is mapped
+    back: the answer does not depend on the unit of the utilities, from
+    ``1e-300`` to ``1e300``, where the solver's absolute tolerances would.
+
     Returns
     -------
     SignalSolution
@@ -184,18 +221,26 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     array([[1. , 0. ],
            [0.5, 0.5]])
     """
-    if not isinstance(game, PersuasionGame):
-        raise TypeError(f"game must be a PersuasionGame; got {type(game).__name__}")
+    game = _check_game(game)
+    if not isinstance(solver, str):
+        raise TypeError(f"solver must be a cvxpy solver name (str); got {type(solver).__name__}: {solver!r}")
+    minimal = as_bool(minimal, "minimal")
     # cvxpy takes about a second to import: load it on first use, not with the package.
     import cvxpy as cp
 
+    if solver not in cp.installed_solvers():
+        raise ValueError(f"solver must be one of the installed cvxpy solvers {cp.installed_solvers()}; got {solver!r}")
+    # Solve on unit-scale utilities (same optimum, see Notes); ``unit`` has the same prior.
+    u_unit = _unit(game.receiver_utility)[0]
+    v_unit = _unit(game.sender_utility)[0]
+    unit = PersuasionGame(game.prior, u_unit, v_unit)
     n_s, n_a = game.n_states, game.n_actions
     x = cp.Variable(n_s * n_a, nonneg=True, name="joint")
-    constraints = [consistency_matrix(game) @ x == game.prior]
-    G = obedience_matrix(game)
+    constraints = [consistency_matrix(unit) @ x == game.prior]
+    G = obedience_matrix(unit)
     if G.shape[0]:
         constraints.append(G @ x <= 0)
-    problem = cp.Problem(cp.Maximize(objective_vector(game) @ x), constraints)
+    problem = cp.Problem(cp.Maximize(objective_vector(unit) @ x), constraints)
     options = {}
     if solver == "HIGHS":
         # Obedience rows are dense (one entry per state); HiGHS's interior-point
@@ -228,7 +273,12 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
 
 
 # -- concave closure by vertex enumeration ---------------------------------------------
-def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
+def _n_systems(n_actions: int, n_states: int) -> int:
+    """Linear systems :func:`action_region_vertices` solves: C(n_actions - 1 + n_states, n_states - 1) per action."""
+    return n_actions * math.comb(n_actions - 1 + n_states, n_states - 1)
+
+
+def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9, max_systems: int = MAX_SYSTEMS):
     """Vertices of the belief regions where each action is optimal for the Receiver.
 
     The region of action ``a`` is the polytope
@@ -236,6 +286,17 @@ def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
     found by brute force: every choice of ``n_states - 1`` tight inequalities
     together with ``sum(mu) == 1``. Exponential in general; meant for the small
     games of the book and as an independent check of the LP.
+
+    The number of linear systems,
+    ``n_actions * comb(n_actions - 1 + n_states, n_states - 1)``, is computed
+    first; beyond ``max_systems`` (default :data:`MAX_SYSTEMS`, one million,
+    about a second) a ``ValueError`` says so before any work is done (a 20-action,
+    8-state game needs 17.8 million). Raise ``max_systems`` to allow more; the
+    systems are solved in batches, so memory stays bounded.
+
+    The regions do not change when ``u`` is scaled or shifted; the vertices are
+    found on ``u`` mapped onto [0, 1], so ``atol`` is relative to the spread
+    of ``u``.
 
     Returns
     -------
@@ -256,24 +317,39 @@ def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
     >>> vertices[:, 1].tolist(), actions.tolist(), full_dim.tolist()
     ([0.5, 0.0, 1.0, 0.5], [0, 0, 1, 1], [True, True, True, True])
     """
-    u = game.receiver_utility
+    game = _check_game(game)
+    atol = as_real(atol, "atol", low=0)
+    max_systems = as_int(max_systems, "max_systems", low=1)
+    u = _unit(game.receiver_utility)[0]  # same regions as the game's u
     n_a, n_s = u.shape
+    needed = _n_systems(n_a, n_s)
+    if needed > max_systems:
+        raise ValueError(
+            f"game is too large for vertex enumeration: {n_a} actions and {n_s} states need {needed} linear "
+            f"systems, more than max_systems={max_systems}; pass a larger max_systems to allow it"
+        )
     eye = np.eye(n_s)
+    rhs = np.zeros(n_s)
+    rhs[-1] = 1.0
+    batch = max(1, 2_000_000 // (n_s * n_s))  # about 16 MB of matrices at a time
     all_v, all_a, all_full = [], [], []
     for a in range(n_a):
         ineq = np.vstack([np.delete(u, a, axis=0) - u[a], -eye])  # ineq @ mu <= 0
-        combos = np.array(list(itertools.combinations(range(ineq.shape[0]), n_s - 1)), dtype=int)
-        if combos.size == 0:  # one state: the simplex is a point
-            combos = np.zeros((1, 0), dtype=int)
-        mats = np.concatenate([ineq[combos], np.ones((len(combos), 1, n_s))], axis=1)
-        rhs = np.zeros(n_s)
-        rhs[-1] = 1.0
-        ok = np.abs(np.linalg.det(mats)) > 1e-12
-        if not ok.any():
-            continue
-        sols = np.linalg.solve(mats[ok], np.broadcast_to(rhs, (int(ok.sum()), n_s))[..., None])[..., 0]
-        feasible = (sols @ ineq.T <= atol).all(axis=1)
-        verts = np.clip(sols[feasible], 0.0, None)
+        combos_iter = itertools.combinations(range(ineq.shape[0]), n_s - 1)
+        found = []
+        while True:
+            chunk = list(itertools.islice(combos_iter, batch))
+            if not chunk:
+                break
+            combos = np.array(chunk, dtype=int).reshape(len(chunk), n_s - 1)  # one state: a single empty choice
+            mats = np.concatenate([ineq[combos], np.ones((len(combos), 1, n_s))], axis=1)
+            ok = np.abs(np.linalg.det(mats)) > 1e-12
+            if ok.any():
+                sols = np.linalg.solve(mats[ok], np.broadcast_to(rhs, (int(ok.sum()), n_s))[..., None])[..., 0]
+                found.append(sols[(sols @ ineq.T <= atol).all(axis=1)])
+            if len(combos) < batch:
+                break
+        verts = np.clip(np.vstack(found), 0.0, None) if found else np.zeros((0, n_s))
         if verts.size == 0:
             continue
         verts = verts / verts.sum(axis=1, keepdims=True)
@@ -286,12 +362,15 @@ def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9):
     return np.vstack(all_v), np.concatenate(all_a), np.concatenate(all_full)
 
 
-def _closure(game: PersuasionGame, belief, sense: str) -> np.ndarray | float:
+def _closure(game: PersuasionGame, belief, sense: str, max_systems) -> np.ndarray | float:
+    game = _check_game(game)
     mu = as_beliefs(belief, "belief", game.n_states)
-    verts, acts, full = action_region_vertices(game)
+    verts, acts, full = action_region_vertices(game, max_systems=max_systems)
     if sense == "min":  # the lower envelope only sees regions with an interior
         verts, acts = verts[full], acts[full]
-    values = np.einsum("kw,kw->k", game.sender_utility[acts], verts)
+    # v on [0, 1] (v = low + spread * v_unit): the LP's tolerances then fit any unit.
+    v_unit, low, spread = _unit(game.sender_utility)
+    values = np.einsum("kw,kw->k", v_unit[acts], verts)
     sign = -1.0 if sense == "max" else 1.0
     out = np.empty(mu.shape[:-1])
     for idx in np.ndindex(out.shape):
@@ -299,11 +378,11 @@ def _closure(game: PersuasionGame, belief, sense: str) -> np.ndarray | float:
             res = solve_lp(sign * values, A_eq=verts.T, b_eq=mu[idx], what="closure LP")
         except LPError as err:
             raise LPError(f"closure LP at belief {mu[idx]}", err.status, err.detail) from None
-        out[idx] = sign * res.fun
+        out[idx] = low + spread * min(max(sign * res.fun, 0.0), 1.0)
     return float(out) if out.ndim == 0 else out
 
 
-def concave_closure(game: PersuasionGame, belief):
+def concave_closure(game: PersuasionGame, belief, *, max_systems: int = MAX_SYSTEMS):
     r"""The concave closure :math:`V(\mu) = \sup\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
 
     Exact for any finite number of states: :math:`\hat v` is linear on each
@@ -314,6 +393,9 @@ def concave_closure(game: PersuasionGame, belief):
     ----------
     game : PersuasionGame
     belief : array_like, shape (n_states,) or (..., n_states)
+    max_systems : int
+        Refuse games whose vertex enumeration needs more linear systems (see
+        :func:`action_region_vertices`).
 
     Examples
     --------
@@ -322,10 +404,10 @@ def concave_closure(game: PersuasionGame, belief):
     >>> [round(concave_closure(game, [1 - p, p]), 6) for p in (0.0, 0.3, 0.5, 0.8)]
     [0.0, 0.6, 1.0, 1.0]
     """
-    return _closure(game, belief, "max")
+    return _closure(game, belief, "max", max_systems)
 
 
-def convex_closure(game: PersuasionGame, belief):
+def convex_closure(game: PersuasionGame, belief, *, max_systems: int = MAX_SYSTEMS):
     r"""The convex closure :math:`\inf\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
 
     This is what the essay's definition of :math:`V` (with ``inf``) computes.
@@ -337,4 +419,4 @@ def convex_closure(game: PersuasionGame, belief):
     >>> [round(convex_closure(game, [1 - p, p]), 6) for p in (0.3, 0.5, 0.8)]
     [0.0, 0.0, 0.6]
     """
-    return _closure(game, belief, "min")
+    return _closure(game, belief, "min", max_systems)

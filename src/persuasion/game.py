@@ -22,11 +22,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_beliefs, as_distribution, as_finite_array
+from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real
 
 __all__ = ["PersuasionGame", "prosecutor_game", "random_game"]
 
-#: Tolerance within which two expected Receiver utilities count as tied.
+#: Tolerance within which two expected Receiver utilities count as tied, as a
+#: fraction of the spread ``max(u) - min(u)`` of the Receiver's utilities: ties
+#: are then the same whatever the unit (``a * u + b`` with ``a > 0`` has the
+#: same best responses as ``u``). See :attr:`PersuasionGame.tie_tolerance`.
+TIE_RTOL = 1e-9
+
+#: An absolute tolerance of the same size, for utilities already on a unit scale.
 TIE_ATOL = 1e-9
 
 
@@ -63,8 +69,8 @@ class PersuasionGame:
     states: tuple = field(default=None)
 
     def __post_init__(self):
-        u = as_finite_array(self.receiver_utility, "receiver_utility", ndim=2)
-        v = as_finite_array(self.sender_utility, "sender_utility", ndim=2)
+        u = as_finite_array(self.receiver_utility, "receiver_utility", ndim=2, booleans=False)
+        v = as_finite_array(self.sender_utility, "sender_utility", ndim=2, booleans=False)
         if u.shape != v.shape:
             raise ValueError(
                 "receiver_utility and sender_utility must have the same shape (n_actions, n_states); "
@@ -76,8 +82,8 @@ class PersuasionGame:
                 f"prior must have one entry per state: receiver_utility has shape {u.shape} "
                 f"(n_actions, n_states), so prior needs length {u.shape[1]}; got length {prior.size}"
             )
-        actions = tuple(f"a{i}" for i in range(u.shape[0])) if self.actions is None else tuple(self.actions)
-        states = tuple(f"w{i}" for i in range(u.shape[1])) if self.states is None else tuple(self.states)
+        actions = _labels(self.actions, "actions", u.shape[0], "a")
+        states = _labels(self.states, "states", u.shape[1], "w")
         if len(actions) != u.shape[0]:
             raise ValueError(f"actions must have {u.shape[0]} labels (n_actions); got {len(actions)}")
         if len(states) != u.shape[1]:
@@ -103,6 +109,26 @@ class PersuasionGame:
             f"prior={np.array2string(self.prior, precision=3)})"
         )
 
+    @property
+    def tie_tolerance(self) -> float:
+        """Two expected Receiver utilities within this of each other count as tied.
+
+        :data:`TIE_RTOL` times the spread ``max(u) - min(u)`` of the Receiver's
+        utilities (0 when ``u`` is constant: every action is then optimal
+        everywhere), so that scaling or shifting ``u`` leaves the best responses
+        unchanged.
+
+        >>> prosecutor_game().tie_tolerance
+        1e-09
+        >>> PersuasionGame([0.5, 0.5], [[1e-12, 0], [0, 1e-12]], [[0, 0], [1, 1]]).tie_tolerance
+        1e-21
+        """
+        u = self.receiver_utility
+        scale = float(np.abs(u).max())
+        if scale == 0:
+            return 0.0
+        return TIE_RTOL * scale * float(np.ptp(u / scale))  # u / scale: no overflow near 1e308
+
     def with_prior(self, prior) -> PersuasionGame:
         """The same game with another prior."""
         return PersuasionGame(prior, self.receiver_utility, self.sender_utility, self.actions, self.states)
@@ -115,12 +141,19 @@ class PersuasionGame:
         """Expected Receiver utility of each action, shape ``(..., n_actions)``."""
         return self._beliefs(belief) @ self.receiver_utility.T
 
-    def best_response(self, belief, *, atol: float = TIE_ATOL):
+    def _tol(self, atol) -> float:
+        return self.tie_tolerance if atol is None else as_real(atol, "atol", low=0)
+
+    def best_response(self, belief, *, atol: float | None = None):
         """The Receiver's action at ``belief``, ties broken in the Sender's favour.
 
         Parameters
         ----------
         belief : array_like, shape (n_states,) or (..., n_states)
+        atol : float, optional
+            Expected utilities within ``atol`` of the best count as optimal;
+            default :attr:`tie_tolerance` (relative to the spread of the
+            Receiver's utilities).
 
         Returns
         -------
@@ -129,26 +162,27 @@ class PersuasionGame:
             the one the Sender likes best, then the lowest index.
         """
         mu = self._beliefs(belief)
+        atol = self._tol(atol)
         ru = mu @ self.receiver_utility.T
         su = mu @ self.sender_utility.T
         optimal = ru >= ru.max(axis=-1, keepdims=True) - atol
         choice = np.argmax(np.where(optimal, su, -np.inf), axis=-1)
         return int(choice) if choice.ndim == 0 else choice
 
-    def sender_value(self, belief, *, atol: float = TIE_ATOL):
+    def sender_value(self, belief, *, atol: float | None = None):
         """The Sender's expected utility :math:`\\hat v(\\mu)` when the Receiver best-responds.
 
         Vectorised over leading axes of ``belief``.
         """
         return self._value_at_best_response(belief, self.sender_utility, atol)
 
-    def receiver_value(self, belief, *, atol: float = TIE_ATOL):
+    def receiver_value(self, belief, *, atol: float | None = None):
         """The Receiver's expected utility at ``belief`` when it best-responds."""
         return self._value_at_best_response(belief, self.receiver_utility, atol)
 
     def _value_at_best_response(self, belief, utility, atol):
         mu = self._beliefs(belief)
-        a = np.asarray(self.best_response(mu, atol=atol))
+        a = np.asarray(self.best_response(mu, atol=self._tol(atol)))
         value = np.take_along_axis(mu @ utility.T, a[..., None], axis=-1)[..., 0]
         return value if value.ndim else float(value)
 
@@ -173,8 +207,9 @@ def prosecutor_game(prior_guilty: float = 0.3) -> PersuasionGame:
     >>> prosecutor_game().prior
     array([0.7, 0.3])
     """
+    prior_guilty = as_real(prior_guilty, "prior_guilty")
     if not 0 <= prior_guilty <= 1:
-        raise ValueError(f"prior_guilty must be a probability in [0, 1]; got {prior_guilty}")
+        raise ValueError(f"prior_guilty must be a probability in [0, 1]; got {prior_guilty!r}")
     u = [[1.0, 0.0], [0.0, 1.0]]  # acquit is right when innocent, convict when guilty
     v = [[0.0, 0.0], [1.0, 1.0]]  # the prosecutor wants a conviction
     return PersuasionGame(
@@ -191,10 +226,20 @@ def random_game(n_states: int, n_actions: int, rng=None) -> PersuasionGame:
     >>> random_game(3, 4, rng=0).receiver_utility.shape
     (4, 3)
     """
-    if n_states < 1 or n_actions < 1:
-        raise ValueError(f"n_states and n_actions must be at least 1; got {n_states} and {n_actions}")
+    n_states = as_int(n_states, "n_states", low=1)
+    n_actions = as_int(n_actions, "n_actions", low=1)
+    if isinstance(rng, (bool, str, float)):
+        raise TypeError(f"rng must be None, an integer seed or a numpy Generator; got {type(rng).__name__}: {rng!r}")
     rng = np.random.default_rng(rng)
     prior = rng.dirichlet(np.ones(n_states))
     u = rng.standard_normal((n_actions, n_states))
     v = rng.standard_normal((n_actions, n_states))
     return PersuasionGame(prior, u, v)
+
+
+def _labels(labels, name: str, n: int, prefix: str) -> tuple:
+    if labels is None:
+        return tuple(f"{prefix}{i}" for i in range(n))
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of {n} labels; got {type(labels).__name__}: {labels!r}")
+    return tuple(labels)
