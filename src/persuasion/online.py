@@ -4,10 +4,11 @@ The setting of :cite:t:`castiglioni2020online`, on which Bai et al. §3.4
 builds. Each round an adversary picks the Receiver's type :math:`k_t` from a
 finite set, unknown to the Advisor. The Advisor commits to a *direct*
 scheme :math:`\phi(r \mid c)` that recommends a response to every type at once
-(:math:`r \in \mathcal Y^K`) and is *persuasive* for every type (obedience
-constraints); the Receiver of type :math:`k_t` follows :math:`r_{k_t}`. The
-Advisor's expected utility against type :math:`k` is linear in
-:math:`\phi`, so :math:`f(\phi) = [-v(\phi, k)]_k` maps the polytope
+(a *profile* :math:`r \in \mathcal Y^K`, seen whole by the Receiver whatever
+its type) and is *persuasive*: for every profile :math:`r` and type
+:math:`k`, a type-:math:`k` Receiver told :math:`r` prefers to follow
+:math:`r_k`. The Advisor's expected utility against type :math:`k` is linear
+in :math:`\phi`, so :math:`f(\phi) = [-v(\phi, k)]_k` maps the polytope
 :math:`\mathcal P` of persuasive schemes onto a polytope :math:`f(\mathcal P)
 \subset \mathbb R^K`, and round :math:`t`'s loss is the coordinate
 :math:`k_t` of :math:`f(\phi_t)`.
@@ -16,17 +17,27 @@ Advisor's expected utility against type :math:`k` is linear in
   exactly (the convex-hull method: LP in the outward normal of every facet
   until no facet moves), each with a scheme attaining it.
 * :func:`caratheodory` writes a point of a polytope as a convex combination
-  of at most :math:`d + 1` of its vertices (Algorithm 1's DECOMPOSE).
-* :func:`run_algorithm1` plays Algorithm 1 with EXP2 with uniform
-  exploration over the vertices as the regret minimiser, with
-  bandit feedback (only the realised utility :math:`v(c_t, y_t)`).
+  of at most :math:`d + 1` of its vertices (Algorithm 1's DECOMPOSE; the
+  reduction itself is :func:`persuasion.beliefs.reduce_support`).
+* :func:`run_algorithm1` plays Algorithm 1 step by step: the regret
+  minimiser (EXP2 over a finite set of points of :math:`f(\mathcal P)`)
+  RECOMMENDs a point, DECOMPOSE writes it with vertices, one is sampled and
+  played, and the regret minimiser OBSERVEs one realised utility.
+* :func:`exp2_rates` gives EXP2's exploration and learning rates: those of
+  the cited bound (exploration on a :func:`barycentric_spanner`) or the
+  uniform exploration this module used before.
 * :meth:`OnlinePersuasion.best_in_hindsight` computes the best fixed scheme
   for a type sequence exactly, by LP over :math:`\mathcal P`.
+
+A direct scheme has ``n_items * m**K`` variables; :class:`OnlinePersuasion`
+refuses instances with more than ``max_variables`` (default
+:data:`MAX_VARIABLES`) before building anything.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,12 +50,18 @@ from .lp import least_violation, solve_lp
 
 __all__ = [
     "OnlinePersuasion",
+    "MAX_VARIABLES",
+    "barycentric_spanner",
     "caratheodory",
+    "exp2_rates",
     "RegretRun",
     "run_algorithm1",
     "stochastic_types",
     "adversarial_types",
 ]
+
+#: Default limit on ``n_items * m**K``, the number of variables of a direct scheme.
+MAX_VARIABLES = 100_000
 
 
 def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
@@ -91,9 +108,23 @@ class OnlinePersuasion:
     prior : array_like, shape (n_items,)
     advisor_utility : array_like, shape (n_responses, n_items)
     receiver_utilities : array_like, shape (n_types, n_responses, n_items)
+    max_variables : int
+        Largest number of scheme variables ``n_items * n_responses**n_types``
+        accepted (default :data:`MAX_VARIABLES`). The count grows exponentially
+        in the number of types and is checked before anything is allocated;
+        raise the limit to build a larger instance anyway.
+
+    Examples
+    --------
+    Two items, two responses, two Receiver types: a scheme recommends one of
+    the four profiles :math:`(r_1, r_2)` for each item.
+
+    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> game, game.n_variables
+    (OnlinePersuasion(n_items=2, n_responses=2, n_types=2), 8)
     """
 
-    def __init__(self, prior, advisor_utility, receiver_utilities):
+    def __init__(self, prior, advisor_utility, receiver_utilities, *, max_variables: int = MAX_VARIABLES):
         self.prior = as_distribution(prior, "prior")
         self.v = as_finite_array(advisor_utility, "advisor_utility", ndim=2)
         self.u = as_finite_array(receiver_utilities, "receiver_utilities", ndim=3)
@@ -104,15 +135,28 @@ class OnlinePersuasion:
             raise ValueError(
                 f"receiver_utilities must have shape (n_types, {self.v.shape[0]}, {n}); got {self.u.shape}"
             )
+        if isinstance(max_variables, bool) or not isinstance(max_variables, numbers.Integral) or max_variables < 1:
+            raise ValueError(f"max_variables must be a positive integer; got {max_variables!r}")
         self.n_items, self.m, self.K = n, self.v.shape[0], self.u.shape[0]
-        self.profiles = np.array(list(itertools.product(range(self.m), repeat=self.K)), dtype=int)  # (R, K)
+        n_variables = n * self.m**self.K  # Python integers: no overflow
+        if n_variables > max_variables:
+            raise ValueError(
+                f"receiver_utilities: {self.K} types with {self.m} responses and {n} items give "
+                f"n_items * n_responses**n_types = {n_variables:.3g} scheme variables, more than "
+                f"max_variables={max_variables}; pass a larger max_variables to build it anyway "
+                "(memory and LP time grow as n_responses**n_types)"
+            )
+        grids = np.meshgrid(*[np.arange(self.m)] * self.K, indexing="ij")
+        self.profiles = np.stack([g.ravel() for g in grids], axis=1).astype(int)  # (R, K), lexicographic
         self._vertices = None
+        self._constraints = None
 
     def __repr__(self) -> str:
         return f"OnlinePersuasion(n_items={self.n_items}, n_responses={self.m}, n_types={self.K})"
 
     @property
     def n_variables(self) -> int:
+        """Number of scheme variables, ``n_items * n_responses**n_types``."""
         return self.n_items * len(self.profiles)
 
     # -- the polytope P ---------------------------------------------------------------
@@ -121,25 +165,33 @@ class OnlinePersuasion:
         R = len(self.profiles)
         M = np.empty((self.K, self.n_items, R))
         for k in range(self.K):
-            M[k] = (self.prior[:, None] * self.v[self.profiles[:, k]].T)  # (n_items, R)
+            M[k] = self.prior[:, None] * self.v[self.profiles[:, k]].T  # (n_items, R)
         return M.reshape(self.K, -1)
 
     def constraints(self):
-        """``(A_eq, b_eq, A_ub, b_ub)`` of P: rows of phi sum to one; obedience for every type as ``A_ub x <= 0``."""
-        R = len(self.profiles)
-        A_eq = sp.kron(sp.identity(self.n_items), np.ones((1, R)), format="csr")
-        b_eq = np.ones(self.n_items)
-        rows = []
-        for k in range(self.K):
-            for a in range(self.m):
-                follows = self.profiles[:, k] == a  # profiles recommending a to type k
-                for a2 in range(self.m):
-                    if a2 == a:
-                        continue
-                    gain = self.prior * (self.u[k, a2] - self.u[k, a])  # (n_items,)
-                    rows.append((gain[:, None] * follows[None, :]).ravel())
-        A_ub = sp.csr_matrix(np.array(rows)) if rows else sp.csr_matrix((0, self.n_variables))
-        return A_eq, b_eq, A_ub, np.zeros(A_ub.shape[0])
+        """``(A_eq, b_eq, A_ub, b_ub)`` of P: rows of phi sum to one; obedience as ``A_ub x <= 0``.
+
+        The signal is the whole profile ``r``, seen by the Receiver whatever its
+        type, so obedience holds *given the profile*: for every profile ``r``,
+        type ``k`` and response ``a != r_k``,
+        ``sum_c mu(c) phi(r | c) (u_k(a, c) - u_k(r_k, c)) <= 0``
+        (``m**K * K * (m - 1)`` rows, one per profile, type and deviation).
+        The variable ``(c, r)`` sits at ``c * m**K + r``.
+        """
+        if self._constraints is None:
+            R, n, K, m = len(self.profiles), self.n_items, self.K, self.m
+            A_eq = sp.kron(sp.identity(n), np.ones((1, R)), format="csr")
+            # gain[r, k, a, c] = mu(c) (u_k(a, c) - u_k(r_k, c))
+            followed = self.u[np.arange(K)[None, :], self.profiles]  # (R, K, n): u_k(r_k, c)
+            gain = self.prior * (self.u[None, :, :, :] - followed[:, :, None, :])  # (R, K, m, n)
+            deviation = np.arange(m)[None, None, :] != self.profiles[:, :, None]  # (R, K, m)
+            r_idx = np.broadcast_to(np.arange(R)[:, None, None], (R, K, m))[deviation]
+            n_rows = r_idx.size
+            rows = np.repeat(np.arange(n_rows), n)
+            cols = (np.arange(n)[None, :] * R + r_idx[:, None]).ravel()
+            A_ub = sp.csr_matrix((gain[deviation].ravel(), (rows, cols)), shape=(n_rows, self.n_variables))
+            self._constraints = (A_eq, np.ones(n), A_ub, np.zeros(n_rows))
+        return self._constraints
 
     def _maximise(self, c):
         """max c . phi over P; returns (value, phi flattened)."""
@@ -229,15 +281,28 @@ class OnlinePersuasion:
 
 
 def stochastic_types(n_types: int, T: int, rng, *, probabilities=None) -> np.ndarray:
-    """i.i.d. types (uniform unless ``probabilities`` is given)."""
-    T = _horizon(T)
-    p = np.full(n_types, 1 / n_types) if probabilities is None else as_distribution(probabilities, "probabilities")
+    """i.i.d. types (uniform unless ``probabilities`` is given).
+
+    >>> stochastic_types(2, 5, 0).tolist()
+    [1, 0, 0, 0, 1]
+    """
+    n_types, T = _n_types(n_types), _horizon(T)
+    if probabilities is None:
+        p = np.full(n_types, 1 / n_types)
+    else:
+        p = as_distribution(probabilities, "probabilities")
+        if p.size != n_types:
+            raise ValueError(f"probabilities must have length n_types = {n_types}; got {p.size}")
     return np.random.default_rng(rng).choice(n_types, size=T, p=p)
 
 
 def adversarial_types(n_types: int, T: int) -> np.ndarray:
-    """Oblivious blocks of doubling length, cycling through the types (defeats follow-the-leader)."""
-    T = _horizon(T)
+    """Oblivious blocks of doubling length, cycling through the types (defeats follow-the-leader).
+
+    >>> adversarial_types(2, 7).tolist()
+    [0, 1, 1, 0, 0, 0, 0]
+    """
+    n_types, T = _n_types(n_types), _horizon(T)
     out, k, length = [], 0, 1
     while len(out) < T:
         out.extend([k] * length)
@@ -246,69 +311,313 @@ def adversarial_types(n_types: int, T: int) -> np.ndarray:
     return np.array(out[:T], dtype=int)
 
 
+def _positive_int(x, what: str) -> int:
+    ok = isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x) and int(x) == x and x > 0
+    if not ok:
+        raise ValueError(f"{what} must be a positive integer; got {x!r}")
+    return int(x)
+
+
 def _horizon(T) -> int:
-    if int(T) != T or T <= 0:
-        raise ValueError(f"T (the number of rounds) must be a positive integer; got {T!r}")
-    return int(T)
+    return _positive_int(T, "T (the number of rounds)")
+
+
+def _n_types(n_types) -> int:
+    return _positive_int(n_types, "n_types")
+
+
+def _type_sequence(types, n_types: int) -> np.ndarray:
+    """``types`` as integer indices in ``[0, n_types)``, or a ValueError naming ``types``."""
+    arr = np.asarray(types)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"types must be a non-empty 1-D sequence of type indices; got shape {arr.shape}")
+    if arr.dtype.kind not in "iuf" or arr.dtype == bool:
+        raise ValueError(f"types must contain integer type indices; got dtype {arr.dtype}")
+    bad = ~np.isfinite(arr) | (arr != np.round(arr)) if arr.dtype.kind == "f" else np.zeros(arr.size, bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"types must contain integer type indices; got {arr[i]!r} at index {i}")
+    if arr.min() < 0 or arr.max() >= n_types:
+        raise ValueError(f"types must lie in [0, {n_types}); got values in [{arr.min():g}, {arr.max():g}]")
+    return arr.astype(int)
+
+
+def barycentric_spanner(points, *, C: float = 2.0) -> np.ndarray:
+    """Indices of a ``C``-approximate barycentric spanner of the rows of ``points``.
+
+    Every row is a linear combination of the spanner's rows with coefficients
+    in ``[-C, C]`` (the swap algorithm of Awerbuch and Kleinberg (2004), in the
+    linear span of the rows: the spanner has as many rows as the rank).
+    GeometricHedge :cite:p:`dani2008price` explores uniformly over such a spanner.
+
+    Parameters
+    ----------
+    points : array_like, shape (N, d)
+    C : float
+        Approximation factor, greater than 1.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted indices of the spanner's rows (as many as the rank of ``points``).
+
+    Examples
+    --------
+    >>> barycentric_spanner([[1, 0], [0, 1], [1, 1], [2, 2]]).tolist()
+    [0, 3]
+    """
+    X = as_finite_array(points, "points", ndim=2)
+    if not C > 1:
+        raise ValueError(f"C must exceed 1; got {C}")
+    _, sv, vt = np.linalg.svd(X, full_matrices=False)
+    r = int((sv > 1e-9 * max(1.0, sv[0])).sum())
+    if r == 0:
+        raise ValueError("points must not all be zero (their span has dimension 0)")
+    Y = X @ vt[:r].T  # coordinates in the span, shape (N, r)
+
+    def dets(B, i):  # |det| of B with row i replaced by each row of Y
+        B2 = np.repeat(B[None], len(Y), axis=0)
+        B2[:, i] = Y
+        return np.abs(np.linalg.det(B2))
+
+    B, idx = np.eye(r), np.full(r, -1)
+    for i in range(r):
+        j = int(np.argmax(dets(B, i)))
+        B[i], idx[i] = Y[j], j
+    for _ in range(1000):  # each swap multiplies |det B| by more than C: finitely many
+        base = abs(np.linalg.det(B))
+        for i in range(r):
+            d = dets(B, i)
+            j = int(np.argmax(d))
+            if d[j] > C * base:
+                B[i], idx[i] = Y[j], j
+                break
+        else:
+            break
+    return np.sort(idx)
+
+
+def _cover(Z, per_axis: int) -> np.ndarray:
+    """The vertices ``Z``, then the points of a lattice (``per_axis`` per axis) strictly inside co(Z)."""
+    if per_axis < 3 or len(Z) <= 1:
+        return Z.copy()
+    centre = Z.mean(axis=0)
+    _, sv, vt = np.linalg.svd(Z - centre)
+    r = int((sv > 1e-9 * max(1.0, sv[0])).sum())
+    if r == 0:
+        return Z.copy()
+    basis = vt[:r]
+    Y = (Z - centre) @ basis.T
+    lo, hi = Y.min(axis=0), Y.max(axis=0)
+    axes = [np.linspace(a, b, per_axis) for a, b in zip(lo, hi)]
+    grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
+    margin = 1e-7 * max(1.0, float(np.abs(Y).max()))
+    if r == 1:
+        inside = (grid[:, 0] > lo[0] + margin) & (grid[:, 0] < hi[0] - margin)
+    else:
+        eq = ConvexHull(Y).equations  # n . y + offset <= 0 inside
+        inside = (grid @ eq[:, :-1].T + eq[:, -1] < -margin).all(axis=1)
+    return np.vstack([Z, centre + grid[inside] @ basis])
 
 
 @dataclass(frozen=True)
 class RegretRun:
-    """Result of :func:`run_algorithm1`: regret after each round (pseudo-regret, exact comparator)."""
+    """Result of :func:`run_algorithm1`.
+
+    Attributes
+    ----------
+    regret : ndarray, shape (T,)
+        Regret after each round: the best fixed vertex for the prefix against
+        the expected utilities of the vertices played (exact comparator).
+    played : ndarray of int, shape (T,)
+        Index of the vertex of f(P) played each round.
+    recommended : ndarray of int, shape (T,)
+        Index (a row of ``points``) of the point :math:`z_t` RECOMMENDed each round.
+    support : ndarray of int, shape (T,)
+        Number of vertices in DECOMPOSE's combination for :math:`z_t` (at most ``d + 1``).
+    points : ndarray, shape (|S|, d)
+        The regret minimiser's points: the vertices of f(P) first, then the cover.
+    best_value : float
+        The best fixed persuasive scheme's total utility, by LP over P.
+    gamma, eta : float
+        The exploration and learning rates used.
+    """
 
     regret: np.ndarray
     played: np.ndarray
+    recommended: np.ndarray
+    support: np.ndarray
+    points: np.ndarray
     best_value: float
+    gamma: float
+    eta: float
+
+
+EXPLORATIONS = ("spanner", "uniform")
+
+
+def exp2_rates(d: int, n_points: int, T: int, bound: float, exploration: str = "spanner") -> tuple[float, float]:
+    r"""Exploration rate ``gamma`` and learning rate ``eta`` of EXP2 for ``T`` rounds.
+
+    ``"spanner"``: the tuning of GeometricHedge :cite:p:`dani2008price`, the
+    analysis behind the :math:`d^{3/2}\sqrt{T \log T}` bound: exploration
+    uniform on a barycentric spanner of the ``n_points`` points,
+    :math:`\gamma = d\sqrt{\ln N / T}` and :math:`\eta = \gamma / (d^2 B)`,
+    so that :math:`\eta\,|z^\top \hat\ell| \le 1` for every point :math:`z`
+    (:math:`B` bounds the observed loss). The bound is then
+    :math:`O(d\sqrt{T \ln N})`, and :math:`O(d^{3/2}\sqrt{T \log T})` for a
+    cover with :math:`N \approx T^{d/2}` points.
+    ``"uniform"``: exploration uniform over all ``N`` points with
+    :math:`\gamma = \sqrt{d \ln N / T}` and :math:`\eta = \gamma / (d B)`, the
+    rates of EXP2 with John's exploration (Bubeck, Cesa-Bianchi and Kakade, 2012); their
+    analysis needs John's distribution, not the uniform one, so no bound is
+    claimed for this pair. ``gamma`` is capped at 1/2.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the points.
+    n_points : int
+        Number of points ``N`` EXP2 chooses among.
+    T : int
+        Horizon.
+    bound : float
+        Bound ``B`` on the absolute value of an observed loss.
+    exploration : {"spanner", "uniform"}
+
+    Returns
+    -------
+    (gamma, eta) : tuple of float
+
+    Examples
+    --------
+    >>> exp2_rates(2, 8, 10_000, 1.0)
+    (0.0288..., 0.00721...)
+    >>> exp2_rates(2, 8, 10_000, 1.0, "uniform")
+    (0.0203..., 0.0101...)
+    """
+    if exploration not in EXPLORATIONS:
+        raise ValueError(f"exploration must be one of {EXPLORATIONS}; got {exploration!r}")
+    d, T = _positive_int(d, "d"), _horizon(T)
+    n_points = _positive_int(n_points, "n_points")
+    if not (math.isfinite(bound) and bound > 0):
+        raise ValueError(f"bound must be a positive finite number; got {bound!r}")
+    log_n = np.log(max(n_points, 2))
+    if exploration == "spanner":
+        gamma = min(0.5, float(d * np.sqrt(log_n / T)))
+        return gamma, gamma / (d**2 * bound)
+    gamma = min(0.5, float(np.sqrt(d * log_n / T)))
+    return gamma, gamma / (d * bound)
 
 
 def run_algorithm1(
-    game: OnlinePersuasion, types, rng, *, eta: float | None = None, gamma: float | None = None
+    game: OnlinePersuasion,
+    types,
+    rng,
+    *,
+    exploration: str = "spanner",
+    cover: int = 5,
+    eta: float | None = None,
+    gamma: float | None = None,
 ) -> RegretRun:
-    """Algorithm 1 with EXP2 (uniform exploration) over the vertices of f(P), bandit feedback.
+    r"""Algorithm 1 of Bai et al. with EXP2 as the regret minimiser, bandit feedback.
 
-    Each round: RECOMMEND a distribution ``p_t`` over vertices (its mean is
-    the point :math:`z_t \\in \\mathrm{co} f(\\mathcal P)`); play a vertex drawn
-    from ``p_t``; draw an item :math:`c_t \\sim \\mu` and a recommendation
-    profile from the vertex's scheme; OBSERVE only the realised utility
-    :math:`v(c_t, y_t)` of the response of type :math:`k_t`; update with the
-    unbiased estimate :math:`\\hat\\ell_t = \\Sigma_t^{-1} z_{i_t} (-v(c_t, y_t))`
-    with :math:`\\Sigma_t = \\mathbb E_{z \\sim p_t}[z z^\\top]`.
+    The regret minimiser :math:`\mathcal R` is EXP2 over a finite set
+    :math:`S \subset \mathrm{co} f(\mathcal P)`: the vertices of
+    :math:`f(\mathcal P)` and the points strictly inside it of a lattice with
+    ``cover`` points per axis of its bounding box (``cover < 3``: the
+    vertices only). Each round:
 
-    ``regret[t]`` compares the played schemes' expected utilities against
-    the realised types with the best fixed persuasive scheme for the whole
-    sequence, computed by LP.
+    1. RECOMMEND: :math:`\mathcal R` draws :math:`z_t \in S` from
+       :math:`p_t`, its exponential weights mixed (weight :math:`\gamma`) with
+       the exploration distribution (``exploration``, see :func:`exp2_rates`).
+    2. DECOMPOSE: :func:`caratheodory` writes :math:`z_t` as
+       :math:`\sum_i \lambda^{(i)} f(\phi^{(i)})` over at most :math:`d + 1`
+       vertices (computed once per point of :math:`S`: DECOMPOSE is a function
+       of :math:`z_t`).
+    3. Sample :math:`i_t` with probabilities :math:`\lambda^{(i)}`; play the
+       vertex's scheme: draw an item :math:`c_t \sim \mu` and a profile
+       :math:`r \sim \phi^{(i_t)}(\cdot \mid c_t)`; the type-:math:`k_t`
+       Receiver plays :math:`y_t = r_{k_t}`.
+    4. OBSERVE: only :math:`v(c_t, y_t)`. Its expectation given :math:`z_t` is
+       :math:`-z_t^\top e_{k_t}`, so :math:`\hat\ell_t = \Sigma_t^{+} z_t\,(-v(c_t, y_t))`,
+       :math:`\Sigma_t = \mathbb E_{z \sim p_t}[z z^\top]`, is EXP2's usual
+       unbiased loss estimate (on the span of :math:`S`).
+
+    Parameters
+    ----------
+    game : OnlinePersuasion
+    types : array_like of int, shape (T,)
+        The Receiver's type each round, in ``[0, game.K)``.
+    rng : int or numpy.random.Generator
+        Seed of every draw.
+    exploration : {"spanner", "uniform"}
+        Exploration distribution and default rates (:func:`exp2_rates`).
+    cover : int
+        Lattice points per axis of the cover (0 for the vertices only).
+    eta, gamma : float, optional
+        Override the rates of :func:`exp2_rates`.
+
+    Returns
+    -------
+    RegretRun
+
+    Examples
+    --------
+    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> run = run_algorithm1(game, stochastic_types(2, 200, 0), 1)
+    >>> run.regret.shape, bool(run.support.max() <= game.K + 1)
+    ((200,), True)
     """
-    types = np.asarray(types, dtype=int)
-    T = _horizon(types.size)
-    if types.min() < 0 or types.max() >= game.K:
-        raise ValueError(f"types must lie in [0, {game.K}); got values in [{types.min()}, {types.max()}]")
+    types = _type_sequence(types, game.K)
+    T = types.size
+    if exploration not in EXPLORATIONS:
+        raise ValueError(f"exploration must be one of {EXPLORATIONS}; got {exploration!r}")
+    if isinstance(cover, bool) or not isinstance(cover, numbers.Integral) or cover < 0:
+        raise ValueError(f"cover must be a non-negative integer; got {cover!r}")
     rng = np.random.default_rng(rng)
     Z, schemes = game.vertices()
-    N, d = Z.shape
-    gamma = min(0.5, np.sqrt(d * np.log(max(N, 2)) / T)) if gamma is None else float(gamma)
-    bound = max(1e-12, float(np.abs(Z).max()))
-    eta = gamma / (d * bound**2) if eta is None else float(eta)
-    if not (0 < gamma <= 1) or not eta > 0:
-        raise ValueError(f"gamma must be in (0, 1] and eta > 0; got gamma={gamma}, eta={eta}")
+    S = _cover(Z, int(cover))
+    n_points, d = S.shape
+    bound = max(1e-12, float(np.abs(game.v).max()))  # |observed loss| <= max |v|
+    g0, e0 = exp2_rates(d, n_points, T, bound, exploration)
+    gamma = g0 if gamma is None else float(gamma)
+    eta = e0 if eta is None else float(eta)
+    if not (0 < gamma <= 1) or not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"gamma must be in (0, 1] and eta a positive number; got gamma={gamma}, eta={eta}")
+    explore = np.zeros(n_points)
+    basis = barycentric_spanner(S) if exploration == "spanner" else np.arange(n_points)
+    explore[basis] = 1 / len(basis)
+    # DECOMPOSE(z, f(P)) for every point the regret minimiser can recommend (vertices: themselves).
+    decomposition = [caratheodory(z, Z) if s >= len(Z) else (np.array([s]), np.ones(1)) for s, z in enumerate(S)]
     cum_items = np.cumsum(schemes, axis=2)  # (N, n_items, R): sample a profile by inverse CDF
     cum_prior = np.cumsum(game.prior)
-    cum_loss = np.zeros(N)
+    cum_loss = np.zeros(n_points)
     played = np.empty(T, dtype=int)
-    u = rng.random((T, 3))
-    ZZ = np.einsum("ni,nj->nij", Z, Z)
-    ridge = 1e-12 * bound**2 * np.eye(d)  # Sigma is singular only if f(P) is lower-dimensional
+    recommended = np.empty(T, dtype=int)
+    support = np.empty(T, dtype=int)
+    u = rng.random((T, 4))
+    # Losses matter only through z . l for z in S: work in coordinates of S's linear span, where
+    # Sigma_t is invertible (the exploration puts weight on a basis of it).
+    _, sv, vt = np.linalg.svd(S, full_matrices=False)
+    Y = S @ vt[: int((sv > 1e-9 * max(1.0, sv[0])).sum())].T
+    rank = Y.shape[1]
+    YY = np.einsum("ni,nj->nij", Y, Y).reshape(n_points, rank * rank)
+    items = np.minimum(np.searchsorted(cum_prior, u[:, 2]), game.n_items - 1)  # c_t ~ mu
+    cum_lam = [np.cumsum(lam) for _, lam in decomposition]
     for t in range(T):
         w = np.exp(-eta * (cum_loss - cum_loss.min()))
-        p = (1 - gamma) * w / w.sum() + gamma / N
-        i = min(int(np.searchsorted(np.cumsum(p), u[t, 0] * p.sum())), N - 1)
-        c = min(int(np.searchsorted(cum_prior, u[t, 1])), game.n_items - 1)
-        r = min(int(np.searchsorted(cum_items[i, c], u[t, 2] * cum_items[i, c, -1])), len(game.profiles) - 1)
-        y = game.profiles[r, types[t]]
-        loss = -game.v[y, c]
-        sigma = np.tensordot(p, ZZ, axes=1) + ridge
-        ell = np.linalg.solve(sigma, Z[i]) * loss
-        cum_loss += Z @ ell
-        played[t] = i
+        p = (1 - gamma) * w / w.sum() + gamma * explore
+        s = min(int(p.cumsum().searchsorted(u[t, 0] * p.sum())), n_points - 1)  # RECOMMEND
+        keep = decomposition[s][0]  # DECOMPOSE
+        j = min(int(cum_lam[s].searchsorted(u[t, 1] * cum_lam[s][-1])), keep.size - 1)
+        i = int(keep[j])  # the vertex played
+        c = items[t]
+        r = min(int(cum_items[i, c].searchsorted(u[t, 3] * cum_items[i, c, -1])), len(game.profiles) - 1)
+        loss = -game.v[game.profiles[r, types[t]], c]  # OBSERVE: one realised utility
+        ell = np.linalg.solve((p @ YY).reshape(rank, rank), Y[s] * loss)
+        cum_loss += Y @ ell
+        played[t], recommended[t], support[t] = i, s, keep.size
     expected = -Z[played, types]  # v(phi_t, k_t)
     counts_so_far = np.zeros((T, game.K))
     counts_so_far[np.arange(T), types] = 1
@@ -316,4 +625,13 @@ def run_algorithm1(
     # Regret after every round: the best fixed vertex for each prefix (exact: f(P)'s vertices).
     prefix = np.cumsum(counts_so_far, axis=0) @ (-Z.T)  # (T, N): utility of each vertex
     regret = prefix.max(axis=1) - np.cumsum(expected)
-    return RegretRun(regret=regret, played=played, best_value=best_value)
+    return RegretRun(
+        regret=regret,
+        played=played,
+        recommended=recommended,
+        support=support,
+        points=S,
+        best_value=best_value,
+        gamma=gamma,
+        eta=eta,
+    )
