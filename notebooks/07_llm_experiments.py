@@ -173,7 +173,7 @@ display(Markdown(
 
 # %% tags=["remove-stderr"]
 results = []
-for task in ("gsm8k", "humaneval"):
+for task in ("gsm8k" if GSM8K is not None else "synthetic", "humaneval"):  # synthetic only without GSM8K, by name
     config = config_for(task, scale, seed=seed)
     n_receivers = size.code if config.kind == "code" else size.math
     res = run_task(config, receivers[:n_receivers], encoder=encoder)

