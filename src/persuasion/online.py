@@ -336,7 +336,7 @@ def _type_sequence(types, n_types: int) -> np.ndarray:
     bad = ~np.isfinite(arr) | (arr != np.round(arr)) if arr.dtype.kind == "f" else np.zeros(arr.size, bool)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"types must contain integer type indices; got {arr[i]!r} at index {i}")
+        raise ValueError(f"types must contain integer type indices; got {arr[i].item()!r} at index {i}")
     if arr.min() < 0 or arr.max() >= n_types:
         raise ValueError(f"types must lie in [0, {n_types}); got values in [{arr.min():g}, {arr.max():g}]")
     return arr.astype(int)
