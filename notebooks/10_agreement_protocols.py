@@ -266,32 +266,16 @@ checks.true(
 )
 
 # %% tags=["remove-output"]
-fig, ax1 = plt.subplots(figsize=(6.4, 3.6))
-ax1.plot(
-    eps_grid,
-    mean_rounds,
-    color=PALETTE[1],
-    ls="-",
-    marker="o",
-    ms=6,
-    label="mean rounds (left axis)",
-)
-ax1.set_xlabel(r"agreement tolerance $\varepsilon$")
-ax1.set_ylabel("announcements until\n" + r"$\varepsilon$-agreement")
-ax2 = ax1.twinx()
-ax2.plot(
-    eps_grid,
-    stop_error,
-    color=PALETTE[2],
-    ls="--",
-    marker="s",
-    ms=6,
-    label="squared gap to exact agreement (right axis)",
-)
-ax2.set_ylabel("mean squared gap")
-ax2.spines["right"].set_visible(True)
-lines = ax1.get_lines() + ax2.get_lines()
-ax1.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="center right")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.0), sharex=True)
+ax1.plot(eps_grid, mean_rounds, color=PALETTE[1], ls="-", marker="o", ms=5)
+ax1.set_ylabel("announcements until\n" + r"$\varepsilon$-agreement (mean)")
+ax1.set_title("(a) how long the dialogue lasts", fontsize=9)
+ax2.plot(eps_grid, stop_error, color=PALETTE[2], ls="--", marker="s", ms=5)
+ax2.set_ylabel("squared gap to exact\nagreement (mean)")
+ax2.set_title("(b) how far from agreement it stops", fontsize=9)
+for ax in (ax1, ax2):
+    ax.set_xlabel(r"agreement tolerance $\varepsilon$")
+fig.tight_layout()
 save_figure(fig, "agreement-epsilon")
 plt.show()
 
@@ -301,9 +285,9 @@ plt.show()
 # :alt: Rounds to epsilon-agreement and the resulting gap, against epsilon.
 #
 # Two agents, 24 equally likely states, partitions into 4 cells, a binary
-# $X$. A looser tolerance stops the dialogue earlier, at the price of a gap
-# between the agents' estimates at the stop and the value exact agreement
-# would reach. Even at $\varepsilon = 0$ the rule can stop early: two
+# $X$. A looser tolerance stops the dialogue earlier (a), at the price of a
+# gap between the agents' estimates at the stop and the value exact agreement
+# would reach (b). Even at $\varepsilon = 0$ the rule can stop early: two
 # consecutive announcements can coincide while the agents are still
 # learning.
 # ```
