@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_distribution, as_finite_array
+from ._validation import as_distribution, as_finite_array, as_int, as_real
 
 __all__ = [
     "Dialogue",
@@ -83,7 +83,7 @@ class Dialogue:
 
 
 def _partitions(partitions, n_states: int) -> np.ndarray:
-    P = as_finite_array(partitions, "partitions", ndim=2)
+    P = as_finite_array(partitions, "partitions", ndim=2, booleans=False)
     if P.shape[1] != n_states:
         raise ValueError(
             f"partitions must have one label per state: shape (n_agents, {n_states}); got {P.shape}"
@@ -144,6 +144,7 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
     prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
     m = P.shape[0]
+    max_rounds = as_int(max_rounds, "max_rounds")
     if max_rounds < 1:
         raise ValueError(f"max_rounds must be at least 1; got {max_rounds}")
     public = np.zeros((0, n))  # rows: announcement functions heard so far
@@ -196,6 +197,10 @@ def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.nda
     array([[1, 1, 1, 0],
            [0, 0, 0, 0]])
     """
+    n_states, n_agents, n_cells = (as_int(x, name) for x, name in
+                                   ((n_states, "n_states"), (n_agents, "n_agents"), (n_cells, "n_cells")))
+    if isinstance(rng, (bool, str, float)):
+        raise TypeError(f"rng must be None, an integer seed or a numpy Generator; got {type(rng).__name__}: {rng!r}")
     if min(n_states, n_agents, n_cells) < 1:
         raise ValueError(f"n_states, n_agents and n_cells must be positive; got {n_states}, {n_agents}, {n_cells}")
     return np.random.default_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
@@ -207,10 +212,16 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
     >>> partition_from_cells([[0, 1], [2]], 3)
     array([0, 0, 1])
     """
-    labels = np.full(int(n_states), -1)
+    n_states = as_int(n_states, "n_states", low=1)
+    if isinstance(cells, (str, bytes)) or not hasattr(cells, "__iter__"):
+        raise TypeError(f"cells must be a sequence of cells (sequences of states); got {type(cells).__name__}")
+    labels = np.full(n_states, -1)
     for j, cell in enumerate(cells):
+        if isinstance(cell, (str, bytes)) or not hasattr(cell, "__iter__"):
+            raise TypeError(f"cells[{j}] must be a sequence of states; got {type(cell).__name__}: {cell!r}")
         for w in cell:
-            if not 0 <= int(w) < n_states:
+            w = as_int(w, f"cells[{j}] entry")
+            if not 0 <= w < n_states:
                 raise ValueError(f"cells must hold states in [0, {n_states}); cell {j} holds {w}")
             if labels[int(w)] != -1:
                 raise ValueError(f"cells must be disjoint: state {w} is in cell {labels[int(w)]} and cell {j}")
@@ -237,8 +248,25 @@ def exact_agreed_estimates(prior, partitions, X) -> list:
     """
     from fractions import Fraction
 
-    prior = [Fraction(p) for p in prior]
-    X = [Fraction(x) for x in X]
+    def exact(values, name):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(f"{name} must be a sequence of exact numbers; got {type(values).__name__}: {values!r}")
+        out = []
+        for i, x in enumerate(values):
+            exact_types = (int, np.integer, float, np.floating, Fraction, str)
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, exact_types):
+                raise TypeError(
+                    f"{name}[{i}] must be an exact number (int, Fraction, float or a string such as '1/3'); "
+                    f"got {type(x).__name__}: {x!r}"
+                )
+            try:
+                out.append(Fraction(x) if not isinstance(x, np.generic) else Fraction(x.item()))
+            except (ValueError, ZeroDivisionError, OverflowError) as exc:
+                raise ValueError(f"{name}[{i}] must be an exact number such as '1/3'; got {x!r} ({exc})") from None
+        return out
+
+    prior = exact(prior, "prior")
+    X = exact(X, "X")
     if sum(prior) != 1 or min(prior) < 0:
         raise ValueError(f"prior must be a probability vector of exact numbers summing to 1; got sum {sum(prior)}")
     P = _partitions(partitions, len(prior))
@@ -289,8 +317,11 @@ def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
     >>> epsilon_agreement_rounds(d, 0.0)
     array([2, 2, 3, 3])
     """
+    if not isinstance(d, Dialogue):
+        raise TypeError(f"d must be a Dialogue (the result of dialogue()); got {type(d).__name__}")
+    eps = as_real(eps, "eps")
     if not eps >= 0:
-        raise ValueError(f"eps must be >= 0; got {eps}")
+        raise ValueError(f"eps must be >= 0; got {eps!r}")
     A = d.announcements
     if len(A) < 2:
         return np.ones(A.shape[1], dtype=int)
@@ -348,7 +379,11 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     """
     prior, P, X = _inputs(prior, partitions, X)
     n = prior.size
-    if not 0 <= int(true_state) < n:
+    true_state = as_int(true_state, "true_state")
+    shade = as_real(shade, "shade")
+    liar = as_int(liar, "liar")
+    max_rounds = as_int(max_rounds, "max_rounds", low=1)
+    if not 0 <= true_state < n:
         raise ValueError(f"true_state must be in [0, {n}); got {true_state}")
     m = P.shape[0]
     if not 0 <= liar < m:

@@ -23,7 +23,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import SIMPLEX_ATOL, as_beliefs, as_distribution, as_stochastic_matrix
+from ._validation import (
+    SIMPLEX_ATOL,
+    as_beliefs,
+    as_bool,
+    as_distribution,
+    as_finite_array,
+    as_real,
+    as_stochastic_matrix,
+    num,
+)
 
 __all__ = [
     "Splitting",
@@ -88,13 +97,16 @@ def bayes_posterior(prior, likelihood) -> np.ndarray:
     array([0.5, 0.5])
     """
     prior = as_distribution(prior, "prior")
-    lik = np.asarray(likelihood, dtype=float)
+    lik = as_finite_array(likelihood, "likelihood", booleans=False)
     if lik.shape != prior.shape:
         raise ValueError(
             f"likelihood must have the shape of prior {prior.shape}; got shape {lik.shape}"
         )
-    if not np.all(np.isfinite(lik)) or (lik < 0).any() or (lik > 1 + SIMPLEX_ATOL).any():
-        raise ValueError(f"likelihood must hold probabilities in [0, 1]; got {lik}")
+    out = (lik < 0) | (lik > 1 + SIMPLEX_ATOL)
+    if out.any():
+        i = int(np.argmax(out))
+        raise ValueError(f"likelihood must hold probabilities in [0, 1]; entry {i} is {num(lik[i])}")
+    lik = np.minimum(lik, 1.0)
     joint = prior * lik
     total = joint.sum()
     if total <= 0:
@@ -124,6 +136,7 @@ def split(prior, scheme, *, drop_null: bool = True) -> Splitting:
     """
     prior = as_distribution(prior, "prior")
     scheme = as_stochastic_matrix(scheme, "scheme", n_rows=prior.size)
+    drop_null = as_bool(drop_null, "drop_null")
     joint = prior[:, None] * scheme  # (n_states, n_signals)
     weights = joint.sum(axis=0)
     keep = weights > 0 if drop_null else np.ones_like(weights, dtype=bool)
@@ -143,6 +156,7 @@ def is_bayes_plausible(weights, posteriors, prior, *, atol: float = 1e-7) -> boo
     prior = as_distribution(prior, "prior")
     weights = as_distribution(weights, "weights")
     posteriors = as_beliefs(posteriors, "posteriors", prior.size)
+    atol = as_real(atol, "atol", low=0)
     if posteriors.shape != (weights.size, prior.size):
         raise ValueError(
             f"posteriors must have shape (len(weights), n_states) = {(weights.size, prior.size)}; "
@@ -165,6 +179,7 @@ def scheme_from_splitting(prior, weights, posteriors, *, atol: float = 1e-7) -> 
     prior = as_distribution(prior, "prior")
     weights = as_distribution(weights, "weights")
     posteriors = as_beliefs(posteriors, "posteriors", prior.size)
+    atol = as_real(atol, "atol", low=0)
     if not is_bayes_plausible(weights, posteriors, prior, atol=atol):
         mean = weights @ posteriors
         raise ValueError(
@@ -195,9 +210,14 @@ def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
     Parameters
     ----------
     weights : array_like, shape (k,)
+        Finite and non-negative, with a positive total; they need not sum to
+        one (the result is normalised).
     points : array_like, shape (k, d)
+        Finite.
     values : array_like, shape (k,), optional
-        Default: no values to keep (all zero).
+        Finite. Default: no values to keep (all zero).
+    tol : float
+        Weights at most ``tol`` (relative to the largest weight) count as zero.
 
     Returns
     -------
@@ -221,14 +241,24 @@ def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
     >>> len(keep) <= 3, np.allclose(w @ square[keep], [0.5, 0.5])
     (True, True)
     """
-    lam = np.asarray(weights, dtype=float).copy()
-    X = np.asarray(points, dtype=float)
-    v = np.zeros(lam.shape) if values is None else np.asarray(values, dtype=float)
-    if lam.ndim != 1 or X.ndim != 2 or X.shape[0] != lam.size or v.shape != lam.shape:
+    lam = as_finite_array(weights, "weights", ndim=1, booleans=False).copy()
+    X = as_finite_array(points, "points", ndim=2, booleans=False)
+    v = np.zeros(lam.shape) if values is None else as_finite_array(values, "values", ndim=1, booleans=False)
+    tol = as_real(tol, "tol", low=0)
+    if X.shape[0] != lam.size or v.shape != lam.shape:
         raise ValueError(
             "weights, points, values must have shapes (k,), (k, d), (k,); "
             f"got {lam.shape}, {X.shape}, {v.shape}"
         )
+    if lam.max() <= 0:
+        raise ValueError(f"weights must have a positive entry; the largest is {num(lam.max())}")
+    if (lam < -SIMPLEX_ATOL * lam.max()).any():  # a solver's -1e-17 is zero
+        i = int(np.argmin(lam))
+        raise ValueError(f"weights must be non-negative; entry {i} is {num(lam[i])}")
+    lam = np.clip(lam / lam.max(), 0.0, None)  # no overflow in the sums below
+    # Points and values on a unit scale: the rank test and the value's sign do not depend on the unit.
+    X = X / max(float(np.abs(X).max()), np.finfo(float).tiny)
+    v = v / max(float(np.abs(v).max()), np.finfo(float).tiny)
     idx = np.flatnonzero(lam > tol)
     while idx.size > 1:
         A = np.vstack([X[idx].T, np.ones(idx.size)])  # (d + 1, k)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ._validation import as_beliefs, as_distribution, as_finite_array, as_stochastic_matrix
+from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_stochastic_matrix
 from .beliefs import Splitting
 from .lp import least_violation
 
@@ -102,6 +102,7 @@ def garbling(P, Q, *, atol: float = ORDER_ATOL):
     True
     """
     P, Q = _experiments(P, Q)
+    atol = as_real(atol, "atol", low=0)
     k, n_out = P.shape[1], Q.shape[1]
     # vec(P G) = (P kron I) vec(G) with G flattened row by row.
     A_pg = sp.kron(sp.csr_matrix(P), sp.identity(n_out))
@@ -134,17 +135,23 @@ def as_splitting(tau, name: str = "tau", n_states: int | None = None) -> Splitti
     ...
     ValueError: tau needs one posterior per weight: weights have length 2, posteriors have shape (1, 2)
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str; got {type(name).__name__}: {name!r}")
+    if n_states is not None:
+        n_states = as_int(n_states, "n_states", low=1)
     if isinstance(tau, Splitting):
         weights, posteriors = tau.weights, tau.posteriors
     else:
         try:
+            if isinstance(tau, (str, bytes)):
+                raise TypeError
             weights, posteriors = tau
         except (TypeError, ValueError):
             raise ValueError(
                 f"{name} must be a Splitting or a pair (weights, posteriors); got {type(tau).__name__}"
             ) from None
     weights = as_distribution(weights, f"{name} weights")
-    posteriors = as_finite_array(posteriors, f"{name} posteriors", ndim=2)
+    posteriors = as_finite_array(posteriors, f"{name} posteriors", ndim=2, booleans=False)
     if posteriors.shape[0] != weights.size:
         raise ValueError(
             f"{name} needs one posterior per weight: weights have length {weights.size}, "
@@ -191,6 +198,7 @@ def mps_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     (True, False)
     """
     t, tp = _pair(tau, tau_prime)
+    atol = as_real(atol, "atol", low=0)
     K, L = t.weights.size, tp.weights.size
     # J flattened row by row: index j * K + i.
     rows_sum = sp.kron(sp.identity(L), np.ones((1, K)))  # sum_i J[j, i]
@@ -219,6 +227,7 @@ def convex_order_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     True
     """
     t, tp = _pair(tau, tau_prime)
+    atol = as_real(atol, "atol", low=0)
     if t.posteriors.shape[1] != 2:
         raise ValueError(
             f"convex_order_dominates needs a binary state (posteriors with 2 columns); got {t.posteriors.shape[1]}"

@@ -23,9 +23,41 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult, linprog
 
+from ._validation import as_bool, as_finite_array
+
 __all__ = ["LPError", "solve_lp", "least_violation"]
 
 _METHODS = ("highs", "highs-ds", "highs-ipm")
+
+
+def _matrix(A, name: str):
+    """A finite 2-D constraint matrix, dense or sparse (kept sparse), or ``None``."""
+    if A is None:
+        return None
+    if sp.issparse(A):
+        if A.ndim != 2:
+            raise ValueError(f"{name} must be 2-dimensional; got shape {A.shape}")
+        if A.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must hold real numbers; got a sparse matrix of dtype {A.dtype}")
+        if not np.isfinite(A.data).all():
+            raise ValueError(f"{name} must contain only finite numbers; its sparse data holds NaN or inf")
+        return A
+    return as_finite_array(A, name, ndim=2, booleans=False)
+
+
+def _vector(b, name: str, size: int | None = None):
+    if b is None:
+        return None
+    arr = as_finite_array(b, name, ndim=1, booleans=False)
+    if size is not None and arr.size != size:
+        raise ValueError(f"{name} must have one entry per row of its matrix ({size}); got length {arr.size}")
+    return arr
+
+
+def _what(what) -> str:
+    if not isinstance(what, str):
+        raise TypeError(f"what must be a str naming the LP; got {type(what).__name__}: {what!r}")
+    return what
 
 
 class LPError(RuntimeError):
@@ -86,7 +118,8 @@ def solve_lp(
         Inequality and equality constraints, as in :func:`scipy.optimize.linprog`.
     bounds : sequence
         ``(lo, hi)`` for every variable, or one ``(lo, hi)`` per variable;
-        ``None`` is unbounded. Default: ``x >= 0``.
+        ``None`` is unbounded. Default: ``x >= 0``. Checked by
+        :func:`scipy.optimize.linprog`.
     method : {"highs", "highs-ds", "highs-ipm"}
         HiGHS's automatic choice, its dual simplex or its interior-point method.
     maximize : bool
@@ -103,6 +136,11 @@ def solve_lp(
 
     Raises
     ------
+    ValueError, TypeError
+        When a coefficient is not a finite real number or the shapes do not
+        match; the message names the argument. Coefficients are handed to the
+        solver as they are: scale them to a unit range first (HiGHS's
+        tolerances are absolute).
     LPError
         A ``RuntimeError``, when the solver ends without an optimum
         (infeasible, unbounded, iteration limit, numerical trouble); the
@@ -123,9 +161,21 @@ def solve_lp(
     ...
     persuasion.lp.LPError: toy LP: HiGHS returned status 2 (The problem is infeasible. ...)
     """
-    if method not in _METHODS:
+    if not isinstance(method, str) or method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}; got {method!r}")
-    c = np.asarray(c, dtype=float)
+    what = _what(what)
+    maximize = as_bool(maximize, "maximize")
+    c = as_finite_array(c, "c", ndim=1, booleans=False)
+    A_ub, A_eq = _matrix(A_ub, "A_ub"), _matrix(A_eq, "A_eq")
+    for A, b, name in ((A_ub, b_ub, "b_ub"), (A_eq, b_eq, "b_eq")):
+        if (A is None) != (b is None):
+            raise ValueError(f"{name} and its matrix {name.replace('b', 'A')} must be given together")
+        if A is not None and A.shape[1] != c.size:
+            raise ValueError(
+                f"{name.replace('b', 'A')} must have one column per variable (len(c) = {c.size}); got shape {A.shape}"
+            )
+    b_ub = _vector(b_ub, "b_ub", None if A_ub is None else A_ub.shape[0])
+    b_eq = _vector(b_eq, "b_eq", None if A_eq is None else A_eq.shape[0])
     res = linprog(-c if maximize else c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method=method)
     if res.status != 0:
         raise LPError(what, res.status, res.message)
@@ -165,12 +215,16 @@ def least_violation(A_eq, b_eq, *, what: str) -> tuple[float, np.ndarray]:
     >>> least_violation([[1, 1]], [-1], what="demo")[0]
     1.0
     """
+    what = _what(what)
+    A_eq = _matrix(A_eq, "A_eq")
+    if A_eq is None:
+        raise TypeError("A_eq must be a matrix; got None")
+    b_eq = _vector(b_eq, "b_eq", A_eq.shape[0])
     if sp.issparse(A_eq):
         m, n = A_eq.shape
         eye = sp.identity(m, format="csr")
         A = sp.hstack([sp.csr_matrix(A_eq), eye, -eye], format="csr")
     else:  # small problems: building sparse matrices would cost more than the solve
-        A_eq = np.asarray(A_eq, dtype=float)
         m, n = A_eq.shape
         A = np.hstack([A_eq, np.eye(m), -np.eye(m)])
     c = np.concatenate([np.zeros(n), np.ones(2 * m)])

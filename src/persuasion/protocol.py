@@ -30,9 +30,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 import numpy as np
-from scipy.special import softmax
 
-from ._validation import as_distribution, as_stochastic_matrix
+from ._validation import as_beliefs, as_bool, as_distribution, as_int, as_real, as_stochastic_matrix
 from .game import PersuasionGame
 
 __all__ = [
@@ -75,11 +74,25 @@ def _game(game) -> PersuasionGame:
     return game
 
 
+#: Largest ``n_grid`` :func:`optimal_smooth_value_binary` accepts (80 MB per array of values).
+MAX_GRID = 10_000_000
+
+
 def _temperature(temperature) -> float:
-    t = float(temperature)
+    t = as_real(temperature, "temperature", finite=False)
     if not (t >= 0) or np.isinf(t):
         raise ValueError(f"temperature must be a finite number >= 0; got {temperature!r}")
     return t
+
+
+def _softmax(z: np.ndarray, t: float) -> np.ndarray:
+    """``softmax(z / t)`` along the last axis by log-sum-exp: the largest entry is subtracted *before*
+    dividing by ``t``, so that ``t`` as small as ``1e-320`` (or ``z`` as large as ``1e300``) gives the
+    limit rather than ``inf / inf``."""
+    with np.errstate(over="ignore", under="ignore"):
+        d = (z - z.max(axis=-1, keepdims=True)) / t  # <= 0; -inf where the gap overflows
+        e = np.exp(d)
+    return e / e.sum(axis=-1, keepdims=True)  # the largest entry gives exp(0) = 1: no 0 / 0
 
 
 def signal_posteriors(prior, scheme) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +116,8 @@ def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -
     """Eq. (1): the Receiver's distribution over responses at each belief, shape (..., n_responses).
 
     ``temperature = 0`` is the argmax (ties broken in the Advisor's favour);
-    ``temperature > 0`` is ``softmax(E_mu[u] / temperature)``.
+    ``temperature > 0`` is ``softmax(E_mu[u] / temperature)``, computed by
+    log-sum-exp so that a tiny temperature gives (nearly) the argmax, never NaN.
 
     The judge acquits at the prior and convicts when indifferent; a noisy judge
     (temperature 1) who is indifferent picks each verdict half the time:
@@ -116,13 +130,13 @@ def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -
     array([0.5, 0.5])
     """
     game, t = _game(game), _temperature(temperature)
-    beliefs = np.asarray(beliefs, dtype=float)
+    beliefs = as_beliefs(beliefs, "beliefs", game.n_states)
     if t == 0:
         best = np.atleast_1d(game.best_response(beliefs))
         out = np.zeros(best.shape + (game.n_actions,))
         np.put_along_axis(out, best[..., None], 1.0, axis=-1)
         return out.reshape(beliefs.shape[:-1] + (game.n_actions,))
-    return softmax(game.receiver_payoffs(beliefs) / t, axis=-1)
+    return _softmax(game.receiver_payoffs(beliefs), t)
 
 
 def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
@@ -132,7 +146,8 @@ def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.
     >>> smooth_value(prosecutor_game(), [[0.7, 0.3], [0.5, 0.5]])
     array([0., 1.])
     """
-    beliefs = np.asarray(beliefs, dtype=float)
+    game = _game(game)
+    beliefs = as_beliefs(beliefs, "beliefs", game.n_states)
     rho = receiver_response(game, beliefs, temperature)
     return (rho * (beliefs @ game.sender_utility.T)).sum(axis=-1)
 
@@ -161,12 +176,18 @@ def advisor_loss(games, schemes, temperature: float = 0.0) -> float:
     >>> round(advisor_loss([game, game], [[[4/7, 3/7], [0.0, 1.0]], [[1.0], [1.0]]]), 6)
     -0.3
     """
-    games, schemes = list(games), list(schemes)
+    games, schemes = _sequence(games, "games"), _sequence(schemes, "schemes")
     if not games:
         raise ValueError("games must hold at least one input")
     if len(games) != len(schemes):
         raise ValueError(f"schemes must hold one scheme per input ({len(games)}); got {len(schemes)}")
     return -float(np.mean([advisor_value(g, s, temperature) for g, s in zip(games, schemes)]))
+
+
+def _sequence(x, name: str) -> list:
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{name} must be a sequence (one entry per input); got {type(x).__name__}: {x!r}")
+    return list(x)
 
 
 def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_grid: int = 20001):
@@ -177,7 +198,8 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     true closure, within :math:`L/(n_{grid}-1)` of it for an
     :math:`L`-Lipschitz :math:`\hat v_T` (exact for ``temperature = 0`` up to
     the placement of the thresholds). Returns ``(value, posteriors, weights)``
-    with the (at most two) supporting posteriors.
+    with the (at most two) supporting posteriors. ``n_grid`` is at most
+    :data:`MAX_GRID` (ten million).
 
     >>> from persuasion.game import prosecutor_game
     >>> value, posteriors, weights = optimal_smooth_value_binary(prosecutor_game(), 0.0)
@@ -187,6 +209,7 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     game, t = _game(game), _temperature(temperature)
     if game.n_states != 2:
         raise ValueError(f"optimal_smooth_value_binary needs exactly 2 information items; got {game.n_states}")
+    n_grid = as_int(n_grid, "n_grid", high=MAX_GRID)
     if n_grid < 3:
         raise ValueError(f"n_grid must be at least 3; got {n_grid}")
     p = np.linspace(0.0, 1.0, int(n_grid))
@@ -262,6 +285,7 @@ def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 
     """
     game = _game(game)
     t = _temperature(temperature)
+    credulous = as_bool(credulous, "credulous")
     out = {}
     for name, scheme in information_structures(game.prior, advisor_scheme).items():
         if credulous and name != Structure.NO:
