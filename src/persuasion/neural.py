@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import as_bool, as_int, as_real
 from .game import PersuasionGame
 
 __all__ = ["SignalingPolicy", "TrainingResult", "train_policy", "torch_advisor_value", "features"]
@@ -34,9 +35,13 @@ def features(games) -> np.ndarray:
     >>> features([prosecutor_game()])
     array([[0.7, 0.3, 1. , 0. , 0. , 1. , 0. , 0. , 1. , 1. ]])
     """
+    if isinstance(games, (str, bytes, PersuasionGame)) or not hasattr(games, "__iter__"):
+        raise TypeError(f"games must be a sequence of PersuasionGame; got {type(games).__name__}")
     games = list(games)
     if not games:
         raise ValueError("games must hold at least one input")
+    if not isinstance(games[0], PersuasionGame):
+        raise ValueError(f"games[0] must be a PersuasionGame; got {type(games[0]).__name__}")
     shape = games[0].receiver_utility.shape
     for i, g in enumerate(games):
         if not isinstance(g, PersuasionGame) or g.receiver_utility.shape != shape:
@@ -61,12 +66,14 @@ def torch_advisor_value(prior, u, v, scheme, temperature: float):
     (0.3, 0.3)
     """
     torch = _torch()
+    temperature = as_real(temperature, "temperature", low=0, low_open=True)
     joint = prior[:, :, None] * scheme  # (B, n, G)
     p_g = joint.sum(dim=1)  # (B, G)
     post = joint / p_g.clamp_min(1e-30)[:, None, :]  # (B, n, G)
     eu = torch.einsum("ban,bng->bga", u, post)  # receiver's expected utility per signal and response
     ev = torch.einsum("ban,bng->bga", v, post)
-    rho = torch.softmax(eu / temperature, dim=-1)
+    # Log-sum-exp: subtract the best response's utility before dividing by a possibly tiny temperature.
+    rho = torch.softmax((eu - eu.max(dim=-1, keepdim=True).values) / temperature, dim=-1)
     return (p_g * (rho * ev).sum(dim=-1)).sum(dim=-1)
 
 
@@ -82,6 +89,12 @@ class SignalingPolicy:
 
     def __init__(self, n_features: int, n_items: int, n_signals: int, hidden: int, seed: int):
         torch = _torch()
+        n_features, n_items, n_signals, hidden = (
+            as_int(x, name, low=1)
+            for x, name in ((n_features, "n_features"), (n_items, "n_items"), (n_signals, "n_signals"),
+                            (hidden, "hidden"))
+        )
+        seed = as_int(seed, "seed", low=0)
         gen = torch.Generator().manual_seed(seed)
         self.n_items, self.n_signals = n_items, n_signals
         self.net = torch.nn.Sequential(
@@ -134,12 +147,20 @@ def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int =
     ((1, 2, 2), (20,))
     """
     torch = _torch()
+    temperature = as_real(temperature, "temperature")
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0 for gradient training (softmax Receiver); got {temperature}")
+    steps = as_int(steps, "steps")
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}")
+    entropy = as_real(entropy, "entropy")
     if entropy < 0:
         raise ValueError(f"entropy must be >= 0; got {entropy}")
+    n_signals = as_int(n_signals, "n_signals", low=1)
+    hidden = as_int(hidden, "hidden", low=1)
+    lr = as_real(lr, "lr", low=0, low_open=True)
+    seed = as_int(seed, "seed", low=0)
+    progress = as_bool(progress, "progress")
     games = list(games)
     x = torch.as_tensor(features(games))
     prior = torch.as_tensor(np.stack([g.prior for g in games]))
