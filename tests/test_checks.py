@@ -20,7 +20,7 @@ def test_claims_recorded_and_rendered():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda c: c.close("x", 1.0, 2.0, atol=0.5), r"claim failed: x: value 1, expected 2 \(atol 0.5\)"),
+        (lambda c: c.close("x", 1.0, 2.0, atol=0.5), r"claim failed: x: value 1.0, expected 2.0 \(atol 0.5\)"),
         (lambda c: c.true("y", False), r"claim failed: y: value False, expected True"),
         (lambda c: c.at_most("z", [0.1, 0.9], 0.5), r"claim failed: z: value max 0.9, expected <= 0.5"),
         (lambda c: c.all_of("w", [True, False, True]), r"claim failed: w: value 2 of 3, expected all 3"),
@@ -56,3 +56,24 @@ def test_markdown_escapes_pipes_in_cells():
     c.true("ARPI(A | B) is finite", True, value="x | y")
     row = c.to_markdown().splitlines()[-1]
     assert row == "| 1 | ARPI(A \\| B) is finite | x \\| y | True | yes |"
+
+
+def test_failed_array_claim_names_the_worst_entry():
+    c = Checks()
+    with pytest.raises(ClaimFailed) as info:
+        c.close("grid", [[0.0, 1.0], [2.0, 3.0]], [[0.0, 1.0], [2.5, 3.1]], atol=1e-6)
+    msg = str(info.value)
+    # the worst entry is (1, 0): 2.0 found where 2.5 was expected, printed with repr precision
+    assert "worst at index (1, 0): got 2.0, expected 2.5, |error| 0.5" in msg
+    with pytest.raises(ClaimFailed, match=r"worst at index 2: got nan, expected 3.0"):
+        c.close("nan", [1.0, 2.0, np.nan], [1.0, 2.0, 3.0])
+
+
+def test_failed_scalar_claim_prints_repr_precision():
+    c = Checks()
+    with pytest.raises(ClaimFailed, match=r"value 0.9999999, expected 1.0 \(atol 1e-08\)"):
+        c.close("sum", 0.9999999, 1.0)
+    with pytest.raises(ClaimFailed, match=r"worst at index 1: got 0.70000001, bound 0.7"):
+        c.at_most("bounded", [0.1, 0.70000001], 0.7, atol=1e-9)
+    with pytest.raises(ClaimFailed, match=r"value 0.70000001, expected <= 0.7"):
+        c.at_most("bounded", 0.70000001, 0.7, atol=1e-9)

@@ -3,7 +3,9 @@
 A chapter creates one :class:`Checks` and states each claim through it. A claim
 that fails raises :class:`ClaimFailed` at once, which fails the notebook and
 the book build; the claims that held are shown as a table at the end of the
-chapter.
+chapter. The table rounds to six significant digits; the message of a failed
+claim prints every number with ``repr`` precision and, for an array, the worst
+entry (its index, the value found and the value expected).
 
 >>> checks = Checks("demo")
 >>> checks.close("one third plus two thirds", 1/3 + 2/3, 1.0)
@@ -14,6 +16,11 @@ chapter.
 Traceback (most recent call last):
 ...
 persuasion.book.checks.ClaimFailed: claim failed: a false claim: value 0.5, expected 0.6 (atol 0.001)
+>>> try:
+...     checks.close("an array", [1.0, 2.0, 3.0], [1.0, 2.05, 3.0], atol=1e-3)
+... except ClaimFailed as failure:
+...     print(str(failure).split("(")[-1])
+worst at index 1: got 2.0, expected 2.05, |error| 0.04999999999999982)
 """
 
 from __future__ import annotations
@@ -65,12 +72,14 @@ class Checks:
     def __len__(self) -> int:
         return len(self.claims)
 
-    def _record(self, name: str, value, expected, passed: bool, detail: str = "") -> None:
+    def _record(self, name: str, value, expected, passed: bool, detail: str = "", *, exact=None) -> None:
+        """``exact``: (value, expected) as the failure message prints them (default: as the table does)."""
         claim = Claim(name, _fmt(value), _fmt(expected), bool(passed))
         self.claims.append(claim)
         if not claim.passed:
+            shown_value, shown_expected = exact if exact is not None else (claim.value, claim.expected)
             extra = f" ({detail})" if detail else ""
-            raise ClaimFailed(f"claim failed: {name}: value {claim.value}, expected {claim.expected}{extra}")
+            raise ClaimFailed(f"claim failed: {name}: value {shown_value}, expected {shown_expected}{extra}")
 
     def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0) -> None:
         """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise)."""
@@ -79,10 +88,16 @@ class Checks:
             self._record(name, f"shape {a.shape}", f"shape {e.shape}", False)
         passed = bool(np.allclose(a, e, atol=atol, rtol=rtol))
         tol = f"atol {atol:g}" + (f", rtol {rtol:g}" if rtol else "")
-        if max(a.size, e.size) > 1:  # arrays: show the worst error, not the entries
-            worst = float(np.max(np.abs(a - e)))
-            self._record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed)
-        else:
+        # Arrays: the table shows the worst error; a failure names the worst entry.
+        if max(a.size, e.size) > 1 and min(a.size, e.size) > 0:
+            where, got, want, err = _worst_entry(a, e, atol, rtol)
+            detail = f"worst at index {where}: got {got!r}, expected {want!r}, |error| {err!r}"
+            worst = float(np.max(np.abs(a - e))) if a.size and e.size else 0.0  # NaN shows as nan
+            self._record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed,
+                         detail)
+        elif a.size == 1 and e.size == 1:
+            self._record(name, actual, expected, passed, tol, exact=(repr(float(a)), repr(float(e))))
+        else:  # an empty array: holds vacuously
             self._record(name, actual, expected, passed, tol)
 
     def true(self, name: str, condition, *, value=None, detail: str = "") -> None:
@@ -93,9 +108,19 @@ class Checks:
     def at_most(self, name: str, actual, bound, *, atol: float = 1e-8) -> None:
         """Claim that every entry of ``actual`` is at most ``bound`` (+ ``atol``)."""
         a = np.asarray(actual, dtype=float)
-        passed = bool(np.all(a <= np.asarray(bound, dtype=float) + atol))
-        shown = a.max() if a.size > 1 else a
-        self._record(name, shown if a.size == 1 else f"max {float(shown):.6g}", f"<= {_fmt(bound)}", passed)
+        b = np.asarray(bound, dtype=float)
+        over = a - b  # broadcast: the entry furthest above its bound is the worst
+        passed = bool(np.all(a <= b + atol))
+        if a.size > 1:
+            flat = int(np.argmax(np.where(np.isnan(over), np.inf, over)))
+            where = np.unravel_index(flat, np.broadcast_shapes(a.shape, b.shape))
+            where = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
+            got, limit = np.broadcast_to(a, over.shape)[where], np.broadcast_to(b, over.shape)[where]
+            self._record(name, f"max {float(a.max()):.6g}", f"<= {_fmt(bound)}", passed,
+                         f"worst at index {where}: got {float(got)!r}, bound {float(limit)!r}, atol {atol:g}")
+        else:
+            self._record(name, a, f"<= {_fmt(bound)}", passed,
+                         exact=(repr(float(a)), f"<= {float(b)!r}" if b.size == 1 else f"<= {_fmt(bound)}"))
 
     def all_of(self, name: str, conditions, *, detail: str = "") -> None:
         """Claim that every entry of a boolean array holds; the table shows how many did."""
@@ -132,3 +157,13 @@ class Checks:
 
     def __repr__(self) -> str:
         return f"Checks({self.title!r}, {len(self.claims)} claims)"
+
+
+def _worst_entry(a: np.ndarray, e: np.ndarray, atol: float, rtol: float):
+    """(index, got, expected, |error|) of the entry furthest outside ``atol + rtol * |expected|`` (NaN first)."""
+    a, e = np.broadcast_arrays(a, e)
+    err = np.abs(a - e)
+    excess = np.where(np.isnan(err), np.inf, err - (atol + rtol * np.abs(e)))
+    where = np.unravel_index(int(np.argmax(excess)), a.shape)
+    where = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
+    return where, float(a[where]), float(e[where]), float(err[where])
