@@ -350,7 +350,7 @@ print(
 
 # %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-for j, (base, values) in enumerate(curves):
+for j, (_, values) in enumerate(curves):
     ax.plot(
         type_counts,
         values,
@@ -360,7 +360,12 @@ for j, (base, values) in enumerate(curves):
         ms=5,
         label=f"problem {j + 1}: $U^*$",
     )
-    ax.axhline(base.U_blind, color=PALETTE[j + 1], ls=":", lw=1, marker="")
+for j, (base, _) in enumerate(curves):
+    ax.plot(  # acting blind: dotted, ending in the problem's marker (tells them apart in grey)
+        [type_counts[0], type_counts[-1] * 1.25], [base.U_blind] * 2, color=PALETTE[j + 1], ls=":", lw=1,
+        marker=["o", "s", "^"][j], ms=5, markevery=[1], mfc="white",
+        label=r"acting blind, $U_{\mathrm{blind}}$" if j == 0 else None,
+    )
 ax.set_xscale("log")
 ax.set_xlabel(
     r"number of possible agent utilities $|\mathcal{U}_A|$ (aligned one first; log scale)"
@@ -378,8 +383,8 @@ plt.show()
 # Three random problems (3 states, 3 actions). With only the aligned agent,
 # delegating with full information achieves the first best; each added
 # possible agent can only lower the guarantee $U^*$. Dotted lines: acting
-# blind, $U_{\text{blind}}$, in the matching colour; once $U^*$ falls below it,
-# $G^* = U_{\text{blind}}$.
+# blind, $U_{\text{blind}}$, in the matching colour and ending in the
+# problem's marker (hollow); once $U^*$ falls below it, $G^* = U_{\text{blind}}$.
 # ```
 #
 # "Sufficiently large" has a sharp sufficient condition: if the agent might
