@@ -111,7 +111,7 @@ def test_encoder_embeds_sentences():
     [
         (lambda: load_receiver("no-such-model"), "neither a known Receiver"),
         (lambda: load_receiver("smollm2-135m-instruct", device="cpu", dtype="float8"), "dtype must be one of"),
-        (lambda: load_encoder("/nonexistent/encoder"), "encoder directory not found"),
+        (lambda: load_encoder("/nonexistent/encoder"), "encoder folder /nonexistent/encoder: does not exist"),
     ],
 )
 def test_bad_input_is_named(call, message):

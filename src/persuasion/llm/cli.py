@@ -144,7 +144,7 @@ def _writable_folder(option: str, folder) -> Path:
 
 def _check_inputs(args, config):
     """Check every input before any model loads; return the drawn inputs. A bad one is :class:`_Refused`."""
-    from .models import RECEIVERS, check_model_dir, gguf_path, pick_device
+    from .models import RECEIVERS, Models, check_model_dir, gguf_path, pick_device
     from .tasks import draw_inputs
 
     _writable_folder("--out", args.out)
@@ -166,6 +166,10 @@ def _check_inputs(args, config):
                 check_model_dir(receiver, what="--receiver")
         except ValueError as err:
             raise _Refused(str(err) if str(err).startswith("--") else f"--receiver {receiver}: {err}") from None
+    try:
+        Models(args.receiver or sorted(RECEIVERS))  # distinct names; loads nothing
+    except ValueError as err:
+        raise _Refused(f"--receiver: {err}") from None
     if args.advisor != "all-MiniLM-L6-v2":
         try:
             check_model_dir(args.advisor, what="--advisor")

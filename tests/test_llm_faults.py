@@ -1,0 +1,205 @@
+"""Cache faults: an entry is used only for the key it was computed for, models are known by their weights (not
+their folder's name), and a damaged converted model is rebuilt with one warning.
+
+The Receivers here are tiny random causal models written by the tests (a byte-level tokenizer and one layer),
+so these run in seconds.
+"""
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from persuasion.llm.cache import _MAGIC, CacheWarning, Store
+
+pytest.importorskip("transformers")
+
+
+def tiny_model(folder, seed):
+    """A random one-layer Llama with a small byte-level BPE tokenizer, saved as a Hugging Face model folder."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=["<eos>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(["How many apples does Ada have now? 12 + 7 = 19"], trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<eos>", pad_token="<eos>")
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=4096,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("GSM8K_DIR", raising=False)
+    return tmp_path / "cache"
+
+
+# -- entries carry their key ----------------------------------------------------------------
+
+
+def test_an_entry_swapped_in_from_another_key_is_detected_and_recomputed(tmp_path):
+    store = Store(tmp_path)
+    a, b = {"prompts": ["a"]}, {"prompts": ["b"]}
+    store.put("scores", a, {"scores": np.array([-1.0])})
+    store.put("scores", b, {"scores": np.array([-2.0])})
+    store.path("scores", b).write_bytes(store.path("scores", a).read_bytes())  # a valid entry, of another key
+    with pytest.warns(CacheWarning) as record:
+        value = store.get_or_compute("scores", b, lambda: {"scores": np.array([-2.0])})
+    assert len(record) == 1 and "another key" in str(record[0].message)
+    assert str(store.path("scores", b)) in str(record[0].message)
+    assert value["scores"].tolist() == [-2.0] and store.misses["scores"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert store.get("scores", b)["scores"].tolist() == [-2.0]  # rewritten under its own key
+
+
+def test_an_entry_stores_its_whole_key(tmp_path):
+    store = Store(tmp_path)
+    key = {"receiver": "f" * 64, "prompts": ["p1", "p2"], "answer": " 7"}
+    store.put("generations", key, ["x"])
+    head, payload = store.path("generations", key).read_text().split("\n", 1)
+    entry = json.loads(payload)
+    assert head.startswith(_MAGIC + " ")
+    assert entry["key"] == {"unit": "generations", "version": 3, **key} and entry["value"] == ["x"]
+
+
+def test_an_entry_of_the_earlier_format_is_recomputed_without_a_warning(tmp_path):
+    import hashlib
+
+    store = Store(tmp_path)
+    key = {"prompts": ["a"]}
+    payload = json.dumps({"scores": [-9.0]})
+    path = store.path("scores", key)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"persuasion-cache-1 {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert store.get_or_compute("scores", key, lambda: {"scores": [-1.0]}) == {"scores": [-1.0]}
+
+
+def test_an_entry_without_a_key_field_is_reported(tmp_path):
+    import hashlib
+
+    store = Store(tmp_path)
+    key = {"prompts": ["a"]}
+    payload = json.dumps({"value": [1]})
+    path = store.path("scores", key)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
+    with pytest.warns(CacheWarning, match="does not parse"):
+        assert store.get("scores", key) is None
+
+
+# -- models known by their weights ----------------------------------------------------------
+
+
+def _utilities(receivers, cache, out=None, cache_store=None):
+    from persuasion.llm.config import config_for
+    from persuasion.llm.experiment import run_stage
+
+    return run_stage("utilities", config_for("synthetic", n=6, steps=5), receivers, out=out,
+                     cache=cache_store if cache_store is not None else cache, device="cpu", progress=False)
+
+
+def test_two_local_models_in_folders_of_the_same_name_get_their_own_tables(tmp_path, cache):
+    a, b = tiny_model(tmp_path / "a" / "model", 1), tiny_model(tmp_path / "b" / "model", 2)
+    both = _utilities([a, b], cache, out=tmp_path / "out")
+    assert sorted(both.tables) == ["a/model", "b/model"]
+    # each table is the one the model gives alone, with no cache and no saved stages
+    alone_a, alone_b = _utilities([a], cache, cache_store=False), _utilities([b], cache, cache_store=False)
+    assert np.array_equal(both.tables["a/model"].items, alone_a.tables["model"].items)
+    assert np.array_equal(both.tables["b/model"].items, alone_b.tables["model"].items)
+    assert not np.array_equal(both.tables["a/model"].items, both.tables["b/model"].items)
+
+
+def test_new_weights_in_the_same_folder_are_not_taken_for_the_old(tmp_path, cache, capsys):
+    folder = tiny_model(tmp_path / "m" / "model", 1)
+    out, store = tmp_path / "out", Store(tmp_path / "store")
+    first = _utilities([folder], cache, out=out, cache_store=store)
+    import shutil
+
+    shutil.rmtree(folder)
+    tiny_model(folder, 2)  # other weights, same folder, same name
+    capsys.readouterr()
+    again = _utilities([folder], cache, out=out, cache_store=store)
+    assert "utilities: read back" not in capsys.readouterr().err
+    assert store.misses["scores"] == 12 and store.hits["scores"] == 0  # 6 inputs, twice, none reused
+    fresh = _utilities([folder], cache, cache_store=False)
+    assert np.array_equal(again.tables["model"].items, fresh.tables["model"].items)
+    assert not np.array_equal(again.tables["model"].items, first.tables["model"].items)
+
+
+def test_the_encoder_is_known_by_its_weights(tmp_path, cache):
+    from persuasion.llm.models import Models
+
+    folder = tmp_path / "enc"
+    folder.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        (folder / name).write_text("{}")
+    (folder / "model.safetensors").write_bytes(b"one")
+    models = Models(["smollm2-135m-instruct"], encoder=folder)
+    before = models.weights()["encoder"]
+    import os
+
+    (folder / "model.safetensors").write_bytes(b"two")
+    os.utime(folder / "model.safetensors", ns=(1, 1))  # a new modification time: the remembered hash is stale
+    assert models.weights()["encoder"] != before
+
+
+# -- a damaged converted model --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["truncated weights", "garbage weights", "no config"])
+def test_a_damaged_converted_model_is_dropped_with_one_warning(tmp_path, damage):
+    from persuasion.llm.models import _load_converted
+
+    cached = tiny_model(tmp_path / "receivers" / "tiny-0123", 1)
+    weights = cached / "model.safetensors"
+    if damage == "truncated weights":
+        weights.write_bytes(weights.read_bytes()[:1000])
+    elif damage == "garbage weights":
+        weights.write_bytes(b"\x00" * 64)
+    else:
+        (cached / "config.json").unlink()
+    with pytest.warns(CacheWarning) as record:
+        assert _load_converted("tiny", cached, tmp_path / "tiny.gguf") is None
+    message = str(record[0].message)
+    assert len(record) == 1 and str(cached) in message and "converting tiny.gguf again" in message
+    assert "\n" not in message and not cached.exists()
+
+
+@pytest.mark.llm
+def test_a_truncated_cached_receiver_is_rebuilt_with_one_warning(tmp_path, monkeypatch):
+    """SmolLM2 converted once into a fresh cache, its weights file truncated: the next load converts it again
+    (one warning) and gives the same model; the load after that is silent."""
+    import torch
+
+    from persuasion.llm.models import cache_dir, load_receiver
+
+    monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path / "cache"))
+    first = load_receiver("smollm2-135m-instruct", device="cpu")
+    [weights] = (cache_dir() / "receivers").glob("smollm2-135m-instruct-*/model.safetensors")
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 3])
+    with pytest.warns(CacheWarning) as record:
+        rebuilt = load_receiver("smollm2-135m-instruct", device="cpu")
+    assert len(record) == 1 and "is damaged" in str(record[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = load_receiver("smollm2-135m-instruct", device="cpu")
+    ids = first.tokenizer("The capital of France is", return_tensors="pt").input_ids
+    with torch.no_grad():
+        logits = [r.model(ids).logits for r in (first, rebuilt, again)]
+    assert torch.equal(logits[0], logits[1]) and torch.equal(logits[0], logits[2])
+    assert first.fingerprint == rebuilt.fingerprint == again.fingerprint
