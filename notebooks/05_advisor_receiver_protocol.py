@@ -294,6 +294,15 @@ plt.show()
 # the Bayesian model these are four signaling strategies, and the LP optimum
 # is the "posterior" one.
 #
+# One meaning of each, here and in {ref}`ch-llm-experiments`: *all
+# information* shows the Receiver everything the Advisor sees. In this
+# chapter's finite model the Advisor sees the state (which item is the true
+# one), so all information is full revelation; in the language-model
+# experiment the Advisor sees seven items, and all information is the prompt
+# with all seven. *Prior information* is one item drawn independently of the
+# truth, *posterior information* one drawn from the Advisor's strategy, *no
+# information* nothing but the question.
+#
 # ```{prf:theorem} The four structures against a Bayesian Receiver
 # :label: thm-four-structures
 #

@@ -117,7 +117,9 @@ display(Markdown(
 # :label: def-llm-structures
 #
 # - **No information**: the question alone. **All information**: the
-#   question and all seven items.
+#   question and all seven items, that is, everything the Advisor sees (the
+#   meaning of {ref}`ch-advisor-receiver`, where the Advisor sees the state
+#   and all information is full revelation).
 # - **Prior information**: one item drawn uniformly. **Posterior
 #   information**: one item drawn from the Advisor's policy
 #   $\pi_\theta(c \mid x)$.
