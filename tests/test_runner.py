@@ -4,9 +4,7 @@ import textwrap
 
 import pytest
 
-from persuasion.book.runner import execute, main
-
-pytestmark = pytest.mark.notebook
+from persuasion.book.runner import execute, loopback_problem, main
 
 BAD = textwrap.dedent(
     '''\
@@ -25,6 +23,7 @@ BAD = textwrap.dedent(
 )
 
 
+@pytest.mark.notebook  # starts a kernel
 def test_failing_cell_is_reported(tmp_path):
     src = tmp_path / "99_bad.py"
     src.write_text(BAD)
@@ -39,6 +38,7 @@ def test_failing_cell_is_reported(tmp_path):
     assert main([str(src), str(out), "--scale", "smoke"]) == 1
 
 
+@pytest.mark.notebook  # starts a kernel
 def test_scale_is_injected_and_default_hidden(tmp_path):
     import nbformat
 
@@ -61,6 +61,7 @@ def test_bad_scale(tmp_path):
         execute(tmp_path / "x.py", tmp_path / "x.ipynb", scale="huge")
 
 
+@pytest.mark.notebook  # starts a kernel
 def test_other_parameters_are_injected_from_the_command_line(tmp_path, capsys):
     import nbformat
 
@@ -73,3 +74,29 @@ def test_other_parameters_are_injected_from_the_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(src), str(out), "-p", "seed"])
     assert "--parameter must look like NAME=VALUE; got 'seed'" in capsys.readouterr().err
+
+
+def _no_loopback(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_loopback_is_up_here():
+    assert loopback_problem() is None
+
+
+def test_loopback_down_is_said_in_one_line(tmp_path, monkeypatch, capsys):
+    src = tmp_path / "96_ok.py"
+    src.write_text('# %% tags=["parameters"]\nscale = "book"\n')
+    out = tmp_path / "ok.ipynb"
+    _no_loopback(monkeypatch)
+    with pytest.raises(RuntimeError, match=r"loopback interface \(127\.0\.0\.1\) is down or unusable \(Network is"):
+        execute(src, out, scale="smoke")
+    assert main([str(src), str(out), "--scale", "smoke"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "loopback" in err and "Kernel didn't respond" not in err
+    assert not out.exists()

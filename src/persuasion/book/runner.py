@@ -9,6 +9,11 @@ The executed notebook is written atomically: a failing cell leaves no output
 file (so ``make`` runs it again next time), prints the failing cell's source
 and traceback, keeps the partial notebook as ``<out>.failed.ipynb`` and exits
 with status 1.
+
+A Jupyter kernel talks to the runner over TCP on the loopback interface
+(127.0.0.1). Where that interface is down (a bare container, a sandbox with no
+network at all) the runner says so in one line before starting a kernel,
+instead of papermill's "Kernel didn't respond" a minute later.
 """
 
 from __future__ import annotations
@@ -24,6 +29,34 @@ from pathlib import Path
 
 SCALES = ("smoke", "book", "full")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def loopback_problem(timeout: float = 2.0) -> str | None:
+    """Why a kernel could not be reached over 127.0.0.1, or ``None`` if a local TCP connection works.
+
+    Opens a listening socket on 127.0.0.1, connects to it and accepts the
+    connection: what a Jupyter kernel and its client do.
+
+    >>> loopback_problem() is None  # the loopback interface is up here
+    True
+    """
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.settimeout(timeout)
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=timeout):
+                conn, _ = server.accept()
+                conn.close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return (
+            f"the loopback interface (127.0.0.1) is down or unusable ({reason}): a Jupyter kernel "
+            "talks to the runner over it; bring it up (e.g. `ip link set lo up`) and run again"
+        )
+    return None
 
 
 def _failing_cell(nb) -> str:
@@ -68,6 +101,9 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
     source, output = Path(source), Path(output)
     if not source.is_file():
         raise FileNotFoundError(f"source notebook {source} does not exist")
+    problem = loopback_problem()
+    if problem is not None:
+        raise RuntimeError(f"cannot execute {source}: {problem}")
     output.parent.mkdir(parents=True, exist_ok=True)
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
