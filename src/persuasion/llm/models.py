@@ -190,7 +190,16 @@ def gguf_path(name: str) -> Path:
 
     module = importlib.import_module(spec["module"])
     target = cache_dir() / "gguf" / f"{name}.gguf"
-    return Path(module.assemble(target))
+    try:
+        return Path(module.assemble(target))
+    except FileExistsError:  # the package found a file there with the wrong sha256 (an interrupted assembly)
+        import warnings
+
+        from .cache import CacheWarning
+
+        warnings.warn(f"assembled model file {target} is damaged (wrong sha256); assembling it again from the "
+                      f"parts in {spec['package']}", CacheWarning, stacklevel=2)
+        return Path(module.assemble(target, overwrite=True))
 
 
 def content_hash(path) -> str:
