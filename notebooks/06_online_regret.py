@@ -21,8 +21,9 @@
 # strategy over time, and answer with a theoretical algorithm (their
 # Algorithm 1) and a regret bound (their Theorem 1), borrowing from online
 # Bayesian persuasion {cite:p}`castiglioni2020online`. This chapter
-# implements the algorithm on small instances, computes the regret exactly,
-# and measures how it grows.
+# implements the algorithm step by step on small instances, computes the
+# regret exactly, and measures how it grows with the horizon and with the
+# number of responses.
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
@@ -30,28 +31,33 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogLocator, ScalarFormatter
 
 from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.plotting import LINESTYLES, MARKERS, PALETTE, save_figure
 from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
     caratheodory,
+    exp2_rates,
     run_algorithm1,
     stochastic_types,
 )
 
-SIZES = {  # horizons, seeds per horizon, horizon of the m sweep
-    "smoke": dict(horizons=[1000, 3000, 10000], n_seeds=2, T_m=2000),
-    "book": dict(horizons=[1000, 3000, 10000, 30000], n_seeds=4, T_m=10000),
-    "full": dict(horizons=[1000, 3000, 10000, 30000, 100000], n_seeds=8, T_m=30000),
+SIZES = {  # horizons and seeds of the horizon sweep; responses, instances, seeds and horizon of the m sweep
+    "smoke": dict(horizons=[300, 1000, 3000], n_seeds=2, ms=[2, 3, 4], n_inst=2, m_seeds=1, T_m=1000),
+    "book": dict(horizons=[1000, 3000, 10000, 30000], n_seeds=4, ms=[2, 3, 4, 5, 6], n_inst=3, m_seeds=2, T_m=10000),
+    "full": dict(
+        horizons=[1000, 3000, 10000, 30000, 100000], n_seeds=8, ms=[2, 3, 4, 5, 6, 7], n_inst=4, m_seeds=4, T_m=30000
+    ),
 }
 size, rng, checks = chapter(scale, SIZES, seed=6)
-horizons, n_seeds, T_m = size.horizons, size.n_seeds, size.T_m
+horizons, n_seeds = size.horizons, size.n_seeds
 
 
-def instance(m, n_types=2, n_items=3, seed=1):
-    """Random prior over items, Advisor utility v[y, c] and Receiver types u[k, y, c]."""
+def instance(m, n_types=2, n_items=None, seed=1):
+    """Random prior over items, Advisor utility v[y, c] and Receiver types u[k, y, c] (n_items = m by default)."""
+    n_items = m if n_items is None else n_items
     r = np.random.default_rng(seed)
     return OnlinePersuasion(
         r.dirichlet(np.ones(n_items)),
@@ -64,12 +70,26 @@ def instance(m, n_types=2, n_items=3, seed=1):
 # ## The setting
 #
 # Each round an adversary picks the Receiver's **type** $k_t$ (its utility
-# $u_k$) from a finite set, unknown to the Advisor. By the revelation
-# principle the Advisor can use **direct** schemes: for each item $c$, a
-# distribution $\phi(\cdot \mid c)$ over *recommendation profiles*
-# $r \in \mathcal Y^K$ (one response per type), **persuasive** for every
-# type: a type-$k$ Receiver told $r_k$ prefers to follow it. These schemes
-# form a polytope $\mathcal P$.
+# $u_k$) from a finite set of $K$ types, unknown to the Advisor. By the
+# revelation principle the Advisor can use **direct** schemes. The signal
+# must serve every type at once, so it is a *recommendation profile*
+# $r = (r_1, \dots, r_K) \in \mathcal Y^K$, one response per type, drawn
+# from $\phi(\cdot \mid c)$ for the item $c$. Every Receiver sees the whole
+# profile, whatever its type, and a type-$k$ Receiver is told to play $r_k$.
+# The scheme is **persuasive** if, for every profile $r$ and type $k$,
+# obeying is a best response given what $r$ reveals:
+#
+# $$
+# \sum_c \mu(c)\, \phi(r \mid c)\, \bigl(u_k(r_k, c) - u_k(a, c)\bigr) \ge 0
+# \quad \text{for all } r \in \mathcal Y^K,\ k,\ a \in \mathcal Y .
+# $$
+#
+# These schemes form a polytope $\mathcal P$ with $|\mathcal C|\, m^K$
+# variables. (Conditioning only on the type's own recommendation $r_k$,
+# i.e. summing these constraints over the other coordinates of $r$, would
+# let a Receiver ignore what the rest of the profile reveals; that weaker
+# polytope decouples into one persuasion problem per type, and its image
+# below is a box.)
 #
 # ```{prf:definition} Regret (Bai et al. Eq. 6)
 # :label: def-regret
@@ -84,14 +104,15 @@ def instance(m, n_types=2, n_items=3, seed=1):
 # $-v(\phi_t, k_t)$ is coordinate $k_t$ of $f(\phi_t)$. Bai et al. write the
 # coordinates of $f$ as indexed by *responses* ($m = |\mathcal Y|$); the
 # coordinate that makes the loss linear is the Receiver's *type*, as in
-# {cite:t}`castiglioni2020online`. We follow the latter and report results
-# against both the number of types $K$ (the dimension of $f$) and $m$.
+# {cite:t}`castiglioni2020online`. We follow the latter, so the dimension of
+# the learning problem is $d = K$, and report results against $m$ as
+# Theorem 1 does.
 #
 # ```text
 # Algorithm 1 (Bai et al.)
 # for t = 1..T:
 #     z_t  <- R.RECOMMEND()                       a point of co f(P)
-#     {(phi_i, lambda_i)} <- DECOMPOSE(z_t)        Caratheodory: <= K+1 vertices
+#     {(phi_i, lambda_i)} <- DECOMPOSE(z_t)        Caratheodory: <= d+1 vertices
 #     phi_t <- phi_i with probability lambda_i
 #     observe item c_t ~ mu; play y_t ~ phi_t(. | c_t)
 #     R.OBSERVE(v(c_t, y_t))                       bandit feedback
@@ -103,23 +124,75 @@ def instance(m, n_types=2, n_items=3, seed=1):
 # Algorithm 1 guarantees $R_T = O(m^{3/2}\sqrt{T \log T})$.
 # ```
 #
-# Our regret minimiser $\mathcal R$ is EXP2 with uniform exploration over the
-# vertices of $f(\mathcal P)$, with the unbiased loss estimate
-# $\hat\ell_t = \Sigma_t^{-1} z_{i_t}\,(-v(c_t, y_t))$; for linear bandits of
-# dimension $d$ over $N$ points it has regret $O(d^{3/2}\sqrt{T \log N})$
-# {cite:p}`dani2008price`,
-# the shape of Theorem 1 with $d = K$.
+# ## The regret minimiser, and the code against the pseudo-code
 #
+# `run_algorithm1` runs the loop above line by line. The regret minimiser
+# $\mathcal R$ is EXP2 {cite:p}`dani2008price` over a finite set
+# $S \subset f(\mathcal P)$: the vertices of $f(\mathcal P)$ and the points
+# of a lattice (5 per axis of the bounding box) inside it.
+#
+# - **RECOMMEND** draws $z_t \in S$ from EXP2's exponential weights mixed
+#   with an exploration distribution.
+# - **DECOMPOSE** writes $z_t$ as a convex combination of at most $d + 1$
+#   vertices of $f(\mathcal P)$ (`caratheodory`: an LP finds some
+#   combination, the library's one Carathéodory reduction,
+#   `beliefs.reduce_support`, cuts it to affinely independent vertices),
+#   each with a persuasive scheme attaining it.
+# - One vertex is sampled with the weights $\lambda$ and its scheme played.
+# - **OBSERVE** receives only the realised $v(c_t, y_t)$. Given $z_t$ its
+#   expectation is $-z_{t, k_t}$, whichever vertex was sampled, so EXP2's
+#   estimate $\hat\ell_t = \Sigma_t^{-1} z_t\,(-v(c_t, y_t))$ with
+#   $\Sigma_t = \mathbb E_{z \sim p_t}[z z^\top]$ is unbiased.
+#
+# The points inside $f(\mathcal P)$ are what make DECOMPOSE do anything: a
+# vertex decomposes into itself. They are also how the cited analysis gets
+# its $\log T$: EXP2 over $N$ points has regret $O(d\sqrt{T \ln N})$, and
+# over a cover of a convex set fine enough to lose at most $\sqrt T$
+# ($N \approx T^{d/2}$ points) that is $O(d^{3/2}\sqrt{T \log T})$, the
+# shape of Theorem 1 with $d$ in place of $m$. Our lattice is much coarser
+# than that cover; it loses nothing, because a linear loss is always
+# minimised at a vertex and every vertex is in $S$.
+#
+# **Exploration rates.** The cited bound is GeometricHedge's
+# {cite:p}`dani2008price`: exploration uniform on a barycentric spanner of
+# $S$, $\gamma = d\sqrt{\ln N / T}$ and $\eta = \gamma / (d^2 B)$ ($B$
+# bounds the observed loss), so that $\eta\,|z^\top \hat\ell| \le 1$. This is
+# what `run_algorithm1` uses by default (`exploration="spanner"`). The
+# alternative, `exploration="uniform"`, explores uniformly over all of $S$
+# with $\gamma = \sqrt{d \ln N / T}$ and $\eta = \gamma / (d B)$: smaller
+# rates, which belong to EXP2 with John's exploration, whose analysis needs
+# John's distribution rather than the uniform one, so no bound is claimed
+# for that pair. Both are shown below.
+
+# %%
+gamma_s, eta_s = exp2_rates(2, 20, 10_000, 1.0, "spanner")
+gamma_u, eta_u = exp2_rates(2, 20, 10_000, 1.0, "uniform")
+print(
+    f"d = 2, N = 20, T = 10^4, B = 1: spanner (cited) gamma = {gamma_s:.4f}, eta = {eta_s:.5f}; "
+    f"uniform gamma = {gamma_u:.4f}, eta = {eta_u:.5f}"
+)
+checks.close(
+    "cited rates: gamma = d sqrt(ln N / T), eta = gamma / (d^2 B)",
+    [gamma_s, eta_s],
+    [2 * np.sqrt(np.log(20) / 1e4), 2 * np.sqrt(np.log(20) / 1e4) / 4],
+    rtol=1e-12,
+)
+
+# %% [markdown]
 # ## The polytope and the decomposition
 #
 # `OnlinePersuasion.vertices()` finds the vertices of $f(\mathcal P)$
 # exactly (LP in the outward normal of every facet until none moves), each
-# with a persuasive scheme attaining it. We check it against the LP over all
-# of $\mathcal P$ in random directions, and decompose points of
-# $f(\mathcal P)$ with at most $K + 1$ vertices.
+# with a persuasive scheme attaining it. Three checks by other methods:
+# the LP over all of $\mathcal P$ in random directions is attained at a
+# vertex; every vertex's scheme is obeyed by every type given every profile,
+# computed from the posterior by Bayes' rule rather than from the constraint
+# matrix; and with two items, where beliefs lie on a line, the best value
+# over persuasive direct schemes equals the concave closure of the
+# Advisor's value over *all* signals, found without any LP.
 
 # %%
-game = instance(4)
+game = instance(3)
 Z, schemes = game.vertices()
 print(f"{game}: {game.n_variables} scheme variables, f(P) has {len(Z)} vertices")
 lp_vs_vertices = []
@@ -134,6 +207,61 @@ checks.close(
     atol=1e-6,
 )
 
+
+def disobedience_gain(g, phi):
+    """Largest gain of any type from disobeying, given any profile, by Bayes' rule."""
+    gains = []
+    for j, profile in enumerate(g.profiles):
+        joint = g.prior * phi[:, j]
+        if joint.sum() > 1e-12:
+            expected = g.u @ (joint / joint.sum())  # E[u_k(a, c) | profile], shape (K, m)
+            gains.append((expected.max(axis=1) - expected[np.arange(g.K), profile]).max())
+    return max(gains)
+
+
+checks.at_most(
+    "every vertex scheme is obeyed given every profile (Bayes' rule)",
+    np.array([disobedience_gain(game, phi) for phi in schemes]),
+    1e-7,
+)
+
+
+def concavified_value(prior, v, u, counts):
+    """Two items: the concave closure, at the prior, of the Advisor's value of a posterior (no LP)."""
+    qs = {0.0, 1.0}  # beliefs P(item 1) where some type is indifferent between two responses
+    for uk in u:
+        d = uk[:, None, :] - uk[None, :, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = d[..., 0] / (d[..., 0] - d[..., 1])
+        qs |= set(q[np.isfinite(q) & (q > 0) & (q < 1)].tolist())
+
+    def value(q):  # each type best-responds, ties to the Advisor's liking
+        vq = v @ [1 - q, q]
+        return sum(n * vq[uk @ [1 - q, q] >= (uk @ [1 - q, q]).max() - 1e-9].max() for n, uk in zip(counts, u))
+
+    p, qs = prior[1], sorted(qs)
+    return max(
+        value(p) if a == b else value(a) + (p - a) / (b - a) * (value(b) - value(a))
+        for a in qs
+        for b in qs
+        if a <= p <= b
+    )
+
+
+r2 = np.random.default_rng(26)
+gaps = []
+for _ in range(20):
+    prior2, v2, u2 = r2.dirichlet(np.ones(2)), r2.normal(size=(3, 2)), r2.normal(size=(2, 3, 2))
+    counts2 = r2.integers(1, 6, size=2).astype(float)
+    lp_value, _ = OnlinePersuasion(prior2, v2, u2).best_in_hindsight(counts2)
+    gaps.append(lp_value - concavified_value(prior2, v2, u2, counts2))
+checks.close(
+    "two items: LP over persuasive schemes = concave closure over all signals (20 instances)",
+    gaps,
+    0.0,
+    atol=1e-7,
+)
+
 sizes, exact = [], []
 for _ in range(50):
     z = rng.dirichlet(np.ones(len(Z))) @ Z
@@ -141,41 +269,52 @@ for _ in range(50):
     sizes.append(len(idx))
     exact.append(np.abs(w @ Z[idx] - z).max())
 checks.at_most("Caratheodory: at most K + 1 vertices", np.array(sizes), game.K + 1)
-checks.at_most(
-    "Caratheodory: the decomposition reproduces the point", np.array(exact), 1e-8
+checks.at_most("Caratheodory: the decomposition reproduces the point", np.array(exact), 1e-8)
+
+# %% [markdown]
+# A run of Algorithm 1 on this instance: how often the recommended point is
+# not a vertex, and into how many vertices DECOMPOSE writes it.
+
+# %%
+demo_types = stochastic_types(2, horizons[-1], 99)
+demo = run_algorithm1(game, demo_types, 7)
+n_vertices = len(Z)
+inner = demo.recommended >= n_vertices
+print(
+    f"|S| = {len(demo.points)} points ({n_vertices} vertices); rounds recommending a point inside f(P): "
+    f"{inner.mean():.1%}; DECOMPOSE used 1/2/3 vertices in "
+    f"{[int((demo.support == s).sum()) for s in (1, 2, 3)]} of {demo.support.size} rounds"
+)
+checks.at_most("DECOMPOSE never used more than K + 1 vertices in the run", demo.support, game.K + 1)
+# The comparator: the best vertex for the whole sequence vs the LP over all of P.
+checks.close(
+    "regret's comparator (best vertex) = LP best scheme in hindsight",
+    demo.regret[-1] + (-Z[demo.played, demo_types]).sum(),
+    demo.best_value,
+    atol=1e-6,
 )
 
 # %% tags=["remove-output"]
-fig, ax = plt.subplots(figsize=(5.0, 4.2))
+fig, ax = plt.subplots(figsize=(5.2, 4.4))
 order = np.argsort(np.arctan2(*(Z - Z.mean(axis=0)).T[::-1]))
 poly = Z[order]
 ax.fill(
     -poly[:, 0],
     -poly[:, 1],
-    color="0.85",
+    color="0.88",
     edgecolor="black",
     lw=1.5,
     label=r"$-f(\mathcal{P})$: achievable $(v(\phi,1), v(\phi,2))$",
 )
-ax.plot(
-    -Z[:, 0], -Z[:, 1], ls="none", marker="o", ms=7, color="black", label="vertices"
-)
-z = np.full(len(Z), 1 / len(Z)) @ Z
+ax.plot(-Z[:, 0], -Z[:, 1], ls="none", marker="o", ms=7, color="black", label="vertices")
+cover = demo.points[n_vertices:]
+ax.plot(-cover[:, 0], -cover[:, 1], ls="none", marker="+", ms=7, color="0.35", label="lattice points inside")
+z = cover[len(cover) // 2] if len(cover) else Z.mean(axis=0)
 idx, w = caratheodory(z, Z)
-ax.plot(
-    -z[0],
-    -z[1],
-    ls="none",
-    marker="x",
-    ms=10,
-    mew=2,
-    color=PALETTE[2],
-    label="a point $z_t$ and its decomposition",
-)
-for j in idx:
-    ax.plot(
-        [-z[0], -Z[j, 0]], [-z[1], -Z[j, 1]], color=PALETTE[2], ls="--", marker="", lw=1
-    )
+ax.plot(-z[0], -z[1], ls="none", marker="x", ms=11, mew=2.5, color=PALETTE[2], label="a point $z_t$ and DECOMPOSE")
+for j, wj in zip(idx, w):
+    ax.plot([-z[0], -Z[j, 0]], [-z[1], -Z[j, 1]], color=PALETTE[2], ls="--", marker="", lw=1)
+    ax.annotate(f"{wj:.2f}", (-(z[0] + Z[j, 0]) / 2, -(z[1] + Z[j, 1]) / 2), fontsize=8)
 ax.set_xlabel("Advisor's expected utility against type 1")
 ax.set_ylabel("Advisor's expected utility\nagainst type 2")
 ax.legend(fontsize=7.5, loc="best")
@@ -185,180 +324,211 @@ plt.show()
 # %% [markdown]
 # ```{figure} /figures/online-polytope.png
 # :name: fig-online-polytope
-# :alt: The polytope of achievable utility pairs against two Receiver types, its vertices and a decomposed point.
+# :alt: The polygon of achievable utility pairs against two Receiver types, its vertices, lattice points and a decomposed point.
 #
-# The instance used below ($m = 4$ responses, $K = 2$ types, 3 items). Grey:
-# every persuasive scheme's expected utility against each type; dots: the
-# vertices the learner chooses among; the cross is a point of the polytope
-# written as a combination of at most $K + 1 = 3$ vertices (dashed).
+# The instance used below ($m = 3$ responses, $K = 2$ types, 3 items). Grey:
+# every persuasive scheme's expected utility against each type; dots: its
+# vertices; plus signs: the lattice points inside it, which the regret
+# minimiser may also recommend. The cross is one of them, written by
+# DECOMPOSE as a combination of at most $K + 1 = 3$ vertices (dashed, with
+# their weights).
 # ```
 #
 # ## Regret against the horizon
 #
 # Two type sequences: **stochastic** (each type with probability 1/2,
 # independently) and **adversarial** (blocks of doubling length, alternating
-# types, so that the best scheme so far keeps changing). For each horizon
-# $T$, Algorithm 1 is tuned to $T$ and run with several seeds; the regret is
-# exact (the comparator is the LP optimum for the realised sequence).
+# types, so that the best scheme so far keeps changing); two exploration
+# schemes, the cited one (spanner) and the uniform one. For each
+# horizon $T$, Algorithm 1 is tuned to $T$ and run with several seeds; the
+# regret is exact (the comparator is the best vertex, which the check above
+# matches with the LP optimum).
 
 # %%
 results = {}
 for kind in ("stochastic", "adversarial"):
-    table = np.empty((len(horizons), n_seeds))
-    for a, T in enumerate(horizons):
-        for s in range(n_seeds):
-            types = (
-                stochastic_types(2, T, 1000 + s)
-                if kind == "stochastic"
-                else adversarial_types(2, T)
-            )
-            table[a, s] = run_algorithm1(game, types, s).regret[-1]
-    results[kind] = table
-slopes, slope_se = {}, {}
-for kind, table in results.items():
+    for exploration in ("spanner", "uniform"):
+        table = np.empty((len(horizons), n_seeds))
+        for a, T in enumerate(horizons):
+            for s in range(n_seeds):
+                types = stochastic_types(2, T, 1000 + s) if kind == "stochastic" else adversarial_types(2, T)
+                table[a, s] = run_algorithm1(game, types, s, exploration=exploration).regret[-1]
+        results[kind, exploration] = table
+slopes = {}
+for key, table in results.items():
     mean = table.mean(axis=1)
-    slopes[kind] = np.polyfit(np.log(horizons), np.log(mean), 1)[0]
-    per_seed = [
-        np.polyfit(np.log(horizons), np.log(np.clip(table[:, s], 1e-9, None)), 1)[0]
-        for s in range(n_seeds)
-    ]
-    slope_se[kind] = np.std(per_seed, ddof=1) / np.sqrt(n_seeds)
+    slopes[key] = np.polyfit(np.log(horizons), np.log(np.clip(mean, 1e-9, None)), 1)[0]
     print(
-        f"{kind:11s} mean regret {np.round(mean, 1)}; fitted slope of log R_T on log T: "
-        f"{slopes[kind]:.2f} (per-seed slopes {np.round(per_seed, 2)}, standard error {slope_se[kind]:.2f})"
-    )
-    checks.all_of(
-        f"{kind}: mean regret is positive at every horizon (log-log fit is defined)",
-        mean > 0,
-    )
-    checks.at_most(
-        f"{kind}: fitted slope below 1 (sublinear regret)", slopes[kind], 0.8
-    )
-    checks.all_of(
-        f"{kind}: average regret R_T / T falls as T grows",
-        np.diff(mean / np.array(horizons)) < 0,
+        f"{key[0]:11s} {key[1]:8s} mean regret {np.round(mean, 1)}; R_T / T {np.round(mean / horizons, 4)}; "
+        f"fitted slope of log R_T on log T: {slopes[key]:.2f}"
     )
 
 # %% tags=["remove-output"]
-fig, ax = plt.subplots(figsize=(6.4, 3.8))
-for k, (kind, table) in enumerate(results.items()):
+fig, ax = plt.subplots(figsize=(6.6, 4.0))
+for k, (key, table) in enumerate(results.items()):
     mean = table.mean(axis=1)
-    ax.loglog(
-        horizons,
-        mean,
-        color=PALETTE[k + 1],
-        ls=["-", "--"][k],
-        marker=["o", "s"][k],
-        ms=6,
-        label=f"{kind} types (slope {slopes[kind]:.2f})",
-    )
     se = table.std(axis=1, ddof=1) / np.sqrt(n_seeds)
-    ax.fill_between(
+    ax.errorbar(
         horizons,
-        np.clip(mean - 2 * se, 1e-3, None),
-        mean + 2 * se,
+        np.clip(mean, 1e-3, None),
+        yerr=2 * se,
         color=PALETTE[k + 1],
-        alpha=0.15,
-        hatch=["", "//"][k],
+        ls=LINESTYLES[k],
+        marker=MARKERS[k],
+        ms=6,
+        capsize=3,
+        label=f"{key[0]}, {key[1]} exploration (slope {slopes[key]:.2f})",
     )
-ref = mean[0] * np.sqrt(np.array(horizons) / horizons[0])
-ax.loglog(horizons, ref, color="black", ls=":", marker="", label=r"reference slope 1/2")
+ref = np.sqrt(np.array(horizons) * np.log(horizons))
+ref *= results["stochastic", "spanner"].mean(axis=1)[0] / ref[0]
+ax.plot(horizons, ref, color="black", ls=":", marker="", label=r"shape $\sqrt{T \log T}$")
+ax.set_xscale("log")
+ax.set_yscale("log")
 ax.set_xlabel("horizon $T$ (rounds, log scale)")
 ax.set_ylabel("regret $R_T$ (utility units, log scale)")
-ax.legend(fontsize=8)
+ax.legend(fontsize=7.5)
 save_figure(fig, "online-regret")
 plt.show()
 
 # %% [markdown]
 # ```{figure} /figures/online-regret.png
 # :name: fig-online-regret
-# :alt: Log-log plot of regret against the horizon, for stochastic and adversarial type sequences.
+# :alt: Log-log plot of regret against the horizon, for stochastic and adversarial type sequences and two exploration schemes.
 #
-# Regret of Algorithm 1 (EXP2 over the vertices of $f(\mathcal P)$, bandit
-# feedback). Lines: mean over seeds; shaded: mean ± 2 standard errors over
-# seeds. The fitted slopes are in the legend (their standard errors across
-# seeds are printed above); the dotted line has slope 1/2.
+# Regret of Algorithm 1 (EXP2 over the vertices and lattice points of
+# $f(\mathcal P)$, DECOMPOSE, bandit feedback) on the instance of
+# {numref}`fig-online-polytope`. Lines: mean over seeds; bars: ± 2 standard
+# errors over seeds; line style and marker tell the four runs apart. Spanner:
+# the cited rates; uniform: the alternative. The dotted curve has the shape
+# $\sqrt{T \log T}$, scaled to the first point of the stochastic, spanner run.
 # ```
 #
-# The measured slopes are printed above; both are below 1 (checked), in line
-# with Theorem 1's $\sqrt{T \log T}$. They are measured on one instance and
-# a few seeds: an estimate, not a bound.
+# The fitted slopes and the average regret $R_T / T$ are printed above. They
+# are measurements on one instance and a few seeds: findings, not bounds.
+# Theorem 1 predicts $R_T / T \to 0$ and a slope near 1/2 for large $T$. At
+# short horizons the exploration term ($\gamma T$ rounds spent exploring)
+# weighs more, and the cited rates explore more than the uniform ones
+# (larger $\gamma$), which is where to look first when their measured
+# regret is the higher of the two.
 #
 # ## Dependence on the number of responses
 #
-# Theorem 1's constant grows as $m^{3/2}$. We divide the measured regret by
-# $m^{3/2}\sqrt{T \log T}$ for $m = 2, \dots, 5$ responses (two types,
-# stochastic sequence, horizon fixed).
+# Theorem 1's constant grows as $m^{3/2}$. To see $m$ matter, the instances
+# must grow with it: here each has $m$ items and $m$ responses (two types),
+# so a scheme has $m \cdot m^2$ variables, and $f(\mathcal P)$ gains
+# vertices as $m$ grows (counted below, exactly). For each $m$ we draw a few
+# instances, run Algorithm 1 on a stochastic sequence at a fixed horizon,
+# and compare the mean regret with the shape $m^{3/2}\sqrt{T \log T}$.
 
 # %%
-ms = [2, 3, 4, 5]
-normalised, n_vertices = [], []
+ms, T_m = size.ms, size.T_m
+regret_m, vertices_m, points_m = [], [], []
 for m in ms:
-    g = instance(m)
-    n_vertices.append(len(g.vertices()[0]))
-    regs = [
-        run_algorithm1(g, stochastic_types(2, T_m, 2000 + s), s).regret[-1]
-        for s in range(n_seeds)
-    ]
-    normalised.append(np.mean(regs) / (m**1.5 * np.sqrt(T_m * np.log(T_m))))
-normalised = np.array(normalised)
-print(
-    "m:",
-    ms,
-    " vertices of f(P):",
-    n_vertices,
-    " R_T / (m^1.5 sqrt(T log T)):",
-    np.round(normalised, 4),
-)
-checks.at_most("normalised regret stays below 1 for every m", normalised, 1.0)
-checks.at_most(
-    "normalised regret does not grow from the smallest to the largest m",
-    normalised[-1],
-    normalised[0],
+    regs, verts, pts = [], [], []
+    for i in range(size.n_inst):
+        g = instance(m, seed=100 * m + i)
+        verts.append(len(g.vertices()[0]))
+        for s in range(size.m_seeds):
+            run = run_algorithm1(g, stochastic_types(2, T_m, 2000 + s), s)
+            regs.append(run.regret[-1])
+        pts.append(len(run.points))
+    regret_m.append(regs)
+    vertices_m.append(verts)
+    points_m.append(pts)
+regret_m = np.array(regret_m)
+mean_vertices = np.array(vertices_m).mean(axis=1)
+bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
+for m, verts, pts, regs, b in zip(ms, vertices_m, points_m, regret_m, bound_shape):
+    print(
+        f"m = {m}: vertices of f(P) {verts}, |S| {pts}, mean regret {regs.mean():7.1f}, "
+        f"R_T / (m^1.5 sqrt(T log T)) = {regs.mean() / b:.4f}"
+    )
+slope_m = np.polyfit(np.log(ms), np.log(np.clip(regret_m.mean(axis=1), 1e-9, None)), 1)[0]
+print(f"fitted slope of log R_T on log m: {slope_m:.2f} (the bound's shape: 1.5)")
+checks.true(
+    "instances of the m sweep: f(P) has more vertices at the largest m than at the smallest (exact)",
+    mean_vertices[-1] > mean_vertices[0],
+    value=mean_vertices.tolist(),
 )
 
 # %% tags=["remove-output"]
-fig, ax = plt.subplots(figsize=(6.0, 3.2))
-ax.plot(ms, normalised, color=PALETTE[1], ls="-", marker="o", ms=6)
-ax.set_xticks(ms)
-ax.set_xlabel("number of Receiver responses $m$")
-ax.set_ylabel(r"$R_T / (m^{3/2}\sqrt{T \log T})$")
+fig, (ax, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.5), gridspec_kw=dict(width_ratios=[3, 2]))
+mean_m = regret_m.mean(axis=1)
+se_m = regret_m.std(axis=1, ddof=1) / np.sqrt(regret_m.shape[1]) if regret_m.shape[1] > 1 else 0 * mean_m
+ax.errorbar(ms, mean_m, yerr=2 * se_m, color=PALETTE[1], ls="-", marker="o", ms=6, capsize=3, label="measured $R_T$")
+ax.plot(
+    ms,
+    bound_shape * mean_m[0] / bound_shape[0],
+    color="black",
+    ls=":",
+    marker="s",
+    ms=5,
+    label=r"shape $m^{3/2}\sqrt{T \log T}$ (scaled)",
+)
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xticks(ms, [str(m) for m in ms])
+ax.minorticks_off()
+ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+ax.yaxis.set_major_formatter(ScalarFormatter())
+ax.set_xlabel("number of responses $m$ (log scale)")
+ax.set_ylabel(f"regret $R_T$ at $T = {T_m}$ (log scale)")
+ax.legend(fontsize=7.5)
+ax2.plot(ms, mean_vertices, color=PALETTE[2], ls="--", marker="^", ms=6)
+ax2.set_xticks(ms)
+ax2.set_xlabel("number of responses $m$")
+ax2.set_ylabel("vertices of $f(\\mathcal{P})$ (mean)")
 save_figure(fig, "online-regret-m")
 plt.show()
 
 # %% [markdown]
 # ```{figure} /figures/online-regret-m.png
 # :name: fig-online-regret-m
-# :alt: Normalised regret against the number of responses.
+# :alt: Left, regret against the number of responses with the bound's shape; right, the number of vertices of f(P) against m.
 #
-# Regret divided by the rate of Theorem 1, mean over seeds, at a fixed
-# horizon. It does not grow with $m$ here: with two types the loss lives in
-# $\mathbb R^2$ whatever $m$ is, and $m$ enters only through the number of
-# vertices (and the size of the LPs).
+# Left: regret of Algorithm 1 at a fixed horizon against the number of
+# responses $m$ (solid, circles: mean over instances and seeds, ± 2 standard
+# errors), and the bound's shape $m^{3/2}\sqrt{T\log T}$ scaled to the first
+# point (dotted, squares); log-log axes, so a slope is a power of $m$.
+# Right: the mean number of vertices of $f(\mathcal P)$ of the same
+# instances ($m$ items, $m$ responses, two types).
 # ```
+#
+# The measured growth in $m$ (fitted slope printed above) is a finding on a
+# few random instances. Two things set it apart from Theorem 1's exponent:
+# the dimension of the learning problem is the number of types, $d = K = 2$
+# here whatever $m$ is, so $m$ enters EXP2's bound only through
+# $\ln N$ (more vertices, more lattice points) and through the range of the
+# utilities; and the bound is an upper bound, with constants the figure
+# cannot see.
 #
 # ## The gap between theory and practice
 #
 # Algorithm 1 is not what Bai et al. train. The theoretical algorithm needs
 # the Receiver's possible utilities (to write the persuasiveness constraints
 # that define $\mathcal P$), works with a polytope whose dimension grows as
-# $|\mathcal C| \cdot m^K$, and learns from one realised utility per round.
-# The practical method of {ref}`ch-advisor-receiver` instead differentiates
-# Eq. (3) through a model of the Receiver's responses, with no
-# persuasiveness constraints and no regret guarantee. The theorem says that
-# *some* algorithm learns the best persuasive scheme at a $\sqrt T$ rate; it
-# does not say that gradient training of a neural Advisor does.
+# $|\mathcal C| \cdot m^K$ (`OnlinePersuasion` refuses instances beyond
+# `max_variables`, 100 000 by default, before building them), and learns
+# from one realised utility per round. The practical method of
+# {ref}`ch-advisor-receiver` instead differentiates Eq. (3) through a model
+# of the Receiver's responses, with no persuasiveness constraints and no
+# regret guarantee. The theorem says that *some* algorithm learns the best
+# persuasive scheme at a $\sqrt T$ rate; it does not say that gradient
+# training of a neural Advisor does.
 #
 # ## What we have seen
 #
-# - Direct persuasive schemes form a polytope; its image under $f$ has few
-#   vertices here, found exactly, and Carathéodory decomposes any point of it
-#   into at most $K + 1$ of them.
-# - Algorithm 1 with EXP2 and bandit feedback has sublinear regret on
-#   stochastic and adversarial type sequences; the fitted slopes and their
-#   standard errors over seeds are printed above.
-# - Normalised by Theorem 1's rate, the regret does not grow with $m$ on
-#   these instances.
+# - Direct persuasive schemes must be obeyed given the whole recommendation
+#   profile; their image $f(\mathcal P)$ is then a polygon whose vertex count
+#   grows with $m$ on our instances, not a box. The vertices are found
+#   exactly and checked against a separate LP, Bayes' rule and, with two
+#   items, a concavification with no LP.
+# - Algorithm 1 runs as written: the regret minimiser recommends points of
+#   $f(\mathcal P)$, DECOMPOSE writes them with at most $K + 1$ vertices, and
+#   the sampled vertex's scheme is played.
+# - With the cited (spanner) rates and the uniform alternative, the
+#   measured regret and its growth in $T$ and $m$ are printed above, as
+#   findings on a few instances and seeds.
 #
 # ## Exercises
 #
@@ -391,9 +561,7 @@ for _ in range(10):
     )
     value, _ = OnlinePersuasion(prior, v, u).best_in_hindsight([1.0])
     diffs.append(value - optimal_signal(PersuasionGame(prior, u[0], v)).value)
-checks.close(
-    "exercise: one type, best in hindsight = optimal_signal", diffs, 0.0, atol=1e-7
-)
+checks.close("exercise: one type, best in hindsight = optimal_signal", diffs, 0.0, atol=1e-7)
 
 # %% [markdown]
 # ```{solution-end}
@@ -410,23 +578,16 @@ checks.close(
 # :class: dropdown
 # ```
 #
-# With $\gamma = 0.9$ the learner plays a uniformly random vertex 90% of the
-# time, so it loses a constant amount per round on average: the regret grows
-# linearly, with slope close to 1 on the log-log plot.
+# With $\gamma = 0.9$ the learner recommends a point of the exploration
+# distribution 90% of the time, so it loses a roughly constant amount per
+# round on average: the regret grows about linearly, with a slope near 1 on
+# the log-log plot (the measured slope is printed below).
 
 # %%
 T_ex = horizons[-1]
-reg_explore = [
-    run_algorithm1(game, stochastic_types(2, T, 1000), 0, gamma=0.9).regret[-1]
-    for T in (horizons[0], T_ex)
-]
+reg_explore = [run_algorithm1(game, stochastic_types(2, T, 1000), 0, gamma=0.9).regret[-1] for T in (horizons[0], T_ex)]
 slope_explore = np.log(reg_explore[1] / reg_explore[0]) / np.log(T_ex / horizons[0])
 print(f"gamma = 0.9: regret {np.round(reg_explore, 1)}, slope {slope_explore:.2f}")
-checks.true(
-    "exercise: heavy exploration gives nearly linear regret (slope > 0.8)",
-    slope_explore > 0.8,
-    value=slope_explore,
-)
 
 # %% [markdown]
 # ```{solution-end}

@@ -24,8 +24,8 @@ in :math:`\phi`, so :math:`f(\phi) = [-v(\phi, k)]_k` maps the polytope
   RECOMMENDs a point, DECOMPOSE writes it with vertices, one is sampled and
   played, and the regret minimiser OBSERVEs one realised utility.
 * :func:`exp2_rates` gives EXP2's exploration and learning rates: those of
-  the cited bound (exploration on a :func:`barycentric_spanner`) or the
-  uniform exploration this module used before.
+  the cited bound (exploration on a :func:`barycentric_spanner`) or
+  exploration uniform over all the points.
 * :meth:`OnlinePersuasion.best_in_hindsight` computes the best fixed scheme
   for a type sequence exactly, by LP over :math:`\mathcal P`.
 
@@ -441,6 +441,13 @@ class RegretRun:
         The best fixed persuasive scheme's total utility, by LP over P.
     gamma, eta : float
         The exploration and learning rates used.
+
+    Examples
+    --------
+    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> run = run_algorithm1(game, [0, 1, 1, 0], 0)
+    >>> run.played.shape, run.points.shape[1], bool(np.isfinite(run.best_value))
+    ((4,), 2, True)
     """
 
     regret: np.ndarray
