@@ -287,3 +287,12 @@ def test_barycentric_spanner_spans_with_bounded_coefficients(seed, d, n):
     coef, *_ = np.linalg.lstsq(X[idx].T, X.T, rcond=None)  # every row from the spanner's rows
     np.testing.assert_allclose(X[idx].T @ coef, X.T, atol=1e-8)
     assert np.abs(coef).max() <= 2.0 + 1e-9
+
+
+def test_degenerate_polytopes_run():
+    # Every scheme worth 0 (a single point at the origin) and every scheme worth 1 (one vertex): no regret.
+    u = np.random.default_rng(0).normal(size=(2, 2, 2))
+    for value in (0.0, 1.0):
+        game = OnlinePersuasion([0.5, 0.5], np.full((2, 2), value), u)
+        run = run_algorithm1(game, [0, 1, 0] * 20, 0)
+        assert len(run.points) == 1 and np.allclose(run.regret, 0.0)

@@ -592,8 +592,13 @@ def run_algorithm1(
     eta = e0 if eta is None else float(eta)
     if not (0 < gamma <= 1) or not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"gamma must be in (0, 1] and eta a positive number; got gamma={gamma}, eta={eta}")
+    # Losses matter only through z . l for z in S: work in coordinates of S's linear span, where
+    # Sigma_t is invertible (the exploration puts weight on a basis of it).
+    _, sv, vt = np.linalg.svd(S, full_matrices=False)
+    Y = S @ vt[: int((sv > 1e-9 * max(1.0, sv[0])).sum())].T
+    rank = Y.shape[1]  # 0 only if every point is 0: every scheme is worth 0 against every type
     explore = np.zeros(n_points)
-    basis = barycentric_spanner(S) if exploration == "spanner" else np.arange(n_points)
+    basis = barycentric_spanner(S) if exploration == "spanner" and rank else np.arange(n_points)
     explore[basis] = 1 / len(basis)
     # DECOMPOSE(z, f(P)) for every point the regret minimiser can recommend (vertices: themselves).
     decomposition = [caratheodory(z, Z) if s >= len(Z) else (np.array([s]), np.ones(1)) for s, z in enumerate(S)]
@@ -604,11 +609,6 @@ def run_algorithm1(
     recommended = np.empty(T, dtype=int)
     support = np.empty(T, dtype=int)
     u = rng.random((T, 4))
-    # Losses matter only through z . l for z in S: work in coordinates of S's linear span, where
-    # Sigma_t is invertible (the exploration puts weight on a basis of it).
-    _, sv, vt = np.linalg.svd(S, full_matrices=False)
-    Y = S @ vt[: int((sv > 1e-9 * max(1.0, sv[0])).sum())].T
-    rank = Y.shape[1]
     YY = np.einsum("ni,nj->nij", Y, Y).reshape(n_points, rank * rank)
     items = np.minimum(np.searchsorted(cum_prior, u[:, 2]), game.n_items - 1)  # c_t ~ mu
     cum_lam = [np.cumsum(lam) for _, lam in decomposition]
@@ -622,8 +622,9 @@ def run_algorithm1(
         c = items[t]
         r = min(int(cum_items[i, c].searchsorted(u[t, 3] * cum_items[i, c, -1])), len(game.profiles) - 1)
         loss = -game.v[game.profiles[r, types[t]], c]  # OBSERVE: one realised utility
-        ell = np.linalg.solve((p @ YY).reshape(rank, rank), Y[s] * loss)
-        cum_loss += Y @ ell
+        if rank:
+            ell = np.linalg.solve((p @ YY).reshape(rank, rank), Y[s] * loss)
+            cum_loss += Y @ ell
         played[t], recommended[t], support[t] = i, s, keep.size
     expected = -Z[played, types]  # v(phi_t, k_t)
     counts_so_far = np.zeros((T, game.K))
