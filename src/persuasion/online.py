@@ -533,7 +533,10 @@ def run_algorithm1(
     :math:`S \subset \mathrm{co} f(\mathcal P)`: the vertices of
     :math:`f(\mathcal P)` and the points strictly inside it of a lattice with
     ``cover`` points per axis of its bounding box (``cover < 3``: the
-    vertices only). Each round:
+    vertices only). The analysis behind the cited bound runs EXP2 on a cover
+    of about :math:`T^{d/2}` points; this lattice is far coarser, which loses
+    nothing against the best fixed scheme, since a linear loss is minimised at
+    a vertex and every vertex is in :math:`S`. Each round:
 
     1. RECOMMEND: :math:`\mathcal R` draws :math:`z_t \in S` from
        :math:`p_t`, its exponential weights mixed (weight :math:`\gamma`) with
@@ -550,6 +553,10 @@ def run_algorithm1(
        :math:`-z_t^\top e_{k_t}`, so :math:`\hat\ell_t = \Sigma_t^{+} z_t\,(-v(c_t, y_t))`,
        :math:`\Sigma_t = \mathbb E_{z \sim p_t}[z z^\top]`, is EXP2's usual
        unbiased loss estimate (on the span of :math:`S`).
+
+    ``regret[t]`` is the pseudo-regret of the vertices played: the best
+    vertex for the first ``t + 1`` types minus the expected utilities
+    :math:`v(\phi_s, k_s)` of the schemes played.
 
     Parameters
     ----------
