@@ -29,13 +29,14 @@
 # ```{admonition} Which Fudenberg–Liang result
 # :class: note
 #
-# The one delegation result of {cite:t}`fudenberg2025friend` (arXiv
-# 2509.14396) that this book computes ({ref}`ch-delegation`) is the
-# *abstract's* version: a designer choosing what to reveal to an AI that is
-# either aligned or misaligned, and the frontier of best-case against
-# worst-case payoffs, in our own finite reconstruction. The theorems of the
-# paper's body, and the essay's Theorem 3 attributed to it, are not what is
-# computed there; their cost is not measured here.
+# {ref}`ch-delegation` computes two things under that name: the essay's
+# Theorem 3, in the model the essay states (its own rendering, not the
+# paper's), and the frontier of best-case against worst-case payoffs for an
+# AI that is either aligned or misaligned, which the *abstract* of
+# {cite:t}`fudenberg2025friend` (arXiv:2509.14396) describes, in our finite
+# reconstruction. The Fudenberg–Liang result shown in this book is that
+# abstract version; the theorems in the body of the paper are neither
+# reproduced nor timed.
 # ```
 
 # %% tags=["parameters"]
@@ -394,8 +395,8 @@ plt.show()
 # (exponential, a straight line on the log scale) against 2 for the
 # symmetric LP of {prf:ref}`thm-iid-polynomial`. Right: solve times on this
 # machine (medians of repeated runs): for the explicit LP they grow
-# geometrically once fixed overheads stop dominating (from about $n = 7$),
-# for the symmetric LP they stay at milliseconds. Both give the value 0.72
+# geometrically once fixed overheads stop dominating (beyond the first few
+# $n$), for the symmetric LP they stay at milliseconds. Both give the value 0.72
 # at every $n$.
 # ```
 #
@@ -453,12 +454,12 @@ for x in eq_rows:
     print("{}, {} = {}: {:>6} profiles, {:.3f} s".format(x[0], "|Omega|" if "senders" in x[0] else "m", *x[1:]))
 
 # %% tags=["remove-output"]
-fig, ax = plt.subplots(figsize=(8.4, 3.6))
+fig, ax = plt.subplots(figsize=(7.4, 3.6))
 series = {}
 for kind, label, note in (
-    ("2 senders", "2 senders (Ch. 2), menus of all partitions", "|Ω|={}"),
-    ("3 senders", "3 senders (Ch. 2), menus of all partitions", "|Ω|={}"),
-    ("agents", "m agents (Ch. 4), menus of 4 experiments", "m={}"),
+    ("2 senders", "2 senders (Ch. 2)", "|Ω|={}"),
+    ("3 senders", "3 senders (Ch. 2)", "|Ω|={}"),
+    ("agents", "m agents (Ch. 4)", "m={}"),
 ):
     pts = sorted((x[2], x[3], x[1]) for x in eq_rows if x[0] == kind)
     series[label] = ([p[0] for p in pts], [p[1] for p in pts], [note.format(p[2]) for p in pts])
@@ -468,6 +469,7 @@ plot_scaling(
     xlabel="number of strategy profiles (log scale)",
     ylabel="time to find all pure equilibria\n(seconds, median of runs, log scale)",
 )
+ax.margins(x=0.08, y=0.12)
 ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
 fig.tight_layout()
 save_figure(fig, "equilibrium-cost")
@@ -480,7 +482,9 @@ plt.show()
 #
 # Exact equilibrium search on this machine, one curve per family of games,
 # points in order of the number of profiles (each time the median of three
-# runs below one second). The agents' game is linear in the number of
+# runs below one second): senders choosing among all partitions of
+# $|\Omega|$ equally likely states, agents each choosing among 4
+# experiments. The agents' game is linear in the number of
 # profiles; the senders' game also pays for the Blackwell order between
 # outcomes.
 # ```
