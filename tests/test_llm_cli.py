@@ -127,15 +127,19 @@ def _bad_option(kind, tmp):
     (tmp / "empty").mkdir()
     config_only = tmp / "config-only"
     config_only.mkdir()
-    (config_only / "config.json").write_text("{}")
+    (config_only / "config.json").write_text('{"model_type": "llama"}')
+    bad_config = tmp / "bad-config"
+    bad_config.mkdir()
+    (bad_config / "config.json").write_text('{"hidden_size": 16')
     no_tokenizer = tmp / "no-tokenizer"
     no_tokenizer.mkdir()
-    (no_tokenizer / "config.json").write_text("{}")
+    (no_tokenizer / "config.json").write_text('{"model_type": "llama"}')
     (no_tokenizer / "model.safetensors").write_bytes(b"0")
     looks_right = tmp / "looks-right"
     looks_right.mkdir()
-    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+    for name in ("model.safetensors", "tokenizer.json"):
         (looks_right / name).write_text("{}")
+    (looks_right / "config.json").write_text('{"model_type": "llama"}')
     out = ["--out", str(tmp / "out")]
     return {
         "device unknown": (["--device", "tpu9", *out], "--device: device must be 'cpu', 'cuda' or 'cuda:N'"),
@@ -148,6 +152,8 @@ def _bad_option(kind, tmp):
                              f"--receiver {tmp / 'a-file'}: is a file, not a model folder"),
         "receiver: no weights": (["--receiver", str(config_only), *out],
                                  f"--receiver {config_only}: holds no weights"),
+        "receiver: config not JSON": (["--receiver", str(bad_config), *out],
+                                      f"--receiver {bad_config / 'config.json'}: unreadable (JSONDecodeError"),
         "receiver: no tokenizer": (["--receiver", str(no_tokenizer), *out],
                                    f"--receiver {no_tokenizer}: holds no tokenizer"),
         "receiver: twice": (["--receiver", str(looks_right), "--receiver", str(looks_right), *out],
@@ -169,7 +175,8 @@ def _bad_option(kind, tmp):
 
 
 BAD_OPTIONS = ["device unknown", "device not a GPU here", "receiver: empty folder", "receiver: no such folder",
-               "receiver: a file", "receiver: no weights", "receiver: no tokenizer", "receiver: twice",
+               "receiver: a file", "receiver: no weights", "receiver: config not JSON", "receiver: no tokenizer",
+               "receiver: twice",
                "advisor: empty folder", "out: a file", "out: under a file", "cache: under a file", "seed negative",
                "steps zero", "n too small", "n not a number", "task unknown", "stage unknown", "no --out"]
 

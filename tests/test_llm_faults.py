@@ -147,7 +147,7 @@ def test_the_encoder_is_known_by_its_weights(tmp_path, cache):
     folder = tmp_path / "enc"
     folder.mkdir()
     for name in ("config.json", "tokenizer.json"):
-        (folder / name).write_text("{}")
+        (folder / name).write_text('{"model_type": "bert"}')
     (folder / "model.safetensors").write_bytes(b"one")
     models = Models(["smollm2-135m-instruct"], encoder=folder)
     before = models.weights()["encoder"]
@@ -216,7 +216,7 @@ def _items(tmp_path, seed=0):
     if not receiver.exists():
         receiver.mkdir(parents=True)
         for name in ("config.json", "model.safetensors", "tokenizer.json"):
-            (receiver / name).write_text("{}")  # hashed by the stage files' key, never loaded for the items
+            (receiver / name).write_text('{"model_type": "llama"}')  # hashed for the key, never loaded
     return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
                      cache=False, progress=False)
 

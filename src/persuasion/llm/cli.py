@@ -189,6 +189,9 @@ def main(argv=None) -> int:
     except (_Refused, ValueError) as err:
         print(f"{_PROG}: error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
+    except OSError as err:  # a file that cannot be read or written: its name is in the message
+        print(f"{_PROG}: error: {type(err).__name__}: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
 
 
 def _main(args) -> int:

@@ -145,8 +145,9 @@ def check_model_dir(path, *, what: str = "model folder", tokenizer: bool = True)
     The folder must hold ``config.json``, weights (``model.safetensors``,
     ``pytorch_model.bin`` or their sharded index) and, with ``tokenizer``,
     a tokenizer file (``tokenizer.json``, ``tokenizer.model``,
-    ``vocab.json``, ...). Nothing is loaded: this is the check a run makes
-    before loading any model.
+    ``vocab.json``, ...); ``config.json`` must be a JSON object naming its
+    ``model_type``. Nothing is loaded: this is the check a run makes before
+    loading any model.
 
     >>> import tempfile
     >>> check_model_dir(tempfile.mkdtemp(), what="receiver folder")
@@ -161,6 +162,12 @@ def check_model_dir(path, *, what: str = "model folder", tokenizer: bool = True)
         raise ValueError(f"{what} {path}: is a file, not a model folder")
     if not (path / "config.json").is_file():
         raise ValueError(f"{what} {path}: not a Hugging Face model folder: no config.json")
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{what} {path / 'config.json'}: unreadable ({type(err).__name__}: {err})") from None
+    if not isinstance(config, dict) or not isinstance(config.get("model_type"), str):
+        raise ValueError(f"{what} {path / 'config.json'}: expected a JSON object with a \"model_type\"")
     if not any((path / f).is_file() for f in _WEIGHT_FILES):
         raise ValueError(f"{what} {path}: holds no weights (expected one of {', '.join(_WEIGHT_FILES)})")
     if tokenizer and not any((path / f).is_file() for f in _TOKENIZER_FILES):
