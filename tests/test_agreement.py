@@ -51,9 +51,9 @@ def test_aumann_agreement_and_martingale(seed, n_agents, n_states):
         (lambda: dialogue([0.5, 0.5], [[0, 1, 2], [0, 0, 0]], [1, 0]), r"one label per state: shape \(n_agents, 2\)"),
         (lambda: dialogue([0.5, 0.5], [[0, 1]], [1, 0]), "at least two agents; got 1"),
         (lambda: dialogue([0.5, 0.5], [[0, 1], [0, 0]], [1, 0, 0]), r"X must have one value per state \(2\); got 3"),
-        (lambda: partition_from_cells([[0], [2]], 3), r"cover the state space: states \[1\]"),
+        (lambda: partition_from_cells([[0], [2]], 3), r"cover the n_states = 3 states: states \[1\]"),
         (lambda: partition_from_cells([[0, 1], [1, 2]], 3), "disjoint: state 1"),
-        (lambda: partition_from_cells([[0, 5]], 3), r"states in \[0, 3\)"),
+        (lambda: partition_from_cells([[0, 5]], 3), r"states in \[0, n_states = 3\)"),
     ],
 )
 def test_bad_input_is_named(call, message):

@@ -120,7 +120,7 @@ def test_structures_for_the_prosecutor():
         (lambda: receiver_response(prosecutor_game(), [0.5, 0.5], -1.0), "temperature must be a finite number >= 0"),
         (lambda: advisor_value("game", [[1.0], [1.0]]), "game must be a PersuasionGame"),
         (lambda: advisor_loss([], []), "at least one input"),
-        (lambda: advisor_loss([prosecutor_game()], []), r"one scheme per input \(1\); got 0"),
+        (lambda: advisor_loss([prosecutor_game()], []), r"one scheme per input of games \(1\); got 0"),
         (lambda: optimal_smooth_value_binary(random_game(3, 2, 0), 0.1), "exactly 2 information items; got 3"),
         (lambda: train_policy([prosecutor_game()], 0.0), "temperature must be > 0"),
         (lambda: train_policy([prosecutor_game()], 0.1, entropy=-1.0), "entropy must be >= 0"),

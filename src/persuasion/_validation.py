@@ -183,7 +183,8 @@ def as_distribution(x, name: str, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
     if (arr < -atol).any():
         i = int(np.argmin(arr))
         raise ValueError(f"{name} must be non-negative; entry {i} is {num(arr[i])}")
-    total = arr.sum()
+    with np.errstate(over="ignore"):  # a sum of huge entries is inf, and reported as such
+        total = arr.sum()
     if abs(total - 1.0) > atol:
         raise ValueError(f"{name} must sum to 1; its entries sum to {num(total)}")
     return np.clip(arr, 0.0, None)
@@ -208,7 +209,8 @@ def as_stochastic_matrix(x, name: str, *, n_rows: int | None = None, atol: float
     if (arr < -atol).any():
         idx = tuple(int(i) for i in np.unravel_index(np.argmin(arr), arr.shape))
         raise ValueError(f"{name} must be non-negative; entry {idx} is {num(arr[idx])}")
-    sums = arr.sum(axis=1)
+    with np.errstate(over="ignore"):
+        sums = arr.sum(axis=1)
     off = np.abs(sums - 1.0) > atol
     if off.any():
         i = int(np.argmax(off))
@@ -236,7 +238,8 @@ def as_beliefs(x, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np
     if (arr < -atol).any():
         idx = tuple(int(i) for i in np.unravel_index(np.argmin(arr), arr.shape))
         raise ValueError(f"{name} must lie on the simplex: entry {idx} is negative ({num(arr[idx])})")
-    sums = arr.sum(axis=-1)
+    with np.errstate(over="ignore"):
+        sums = arr.sum(axis=-1)
     off = np.abs(sums - 1.0) > atol
     if np.any(off):
         where = tuple(int(i) for i in np.argwhere(np.atleast_1d(off))[0])
@@ -244,3 +247,25 @@ def as_beliefs(x, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np
         loc = "" if arr.ndim == 1 else f" at index {where[0] if len(where) == 1 else where}"
         raise ValueError(f"{name} must lie on the simplex: entries{loc} sum to {num(total)}, not 1")
     return np.clip(arr, 0.0, None)
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """``numpy.random.default_rng(rng)`` for ``None``, a non-negative integer seed or a ``Generator``;
+    anything else raises a ``TypeError`` (``ValueError`` for a negative seed) naming ``name``.
+
+    >>> as_rng(0).integers(10)
+    np.int64(8)
+    >>> as_rng("0")
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be None, an integer seed or a numpy Generator; got str: '0'
+    """
+    if isinstance(rng, (bool, np.bool_, str, bytes, float, np.floating, complex)):
+        raise TypeError(f"{name} must be None, an integer seed or a numpy Generator; got {type(rng).__name__}: {rng!r}")
+    try:
+        return np.random.default_rng(rng)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be None, an integer seed or a numpy Generator; got {type(rng).__name__}: "
+                        f"{rng!r} ({exc})") from None
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a non-negative seed; got {rng!r} ({exc})") from None

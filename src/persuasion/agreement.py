@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_distribution, as_finite_array, as_int, as_real
+from ._validation import as_distribution, as_finite_array, as_int, as_real, as_rng
 
 __all__ = [
     "Dialogue",
@@ -147,6 +147,10 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
     max_rounds = as_int(max_rounds, "max_rounds")
     if max_rounds < 1:
         raise ValueError(f"max_rounds must be at least 1; got {max_rounds}")
+    # Work on X / max|X|: announcements are compared after rounding to DECIMALS decimals, which is then
+    # relative to X's unit (and cannot overflow for X near 1e308); the results are scaled back.
+    unit = float(np.abs(X).max()) or 1.0
+    X = X / unit
     public = np.zeros((0, n))  # rows: announcement functions heard so far
     announcements, speakers = [], []
     quiet = 0  # consecutive announcements that taught nothing
@@ -180,13 +184,13 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
     rounds = unsettled_after.sum(axis=0)
     pooled = _cond_exp(prior, X, P.T)
     return Dialogue(
-        announcements=A,
+        announcements=A * unit,
         speakers=np.array(speakers),
         rounds=rounds,
-        agreed=finals[0],
-        pooled=pooled,
+        agreed=finals[0] * unit,
+        pooled=pooled * unit,
         agreement=agreement,
-        estimates=est,
+        estimates=est * unit,
     )
 
 
@@ -199,11 +203,9 @@ def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.nda
     """
     n_states, n_agents, n_cells = (as_int(x, name) for x, name in
                                    ((n_states, "n_states"), (n_agents, "n_agents"), (n_cells, "n_cells")))
-    if isinstance(rng, (bool, str, float)):
-        raise TypeError(f"rng must be None, an integer seed or a numpy Generator; got {type(rng).__name__}: {rng!r}")
     if min(n_states, n_agents, n_cells) < 1:
         raise ValueError(f"n_states, n_agents and n_cells must be positive; got {n_states}, {n_agents}, {n_cells}")
-    return np.random.default_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
+    return as_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
 
 
 def partition_from_cells(cells, n_states: int) -> np.ndarray:
@@ -222,13 +224,15 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
         for w in cell:
             w = as_int(w, f"cells[{j}] entry")
             if not 0 <= w < n_states:
-                raise ValueError(f"cells must hold states in [0, {n_states}); cell {j} holds {w}")
+                raise ValueError(f"cells must hold states in [0, n_states = {n_states}); cell {j} holds {w}")
             if labels[int(w)] != -1:
                 raise ValueError(f"cells must be disjoint: state {w} is in cell {labels[int(w)]} and cell {j}")
             labels[int(w)] = j
     missing = np.flatnonzero(labels < 0)
     if missing.size:
-        raise ValueError(f"cells must cover the state space: states {missing.tolist()} are in no cell")
+        raise ValueError(
+            f"cells must cover the n_states = {n_states} states: states {missing.tolist()} are in no cell"
+        )
     return labels
 
 
@@ -383,6 +387,8 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     shade = as_real(shade, "shade")
     liar = as_int(liar, "liar")
     max_rounds = as_int(max_rounds, "max_rounds", low=1)
+    unit = float(np.abs(X).max()) or 1.0  # as in dialogue: rounding relative to X's unit, no overflow
+    X, shade = X / unit, shade / unit
     if not 0 <= true_state < n:
         raise ValueError(f"true_state must be in [0, {n}); got {true_state}")
     m = P.shape[0]
@@ -425,4 +431,4 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
         mine = C & (P[j] == P[j, true_state])
         est[j] = estimate(mine) if mine.any() else estimate(C)
     est[liar] = estimate(P[liar] == P[liar, true_state])
-    return StrategicOutcome(estimates=est, rounds=rounds, truth_excluded=not C[true_state], detected=detected)
+    return StrategicOutcome(estimates=est * unit, rounds=rounds, truth_excluded=not C[true_state], detected=detected)

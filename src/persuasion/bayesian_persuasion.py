@@ -66,20 +66,22 @@ def _check_game(game) -> PersuasionGame:
     return game
 
 
-def _unit(x: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """``(z, low, spread)`` with ``x == low + spread * z`` and ``z`` in [0, 1] (all 0 if ``x`` is constant).
+def _unit(x: np.ndarray) -> tuple[np.ndarray, callable]:
+    """``(z, back)``: ``z`` is ``x`` mapped affinely onto [0, 1] (all 0 if ``x`` is constant) and ``back``
+    maps a value on that scale back to ``x``'s (a convex combination of entries of ``z`` to the same
+    combination of entries of ``x``).
 
-    Computed without overflow for entries up to the largest float.
+    No overflow for entries up to the largest float: ``x`` is first divided by ``max |x|``.
     """
     scale = float(np.abs(x).max()) if x.size else 0.0
     if scale == 0:
-        return np.zeros_like(x, dtype=float), 0.0, 0.0
+        return np.zeros_like(x, dtype=float), lambda z: 0.0
     y = x / scale
     low = float(y.min())
     spread = float(y.max()) - low
     if spread == 0:
-        return np.zeros_like(y), low * scale, 0.0
-    return (y - low) / spread, low * scale, spread * scale
+        return np.zeros_like(y), lambda z: low * scale
+    return (y - low) / spread, lambda z: (low + spread * z) * scale
 
 
 @dataclass(frozen=True)
@@ -368,8 +370,8 @@ def _closure(game: PersuasionGame, belief, sense: str, max_systems) -> np.ndarra
     verts, acts, full = action_region_vertices(game, max_systems=max_systems)
     if sense == "min":  # the lower envelope only sees regions with an interior
         verts, acts = verts[full], acts[full]
-    # v on [0, 1] (v = low + spread * v_unit): the LP's tolerances then fit any unit.
-    v_unit, low, spread = _unit(game.sender_utility)
+    # v on [0, 1]: the LP's tolerances then fit any unit.
+    v_unit, back = _unit(game.sender_utility)
     values = np.einsum("kw,kw->k", v_unit[acts], verts)
     sign = -1.0 if sense == "max" else 1.0
     out = np.empty(mu.shape[:-1])
@@ -378,7 +380,7 @@ def _closure(game: PersuasionGame, belief, sense: str, max_systems) -> np.ndarra
             res = solve_lp(sign * values, A_eq=verts.T, b_eq=mu[idx], what="closure LP")
         except LPError as err:
             raise LPError(f"closure LP at belief {mu[idx]}", err.status, err.detail) from None
-        out[idx] = low + spread * min(max(sign * res.fun, 0.0), 1.0)
+        out[idx] = back(min(max(sign * res.fun, 0.0), 1.0))
     return float(out) if out.ndim == 0 else out
 
 

@@ -217,7 +217,8 @@ def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
     values : array_like, shape (k,), optional
         Finite. Default: no values to keep (all zero).
     tol : float
-        Weights at most ``tol`` (relative to the largest weight) count as zero.
+        Weights at most ``tol`` (relative to the largest weight) count as zero;
+        in [0, 1).
 
     Returns
     -------
@@ -245,6 +246,8 @@ def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
     X = as_finite_array(points, "points", ndim=2, booleans=False)
     v = np.zeros(lam.shape) if values is None else as_finite_array(values, "values", ndim=1, booleans=False)
     tol = as_real(tol, "tol", low=0)
+    if tol >= 1:
+        raise ValueError(f"tol must be below 1 (it is relative to the largest weight); got {tol!r}")
     if X.shape[0] != lam.size or v.shape != lam.shape:
         raise ValueError(
             "weights, points, values must have shapes (k,), (k, d), (k,); "

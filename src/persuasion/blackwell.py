@@ -157,7 +157,11 @@ def as_splitting(tau, name: str = "tau", n_states: int | None = None) -> Splitti
             f"{name} needs one posterior per weight: weights have length {weights.size}, "
             f"posteriors have shape {posteriors.shape}"
         )
-    posteriors = as_beliefs(posteriors, f"{name} posteriors", posteriors.shape[1] if n_states is None else n_states)
+    if n_states is not None and posteriors.shape[1] != n_states:
+        raise ValueError(
+            f"{name} posteriors must have n_states = {n_states} columns (one per state); got shape {posteriors.shape}"
+        )
+    posteriors = as_beliefs(posteriors, f"{name} posteriors", posteriors.shape[1])
     return Splitting(weights=weights, posteriors=posteriors)
 
 

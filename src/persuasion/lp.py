@@ -54,6 +54,43 @@ def _vector(b, name: str, size: int | None = None):
     return arr
 
 
+#: Rows of a constraint (with their right-hand side) and an objective whose largest coefficient lies
+#: outside [1 / _SCALE_RANGE, _SCALE_RANGE] are divided by it before HiGHS sees them: HiGHS refuses
+#: coefficients above 1e15, treats right-hand sides beyond 1e20 as infinite and drops entries below 1e-9.
+_SCALE_RANGE = 1e6
+_HIGHS_SMALL = 1e-9
+
+
+def _equilibrate(A, b, names: str):
+    """``(A, b)`` with each row whose largest |coefficient| (right-hand side included) is extreme divided by it.
+
+    A row that spans more orders of magnitude than HiGHS can hold (an entry that would fall below
+    ``1e-9`` of the row's largest) raises a ``ValueError`` naming ``names``.
+    """
+    if A is None:
+        return A, b
+    dense = np.abs(A.toarray()) if sp.issparse(A) else np.abs(A)
+    r = np.maximum(dense.max(axis=1), np.abs(b))
+    extreme = (r > _SCALE_RANGE) | ((r > 0) & (r < 1 / _SCALE_RANGE))
+    if not extreme.any():
+        return A, b
+    scale = np.where(extreme, r, 1.0)
+    scaled = dense / scale[:, None]
+    lost = extreme[:, None] & (dense > 0) & (scaled < _HIGHS_SMALL)
+    lost_b = extreme & (np.abs(b) > 0) & (np.abs(b) / scale < _HIGHS_SMALL)
+    if lost.any() or lost_b.any():
+        i = int(np.flatnonzero(lost.any(axis=1) | lost_b)[0])
+        small = min(v for v in list(dense[i][dense[i] > 0]) + [abs(b[i])] if v > 0)
+        raise ValueError(
+            f"{names}: row {i} mixes coefficients {r[i]!r} and {float(small)!r}, more than "
+            f"{int(np.log10(1 / _HIGHS_SMALL))} orders of magnitude apart, which HiGHS cannot hold; "
+            "rescale the variables or the constraint"
+        )
+    inv = sp.diags(1.0 / scale) if sp.issparse(A) else None
+    A = (inv @ A).tocsr() if inv is not None else A / scale[:, None]
+    return A, b / scale
+
+
 def _what(what) -> str:
     if not isinstance(what, str):
         raise TypeError(f"what must be a str naming the LP; got {type(what).__name__}: {what!r}")
@@ -137,10 +174,13 @@ def solve_lp(
     Raises
     ------
     ValueError, TypeError
-        When a coefficient is not a finite real number or the shapes do not
-        match; the message names the argument. Coefficients are handed to the
-        solver as they are: scale them to a unit range first (HiGHS's
-        tolerances are absolute).
+        When a coefficient is not a finite real number, the shapes do not
+        match, or a constraint row spans more than nine orders of magnitude
+        (HiGHS drops entries below ``1e-9`` of the row's scale); the message
+        names the argument. Rows (with their right-hand side) and the
+        objective whose largest coefficient lies outside ``[1e-6, 1e6]`` are
+        divided by it first, which leaves the solution unchanged, so that
+        units from ``1e-300`` to ``1e300`` work.
     LPError
         A ``RuntimeError``, when the solver ends without an optimum
         (infeasible, unbounded, iteration limit, numerical trouble); the
@@ -176,9 +216,17 @@ def solve_lp(
             )
     b_ub = _vector(b_ub, "b_ub", None if A_ub is None else A_ub.shape[0])
     b_eq = _vector(b_eq, "b_eq", None if A_eq is None else A_eq.shape[0])
-    res = linprog(-c if maximize else c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method=method)
+    # Extreme units: rows and objective divided by their largest coefficient (same solution x).
+    A_ub, b_ub = _equilibrate(A_ub, b_ub, "A_ub and b_ub")
+    A_eq, b_eq = _equilibrate(A_eq, b_eq, "A_eq and b_eq")
+    c_max = float(np.abs(c).max())
+    c_scale = c_max if (c_max > _SCALE_RANGE or 0 < c_max < 1 / _SCALE_RANGE) else 1.0
+    res = linprog((-c if maximize else c) / c_scale, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds,
+                  method=method)
     if res.status != 0:
         raise LPError(what, res.status, res.message)
+    if c_scale != 1.0:
+        res.fun = float(c @ res.x) * (-1 if maximize else 1)
     if maximize:
         res.fun = -res.fun
     return res

@@ -68,9 +68,9 @@ class Structure(StrEnum):
     POSTERIOR_EASY = "posterior (easy Advisor)"
 
 
-def _game(game) -> PersuasionGame:
+def _game(game, name: str = "game") -> PersuasionGame:
     if not isinstance(game, PersuasionGame):
-        raise ValueError(f"game must be a PersuasionGame; got {type(game).__name__}")
+        raise ValueError(f"{name} must be a PersuasionGame; got {type(game).__name__}")
     return game
 
 
@@ -180,8 +180,14 @@ def advisor_loss(games, schemes, temperature: float = 0.0) -> float:
     if not games:
         raise ValueError("games must hold at least one input")
     if len(games) != len(schemes):
-        raise ValueError(f"schemes must hold one scheme per input ({len(games)}); got {len(schemes)}")
-    return -float(np.mean([advisor_value(g, s, temperature) for g, s in zip(games, schemes)]))
+        raise ValueError(f"schemes must hold one scheme per input of games ({len(games)}); got {len(schemes)}")
+    t = _temperature(temperature)
+    values = []
+    for i, (g, s) in enumerate(zip(games, schemes)):
+        g = _game(g, f"games[{i}]")
+        s = as_stochastic_matrix(s, f"schemes[{i}]", n_rows=g.n_states)
+        values.append(advisor_value(g, s, t))
+    return -float(np.mean(values))
 
 
 def _sequence(x, name: str) -> list:
@@ -215,11 +221,13 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     p = np.linspace(0.0, 1.0, int(n_grid))
     p = np.unique(np.append(p, game.prior[1]))
     vals = smooth_value(game, np.column_stack([1 - p, p]), t)
+    unit = float(np.abs(vals).max()) or 1.0
+    w = vals / unit  # the hull's cross products on a unit scale: no overflow for values near 1e308
     hull = []  # upper hull, monotone chain
     for i in range(p.size):
         while len(hull) >= 2:
             a, b = hull[-2], hull[-1]
-            if (p[b] - p[a]) * (vals[i] - vals[a]) - (vals[b] - vals[a]) * (p[i] - p[a]) >= 0:
+            if (p[b] - p[a]) * (w[i] - w[a]) - (w[b] - w[a]) * (p[i] - p[a]) >= 0:
                 hull.pop()
             else:
                 break
@@ -232,7 +240,7 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
         return float(vals[k]), np.array([[1 - p0, p0]]), np.array([1.0])
     lo, hi = hull[j - 1], hull[j]
     w_hi = (p0 - p[lo]) / (p[hi] - p[lo])
-    value = (1 - w_hi) * vals[lo] + w_hi * vals[hi]
+    value = ((1 - w_hi) * w[lo] + w_hi * w[hi]) * unit
     posts = np.array([[1 - p[lo], p[lo]], [1 - p[hi], p[hi]]])
     return float(value), posts, np.array([1 - w_hi, w_hi])
 
