@@ -2,9 +2,18 @@ import cvxpy as cp
 import numpy as np
 import pytest
 import scipy.optimize
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from persuasion import PersuasionGame, concave_closure, convex_closure, optimal_signal, prosecutor_game, split
+from persuasion import (
+    PersuasionGame,
+    concave_closure,
+    convex_closure,
+    optimal_signal,
+    prosecutor_game,
+    random_game,
+    split,
+)
 from persuasion.bayesian_persuasion import (
     _check_status,
     action_region_vertices,
@@ -145,3 +154,60 @@ def test_lower_dimensional_region_is_flagged():
     u = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]
     verts, acts, full = action_region_vertices(PersuasionGame([0.5, 0.5], u, np.zeros((3, 2))))
     assert not full[acts == 2].any() and full[acts != 2].all()
+
+
+# -- the answer does not depend on the unit of the utilities -------------------------------------------------
+SCALES = [1e-12, 1e-10, 1e-6, 1e-3, 1.0, 1e3, 1e6, 1e12]
+
+
+def _affine(g, a, b):
+    return PersuasionGame(g.prior, a * g.receiver_utility + b, a * g.sender_utility + b)
+
+
+@pytest.mark.parametrize("a", SCALES + [1e-300, 1e300])
+@pytest.mark.parametrize("shift", [0.0, 4.0, -9.0])
+def test_prosecutor_value_at_every_unit(a, shift):
+    """Closed form (Kamenica and Gentzkow): V = 0.6 at prior 0.3, so a*u + b and a*v + b give a*0.6 + b."""
+    g = _affine(prosecutor_game(0.3), a, shift * a)
+    expected = a * 0.6 + shift * a
+    assert optimal_signal(g).value == pytest.approx(expected, rel=1e-7)
+    assert concave_closure(g, g.prior) == pytest.approx(expected, rel=1e-7)
+    assert convex_closure(g, g.prior) == pytest.approx(shift * a, rel=1e-7, abs=1e-7 * a)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(games(max_states=3, max_actions=4), st.sampled_from(SCALES), st.sampled_from([0.0, 1.0, -3.0]))
+def test_optimal_value_is_affine_in_the_unit(g, a, shift):
+    """V(a*u + b, a*v + b) = a * V(u, v) + b, against the unscaled game solved by the LP and by the closure."""
+    V = optimal_signal(g).value
+    assert concave_closure(g, g.prior) == pytest.approx(V, abs=1e-6)  # two algorithms agree at unit scale
+    scaled = _affine(g, a, shift * a)
+    assert optimal_signal(scaled).value == pytest.approx(a * V + shift * a, abs=1e-6 * a)
+    assert concave_closure(scaled, scaled.prior) == pytest.approx(a * V + shift * a, abs=1e-6 * a)
+
+
+def test_vertex_enumeration_refuses_exponential_work_before_allocating():
+    """A 20-action, 8-state game needs 20 * C(27, 7) = 17,760,600 linear systems: refused at once."""
+    import math
+    import time
+    import tracemalloc
+
+    big = random_game(8, 20, rng=0)
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"17760600 linear systems, more than max_systems=1000000"):
+        concave_closure(big, big.prior)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert time.perf_counter() - start < 1.0 and peak < 10_000_000  # nothing exponential was built
+    assert 20 * math.comb(27, 7) == 17_760_600
+    with pytest.raises(ValueError, match=r"max_systems must be >= 1; got 0"):
+        action_region_vertices(prosecutor_game(), max_systems=0)
+
+
+def test_max_systems_can_be_raised():
+    """A game just above the limit runs when the limit is raised, and agrees with the LP."""
+    g = random_game(4, 6, rng=1)  # 6 * C(9, 3) = 504 systems
+    with pytest.raises(ValueError, match=r"504 linear systems, more than max_systems=500"):
+        concave_closure(g, g.prior, max_systems=500)
+    assert concave_closure(g, g.prior, max_systems=504) == pytest.approx(optimal_signal(g).value, abs=1e-7)

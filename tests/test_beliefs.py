@@ -110,3 +110,29 @@ def test_reduce_support_shape_error():
 def test_splitting_mean():
     s = Splitting(np.array([0.25, 0.75]), np.array([[1.0, 0.0], [0.0, 1.0]]))
     np.testing.assert_allclose(s.mean, [0.25, 0.75])
+
+
+@pytest.mark.parametrize(
+    "weights, points, values, message",
+    [
+        ([np.nan, 1.0], [[0, 1], [1, 0]], None, r"weights must contain only finite numbers; found NaN at index 0"),
+        ([-1.0, 2.0], [[0, 1], [1, 0]], None, r"weights must be non-negative; entry 0 is -1.0"),
+        ([0.0, 0.0], [[0, 1], [1, 0]], None, r"weights must have a positive entry; the largest is 0.0"),
+        ([0.5, 0.5], [[np.inf, 1], [1, 0]], None, r"points must contain only finite numbers; found inf"),
+        ([0.5, 0.5], [[0, 1], [1, 0]], [1.0, np.nan], r"values must contain only finite numbers; found NaN at index 1"),
+        ([0.5, 0.5], [[0, 1], [1, 0]], ["1", "2"], r"values must be an array of real numbers; got strings"),
+        ([True, False], [[0, 1], [1, 0]], None, r"weights must be an array of real numbers; got booleans"),
+    ],
+)
+def test_reduce_support_rejects_bad_input(weights, points, values, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        reduce_support(weights, points, values)
+
+
+def test_reduce_support_at_extreme_units():
+    """The mean is kept whatever the unit of the points and the weights (here 1e300 and 1e-300)."""
+    pts = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    for unit in (1e-300, 1.0, 1e300):
+        keep, w = reduce_support([1e-300, 1e-300, 1e-300], pts * unit, [1.0, 1.0, 1.0])
+        np.testing.assert_allclose(w @ pts[keep], [0.5, 0.5], rtol=1e-12)
+        assert w.sum() == pytest.approx(1.0)

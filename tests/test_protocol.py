@@ -153,3 +153,21 @@ def test_entropy_bonus_escapes_saturation():
     best = optimal_smooth_value_binary(g, 0.1)[0]
     res = train_policy([g], 0.1, steps=1500, seed=0, entropy=0.2)
     assert advisor_value(g, res.policy([g])[0], 0.1) == pytest.approx(best, abs=2e-3)
+
+
+@pytest.mark.parametrize("T", [1e-320, 5e-324, 1e-300, 1e-30])
+def test_receiver_response_at_tiny_temperatures_is_the_argmax(T):
+    """Log-sum-exp: below any representable gap the softmax is the argmax (a tie splits evenly), never NaN."""
+    g = prosecutor_game()
+    rho = receiver_response(g, [[0.7, 0.3], [0.5, 0.5], [0.2, 0.8]], T)
+    np.testing.assert_array_equal(rho, [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    assert advisor_value(g, [[4 / 7, 3 / 7], [0.0, 1.0]], T) == pytest.approx(0.3)  # 0.6 * 1/2 at the tie
+
+
+def test_receiver_response_at_huge_utilities():
+    """Expected utilities of 1e300 at temperature 1e-300: no overflow to inf / inf."""
+    g = PersuasionGame([0.5, 0.5], [[1e300, 0.0], [0.0, 1e300]], [[0.0, 0.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(receiver_response(g, [[0.6, 0.4], [0.4, 0.6]], 1e-300), [[1, 0], [0, 1]])
+    # Closed form for two actions: P(convict) = 1 / (1 + exp(gap / T)).
+    gap = 0.2 * 1e300
+    np.testing.assert_allclose(receiver_response(g, [0.6, 0.4], 1e300)[1], 1 / (1 + np.exp(gap / 1e300)))

@@ -117,3 +117,34 @@ def test_optimal_signal_rejects_non_games():
 def test_prosecutor_prior_out_of_range():
     with pytest.raises(ValueError, match=r"prior_guilty must be a probability in \[0, 1\]; got 1.5"):
         prosecutor_game(1.5)
+
+
+def test_sums_are_printed_with_repr_precision():
+    """A prior off by 1e-7 does not read as 'sums to 1'."""
+    # 0.5 + 0.4999999 is 0.9999998999999999 in floating point; the old message said "sums to 1".
+    with pytest.raises(ValueError, match=r"prior must sum to 1; its entries sum to 0\.9999998999999999$"):
+        PersuasionGame([0.5, 0.4999999], U, V)
+    with pytest.raises(ValueError, match=r"scheme must be row-stochastic; row 0 sums to 1\.0000000999999998$"):
+        split([0.5, 0.5], [[0.5, 0.5000001], [0.5, 0.5]])
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (["0.5", "0.5"], TypeError, r"prior must be an array of real numbers; got strings"),
+        ([True, False], TypeError, r"prior must be an array of real numbers; got booleans"),
+        ([0.5, None], TypeError, r"prior must be an array of real numbers; it holds NoneType: None"),
+        (None, TypeError, r"prior must be an array of numbers; got NoneType: None"),
+        ([0.5 + 0j, 0.5], TypeError, r"prior must be an array of real numbers; got complex numbers"),
+        ([[0.5], [0.25, 0.25]], ValueError, r"prior must be an array of numbers; got list"),
+    ],
+)
+def test_prior_of_the_wrong_type(bad, error, message):
+    with pytest.raises(error, match=message):
+        PersuasionGame(bad, U, V)
+
+
+@pytest.mark.parametrize("bad", [True, "0.3", None, float("nan"), 1j])
+def test_scalars_of_the_wrong_type_are_named(bad):
+    with pytest.raises((TypeError, ValueError), match=r"prior_guilty must be"):
+        prosecutor_game(bad)
