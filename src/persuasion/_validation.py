@@ -92,6 +92,22 @@ def as_int(x, name: str, *, low: int | None = None, high: int | None = None) -> 
     return value
 
 
+#: Largest array :func:`check_size` lets a function allocate (entries): 80 MB of floats.
+MAX_ENTRIES = 10_000_000
+
+
+def check_size(name: str, n_entries: int, limit: int = MAX_ENTRIES) -> None:
+    """Raise a ``ValueError`` naming ``name`` if ``n_entries`` exceeds ``limit``, before anything is allocated.
+
+    >>> check_size("n_states * n_actions", 10**12)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_states * n_actions asks for 1000000000000 entries, more than the limit 10000000
+    """
+    if n_entries > limit:
+        raise ValueError(f"{name} asks for {n_entries} entries, more than the limit {limit}")
+
+
 def as_bool(x, name: str) -> bool:
     """Return ``x`` if it is a ``bool`` (or numpy bool); else a ``TypeError`` naming ``name``.
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_distribution, as_finite_array, as_int, as_real, as_rng
+from ._validation import as_distribution, as_finite_array, as_int, as_real, as_rng, check_size
 
 __all__ = [
     "Dialogue",
@@ -205,6 +205,7 @@ def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.nda
                                    ((n_states, "n_states"), (n_agents, "n_agents"), (n_cells, "n_cells")))
     if min(n_states, n_agents, n_cells) < 1:
         raise ValueError(f"n_states, n_agents and n_cells must be positive; got {n_states}, {n_agents}, {n_cells}")
+    check_size("n_states * n_agents", n_states * n_agents)
     return as_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
 
 
@@ -215,6 +216,7 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
     array([0, 0, 1])
     """
     n_states = as_int(n_states, "n_states", low=1)
+    check_size("n_states", n_states)
     if isinstance(cells, (str, bytes)) or not hasattr(cells, "__iter__"):
         raise TypeError(f"cells must be a sequence of cells (sequences of states); got {type(cells).__name__}")
     labels = np.full(n_states, -1)

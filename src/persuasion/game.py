@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_rng
+from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_rng, check_size
 
 __all__ = ["PersuasionGame", "prosecutor_game", "random_game"]
 
@@ -228,6 +228,7 @@ def random_game(n_states: int, n_actions: int, rng=None) -> PersuasionGame:
     """
     n_states = as_int(n_states, "n_states", low=1)
     n_actions = as_int(n_actions, "n_actions", low=1)
+    check_size("n_states * n_actions", n_states * n_actions)
     rng = as_rng(rng)
     prior = rng.dirichlet(np.ones(n_states))
     u = rng.standard_normal((n_actions, n_states))

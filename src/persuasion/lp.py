@@ -50,7 +50,8 @@ def _vector(b, name: str, size: int | None = None):
         return None
     arr = as_finite_array(b, name, ndim=1, booleans=False)
     if size is not None and arr.size != size:
-        raise ValueError(f"{name} must have one entry per row of its matrix ({size}); got length {arr.size}")
+        matrix = name.replace("b", "A")
+        raise ValueError(f"{name} must have one entry per row of {matrix} ({size} rows); got length {arr.size}")
     return arr
 
 

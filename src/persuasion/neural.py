@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_bool, as_int, as_real
+from ._validation import as_bool, as_int, as_real, check_size
 from .game import PersuasionGame
 
 __all__ = ["SignalingPolicy", "TrainingResult", "train_policy", "torch_advisor_value", "features"]
@@ -94,7 +94,8 @@ class SignalingPolicy:
             for x, name in ((n_features, "n_features"), (n_items, "n_items"), (n_signals, "n_signals"),
                             (hidden, "hidden"))
         )
-        seed = as_int(seed, "seed", low=0)
+        seed = as_int(seed, "seed", low=0, high=2**63 - 1)
+        check_size("n_features, n_items * n_signals and hidden", (n_features + n_items * n_signals + 1) * hidden)
         gen = torch.Generator().manual_seed(seed)
         self.n_items, self.n_signals = n_items, n_signals
         self.net = torch.nn.Sequential(
@@ -159,8 +160,10 @@ def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int =
     n_signals = as_int(n_signals, "n_signals", low=1)
     hidden = as_int(hidden, "hidden", low=1)
     lr = as_real(lr, "lr", low=0, low_open=True)
-    seed = as_int(seed, "seed", low=0)
+    seed = as_int(seed, "seed", low=0, high=2**63 - 1)
     progress = as_bool(progress, "progress")
+    if isinstance(games, (str, bytes, PersuasionGame)) or not hasattr(games, "__iter__"):
+        raise TypeError(f"games must be a sequence of PersuasionGame; got {type(games).__name__}")
     games = list(games)
     x = torch.as_tensor(features(games))
     prior = torch.as_tensor(np.stack([g.prior for g in games]))
