@@ -60,7 +60,7 @@ def test_scheme_from_splitting_round_trip(ps):
 
 
 def test_scheme_from_splitting_rejects_implausible():
-    with pytest.raises(ValueError, match=r"must average to prior \[0.7 0.3\]; they average to \[0.75 0.25\]"):
+    with pytest.raises(ValueError, match=r"must average to prior \[0.7, 0.3\]; they average to \[0.75, 0.25\]"):
         scheme_from_splitting([0.7, 0.3], [0.5, 0.5], [[1.0, 0.0], [0.5, 0.5]])
 
 

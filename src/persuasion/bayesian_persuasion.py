@@ -379,7 +379,7 @@ def _closure(game: PersuasionGame, belief, sense: str, max_systems) -> np.ndarra
         try:
             res = solve_lp(sign * values, A_eq=verts.T, b_eq=mu[idx], what="closure LP")
         except LPError as err:
-            raise LPError(f"closure LP at belief {mu[idx]}", err.status, err.detail) from None
+            raise LPError(f"closure LP at belief {mu[idx].tolist()}", err.status, err.detail) from None
         out[idx] = back(min(max(sign * res.fun, 0.0), 1.0))
     return float(out) if out.ndim == 0 else out
 

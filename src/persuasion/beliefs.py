@@ -183,7 +183,7 @@ def scheme_from_splitting(prior, weights, posteriors, *, atol: float = 1e-7) -> 
     if not is_bayes_plausible(weights, posteriors, prior, atol=atol):
         mean = weights @ posteriors
         raise ValueError(
-            f"posteriors weighted by weights must average to prior {prior}; they average to {mean}"
+            f"posteriors weighted by weights must average to prior {prior.tolist()}; they average to {mean.tolist()}"
         )
     scheme = np.empty((prior.size, weights.size))
     pos = prior > 0

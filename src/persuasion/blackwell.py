@@ -256,9 +256,9 @@ def experiment_from_splitting(prior, tau) -> np.ndarray:
     prior = as_distribution(prior, "prior")
     t = as_splitting(tau, "tau", n_states=prior.size)
     if (prior <= 0).any():
-        raise ValueError(f"prior must have full support to define an experiment; got {prior}")
+        raise ValueError(f"prior must have full support to define an experiment; got {prior.tolist()}")
     mean = t.weights @ t.posteriors
     if np.abs(mean - prior).max() > 1e-7:
-        raise ValueError(f"tau must average to the prior {prior}; its posteriors average to {mean}")
+        raise ValueError(f"tau must average to the prior {prior.tolist()}; its posteriors average to {mean.tolist()}")
     P = (t.weights[None, :] * t.posteriors.T) / prior[:, None]
     return P / P.sum(axis=1, keepdims=True)

@@ -150,7 +150,7 @@ def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int =
     torch = _torch()
     temperature = as_real(temperature, "temperature")
     if not temperature > 0:
-        raise ValueError(f"temperature must be > 0 for gradient training (softmax Receiver); got {temperature}")
+        raise ValueError(f"temperature must be > 0 for gradient training (softmax Receiver); got {temperature!r}")
     steps = as_int(steps, "steps")
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}")
