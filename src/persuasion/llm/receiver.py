@@ -1,43 +1,84 @@
-r"""Score answers under a Receiver: :math:`\log P(\text{answer} \mid \text{prompt})`, fast.
+r"""Score answers under a Receiver, :math:`\log P(\text{answer} \mid \text{prompt})`, and generate, in large batches.
 
 Bai et al.'s Advisor utility is :math:`v(x, c) = \log P_{\text{Receiver}}(y^\star \mid
 \text{prompt}(x, c))` for the reference answer :math:`y^\star`. For one input
 the seven prompts share a long prefix (instructions, few-shot examples, the
-question) and differ only in the item. :func:`answer_logprobs` runs the
-shared prefix once, keeps its key/value cache, and scores all continuations
-(item + answer) in one padded batch on top of it. :func:`answer_logprobs_naive`
-scores each prompt + answer on its own, as the reference the fast path is
-tested against.
+question) and differ only in the item. :func:`answer_logprobs` takes the
+prompts of any number of inputs at once: it groups prompts that share a
+prefix, runs each group's prefix once (the prefixes of several groups in one
+left-padded batch) and scores all continuations (item + answer) in one
+padded batch on top of their group's key/value cache. Groups are batched by
+the length of their continuations, so little is padding.
+:func:`answer_logprobs_naive` scores each prompt + answer on its own, as the
+reference the fast path is tested against.
 
-Tokenisation: prompt and answer are tokenised separately and concatenated,
-so the answer's tokens are the same in every prompt. The prompt is preceded
-by the special tokens the tokenizer itself puts before a text (Gemma:
-``<bos>``; SmolLM2: none), read from what the tokenizer does rather than from
-its ``add_bos_token`` attribute, which differs between a tokenizer loaded from
-GGUF and the same tokenizer saved and loaded again.
+:func:`generate` decodes greedily: prompts sorted by length (so a batch is
+little padding), left-padded, each row stopped at its first stop string or
+end-of-sequence token and then dropped from the batch (its key/value cache
+rows with it), the batch ended when every row has stopped.
 
-Only the answer positions are projected onto the vocabulary: the fast path
-runs the decoder without its language-model head (``model.base_model``) and
-applies the head (and Gemma's logit soft-capping, where configured) to
-exactly those hidden states. This uses no version-specific ``logits_to_keep``
+One prompt, one tokenisation: scoring and generation both start from
+:func:`prompt_ids`, the tokenizer's own prefix tokens (Gemma: ``<bos>``;
+SmolLM2: none) followed by the prompt's tokens, read from what the tokenizer
+does rather than from its ``add_bos_token`` attribute, which differs between
+a tokenizer loaded from GGUF and the same tokenizer saved and loaded again.
+Answers are tokenised on their own and appended, so an answer's tokens are
+the same after every prompt.
+
+Only the positions that are needed are projected onto the vocabulary (the
+answer positions in scoring, the last position in generation): the decoder
+runs without its language-model head (``model.base_model``) and the head
+(and Gemma's logit soft-capping, where configured) is applied to exactly
+those hidden states. This uses no version-specific ``logits_to_keep``
 semantics (a 2-D ``logits_to_keep`` means per-row positions in transformers
 5.23 but indexes the batch dimension as well in 5.17). That the head
 reproduces the model's own logits is checked once per model on a few tokens;
 a model whose forward does more than that falls back to an integer
 ``logits_to_keep``, whose meaning (the last *n* positions) is stable.
+
+Batch sizes: ``batch_size=None`` takes :data:`CPU_BATCH_SIZE` rows on the
+CPU and, on CUDA, as many rows as half the free memory holds (estimated from
+the model's shapes), halving the batch on out-of-memory. The arithmetic is
+the model's own dtype (float32 on the CPU; bfloat16 or float16 on CUDA
+where the model was loaded so); log-probabilities are taken in float32.
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 
 import numpy as np
 
-__all__ = ["answer_logprobs", "answer_logprobs_naive", "common_prefix_length", "generate"]
+__all__ = ["CPU_BATCH_SIZE", "answer_logprobs", "answer_logprobs_naive", "common_prefix_length", "generate",
+           "prompt_ids"]
+
+#: Rows per batch on the CPU when ``batch_size`` is None (see benchmarks/bench_generation.py).
+CPU_BATCH_SIZE = 32
 
 
 def _encode(tokenizer, text: str) -> list[int]:
     return tokenizer(text, add_special_tokens=False).input_ids
+
+
+def prompt_ids(tokenizer, prompt: str) -> list[int]:
+    """The token ids a Receiver sees for ``prompt``, in scoring and generation alike.
+
+    The tokenizer's own prefix (:func:`~persuasion.llm.models.prefix_tokens`:
+    Gemma's ``<bos>``, nothing for SmolLM2), then the prompt's tokens; a
+    prompt whose text already begins with that prefix (a chat template that
+    writes ``<bos>`` itself) gets it once.
+
+    >>> from types import SimpleNamespace
+    >>> def tokenizer(text, add_special_tokens=True):  # one id per character, 0 (a <bos>) first
+    ...     return SimpleNamespace(input_ids=[0] * add_special_tokens + [ord(c) for c in text])
+    >>> prompt_ids(tokenizer, "Hi")
+    [0, 72, 105]
+    """
+    from .models import prefix_tokens
+
+    bos, ids = prefix_tokens(tokenizer), _encode(tokenizer, prompt)
+    return list(ids) if bos and list(ids[: len(bos)]) == bos else bos + list(ids)
 
 
 def _check(prompts, answers):
@@ -51,11 +92,9 @@ def _check(prompts, answers):
     return prompts, answers
 
 
-def _bos(tokenizer) -> list[int]:
-    """The tokens put before every prompt: :func:`~persuasion.llm.models.prefix_tokens`."""
-    from .models import prefix_tokens
-
-    return prefix_tokens(tokenizer)
+def _check_batch_size(batch_size):
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be None or an integer of at least 1; got {batch_size!r}")
 
 
 #: model -> its logits head (a function of final hidden states), or None where it cannot be reproduced.
@@ -74,7 +113,7 @@ def _logits_head(model, device):
 
     if model in _HEADS:
         return _HEADS[model]
-    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    config = _text_config(model)
     cap = getattr(config, "final_logit_softcapping", None)
     output = model.get_output_embeddings()
 
@@ -94,16 +133,99 @@ def _logits_head(model, device):
     return _HEADS[model]
 
 
+def _text_config(model):
+    return model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+
+
+# -- batch sizes, out-of-memory back-off, progress ------------------------------------------------------------
+
+
+def _bytes_per_row(model, tokens: int) -> int:
+    """A generous estimate of the memory one row of ``tokens`` tokens needs (key/value cache, activations, logits)."""
+    config = _text_config(model)
+    size = next(model.parameters()).element_size()
+    hidden = getattr(config, "hidden_size", 1024)
+    heads = getattr(config, "num_attention_heads", 16)
+    kv_heads = getattr(config, "num_key_value_heads", None) or heads
+    head_dim = getattr(config, "head_dim", None) or hidden // heads
+    layers = getattr(config, "num_hidden_layers", 24)
+    inter = getattr(config, "intermediate_size", 4 * hidden)
+    vocab = getattr(config, "vocab_size", 50_000)
+    cache = 2 * layers * kv_heads * head_dim * size * tokens
+    activations = tokens * (4 * hidden + 2 * inter + heads * tokens) * size
+    return cache + activations + 8 * vocab * 4
+
+
+def _auto_batch_size(receiver, tokens: int) -> int:
+    """Rows per batch: :data:`CPU_BATCH_SIZE` on the CPU; on CUDA what half the free memory holds (1 to 512)."""
+    import torch
+
+    dev = getattr(receiver.device, "type", str(receiver.device))
+    if dev != "cuda" or not torch.cuda.is_available():
+        return CPU_BATCH_SIZE
+    free, _ = torch.cuda.mem_get_info(receiver.device)
+    return int(min(512, max(1, free // 2 // _bytes_per_row(receiver.model, max(tokens, 1)))))
+
+
+def _is_oom(error: BaseException) -> bool:
+    import torch
+
+    oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", RuntimeError)
+    return isinstance(error, oom) or "out of memory" in str(error).lower()
+
+
+def _run_in_batches(receiver, batches, run, size: int):
+    """``run(batch)`` for each list of rows in ``batches``, split further (halving ``size``) on CUDA out-of-memory."""
+    import torch
+
+    out = []
+    for batch in batches:
+        pending = [batch[i : i + size] for i in range(0, len(batch), size)]
+        while pending:
+            rows = pending.pop(0)
+            try:
+                out.append((rows, run(rows)))
+            except (RuntimeError, MemoryError) as error:
+                if len(rows) == 1 or not _is_oom(error) or not torch.cuda.is_available():
+                    raise
+                torch.cuda.empty_cache()
+                size = max(1, len(rows) // 2)
+                pending[:0] = [rows[:size], rows[size:]]
+    return out
+
+
+class _Progress:
+    """A tqdm bar counting inputs and showing tokens per second (nothing when ``enabled`` is False)."""
+
+    def __init__(self, enabled: bool, total: int, desc: str):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc=desc, unit="input", disable=not enabled)
+        self.tokens, self.start = 0, time.perf_counter()
+
+    def update(self, inputs: int, tokens: int):
+        self.tokens += tokens
+        self.bar.set_postfix_str(f"{self.tokens / max(time.perf_counter() - self.start, 1e-9):.0f} tokens/s",
+                                 refresh=False)
+        self.bar.update(inputs)
+
+    def close(self):
+        self.bar.close()
+
+
+# -- scoring -------------------------------------------------------------------------------------------------
+
+
 def answer_logprobs_naive(receiver, prompts, answers) -> np.ndarray:
     """One forward pass per (prompt, answer): the reference implementation."""
     import torch
 
     prompts, answers = _check(prompts, answers)
     tok, model = receiver.tokenizer, receiver.model
-    out, bos = np.empty(len(prompts)), _bos(tok)
+    out = np.empty(len(prompts))
     with torch.no_grad():
         for k, (p, a) in enumerate(zip(prompts, answers)):
-            pids, aids = bos + _encode(tok, p), _encode(tok, a)
+            pids, aids = prompt_ids(tok, p), _encode(tok, a)
             ids = torch.tensor([pids + aids], device=receiver.device)
             logp = torch.log_softmax(model(ids).logits[0].float(), dim=-1)
             pos = torch.arange(len(pids) - 1, len(pids) + len(aids) - 1, device=receiver.device)
@@ -126,74 +248,308 @@ def common_prefix_length(sequences) -> int:
     return n
 
 
-def answer_logprobs(receiver, prompts, answers, *, batch_size: int = 16) -> np.ndarray:
-    """Total log-probability of each answer's tokens right after its prompt.
+def _scoring_units(seqs, ans) -> list[tuple[list[int], int]]:
+    """Rows grouped to share a prefix: ``(rows, shared prefix length)``, in an order that batches similar widths.
 
-    Prompts are scored in groups of ``batch_size``; in each group the longest
-    common token prefix (at least one token is left to every continuation)
-    is run once and its key/value cache is shared by the whole group.
+    Sorted token sequences put prompts with a common prefix next to each
+    other; a group ends where a prompt shares less than half of its tokens
+    with the one before. Each group is split by continuation length (a row
+    whose continuation is more than twice the group's shortest plus 16
+    tokens starts a new unit), so one long prompt (all seven items) does not
+    pad the others.
     """
+    order = sorted(range(len(seqs)), key=lambda k: seqs[k])
+    groups, current = [], [order[0]]
+    for prev, k in zip(order, order[1:]):
+        if common_prefix_length([seqs[prev], seqs[k]]) < max(1, min(len(seqs[prev]), len(seqs[k])) // 2):
+            groups.append(current)
+            current = []
+        current.append(k)
+    groups.append(current)
+    units = []
+    for group in groups:
+        shared = min(common_prefix_length([seqs[k] for k in group]), min(len(seqs[k]) for k in group) - 1)
+        group = sorted(group, key=lambda k: len(seqs[k]) + len(ans[k]))
+        unit = [group[0]]
+        for k in group[1:]:
+            if len(seqs[k]) + len(ans[k]) - shared > 2 * (len(seqs[unit[0]]) + len(ans[unit[0]]) - shared) + 16:
+                units.append(unit)
+                unit = []
+            unit.append(k)
+        units.append(unit)
+    units = [(u, min(common_prefix_length([seqs[k] for k in u]), min(len(seqs[k]) for k in u) - 1)) for u in units]
+    return sorted(units, key=lambda u: max(len(seqs[k]) + len(ans[k]) for k in u[0]) - u[1])
+
+
+def _score_batch(receiver, decoder, head, seqs, ans, pieces):
+    """Log-probabilities of the rows of ``pieces`` (``(rows, shared)`` per group), the groups' prefixes in one batch."""
     import torch
 
-    prompts, answers = _check(prompts, answers)
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1; got {batch_size}")
     tok, model, dev = receiver.tokenizer, receiver.model, receiver.device
-    decoder, head, bos = model.base_model, _logits_head(model, dev), _bos(tok)
-    out = np.empty(len(prompts))
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    for start in range(0, len(prompts), batch_size):
-        group = range(start, min(start + batch_size, len(prompts)))
-        seqs = [bos + _encode(tok, prompts[k]) for k in group]
-        ans = [_encode(tok, answers[k]) for k in group]
-        shared = min(common_prefix_length(seqs), min(len(s) for s in seqs) - 1)
-        full = [s + a for s, a in zip(seqs, ans)]
-        with torch.no_grad():
-            past = None
-            if shared > 0:
-                # The prefix needs no logits: the decoder alone fills the key/value cache.
-                prefix = torch.tensor([seqs[0][:shared]], device=dev)
-                past = decoder(prefix, use_cache=True).past_key_values
-                if hasattr(past, "batch_repeat_interleave"):
-                    past.batch_repeat_interleave(len(full))
-                else:  # a cache without it: run the prefix once per row
-                    past = decoder(prefix.expand(len(full), -1), use_cache=True).past_key_values
-            tails = [f[shared:] for f in full]
-            width = max(len(t) for t in tails)
-            ids = torch.full((len(tails), width), pad, dtype=torch.long, device=dev)
-            mask = torch.zeros((len(tails), shared + width), dtype=torch.long, device=dev)
-            mask[:, :shared] = 1
-            for r, t in enumerate(tails):
-                ids[r, : len(t)] = torch.tensor(t, device=dev)
-                mask[r, shared : shared + len(t)] = 1
-            positions = torch.arange(shared, shared + width, device=dev).expand(len(tails), -1)
-            inputs = dict(attention_mask=mask, position_ids=positions, past_key_values=past, use_cache=past is not None)
-            # Only the answer positions are projected onto the vocabulary: the full (batch, width, vocab)
-            # logits would dominate the cost for large vocabularies (Gemma: 262k tokens).
-            longest = max(len(a) for a in ans)
-            starts = torch.tensor([len(seqs[r]) - shared - 1 for r in range(len(tails))], device=dev)
-            keep = (starts[:, None] + torch.arange(longest, device=dev)[None, :]).clamp_max(width - 1)
+    rows = [k for unit, _ in pieces for k in unit]
+    shared = [s for unit, s in pieces for _ in unit]
+    width_prefix = max(s for _, s in pieces)
+    past = None
+    with torch.no_grad():
+        if width_prefix > 0:
+            # Left-padded prefixes, one per group: the decoder alone fills the key/value cache.
+            prefix = torch.full((len(pieces), width_prefix), pad, dtype=torch.long, device=dev)
+            pmask = torch.zeros((len(pieces), width_prefix), dtype=torch.long, device=dev)
+            ppos = torch.zeros((len(pieces), width_prefix), dtype=torch.long, device=dev)
+            for g, (unit, s) in enumerate(pieces):
+                if s:
+                    prefix[g, width_prefix - s :] = torch.tensor(seqs[unit[0]][:s], device=dev)
+                    pmask[g, width_prefix - s :] = 1
+                    ppos[g, width_prefix - s :] = torch.arange(s, device=dev)
+            past = decoder(prefix, attention_mask=pmask, position_ids=ppos, use_cache=True).past_key_values
+            owner = torch.tensor([g for g, (unit, _) in enumerate(pieces) for _ in unit], device=dev)
+            if len(pieces) == 1 and hasattr(past, "batch_repeat_interleave"):
+                past.batch_repeat_interleave(len(rows))
+            elif hasattr(past, "reorder_cache"):
+                past.reorder_cache(owner)
+            else:  # a cache without either: run each row's prefix
+                past = decoder(prefix[owner], attention_mask=pmask[owner], position_ids=ppos[owner],
+                               use_cache=True).past_key_values
+            pmask = pmask[owner]
+        tails = [seqs[k][s:] + ans[k] for k, s in zip(rows, shared)]
+        width = max(len(t) for t in tails)
+        ids = torch.full((len(rows), width), pad, dtype=torch.long, device=dev)
+        mask = torch.zeros((len(rows), width), dtype=torch.long, device=dev)
+        for r, t in enumerate(tails):
+            ids[r, : len(t)] = torch.tensor(t, device=dev)
+            mask[r, : len(t)] = 1
+        positions = torch.tensor(shared, device=dev)[:, None] + torch.arange(width, device=dev)[None, :]
+        if past is not None:
+            mask = torch.cat([pmask, mask], dim=1)
+        inputs = dict(attention_mask=mask, position_ids=positions, past_key_values=past, use_cache=past is not None)
+        # Only the answer positions are projected onto the vocabulary: the full (batch, width, vocab)
+        # logits would dominate the cost for large vocabularies (Gemma: 262k tokens).
+        longest = max(len(ans[k]) for k in rows)
+        starts = torch.tensor([len(seqs[k]) - s - 1 for k, s in zip(rows, shared)], device=dev)
+        keep = (starts[:, None] + torch.arange(longest, device=dev)[None, :]).clamp_max(width - 1)
+        if head is not None:
+            hidden = decoder(ids, **inputs).last_hidden_state
+            logits = head(torch.take_along_dim(hidden, keep[..., None], dim=1))
+        else:  # an integer logits_to_keep: the last n positions, in every transformers version
+            first = int(starts.min())
+            logits = model(ids, logits_to_keep=width - first, **inputs).logits
+            logits = torch.take_along_dim(logits, (keep - first)[..., None], dim=1)
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        out = []
+        for r, k in enumerate(rows):
+            a = torch.tensor(ans[k], device=dev)
+            out.append(logp[r, torch.arange(len(a), device=dev), a].sum().item())
+    return out
+
+
+def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
+    """Total log-probability of each answer's tokens right after its prompt.
+
+    Prompts that share a token prefix (an input's prompts) form a group
+    whose prefix is run once (at least one token is left to every
+    continuation); at most ``batch_size`` continuations, from one group or
+    several groups of similar continuation lengths, are scored per forward
+    pass. ``batch_size=None`` chooses it (see the module notes); on CUDA a
+    batch that runs out of memory is halved. ``progress`` shows a bar of
+    prompts scored and tokens (prompt and answer) per second.
+
+    Parameters
+    ----------
+    receiver : Receiver
+        From :func:`~persuasion.llm.models.load_receiver`.
+    prompts, answers : sequences of str
+        Of the same length; every answer non-empty.
+    batch_size : int or None
+        Rows per forward pass.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(prompts),)`` log-probabilities in nats, in the order of ``prompts``.
+    """
+    prompts, answers = _check(prompts, answers)
+    _check_batch_size(batch_size)
+    tok = receiver.tokenizer
+    decoder, head = receiver.model.base_model, _logits_head(receiver.model, receiver.device)
+    seqs = [prompt_ids(tok, p) for p in prompts]
+    ans = [_encode(tok, a) for a in answers]
+    units = _scoring_units(seqs, ans)
+    size = batch_size or _auto_batch_size(receiver, max(len(s) + len(a) for s, a in zip(seqs, ans)))
+    # Split units bigger than a batch, then pack whole units into batches of at most `size` rows.
+    pieces = [(u[i : i + size], s) for u, s in units for i in range(0, len(u), size)]
+    batches, current = [], []
+    for piece in pieces:
+        if current and sum(len(u) for u, _ in current) + len(piece[0]) > size:
+            batches.append(current)
+            current = []
+        current.append(piece)
+    batches.append(current)
+    out = np.empty(len(prompts))
+    bar = _Progress(progress, len(prompts), f"scoring with {getattr(receiver, 'name', 'the Receiver')}")
+
+    def run(batch):
+        values = _score_batch(receiver, decoder, head, seqs, ans, batch)
+        rows = [k for u, _ in batch for k in u]
+        out[rows] = values
+        bar.update(len(rows), sum(len(seqs[k]) + len(ans[k]) for k in rows))
+        return values
+
+    try:
+        for batch in batches:
+            _run_pieces(receiver, batch, run)
+    finally:
+        bar.close()
+    return out
+
+
+def _run_pieces(receiver, batch, run):
+    """``run(batch)``; on CUDA out-of-memory, the batch in halves (a group split if it is alone)."""
+    import torch
+
+    try:
+        run(batch)
+    except (RuntimeError, MemoryError) as error:
+        n = sum(len(u) for u, _ in batch)
+        if n == 1 or not _is_oom(error) or not torch.cuda.is_available():
+            raise
+        torch.cuda.empty_cache()
+        if len(batch) == 1:
+            (unit, s), = batch
+            halves = [[(unit[: len(unit) // 2], s)], [(unit[len(unit) // 2 :], s)]]
+        else:
+            halves = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+        for half in halves:
+            _run_pieces(receiver, half, run)
+
+
+# -- generation ----------------------------------------------------------------------------------------------
+
+
+def _eos_ids(receiver) -> set:
+    """The end-of-sequence ids ``model.generate`` stops at: the generation config's, else the tokenizer's."""
+    eos = getattr(getattr(receiver.model, "generation_config", None), "eos_token_id", None)
+    if eos is None:
+        eos = receiver.tokenizer.eos_token_id
+    return set() if eos is None else set(eos if isinstance(eos, (list, tuple)) else [eos])
+
+
+def _generate_batch(receiver, decoder, head, seqs, max_new_tokens: int, stop: tuple, eos: set, bar) -> list[str]:
+    """Greedy continuations of one batch of token sequences (left-padded), rows dropped as they stop."""
+    import torch
+
+    tok, model, dev = receiver.tokenizer, receiver.model, receiver.device
+    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad, dtype=torch.long, device=dev)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long, device=dev)
+    for r, s in enumerate(seqs):
+        ids[r, width - len(s) :] = torch.tensor(s, device=dev)
+        mask[r, width - len(s) :] = 1
+    positions = (mask.cumsum(-1) - 1).clamp_min(0)
+    new = [[] for _ in seqs]
+    active = list(range(len(seqs)))  # batch row -> index in seqs
+    past, inputs = None, dict(input_ids=ids, attention_mask=mask, position_ids=positions)
+    with torch.no_grad():
+        for step in range(max_new_tokens):
             if head is not None:
-                hidden = decoder(ids, **inputs).last_hidden_state
-                logits = head(torch.take_along_dim(hidden, keep[..., None], dim=1))
-            else:  # an integer logits_to_keep: the last n positions, in every transformers version
-                first = int(starts.min())
-                logits = model(ids, logits_to_keep=width - first, **inputs).logits
-                logits = torch.take_along_dim(logits, (keep - first)[..., None], dim=1)
-            logp = torch.log_softmax(logits.float(), dim=-1)
-            for r, k in enumerate(group):
-                a = torch.tensor(ans[r], device=dev)
-                out[k] = logp[r, torch.arange(len(a), device=dev), a].sum().item()
+                out = decoder(**inputs, past_key_values=past, use_cache=True)
+                logits = head(out.last_hidden_state[:, -1])
+            else:
+                out = model(**inputs, past_key_values=past, use_cache=True, logits_to_keep=1)
+                logits = out.logits[:, -1]
+            past = out.past_key_values
+            chosen = logits.argmax(-1)
+            keep = []
+            for r, t in enumerate(chosen.tolist()):
+                if t in eos:
+                    continue
+                k = active[r]
+                new[k].append(t)
+                if stop and any(s in tok.decode(new[k], skip_special_tokens=True) for s in stop):
+                    continue
+                keep.append(r)
+            bar.update(0, len(active))
+            if not keep or step == max_new_tokens - 1:
+                break
+            mask, positions = inputs["attention_mask"], inputs["position_ids"][:, -1:] + 1
+            if len(keep) < len(active):
+                index = torch.tensor(keep, device=dev)
+                past.reorder_cache(index)
+                chosen, mask, positions = chosen[index], mask[index], positions[index]
+                active = [active[r] for r in keep]
+            mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=1)
+            inputs = dict(input_ids=chosen[:, None], attention_mask=mask, position_ids=positions)
+    texts = []
+    for tokens in new:
+        text = tok.decode(tokens, skip_special_tokens=True)
+        cut = min([text.find(s) for s in stop if s in text], default=len(text))
+        texts.append(text[:cut])
+    return texts
+
+
+def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int | None = None,
+             progress: bool = False) -> list[str]:
+    """Greedy continuations of ``prompts``, each cut at the first of ``stop``.
+
+    Prompts are tokenised by :func:`prompt_ids` (as in scoring), sorted by
+    length and decoded ``batch_size`` at a time (``None``: chosen, see the
+    module notes; on CUDA a batch that runs out of memory is halved), left
+    padded; a row stops at its first stop string or end-of-sequence token,
+    and a batch when all its rows have. ``progress`` shows a bar of prompts
+    done and new tokens per second.
+
+    Parameters
+    ----------
+    receiver : Receiver
+        From :func:`~persuasion.llm.models.load_receiver`.
+    prompts : sequence of str
+    max_new_tokens : int
+        At most this many new tokens per prompt.
+    stop : sequence of str
+        Stop strings; the text returned ends before the first.
+    batch_size : int or None
+        Rows per batch.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list of str
+        The continuations, in the order of ``prompts``.
+    """
+    prompts, stop = list(prompts), tuple(stop)
+    if not prompts:
+        raise ValueError("prompts must not be empty")
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be an integer of at least 1; got {max_new_tokens!r}")
+    _check_batch_size(batch_size)
+    tok = receiver.tokenizer
+    decoder, head, eos = receiver.model.base_model, _logits_head(receiver.model, receiver.device), _eos_ids(receiver)
+    seqs = [prompt_ids(tok, p) for p in prompts]
+    order = sorted(range(len(seqs)), key=lambda k: len(seqs[k]))
+    size = batch_size or _auto_batch_size(receiver, max(len(s) for s in seqs) + max_new_tokens)
+    out = [None] * len(prompts)
+    bar = _Progress(progress, len(prompts), f"generating with {getattr(receiver, 'name', 'the Receiver')}")
+
+    def run(rows):
+        texts = _generate_batch(receiver, decoder, head, [seqs[k] for k in rows], max_new_tokens, stop, eos, bar)
+        bar.update(len(rows), 0)
+        return texts
+
+    try:
+        for rows, texts in _run_in_batches(receiver, [order], run, size):
+            for k, text in zip(rows, texts):
+                out[k] = text
+    finally:
+        bar.close()
     return out
 
 
 def _stop_criteria(tokenizer, stop: tuple, prompt_length: int):
-    """Ends a row once its new text holds one of ``stop``, and generation once every row has.
-
-    (transformers' StopStringCriteria precomputes a table over the whole
-    vocabulary, which takes seconds per call for large vocabularies; decoding
-    the few new tokens of a small batch at each step is cheaper.)
-    """
+    """For :func:`_generate_reference`: ends a row once its new text holds one of ``stop``."""
     import torch
     from transformers import StoppingCriteria, StoppingCriteriaList
 
@@ -208,27 +564,21 @@ def _stop_criteria(tokenizer, stop: tuple, prompt_length: int):
     return StoppingCriteriaList([_Stop()])
 
 
-def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int = 8) -> list[str]:
-    """Greedy continuations of ``prompts`` (left-padded batches), each cut at the first of ``stop``.
+def _generate_reference(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int = 8) -> list[str]:
+    """Greedy continuations by transformers' ``model.generate``, ``batch_size`` prompts at a time in the given order.
 
-    Each prompt is preceded by the same special tokens as in scoring (Gemma:
-    ``<bos>``), so a Receiver is scored and generates from the same tokens.
+    The reference :func:`generate` is tested and benchmarked against (the
+    implementation before it): the same tokens (:func:`prompt_ids`), another
+    decoding loop.
     """
     import torch
 
     prompts = list(prompts)
-    if not prompts:
-        raise ValueError("prompts must not be empty")
-    if max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be at least 1; got {max_new_tokens}")
     tok, model, dev = receiver.tokenizer, receiver.model, receiver.device
-    bos = _bos(tok)
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     out = []
     for start in range(0, len(prompts), batch_size):
-        # The same tokens as scoring sees: the tokenizer's own prefix (Gemma: <bos>), then the prompt; left-padded.
-        seqs = [_encode(tok, p) for p in prompts[start : start + batch_size]]
-        seqs = [s if bos and s[: len(bos)] == bos else bos + s for s in seqs]
+        seqs = [prompt_ids(tok, p) for p in prompts[start : start + batch_size]]
         width = max(len(s) for s in seqs)
         ids = torch.full((len(seqs), width), pad, dtype=torch.long, device=dev)
         mask = torch.zeros((len(seqs), width), dtype=torch.long, device=dev)
@@ -236,7 +586,6 @@ def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size
             ids[r, width - len(s) :] = torch.tensor(s, device=dev)
             mask[r, width - len(s) :] = 1
         with torch.no_grad():
-            # The stop criterion ends each row at its first stop string, and the batch once all rows have.
             gen = model.generate(
                 input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=pad,
                 stopping_criteria=_stop_criteria(tok, tuple(stop), width),
