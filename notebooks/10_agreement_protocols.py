@@ -22,11 +22,12 @@
 # state spaces: how many rounds agreement takes, whether the agreed estimate
 # is the one pooled information would give, what an $\varepsilon$-agreement
 # stopping rule saves, and what happens when one agent shades what it says.
+# (The chapter's imports and sizes are in the hidden cell below.)
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 from fractions import Fraction
 
 import matplotlib.pyplot as plt
@@ -87,19 +88,19 @@ n_instances, n_shade = size.n_instances, size.n_shade
 # floating-point numbers converted exactly to fractions), where equal means
 # equal. The two counts must coincide.
 
-# %%
+# %% tags=["hide-input"]
 TOL = 1e-9  # the tolerance at which two floating-point estimates count as equal
 
 
 def exact_inputs(prior, X):
-    """The prior and X as fractions: each float exactly, the prior renormalised to sum to 1."""
+    """The prior and X as fractions: each float exactly, the prior renormalised."""
     q = [Fraction(float(p)) for p in prior]
     total = sum(q)
     return [p / total for p in q], [Fraction(float(x)) for x in X]
 
 
 def exact_pooled(prior, P, X):
-    """E[X | all private cells] at every state, in fractions (brute force over the states)."""
+    """E[X | all private cells] at every state, in fractions (brute force)."""
     n = len(prior)
     out = []
     for w in range(n):
@@ -116,54 +117,74 @@ def differing_states(prior, P, X, d):
     return by_tol, sum(a != b for a, b in zip(agreed, pooled))
 
 
-agree, unbiased, coarser, random_diff = [], [], [], []
-for _ in range(n_instances):
+# %% [markdown]
+# A random instance: 6 to 29 states, a random prior (or a uniform one), two
+# agents whose partitions have 2 to 4 cells, and a binary $X$.
+
+# %%
+def random_instance(rng, uniform=False):
     n = int(rng.integers(6, 30))
-    prior = rng.dirichlet(np.ones(n))
+    prior = np.full(n, 1 / n) if uniform else rng.dirichlet(np.ones(n))
     P = random_partitions(n, 2, int(rng.integers(2, 5)), rng)
     X = (rng.random(n) < 0.5).astype(float)
+    return prior, P, X
+
+
+# %% [markdown]
+# For each instance we run the dialogue and record whether it ends in
+# agreement, whether the agreed estimate is unbiased, whether pooling is at
+# least as accurate, and the states where agreed and pooled estimates differ
+# (`differing_states`, with the tolerance and exactly; hidden above).
+
+# %%
+agree, unbiased, coarser, random_diff = [], [], [], []
+for _ in range(n_instances):
+    prior, P, X = random_instance(rng)
     d = dialogue(prior, P, X)
     agree.append(d.agreement.all())
     unbiased.append(abs(prior @ d.agreed - prior @ X) < 1e-12)
     coarser.append(prior @ (d.pooled - X) ** 2 <= prior @ (d.agreed - X) ** 2 + 1e-12)
     random_diff.append(differing_states(prior, P, X, d))
+
+# %% tags=["remove-input"]
+random_diff = np.array(random_diff)  # (instances, [with tolerance, exact])
+random_instances = int((random_diff[:, 1] > 0).sum())
+print(f"of {n_instances} instances: agreement in {sum(agree)}, unbiased in {sum(unbiased)},"
+      f" pooling at least as accurate in {sum(coarser)}")
 checks.all_of("Aumann: the dialogue always ends in agreement", agree)
 checks.all_of("the agreed estimate is unbiased", unbiased)
 checks.all_of(
     "pooled information is at least as accurate as the agreed estimate", coarser
 )
-random_diff = np.array(random_diff)  # (instances, [with tolerance, exact])
 checks.true(
     "random priors: states with agreed != pooled, counted with tolerance and exactly, coincide",
     (random_diff[:, 0] == random_diff[:, 1]).all(),
     value=f"{int(random_diff[:, 0].sum())} and {int(random_diff[:, 1].sum())} states",
 )
-random_instances = int((random_diff[:, 1] > 0).sum())
 checks.true(
     "random priors: agreed = pooled at every state of every instance (exact count)",
     random_instances == 0,
     value=f"{random_instances} of {n_instances} instances differ",
 )
-# With a uniform prior, many cells share the same estimate and announcements reveal less.
+
+# %% [markdown]
+# With a uniform prior, many cells share the same estimate and announcements
+# reveal less. The same count on uniform-prior instances:
+
+# %%
 uniform_diff, uniform_states = [], []
 for _ in range(n_instances):
-    n = int(rng.integers(6, 30))
-    prior = np.full(n, 1 / n)
-    P = random_partitions(n, 2, int(rng.integers(2, 5)), rng)
-    X = (rng.random(n) < 0.5).astype(float)
+    prior, P, X = random_instance(rng, uniform=True)
     uniform_diff.append(differing_states(prior, P, X, dialogue(prior, P, X)))
-    uniform_states.append(n)
+    uniform_states.append(len(prior))
+
+# %% tags=["remove-input"]
 uniform_diff = np.array(uniform_diff)
 uniform_instances = int((uniform_diff[:, 1] > 0).sum())
 checks.true(
     "uniform priors: states with agreed != pooled, counted with tolerance and exactly, coincide",
     (uniform_diff[:, 0] == uniform_diff[:, 1]).all(),
     value=f"{int(uniform_diff[:, 0].sum())} and {int(uniform_diff[:, 1].sum())} states",
-)
-print(
-    f"random priors: agreed != pooled in {random_instances} of {n_instances} instances; "
-    f"uniform priors: in {uniform_instances} of {n_instances} instances "
-    f"({int(uniform_diff[:, 1].sum())} of {sum(uniform_states)} states)"
 )
 display(
     Markdown(
@@ -185,6 +206,10 @@ display(
 
 # %%
 classic = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
+print("agreed:", classic.agreed, " pooled:", classic.pooled)
+print("rounds:", classic.rounds)
+
+# %% tags=["remove-input"]
 checks.close("classic: agreed estimate 1/2 in every state", classic.agreed, 0.5)
 checks.close("classic: pooled estimate is 0 or 1", classic.pooled, [1, 0, 0, 1])
 checks.true(
@@ -202,30 +227,42 @@ checks.true(
 # saves (`epsilon_agreement_rounds`) and what it costs in accuracy.
 
 # %%
-eps_grid = [0.0, 0.01, 0.03, 0.1, 0.2, 0.3]
 instances, eps_partitions = [], []
 for _ in range(max(10, n_instances // 4)):
-    n = 24
-    prior = np.full(n, 1 / n)  # a uniform prior makes dialogues longer
-    P = random_partitions(n, 2, 4, rng)
-    X = (rng.random(n) < 0.5).astype(float)
+    prior = np.full(24, 1 / 24)  # a uniform prior makes dialogues longer
+    P = random_partitions(24, 2, 4, rng)
+    X = (rng.random(24) < 0.5).astype(float)
     instances.append((prior, dialogue(prior, P, X)))
     eps_partitions.append(P)
+
+# %% [markdown]
+# The rule stops at round $r(\omega)$ in state $\omega$; there we measure
+# the largest gap between an agent's estimate and the exact agreed value.
+
+
+# %%
+def gap_at_stop(d, r):
+    """Each state's largest gap between an agent's estimate at round r and agreement."""
+    states = np.arange(len(r))
+    return np.abs(d.estimates[r, :, states] - d.agreed[:, None]).max(axis=1)
+
+
+# %% [markdown]
+# The mean (over instances) of the expected rounds and of the expected
+# squared gap, for each $arepsilon$:
+
+# %%
+eps_grid = [0.0, 0.01, 0.03, 0.1, 0.2, 0.3]
 mean_rounds, stop_error = [], []
 for eps in eps_grid:
-    r_eps, err = [], []
-    for prior, d in instances:
-        r = epsilon_agreement_rounds(d, eps)
-        states = np.arange(len(prior))
-        # Every agent's estimate when the rule stops, against the exact agreed value.
-        gap = np.abs(d.estimates[r, :, states] - d.agreed[:, None]).max(axis=1)
-        r_eps.append(prior @ r)
-        err.append(prior @ gap**2)
-    mean_rounds.append(np.mean(r_eps))
-    stop_error.append(np.mean(err))
+    stops = [(p, d, epsilon_agreement_rounds(d, eps)) for p, d in instances]
+    mean_rounds.append(np.mean([p @ r for p, d, r in stops]))
+    stop_error.append(np.mean([p @ gap_at_stop(d, r) ** 2 for p, d, r in stops]))
 print("eps:", eps_grid)
 print("mean rounds:", np.round(mean_rounds, 3))
 print("mean squared gap to the exact agreed estimate:", np.round(stop_error, 5))
+
+# %% tags=["remove-input"]
 checks.true(
     "a looser tolerance leaves a larger gap",
     stop_error[-1] > stop_error[0],
@@ -265,7 +302,7 @@ checks.true(
     value=f"at most {max(informative)} informative; join bounds {min(join_bound)}..{max(join_bound)}",
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.0), sharex=True)
 ax1.plot(eps_grid, mean_rounds, color=PALETTE[1], ls="-", marker="o", ms=5)
 ax1.set_ylabel("announcements until\n" + r"$\varepsilon$-agreement (mean)")
@@ -303,40 +340,52 @@ plt.show()
 # agent 2 holds information the record contradicts and catches the lie.
 
 # %%
-shades = np.linspace(0.0, 1.0, 6)
-mse, bias, excluded, detected = [], [], [], []
 cases = []
 for _ in range(n_shade):
     n = 16
-    cases.append(
-        (
-            rng.dirichlet(np.ones(n)),
-            random_partitions(n, 2, 4, rng),
-            (rng.random(n) < 0.5).astype(float),
-        )
-    )
+    prior = rng.dirichlet(np.ones(n))
+    P = random_partitions(n, 2, 4, rng)
+    X = (rng.random(n) < 0.5).astype(float)
+    cases.append((prior, P, X))
+
+# %% [markdown]
+# In each case, the strategic agent shades in every true state in turn; we
+# average the honest agent's squared error and bias, and how often the
+# truth is excluded or the lie detected, over the states (by the prior).
+
+
+# %%
+def shading_outcome(prior, P, X, shade):
+    out = [strategic_dialogue(prior, P, X, w, shade) for w in range(len(X))]
+    est = np.array([o.estimates[1] for o in out])
+    excluded = np.array([o.truth_excluded for o in out])
+    detected = np.array([o.detected for o in out])
+    err = est - X
+    return prior @ err**2, prior @ err, prior @ excluded, prior @ detected
+
+
+# %% [markdown]
+# Then over the cases, for six shades from 0 to 1:
+
+# %%
+shades = np.linspace(0.0, 1.0, 6)
+mse, bias, excluded, detected = [], [], [], []
 for shade in shades:
-    m_, b_, e_, d_ = [], [], [], []
-    for prior, P, X in cases:
-        out = [strategic_dialogue(prior, P, X, w, shade) for w in range(len(X))]
-        est = np.array([o.estimates[1] for o in out])
-        m_.append(prior @ (est - X) ** 2)
-        b_.append(prior @ (est - X))
-        e_.append(prior @ np.array([o.truth_excluded for o in out]))
-        d_.append(prior @ np.array([o.detected for o in out]))
-    mse.append(np.mean(m_))
-    bias.append(np.mean(b_))
-    excluded.append(np.mean(e_))
-    detected.append(np.mean(d_))
+    per_case = [shading_outcome(*case, shade) for case in cases]
+    for series, column in zip((mse, bias, excluded, detected), zip(*per_case)):
+        series.append(np.mean(column))
+
+# %% [markdown]
+# What the honest agent ends up with, shade by shade:
+
+# %%
 print("shade:", np.round(shades, 2))
 print("honest agent's mean squared error:", np.round(mse, 4))
 print("its mean bias:", np.round(bias, 4))
-print(
-    "P(truth excluded):",
-    np.round(excluded, 3),
-    " P(lie detected):",
-    np.round(detected, 3),
-)
+print("P(truth excluded):", np.round(excluded, 3),
+      " P(lie detected):", np.round(detected, 3))
+
+# %% tags=["remove-input"]
 checks.close(
     "no shading: the honest dialogue (bias 0, nothing excluded)",
     [bias[0], excluded[0], detected[0]],
@@ -350,35 +399,14 @@ checks.true(
 )
 checks.true("shading biases the honest agent upwards", bias[-1] > 0.05, value=bias[-1])
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-ax.plot(
-    shades,
-    mse,
-    color=PALETTE[1],
-    ls="-",
-    marker="o",
-    ms=6,
-    label="honest agent's mean squared error",
-)
-ax.plot(
-    shades,
-    excluded,
-    color=PALETTE[2],
-    ls="--",
-    marker="s",
-    ms=6,
-    label="probability the record excludes the truth",
-)
-ax.plot(
-    shades,
-    detected,
-    color=PALETTE[3],
-    ls=":",
-    marker="^",
-    ms=6,
-    label="probability the lie is detected",
-)
+for k, (series, ls, marker, label) in enumerate([
+    (mse, "-", "o", "honest agent's mean squared error"),
+    (excluded, "--", "s", "probability the record excludes the truth"),
+    (detected, ":", "^", "probability the lie is detected"),
+], start=1):
+    ax.plot(shades, series, color=PALETTE[k], ls=ls, marker=marker, ms=6, label=label)
 ax.set_xlabel("shade: how far the strategic agent wants to push the estimate")
 ax.set_ylabel("error / probability")
 ax.legend(fontsize=8)
@@ -434,6 +462,9 @@ for _ in range(max(5, n_instances // 10)):
     prior = rng.dirichlet(np.ones(n))
     d3 = dialogue(prior, random_partitions(n, 3, 3, rng), rng.random(n))
     ok3.append(d3.agreement.all())
+print(f"agreement in {sum(ok3)} of {len(ok3)} three-agent dialogues")
+
+# %% tags=["remove-input"]
 checks.all_of("exercise: three agents always agree", ok3)
 
 # %% [markdown]
@@ -461,6 +492,9 @@ coarse = fine // 2
 prior = rng.dirichlet(np.ones(12))
 Xr = rng.random(12)
 dr = dialogue(prior, [fine, coarse], Xr)
+print("largest |agreed - pooled|:", np.abs(dr.agreed - dr.pooled).max())
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: nested partitions, agreed = pooled", dr.agreed, dr.pooled, atol=1e-12
 )
