@@ -37,7 +37,7 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import time
 
 import matplotlib.pyplot as plt
@@ -117,17 +117,24 @@ n_problems, max_types, n_directions = size.n_problems, size.max_types, size.n_di
 # either state; the principal herself can only guess, so
 # $U_{\text{blind}} = 0.5$. One possible agent is aligned; the other, a
 # *contrarian*, wants to mismatch but values the safe action as the principal
-# does.
+# does. `safe_action_problem()` builds this instance, with its benchmarks
+# (the chapter's imports and sizes are in the hidden cell at the top).
 
 # %%
 prob = safe_action_problem()
+print(f"U_blind = {prob.U_blind:.3f}, U_full = U_min = {prob.U_full:.3f}")
+print(f"U_max = {prob.U_max:.3f}")
+
+# %% [markdown]
+# The robust value is one call; `type_values` is the worst case for each
+# type at the optimal information structure.
+
+# %%
 sol = robust_delegation(prob)
-print(
-    f"U_blind = {prob.U_blind:.3f}, U_full = U_min = {prob.U_full:.3f}, U_max = {prob.U_max:.3f}"
-)
-print(
-    f"U* = {sol.value:.3f} (worst case per type {sol.type_values.round(3)}), G* = {sol.guarantee:.3f}"
-)
+print(f"U* = {sol.value:.3f}, G* = {sol.guarantee:.3f}")
+print("worst case per type:", sol.type_values.round(3))
+
+# %% tags=["remove-input"]
 checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5)
 checks.close("safe action: U_full = 0 (the contrarian mismatches)", prob.U_full, 0.0)
 checks.close("safe action: U* = 0.75", sol.value, 0.75, atol=1e-8)
@@ -146,11 +153,13 @@ checks.close(
 # principal should reveal *nothing* (or anything that keeps posteriors in
 # $[1/4, 3/4]$).
 
-# %% tags=["remove-output"]
+# %%
 p_grid = np.linspace(0, 1, 401)
 beliefs = np.column_stack([1 - p_grid, p_grid])
 acts = prob.best_responses(beliefs)  # (n_grid, n_types)
 value = np.einsum("gw,gkw->gk", beliefs, prob.delegated_utility[acts])
+
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 ax.plot(
     p_grid,
@@ -188,6 +197,8 @@ ax.set_ylabel("principal's expected payoff\nfrom delegating")
 ax.legend(fontsize=8, loc="lower center")
 save_figure(fig, "delegation-safe-action")
 plt.show()
+
+# %% tags=["remove-input"]
 checks.close(
     "safe action: worst case is 0.75 on [1/4, 3/4]",
     value.min(axis=1)[(p_grid >= 0.25) & (p_grid <= 0.75)],
@@ -231,6 +242,11 @@ checks.close(
 # %%
 no_info = Splitting(weights=np.array([1.0]), posteriors=prob.prior[None])
 full_info = Splitting(weights=prob.prior.copy(), posteriors=np.eye(2))
+for ties in ("principal", "adversarial"):
+    none_, full_ = (prob.payoffs(t, ties)[0].min() for t in (no_info, full_info))
+    print(f"{ties:>11} ties: no information {none_:.2f}, full {full_:.2f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "claim 3: no information guarantees 0.75 even with ties broken against the principal",
     prob.payoffs(no_info, "adversarial")[0].min(),
@@ -242,16 +258,21 @@ checks.true(
     > max(prob.payoffs(full_info, t)[0].min() for t in ("principal", "adversarial")) + 0.5,
     value=f"U* {sol.value:.3g} vs U_full {prob.U_full:.3g}",
 )
+
+# %% [markdown]
+# Nor is the example special. Pair an aligned agent with one random agent
+# utility and count how often withholding some information beats full
+# revelation:
+
+# %%
 n_restrict = 0
 for _ in range(n_problems):
     q = random_delegation_problem(3, 3, 2, rng)
-    q = q.with_types(
-        np.stack([q.delegated_utility, q.agent_utilities[0]])
-    )  # aligned + one random
+    q = q.with_types(np.stack([q.delegated_utility, q.agent_utilities[0]]))
     n_restrict += robust_delegation(q).value > q.U_full + 1e-6
-print(
-    f"aligned + one random type: U* > U_full in {n_restrict} of {n_problems} random problems"
-)
+print(f"aligned + one random type: U* > U_full in {n_restrict} of {n_problems}")
+
+# %% tags=["remove-input"]
 checks.true(
     "claim 3: also common in random problems",
     n_restrict > 0,
@@ -278,14 +299,15 @@ checks.true(
 # %%
 below_max, lp_vs_breakpoints = [], []
 for _ in range(n_problems):
-    q = random_delegation_problem(
-        int(rng.integers(2, 4)), 3, int(rng.integers(1, 4)), rng
-    )
+    n, k = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+    q = random_delegation_problem(n, 3, k, rng)
     below_max.append(robust_delegation(q).value <= q.U_max + 1e-9)
     q2 = random_delegation_problem(2, 3, int(rng.integers(1, 5)), rng)
-    lp_vs_breakpoints.append(
-        robust_delegation(q2).value - robust_value_binary(q2)
-    )
+    lp_vs_breakpoints.append(robust_delegation(q2).value - robust_value_binary(q2))
+print(f"U* <= U_max in {sum(below_max)} of {n_problems} problems")
+print(f"largest |LP - breakpoints|: {np.abs(lp_vs_breakpoints).max():.1e}")
+
+# %% tags=["remove-input"]
 checks.all_of("claim 1: U* <= U_max (first best computed directly)", below_max)
 checks.close(
     "claim 1: U* by the profile LP = U* by the breakpoint method (random two-state problems)",
@@ -302,20 +324,17 @@ checks.close(
 # $U^*$ falls *below* $U_{\text{blind}}$.
 
 # %%
-
 type_counts = np.unique(np.geomspace(1, max_types, 8).astype(int))
-curves = []
+curves = []  # (problem, U* for each number of types)
 for _ in range(3):
     base = random_delegation_problem(3, 3, max_types, rng)
-    pool = np.concatenate(
-        [base.delegated_utility[None], base.agent_utilities]
-    )  # aligned first
-    curves.append(
-        (
-            base,
-            [robust_delegation(base.with_types(pool[:K])).value for K in type_counts],
-        )
-    )
+    pool = np.concatenate([base.delegated_utility[None], base.agent_utilities])
+    values = [robust_delegation(base.with_types(pool[:K])).value for K in type_counts]
+    curves.append((base, values))
+for base, values in curves:
+    print(f"U_blind {base.U_blind:.3f};  U* by |U_A|:", np.round(values, 3))
+
+# %% tags=["remove-input"]
 for j, (base, values) in enumerate(curves, 1):
     checks.all_of(
         f"claim 1, problem {j}: U* never rises as types are added",
@@ -348,7 +367,7 @@ print(
     f"with {type_counts[-1]} random types, delegation is worth no more than guessing in {reached} of 3 problems"
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 for j, (_, values) in enumerate(curves):
     ax.plot(
@@ -361,14 +380,17 @@ for j, (_, values) in enumerate(curves):
         label=f"problem {j + 1}: $U^*$",
     )
 for j, (base, _) in enumerate(curves):
-    ax.plot(  # acting blind: dotted, ending in the problem's marker (tells them apart in grey)
-        [type_counts[0], type_counts[-1] * 1.25], [base.U_blind] * 2, color=PALETTE[j + 1], ls=":", lw=1,
+    # acting blind: dotted, ending in the problem's marker (tells them apart in grey)
+    ax.plot(
+        [type_counts[0], type_counts[-1] * 1.25], [base.U_blind] * 2,
+        color=PALETTE[j + 1], ls=":", lw=1,
         marker=["o", "s", "^"][j], ms=5, markevery=[1], mfc="white",
         label=r"acting blind, $U_{\mathrm{blind}}$" if j == 0 else None,
     )
 ax.set_xscale("log")
 ax.set_xlabel(
-    r"number of possible agent utilities $|\mathcal{U}_A|$ (aligned one first; log scale)"
+    r"number of possible agent utilities $|\mathcal{U}_A|$"
+    " (aligned one first; log scale)"
 )
 ax.set_ylabel("principal's guaranteed payoff\nfrom delegating, $U^*$")
 ax.legend(fontsize=8)
@@ -415,8 +437,24 @@ plt.show()
 # we turn the splitting into a signal $\pi(s \mid \omega)$, recompute the
 # agent's posterior after the first signal by Bayes' rule, and check that
 # $b$ is its unique best response and the principal's strict favourite.
+#
+# The construction on the safe-action example: a belief at which "match
+# state 1" is strictly best for the aligned type and for the principal, and a
+# split of the prior through it.
 
 # %%
+margin, mu = aligned_belief(prob, 0, 1)  # type 0 (aligned), action 1
+tau = split_through(prob.prior, mu, share=0.5)
+print(f"margin {margin:.3f} at Pr(w=1) = {mu[1]:.3f}")
+print("signal weights", tau.weights.round(3), "Pr(w=1):", tau.posteriors[:, 1].round(3))
+responses = prob.best_responses(tau.posteriors)  # one row per signal
+print("actions of (aligned, contrarian) after each signal:", responses.tolist())
+
+# %% [markdown]
+# The same construction on random problems, with both independent checks
+# (hidden; its output is shown):
+
+# %% tags=["remove-input"]
 samples = rng.dirichlet(np.ones(3), size=4000)
 found, sampled, lp_missed, induced = 0, 0, 0, []
 for _ in range(n_problems):
@@ -458,17 +496,26 @@ checks.all_of(
     induced,
 )
 
-match1 = PersuasionGame(
-    prob.prior, prob.agent_utilities[0], np.array([[0, 0], [1, 1], [0, 0]])
-)
+# %% [markdown]
+# With probability one the claim fails. How often can a signal make the
+# aligned agent "match state 1"? That is a persuasion problem in which the
+# sender wants action 1, whatever the state:
+
+# %%
+wants_match_1 = np.array([[0, 0], [1, 1], [0, 0]])  # sender: 1 for action 1
+match1 = PersuasionGame(prob.prior, prob.agent_utilities[0], wants_match_1)
 p_max = optimal_signal(match1).value
+margin_contrarian, _ = aligned_belief(prob, 1, 1)
+print(f"largest probability of 'match state 1': {p_max:.4f}")
+print(f"contrarian's best margin for 'match state 1': {margin_contrarian:.3f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "claim 2 (probability one) fails: 'match state 1' is induced at most w.p. 2/3",
     p_max,
     2 / 3,
     atol=1e-7,
 )
-margin_contrarian, _ = aligned_belief(prob, 1, 1)
 checks.true(
     "claim 2: the contrarian shares no ranking with the principal for 'match 1'",
     margin_contrarian < 0,
@@ -508,10 +555,10 @@ checks.true(
 # %%
 tau_star = sol.splitting
 adv_at_star = prob.payoffs(tau_star, "adversarial")[0].min()
-print(
-    f"safe action: LP posteriors {tau_star.posteriors[:, 1].round(3)}, worst case {sol.value:.3f} "
-    f"with ties for the principal, {adv_at_star:.3f} with ties against her"
-)
+print("safe action, LP posteriors Pr(w=1):", tau_star.posteriors[:, 1].round(3))
+print(f"worst case {sol.value:.3f} with ties for her, {adv_at_star:.3f} against her")
+
+# %% tags=["remove-input"]
 checks.close(
     "ties: the safe-action LP optimum drops to 0.25 with ties against the principal "
     "(contrarian mismatches at 1/4 and 3/4)",
@@ -519,7 +566,22 @@ checks.close(
     0.25,
     atol=1e-9,
 )
+
+# %% [markdown]
+# With a margin, on the same example: the value and its worst case under
+# adversarial ties.
+
+# %%
 deltas = [1e-1, 1e-2, 1e-3, 1e-4]
+for d in deltas:
+    s_d = robust_delegation(prob, margin=d)
+    adv = prob.payoffs(s_d.splitting, "adversarial")[0].min()
+    print(f"delta = {d:g}: U*_delta = {s_d.value:.4f}, against the principal {adv:.4f}")
+
+# %% [markdown]
+# The same on random problems (the check runs hidden; its output is shown):
+
+# %% tags=["remove-input"]
 tie_rows, attained, drop = [], [], 0
 for _ in range(max(8, n_problems // 5)):
     q = random_delegation_problem(3, 3, 2, rng)
@@ -568,17 +630,18 @@ checks.at_most(
 below, collapsed = [], []
 for _ in range(n_problems):
     q = random_delegation_problem(3, 3, 1, rng)
-    q = q.with_types(q.delegated_utility[None])
+    q = q.with_types(q.delegated_utility[None])  # known to be aligned
     collapsed.append(abs(q.U_min - q.U_max) < 1e-9)
     below.append(q.U_blind < q.U_min - 1e-9)
+print(f"U_blind < U_min in {sum(below)} of {n_problems};")
+print("in the others one action is best in every state")
+
+# %% tags=["remove-input"]
 checks.all_of("known-aligned agent: U_min = U_full = U_max", collapsed)
 checks.true(
     "remark fails: U_blind is achievable yet below U_min (known-aligned agent)",
     sum(below) > 0,
     value=f"{sum(below)} of {n_problems} random problems",
-)
-print(
-    f"U_blind < U_min in {sum(below)} of {n_problems}; in the others one action is best in every state"
 )
 
 # %% [markdown]
@@ -593,23 +656,18 @@ print(
 # gives a point that may lie outside the convex set, and the chord between
 # them is not achievable.
 
-# %% tags=["remove-output"]
+# %%
 directions, support, points = payoff_set(prob, 1, n_directions)
-w_act = int(
-    np.argmax(prob.principal_utility @ prob.prior)
-)  # the principal's blind action
-act_point = np.array(
-    [
-        prob.principal_utility[w_act] @ prob.prior,
-        prob.agent_utilities[1, w_act] @ prob.prior,
-    ]
-)
-safe_point = points[np.argmax(points.sum(axis=1))]
+w_act = int(np.argmax(prob.principal_utility @ prob.prior))  # her blind action
+act_point = np.array([prob.principal_utility[w_act] @ prob.prior,
+                      prob.agent_utilities[1, w_act] @ prob.prior])
+safe_point = points[np.argmax(points.sum(axis=1))]  # no information
 midpoint = (act_point + safe_point) / 2
-excess = (
-    directions @ midpoint - support
-)  # > 0 in some direction: outside the convex set
+excess = directions @ midpoint - support  # > 0 somewhere: outside the set
+print("acting:", act_point, " delegating, no information:", safe_point.round(3))
+print(f"the midpoint lies outside the delegation set by {excess.max():.3g}")
 
+# %% tags=["hide-input", "remove-output"]
 hull = points[np.argsort(np.arctan2(*(points - points.mean(axis=0)).T[::-1]))]
 fig, ax = plt.subplots(figsize=(5.6, 4.2))
 ax.fill(
@@ -645,6 +703,7 @@ ax.legend(fontsize=8, loc="lower left")
 save_figure(fig, "delegation-payoff-set")
 plt.show()
 
+# %% tags=["remove-input"]
 # Independent check of the support function: with two states two posteriors
 # suffice, so brute force over pairs of posteriors p1 <= 1/2 <= p2 on a grid
 # (which contains the breakpoints 1/4, 3/4), the agent best-responding at
@@ -717,33 +776,33 @@ checks.true(
 
 # %%
 w = prob.delegated_utility
-friend_foe = prob.with_types(np.stack([w, -w]))
-lams = np.linspace(0, 1, 21)
-frontier = np.array(
-    [
-        friend_foe.payoffs(weighted_delegation(friend_foe, [lam, 1 - lam]).splitting)[0]
-        for lam in lams
-    ]
-)
-none = Splitting(weights=np.array([1.0]), posteriors=prob.prior[None])
-full = Splitting(weights=prob.prior.copy(), posteriors=np.eye(2))
+friend_foe = prob.with_types(np.stack([w, -w]))  # aligned, misaligned
+
+
+def best_and_worst(lam):
+    """(best, worst) case of the structure maximising lam*best + (1-lam)*worst."""
+    tau = weighted_delegation(friend_foe, [lam, 1 - lam]).splitting
+    return friend_foe.payoffs(tau)[0]
+
+
+frontier = np.array([best_and_worst(lam) for lam in np.linspace(0, 1, 21)])
+print("frontier points (best case, worst case):")
+print(np.unique(frontier.round(6), axis=0).tolist())
+
+# %% tags=["remove-input"]
 checks.close(
     "reconstruction: no information gives (best, worst) = (0.75, 0.5)",
-    friend_foe.payoffs(none)[0],
+    friend_foe.payoffs(no_info)[0],
     [0.75, 0.5],
 )
 checks.close(
     "reconstruction: full information gives (1, 0)",
-    friend_foe.payoffs(full)[0],
+    friend_foe.payoffs(full_info)[0],
     [1.0, 0.0],
 )
 checks.true(
     "reconstruction: the frontier runs from no information to full information",
     np.allclose(frontier[0], [0.75, 0.5]) and np.allclose(frontier[-1], [1.0, 0.0]),
-)
-print(
-    "frontier points (best case, worst case):",
-    np.unique(frontier.round(6), axis=0).tolist(),
 )
 
 # %% [markdown]
@@ -761,26 +820,28 @@ print(
 # of states grows polynomially in the number of types, not as $|B|^{K}$.
 
 # %%
-cost = []
+cost = []  # (states, types, regions, seconds)
 for n_states in (2, 3):
-    base = random_delegation_problem(
-        n_states, 3, max_types, np.random.default_rng(n_states)
-    )
+    base_rng = np.random.default_rng(n_states)
+    base = random_delegation_problem(n_states, 3, max_types, base_rng)
     for K in type_counts:
         q = base.with_types(base.agent_utilities[:K])
         start = time.perf_counter()
         s = robust_delegation(q)
         cost.append((n_states, int(K), s.n_regions, time.perf_counter() - start))
-for row in cost:
-    print(
-        f"states {row[0]} types {row[1]:>3}: {row[2]:>4} regions (of 3^K = {3.0 ** row[1]:.3g}), {row[3]:.3f} s"
-    )
+
+# %%
+for n, K, regions, seconds in cost:
+    print(f"states {n} types {K:>3}: {regions:>4} regions (of 3^K = {3.0**K:.3g}),"
+          f" {seconds:.3f} s")
+
+# %% tags=["remove-input"]
 checks.true(
     "cost: regions far fewer than 3^K at the largest K",
     all(r[2] < 3 ** r[1] or r[1] <= 2 for r in cost),
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 plot_scaling(
     ax,
@@ -850,18 +911,18 @@ plt.show()
 # guessing iff $s > 1/2$.
 
 # %%
+milder = {}  # s -> U*
 for s_val in (0.3, 0.6, 0.75, 0.9):
     w_s = np.array([[1.0, 0.0], [0.0, 1.0], [s_val, s_val]])
     contrarian = np.array([[0.0, 1.0], [1.0, 0.0], [s_val, s_val]])
-    q = DelegationProblem(
-        prob.prior, w_s[:2], np.stack([w_s, contrarian]), delegated_utility=w_s
-    )
-    checks.close(
-        f"exercise: U* = max(s, 1/2) at s = {s_val}",
-        robust_delegation(q).value,
-        max(s_val, 0.5),
-        atol=1e-7,
-    )
+    types = np.stack([w_s, contrarian])
+    q = DelegationProblem(prob.prior, w_s[:2], types, delegated_utility=w_s)
+    milder[s_val] = robust_delegation(q).value
+    print(f"s = {s_val}: U* = {milder[s_val]:.4f}")
+
+# %% tags=["remove-input"]
+for s_val, u_star in milder.items():
+    checks.close(f"exercise: U* = max(s, 1/2) at s = {s_val}", u_star, max(s_val, 0.5), atol=1e-7)
 
 # %% [markdown]
 # ```{solution-end}
@@ -888,7 +949,20 @@ for s_val in (0.3, 0.6, 0.75, 0.9):
 # hurts one type and another signal the other.
 
 # %%
-for tau in (none, full):
+def pointwise_worst(problem, tau):
+    """E_tau[min_k E_mu w(b_k*(mu), .)]: a new worst type after every signal."""
+    acts_tau = problem.best_responses(tau.posteriors)
+    w_b = problem.delegated_utility[acts_tau]  # (signals, types, states)
+    per_signal = np.einsum("sw,skw->sk", tau.posteriors, w_b)
+    return tau.weights @ per_signal.min(axis=1)
+
+
+for name, tau in (("no information", no_info), ("full information", full_info)):
+    pointwise, outside = pointwise_worst(prob, tau), prob.payoffs(tau)[0].min()
+    print(f"{name}: pointwise {pointwise:.3f}, min outside {outside:.3f}")
+
+# %% tags=["remove-input"]
+for tau in (no_info, full_info):
     acts_tau = prob.best_responses(tau.posteriors)
     per_signal = np.einsum(
         "sw,skw->sk", tau.posteriors, prob.delegated_utility[acts_tau]
