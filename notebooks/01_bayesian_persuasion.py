@@ -31,7 +31,7 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import itertools
 
 import matplotlib.pyplot as plt
@@ -117,33 +117,45 @@ n_games, n_grid = size.n_games, size.n_grid
 # at least as likely as innocence. The prosecutor wants a conviction whatever the
 # truth. With no information the judge acquits, and she would convict with
 # probability $0.3$ under full information. The prosecutor can do better.
+#
+# The library has this game built in; `optimal_signal` solves the Sender's
+# problem and returns the signal as a matrix of $\Pr(s \mid \omega)$, rows
+# innocent and guilty.
 
 # %%
 game = prosecutor_game(prior_guilty=0.3)
 sol = optimal_signal(game)
-p_guilty = sol.posteriors[:, 1]  # each posterior's probability of guilt
-order = np.argsort(p_guilty)
 print(f"P(conviction) under the optimal signal: {sol.value:.4f}")
-for s in order:
-    print(
-        f"signal {s}: sent with probability {sol.weights[s]:.3f}, "
-        f"posterior P(guilty) = {p_guilty[s]:.3f}, judge plays {game.actions[sol.actions[s]]!r}"
-    )
 print("P(signal | state):\n", sol.scheme.round(4))
+
+# %% [markdown]
+# Each realisation comes with its probability, the posterior it induces and
+# the judge's best response to that posterior:
+
+# %%
+p_guilty = sol.posteriors[:, 1]  # each posterior's probability of guilt
+for s in np.argsort(p_guilty):
+    act = game.actions[sol.actions[s]]
+    print(f"signal {s}: sent with probability {sol.weights[s]:.3f}, "
+          f"posterior P(guilty) = {p_guilty[s]:.3f}, judge plays {act!r}")
 
 # %% [markdown]
 # The optimal signal says "guilty" always when the defendant is guilty and with
 # probability $3/7$ when innocent. Seeing "guilty", the judge's posterior is
 # exactly $1/2$, she is indifferent, and she convicts. The judge is no better off
 # than with no information at all: her expected utility is the same $0.7$.
+#
+# `split` applies Bayes' rule to a prior and a signal; the judge's expected
+# utility is her best value at each posterior, averaged:
 
 # %%
 judge_with_signal = split(game.prior, sol.scheme)
-judge_utility = float(
-    judge_with_signal.weights @ game.receiver_value(judge_with_signal.posteriors)
-)
+posterior_values = game.receiver_value(judge_with_signal.posteriors)
+judge_utility = float(judge_with_signal.weights @ posterior_values)
 judge_no_info = game.receiver_value(game.prior)
+print(f"judge: {judge_utility:.4f} with the signal, {judge_no_info:.4f} without")
 
+# %% tags=["remove-input"]
 checks.close("prosecutor: conviction probability is 0.6", sol.value, 0.6, atol=1e-7)
 checks.close(
     "prosecutor: posteriors P(guilty) are 0 and 1/2",
@@ -211,17 +223,19 @@ checks.true(
 # convex hull, which is the supporting hyperplane.
 # ```
 #
-# The next cell draws $\hat v$, its concave closure, and the chord that the
-# optimal signal achieves ({numref}`fig-prosecutor` below; in Jupyter the figure
-# appears under the cell).
+# The next cells compute $\hat v$, its concave closure and its convex closure
+# on a grid of beliefs, then draw them with the chord that the optimal signal
+# achieves ({numref}`fig-prosecutor` below; in Jupyter the figure appears
+# under the cell).
 
-# %% tags=["remove-output"]
+# %%
 beliefs_1d = np.linspace(0.0, 1.0, n_grid)
 grid = np.column_stack([1 - beliefs_1d, beliefs_1d])
 v_hat_curve = game.sender_value(grid)
 V_curve = concave_closure(game, grid)
 lower_curve = convex_closure(game, grid)
 
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.plot(beliefs_1d, V_curve, label=r"concave closure $V$ (sup)", lw=2.5, marker="")
 ax.plot(
@@ -260,6 +274,7 @@ ax.legend(loc="lower right", fontsize=8)
 save_figure(fig, "prosecutor-concavification")
 plt.show()
 
+# %% tags=["remove-input"]
 checks.close(
     "prosecutor: V(0.3) from the vertex method equals the LP value",
     concave_closure(game, game.prior),
@@ -315,9 +330,14 @@ checks.all_of(
 # on each region of beliefs where one action is optimal, so the supremum is
 # attained at the vertices of those regions, which it enumerates. The two must
 # agree on every game.
+#
+# We draw random games of 1 to 5 states and 1 to 6 actions in three
+# families: generic games, zero-sum games ($v = -u$) and games where the
+# Sender's utility does not depend on the state (`draw_games`, in the cell
+# behind the toggle).
 
 
-# %%
+# %% tags=["hide-input"]
 def draw_games(n, rng):
     """Random games of 1 to 5 states and 1 to 6 actions, in three families.
 
@@ -337,15 +357,19 @@ def draw_games(n, rng):
     return games
 
 
+# %% [markdown]
+# Each game is solved both ways: by the LP and by the vertex method.
+
+# %%
 games = draw_games(n_games, rng)
 solutions = [optimal_signal(g) for g in games]
 lp_value = np.array([s.value for s in solutions])
 closure_value = np.array([concave_closure(g, g.prior) for g in games])
-no_info = np.array([g.no_information_value for g in games])
-print(
-    f"{len(games)} games; largest |LP value - V(prior)| = {np.abs(lp_value - closure_value).max():.2e}"
-)
+gap = np.abs(lp_value - closure_value).max()
+print(f"{len(games)} games; largest |LP value - V(prior)| = {gap:.2e}")
 
+# %% tags=["remove-input"]
+no_info = np.array([g.no_information_value for g in games])
 checks.close(
     f"LP value equals the concave closure V(mu0) on {len(games)} random games",
     lp_value,
@@ -360,10 +384,17 @@ checks.close(
 # posteriors is a point where $\hat v$ touches its concave closure.
 
 # %%
-delivered, touches = [], []
+delivered = []
 for g, s in zip(games, solutions):
     induced = split(g.prior, s.scheme)
     delivered.append(induced.weights @ g.sender_value(induced.posteriors))
+delivered = np.array(delivered)
+print(f"largest |delivered - LP value| = {np.abs(delivered - lp_value).max():.2e}")
+
+# %% tags=["remove-input"]
+touches = []
+for g, s in zip(games, solutions):
+    induced = split(g.prior, s.scheme)
     touches.append(
         np.allclose(
             g.sender_value(induced.posteriors),
@@ -371,8 +402,6 @@ for g, s in zip(games, solutions):
             atol=1e-6,
         )
     )
-delivered = np.array(delivered)
-
 checks.close(
     "the returned signal, evaluated by Bayes' rule and best responses, earns the LP value",
     delivered,
@@ -400,9 +429,12 @@ checks.all_of(
 # states $B$ is a grid (denominators up to 8) and gives a lower bound. The
 # three families of games make sure both cases occur: in zero-sum games $\hat
 # v$ is concave (minus the Receiver's convex value of information), so the
-# Sender never benefits.
+# Sender never benefits. (The three functions of this independent check are
+# in the cell behind the toggle: `v_hat`, `split_value` and
+# `candidate_beliefs`.)
 
-# %%
+
+# %% tags=["hide-input"]
 def v_hat(g, beliefs):
     """The Sender's utility at each belief (rows) when the Receiver best-responds, ties to the Sender."""
     U = np.atleast_2d(beliefs) @ np.asarray(g.receiver_utility).T  # (beliefs, actions)
@@ -435,20 +467,23 @@ def candidate_beliefs(g):
     return np.array(grid, dtype=float) / k
 
 
+# %% [markdown]
+# The library's verdict, family by family: the Sender benefits when the LP's
+# value exceeds the no-information value.
+
+# %%
+tol = 1e-7
+benefits = lp_value > no_info + tol  # the library's verdict
+families = np.arange(len(games)) % 3
+for k, name in enumerate(["generic", "zero-sum", "state-independent Sender"]):
+    b, n = int(benefits[families == k].sum()), int((families == k).sum())
+    print(f"{name:>26}: Sender benefits in {b:3d} of {n:3d} games")
+
+# %% tags=["remove-input"]
 split_values = np.array([split_value(g, candidate_beliefs(g)) for g in games])
 silent = np.array([v_hat(g, g.prior)[0] for g in games])
 two = np.array([g.n_states == 2 for g in games])
-tol = 1e-7
-benefits = lp_value > no_info + tol  # the library's verdict
 benefits_split = split_values > silent + tol  # the independent one
-families = np.arange(len(games)) % 3
-table = {
-    name: (int(benefits[families == k].sum()), int((families == k).sum()))
-    for k, name in enumerate(["generic", "zero-sum", "state-independent Sender"])
-}
-for name, (b, n) in table.items():
-    print(f"{name:>26}: Sender benefits in {b:3d} of {n:3d} games")
-
 checks.true(
     "the Sender benefits in some games and not in others (both directions are tested)",
     benefits.any() and (~benefits).any(),
@@ -489,17 +524,16 @@ checks.true(
 # never needs more than $\min(|A|, |\Omega|)$ realisations.
 
 # %%
-n_signals = np.array([s.n_signals for s in solutions])
 bound = np.array([min(g.n_actions, g.n_states) for g in games])
 raw = [optimal_signal(g, minimal=False) for g in games]
 n_raw = np.array([s.n_signals for s in raw])
-print(
-    f"games where the LP's own solution used more than |Omega| signals: {int((n_raw > bound).sum())}"
-)
-print(
-    f"largest number of signals after reduction, minus min(|A|, |Omega|): {int((n_signals - bound).max())}"
-)
+n_signals = np.array([s.n_signals for s in solutions])
+print("games where the LP's own solution used more than |Omega| signals:",
+      int((n_raw > bound).sum()))
+print("largest number of signals after reduction, minus min(|A|, |Omega|):",
+      int((n_signals - bound).max()))
 
+# %% tags=["remove-input"]
 checks.all_of(
     "an optimal signal uses at most min(|A|, |Omega|) realisations", n_signals <= bound
 )
@@ -525,19 +559,23 @@ review = PersuasionGame(
     actions=("approve", "audit", "reject"),
     states=("low risk", "medium risk", "high risk"),
 )
+
+# %% [markdown]
+# The developer's value with no information, with full information and with
+# the optimal signal, and the posteriors of that signal:
+
+# %%
 rsol = optimal_signal(review)
-print(
-    f"no information: evaluator plays {review.actions[review.best_response(review.prior)]!r}, "
-    f"developer gets {review.no_information_value:.3f}"
-)
+silent_action = review.actions[review.best_response(review.prior)]
+print(f"no information: evaluator plays {silent_action!r}, "
+      f"developer gets {review.no_information_value:.3f}")
 print(f"full information: developer gets {review.full_information_value:.3f}")
 print(f"optimal signal:   developer gets {rsol.value:.4f}")
 for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
-    print(
-        f"  with probability {w:.3f}: posterior {np.round(mu, 3)} -> {review.actions[a]}"
-    )
+    print(f"  with probability {w:.3f}: posterior {np.round(mu, 3)}",
+          f"-> {review.actions[a]}")
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(5.6, 5.0))
 plot_simplex_regions(ax, review)
 prior_xy = simplex_coords(review.prior)
@@ -573,6 +611,7 @@ ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, 0.0), ncol=2)
 save_figure(fig, "review-simplex")
 plt.show()
 
+# %% tags=["remove-input"]
 checks.close(
     "review: the optimal value equals V(mu0) from the vertex method",
     rsol.value,
@@ -622,15 +661,18 @@ checks.true(
 # never hold and no Sender would ever benefit, which the prosecutor refutes.
 # {cite:t}`kamenica2011bayesian` take the supremum, as in
 # {prf:ref}`def-concave-closure`.
+#
+# `convex_closure` computes the closure with `inf`; at the prosecutor's prior:
 
 # %%
-inf_value = np.array([convex_closure(g, g.prior) for g in games])
 prosecutor_inf = convex_closure(game, game.prior)
-print(
-    f"prosecutor: v_hat(mu0) = {game.no_information_value}, inf-closure = {prosecutor_inf}, "
-    f"sup-closure = {concave_closure(game, game.prior)}, and the Sender does benefit (0.6)"
-)
+print(f"prosecutor: v_hat(mu0) = {game.no_information_value}, "
+      f"inf-closure = {prosecutor_inf}, "
+      f"sup-closure = {concave_closure(game, game.prior)}, "
+      "and the Sender does benefit (0.6)")
 
+# %% tags=["remove-input"]
+inf_value = np.array([convex_closure(g, g.prior) for g in games])
 checks.at_most(
     "inf-closure(mu0) <= v_hat(mu0) on every random game",
     inf_value - no_info,
@@ -687,20 +729,26 @@ checks.true(
 # %%
 priors = np.linspace(0.0, 1.0, 21)
 values = [optimal_signal(prosecutor_game(p)).value for p in priors]
+print(np.round(values, 4))
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: prosecutor's value is min(2p, 1) on a grid of priors",
     values,
     np.minimum(2 * priors, 1),
     atol=1e-7,
 )
+
+# %%
 low_priors = np.array([0.1, 0.2, 0.3, 0.4])
 q_measured = []
 for p in low_priors:
     s = optimal_signal(prosecutor_game(p))
-    convict_signal = list(s.actions).index(
-        1
-    )  # the realisation that recommends "convict"
+    convict_signal = list(s.actions).index(1)  # the realisation recommending "convict"
     q_measured.append(s.scheme[0, convict_signal])  # row 0: the innocent state
+print("P('guilty' | innocent):", np.round(q_measured, 4))
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: P('guilty' | innocent) = p / (1 - p)",
     q_measured,
@@ -734,11 +782,14 @@ checks.close(
 # %%
 zs_rng = np.random.default_rng(7)
 zero_sum = [random_game(3, 4, zs_rng) for _ in range(max(10, n_games // 10))]
-zero_sum = [
-    PersuasionGame(g.prior, g.receiver_utility, -g.receiver_utility) for g in zero_sum
-]
+zero_sum = [PersuasionGame(g.prior, g.receiver_utility, -g.receiver_utility)
+            for g in zero_sum]
 gain = [optimal_signal(g).value - g.no_information_value for g in zero_sum]
 full_minus_none = [g.full_information_value - g.no_information_value for g in zero_sum]
+print(f"{len(zero_sum)} zero-sum games; largest gain from a signal {max(gain):.2e}, "
+      f"from full revelation {max(full_minus_none):.2e}")
+
+# %% tags=["remove-input"]
 checks.at_most(
     "exercise: zero-sum games, no signal beats no information", gain, 0.0, atol=1e-7
 )
@@ -778,6 +829,9 @@ sceptical = PersuasionGame(
     actions=("acquit", "convict"),
     states=("innocent", "guilty"),
 )
+print(f"conviction probability: {optimal_signal(sceptical).value:.4f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: sceptical judge, conviction probability 1.5 p = 0.45",
     optimal_signal(sceptical).value,
