@@ -116,8 +116,9 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}; got {stage!r}")
     _check(config)
+    inputs = draw_inputs(config)  # the data first: a bad data file is reported before any model is touched
     files = None if out is None else _StageFiles(out, config, receivers, options)
-    done = {} if files is None else files.saved(draw_inputs(config), until=stage)
+    done = {"data": inputs} if files is None else files.saved(inputs, until=stage)
     for name, output in run_stages(config, receivers, done=done, **options):
         if files is not None and name not in done and name in _OUTPUTS:
             files.save(name, output)
