@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from persuasion import agreement, bayesian_persuasion, beliefs, blackwell, game, lp, neural, protocol
+from persuasion.book.checks import Checks, ClaimFailed
 from persuasion.game import PersuasionGame, prosecutor_game
 from persuasion.lp import LPError
 
@@ -315,6 +316,12 @@ CASES = [
                          st.just(["1/4", "1/4", "1/4", "1/0"])),
       "partitions": array_garbage([[0, 0, 1, 1], [0, 1, 0, 1]]),
       "X": st.one_of(st.sampled_from(ODD), st.lists(scalar_garbage, min_size=4, max_size=4))}, None),
+    ("Checks.close", lambda **kw: Checks().close(**kw), dict(name="c", actual=[1.0, 2.0], expected=[1.0, 2.0]),
+     {"name": st.sampled_from([None, 3, b"x"]), "actual": array_garbage([1.0, 2.0]),
+      "expected": array_garbage([1.0, 2.0]), "atol": scalar_garbage, "rtol": scalar_garbage}, None),
+    ("Checks.at_most", lambda **kw: Checks().at_most(**kw), dict(name="c", actual=[0.1, 0.2], bound=0.5),
+     {"name": st.sampled_from([None, 3, b"x"]), "actual": array_garbage([0.1, 0.2]), "bound": scalar_garbage,
+      "atol": scalar_garbage}, None),
     ("features", neural.features, dict(games=[GAME]),
      {"games": st.sampled_from(ODD + SPECIAL + [[None], [GAME, game.random_game(3, 2, 0)], GAME])}, None),
     ("SignalingPolicy", neural.SignalingPolicy, dict(n_features=10, n_items=2, n_signals=2, hidden=4, seed=0),
@@ -354,6 +361,9 @@ def _check(label, fn, kwargs, arg, invariant):
         name = arg.split(".")[0]
         assert name in str(exc), f"{label}({arg}=...): {type(exc).__name__} does not name {name!r}: {exc}"
         COUNTS[label]["named_error"] += 1
+        return
+    except ClaimFailed:  # a claim about garbage that does not hold: the answer "no", said loudly
+        COUNTS[label]["answer"] += 1
         return
     except _TimeLimit:
         pytest.fail(f"{label}({arg}={kwargs[arg]!r}) ran past {TIME_LIMIT} s")

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import as_real
+
 __all__ = ["Checks", "Claim", "ClaimFailed"]
 
 
@@ -74,6 +76,8 @@ class Checks:
 
     def _record(self, name: str, value, expected, passed: bool, detail: str = "", *, exact=None) -> None:
         """``exact``: (value, expected) as the failure message prints them (default: as the table does)."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str (the claim as the table shows it); got {type(name).__name__}")
         claim = Claim(name, _fmt(value), _fmt(expected), bool(passed))
         self.claims.append(claim)
         if not claim.passed:
@@ -83,7 +87,8 @@ class Checks:
 
     def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0) -> None:
         """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise)."""
-        a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+        atol, rtol = as_real(atol, "atol", low=0), as_real(rtol, "rtol", low=0)
+        a, e = _floats(actual, "actual"), _floats(expected, "expected")
         if a.shape != e.shape and a.size != 1 and e.size != 1:
             self._record(name, f"shape {a.shape}", f"shape {e.shape}", False)
         passed = bool(np.allclose(a, e, atol=atol, rtol=rtol))
@@ -92,11 +97,12 @@ class Checks:
         if max(a.size, e.size) > 1 and min(a.size, e.size) > 0:
             where, got, want, err = _worst_entry(a, e, atol, rtol)
             detail = f"worst at index {where}: got {got!r}, expected {want!r}, |error| {err!r}"
-            worst = float(np.max(np.abs(a - e))) if a.size and e.size else 0.0  # NaN shows as nan
+            with np.errstate(invalid="ignore", over="ignore"):
+                worst = float(np.max(np.abs(a - e)))  # NaN shows as nan
             self._record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed,
                          detail)
         elif a.size == 1 and e.size == 1:
-            self._record(name, actual, expected, passed, tol, exact=(repr(float(a)), repr(float(e))))
+            self._record(name, actual, expected, passed, tol, exact=(repr(a.item()), repr(e.item())))
         else:  # an empty array: holds vacuously
             self._record(name, actual, expected, passed, tol)
 
@@ -107,20 +113,23 @@ class Checks:
 
     def at_most(self, name: str, actual, bound, *, atol: float = 1e-8) -> None:
         """Claim that every entry of ``actual`` is at most ``bound`` (+ ``atol``)."""
-        a = np.asarray(actual, dtype=float)
-        b = np.asarray(bound, dtype=float)
-        over = a - b  # broadcast: the entry furthest above its bound is the worst
-        passed = bool(np.all(a <= b + atol))
-        if a.size > 1:
+        atol = as_real(atol, "atol", low=0)
+        a, b = _floats(actual, "actual"), _floats(bound, "bound")
+        with np.errstate(invalid="ignore", over="ignore"):
+            over = a - b  # broadcast: the entry furthest above its bound is the worst
+            passed = bool(np.all(a <= b + atol))
+        if a.size == 0:  # nothing to bound
+            self._record(name, "no entries", f"<= {_fmt(bound)}", passed)
+        elif a.size > 1 or over.size > 1:
             flat = int(np.argmax(np.where(np.isnan(over), np.inf, over)))
             where = np.unravel_index(flat, np.broadcast_shapes(a.shape, b.shape))
             where = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
             got, limit = np.broadcast_to(a, over.shape)[where], np.broadcast_to(b, over.shape)[where]
-            self._record(name, f"max {float(a.max()):.6g}", f"<= {_fmt(bound)}", passed,
+            self._record(name, f"max {float(np.max(a)):.6g}", f"<= {_fmt(bound)}", passed,
                          f"worst at index {where}: got {float(got)!r}, bound {float(limit)!r}, atol {atol:g}")
         else:
-            self._record(name, a, f"<= {_fmt(bound)}", passed,
-                         exact=(repr(float(a)), f"<= {float(b)!r}" if b.size == 1 else f"<= {_fmt(bound)}"))
+            self._record(name, a.item(), f"<= {_fmt(bound)}", passed,
+                         exact=(repr(a.item()), f"<= {b.item()!r}"))
 
     def all_of(self, name: str, conditions, *, detail: str = "") -> None:
         """Claim that every entry of a boolean array holds; the table shows how many did."""
@@ -162,8 +171,20 @@ class Checks:
 def _worst_entry(a: np.ndarray, e: np.ndarray, atol: float, rtol: float):
     """(index, got, expected, |error|) of the entry furthest outside ``atol + rtol * |expected|`` (NaN first)."""
     a, e = np.broadcast_arrays(a, e)
-    err = np.abs(a - e)
-    excess = np.where(np.isnan(err), np.inf, err - (atol + rtol * np.abs(e)))
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf, 0 * inf: NaN, counted as the worst
+        err = np.abs(a - e)
+        excess = err - (atol + rtol * np.abs(e))
+    excess = np.where(np.isnan(excess), np.inf, excess)
     where = np.unravel_index(int(np.argmax(excess)), a.shape)
     where = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
     return where, float(a[where]), float(e[where]), float(err[where])
+
+
+def _floats(x, name: str) -> np.ndarray:
+    """``x`` as a float array (NaN allowed: a claim about NaN fails, it does not crash), else a ``TypeError``."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a number or an array of numbers; got {type(x).__name__}: {x!r}")
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a number or an array of numbers; got {type(x).__name__} ({exc})") from None
