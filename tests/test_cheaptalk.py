@@ -85,7 +85,6 @@ def test_more_intervals_help_both_and_commitment_helps_the_receiver(b):
     [
         (lambda: max_partition_size(0.0), r"b \(the Sender's bias\) must be a finite number > 0; got 0.0"),
         (lambda: max_partition_size(-1), "must be a finite number > 0"),
-        (lambda: max_partition_size("x"), "must be a number > 0"),
         (lambda: partition_boundaries(0.1, 3), r"N must be at most N\(b\) = 2 for b = 0.1"),
         (lambda: partition_boundaries(0.1, 0), "N .* must be a positive integer; got 0"),
         (lambda: cheap_talk_utilities(0.1, 1.5), "positive integer"),
@@ -94,3 +93,41 @@ def test_more_intervals_help_both_and_commitment_helps_the_receiver(b):
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: max_partition_size("0.1"),
+            TypeError,
+            r"b \(the Sender's bias\) must be a real number > 0; got str: '0.1'",
+        ),
+        (lambda: max_partition_size("x"), TypeError, "got str"),
+        (lambda: max_partition_size(True), TypeError, "got bool: True"),
+        (lambda: max_partition_size(None), TypeError, "got NoneType"),
+        (lambda: max_partition_size(float("nan")), ValueError, "finite number > 0; got nan"),
+        (lambda: max_partition_size(float("inf")), ValueError, "finite number > 0; got inf"),
+        (lambda: commitment_utilities("0.1"), TypeError, "got str"),
+        (lambda: commitment_utilities(1e200), ValueError, r"at most 1e150 \(b\^2 must be a float\); got 1e\+200"),
+        (lambda: cheap_talk_utilities(0.1, True), TypeError, r"N \(the number of intervals\) .*got bool: True"),
+        (lambda: cheap_talk_utilities(0.1, "1"), TypeError, "got str"),
+        (lambda: cheap_talk_utilities(0.1, float("nan")), ValueError, "positive integer; got nan"),
+        (lambda: partition_boundaries(1e-320, 10**7), ValueError, "at most 1000000; got 10000000"),
+        (lambda: partition_boundaries(Fraction(10**400), 2), ValueError, r"N must be at most N\(b\) = 1 for b = 1000"),
+    ],
+)
+def test_garbage_is_refused_with_the_argument_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_tiny_and_exact_biases_answer_exactly():
+    # 1e-320 is a subnormal float; its exact value gives a huge but exact N(b) (no overflow).
+    n = max_partition_size(1e-320)
+    exact = Fraction(1e-320)
+    assert 2 * exact * n * (n - 1) < 1 <= 2 * exact * (n + 1) * n
+    assert max_partition_size(np.float64(0.1)) == max_partition_size(0.1) == 2
+    assert max_partition_size(np.int64(1)) == max_partition_size(1) == 1
+    assert max_partition_size(10**400) == 1
+    assert cheap_talk_utilities(0.1, 2.0) == cheap_talk_utilities(0.1, 2)

@@ -39,6 +39,7 @@ array([0. , 0.3, 1. ])
 from __future__ import annotations
 
 import math
+import numbers
 from fractions import Fraction
 
 import numpy as np
@@ -55,24 +56,32 @@ __all__ = [
 
 
 def _exact_bias(b) -> Fraction:
-    """``b`` as an exact rational (a float is taken at its exact binary value)."""
+    """``b`` as an exact rational (a float is taken at its exact binary value).
+
+    ``bool``, ``str`` and other non-numbers raise ``TypeError``; NaN, infinities and
+    ``b <= 0`` raise ``ValueError``.
+    """
+    if isinstance(b, (bool, np.bool_)) or not isinstance(b, (numbers.Real, np.integer, np.floating)):
+        raise TypeError(f"b (the Sender's bias) must be a real number > 0; got {type(b).__name__}: {b!r}")
     if isinstance(b, Fraction):
         exact = b
+    elif isinstance(b, (numbers.Integral, np.integer)):
+        exact = Fraction(int(b))
     else:
-        try:
-            x = float(b)
-        except (TypeError, ValueError):
-            raise ValueError(f"b (the Sender's bias) must be a number > 0; got {b!r}") from None
+        x = float(b)
         if math.isnan(x) or math.isinf(x):
             raise ValueError(f"b (the Sender's bias) must be a finite number > 0; got {b!r}")
-        exact = Fraction(b) if isinstance(b, int) else Fraction(x)
+        exact = Fraction(x)
     if not exact > 0:
         raise ValueError(f"b (the Sender's bias) must be a finite number > 0; got {b!r}")
     return exact
 
 
 def _bias(b) -> float:
-    return float(_exact_bias(b))
+    exact = _exact_bias(b)
+    if exact > 10**150:  # b^2 would overflow a float
+        raise ValueError(f"b (the Sender's bias) must be at most 1e150 (b^2 must be a float); got {b!r}")
+    return float(exact)
 
 
 def max_partition_size(b) -> int:
@@ -96,15 +105,28 @@ def max_partition_size(b) -> int:
     return max(n, 1)
 
 
+#: Largest number of intervals the functions that build a partition accept (beyond it, arrays would not fit).
+MAX_INTERVALS = 10**6
+
+
 def _size(b, N) -> int:
-    if int(N) != N or N < 1:
+    if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Real, np.integer, np.floating)):
+        raise TypeError(f"N (the number of intervals) must be a positive integer; got {type(N).__name__}: {N!r}")
+    if not math.isfinite(N) or int(N) != N or N < 1:
         raise ValueError(f"N (the number of intervals) must be a positive integer; got {N!r}")
+    N = int(N)
+    if N > MAX_INTERVALS:
+        raise ValueError(f"N (the number of intervals) must be at most {MAX_INTERVALS}; got {N}")
     n_max = max_partition_size(b)
     if N > n_max:
+        try:
+            shown = f"{float(b):g}"
+        except OverflowError:  # an int or Fraction beyond the float range
+            shown = str(b)
         raise ValueError(
-            f"N must be at most N(b) = {n_max} for b = {float(b):g} (larger partitions are not equilibria); got {N}"
+            f"N must be at most N(b) = {n_max} for b = {shown} (larger partitions are not equilibria); got {N}"
         )
-    return int(N)
+    return N
 
 
 def partition_boundaries(b, N) -> np.ndarray:
