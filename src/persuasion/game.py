@@ -92,6 +92,8 @@ class PersuasionGame:
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
         object.__setattr__(self, "actions", actions)
+        scale = float(np.abs(u).max())  # u / scale: no overflow in the spread near 1e308
+        object.__setattr__(self, "_tie_tolerance", TIE_RTOL * scale * float(np.ptp(u / scale)) if scale else 0.0)
         object.__setattr__(self, "states", states)
 
     # -- sizes ---------------------------------------------------------------
@@ -123,11 +125,7 @@ class PersuasionGame:
         >>> PersuasionGame([0.5, 0.5], [[1e-12, 0], [0, 1e-12]], [[0, 0], [1, 1]]).tie_tolerance
         1e-21
         """
-        u = self.receiver_utility
-        scale = float(np.abs(u).max())
-        if scale == 0:
-            return 0.0
-        return TIE_RTOL * scale * float(np.ptp(u / scale))  # u / scale: no overflow near 1e308
+        return self._tie_tolerance
 
     def with_prior(self, prior) -> PersuasionGame:
         """The same game with another prior."""
