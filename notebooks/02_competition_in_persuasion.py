@@ -35,7 +35,7 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import time
 
 import matplotlib.pyplot as plt
@@ -101,11 +101,13 @@ n_pairs, n_envs, n_prefs, max_states = size.n_pairs, size.n_envs, size.n_prefs, 
 #
 # `persuasion.blackwell` implements (i) and (ii) as two separate linear
 # programs and the convex order by formula. We draw random pairs, half of them
-# true garblings and half unrelated, and ask all three.
+# true garblings and half unrelated (`random_pair`, behind the toggle: 2 or 3
+# states, 3 signals each), and ask all three.
 
-# %%
-agree, agree_binary, n_dominates = [], [], 0
-for _ in range(n_pairs):
+
+# %% tags=["hide-input"]
+def random_pair(rng):
+    """A prior and two experiments P, Q; half the time Q is a garbling of P."""
     n_states = int(rng.integers(2, 4))
     prior = rng.dirichlet(np.ones(n_states))
     P = rng.dirichlet(np.ones(3), size=n_states)
@@ -114,24 +116,30 @@ for _ in range(n_pairs):
         if rng.random() < 0.5
         else rng.dirichlet(np.ones(3), size=n_states)
     )
+    return prior, P, Q
+
+
+# %%
+agree, agree_binary, n_dominates = [], [], 0
+for _ in range(n_pairs):
+    prior, P, Q = random_pair(rng)
     by_garbling = blackwell_dominates(P, Q)
     by_spread = mps_dominates(split(prior, P), split(prior, Q))
     agree.append(by_garbling == by_spread)
     n_dominates += by_garbling
-    if n_states == 2:
-        agree_binary.append(
-            convex_order_dominates(split(prior, P), split(prior, Q)) == by_spread
-        )
+    if len(prior) == 2:
+        by_cdf = convex_order_dominates(split(prior, P), split(prior, Q))
+        agree_binary.append(by_cdf == by_spread)
+print(f"{n_pairs} random pairs; P dominates Q in {n_dominates}; "
+      f"garbling and spread agree on {sum(agree)}")
 
+# %% tags=["remove-input"]
 checks.all_of("Blackwell: garbling LP and mean-preserving-spread LP agree", agree)
 checks.all_of("Blackwell: convex order agrees with both (binary state)", agree_binary)
 checks.true(
     "Blackwell: the sample holds both comparable and incomparable pairs",
     0 < n_dominates < n_pairs,
     value=f"{n_dominates} of {n_pairs} dominate",
-)
-print(
-    f"{n_pairs} random pairs; P dominates Q in {n_dominates}; the three methods agreed on all"
 )
 
 # %% [markdown]
@@ -141,7 +149,7 @@ print(
 # $x \mapsto \mathbb E_\tau[(x - p)^+]$ are nested: more information, higher
 # curve.
 
-# %% tags=["remove-output"]
+# %%
 prior_court = np.array([0.7, 0.3])  # (innocent, guilty)
 experiments = {
     "no information": np.ones((2, 1)),
@@ -149,12 +157,20 @@ experiments = {
     "full revelation": np.eye(2),
 }
 taus = {name: split(prior_court, P) for name, P in experiments.items()}
+
+# %% [markdown]
+# Each curve is $\mathbb E_\tau[(x - p)^+]$ on a grid of $x$:
+
+# %%
 x = np.linspace(0, 1, 201)
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
 curves = {}
-for k, (name, tau) in enumerate(taus.items()):
-    p = tau.posteriors[:, 1]
+for name, tau in taus.items():
+    p = tau.posteriors[:, 1]  # the posteriors' probability of guilt
     curves[name] = np.maximum(x[:, None] - p[None, :], 0) @ tau.weights
+
+# %% tags=["hide-input", "remove-output"]
+fig, ax = plt.subplots(figsize=(6.4, 3.6))
+for k, name in enumerate(taus):
     ax.plot(
         x,
         curves[name],
@@ -170,6 +186,7 @@ ax.legend(fontsize=8, loc="upper left")
 save_figure(fig, "convex-order")
 plt.show()
 
+# %% tags=["remove-input"]
 names = list(taus)
 checks.all_of(
     "convex order: curves are nested none <= optimal <= full",
@@ -240,31 +257,41 @@ checks.close(
 # $0.7 \cdot 3/7 = 0.3$ and reach the posterior $1/2$ exactly. Both attorneys
 # may choose any of the $15$ partitions of the $4$ cells. The prosecutor's
 # payoff is the probability of conviction; the defence's is minus that.
+#
+# The menus and the utilities: rows are the judge's actions (acquit,
+# convict), columns the states (innocent, guilty).
 
 # %%
 partitions = all_partitions(4)
-JUDGE = np.array(
-    [[1.0, 0.0], [0.0, 1.0]]
-)  # rows acquit/convict, columns innocent/guilty
+noise = [3 / 7, 4 / 7]
+JUDGE = np.array([[1.0, 0.0], [0.0, 1.0]])
 PROSECUTOR = np.array([[0.0, 0.0], [1.0, 1.0]])
 
-alone = InformationEnvironment(
-    prior_court, [partitions], noise=[3 / 7, 4 / 7]
-).analyse()
+# %% [markdown]
+# Alone, the prosecutor picks the outcome she likes best; `outcome_values`
+# gives each Sender's (and here the judge's) payoff at every outcome.
+
+# %%
+alone = InformationEnvironment(prior_court, [partitions], noise=noise).analyse()
 alone_values = outcome_values(alone, JUDGE, [PROSECUTOR, JUDGE])
 best_alone = int(np.argmax(alone_values[:, 0]))
+print("conviction probability, judge's utility:", alone_values[best_alone].round(4))
 
-court = InformationEnvironment(
-    prior_court, [partitions, partitions], noise=[3 / 7, 4 / 7]
-).analyse()
+# %% [markdown]
+# With a defence attorney whose payoff is minus the prosecutor's, we
+# enumerate the equilibria:
+
+# %%
+court = InformationEnvironment(prior_court, [partitions] * 2, noise=noise).analyse()
 court_values = outcome_values(court, JUDGE, [PROSECUTOR, -PROSECUTOR, JUDGE])
 court_eq = equilibrium_outcomes(court, court_values[:, :2])
 n_eq_profiles = len(pure_equilibria(court, court_values[:, :2]))
-print(
-    f"{court.n_outcomes} feasible outcomes, {np.prod(court.environment.menu_sizes)} profiles"
-)
+n_profiles = np.prod(court.environment.menu_sizes)
+print(f"{court.n_outcomes} feasible outcomes, {n_profiles} profiles")
 print(f"{n_eq_profiles} equilibrium profiles, all with outcome(s) {court_eq}")
+print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
 
+# %% tags=["remove-input"]
 checks.close(
     "lone prosecutor: conviction probability 0.6 (as in chapter 1)",
     alone_values[best_alone, 0],
@@ -278,7 +305,6 @@ checks.true(
     len(court_eq) == 1,
     value=len(court_eq),
 )
-print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
 checks.true(
     "prosecutor vs defence: that outcome is full revelation (posteriors 0 and 1)",
     np.isin(np.round(court.outcomes[court_eq[0]].posteriors, 9), [0.0, 1.0]).all(),
@@ -294,7 +320,7 @@ checks.close(
     1.0,
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.0, 3.2))
 labels = [
     "probability of conviction",
@@ -404,9 +430,14 @@ plt.show()
 # %%
 ties = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)] * 2).analyse()
 V_const = np.ones((ties.n_outcomes, 2))
-eq_const, coll_const = equilibrium_outcomes(ties, V_const), collusive_outcomes(ties, V_const)
-full_rev = ties.profile_outcome[-1, -1]  # both Senders reveal the state (the finest partition is listed last)
+eq_const = equilibrium_outcomes(ties, V_const)
+coll_const = collusive_outcomes(ties, V_const)
+full_rev = ties.profile_outcome[-1, -1]  # both reveal (the finest partition is last)
 no_info = ties.profile_outcome[0, 0]  # both silent
+print(f"{len(coll_const)} collusive and {len(eq_const)} equilibrium outcomes; "
+      f"full revelation is outcome {full_rev}, no information outcome {no_info}")
+
+# %% tags=["remove-input"]
 checks.true("the tie instance's environment is Blackwell-connected", blackwell_connected(ties).connected)
 checks.true(
     "constant payoffs: full revelation is collusive, no information is an equilibrium outcome",
@@ -431,21 +462,14 @@ checks.true(
 court_conn = blackwell_connected(court)
 i, others, target = court_conn.witness
 base = court.others_outcome[i][others]
-print(
-    f"sender {i} cannot reach outcome {target} when the other plays partition {partitions[others[0]]}"
-)
-print(
-    "Bel(pi_-i):  weights",
-    court.outcomes[base].weights.round(4),
-    " P(guilty)",
-    court.outcomes[base].posteriors[:, 1].round(4),
-)
-print(
-    "target:      weights",
-    court.outcomes[target].weights.round(4),
-    " P(guilty)",
-    court.outcomes[target].posteriors[:, 1].round(4),
-)
+print(f"sender {i} cannot reach outcome {target} "
+      f"when the other plays partition {partitions[others[0]]}")
+for label, k in [("Bel(pi_-i):", base), ("target:", target)]:
+    tau = court.outcomes[k]
+    print(f"{label:12s} weights", tau.weights.round(4),
+          " P(guilty)", tau.posteriors[:, 1].round(4))
+
+# %% tags=["remove-input"]
 checks.true(
     "court with two noise values is not Blackwell-connected", not court_conn.connected
 )
@@ -469,10 +493,14 @@ connected_envs = {
     n: InformationEnvironment(np.full(n, 1 / n), [all_partitions(n)] * 2).analyse()
     for n in range(2, max_states)
 }
-for n, ana in connected_envs.items():
+connected = {n: blackwell_connected(ana).connected for n, ana in connected_envs.items()}
+print("Blackwell-connected, by number of states:", connected)
+
+# %% tags=["remove-input"]
+for n in connected_envs:
     checks.true(
         f"all partitions of {n} states, two senders: Blackwell-connected",
-        blackwell_connected(ana).connected,
+        connected[n],
     )
 
 # %% [markdown]
@@ -483,9 +511,9 @@ for n, ana in connected_envs.items():
 # payoffs drawn from $\{0, 1\}$ (many ties). For every collusive outcome
 # strictly more informative than an equilibrium outcome, every Sender must
 # be indifferent between the two; with Gaussian payoffs there must be no
-# such pair at all.
+# such pair at all. (The loop is behind the toggle; it prints its counts.)
 
-# %%
+# %% tags=["hide-input"]
 violations, n_pairs_checked, tie_pairs, tie_not_indifferent = 0, 0, 0, 0
 for ana in [*connected_envs.values(), ties]:
     for _ in range(n_prefs):
@@ -502,6 +530,11 @@ for ana in [*connected_envs.values(), ties]:
                 if ana.strictly_more_informative(c, e):
                     tie_pairs += 1
                     tie_not_indifferent += not np.array_equal(V[c], V[e])
+print(f"Gaussian payoffs: {violations} violations in {n_pairs_checked} pairs")
+print(f"0/1 payoffs: {tie_pairs} pairs collusive > equilibrium, "
+      f"{tie_not_indifferent} with a Sender not indifferent")
+
+# %% tags=["remove-input"]
 checks.true(
     "Theorem 2 (b => a), Gaussian payoffs: no collusive outcome > an equilibrium",
     violations == 0 and n_pairs_checked > 0,
@@ -519,9 +552,10 @@ checks.true(
 # We generate random environments with noise and random menus (each holds the
 # silent signal), find those that are not connected, build the preferences of
 # the proof with `counterexample_payoffs`, and check by enumeration that
-# collusion is then strictly more informative than some equilibrium.
+# collusion is then strictly more informative than some equilibrium. (The
+# loop is behind the toggle.)
 
-# %%
+# %% tags=["hide-input"]
 n_connected = n_not = n_counter = 0
 for _ in range(n_envs):
     env = random_environment(
@@ -544,7 +578,10 @@ for _ in range(n_envs):
         for c in collusive_outcomes(ana, V)
         for e in eq
     )
-print(f"{n_envs} random environments: {n_connected} connected, {n_not} not")
+print(f"{n_envs} random environments: {n_connected} connected, {n_not} not; "
+      f"{n_counter} counterexamples found")
+
+# %% tags=["remove-input"]
 checks.true(
     "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium, not tied",
     n_counter == n_not and n_not > 0,
@@ -562,9 +599,13 @@ checks.true(
 # %%
 facts = np.array([[0, 0, 1, 1], [0, 1, 0, 1]])  # states (f1, f2) = 00, 01, 10, 11
 silent = np.zeros(4, dtype=int)
-analysts = InformationEnvironment(
-    np.full(4, 0.25), [[silent, facts[0]], [silent, facts[1]]]
-).analyse()
+menus = [[silent, facts[0]], [silent, facts[1]]]
+analysts = InformationEnvironment(np.full(4, 0.25), menus).analyse()
+
+# %% [markdown]
+# The payoffs of the four profiles, written on the outcomes they produce:
+
+# %%
 table = {  # (analyst 1 publishes, analyst 2 publishes) -> payoffs
     (0, 0): (1.0, 1.0),
     (1, 0): (0.0, 2.0),
@@ -574,9 +615,15 @@ table = {  # (analyst 1 publishes, analyst 2 publishes) -> payoffs
 V_analysts = np.zeros((analysts.n_outcomes, 2))
 for prof, pay in table.items():
     V_analysts[analysts.profile_outcome[prof]] = pay
+
+# %%
 eq = equilibrium_outcomes(analysts, V_analysts)
 (coll,) = collusive_outcomes(analysts, V_analysts)
 silence, both = analysts.profile_outcome[0, 0], analysts.profile_outcome[1, 1]
+print(f"equilibrium outcome(s) {sorted(map(int, eq))}, collusive outcome {coll}; "
+      f"silence is {silence}, both publish is {both}")
+
+# %% tags=["remove-input"]
 checks.true(
     "analysts: not Blackwell-connected", not blackwell_connected(analysts).connected
 )
@@ -602,20 +649,32 @@ checks.true(
 # because any deviation can only *add* information to what the other already
 # reveals. A single Sender faces no such floor, so she can move to a
 # less informative or incomparable outcome.
+#
+# With two Senders, on the connected environments and random preferences, the
+# equilibrium outcomes are compared with the outcomes that have no profitable
+# refinement (`no_profitable_refinement`):
 
 # %%
 char_holds = []
 for ana in connected_envs.values():
     for _ in range(n_prefs):
         V = rng.normal(size=(ana.n_outcomes, 2))
-        char_holds.append(
-            set(equilibrium_outcomes(ana, V)) == set(no_profitable_refinement(ana, V))
-        )
+        eq2 = set(equilibrium_outcomes(ana, V))
+        char_holds.append(eq2 == set(no_profitable_refinement(ana, V)))
+print(f"the two sets agree for {sum(char_holds)} of {len(char_holds)} preferences")
+
+# %% tags=["remove-input"]
 checks.all_of(
     "characterisation: equilibrium outcomes = no profitable refinement (two senders)",
     char_holds,
 )
 
+# %% [markdown]
+# With one Sender and all partitions of three states, we search random
+# preferences for one where the two sets differ (the search is behind the
+# toggle):
+
+# %% tags=["hide-input"]
 single = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)]).analyse()
 first_failure = None
 for trial in range(200):
@@ -627,10 +686,14 @@ for trial in range(200):
     if eq1 != c1:
         first_failure = (trial, V1[:, 0], eq1, c1)
         break
+
+# %% tags=["remove-input"]
 checks.true(
     "characterisation fails with one sender (counterexample found)",
     first_failure is not None,
 )
+
+# %%
 trial, V1, eq1, c1 = first_failure
 print(f"one sender, three states, random preferences #{trial}:")
 print("  payoff of each outcome  ", V1.round(2))
@@ -648,9 +711,10 @@ print(f"  outcomes with no profitable refinement: {sorted(map(int, c1))}")
 # partitions of $|\Omega|$ states, each Sender has Bell$(|\Omega|)$ signals
 # (2, 5, 15, 52, 203 for $|\Omega| = 2, \ldots, 6$), there are
 # Bell$(|\Omega|)^n$ profiles, and the Blackwell order needs up to
-# (outcomes)$^2$ small LPs. We time `analyse()` for two and three Senders.
+# (outcomes)$^2$ small LPs. We time `analyse()` for two and three Senders
+# (the timing loop is behind the toggle).
 
-# %%
+# %% tags=["hide-input"]
 timings = []
 for n_senders in (2, 3):
     for n in range(2, max_states + (n_senders == 2)):
@@ -669,6 +733,7 @@ for row in timings:
     )
 
 
+# %% tags=["remove-input"]
 def bell(n):
     """Bell numbers by the Bell triangle (Aitken's array), independent of all_partitions."""
     row = [1]
@@ -689,7 +754,7 @@ checks.true(
     all(p == bell(n) ** s for s, n, p, _, _ in timings),
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 plot_scaling(
     ax,
@@ -753,11 +818,13 @@ plt.show()
 # equilibrium outcome.
 
 # %%
-three = InformationEnvironment(
-    prior_court, [partitions] * 3, noise=[3 / 7, 4 / 7]
-).analyse()
+three = InformationEnvironment(prior_court, [partitions] * 3, noise=noise).analyse()
 three_values = outcome_values(three, JUDGE, [PROSECUTOR, PROSECUTOR, -PROSECUTOR])
 three_eq = equilibrium_outcomes(three, three_values)
+print("equilibrium outcome(s):", three_eq,
+      "posteriors of guilt:", three.outcomes[three_eq[0]].posteriors[:, 1])
+
+# %% tags=["remove-input"]
 checks.true(
     "exercise: with two prosecutors and a defence the unique equilibrium outcome is full revelation",
     len(three_eq) == 1
@@ -790,6 +857,9 @@ checks.true(
 # %%
 twins = outcome_values(court, JUDGE, [PROSECUTOR, PROSECUTOR])
 twin_eq = equilibrium_outcomes(court, twins)
+print("conviction probability at each equilibrium outcome:", twins[twin_eq, 0].round(4))
+
+# %% tags=["remove-input"]
 full_id = court_eq[0]
 checks.true(
     "exercise: twin prosecutors, full revelation is an equilibrium", full_id in twin_eq
@@ -824,6 +894,10 @@ checks.close(
 # %%
 P_test = np.array([[0.9, 0.1], [0.1, 0.9]])
 Q_test = np.array([[0.74, 0.26], [0.26, 0.74]])
+print("G =", garbling(P_test, Q_test).round(4))
+print("0.9 test from the 0.74 test:", garbling(Q_test, P_test))
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: the garbling is the 0.8/0.2 channel",
     garbling(P_test, Q_test),
