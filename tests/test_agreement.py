@@ -121,3 +121,15 @@ def test_exact_agreed_estimates_by_hand():
     assert out == [0, 1, 0]
     with pytest.raises(ValueError, match="prior must be a probability vector"):
         exact_agreed_estimates(["1/2", "1/3"], [[0, 1], [0, 0]], [0, 1])
+
+
+def test_strategic_dialogue_ignores_states_of_prior_zero():
+    """States the prior rules out never enter the public set: estimates are numbers, not NaN."""
+    from persuasion.agreement import strategic_dialogue
+
+    partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
+    with pytest.raises(ValueError, match=r"true_state must have positive prior probability; prior\[2\] is 0"):
+        strategic_dialogue([0.5, 0.5, 0.0, 0.0], partitions, [1, 1, 0, 1], true_state=2, shade=0.5)
+    # With state 3 ruled out, agent 0 knows {2} and states X = 0; agent 1 learns it from the record.
+    out = strategic_dialogue([0.4, 0.3, 0.3, 0.0], partitions, [1, 1, 0, 1], true_state=2, shade=0.0)
+    np.testing.assert_array_equal(out.estimates, [0.0, 0.0])

@@ -401,7 +401,9 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
         mass = prior[mask].sum()
         return float(prior[mask] @ X[mask] / mass) if mass > 0 else float("nan")
 
-    C = np.ones(n, dtype=bool)  # the public set, as honest listeners read the record
+    if prior[true_state] <= 0:
+        raise ValueError(f"true_state must have positive prior probability; prior[{true_state}] is 0")
+    C = prior > 0  # the public set, as honest listeners read the record (states of prior 0 never happen)
     quiet, rounds, detected = 0, 0, False
     for t in range(max_rounds):
         i = t % m
