@@ -38,11 +38,15 @@
 # abstract version; the theorems in the body of the paper are neither
 # reproduced nor timed.
 # ```
+#
+# The chapter's imports and sizes are in the hidden cell below, with
+# `timed(fn)`, which returns the median wall time of three runs of `fn`
+# (one run where it takes over a second) and its result.
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import itertools
 import time
 
@@ -141,11 +145,18 @@ optimal_signal(random_game(5, 3, rng))  # the first solve pays for loading the s
 # a second), after one untimed solve that loads the solver.
 
 # %%
-rows = []
+rows, state_games = [], []  # rows: (what grows, |Omega|, |A|, seconds)
 for n_s in state_sizes:
     g = random_game(n_s, 20, rng)
-    secs, sol = timed(lambda g=g: optimal_signal(g))
-    rows.append(("states", n_s, 20, secs))
+    rows.append(("states", n_s, 20, timed(lambda g=g: optimal_signal(g))[0]))
+    state_games.append(g)
+for n_a in action_sizes:
+    g = random_game(200, n_a, rng)
+    rows.append(("actions", 200, n_a, timed(lambda g=g: optimal_signal(g))[0]))
+
+# %% tags=["remove-input"]
+for g in state_games:
+    n_s = g.n_states
     G, C = obedience_matrix(g), consistency_matrix(g)
     checks.true(
         f"LP size at |Omega| = {n_s}, |A| = 20: the counting formulas match the built matrices",
@@ -154,28 +165,33 @@ for n_s in state_sizes:
         and G.nnz + C.nnz == check_lp_size(n_s, 20),
         value=G.nnz + C.nnz,
     )
-for n_a in action_sizes:
-    g = random_game(200, n_a, rng)
-    secs, _ = timed(lambda g=g: optimal_signal(g))
-    rows.append(("actions", 200, n_a, secs))
+
+# %% [markdown]
+# The times, and the slope of log time against log size, fitted to the
+# points beyond the smallest one:
+
+# %%
+for _, n_s, n_a, secs in rows:
+    print(f"|Omega| = {n_s:>5}, |A| = {n_a:>3}: {n_s * n_a:>7} variables, {secs:.3f} s")
 slope = {}
-for kind in ("states", "actions"):
-    r = [x for x in rows if x[0] == kind]
-    grown = [x[1] if kind == "states" else x[2] for x in r]
-    slope[kind] = np.polyfit(np.log(grown[1:]), np.log([x[3] for x in r][1:]), 1)[0]
-for x in rows:
-    print(
-        f"|Omega| = {x[1]:>5}, |A| = {x[2]:>3}: {x[1] * x[2]:>7} variables, {x[3]:.3f} s"
-    )
-print(
-    f"fitted slopes of log time: {slope['states']:.2f} in |Omega| (|A| = 20), {slope['actions']:.2f} in |A| (|Omega| = 200)"
-)
-try:  # the size guard counts non-zeros before anything is allocated
+for kind, grown in (("states", 1), ("actions", 2)):
+    r = [x for x in rows if x[0] == kind][1:]
+    fit = np.polyfit(np.log([x[grown] for x in r]), np.log([x[3] for x in r]), 1)
+    slope[kind] = fit[0]
+print(f"fitted slopes of log time: {slope['states']:.2f} in |Omega| (|A| = 20),"
+      f" {slope['actions']:.2f} in |A| (|Omega| = 200)")
+
+# %% [markdown]
+# Larger LPs are refused before they are built: the size guard counts the
+# non-zeros first.
+
+# %%
+try:
     check_lp_size(1000, 300)
 except ValueError as refusal:
     print(f"refused up front: {refusal}")
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 plot_scaling(
     ax,
@@ -268,32 +284,34 @@ plt.show()
 # %%
 RHO, XI, Q = [0.0, 1.0], [1.0, 0.3], [0.6, 0.4]
 closed_form = Q[0] * XI[0] + Q[1] * XI[1]
-ind = []
+
+# %% [markdown]
+# For each $n$, both LPs are built, solved and timed:
+
+# %%
+ind = []  # one row per n: sizes, times and values of both LPs
 for n in range(2, max_n + 1):
     g = independent_actions_game(RHO, XI, Q, n)
     t_explicit, sol = timed(lambda g=g: optimal_signal(g))
     t_sym, sym = timed(lambda n=n: iid_optimal_signal(RHO, XI, Q, n), repeats=11)
-    ind.append(
-        dict(
-            n=n,
-            states=g.n_states,
-            explicit_vars=lp_size(g.n_states, n)[0],
-            sym_vars=sym.variables,
-            border=sym.border_rows,
-            t_explicit=t_explicit,
-            t_sym=t_sym,
-            v_explicit=sol.value,
-            v_sym=sym.value,
-        )
-    )
+    ind.append(dict(n=n, states=g.n_states, explicit_vars=lp_size(g.n_states, n)[0],
+                    sym_vars=sym.variables, border=sym.border_rows,
+                    t_explicit=t_explicit, t_sym=t_sym,
+                    v_explicit=sol.value, v_sym=sym.value))
+
+# %%
 for x in ind:
-    print(
-        "n = {n:>2}: {states:>6} states; explicit LP {explicit_vars:>7} variables, {t_explicit:.3f} s, "
-        "value {v_explicit:.6f}; symmetric LP {sym_vars} variables, {border} Border rows, "
-        "{ms:.1f} ms, value {v_sym:.6f}".format(ms=1e3 * x["t_sym"], **x)
-    )
-growth = np.polyfit([x["n"] for x in ind[-4:]], np.log([x["t_explicit"] for x in ind[-4:]]), 1)[0]
-print(f"explicit LP: time grows by a factor {np.exp(growth):.2f} per extra action at the largest sizes")
+    print("n = {n:>2}: {states:>6} states; explicit LP {explicit_vars:>7} variables,"
+          " {t_explicit:.3f} s, value {v_explicit:.6f}; symmetric LP {sym_vars}"
+          " variables, {border} Border rows, {ms:.1f} ms, value {v_sym:.6f}"
+          .format(ms=1e3 * x["t_sym"], **x))
+last = ind[-4:]
+log_time = np.log([x["t_explicit"] for x in last])
+growth = np.polyfit([x["n"] for x in last], log_time, 1)[0]
+print(f"explicit LP: time grows by a factor {np.exp(growth):.2f} per extra action"
+      " at the largest sizes")
+
+# %% tags=["remove-input"]
 checks.close(
     f"symmetric LP (m variables) = explicit LP (n m^n variables), n = 2..{max_n}",
     [x["v_sym"] for x in ind],
@@ -317,6 +335,8 @@ for n in (100, 10_000, 1_000_000):
     secs, sym = timed(lambda n=n: iid_optimal_signal(RHO, XI, Q, n), repeats=11)
     far.append((n, secs, sym.value))
     print(f"n = {n:>9}: symmetric LP {secs * 1e3:.1f} ms, value {sym.value:.6f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "symmetric LP at n = 10^2, 10^4, 10^6 attains the closed form 0.72",
     [x[2] for x in far],
@@ -333,25 +353,28 @@ checks.close(
 # no scheme has).
 
 # %%
+def without_border(rho, xi, q, n):
+    """The symmetric LP with only the row for all types: no Border condition."""
+    q, rho = np.array(q), np.array(rho)
+    return solve_lp(n * q * np.array(xi), A_ub=[-n * q * rho, n * q],
+                    b_ub=[-q @ rho, 1.0], A_eq=[n * q], b_eq=[1.0], maximize=True).fun
+
+
+# %% [markdown]
+# The three LPs for $n = 2, 3, \dots$:
+
+# %%
 RHO3, XI3, Q3 = [0.0, 0.5, 1.0], [1.0, 0.8, 0.0], [0.5, 0.3, 0.2]
 three = []
 for n in range(2, max_n3 + 1):
     sym = iid_optimal_signal(RHO3, XI3, Q3, n)
     explicit = optimal_signal(independent_actions_game(RHO3, XI3, Q3, n)).value
-    q3, rho3 = np.array(Q3), np.array(RHO3)
-    relaxed = solve_lp(  # the same LP with only the row for all types: no Border condition
-        n * q3 * np.array(XI3),
-        A_ub=[-n * q3 * rho3, n * q3],
-        b_ub=[-q3 @ rho3, 1.0],
-        A_eq=[n * q3],
-        b_eq=[1.0],
-        maximize=True,
-    ).fun
+    relaxed = without_border(RHO3, XI3, Q3, n)
     three.append((n, 3**n, sym.value, explicit, relaxed, sym.border_rows, sym.rounds))
-    print(
-        "n = {}: {:>5} states, symmetric {:.6f}, explicit {:.6f}, without Border rows {:.6f}; "
-        "{} Border rows after {} rounds".format(*three[-1])
-    )
+    print("n = {}: {:>5} states, symmetric {:.6f}, explicit {:.6f}, without Border rows"
+          " {:.6f}; {} Border rows after {} rounds".format(*three[-1]))
+
+# %% tags=["remove-input"]
 checks.close(
     f"three types: symmetric LP = explicit LP, n = 2..{max_n3}",
     [x[2] for x in three],
@@ -363,7 +386,7 @@ checks.all_of(
     [x[4] > x[3] + 1e-6 for x in three],
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, (ax_size, ax_time) = plt.subplots(1, 2, figsize=(8.4, 3.6))
 ns = [x["n"] for x in ind]
 for k, (label, key_vars, key_time) in enumerate(
@@ -407,7 +430,7 @@ plt.show()
 # least $\prod_i |\Pi_i|$, exponential in the number of players.
 
 # %%
-eq_rows = []
+eq_rows = []  # (family, |Omega| or m, profiles, seconds)
 for n_senders in (2, 3):
     for n in partition_states:
         env = InformationEnvironment(np.full(n, 1 / n), [all_partitions(n)] * n_senders)
@@ -415,12 +438,33 @@ for n_senders in (2, 3):
         equilibrium_outcomes(ana, rng.normal(size=(ana.n_outcomes, n_senders)))
         eq_rows.append((f"{n_senders} senders", n, int(np.prod(env.menu_sizes)), secs))
 
+# %% [markdown]
+# The agents' game of {ref}`ch-competition-among-ais` with $m$ agents, each
+# choosing among 4 random experiments on 3 states: its payoff table, then
+# its pure equilibria.
 
+
+# %%
 def agents_equilibria(g):
     table = g.table()
     return table, pure_equilibria(table)
 
 
+# %% [markdown]
+# Timed for $m = 2, 3, \dots$ agents:
+
+# %%
+agent_tables = []
+for m in range(2, max_agents + 1):
+    g = CompetitionGame(rng.dirichlet(np.ones(3)), rng.normal(size=(3, 3)),
+                        rng.normal(size=(m, 3, 3)),
+                        [random_experiment_menu(3, 4, rng) for _ in range(m)])
+    secs, (table, eqs) = timed(lambda g=g: agents_equilibria(g))
+    eq_rows.append(("agents", m, int(np.prod(g.menu_sizes)), secs))
+    agent_tables.append((table, eqs))
+
+
+# %% tags=["remove-input"]
 def brute_force_equilibria(table, atol=1e-9):
     """Profiles where no agent gains by a unilateral switch, checked one deviation at a time."""
     sizes = table.agents.shape[:-1]
@@ -435,25 +479,17 @@ def brute_force_equilibria(table, atol=1e-9):
     return found
 
 
-agreement = []
-for m in range(2, max_agents + 1):
-    g = CompetitionGame(
-        rng.dirichlet(np.ones(3)),
-        rng.normal(size=(3, 3)),
-        rng.normal(size=(m, 3, 3)),
-        [random_experiment_menu(3, 4, rng) for _ in range(m)],
-    )
-    secs, (table, eqs) = timed(lambda g=g: agents_equilibria(g))
-    eq_rows.append(("agents", m, int(np.prod(g.menu_sizes)), secs))
-    agreement.append(sorted(eqs.tolist()) == brute_force_equilibria(table))
 checks.all_of(
     f"pure equilibria of the agents' game (m = 2..{max_agents}) = those found by checking every deviation",
-    agreement,
+    [sorted(eqs.tolist()) == brute_force_equilibria(table) for table, eqs in agent_tables],
 )
-for x in eq_rows:
-    print("{}, {} = {}: {:>6} profiles, {:.3f} s".format(x[0], "|Omega|" if "senders" in x[0] else "m", *x[1:]))
 
-# %% tags=["remove-output"]
+# %%
+for family, n, profiles, secs in eq_rows:
+    what = "|Omega|" if "senders" in family else "m"
+    print(f"{family}, {what} = {n}: {profiles:>6} profiles, {secs:.3f} s")
+
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(7.4, 3.6))
 series = {}
 for kind, label, note in (
@@ -529,6 +565,9 @@ plt.show()
 
 # %%
 g = random_game(30, 12, rng)
+print("obedience rows x variables:", obedience_matrix(g).shape)
+
+# %% tags=["remove-input"]
 checks.true(
     "exercise: 360 variables and 132 obedience rows",
     obedience_matrix(g).shape == (132, 360),
@@ -562,6 +601,9 @@ vals = [
     else iid_optimal_signal([0, 1], [0, 1], [0.5, 0.5], n).value
     for n in ns_ex
 ]
+print(np.round(vals, 6))
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: aligned value 1 - 2^-n (explicit LP n <= 6, symmetric LP n = 20, 50)",
     vals,
