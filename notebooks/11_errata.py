@@ -20,11 +20,14 @@
 # state something imprecisely or wrongly, each with a numerical
 # demonstration computed here, and then lists every theorem and numerical
 # claim of both papers with where the book checks it and what it found.
+# (The page's imports and sizes are in the hidden cell below; the checks
+# run in hidden cells after each demonstration, and their claims are listed
+# in the table at the end.)
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 from scipy.optimize import linprog
 
@@ -70,13 +73,20 @@ n_random = size.n
 g = prosecutor_game()
 inf_value = float(convex_closure(g, g.prior))
 sup_value = float(concave_closure(g, g.prior))
-print(
-    f"prosecutor at prior 0.3: v* = {g.no_information_value}, inf-closure = {inf_value:.3f}, sup-closure = {sup_value:.3f}"
-)
+print(f"prosecutor at prior 0.3: v* = {g.no_information_value},"
+      f" inf-closure = {inf_value:.3f}, sup-closure = {sup_value:.3f}")
+
+# %% [markdown]
+# The inf-closure at the prior, against $v^*$, in random games:
+
+# %%
 below = []
 for _ in range(n_random):
     gr = random_game(3, 3, rng)
     below.append(float(convex_closure(gr, gr.prior)) <= gr.no_information_value + 1e-9)
+print(f"inf-closure <= v* in {sum(below)} of {n_random} random games")
+
+# %% tags=["remove-input"]
 checks.all_of("1. the inf-closure never exceeds v* (random games)", below)
 checks.close("1. the sup-closure gives the prosecutor 0.6", sup_value, 0.6, atol=1e-7)
 
@@ -108,25 +118,42 @@ checks.close("1. the sup-closure gives the prosecutor 0.6", sup_value, 0.6, atol
 # bound holds, and (i) alone is not enough ({ref}`ch-competition-among-ais`),
 # which is no erratum.
 
+# %% [markdown]
+# The essay's form is a small LP: the least $\varepsilon$ with
+# $|\sum_i w_i u_i - u_A| \le \varepsilon$ everywhere, over weights $w \ge 0$
+# summing to 1 and no constant (the cell is behind the toggle);
+# `weighted_alignment` computes the source's form.
+
+
+# %% tags=["hide-input"]
+def epsilon_without_constant(uA, agents):
+    """min eps s.t. |sum_i w_i u_i - u_A| <= eps, w >= 0, sum w = 1 (the essay's form)."""
+    M = agents.reshape(len(agents), -1).T
+    ones = np.ones((M.shape[0], 1))
+    res = linprog(
+        np.r_[np.zeros(len(agents)), 1.0],
+        A_ub=np.vstack([np.hstack([M, -ones]), np.hstack([-M, -ones])]),
+        b_ub=np.concatenate([uA.ravel(), -uA.ravel()]),
+        A_eq=[[1.0] * len(agents) + [0.0]],
+        b_eq=[1.0],
+        bounds=[(0, None)] * (len(agents) + 1),
+        method="highs",
+    )
+    return res.fun
+
+
+# %% [markdown]
+# Two agents whose utilities are Alice's plus 2 and plus 1:
+
 # %%
 uA = rng.normal(size=(3, 3))
 shifted = np.stack([uA + 2.0, uA + 1.0])
 with_constant = weighted_alignment(uA, shifted).epsilon
-# The essay's form: min eps with |sum_i w_i u_i - u_A| <= eps, no constant.
-M = shifted.reshape(2, -1).T
-ones = np.ones((M.shape[0], 1))
-res = linprog(
-    np.array([0.0, 0.0, 1.0]),
-    A_ub=np.vstack([np.hstack([M, -ones]), np.hstack([-M, -ones])]),
-    b_ub=np.concatenate([uA.ravel(), -uA.ravel()]),
-    A_eq=[[1.0, 1.0, 0.0]],
-    b_eq=[1.0],
-    bounds=[(0, None), (0, None), (0, None)],
-    method="highs",
-)
-print(
-    f"shifted agents: epsilon with a constant {with_constant:.2g}; without a constant {res.fun:.3f}"
-)
+without_constant = epsilon_without_constant(uA, shifted)
+print(f"shifted agents: epsilon with a constant {with_constant:.2g};"
+      f" without a constant {without_constant:.3f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "2. with the source's constant, shifted agents are exactly aligned",
     with_constant,
@@ -134,22 +161,35 @@ checks.close(
     atol=1e-9,
 )
 checks.close(
-    "2. in the essay's form they are not (epsilon = 1)", res.fun, 1.0, atol=1e-9
+    "2. in the essay's form they are not (epsilon = 1)", without_constant, 1.0, atol=1e-9
 )
+
+# %% [markdown]
+# Agents with a shared bias of $2\varepsilon$ towards the safe action, who
+# share one menu of experiments (no information, full revelation, random
+# ones):
 
 # %%
 eps = 0.05
-u_safe = np.array([[1.0, 0.0], [0.0, 1.0], [1 - eps, 1 - eps]])  # match 0, match 1, safe
+# rows: match state 0, match state 1, the safe action
+u_safe = np.array([[1.0, 0.0], [0.0, 1.0], [1 - eps, 1 - eps]])
 biased = np.stack([u_safe, u_safe]) + np.array([0.0, 0.0, 2 * eps])[None, :, None]
-menu = random_experiment_menu(2, 5, rng)  # shared: no information, full revelation, random
+menu = random_experiment_menu(2, 5, rng)
 game = CompetitionGame([0.5, 0.5], u_safe, biased, [menu, menu])
+
+# %% [markdown]
+# Their source-form $\varepsilon$, and Alice's shortfall from the first best
+# in the worst pure equilibrium (silence gives $1 - (1 - \varepsilon) =
+# \varepsilon$, by hand):
+
+# %%
 tab = game.table()
 eq = pure_equilibria(tab)
 shortfall = game.first_best - tab.alice[tuple(eq.T)].min()
-print(
-    f"safe-action bias: source's epsilon {weighted_alignment(u_safe, biased).epsilon:.3g}, "
-    f"worst-equilibrium shortfall {shortfall:.3g} (silence: 1 - (1 - eps) = eps, by hand)"
-)
+epsilon = weighted_alignment(u_safe, biased).epsilon
+print(f"source's epsilon {epsilon:.3g}, worst-equilibrium shortfall {shortfall:.3g}")
+
+# %% tags=["remove-input"]
 checks.close(
     "2. a shared safe-action bias of 2 eps is eps-aligned in the source's sense",
     weighted_alignment(u_safe, biased).epsilon,
@@ -186,28 +226,46 @@ base = random_delegation_problem(3, 3, 1, rng)
 w_base = base.delegated_utility
 opposed = base.with_types(np.stack([w_base, -w_base]))  # aligned or opposed agent
 u_star = robust_delegation(opposed).value
-print(f"random problem with types w and -w: U* = {u_star:.3g}, U_blind = {opposed.U_blind:.3g}")
+print(f"types w and -w: U* = {u_star:.3g}, U_blind = {opposed.U_blind:.3g}")
+
+# %% tags=["remove-input"]
 checks.true(
     "3. the essay's U* (delegation only) falls below U_blind (Theorem 3.1 as defined fails)",
     u_star < opposed.U_blind - 1e-6 and u_star <= float((w_base @ base.prior).min()) + 1e-9,
     value=f"U* {u_star:.3g} < U_blind {opposed.U_blind:.3g}",
 )
+
+# %% [markdown]
+# $U_{\min}$ by its wording, computed directly in the safe-action problem of
+# {ref}`ch-delegation`: each type best-responds to each revealed state, and
+# the worst type counts.
+
+# %%
 p = safe_action_problem()
 w_safe = p.delegated_utility
-# U_min by its wording, computed directly: each type best-responds to each revealed state.
 u_min_direct = min(
-    sum(
-        p.prior[x] * w_safe[int(np.argmax(p.agent_utilities[k][:, x])), x]
-        for x in range(2)
-    )
+    sum(p.prior[x] * w_safe[int(np.argmax(p.agent_utilities[k][:, x])), x]
+        for x in range(2))
     for k in range(p.n_types)
 )
+print(f"U_min from its wording {u_min_direct:.3g}, U_full {p.U_full:.3g}")
+
+# %% tags=["remove-input"]
 checks.close("3. U_min (computed from its wording) is U_full", u_min_direct, p.U_full, atol=1e-12)
+
+# %% [markdown]
+# With an agent known to be aligned, how often acting blind lies below
+# $U_{\min}$, in random problems:
+
+# %%
 fails = 0
 for _ in range(n_random):
     q = random_delegation_problem(3, 3, 1, rng)
     q = q.with_types(q.delegated_utility[None])
     fails += q.U_blind < q.U_min - 1e-9
+print(f"U_blind < U_min in {fails} of {n_random} problems")
+
+# %% tags=["remove-input"]
 checks.true(
     "3. acting blind is achievable and below U_min (known-aligned agent)",
     fails > 0,
@@ -225,9 +283,11 @@ single = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)]).analyse(
 differ = 0
 for _ in range(n_random):
     V = rng.normal(size=(single.n_outcomes, 1))
-    differ += set(equilibrium_outcomes(single, V)) != set(
-        no_profitable_refinement(single, V)
-    )
+    equilibria = set(equilibrium_outcomes(single, V))
+    differ += equilibria != set(no_profitable_refinement(single, V))
+print(f"one sender: the two sets differ for {differ} of {n_random} random preferences")
+
+# %% tags=["remove-input"]
 checks.true(
     "4. one sender: the characterisation fails for some preferences",
     differ > 0,
@@ -250,21 +310,17 @@ checks.true(
 # %%
 from persuasion.online import OnlinePersuasion  # noqa: E402
 
-op = OnlinePersuasion(
-    rng.dirichlet(np.ones(3)), rng.normal(size=(4, 3)), rng.normal(size=(1, 4, 3))
-)
+op = OnlinePersuasion(rng.dirichlet(np.ones(3)), rng.normal(size=(4, 3)),
+                      rng.normal(size=(1, 4, 3)))
 _, phi = op.best_in_hindsight([1.0])
-per_response = np.array(
-    [
-        np.sum(
-            op.prior[:, None]
-            * phi
-            * (op.profiles[:, 0] == y)[None, :]
-            * op.v[y][:, None]
-        )
-        for y in range(op.m)
-    ]
-)
+joint = op.prior[:, None] * phi  # P(item, profile)
+per_response = np.array([
+    np.sum(joint * (op.profiles[:, 0] == y)[None, :] * op.v[y][:, None])
+    for y in range(op.m)
+])
+print(f"sum over responses {per_response.sum():.6f}, v(phi) {op.values(phi)[0]:.6f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "5. one type: the response coordinates just split v(phi)",
     per_response.sum(),
