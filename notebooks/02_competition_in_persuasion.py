@@ -289,7 +289,8 @@ n_eq_profiles = len(pure_equilibria(court, court_values[:, :2]))
 n_profiles = np.prod(court.environment.menu_sizes)
 print(f"{court.n_outcomes} feasible outcomes, {n_profiles} profiles")
 print(f"{n_eq_profiles} equilibrium profiles, all with outcome(s) {court_eq}")
-print("equilibrium posteriors of guilt:", court.outcomes[court_eq[0]].posteriors[:, 1])
+for k in court_eq:
+    print(f"outcome {k}: posteriors of guilt", court.outcomes[k].posteriors[:, 1])
 
 # %% tags=["remove-input"]
 checks.close(
@@ -821,8 +822,9 @@ plt.show()
 three = InformationEnvironment(prior_court, [partitions] * 3, noise=noise).analyse()
 three_values = outcome_values(three, JUDGE, [PROSECUTOR, PROSECUTOR, -PROSECUTOR])
 three_eq = equilibrium_outcomes(three, three_values)
-print("equilibrium outcome(s):", three_eq,
-      "posteriors of guilt:", three.outcomes[three_eq[0]].posteriors[:, 1])
+for k in three_eq:
+    print(f"equilibrium outcome {k}: posteriors of guilt",
+          three.outcomes[k].posteriors[:, 1])
 
 # %% tags=["remove-input"]
 checks.true(
@@ -894,7 +896,7 @@ checks.close(
 # %%
 P_test = np.array([[0.9, 0.1], [0.1, 0.9]])
 Q_test = np.array([[0.74, 0.26], [0.26, 0.74]])
-print("G =", garbling(P_test, Q_test).round(4))
+print("G =", garbling(P_test, Q_test))
 print("0.9 test from the 0.74 test:", garbling(Q_test, P_test))
 
 # %% tags=["remove-input"]
