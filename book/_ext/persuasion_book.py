@@ -4,8 +4,8 @@ Chapters are executed notebooks (``executed/NAME.ipynb``) generated from the
 sources ``notebooks/NAME.py``. This extension:
 
 * adds a ``.py`` entry to each chapter's download menu (the jupytext source);
-* points the Binder button at ``notebooks/NAME.py`` (Binder opens it as a
-  notebook through jupytext) and the Colab button at the executed notebook on
+* points the Binder button at ``notebooks/NAME.ipynb`` (which
+  ``binder/postBuild`` writes from ``notebooks/NAME.py`` with jupytext) and the Colab button at the executed notebook on
   the branch where the site is published (``persuasion_pages_branch``), since
   executed notebooks are build products and not committed;
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
@@ -66,7 +66,8 @@ def add_chapter_buttons(app, pagename, templatename, context, doctree):
     for button in launch["buttons"]:
         if button.get("text") == "Binder":
             base = button["url"].split("?", 1)[0]
-            button["url"] = f"{base}?urlpath=lab/tree/notebooks/{source.name}"
+            # binder/postBuild writes notebooks/NAME.ipynb from notebooks/NAME.py (jupytext)
+            button["url"] = f"{base}?urlpath=lab/tree/notebooks/{source.stem}.ipynb"
         elif button.get("text") == "Colab":
             pages = app.config.persuasion_pages_branch
             button["url"] = (
