@@ -23,12 +23,13 @@
 # Bayesian persuasion {cite:p}`castiglioni2020online`. This chapter
 # implements the algorithm step by step on small instances, computes the
 # regret exactly, and measures how it grows with the horizon and with the
-# number of responses.
+# number of responses. (The chapter's imports and sizes are in the hidden
+# cell below.)
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import LogLocator, ScalarFormatter
@@ -53,17 +54,6 @@ SIZES = {  # horizons and seeds of the horizon sweep; responses, instances, seed
 }
 size, rng, checks = chapter(scale, SIZES, seed=6)
 horizons, n_seeds = size.horizons, size.n_seeds
-
-
-def instance(m, n_types=2, n_items=None, seed=1):
-    """Random prior over items, Advisor utility v[y, c] and Receiver types u[k, y, c] (n_items = m by default)."""
-    n_items = m if n_items is None else n_items
-    r = np.random.default_rng(seed)
-    return OnlinePersuasion(
-        r.dirichlet(np.ones(n_items)),
-        r.normal(size=(m, n_items)),
-        r.normal(size=(n_types, m, n_items)),
-    )
 
 
 # %% [markdown]
@@ -167,10 +157,11 @@ def instance(m, n_types=2, n_items=None, seed=1):
 # %%
 gamma_s, eta_s = exp2_rates(2, 20, 10_000, 1.0, "spanner")
 gamma_u, eta_u = exp2_rates(2, 20, 10_000, 1.0, "uniform")
-print(
-    f"d = 2, N = 20, T = 10^4, B = 1: spanner (cited) gamma = {gamma_s:.4f}, eta = {eta_s:.5f}; "
-    f"uniform gamma = {gamma_u:.4f}, eta = {eta_u:.5f}"
-)
+print("d = 2, N = 20, T = 10^4, B = 1:")
+print(f"spanner (cited) gamma = {gamma_s:.4f}, eta = {eta_s:.5f}")
+print(f"uniform         gamma = {gamma_u:.4f}, eta = {eta_u:.5f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "cited rates: gamma = d sqrt(ln N / T), eta = gamma / (d^2 B)",
     [gamma_s, eta_s],
@@ -190,24 +181,47 @@ checks.close(
 # matrix; and with two items, where beliefs lie on a line, the best value
 # over persuasive direct schemes equals the concave closure of the
 # Advisor's value over *all* signals, found without any LP.
+#
+# The instances are random, from a seed: $m$ responses, $m$ items unless
+# told otherwise, and two Receiver types.
+
+
+# %%
+def instance(m, n_types=2, n_items=None, seed=1):
+    """Random prior over items, Advisor utility v[y, c], Receiver types u[k, y, c]."""
+    n_items = m if n_items is None else n_items
+    r = np.random.default_rng(seed)
+    return OnlinePersuasion(r.dirichlet(np.ones(n_items)), r.normal(size=(m, n_items)),
+                            r.normal(size=(n_types, m, n_items)))
+
+
+# %% [markdown]
+# The instance of this section has $m = 3$ responses, 3 items and $K = 2$
+# types:
 
 # %%
 game = instance(3)
 Z, schemes = game.vertices()
 print(f"{game}: {game.n_variables} scheme variables, f(P) has {len(Z)} vertices")
-lp_vs_vertices = []
-for _ in range(50):
-    counts = rng.integers(0, 20, size=game.K).astype(float) + 1
-    value, _ = game.best_in_hindsight(counts)
-    lp_vs_vertices.append(value - (-Z @ counts).max())
-checks.close(
-    "vertices of f(P) attain the LP optimum in 50 random directions",
-    lp_vs_vertices,
-    0.0,
-    atol=1e-6,
-)
+
+# %% [markdown]
+# DECOMPOSE, on the centre of the vertices: the indices of the vertices it
+# uses and their weights.
+
+# %%
+z_centre = Z.mean(axis=0)
+idx, w = caratheodory(z_centre, Z)
+print("vertices", idx, "weights", np.round(w, 3))
+print("error:", np.abs(w @ Z[idx] - z_centre).max())
+
+# %% [markdown]
+# The three checks by other methods, and two on DECOMPOSE over random points
+# of $f(\mathcal P)$, run in the hidden cells below (their claims are in the
+# table at the end of the chapter); the Bayes'-rule check and the
+# concavification are behind the toggle.
 
 
+# %% tags=["hide-input"]
 def disobedience_gain(g, phi):
     """Largest gain of any type from disobeying, given any profile, by Bayes' rule."""
     gains = []
@@ -217,13 +231,6 @@ def disobedience_gain(g, phi):
             expected = g.u @ (joint / joint.sum())  # E[u_k(a, c) | profile], shape (K, m)
             gains.append((expected.max(axis=1) - expected[np.arange(g.K), profile]).max())
     return max(gains)
-
-
-checks.at_most(
-    "every vertex scheme is obeyed given every profile (Bayes' rule)",
-    np.array([disobedience_gain(game, phi) for phi in schemes]),
-    1e-7,
-)
 
 
 def concavified_value(prior, v, u, counts):
@@ -248,6 +255,23 @@ def concavified_value(prior, v, u, counts):
     )
 
 
+# %% tags=["remove-input"]
+lp_vs_vertices = []
+for _ in range(50):
+    counts = rng.integers(0, 20, size=game.K).astype(float) + 1
+    value, _ = game.best_in_hindsight(counts)
+    lp_vs_vertices.append(value - (-Z @ counts).max())
+checks.close(
+    "vertices of f(P) attain the LP optimum in 50 random directions",
+    lp_vs_vertices,
+    0.0,
+    atol=1e-6,
+)
+checks.at_most(
+    "every vertex scheme is obeyed given every profile (Bayes' rule)",
+    np.array([disobedience_gain(game, phi) for phi in schemes]),
+    1e-7,
+)
 r2 = np.random.default_rng(26)
 gaps = []
 for _ in range(20):
@@ -261,7 +285,6 @@ checks.close(
     0.0,
     atol=1e-7,
 )
-
 sizes, exact = [], []
 for _ in range(50):
     z = rng.dirichlet(np.ones(len(Z))) @ Z
@@ -278,13 +301,14 @@ checks.at_most("Caratheodory: the decomposition reproduces the point", np.array(
 # %%
 demo_types = stochastic_types(2, horizons[-1], 99)
 demo = run_algorithm1(game, demo_types, 7)
+inner = demo.recommended >= len(Z)  # the vertices come first in S
+used = [int((demo.support == s).sum()) for s in (1, 2, 3)]
+print(f"|S| = {len(demo.points)} points ({len(Z)} vertices)")
+print(f"rounds recommending a point inside f(P): {inner.mean():.1%}")
+print(f"DECOMPOSE used 1/2/3 vertices in {used} of {demo.support.size} rounds")
+
+# %% tags=["remove-input"]
 n_vertices = len(Z)
-inner = demo.recommended >= n_vertices
-print(
-    f"|S| = {len(demo.points)} points ({n_vertices} vertices); rounds recommending a point inside f(P): "
-    f"{inner.mean():.1%}; DECOMPOSE used 1/2/3 vertices in "
-    f"{[int((demo.support == s).sum()) for s in (1, 2, 3)]} of {demo.support.size} rounds"
-)
 checks.at_most("DECOMPOSE never used more than K + 1 vertices in the run", demo.support, game.K + 1)
 # The comparator: the best vertex for the whole sequence vs the LP over all of P.
 checks.close(
@@ -294,7 +318,7 @@ checks.close(
     atol=1e-6,
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(5.2, 4.4))
 order = np.argsort(np.arctan2(*(Z - Z.mean(axis=0)).T[::-1]))
 poly = Z[order]
@@ -345,25 +369,42 @@ plt.show()
 # matches with the LP optimum).
 
 # %%
+def final_regret(kind, exploration, T, seed):
+    """R_T of one run of Algorithm 1 tuned to T (kind: the type sequence)."""
+    if kind == "stochastic":
+        types = stochastic_types(2, T, 1000 + seed)
+    else:
+        types = adversarial_types(2, T)
+    return run_algorithm1(game, types, seed, exploration=exploration).regret[-1]
+
+
+# %% [markdown]
+# Every horizon, seed, sequence and exploration scheme (a table of regrets,
+# horizons by seeds, for each pair):
+
+# %%
 results = {}
 for kind in ("stochastic", "adversarial"):
     for exploration in ("spanner", "uniform"):
-        table = np.empty((len(horizons), n_seeds))
-        for a, T in enumerate(horizons):
-            for s in range(n_seeds):
-                types = stochastic_types(2, T, 1000 + s) if kind == "stochastic" else adversarial_types(2, T)
-                table[a, s] = run_algorithm1(game, types, s, exploration=exploration).regret[-1]
-        results[kind, exploration] = table
-slopes = {}
-for key, table in results.items():
-    mean = table.mean(axis=1)
-    slopes[key] = np.polyfit(np.log(horizons), np.log(np.clip(mean, 1e-9, None)), 1)[0]
-    print(
-        f"{key[0]:11s} {key[1]:8s} mean regret {np.round(mean, 1)}; R_T / T {np.round(mean / horizons, 4)}; "
-        f"fitted slope of log R_T on log T: {slopes[key]:.2f}"
-    )
+        results[kind, exploration] = np.array([
+            [final_regret(kind, exploration, T, s) for s in range(n_seeds)]
+            for T in horizons
+        ])
 
-# %% tags=["remove-output"]
+# %% [markdown]
+# The mean regret over seeds, the average regret $R_T / T$, and the slope of
+# $\log R_T$ against $\log T$:
+
+# %%
+slopes = {}
+for (kind, exploration), table in results.items():
+    mean = table.mean(axis=1)
+    fit = np.polyfit(np.log(horizons), np.log(np.clip(mean, 1e-9, None)), 1)
+    slopes[kind, exploration] = fit[0]
+    print(f"{kind:11s} {exploration:8s} mean regret {np.round(mean, 1)};"
+          f" R_T / T {np.round(mean / horizons, 4)}; slope {fit[0]:.2f}")
+
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.6, 4.0))
 for k, (key, table) in enumerate(results.items()):
     mean = table.mean(axis=1)
@@ -421,37 +462,50 @@ plt.show()
 # and compare the mean regret with the shape $m^{3/2}\sqrt{T \log T}$.
 
 # %%
+def sweep_instance(m, i):
+    """Vertices of f(P), |S| and the final regret of each seed, for one instance."""
+    g = instance(m, seed=100 * m + i)
+    n_vertices = len(g.vertices()[0])
+    runs = [run_algorithm1(g, stochastic_types(2, T_m, 2000 + s), s)
+            for s in range(size.m_seeds)]
+    return n_vertices, len(runs[-1].points), [run.regret[-1] for run in runs]
+
+
+# %% [markdown]
+# For each $m$, the instances of the sweep:
+
+# %%
 ms, T_m = size.ms, size.T_m
 regret_m, vertices_m, points_m = [], [], []
 for m in ms:
-    regs, verts, pts = [], [], []
-    for i in range(size.n_inst):
-        g = instance(m, seed=100 * m + i)
-        verts.append(len(g.vertices()[0]))
-        for s in range(size.m_seeds):
-            run = run_algorithm1(g, stochastic_types(2, T_m, 2000 + s), s)
-            regs.append(run.regret[-1])
-        pts.append(len(run.points))
-    regret_m.append(regs)
-    vertices_m.append(verts)
-    points_m.append(pts)
+    per_instance = [sweep_instance(m, i) for i in range(size.n_inst)]
+    vertices_m.append([verts for verts, _, _ in per_instance])
+    points_m.append([pts for _, pts, _ in per_instance])
+    regret_m.append([r for _, _, regs in per_instance for r in regs])
 regret_m = np.array(regret_m)
+
+# %% [markdown]
+# The counts, the mean regret, and the regret against the bound's shape:
+
+# %%
 mean_vertices = np.array(vertices_m).mean(axis=1)
 bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
 for m, verts, pts, regs, b in zip(ms, vertices_m, points_m, regret_m, bound_shape):
-    print(
-        f"m = {m}: vertices of f(P) {verts}, |S| {pts}, mean regret {regs.mean():7.1f}, "
-        f"R_T / (m^1.5 sqrt(T log T)) = {regs.mean() / b:.4f}"
-    )
-slope_m = np.polyfit(np.log(ms), np.log(np.clip(regret_m.mean(axis=1), 1e-9, None)), 1)[0]
+    print(f"m = {m}: vertices of f(P) {verts}, |S| {pts},"
+          f" mean regret {regs.mean():7.1f},"
+          f" R_T / (m^1.5 sqrt(T log T)) = {regs.mean() / b:.4f}")
+log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))
+slope_m = np.polyfit(np.log(ms), log_mean, 1)[0]
 print(f"fitted slope of log R_T on log m: {slope_m:.2f} (the bound's shape: 1.5)")
+
+# %% tags=["remove-input"]
 checks.true(
     "instances of the m sweep: f(P) has more vertices at the largest m than at the smallest (exact)",
     mean_vertices[-1] > mean_vertices[0],
     value=mean_vertices.tolist(),
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.5), gridspec_kw=dict(width_ratios=[3, 2]))
 mean_m = regret_m.mean(axis=1)
 se_m = regret_m.std(axis=1, ddof=1) / np.sqrt(regret_m.shape[1]) if regret_m.shape[1] > 1 else 0 * mean_m
@@ -554,13 +608,13 @@ from persuasion import PersuasionGame, optimal_signal
 r1 = np.random.default_rng(12)
 diffs = []
 for _ in range(10):
-    prior, v, u = (
-        r1.dirichlet(np.ones(3)),
-        r1.normal(size=(3, 3)),
-        r1.normal(size=(1, 3, 3)),
-    )
+    prior, v = r1.dirichlet(np.ones(3)), r1.normal(size=(3, 3))
+    u = r1.normal(size=(1, 3, 3))
     value, _ = OnlinePersuasion(prior, v, u).best_in_hindsight([1.0])
     diffs.append(value - optimal_signal(PersuasionGame(prior, u[0], v)).value)
+print(f"largest |best in hindsight - optimal_signal|: {np.abs(diffs).max():.1e}")
+
+# %% tags=["remove-input"]
 checks.close("exercise: one type, best in hindsight = optimal_signal", diffs, 0.0, atol=1e-7)
 
 # %% [markdown]
@@ -585,7 +639,10 @@ checks.close("exercise: one type, best in hindsight = optimal_signal", diffs, 0.
 
 # %%
 T_ex = horizons[-1]
-reg_explore = [run_algorithm1(game, stochastic_types(2, T, 1000), 0, gamma=0.9).regret[-1] for T in (horizons[0], T_ex)]
+reg_explore = [
+    run_algorithm1(game, stochastic_types(2, T, 1000), 0, gamma=0.9).regret[-1]
+    for T in (horizons[0], T_ex)
+]
 slope_explore = np.log(reg_explore[1] / reg_explore[0]) / np.log(T_ex / horizons[0])
 print(f"gamma = 0.9: regret {np.round(reg_explore, 1)}, slope {slope_explore:.2f}")
 
