@@ -72,9 +72,10 @@ def test_batched_generation_equals_transformers_generate_one_at_a_time(which, re
     r = request.getfixturevalue(which)
     prompts = ["The capital of France is", "Count: one, two, three,", "Q: What is 2 + 2?\nA:",
                "Write a short poem about the sea.\n"]
+    prompts += _inputs()[0][:6]  # prompts that share prefixes
     n = 16 if which == "smollm" else 6
     reference = receiver_module._generate_reference(r, prompts, max_new_tokens=n, stop=("\n\n",), batch_size=1)
-    for batch_size in (None, 3):
+    for batch_size in (None, 4):
         assert generate(r, prompts, max_new_tokens=n, stop=("\n\n",), batch_size=batch_size) == reference
     no_stop = generate(r, prompts[:2], max_new_tokens=5, batch_size=2)
     assert no_stop == receiver_module._generate_reference(r, prompts[:2], max_new_tokens=5, batch_size=1)
@@ -155,3 +156,12 @@ def test_bad_batch_size_is_named(smollm, batch_size):
         generate(smollm, ["a"], batch_size=batch_size)
     with pytest.raises(ValueError, match="max_new_tokens must be an integer of at least 1"):
         generate(smollm, ["a"], max_new_tokens=0)
+
+
+def test_gemma_generation_beyond_its_sliding_window_equals_transformers_generate(gemma):
+    """Prompts longer than Gemma-3's 512-token window are not split into prefix and rest (see generate)."""
+    long = "".join(f"Q: What is {a} + {a + 3}?\nA: {2 * a + 3}\n" for a in range(45))
+    prompts = [long + "Q: What is 100 + 103?\nA:", long + "Q: What is 7 + 10?\nA:", "Q: 2 + 2?\nA:"]
+    assert len(prompt_ids(gemma.tokenizer, prompts[0])) > gemma.model.config.sliding_window
+    reference = receiver_module._generate_reference(gemma, prompts, max_new_tokens=3, batch_size=1)
+    assert generate(gemma, prompts, max_new_tokens=3) == reference

@@ -45,6 +45,7 @@ where the model was loaded so); log-probabilities are taken in float32.
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
 
@@ -174,26 +175,6 @@ def _is_oom(error: BaseException) -> bool:
     return isinstance(error, oom) or "out of memory" in str(error).lower()
 
 
-def _run_in_batches(receiver, batches, run, size: int):
-    """``run(batch)`` for each list of rows in ``batches``, split further (halving ``size``) on CUDA out-of-memory."""
-    import torch
-
-    out = []
-    for batch in batches:
-        pending = [batch[i : i + size] for i in range(0, len(batch), size)]
-        while pending:
-            rows = pending.pop(0)
-            try:
-                out.append((rows, run(rows)))
-            except (RuntimeError, MemoryError) as error:
-                if len(rows) == 1 or not _is_oom(error) or not torch.cuda.is_available():
-                    raise
-                torch.cuda.empty_cache()
-                size = max(1, len(rows) // 2)
-                pending[:0] = [rows[:size], rows[size:]]
-    return out
-
-
 class _Progress:
     """A tqdm bar counting inputs and showing tokens per second (nothing when ``enabled`` is False)."""
 
@@ -248,16 +229,22 @@ def common_prefix_length(sequences) -> int:
     return n
 
 
-def _scoring_units(seqs, ans) -> list[tuple[list[int], int]]:
+def _units(seqs, extra) -> list[tuple[list[int], int]]:
     """Rows grouped to share a prefix: ``(rows, shared prefix length)``, in an order that batches similar widths.
 
     Sorted token sequences put prompts with a common prefix next to each
     other; a group ends where a prompt shares less than half of its tokens
-    with the one before. Each group is split by continuation length (a row
-    whose continuation is more than twice the group's shortest plus 16
-    tokens starts a new unit), so one long prompt (all seven items) does not
-    pad the others.
+    with the one before. Each group is split by continuation length (the
+    prompt's tokens after the prefix plus ``extra[k]``, the answer's length
+    in scoring): a row whose continuation is more than twice the group's
+    shortest plus 16 tokens starts a new unit, so one long prompt (all seven
+    items) does not pad the others. At least one token of every prompt is
+    left to its continuation.
     """
+
+    def shared_of(rows):
+        return min(common_prefix_length([seqs[k] for k in rows]), min(len(seqs[k]) for k in rows) - 1)
+
     order = sorted(range(len(seqs)), key=lambda k: seqs[k])
     groups, current = [], [order[0]]
     for prev, k in zip(order, order[1:]):
@@ -268,17 +255,63 @@ def _scoring_units(seqs, ans) -> list[tuple[list[int], int]]:
     groups.append(current)
     units = []
     for group in groups:
-        shared = min(common_prefix_length([seqs[k] for k in group]), min(len(seqs[k]) for k in group) - 1)
-        group = sorted(group, key=lambda k: len(seqs[k]) + len(ans[k]))
+        shared = shared_of(group)
+        group = sorted(group, key=lambda k: len(seqs[k]) + extra[k])
         unit = [group[0]]
         for k in group[1:]:
-            if len(seqs[k]) + len(ans[k]) - shared > 2 * (len(seqs[unit[0]]) + len(ans[unit[0]]) - shared) + 16:
+            if len(seqs[k]) + extra[k] - shared > 2 * (len(seqs[unit[0]]) + extra[unit[0]] - shared) + 16:
                 units.append(unit)
                 unit = []
             unit.append(k)
         units.append(unit)
-    units = [(u, min(common_prefix_length([seqs[k] for k in u]), min(len(seqs[k]) for k in u) - 1)) for u in units]
-    return sorted(units, key=lambda u: max(len(seqs[k]) + len(ans[k]) for k in u[0]) - u[1])
+    units = [(u, shared_of(u)) for u in units]
+    return sorted(units, key=lambda u: (max(len(seqs[k]) + extra[k] for k in u[0]) - u[1], u[1]))
+
+
+def _pack(units, size: int) -> list[list[tuple[list[int], int]]]:
+    """Units split to at most ``size`` rows, then packed in order into batches of at most ``size`` rows."""
+    pieces = [(u[i : i + size], s) for u, s in units for i in range(0, len(u), size)]
+    batches, current = [], []
+    for piece in pieces:
+        if current and sum(len(u) for u, _ in current) + len(piece[0]) > size:
+            batches.append(current)
+            current = []
+        current.append(piece)
+    batches.append(current)
+    return batches
+
+
+def _prefix_cache(receiver, decoder, seqs, pieces, pad: int):
+    """The key/value cache of each group's shared prefix (left-padded, one batch), one row per row of ``pieces``.
+
+    Returns ``(cache, mask)``: the cache (None where no prefix is shared)
+    and its attention mask, ``(rows, longest prefix)``.
+    """
+    import torch
+
+    dev = receiver.device
+    width = max(s for _, s in pieces)
+    if width == 0:
+        return None, None
+    prefix = torch.full((len(pieces), width), pad, dtype=torch.long, device=dev)
+    mask = torch.zeros((len(pieces), width), dtype=torch.long, device=dev)
+    positions = torch.zeros((len(pieces), width), dtype=torch.long, device=dev)
+    for g, (unit, s) in enumerate(pieces):
+        if s:
+            prefix[g, width - s :] = torch.tensor(seqs[unit[0]][:s], device=dev)
+            mask[g, width - s :] = 1
+            positions[g, width - s :] = torch.arange(s, device=dev)
+    # The prefix needs no logits: the decoder alone fills the key/value cache.
+    past = decoder(prefix, attention_mask=mask, position_ids=positions, use_cache=True).past_key_values
+    owner = torch.tensor([g for g, (unit, _) in enumerate(pieces) for _ in unit], device=dev)
+    if len(pieces) == 1 and hasattr(past, "batch_repeat_interleave"):
+        past.batch_repeat_interleave(len(owner))
+    elif hasattr(past, "reorder_cache"):
+        past.reorder_cache(owner)
+    else:  # a cache without either: run each row's prefix
+        past = decoder(prefix[owner], attention_mask=mask[owner], position_ids=positions[owner],
+                       use_cache=True).past_key_values
+    return past, mask[owner]
 
 
 def _score_batch(receiver, decoder, head, seqs, ans, pieces):
@@ -289,29 +322,8 @@ def _score_batch(receiver, decoder, head, seqs, ans, pieces):
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     rows = [k for unit, _ in pieces for k in unit]
     shared = [s for unit, s in pieces for _ in unit]
-    width_prefix = max(s for _, s in pieces)
-    past = None
     with torch.no_grad():
-        if width_prefix > 0:
-            # Left-padded prefixes, one per group: the decoder alone fills the key/value cache.
-            prefix = torch.full((len(pieces), width_prefix), pad, dtype=torch.long, device=dev)
-            pmask = torch.zeros((len(pieces), width_prefix), dtype=torch.long, device=dev)
-            ppos = torch.zeros((len(pieces), width_prefix), dtype=torch.long, device=dev)
-            for g, (unit, s) in enumerate(pieces):
-                if s:
-                    prefix[g, width_prefix - s :] = torch.tensor(seqs[unit[0]][:s], device=dev)
-                    pmask[g, width_prefix - s :] = 1
-                    ppos[g, width_prefix - s :] = torch.arange(s, device=dev)
-            past = decoder(prefix, attention_mask=pmask, position_ids=ppos, use_cache=True).past_key_values
-            owner = torch.tensor([g for g, (unit, _) in enumerate(pieces) for _ in unit], device=dev)
-            if len(pieces) == 1 and hasattr(past, "batch_repeat_interleave"):
-                past.batch_repeat_interleave(len(rows))
-            elif hasattr(past, "reorder_cache"):
-                past.reorder_cache(owner)
-            else:  # a cache without either: run each row's prefix
-                past = decoder(prefix[owner], attention_mask=pmask[owner], position_ids=ppos[owner],
-                               use_cache=True).past_key_values
-            pmask = pmask[owner]
+        past, pmask = _prefix_cache(receiver, decoder, seqs, pieces, pad)
         tails = [seqs[k][s:] + ans[k] for k, s in zip(rows, shared)]
         width = max(len(t) for t in tails)
         ids = torch.full((len(rows), width), pad, dtype=torch.long, device=dev)
@@ -376,41 +388,32 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None
     decoder, head = receiver.model.base_model, _logits_head(receiver.model, receiver.device)
     seqs = [prompt_ids(tok, p) for p in prompts]
     ans = [_encode(tok, a) for a in answers]
-    units = _scoring_units(seqs, ans)
     size = batch_size or _auto_batch_size(receiver, max(len(s) + len(a) for s, a in zip(seqs, ans)))
-    # Split units bigger than a batch, then pack whole units into batches of at most `size` rows.
-    pieces = [(u[i : i + size], s) for u, s in units for i in range(0, len(u), size)]
-    batches, current = [], []
-    for piece in pieces:
-        if current and sum(len(u) for u, _ in current) + len(piece[0]) > size:
-            batches.append(current)
-            current = []
-        current.append(piece)
-    batches.append(current)
+    batches = _pack(_units(seqs, [len(a) for a in ans]), size)
     out = np.empty(len(prompts))
     bar = _Progress(progress, len(prompts), f"scoring with {getattr(receiver, 'name', 'the Receiver')}")
 
     def run(batch):
-        values = _score_batch(receiver, decoder, head, seqs, ans, batch)
         rows = [k for u, _ in batch for k in u]
-        out[rows] = values
+        values = _score_batch(receiver, decoder, head, seqs, ans, batch)
         bar.update(len(rows), sum(len(seqs[k]) + len(ans[k]) for k in rows))
-        return values
+        return dict(zip(rows, values))
 
     try:
         for batch in batches:
-            _run_pieces(receiver, batch, run)
+            for k, value in _run_pieces(receiver, batch, run).items():
+                out[k] = value
     finally:
         bar.close()
     return out
 
 
 def _run_pieces(receiver, batch, run):
-    """``run(batch)``; on CUDA out-of-memory, the batch in halves (a group split if it is alone)."""
+    """``run(batch)`` (a dict by row); on CUDA out-of-memory, the batch in halves (a group split if it is alone)."""
     import torch
 
     try:
-        run(batch)
+        return run(batch)
     except (RuntimeError, MemoryError) as error:
         n = sum(len(u) for u, _ in batch)
         if n == 1 or not _is_oom(error) or not torch.cuda.is_available():
@@ -421,8 +424,7 @@ def _run_pieces(receiver, batch, run):
             halves = [[(unit[: len(unit) // 2], s)], [(unit[len(unit) // 2 :], s)]]
         else:
             halves = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
-        for half in halves:
-            _run_pieces(receiver, half, run)
+        return {k: v for half in halves for k, v in _run_pieces(receiver, half, run).items()}
 
 
 # -- generation ----------------------------------------------------------------------------------------------
@@ -436,23 +438,35 @@ def _eos_ids(receiver) -> set:
     return set() if eos is None else set(eos if isinstance(eos, (list, tuple)) else [eos])
 
 
-def _generate_batch(receiver, decoder, head, seqs, max_new_tokens: int, stop: tuple, eos: set, bar) -> list[str]:
-    """Greedy continuations of one batch of token sequences (left-padded), rows dropped as they stop."""
+def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, stop: tuple, eos: set, bar):
+    """Greedy continuations of the rows of ``pieces``, rows dropped as they stop: ``{row: text}``.
+
+    Each group's shared prefix is run once (:func:`_prefix_cache`); the
+    rest of each prompt is left-padded after it, so every row's next token
+    comes from the last column.
+    """
     import torch
 
     tok, model, dev = receiver.tokenizer, receiver.model, receiver.device
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad, dtype=torch.long, device=dev)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long, device=dev)
-    for r, s in enumerate(seqs):
-        ids[r, width - len(s) :] = torch.tensor(s, device=dev)
-        mask[r, width - len(s) :] = 1
-    positions = (mask.cumsum(-1) - 1).clamp_min(0)
-    new = [[] for _ in seqs]
-    active = list(range(len(seqs)))  # batch row -> index in seqs
-    past, inputs = None, dict(input_ids=ids, attention_mask=mask, position_ids=positions)
+    rows = [k for unit, _ in pieces for k in unit]
+    shared = [s for unit, s in pieces for _ in unit]
+    tails = [seqs[k][s:] for k, s in zip(rows, shared)]
+    width = max(len(t) for t in tails)
+    ids = torch.full((len(rows), width), pad, dtype=torch.long, device=dev)
+    mask = torch.zeros((len(rows), width), dtype=torch.long, device=dev)
+    positions = torch.zeros((len(rows), width), dtype=torch.long, device=dev)
+    for r, (t, s) in enumerate(zip(tails, shared)):
+        ids[r, width - len(t) :] = torch.tensor(t, device=dev)
+        mask[r, width - len(t) :] = 1
+        positions[r, width - len(t) :] = torch.arange(s, s + len(t), device=dev)
+    new = {k: [] for k in rows}
+    active = list(rows)  # batch row -> index in seqs
     with torch.no_grad():
+        past, pmask = _prefix_cache(receiver, decoder, seqs, pieces, pad)
+        if past is not None:
+            mask = torch.cat([pmask, mask], dim=1)
+        inputs = dict(input_ids=ids, attention_mask=mask, position_ids=positions)
         for step in range(max_new_tokens):
             if head is not None:
                 out = decoder(**inputs, past_key_values=past, use_cache=True)
@@ -482,24 +496,31 @@ def _generate_batch(receiver, decoder, head, seqs, max_new_tokens: int, stop: tu
                 active = [active[r] for r in keep]
             mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=1)
             inputs = dict(input_ids=chosen[:, None], attention_mask=mask, position_ids=positions)
-    texts = []
-    for tokens in new:
+    texts = {}
+    for k, tokens in new.items():
         text = tok.decode(tokens, skip_special_tokens=True)
         cut = min([text.find(s) for s in stop if s in text], default=len(text))
-        texts.append(text[:cut])
+        texts[k] = text[:cut]
     return texts
 
 
-def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int | None = None,
-             progress: bool = False) -> list[str]:
+def generate(
+    receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int | None = None, progress: bool = False
+) -> list[str]:
     """Greedy continuations of ``prompts``, each cut at the first of ``stop``.
 
-    Prompts are tokenised by :func:`prompt_ids` (as in scoring), sorted by
-    length and decoded ``batch_size`` at a time (``None``: chosen, see the
-    module notes; on CUDA a batch that runs out of memory is halved), left
-    padded; a row stops at its first stop string or end-of-sequence token,
-    and a batch when all its rows have. ``progress`` shows a bar of prompts
-    done and new tokens per second.
+    Prompts are tokenised by :func:`prompt_ids` (as in scoring); prompts
+    that share a prefix (an input's prompts) have it run once, and prompts
+    of similar lengths are decoded together, ``batch_size`` at a time
+    (``None``: chosen, see the module notes; on CUDA a batch that runs out
+    of memory is halved), left-padded; a row stops at its first stop string
+    or end-of-sequence token, and a batch when all its rows have.
+    ``progress`` shows a bar of prompts done and new tokens per second.
+
+    Where the model attends within a sliding window (Gemma 3) shorter than a
+    batch's prompts plus ``max_new_tokens``, prefixes are not shared: the
+    padding between a prefix and the rest of a prompt would count against
+    the window.
 
     Parameters
     ----------
@@ -529,20 +550,23 @@ def generate(receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size
     tok = receiver.tokenizer
     decoder, head, eos = receiver.model.base_model, _logits_head(receiver.model, receiver.device), _eos_ids(receiver)
     seqs = [prompt_ids(tok, p) for p in prompts]
-    order = sorted(range(len(seqs)), key=lambda k: len(seqs[k]))
     size = batch_size or _auto_batch_size(receiver, max(len(s) for s in seqs) + max_new_tokens)
+    window = getattr(_text_config(receiver.model), "sliding_window", None)
+    batches = []
+    for batch in _pack(_units(seqs, [0] * len(seqs)), size):
+        longest = max(s for _, s in batch) + max(len(seqs[k]) - s for u, s in batch for k in u)
+        if window and longest + max_new_tokens >= window:  # no padding inside the window: whole prompts
+            batch = [(sorted((k for u, _ in batch for k in u), key=lambda k: len(seqs[k])), 0)]
+        batches.append(batch)
     out = [None] * len(prompts)
     bar = _Progress(progress, len(prompts), f"generating with {getattr(receiver, 'name', 'the Receiver')}")
-
-    def run(rows):
-        texts = _generate_batch(receiver, decoder, head, [seqs[k] for k in rows], max_new_tokens, stop, eos, bar)
-        bar.update(len(rows), 0)
-        return texts
-
     try:
-        for rows, texts in _run_in_batches(receiver, [order], run, size):
-            for k, text in zip(rows, texts):
+        for batch in batches:
+            for k, text in _run_pieces(receiver, batch, functools.partial(
+                    _generate_batch, receiver, decoder, head, seqs, max_new_tokens=max_new_tokens, stop=stop,
+                    eos=eos, bar=bar)).items():
                 out[k] = text
+            bar.update(sum(len(u) for u, _ in batch), 0)
     finally:
         bar.close()
     return out
