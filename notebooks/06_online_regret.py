@@ -212,7 +212,7 @@ print(f"{game}: {game.n_variables} scheme variables, f(P) has {len(Z)} vertices"
 z_centre = Z.mean(axis=0)
 idx, w = caratheodory(z_centre, Z)
 print("vertices", idx, "weights", np.round(w, 3))
-print("error:", np.abs(w @ Z[idx] - z_centre).max())
+print(f"largest error: {np.abs(w @ Z[idx] - z_centre).max():.1e}")
 
 # %% [markdown]
 # The three checks by other methods, and two on DECOMPOSE over random points

@@ -249,7 +249,7 @@ def gap_at_stop(d, r):
 
 # %% [markdown]
 # The mean (over instances) of the expected rounds and of the expected
-# squared gap, for each $arepsilon$:
+# squared gap, for each $\varepsilon$:
 
 # %%
 eps_grid = [0.0, 0.01, 0.03, 0.1, 0.2, 0.3]
