@@ -34,6 +34,8 @@
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
 # %%
+import itertools
+import math
 import time
 
 import matplotlib.pyplot as plt
@@ -54,12 +56,13 @@ from persuasion.competition_among_ais import (
 )
 
 SIZES = {  # random instances per point, menu size
-    "smoke": dict(n_instances=8, menu_size=4, max_agents=4),
-    "book": dict(n_instances=60, menu_size=5, max_agents=6),
-    "full": dict(n_instances=400, menu_size=6, max_agents=6),
+    "smoke": dict(n_instances=8, menu_size=4, max_agents=4, max_states_rounds=5),
+    "book": dict(n_instances=60, menu_size=5, max_agents=6, max_states_rounds=6),
+    "full": dict(n_instances=400, menu_size=6, max_agents=6, max_states_rounds=6),
 }
 size, rng, checks = chapter(scale, SIZES, seed=25091590)
 n_instances, menu_size, max_agents = size.n_instances, size.menu_size, size.max_agents
+max_states_rounds = size.max_states_rounds
 N_STATES, N_ACTIONS = 3, 3
 
 # %% [markdown]
@@ -547,11 +550,6 @@ checks.all_of(
 # hypotheses (every menu holding full revelation, the deviation to it).
 
 # %%
-import itertools  # noqa: E402
-
-from persuasion.competition_among_ais import (  # noqa: E402
-    pure_equilibria as _pure_equilibria,
-)
 
 
 def payoffs_by_enumeration(game, experiments, lam):
@@ -574,7 +572,7 @@ for g, (_q, bd) in zip(sub_games, sub_rows):
     if bd.n_equilibria == 0 or len(recomputed_err) >= 6:
         continue
     tab = g.table(lam_sub)
-    eq = _pure_equilibria(tab)
+    eq = pure_equilibria(tab)
     worst = eq[np.argmin(tab.alice[tuple(eq.T)])]
     wts = weighted_alignment(g.principal_utility, g.agent_utilities).weights
     _, ref = payoffs_by_enumeration(g, [np.eye(N_STATES)], lam_sub)
@@ -698,6 +696,216 @@ checks.all_of(
 # situation of Theorems 4–6; the theorems explain why such competition can
 # help, but the experiments do not test weighted alignment, and nothing here
 # replicates them.
+#
+# ## Conversations over several rounds
+#
+# The essay's conversation rules are $\sigma_i : \Omega \to \Delta(S)^T$:
+# $T$ rounds of messages from an alphabet $S$. So far each agent sent one
+# message from a menu. Here each round carries one **binary** message
+# ($|S| = 2$, a bandwidth limit), and an agent commits to all $T$ rounds.
+# A committed rule whose messages depend on the state and on the agent's
+# own earlier messages gives Alice, once she has the transcript, one
+# experiment with at most $2^T$ signals; a deterministic rule, up to
+# relabelling transcripts, is a partition of $\Omega$ into at most $2^T$
+# cells (`partition_rules`). We leave out randomised rules and rules that
+# react to the *other* agent's messages (an interactive protocol).
+#
+# More rounds change what one agent can tell Alice: with $|\Omega| = 4$
+# states, one round cannot reveal the state and two can. That is
+# condition (i) of {prf:ref}`thm-competition-exact`, so the number of rounds
+# decides whether the theorem applies. A hand-built instance shows that
+# it matters even with **perfectly aligned** agents ($\varepsilon = 0$,
+# both agents have Alice's utility): Alice matches one of four states with
+# prior $(0.3, 0.3, 0.3, 0.1)$. With one round, the profile where agent 0
+# splits off state 2 and agent 1 splits off state 1 leaves states 0 and 3
+# pooled, so Alice gets $0.3 + 0.3 + 0.3 = 0.9$ instead of 1; and neither
+# agent can do better alone, since a single binary message cannot split
+# the remaining three states $\{0, 2, 3\}$ (or $\{0, 1, 3\}$) into singletons.
+# With two rounds every equilibrium gives Alice her first best.
+
+# %%
+from fractions import Fraction  # noqa: E402
+
+from persuasion.conversations import (  # noqa: E402
+    count_conversation_rules,
+    partition_rules,
+    rounds_to_reveal,
+)
+
+prior_T = np.array([0.3, 0.3, 0.3, 0.1])
+uA_T = np.eye(4)  # Alice matches the state
+worst_T, learned_T = {}, {}
+for T in (1, 2, 3):
+    menu_T = partition_rules(4, T)
+    g_T = CompetitionGame(prior_T, uA_T, [uA_T, uA_T], [menu_T, menu_T])
+    tab_T = g_T.table()
+    eq_T = pure_equilibria(tab_T)
+    k = int(np.argmin(tab_T.alice[tuple(eq_T.T)]))
+    worst_T[T] = float(tab_T.alice[tuple(eq_T[k])])
+    joint = g_T.joint_experiment([menu_T[j] for j in eq_T[k]])
+    learned_T[T] = int((joint.sum(axis=0) > 0).sum())  # distinct transcripts Alice can see
+    print(
+        f"T = {T}: {len(menu_T)} rules per agent, {len(eq_T)} pure equilibria, worst gives Alice "
+        f"{worst_T[T]:.3f} (first best {g_T.first_best:.3f}); she then tells apart {learned_T[T]} groups of states"
+    )
+# By hand, in exact arithmetic: the pooled profile ({2} | {0, 1, 3}) and ({1} | {0, 2, 3}).
+p = [Fraction(3, 10)] * 3 + [Fraction(1, 10)]
+pooled_value = p[1] + p[2] + max(p[0], p[3])
+g1 = CompetitionGame(prior_T, uA_T, [uA_T, uA_T], [partition_rules(4, 1)] * 2)
+split2 = np.array([[1, 0], [1, 0], [0, 1], [1, 0]], float)
+split1 = np.array([[1, 0], [0, 1], [1, 0], [1, 0]], float)
+pooled = g1.payoffs_of([split2, split1])[0]
+deviations = [g1.payoffs_of([P, split1])[0] for P in partition_rules(4, 1)] + [
+    g1.payoffs_of([split2, P])[0] for P in partition_rules(4, 1)
+]
+checks.close("T = 1: the pooled profile gives Alice 9/10 (by hand, exact)", pooled, float(pooled_value), atol=1e-12)
+checks.true(
+    "T = 1: no single binary rule beats the pooled profile (it is an equilibrium)",
+    max(deviations) <= pooled + 1e-12,
+    value=max(deviations),
+)
+checks.close("T = 1: the worst equilibrium is the pooled one (9/10)", worst_T[1], 0.9, atol=1e-12)
+checks.close(
+    "T >= 2 = rounds_to_reveal(4): every equilibrium attains the first best (Theorem 4, eps = 0)",
+    [worst_T[2], worst_T[3]],
+    1.0,
+    atol=1e-12,
+)
+checks.true("rounds_to_reveal(4) = 2 (2^T >= 4)", rounds_to_reveal(4) == 2 == math.ceil(math.log2(4)))
+
+# %% [markdown]
+# On random instances (four states, random prior and Alice utilities,
+# $\varepsilon = 0.05$-aligned agents with large biases), the same
+# comparison: with one round nothing guarantees the bound (the instance
+# above breaks it; on random instances it may or may not fail, and we only
+# count), with two rounds it holds in every equilibrium, as the theorem
+# says.
+
+# %%
+viol_T, short_T = {1: 0, 2: 0}, {1: [], 2: []}
+menus_T = {T: partition_rules(4, T) for T in (1, 2)}
+for _ in range(max(6, n_instances // 2)):
+    prior = rng.dirichlet(np.ones(4))
+    uA = rng.normal(size=(4, 4))
+    U = aligned_agents(uA, [0.5, 0.5], 0.05, rng)
+    eps_hat = weighted_alignment(uA, U).epsilon
+    for T in (1, 2):
+        g = CompetitionGame(prior, uA, U, [menus_T[T]] * 2)
+        tab = g.table()
+        eq = pure_equilibria(tab)
+        if len(eq) == 0:
+            continue
+        gap = g.first_best - tab.alice[tuple(eq.T)].min()
+        short_T[T].append(gap)
+        viol_T[T] += gap > 2 * eps_hat + 1e-9
+print(
+    f"instances whose worst equilibrium falls below first best - 2 eps: one round {viol_T[1]} of {len(short_T[1])}, "
+    f"two rounds {viol_T[2]} of {len(short_T[2])}; mean shortfall {np.mean(short_T[1]):.3f} vs {np.mean(short_T[2]):.3f}"
+)
+checks.true("T = 2: Theorem 4's bound holds in every equilibrium of every instance", viol_T[2] == 0, value=viol_T[2])
+
+# %% [markdown]
+# The price of more rounds is the strategy space. With $|\Omega| = n$ and
+# binary messages an agent has $(2^T)^n$ deterministic rules, or
+# $\sum_{k \le 2^T} S(n, k)$ up to relabelling (Stirling numbers of the
+# second kind); two agents have the square of that many profiles, each
+# with $2^{2T}$ joint transcripts. Up to relabelling the count stops
+# growing at $T = \lceil \log_2 n \rceil$, where every partition is
+# available; the count of raw rules, $2^{nT}$, grows exponentially in $T$. We
+# check the Stirling counts against a brute-force canonicalisation of every
+# map $\Omega \to \{0, 1\}^T$ (small cases) and time the payoff table.
+
+
+# %%
+def canonical_count(n, T):
+    """Distinct partitions among all maps from n states to 2^T transcripts (brute force)."""
+    seen = set()
+    for labels in itertools.product(range(2**T), repeat=n):
+        relabel = {}
+        seen.add(tuple(relabel.setdefault(x, len(relabel)) for x in labels))
+    return len(seen)
+
+
+count_ok = []
+for n, T in [(3, 1), (4, 1), (4, 2), (5, 1), (5, 2)]:
+    raw, distinct = count_conversation_rules(n, T)
+    count_ok.append(raw == (2**T) ** n and distinct == canonical_count(n, T) == len(partition_rules(n, T)))
+checks.all_of("rule counts: Stirling sums = brute-force canonicalisation = listed rules", count_ok)
+
+cost_T = []
+for n in range(3, max_states_rounds + 1):
+    for T in range(1, rounds_to_reveal(n) + 1):
+        menu_n = partition_rules(n, T)
+        g = CompetitionGame(rng.dirichlet(np.ones(n)), np.eye(n), [np.eye(n), np.eye(n)], [menu_n, menu_n])
+        start = time.perf_counter()
+        pure_equilibria(g.table())
+        cost_T.append((n, T, count_conversation_rules(n, T)[0], len(menu_n), time.perf_counter() - start))
+for n, T, raw, distinct, sec in cost_T:
+    print(f"n = {n}, T = {T}: {raw:>8} rules ({distinct:>3} up to relabelling), {distinct**2:>6} profiles, {sec:.3f} s")
+
+# %% tags=["remove-output"]
+fig, axes = plt.subplots(1, 2, figsize=(6.8, 3.2))
+markers = ["o", "s", "^", "D", "v"]
+for idx, n in enumerate(range(3, max_states_rounds + 1)):
+    Ts = np.arange(1, 5)
+    axes[0].semilogy(
+        Ts,
+        [count_conversation_rules(n, T)[0] for T in Ts],
+        ls="-",
+        marker=markers[idx % 5],
+        color=PALETTE[idx % len(PALETTE)],
+        label=f"n = {n}, all rules",
+    )
+    axes[0].semilogy(
+        Ts,
+        [count_conversation_rules(n, T)[1] for T in Ts],
+        ls=":",
+        marker=markers[idx % 5],
+        color=PALETTE[idx % len(PALETTE)],
+        mfc="white",
+        label=f"n = {n}, up to relabelling",
+    )
+    rows = [r for r in cost_T if r[0] == n]
+    axes[1].semilogy(
+        [r[1] for r in rows],
+        [r[4] for r in rows],
+        ls="-",
+        marker=markers[idx % 5],
+        color=PALETTE[idx % len(PALETTE)],
+        label=f"n = {n}",
+    )
+axes[0].set_xlabel("rounds $T$")
+axes[0].set_ylabel("rules per agent (log scale)")
+axes[0].legend(fontsize=6.5, ncol=1)
+axes[1].set_xlabel("rounds $T$")
+for axis in axes:
+    axis.set_xticks(range(1, 5 if axis is axes[0] else rounds_to_reveal(max_states_rounds) + 1))
+axes[1].set_ylabel("time for table and equilibria,\ntwo agents (s, log scale)")
+axes[1].legend(fontsize=7)
+fig.tight_layout()
+save_figure(fig, "competition-rounds")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/competition-rounds.png
+# :name: fig-competition-rounds
+# :alt: Number of conversation rules and enumeration time against the number of rounds.
+#
+# Left: conversation rules per agent against the number of binary rounds
+# $T$, for $n$ states: all deterministic rules (solid, $(2^T)^n$) and rules
+# up to relabelling the transcripts (dotted, open markers), which stop
+# growing once $2^T \ge n$. Right: time to build the two-agent payoff table
+# and find its pure equilibria, up to the $T$ at which one agent can reveal
+# the state (one run each, on this machine).
+# ```
+#
+# So rounds buy the hypothesis of Theorem 4 (one agent able to reveal what
+# Alice needs) at a cost: with $T$ rounds the exact equilibrium search
+# grows with the square of the number of rules, $2^{2nT}$ profiles before
+# relabelling, exponential in $T$ and in $n$; relabelling caps it at the
+# square of the Bell number of $n$. The interactive case, where an
+# agent's round-$t$ message may answer the other's, is richer still and is
+# not computed here.
 #
 # ## What enumeration costs
 #
