@@ -147,3 +147,50 @@ def test_block_experiment_keeps_tasks_apart():
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def _small_game():
+    menu = [np.ones((2, 1)), np.eye(2)]
+    return CompetitionGame([0.5, 0.5], MATCH, [MATCH, MATCH], [menu, menu])
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: quantal_response([1.0, 0.0], True), TypeError, r"lam \(the quantal-response precision\) .*got bool"),
+        (lambda: quantal_response([1.0, 0.0], "1"), TypeError, "lam .* got str"),
+        (lambda: quantal_response([1.0, 0.0], float("nan")), ValueError, "lam .* got nan"),
+        (lambda: aligned_agents(MATCH, [0.5, 0.5], "0.1", 0), TypeError, "epsilon must be a real number; got str"),
+        (lambda: aligned_agents(MATCH, [0.5, 0.5], True, 0), TypeError, "epsilon .* got bool"),
+        (lambda: aligned_agents(MATCH, [0.5, 0.5], float("inf"), 0), ValueError, "epsilon must be a finite number"),
+        (lambda: aligned_agents(MATCH, [0.5, 0.5], 0.1, 0, constant="x"), TypeError, "constant .* got str"),
+        (lambda: aligned_agents(MATCH, [0.5, 0.5], 0.1, "seed"), TypeError, "rng must be"),
+        (lambda: random_experiment_menu(3, True, 0), TypeError, "size must be a real number; got bool"),
+        (lambda: random_experiment_menu(3.5, 2, 0), ValueError, "n_states must be an integer; got 3.5"),
+        (lambda: random_experiment_menu("3", 2, 0), TypeError, "n_states .* got str"),
+        (lambda: random_experiment_menu(3, 0, 0), ValueError, "size must be >= 1; got 0"),
+        (lambda: random_experiment_menu(3, 3, 0, n_signals=0), ValueError, "n_signals must be >= 1; got 0"),
+        (lambda: random_experiment_menu(3, 3, 0, full="no"), TypeError, "full must be True or False; got str"),
+        (lambda: random_experiment_menu(10**9, 3, 0), ValueError, "more than the limit"),
+        (lambda: _small_game().table(lam="x"), TypeError, "lam .* got str"),
+        (lambda: _small_game().table(selection=1), TypeError, "selection must be True or False; got int"),
+        (lambda: _small_game().payoffs_of([np.eye(2)], lam=True), TypeError, "lam .* got bool"),
+        (lambda: pure_equilibria(_small_game().table(), atol=-1), ValueError, "atol must be >= 0"),
+        (lambda: best_response_dynamics(_small_game().table(), (0, 5)), ValueError, r"start\[1\] must be <= 1; got 5"),
+        (lambda: best_response_dynamics(_small_game().table(), (0, True)), TypeError, r"start\[1\] .* got bool"),
+        (
+            lambda: best_response_dynamics(_small_game().table(), (0, 0), max_rounds=0),
+            ValueError,
+            "max_rounds must be >= 1",
+        ),
+    ],
+)
+def test_garbage_is_refused_with_the_argument_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_integral_floats_and_numpy_scalars_are_accepted():
+    assert len(random_experiment_menu(3.0, 2.0, 0)) == 2
+    np.testing.assert_allclose(quantal_response([1.0, 0.0], np.float64(0.0)), [0.5, 0.5])
+    assert best_response_dynamics(_small_game().table(), (np.int64(0), 0))[1]

@@ -34,7 +34,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import softmax
 
-from ._validation import as_distribution, as_finite_array, as_stochastic_matrix
+from ._validation import (
+    as_bool,
+    as_distribution,
+    as_finite_array,
+    as_int,
+    as_real,
+    as_rng,
+    as_stochastic_matrix,
+    check_size,
+)
 from .lp import solve_lp
 
 __all__ = [
@@ -129,11 +138,13 @@ def aligned_agents(principal_utility, weights, epsilon: float, rng, *, constant:
     """
     uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
     w = as_distribution(weights, "weights")
+    epsilon = as_real(epsilon, "epsilon")
+    constant = as_real(constant, "constant")
     if epsilon < 0:
         raise ValueError(f"epsilon must be non-negative; got {epsilon}")
     if (w <= 0).any():
         raise ValueError(f"weights must be positive to build aligned agents; got {w}")
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     m = w.size
     bias = rng.normal(scale=2.0, size=(m,) + uA.shape)
     bias -= np.tensordot(w, bias, axes=1)[None]  # weighted mean zero
@@ -152,8 +163,7 @@ def quantal_response(expected_utilities, lam: float) -> np.ndarray:
     array([1., 0.])
     """
     eu = as_finite_array(expected_utilities, "expected_utilities")
-    if not (lam >= 0):
-        raise ValueError(f"lam (the quantal-response precision) must be >= 0; got {lam}")
+    lam = as_real(lam, "lam (the quantal-response precision)", low=0, finite=False)
     if np.isinf(lam):
         best = eu >= eu.max(axis=-1, keepdims=True) - 1e-12
         return best / best.sum(axis=-1, keepdims=True)
@@ -284,7 +294,10 @@ class CompetitionGame:
         alone, gives her the highest expected payoff (ties: lowest index),
         as in best-AI selection.
         """
+        selection = as_bool(selection, "selection")
+        quantal_response([0.0], lam)  # validates lam before any work
         sizes = self.menu_sizes
+        check_size("the payoff table (profiles * (n_agents + 1))", int(np.prod(sizes)) * (self.n_agents + 1))
         alice = np.empty(sizes)
         agents = np.empty(sizes + (self.n_agents,))
         if selection:
@@ -313,6 +326,7 @@ def pure_equilibria(table: PayoffTable, *, atol: float = 1e-9) -> np.ndarray:
     >>> pure_equilibria(game.table()).tolist()  # someone reveals: Alice gets her first best
     [[0, 1], [1, 0], [1, 1]]
     """
+    atol = as_real(atol, "atol", low=0)
     stable = np.ones(table.alice.shape, dtype=bool)
     for i in range(table.agents.shape[-1]):
         own = table.agents[..., i]
@@ -337,9 +351,11 @@ def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, 
     >>> best_response_dynamics(game.table(), (0, 0))  # agent 0 reveals; then nobody moves
     ((1, 0), True, 2)
     """
-    prof = [int(j) for j in start]
-    if len(prof) != table.agents.shape[-1]:
-        raise ValueError(f"start must name one experiment per agent ({table.agents.shape[-1]}); got {len(prof)}")
+    max_rounds = as_int(max_rounds, "max_rounds", low=1)
+    atol = as_real(atol, "atol", low=0)
+    if len(start) != table.agents.shape[-1]:
+        raise ValueError(f"start must name one experiment per agent ({table.agents.shape[-1]}); got {len(start)}")
+    prof = [as_int(j, f"start[{i}]", low=0, high=table.alice.shape[i] - 1) for i, j in enumerate(start)]
     for rounds in range(1, max_rounds + 1):
         moved = False
         for i in range(len(prof)):
@@ -361,9 +377,12 @@ def random_experiment_menu(n_states: int, size: int, rng, *, n_signals: int = 2,
     >>> [experiment.shape for experiment in menu]
     [(3, 1), (3, 3), (3, 2), (3, 2)]
     """
-    if size < 1:
-        raise ValueError(f"size must be at least 1; got {size}")
-    rng = np.random.default_rng(rng)
+    n_states = as_int(n_states, "n_states", low=1)
+    size = as_int(size, "size", low=1)
+    n_signals = as_int(n_signals, "n_signals", low=1)
+    full = as_bool(full, "full")
+    check_size("the menu (size * n_states * max(n_states, n_signals))", size * n_states * max(n_states, n_signals))
+    rng = as_rng(rng)
     menu = [np.ones((n_states, 1))]
     if full:
         menu.append(np.eye(n_states))
