@@ -18,7 +18,7 @@ PACKAGE   := $(shell find src/persuasion -name '*.py' -not -path '*/__pycache__/
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: book test check lint smoke bench bench-llm clean lock browser data sandbox
+.PHONY: book test check lint smoke bench bench-llm clean lock browser data sandbox pdf
 
 # -- environment -------------------------------------------------------------
 $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
@@ -55,6 +55,12 @@ executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
 book: sandbox $(EXECUTED)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "The book is in _build/html/index.html; figures are in figures/ and _build/html/figures/."
+
+# The whole book as one PDF: headless Chromium (Debian's, `make browser`) prints the built pages,
+# mathematics typeset, figures numbered, references included; the landing page links _build/html/book.pdf.
+pdf: book browser
+	$(PY) scripts/book_pdf.py _build/html _build/pdf/book.pdf
+	cp _build/pdf/book.pdf _build/html/book.pdf
 
 # -- tests ---------------------------------------------------------------------
 # Debian's chromium and chromium-driver serve the browser test (no browser download).

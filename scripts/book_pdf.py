@@ -66,6 +66,8 @@ def combine(html_dir: Path, pages: list[str]) -> str:
     first = BeautifulSoup((html_dir / f"{pages[0]}.html").read_text(), "html.parser")
     head = first.head
     base0 = posixpath.dirname(pages[0])
+    for tag in head.find_all("script", src=re.compile(r"sphinx-book-theme\.js")):
+        tag.decompose()  # it drives the site's sidebars and table of contents, which the print page has not
     for tag in head.find_all(["script", "link"]):
         for attr in ("src", "href"):
             value = tag.get(attr)
@@ -114,8 +116,11 @@ def print_pdf(html_dir: Path, page: str, out: Path, timeout: int = 600) -> int:
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and driver):
         raise SystemExit("book_pdf: Chromium and ChromeDriver are needed: `make browser` installs them")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     options = webdriver.ChromeOptions()
