@@ -27,8 +27,10 @@
 # experiments from finite menus, Alice best-responds or follows a quantal
 # response, and equilibria are found by enumeration and by best-response
 # dynamics. It checks the three results on random instances, shows which
-# hypothesis each needs, and closes with the debate experiments the essay
-# cites as evidence.
+# hypothesis each needs, computes the substitutability term of Theorem 5
+# for agents who know different things, gives conversations of several
+# rounds a worked instance, and closes with the debate experiments the
+# essay cites as evidence.
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
@@ -972,8 +974,17 @@ plt.show()
 #   instances has shortfall exactly $\varepsilon$. Condition (i) without
 #   (ii) is not enough.
 # - A quantal-responding Alice loses at most an extra $\log|A|/\lambda$.
+# - When agents know different things, the substitutability term
+#   $\varepsilon_{\text{sub}}$ can be computed from the payoff table; it
+#   carries most of the bound once the agents' information degrades, and
+#   the bound holds instance by instance.
 # - Selecting the best agent over tasks gives the same guarantee without
 #   combining messages.
+# - Rounds matter through bandwidth: with binary messages and four states,
+#   one round leaves an equilibrium where even perfectly aligned agents pool
+#   two states; two rounds let one agent reveal the state, and every
+#   equilibrium reaches the first best. The strategy space grows as
+#   $2^{nT}$ rules per agent.
 #
 # ## Exercises
 #
