@@ -1,4 +1,4 @@
-"""Algorithm 1 (persuasion.online.run_algorithm1): wall time of 10^5 rounds, and per-round cost against m.
+"""Algorithm 1 (persuasion.online_algorithm.run_algorithm1): wall time of 10^5 rounds, and per-round cost against m.
 
     python benchmarks/bench_online.py               # or: make bench
     python benchmarks/bench_online.py --repeat 3    # best of 3
@@ -18,7 +18,8 @@ import platform
 import numpy as np
 
 import persuasion
-from persuasion.online import OnlinePersuasion, run_algorithm1, stochastic_types
+from persuasion.online import OnlinePersuasion, stochastic_types
+from persuasion.online_algorithm import run_algorithm1
 from timing import best_of
 
 

@@ -40,10 +40,9 @@ from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
     caratheodory,
-    exp2_rates,
-    run_algorithm1,
     stochastic_types,
 )
+from persuasion.online_algorithm import exp2_rates, run_algorithm1
 
 SIZES = {  # horizons and seeds of the horizon sweep; responses, instances, seeds and horizon of the m sweep
     "smoke": dict(horizons=[300, 1000, 3000], n_seeds=2, ms=[2, 3, 4], n_inst=2, m_seeds=1, T_m=1000),

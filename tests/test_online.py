@@ -7,12 +7,10 @@ from persuasion import PersuasionGame, optimal_signal
 from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
-    barycentric_spanner,
     caratheodory,
-    exp2_rates,
-    run_algorithm1,
     stochastic_types,
 )
+from persuasion.online_algorithm import barycentric_spanner, exp2_rates, run_algorithm1
 
 
 def instance(m=3, K=2, n=3, seed=0):

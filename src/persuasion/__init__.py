@@ -18,7 +18,8 @@ Each chapter of the book has a module of the same name:
                                                        :mod:`persuasion.delegation_geometry`
   4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`
   5   The Advisor–Receiver protocol                    :mod:`persuasion.protocol`, :mod:`persuasion.neural`
-  6   Learning to persuade online                      :mod:`persuasion.online`
+  6   Learning to persuade online                      :mod:`persuasion.online`,
+                                                       :mod:`persuasion.online_algorithm`
   7   Persuading real language models                  :mod:`persuasion.llm` (a staged pipeline)
   8   Commitment versus cheap talk                     :mod:`persuasion.cheaptalk`
   9   What exact persuasion costs                      :mod:`persuasion.algorithmic`
