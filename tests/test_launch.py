@@ -273,3 +273,24 @@ def test_built_downloads_are_clean_and_start_with_the_install_cell(built_book):
         org_repo = URL.split("github.com/")[1]
         assert f"mybinder.org/v2/gh/{org_repo}/{BRANCH}?urlpath=lab/tree/notebooks/{notebook.stem}.ipynb" in html
         assert html.count("THEBE_JS_URL =") == 1
+
+
+# -- references ------------------------------------------------------------------------
+
+#: Entries with no DOI, arXiv number or URL found yet (each should get one when it is known).
+WITHOUT_LINK = {
+    "cheng2025mechanism", "abernethy2008competing", "arieli2019private", "castiglioni2020online",
+    "cook1972caratheodory", "gan2022sequential", "dani2008price", "geanakoplos1982we",
+}
+
+
+def test_every_bibliography_entry_links_to_the_work_where_one_is_known():
+    import pybtex.database
+
+    db = pybtex.database.parse_file(str(ROOT / "book" / "references.bib"))
+    lacking = {key for key, e in db.entries.items() if not {f.lower() for f in e.fields} & {"doi", "url", "eprint"}}
+    assert lacking == WITHOUT_LINK, f"new entries without a link: {lacking - WITHOUT_LINK}; " \
+                                    f"now linked (remove from WITHOUT_LINK): {WITHOUT_LINK - lacking}"
+    assert db.entries["bai2024efficient"].fields["eprint"] == "2405.18718"
+    config = (ROOT / "_config.yml").read_text()
+    assert "bibtex_reference_style: author_year" in config and "bibtex_default_style: authoryear" in config
