@@ -620,11 +620,13 @@ plt.show()
 # Theorem 5's terms side by side with the realised shortfall of the worst
 # pure equilibrium, averaged over random instances at each accuracy $q$ of
 # the agents' information ($\varepsilon = 0.05$, $\lambda = 5$; $q$ falls to
-# the right). The substitutability term is small when the agents' channels
-# are accurate and carries most of the bound once they degrade, tracking the
-# realised shortfall; the alignment and quantal-response terms do not depend
-# on $q$. The averages are over few random instances and move with them; the
-# bound at the worst equilibrium is checked instance by instance.
+# the right). The substitutability term carries most of the bound and
+# follows the realised shortfall, both rising on average as the channels
+# degrade; it is not zero at $q = 1$, because at an equilibrium the other
+# agent may say less than it knows. The alignment and quantal-response
+# terms do not depend on $q$. The averages are over few random instances
+# and move with them; the bound at the worst equilibrium is checked
+# instance by instance.
 # ```
 #
 # A negative $\varepsilon_{\text{sub}}(\sigma)$ is possible (an agent may like
@@ -976,8 +978,8 @@ plt.show()
 # - A quantal-responding Alice loses at most an extra $\log|A|/\lambda$.
 # - When agents know different things, the substitutability term
 #   $\varepsilon_{\text{sub}}$ can be computed from the payoff table; it
-#   carries most of the bound once the agents' information degrades, and
-#   the bound holds instance by instance.
+#   carries most of the bound and follows the realised shortfall, and the
+#   bound holds instance by instance.
 # - Selecting the best agent over tasks gives the same guarantee without
 #   combining messages.
 # - Rounds matter through bandwidth: with binary messages and four states,
