@@ -211,3 +211,21 @@ def test_max_systems_can_be_raised():
     with pytest.raises(ValueError, match=r"504 linear systems, more than max_systems=500"):
         concave_closure(g, g.prior, max_systems=500)
     assert concave_closure(g, g.prior, max_systems=504) == pytest.approx(optimal_signal(g).value, abs=1e-7)
+
+
+def test_optimal_signal_refuses_a_huge_lp_before_building_it():
+    # 1000 states x 300 actions: 9e7 non-zeros; building it aborted the process (std::bad_alloc).
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    game = PersuasionGame(np.full(1000, 1e-3), rng.normal(size=(300, 1000)), rng.normal(size=(300, 1000)))
+    tracemalloc.start()
+    with pytest.raises(ValueError, match=r"n_states = 1000 and n_actions = 300 has 90000000 non-zeros.*max_nonzeros"):
+        optimal_signal(game)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50e6, peak
+    # the limit is the caller's to raise: a small game under a tiny limit is refused too
+    with pytest.raises(ValueError, match="max_nonzeros = 4"):
+        optimal_signal(prosecutor_game(), max_nonzeros=4)
+    assert optimal_signal(prosecutor_game(), max_nonzeros=8).value == pytest.approx(0.6, abs=1e-7)

@@ -173,3 +173,15 @@ def test_margin_value_is_attained_under_adversarial_ties_and_approaches_the_supr
         assert (np.diff(gaps) <= 1e-8).all()  # the gap to the supremum shrinks with delta
     with pytest.raises(ValueError, match="margin must be a finite number >= 0; got -1"):
         robust_delegation(safe_action_problem(), margin=-1)
+
+
+@pytest.mark.parametrize("a", [1e-12, 1e-6, 1.0, 1e6, 1e12])
+@pytest.mark.parametrize("b", [0.0, 3.0])
+def test_agent_units_do_not_change_delegation(a, b):
+    # An agent of utility a*u + b (a > 0) takes the same actions as one of utility u, ties included
+    # (safe_action_problem has ties at the optimum): U*, the profile regions and the ties follow.
+    for base in [safe_action_problem(), random_delegation_problem(3, 3, 2, 5)]:
+        scaled = base.with_types(a * base.agent_utilities + a * b)
+        assert robust_delegation(scaled).value == pytest.approx(robust_delegation(base).value, abs=1e-7)
+        assert profile_regions(scaled) == profile_regions(base)
+        assert np.allclose(scaled.tie_tolerance, a * base.tie_tolerance, rtol=1e-9, atol=0)

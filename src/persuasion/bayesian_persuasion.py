@@ -36,6 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import as_beliefs, as_bool, as_int, as_real
+from .algorithmic import MAX_LP_NONZEROS, check_lp_size
 from .beliefs import reduce_support, scheme_from_splitting
 from .game import PersuasionGame
 from .lp import LPError, solve_lp
@@ -185,7 +186,9 @@ def _check_status(status: str, solver: str) -> None:
     raise LPError("optimal-signal LP", status, solver=solver)
 
 
-def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool = True) -> SignalSolution:
+def optimal_signal(
+    game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool = True, max_nonzeros: int = MAX_LP_NONZEROS
+) -> SignalSolution:
     """Solve the Sender's problem by the obedience LP.
 
     Parameters
@@ -197,6 +200,11 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     minimal : bool
         Reduce the solution to at most ``min(n_actions, n_states)`` signals
         (Carathéodory; see :func:`persuasion.beliefs.reduce_support`).
+    max_nonzeros : int
+        Refuse, before building anything, an LP whose constraint matrix has more
+        non-zeros than this (``n_states * n_actions**2``; default
+        :data:`persuasion.algorithmic.MAX_LP_NONZEROS`, 2e7). Raise it on a
+        machine with the memory for a larger LP.
 
     Notes
     -----
@@ -227,6 +235,7 @@ def optimal_signal(game: PersuasionGame, *, solver: str = "HIGHS", minimal: bool
     if not isinstance(solver, str):
         raise TypeError(f"solver must be a cvxpy solver name (str); got {type(solver).__name__}: {solver!r}")
     minimal = as_bool(minimal, "minimal")
+    check_lp_size(game.n_states, game.n_actions, max_nonzeros=max_nonzeros)
     # cvxpy takes about a second to import: load it on first use, not with the package.
     import cvxpy as cp
 

@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from ._validation import as_distribution, as_finite_array
 from .beliefs import Splitting
-from .game import TIE_ATOL
+from .game import TIE_RTOL
 from .lp import LPError, solve_lp
 
 __all__ = [
@@ -121,6 +121,23 @@ class DelegationProblem:
         for name, arr in arrays.items():
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+        # Ties relative to each type's spread of utilities, as PersuasionGame.tie_tolerance: the unit of a
+        # type's utility does not change what it does. Divide by the largest magnitude first (no overflow).
+        scale = np.abs(UA).max(axis=(1, 2))
+        safe = np.where(scale > 0, scale, 1.0)
+        spread = safe * np.ptp((UA / safe[:, None, None]).reshape(UA.shape[0], -1), axis=1)
+        tol = TIE_RTOL * np.where(scale > 0, spread, 0.0)
+        tol.setflags(write=False)
+        object.__setattr__(self, "_tie_tolerance", tol)
+
+    @property
+    def tie_tolerance(self) -> np.ndarray:
+        """Per type: gains within this of the best count as ties (``TIE_RTOL`` times the type's spread of utility).
+
+        >>> safe_action_problem().tie_tolerance.tolist()
+        [1e-09, 1e-09]
+        """
+        return self._tie_tolerance
 
     @property
     def n_states(self) -> int:
@@ -155,7 +172,7 @@ class DelegationProblem:
             raise ValueError(f"ties must be 'principal' or 'adversarial'; got {ties!r}")
         mu = np.asarray(beliefs, dtype=float)
         gains = np.einsum("...w,kbw->...kb", mu, self.agent_utilities)
-        best = gains >= gains.max(axis=-1, keepdims=True) - TIE_ATOL
+        best = gains >= gains.max(axis=-1, keepdims=True) - self.tie_tolerance[:, None]
         principal = mu @ self.delegated_utility.T  # (..., n_B)
         sign = 1.0 if ties == "principal" else -1.0
         score = np.where(best, sign * principal[..., None, :], -np.inf)
@@ -231,7 +248,7 @@ def _region_feasible(problem: DelegationProblem, profile: tuple) -> bool:
         solve_lp(
             np.zeros(n),
             A_ub=A_ub,
-            b_ub=np.full(A_ub.shape[0], TIE_ATOL),
+            b_ub=np.repeat(problem.tie_tolerance[: len(profile)], problem.n_agent_actions),
             A_eq=np.ones((1, n)),
             b_eq=[1.0],
             bounds=[(0, None) if s else (0, 0) for s in support],
