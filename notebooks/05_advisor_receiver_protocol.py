@@ -27,7 +27,7 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -75,34 +75,32 @@ n_inputs, steps, n_random = size.n_inputs, size.steps, size.n_random
 # $A$, answer $B$, or abstain. A language model is not an exact maximiser,
 # so we also use a **smooth Receiver** who answers $y$ with probability
 # $\propto \exp(\mathbb E_\mu[u(y, c)] / T)$ (temperature $T$).
+#
+# The Receiver is right with $A$ when the hint is relevant and with $B$ when
+# it is a distractor; abstaining is safe (worth $0.55$ to it). The Advisor
+# values a correct answer at 1 and abstaining at $0.3$, plus a `bias` for
+# answer $A$: above 1, it prefers a wrong $A$ to a right $B$. One input is a
+# `PersuasionGame` (the chapter's imports and sizes are in the hidden cell at
+# the top):
 
 
 # %%
 def hint_input(prior_relevant, bias):
-    """Two items (distractor, relevant), three responses (A, B, abstain).
-
-    The Receiver is right with A when the hint is relevant and with B when it
-    is a distractor; abstaining is safe. The Advisor values a correct answer
-    (1), abstaining (0.3), plus ``bias`` for answering A: above 1, the Advisor
-    prefers a wrong A to a right B.
-    """
-    u = np.array([[0.0, 1.0], [1.0, 0.0], [0.55, 0.55]])
-    v = np.array([[0.0, 1.0], [1.0, 0.0], [0.3, 0.3]]) + np.array(
-        [[bias], [0.0], [0.0]]
-    )
-    return PersuasionGame(
-        [1 - prior_relevant, prior_relevant],
-        u,
-        v,
-        actions=("A", "B", "abstain"),
-        states=("distractor", "relevant"),
-    )
+    """Items (distractor, relevant); rows: responses A, B, abstain."""
+    u = np.array([[0.0, 1.0], [1.0, 0.0], [0.55, 0.55]])  # Receiver
+    v = np.array([[bias, 1.0 + bias], [1.0, 0.0], [0.3, 0.3]])  # Advisor
+    prior = [1 - prior_relevant, prior_relevant]
+    return PersuasionGame(prior, u, v, actions=("A", "B", "abstain"),
+                          states=("distractor", "relevant"))
 
 
-inputs = [
-    hint_input(p, b)
-    for p, b in zip(rng.uniform(0.2, 0.8, n_inputs), rng.uniform(0.0, 2.0, n_inputs))
-]
+# %% [markdown]
+# The training set: inputs with random priors and biases.
+
+# %%
+priors = rng.uniform(0.2, 0.8, n_inputs)
+biases = rng.uniform(0.0, 2.0, n_inputs)
+inputs = [hint_input(p, b) for p, b in zip(priors, biases)]
 
 # %% [markdown]
 # ## (a) The exact optimum against an exact Receiver
@@ -115,20 +113,23 @@ inputs = [
 # %%
 lp = [optimal_signal(g) for g in inputs]
 lp_values = np.array([s.value for s in lp])
+none_values = np.array([g.no_information_value for g in inputs])
+full_values = np.array([g.full_information_value for g in inputs])
+print(f"mean Advisor value: none {none_values.mean():.3f},"
+      f" all {full_values.mean():.3f}, optimal {lp_values.mean():.3f}")
+loss = advisor_loss(inputs, [s.scheme for s in lp])
+print(f"Eq. (3) at the LP strategies: {loss:.3f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "(a) Eq. (3) at the LP strategies = minus the mean LP value",
     advisor_loss(inputs, [s.scheme for s in lp]),
     -lp_values.mean(),
     atol=1e-7,
 )
-none_values = np.array([g.no_information_value for g in inputs])
-full_values = np.array([g.full_information_value for g in inputs])
 checks.all_of(
     "(a) the optimum is at least no information and full information",
     lp_values >= np.maximum(none_values, full_values) - 1e-7,
-)
-print(
-    f"mean Advisor value: none {none_values.mean():.3f}, all {full_values.mean():.3f}, optimal {lp_values.mean():.3f}"
 )
 
 # %% [markdown]
@@ -154,28 +155,35 @@ print(
 
 # %%
 T_train = 0.1
-TOL = 2e-3  # stated tolerance on each input's value
 smooth_opt = np.array([optimal_smooth_value_binary(g, T_train)[0] for g in inputs])
 
+# %% [markdown]
+# Training, without and with the entropy bonus (same seed):
 
-def gaps(res):
-    return smooth_opt - np.array(
-        [advisor_value(g, s, T_train) for g, s in zip(inputs, res.policy(inputs))]
-    )
-
-
+# %%
 plain = train_policy(inputs, T_train, n_signals=2, steps=steps, seed=7)
 result = train_policy(inputs, T_train, n_signals=2, steps=steps, seed=7, entropy=0.2)
+
+# %% [markdown]
+# The gap of a trained policy on each input is the exact optimum minus the
+# exact value of the scheme it outputs:
+
+# %%
+def gaps(res):
+    trained = [advisor_value(g, s, T_train) for g, s in zip(inputs, res.policy(inputs))]
+    return smooth_opt - np.array(trained)
+
+
+TOL = 2e-3  # stated tolerance on each input's value
 gap_plain, gap = gaps(plain), gaps(result)
 stuck = np.flatnonzero(gap_plain > TOL)
-print(
-    f"plain gradient descent: largest gap {gap_plain.max():.2e}; inputs above the tolerance: {stuck.tolist()}"
-)
+print(f"plain: largest gap {gap_plain.max():.2e}; inputs above {TOL}: {stuck.tolist()}")
 for k in stuck:
-    print(
-        f"  input {k}: learned scheme {np.round(plain.policy([inputs[k]])[0], 6).tolist()}"
-    )
+    learned = plain.policy([inputs[k]])[0]
+    print(f"  input {k}: learned scheme", np.round(learned, 6).tolist())
 print(f"with the annealed entropy bonus: largest gap {gap.max():.2e}")
+
+# %% tags=["remove-input"]
 checks.at_most(
     f"(b) trained policy (entropy bonus) within {TOL} of the optimum on every input",
     gap,
@@ -183,17 +191,18 @@ checks.at_most(
 )
 checks.at_most("(b) ... and never above it (up to the grid)", -gap, 1e-4)
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 steps_axis = np.arange(1, steps + 1)
 optimum = smooth_opt.mean()
 floor = 1e-7  # below the LP's accuracy: a gap this small is drawn at the floor
-ax.plot(steps_axis, np.maximum(optimum - result.values, floor), color=PALETTE[1], ls="-", marker="", lw=1.8,
-        label=r"$\pi_\theta$ with annealed entropy bonus")
-ax.plot(steps_axis, np.maximum(optimum - plain.values, floor), color=PALETTE[3], ls="-.", marker="", lw=1.5,
-        label=r"$\pi_\theta$, plain gradient descent")
+ax.plot(steps_axis, np.maximum(optimum - result.values, floor), color=PALETTE[1],
+        ls="-", marker="", lw=1.8, label=r"$\pi_\theta$ with annealed entropy bonus")
+ax.plot(steps_axis, np.maximum(optimum - plain.values, floor), color=PALETTE[3],
+        ls="-.", marker="", lw=1.5, label=r"$\pi_\theta$, plain gradient descent")
 no_information = np.mean([advisor_value(g, np.ones((2, 1)), T_train) for g in inputs])
-ax.axhline(optimum - no_information, color=PALETTE[2], ls=":", marker="", label=Structure.NO)
+ax.axhline(optimum - no_information, color=PALETTE[2], ls=":", marker="",
+           label=Structure.NO)
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("gradient step (log scale)")
@@ -229,16 +238,18 @@ plt.show()
 # %%
 g0 = example = hint_input(0.5, 1.5)  # a fixed input: bias 1.5 towards answer A
 temps = np.geomspace(1e-3, 1.0, 13)
-smooth_vals = np.array([optimal_smooth_value_binary(g0, T)[0] for T in temps])
+best = [optimal_smooth_value_binary(g0, T) for T in temps]  # value, posteriors, weights
+smooth_vals = np.array([value for value, _, _ in best])
+upper = np.array([posteriors[-1, 1] for _, posteriors, _ in best])  # upper P(relevant)
 lp0 = optimal_signal(g0).value
+
+# %%
 print("T:", np.round(temps, 4))
 print("best value:", np.round(smooth_vals, 4), " LP:", round(lp0, 4))
-upper = np.array([optimal_smooth_value_binary(g0, T)[1][-1, 1] for T in temps])
-print(
-    "upper optimal posterior P(relevant):",
-    np.round(upper, 4),
-    "(indifference point 0.55)",
-)
+print("upper optimal posterior P(relevant):", np.round(upper, 4))
+print("(indifference point 0.55)")
+
+# %% tags=["remove-input"]
 checks.all_of(
     "(c) the optimal upper posterior lies beyond the indifference point 0.55",
     upper > 0.55,
@@ -252,7 +263,7 @@ checks.close(
     atol=0.01,
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.4))
 ax.semilogx(
     temps,
@@ -331,8 +342,20 @@ plt.show()
 # be moved to certainty about some item, never to a hedged belief, so an
 # Advisor who wants it to abstain can do worse (the printout counts both
 # cases).
+#
+# On one input (prior 1/2, bias 1.5), the four structures built from the
+# Advisor's optimal scheme, as (Advisor, Receiver) expected utilities:
 
 # %%
+scheme = optimal_signal(example).scheme
+for name, (advisor, receiver) in structure_values(example, scheme).items():
+    print(f"{str(name):>21}: Advisor {advisor:.3f}, Receiver {receiver:.3f}")
+
+# %% [markdown]
+# The three parts of the theorem, and the credulous Receiver, on random
+# instances (the loop runs hidden; its printout is shown):
+
+# %% tags=["remove-input"]
 ok_prior, ok_post, ok_aligned, ok_cred_full = [], [], [], []
 cred_minus_bayes = []
 for _ in range(n_random):
@@ -368,27 +391,30 @@ print(
     f"lower in {(cred_minus_bayes < -1e-9).sum()}, equal in {(np.abs(cred_minus_bayes) <= 1e-9).sum()} of {n_random}"
 )
 
-# %% tags=["remove-output"]
-names = [
-    Structure.NO,
-    Structure.PRIOR,
-    Structure.ALL,
-    Structure.POSTERIOR,
-]
-cases = {
-    "aligned Advisor,\nBayesian Receiver": (
-        PersuasionGame(
-            example.prior, example.receiver_utility, example.receiver_utility
-        ),
-        False,
-    ),
+# %% [markdown]
+# The same input in three settings: an aligned Advisor ($v = u$), the biased
+# one, and the biased one against a credulous Receiver (whose best scheme is
+# `credulous_best_scheme`).
+
+# %%
+aligned_example = PersuasionGame(example.prior, example.receiver_utility,
+                                 example.receiver_utility)
+cases = {  # label: (game, credulous Receiver?)
+    "aligned Advisor,\nBayesian Receiver": (aligned_example, False),
     "biased Advisor,\nBayesian Receiver": (example, False),
     "biased Advisor,\ncredulous Receiver": (example, True),
 }
+
+# %%
 table = {}
 for label, (game, cred) in cases.items():
     scheme = credulous_best_scheme(game) if cred else optimal_signal(game).scheme
     table[label] = structure_values(game, scheme, credulous=cred)
+    advisor = {str(k): round(v[0], 3) for k, v in table[label].items()}
+    print(label.replace("\n", " "), advisor)
+
+# %% tags=["hide-input", "remove-output"]
+names = [Structure.NO, Structure.PRIOR, Structure.ALL, Structure.POSTERIOR]
 fig, ax = plt.subplots(figsize=(6.8, 3.6))
 x = np.arange(len(cases))
 hatches = ["", "..", "//", "xx"]
@@ -409,8 +435,6 @@ ax.legend(fontsize=7.5, ncol=2, loc="upper left")
 ax.grid(axis="x", visible=False)
 save_figure(fig, "protocol-structures")
 plt.show()
-for c in cases:
-    print(c.replace("\n", " "), {k: round(v[0], 3) for k, v in table[c].items()})
 
 # %% [markdown]
 # ```{figure} /figures/protocol-structures.png
@@ -461,9 +485,12 @@ for c in cases:
 
 # %%
 result3 = train_policy(inputs, T_train, n_signals=3, steps=steps, seed=7, entropy=0.2)
-trained3 = np.array(
-    [advisor_value(g, s, T_train) for g, s in zip(inputs, result3.policy(inputs))]
-)
+schemes3 = result3.policy(inputs)
+trained3 = np.array([advisor_value(g, s, T_train) for g, s in zip(inputs, schemes3)])
+print(f"largest gain over the optimum {(trained3 - smooth_opt).max():.1e},"
+      f" largest gap {(smooth_opt - trained3).max():.1e}")
+
+# %% tags=["remove-input"]
 checks.at_most(
     "exercise: three signals gain nothing (within the tolerance)",
     trained3 - smooth_opt,
@@ -494,8 +521,13 @@ checks.at_most("exercise: and still reach the optimum", smooth_opt - trained3, T
 # %%
 aligned0 = PersuasionGame(g0.prior, g0.receiver_utility, g0.receiver_utility)
 best_cred = credulous_best_scheme(aligned0)
-checks.close("exercise: aligned Advisor shows the true item", best_cred, np.eye(2))
 cred_vals = structure_values(aligned0, best_cred, credulous=True)
+print("best scheme:", best_cred.tolist())
+print(f"Receiver: {cred_vals[Structure.POSTERIOR][1]:.3f} when credulous,"
+      f" {aligned0.full_information_value:.3f} fully informed")
+
+# %% tags=["remove-input"]
+checks.close("exercise: aligned Advisor shows the true item", best_cred, np.eye(2))
 checks.close(
     "exercise: the credulous Receiver then gets its full-information utility",
     cred_vals[Structure.POSTERIOR][1],
