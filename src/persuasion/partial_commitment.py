@@ -219,6 +219,8 @@ def best_partial_commitment(b, rho, n_messages, *, warm=None, tol: float = 1e-10
     b, rho = _check(b, rho)
     n = as_int(n_messages, "n_messages", low=1, high=MAX_MESSAGES)
     tol = as_real(tol, "tol", low=0.0, low_open=True)
+    if warm is not None and not isinstance(warm, PartialCommitmentEquilibrium):
+        raise TypeError(f"warm must be None or a PartialCommitmentEquilibrium; got {type(warm).__name__}")
     best = partial_commitment_profile(b, rho, [0.0, 1.0], [0.5])  # babbling is always an equilibrium
     for k in range(2, n + 1):
         eq = _best_with(b, rho, k, warm, tol)
