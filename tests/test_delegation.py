@@ -129,6 +129,9 @@ def test_split_through():
         (lambda: DelegationProblem([0.5, 0.7], np.zeros((2, 2)), np.zeros((1, 2, 2))), "prior must sum to 1"),
         (lambda: weighted_delegation(safe_action_problem(), [1.0]), "one entry per agent type"),
         (lambda: weighted_delegation(safe_action_problem(), [1.0, -1.0]), "non-negative"),
+        (lambda: weighted_delegation(safe_action_problem(), [0.0, 0.0]), r"weights must not all be zero"),
+        (lambda: robust_delegation(safe_action_problem(), margin=float("nan")), "margin must be a finite number"),
+        (lambda: robust_delegation(safe_action_problem(), margin=1.0), r"margin = 1.0 is too large"),
         (lambda: robust_value_binary(random_delegation_problem(3, 2, 1, 0)), "exactly 2 states; got 3"),
         (lambda: split_through([1.0, 0.0], [0.5, 0.5]), "prior rules out"),
     ],
@@ -171,7 +174,7 @@ def test_margin_value_is_attained_under_adversarial_ties_and_approaches_the_supr
             assert p.payoffs(s.splitting, "adversarial")[0].min() == pytest.approx(s.value, abs=1e-7)
             gaps.append(sup - s.value)
         assert (np.diff(gaps) <= 1e-8).all()  # the gap to the supremum shrinks with delta
-    with pytest.raises(ValueError, match="margin must be a finite number >= 0; got -1"):
+    with pytest.raises(ValueError, match="margin must be >= 0; got -1"):
         robust_delegation(safe_action_problem(), margin=-1)
 
 
@@ -185,3 +188,13 @@ def test_agent_units_do_not_change_delegation(a, b):
         assert robust_delegation(scaled).value == pytest.approx(robust_delegation(base).value, abs=1e-7)
         assert profile_regions(scaled) == profile_regions(base)
         assert np.allclose(scaled.tie_tolerance, a * base.tie_tolerance, rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: weighted_delegation(safe_action_problem(), [True, False]),
+    lambda: robust_delegation(safe_action_problem(), margin=True),
+    lambda: robust_delegation(safe_action_problem(), margin="0.1"),
+])
+def test_booleans_and_strings_are_not_numbers(call):
+    with pytest.raises(TypeError, match="weights|margin"):
+        call()

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from ._validation import as_distribution, as_finite_array
+from ._validation import as_distribution, as_finite_array, as_real
 from .beliefs import Splitting
 from .game import TIE_RTOL
 from .lp import LPError, solve_lp
@@ -296,9 +296,16 @@ def robust_delegation(problem: DelegationProblem, *, margin: float = 0.0) -> Del
     >>> round(sol.value, 6), round(sol.guarantee, 6), sol.delegate
     (0.75, 0.75, True)
     """
-    if not (margin >= 0) or np.isinf(margin):
-        raise ValueError(f"margin must be a finite number >= 0; got {margin!r}")
-    return _solve_profiles(problem, None, margin)
+    margin = as_real(margin, "margin", low=0)
+    try:
+        return _solve_profiles(problem, None, margin)
+    except LPError as err:
+        if margin > 0 and err.infeasible:
+            raise ValueError(
+                f"margin = {margin!r} is too large: no splitting of the prior lets every type prefer its action by "
+                "that much at every posterior; try a smaller margin"
+            ) from None
+        raise
 
 
 def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSolution:
@@ -312,11 +319,15 @@ def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSoluti
     >>> round(weighted_delegation(safe_action_problem(), [1, 0]).value, 6)
     1.0
     """
+    if np.asarray(weights).dtype == bool:
+        raise TypeError(f"weights must be numbers, not booleans; got {np.asarray(weights).tolist()}")
     lam = as_finite_array(weights, "weights", ndim=1)
     if lam.size != problem.n_types:
         raise ValueError(f"weights must have one entry per agent type ({problem.n_types}); got {lam.size}")
     if (lam < 0).any():
-        raise ValueError(f"weights must be non-negative; got {lam}")
+        raise ValueError(f"weights must be non-negative; got {lam.tolist()}")
+    if not lam.any():
+        raise ValueError(f"weights must not all be zero (every splitting would be optimal); got {lam.tolist()}")
     return _solve_profiles(problem, lam)
 
 
