@@ -23,7 +23,9 @@
 # {cite:p}`crawford1982strategic`. This chapter makes that comparison exact
 # in the uniform–quadratic example of Crawford and Sobel, where every
 # equilibrium has a closed form, and checks the closed forms against direct
-# numerical computation.
+# numerical computation. It then computes a model in between, where the
+# Sender's commitment binds only with some probability $\rho$, from cheap
+# talk at $\rho = 0$ to commitment at $\rho = 1$.
 
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
