@@ -842,11 +842,14 @@ checks.close(
 # %% [markdown]
 # ```{solution-end}
 # ```
+
+# %% [markdown]
+# ## What this chapter verified
 #
-# ## Claims checked in this chapter
-#
-# Every claim above was checked when it was stated; a failing claim stops the
-# chapter. Here they are together.
+# Every numerical claim of this chapter was checked when the chapter ran, by an
+# independent computation where one exists; a claim that fails stops the build.
+# The table (closed until you open it: it includes the exercises' answers)
+# lists each claim, the value found and the value expected.
 
 # %%
 checks

@@ -357,5 +357,12 @@ checks.close(
 # Every erratum above is a computation on this page; each row of the table
 # points to the chapter whose checks back its status.
 
+# %% [markdown]
+# ## What this chapter verified
+#
+# Every numerical claim of this chapter was checked when the chapter ran; a
+# claim that fails stops the build. The table (closed until you open it) lists
+# each claim, the value found and the value expected.
+
 # %%
 checks

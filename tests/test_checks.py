@@ -77,3 +77,13 @@ def test_failed_scalar_claim_prints_repr_precision():
         c.at_most("bounded", [0.1, 0.70000001], 0.7, atol=1e-9)
     with pytest.raises(ClaimFailed, match=r"value 0.70000001, expected <= 0.7"):
         c.at_most("bounded", 0.70000001, 0.7, atol=1e-9)
+
+
+def test_the_html_table_is_folded_until_clicked():
+    # The table lists exercise answers: it must stay closed (no "open" attribute) until the reader asks.
+    c = Checks()
+    c.true("exercise: the answer is 42", True, value=42)
+    out = c._repr_html_()
+    assert out.startswith('<details class="persuasion-claims-box"><summary>') and "<details open" not in out
+    assert "What this chapter verified</strong>: 1 of 1 claims hold" in out
+    assert out.index("</summary>") < out.index("the answer is 42")

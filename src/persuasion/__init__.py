@@ -16,12 +16,15 @@ Each chapter of the book has a module of the same name:
                                                        :mod:`persuasion.blackwell_connectedness`
   3   Delegation to one AI of unknown alignment        :mod:`persuasion.delegation`,
                                                        :mod:`persuasion.delegation_geometry`
-  4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`
+  4   Competition among misaligned AIs                 :mod:`persuasion.competition_among_ais`,
+                                                       :mod:`persuasion.substitutability`,
+                                                       :mod:`persuasion.conversations`
   5   The Advisor–Receiver protocol                    :mod:`persuasion.protocol`, :mod:`persuasion.neural`
   6   Learning to persuade online                      :mod:`persuasion.online`,
                                                        :mod:`persuasion.online_algorithm`
   7   Persuading real language models                  :mod:`persuasion.llm` (a staged pipeline)
-  8   Commitment versus cheap talk                     :mod:`persuasion.cheaptalk`
+  8   Commitment versus cheap talk                     :mod:`persuasion.cheaptalk`,
+                                                       :mod:`persuasion.partial_commitment`
   9   What exact persuasion costs                      :mod:`persuasion.algorithmic`
  10   Agreement protocols                              :mod:`persuasion.agreement`
  11   Errata and verification                          (uses the modules above)

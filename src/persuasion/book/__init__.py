@@ -25,7 +25,7 @@ from .checks import Checks, ClaimFailed
 __all__ = ["chapter", "Checks", "ClaimFailed"]
 
 
-def chapter(scale: str, sizes: dict, *, seed: int, title: str = "Claims checked in this chapter", style: bool = True):
+def chapter(scale: str, sizes: dict, *, seed: int, title: str = "What this chapter verified", style: bool = True):
     """Set a chapter up: check ``scale``, set the figure style, seed its generator, open its claims.
 
     Parameters

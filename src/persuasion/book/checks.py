@@ -67,7 +67,7 @@ class Checks:
         Shown above the table of claims.
     """
 
-    def __init__(self, title: str = "Claims checked in this chapter"):
+    def __init__(self, title: str = "What this chapter verified"):
         self.title = title
         self.claims: list[Claim] = []
 
@@ -153,15 +153,19 @@ class Checks:
         return self.to_markdown()
 
     def _repr_html_(self) -> str:
+        """The claims as an HTML table, folded: the reader opens it with a click (exercise answers stay hidden)."""
         head = "<tr><th>#</th><th>claim</th><th>value</th><th>expected</th><th>holds</th></tr>"
         body = "".join(
             f"<tr><td>{i}</td><td>{html.escape(c.name)}</td><td><code>{html.escape(c.value)}</code></td>"
             f"<td><code>{html.escape(c.expected)}</code></td><td>{'✓' if c.passed else '✗'}</td></tr>"
             for i, c in enumerate(self.claims, 1)
         )
+        held = sum(c.passed for c in self.claims)
         return (
-            f'<table class="persuasion-claims"><caption>{html.escape(self.title)} '
-            f"({sum(c.passed for c in self.claims)} of {len(self.claims)} hold)</caption>{head}{body}</table>"
+            f'<details class="persuasion-claims-box"><summary><strong>{html.escape(self.title)}</strong>: '
+            f"{held} of {len(self.claims)} claims hold (click to show the table)</summary>"
+            f'<div style="overflow-x: auto"><table class="persuasion-claims"><caption>{html.escape(self.title)} '
+            f"({held} of {len(self.claims)} hold)</caption>{head}{body}</table></div></details>"
         )
 
     def __repr__(self) -> str:
