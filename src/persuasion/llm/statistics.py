@@ -1,0 +1,150 @@
+"""Intervals, p-values and a multiplicity correction for the experiment's contrasts.
+
+The chapter's verdicts rest on a family of contrasts (structure A against
+structure B, per task and Receiver). This module holds what turns paired
+differences into honest statements about that family:
+
+* :func:`t_interval` and :func:`bca_interval`: two intervals for a mean, the
+  t interval (for a few values, e.g. one per Advisor seed) and the
+  bias-corrected and accelerated bootstrap (for differences over test inputs);
+* :func:`bootstrap_p_value`: a two-sided p-value for "the mean difference is 0"
+  from the same resamples as a percentile interval;
+* :func:`holm`: Holm's step-down adjustment of a family of p-values, which
+  keeps the chance of any false "supported" or "contradicted" at the family's
+  level;
+* :func:`coverage`: how often an interval method covers the truth, by
+  simulation, at the sample size a chapter actually has.
+
+>>> holm([0.01, 0.04, 0.03]).tolist()
+[0.03, 0.06, 0.06]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from .._validation import as_finite_array, as_int, as_real
+
+__all__ = ["t_interval", "bca_interval", "bootstrap_p_value", "holm", "coverage"]
+
+
+def _level(level) -> float:
+    level = as_real(level, "level")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}")
+    return level
+
+
+def _sample(x, name: str, minimum: int) -> np.ndarray:
+    x = as_finite_array(x, name, ndim=1)
+    if x.size < minimum:
+        raise ValueError(f"{name} must have at least {minimum} values; got {x.size}")
+    return x
+
+
+def t_interval(x, *, level: float = 0.95) -> tuple[float, float, float]:
+    """(mean, lower, upper): Student's t interval for the mean of ``x`` (at least 2 values).
+
+    >>> mean, lo, hi = t_interval([1.0, 2.0, 3.0])
+    >>> mean, round(lo, 4), round(hi, 4)   # 2 -/+ t(0.975, 2) * 1 / sqrt(3)
+    (2.0, -0.4841, 4.4841)
+    """
+    x = _sample(x, "x", 2)
+    level = _level(level)
+    mean, sem = float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))
+    half = float(stats.t.ppf((1 + level) / 2, x.size - 1)) * sem
+    return mean, mean - half, mean + half
+
+
+def bca_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
+    """(mean, lower, upper): bias-corrected and accelerated bootstrap interval for the mean of ``x``.
+
+    The percentile interval under-covers at small n (well below 95% at n = 8
+    for skewed differences); BCa corrects for bias and skewness and
+    under-covers less, though for skewed data at n = 8 it does not reach 95%
+    either: measure the coverage at the sample size you have (:func:`coverage`).
+    ``x`` holds paired differences (or any sample); constant ``x`` gives the
+    degenerate interval ``(c, c, c)``.
+
+    >>> mean, lo, hi = bca_interval([0.2, 0.5, -0.1, 0.4, 0.3, 0.0, 0.6, 0.1])
+    >>> round(mean, 4), lo < mean < hi
+    (0.25, True)
+    """
+    x = _sample(x, "x", 2)
+    level = _level(level)
+    n_boot = as_int(n_boot, "n_boot", low=100)
+    mean = float(x.mean())
+    if np.ptp(x) == 0:
+        return mean, mean, mean
+    res = stats.bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_boot, method="BCa",
+                          random_state=np.random.default_rng(seed))
+    return mean, float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def bootstrap_p_value(x, *, n_boot: int = 10_000, seed: int = 0) -> float:
+    """Two-sided bootstrap p-value for "the mean of ``x`` is 0" (``x``: paired differences).
+
+    Twice the smaller share of resampled means on either side of 0 (at most 1),
+    so ``p < 1 - level`` exactly when the percentile interval from the same
+    resamples excludes 0.
+
+    >>> bootstrap_p_value([1.0, 1.2, 0.9, 1.1, 1.0, 0.8])   # all positive: no resample reaches 0
+    0.0
+    >>> bootstrap_p_value([0.0, 0.0, 0.0])
+    1.0
+    """
+    x = _sample(x, "x", 1)
+    n_boot = as_int(n_boot, "n_boot", low=100)
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+    return float(min(1.0, 2 * min(np.mean(means <= 0), np.mean(means >= 0))))
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjusted p-values, in the order given.
+
+    Sorted ascending, the k-th smallest (k from 0) is multiplied by ``m - k``,
+    a running maximum keeps the order, and values are capped at 1. A contrast
+    is significant at family level ``alpha`` when its adjusted p-value is at
+    most ``alpha``; the chance of any false rejection in the family is then at
+    most ``alpha``, whatever the dependence between the contrasts.
+
+    >>> holm([0.01, 0.04, 0.03, 0.2]).tolist()
+    [0.04, 0.09, 0.09, 0.2]
+    """
+    if np.size(p_values) == 0:
+        return np.empty(0)
+    p = as_finite_array(p_values, "p_values", ndim=1)
+    if ((p < 0) | (p > 1)).any():
+        i = int(np.flatnonzero((p < 0) | (p > 1))[0])
+        raise ValueError(f"p_values must lie in [0, 1]; got {float(p[i])!r} at index {i}")
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
+def coverage(interval, sampler, *, truth: float, n_sims: int = 1000, seed: int = 0) -> float:
+    """Share of ``n_sims`` simulated samples whose ``interval(sample)`` contains ``truth``.
+
+    ``sampler(rng)`` draws one sample (e.g. n paired differences from a
+    distribution of known mean ``truth``); ``interval(sample)`` returns
+    ``(estimate, lower, upper)``, as the functions of this module do.
+
+    >>> sampler = lambda rng: rng.normal(0.0, 1.0, size=30)
+    >>> 0.9 < coverage(t_interval, sampler, truth=0.0, n_sims=400) < 0.99
+    True
+    """
+    if not callable(interval) or not callable(sampler):
+        raise TypeError("interval and sampler must be callables")
+    truth = as_real(truth, "truth")
+    n_sims = as_int(n_sims, "n_sims", low=1)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(n_sims):
+        _, lo, hi = interval(sampler(rng))
+        hits += lo <= truth <= hi
+    return hits / n_sims
