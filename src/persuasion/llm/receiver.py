@@ -233,8 +233,9 @@ def _units(seqs, extra) -> list[tuple[list[int], int]]:
     """Rows grouped to share a prefix: ``(rows, shared prefix length)``, in an order that batches similar widths.
 
     Sorted token sequences put prompts with a common prefix next to each
-    other; a group ends where a prompt shares less than half of its tokens
-    with the one before. Each group is split by continuation length (the
+    other; they are cut into groups of neighbours where that lowers the
+    number of tokens run (each group's prefix once, then every prompt's
+    rest; :func:`_split`). Each group is split by continuation length (the
     prompt's tokens after the prefix plus ``extra[k]``, the answer's length
     in scoring): a row whose continuation is more than twice the group's
     shortest plus 16 tokens starts a new unit, so one long prompt (all seven
@@ -246,13 +247,8 @@ def _units(seqs, extra) -> list[tuple[list[int], int]]:
         return min(common_prefix_length([seqs[k] for k in rows]), min(len(seqs[k]) for k in rows) - 1)
 
     order = sorted(range(len(seqs)), key=lambda k: seqs[k])
-    groups, current = [], [order[0]]
-    for prev, k in zip(order, order[1:]):
-        if common_prefix_length([seqs[prev], seqs[k]]) < max(1, min(len(seqs[prev]), len(seqs[k])) // 2):
-            groups.append(current)
-            current = []
-        current.append(k)
-    groups.append(current)
+    lcp = [common_prefix_length([seqs[a], seqs[b]]) for a, b in zip(order, order[1:])]
+    groups = _split(seqs, order, lcp, 0, len(order), 0)[1]
     units = []
     for group in groups:
         shared = shared_of(group)
@@ -266,6 +262,26 @@ def _units(seqs, extra) -> list[tuple[list[int], int]]:
         units.append(unit)
     units = [(u, shared_of(u)) for u in units]
     return sorted(units, key=lambda u: (max(len(seqs[k]) + extra[k] for k in u[0]) - u[1], u[1]))
+
+
+def _split(seqs, order, lcp, lo: int, hi: int, depth: int) -> tuple[int, list[list[int]]]:
+    """The cheapest cut of the sorted rows ``order[lo:hi]`` into groups: ``(tokens run, groups)``.
+
+    A group of n prompts sharing s tokens runs ``sum(lengths) - (n - 1) s``
+    tokens. The rows are either one group or cut where neighbours share
+    least (``lcp[i]``: tokens ``order[i]`` and ``order[i + 1]`` share), each
+    part cut in turn likewise.
+    """
+    rows = order[lo:hi]
+    shared = min(min(lcp[lo : hi - 1], default=len(seqs[rows[0]])), min(len(seqs[k]) for k in rows) - 1)
+    whole = sum(len(seqs[k]) for k in rows) - (len(rows) - 1) * shared
+    if len(rows) == 1 or depth > 200:
+        return whole, [rows]
+    least = min(lcp[lo : hi - 1])
+    cuts = [lo] + [i + 1 for i in range(lo, hi - 1) if lcp[i] == least] + [hi]
+    parts = [_split(seqs, order, lcp, a, b, depth + 1) for a, b in zip(cuts, cuts[1:])]
+    cost = sum(c for c, _ in parts)
+    return (cost, [g for _, gs in parts for g in gs]) if cost < whole else (whole, [rows])
 
 
 def _pack(units, size: int) -> list[list[tuple[list[int], int]]]:
