@@ -996,5 +996,13 @@ checks.at_most(
 # ```{solution-end}
 # ```
 
+# %% [markdown]
+# ## What this chapter verified
+#
+# Every numerical claim of this chapter was checked when the chapter ran, by an
+# independent computation where one exists; a claim that fails stops the build.
+# The table (closed until you open it: it includes the exercises' answers)
+# lists each claim, the value found and the value expected.
+
 # %%
 checks
