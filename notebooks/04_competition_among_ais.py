@@ -35,10 +35,11 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import itertools
 import math
 import time
+from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,6 +57,8 @@ from persuasion.competition_among_ais import (
     random_experiment_menu,
     weighted_alignment,
 )
+from persuasion.conversations import count_conversation_rules, partition_rules, rounds_to_reveal
+from persuasion.substitutability import competition_bound
 
 SIZES = {  # random instances per point, menu size
     "smoke": dict(n_instances=8, menu_size=4, max_agents=4, max_states_rounds=5),
@@ -108,8 +111,11 @@ bias = np.array([[0.6, -0.3, 0.0], [0.0, 0.5, -0.4], [-0.2, 0.1, 0.3]])
 pair = np.stack([uA_demo + bias + 1.0, uA_demo - bias - 1.0])
 wa_pair = weighted_alignment(uA_demo, pair)
 wa_first = weighted_alignment(uA_demo, pair[:1])
-print(f"two agents: weights {wa_pair.weights.round(3)}, c = {wa_pair.constant:.3g}, epsilon = {wa_pair.epsilon:.2g}")
+print(f"two agents: weights {wa_pair.weights.round(3)}, "
+      f"c = {wa_pair.constant:.3g}, epsilon = {wa_pair.epsilon:.2g}")
 print(f"first agent alone: epsilon = {wa_first.epsilon:.3g}")
+
+# %% tags=["remove-input"]
 checks.close(
     "weighted alignment: opposite biases average out (epsilon = 0)",
     wa_pair.epsilon,
@@ -165,7 +171,7 @@ checks.true(
 # persuades the judge (`optimal_signal` with Alice as Receiver).
 
 
-# %%
+# %% tags=["hide-input"]
 def instance(eps, n_agents=2, reveal=None):
     """A random prior, Alice utility, eps-aligned agents and menus.
 
@@ -191,25 +197,49 @@ def alice_under_single_agent(game, i=0):
     return float((joint * game.principal_utility[np.asarray(sol.actions)]).sum())
 
 
+def epsilon_of(game):
+    """The smallest alignment slack of the game's agents (the LP of `weighted_alignment`)."""
+    return weighted_alignment(game.principal_utility, game.agent_utilities).epsilon
+
+
+def worst_for_alice(tab):
+    """Alice's payoff at her worst pure equilibrium of the table (nan if there is none)."""
+    eq = pure_equilibria(tab)
+    return tab.alice[tuple(eq.T)].min() if len(eq) else np.nan
+
+
+# %% [markdown]
+# One trial draws an instance (`instance`, behind the toggle above, with
+# the helpers `epsilon_of` and `worst_for_alice`), builds
+# the payoff table of every profile, and reads off Alice's payoff at her
+# worst pure equilibrium, beside her first best and her payoff under the
+# single agent:
+
+
+# %%
+def trial(eps):
+    g = instance(eps)
+    tab = g.table()  # Alice's and the agents' payoffs at every profile
+    worst = tab.alice[tuple(pure_equilibria(tab).T)].min()
+    return epsilon_of(g), g.first_best, worst, alice_under_single_agent(g)
+
+
+# %% [markdown]
+# We run it on a grid of slacks $\varepsilon$:
+
+# %%
 eps_grid = [0.0, 0.02, 0.05, 0.1, 0.2, 0.4]
-shortfall_comp, shortfall_single, bound_ok = [], [], []
-for eps in eps_grid:
-    comp, single = [], []
-    for _ in range(n_instances):
-        g = instance(eps)
-        eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
-        tab = g.table()
-        eq = pure_equilibria(tab)
-        worst_eq = tab.alice[tuple(eq.T)].min()
-        bound_ok.append(len(eq) > 0 and eps_hat <= eps + 1e-9 and worst_eq >= g.first_best - 2 * eps_hat - 1e-9)
-        comp.append(g.first_best - worst_eq)
-        single.append(g.first_best - alice_under_single_agent(g))
-    shortfall_comp.append(comp)
-    shortfall_single.append(single)
-shortfall_comp, shortfall_single = np.array(shortfall_comp), np.array(shortfall_single)
+runs = np.array([[trial(eps) for _ in range(n_instances)] for eps in eps_grid])
+eps_hat, first_best, worst_eq, single = runs.transpose(2, 0, 1)
+shortfall_comp, shortfall_single = first_best - worst_eq, first_best - single
+print("largest shortfall of any equilibrium under competition: "
+      f"{shortfall_comp.max():.2g} (bound at the largest eps: {2 * eps_grid[-1]})")
+
+# %% tags=["remove-input"]
+bound_ok = (eps_hat <= np.array(eps_grid)[:, None] + 1e-9) & (worst_eq >= first_best - 2 * eps_hat - 1e-9)
 checks.all_of(
     "Theorem 4: under (i) and (ii), every equilibrium gives Alice >= first best - 2 eps",
-    bound_ok,
+    bound_ok.ravel().tolist(),
 )
 checks.close(
     "Theorem 4: at eps = 0 every equilibrium attains the first best",
@@ -217,17 +247,13 @@ checks.close(
     0.0,
     atol=1e-9,
 )
-print(
-    "largest shortfall of any equilibrium under competition: "
-    f"{shortfall_comp.max():.2g} (bound at the largest eps: {2 * eps_grid[-1]})"
-)
 checks.true(
     "a single misaligned agent costs Alice more than competition does, on average",
     shortfall_single.mean() > shortfall_comp.mean() + 0.05,
     value=f"mean shortfall {shortfall_single.mean():.3g} vs {shortfall_comp.mean():.3g}",
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.plot(
     eps_grid,
@@ -301,28 +327,69 @@ plt.show()
 # $\varepsilon$ (by hand), positive, and it vanishes as $\varepsilon \to 0$.
 
 # %%
-eps_family = [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]
-family = []
-for eps in eps_family:
+def family_game(eps):
+    """Match the state (worth 1) or play safe (1 - eps); agents add 2 eps to safe."""
     uA_eps = np.array([[1.0, 0.0], [0.0, 1.0], [1 - eps, 1 - eps]])
     U_eps = np.stack([uA_eps, uA_eps]) + np.array([0.0, 0.0, 2 * eps])[None, :, None]
     shared_menu = random_experiment_menu(2, menu_size + 2, rng)
-    g = CompetitionGame([0.5, 0.5], uA_eps, U_eps, [shared_menu, shared_menu])
+    return CompetitionGame([0.5, 0.5], uA_eps, U_eps, [shared_menu, shared_menu])
+
+
+# %% [markdown]
+# For each $\varepsilon$ we record the LP's slack and the shortfall of the
+# worst equilibrium:
+
+# %%
+eps_family = [0.2, 0.1, 0.05, 0.02, 0.01, 0.005]
+family = []
+for eps in eps_family:
+    g = family_game(eps)
     tab = g.table()
-    eq = pure_equilibria(tab)
-    eps_hat = weighted_alignment(uA_eps, U_eps).epsilon
-    family.append((eps, eps_hat, g.first_best - tab.alice[tuple(eq.T)].min()))
+    worst = tab.alice[tuple(pure_equilibria(tab).T)].min()
+    family.append((eps, epsilon_of(g), g.first_best - worst))
 family = np.array(family)
-for eps, eps_hat, short in family:
-    print(
-        f"eps = {eps:<6g} LP eps = {eps_hat:.4g}  worst-equilibrium shortfall = {short:.4g}  bound 2 eps = {2 * eps_hat:.4g}"
-    )
+
+# %% tags=["hide-input"]
+for eps, eps_lp, short in family:
+    print(f"eps = {eps:<6g} LP eps = {eps_lp:.4g}  worst-equilibrium shortfall = {short:.4g}  "
+          f"bound 2 eps = {2 * eps_lp:.4g}")
+
+# %% tags=["remove-input"]
 checks.close("O(eps) family: the LP's alignment slack is eps", family[:, 1], family[:, 0], atol=1e-9)
 checks.all_of(
     "O(eps) family: the shortfall is positive, at least eps (silence, by hand) and at most 2 eps",
     (family[:, 2] >= family[:, 0] - 1e-9) & (family[:, 2] <= 2 * family[:, 1] + 1e-9),
 )
 checks.all_of("O(eps) family: the shortfall shrinks as eps -> 0", np.diff(family[:, 2]) < 0)
+
+# %% tags=["hide-input", "remove-output"]
+fig, ax = plt.subplots(figsize=(5.2, 3.4))
+ax.loglog(family[:, 0], family[:, 2], color=PALETTE[1], ls="none", marker="o", ms=7,
+          label="worst equilibrium (computed)")
+ax.loglog(family[:, 0], family[:, 0], color="0.45", ls=":", marker="",
+          label=r"silence, by hand: $\varepsilon$")
+ax.loglog(family[:, 0], 2 * family[:, 1], color="black", ls="--", marker="",
+          label=r"bound $2\varepsilon$")
+ax.set_xlabel(r"alignment slack $\varepsilon$ (utility units, log scale)")
+ax.set_ylabel("Alice's shortfall from the first best\n(utility units, log scale)")
+ax.legend(fontsize=8, loc="upper left")
+fig.tight_layout()
+save_figure(fig, "competition-epsilon-family")
+plt.show()
+
+# %% [markdown]
+# ```{figure} /figures/competition-epsilon-family.png
+# :name: fig-competition-epsilon-family
+# :alt: Alice's shortfall in the silence family against the alignment slack, with the line epsilon and the bound 2 epsilon.
+#
+# The family where silence is an equilibrium (two states, both agents
+# Alice plus a bonus $2\varepsilon$ for the safe action). The worst
+# equilibrium's shortfall (circles) is at least the shortfall of silence,
+# $\varepsilon$ by hand (dotted), and at most the bound $2\varepsilon$
+# (dashed) of {prf:ref}`thm-competition-exact`: positive, and shrinking to
+# zero with $\varepsilon$. The bound is tight up to a factor 2, so the
+# $O(\varepsilon)$ term cannot be dropped.
+# ```
 
 # %% [markdown]
 # ### Which hypothesis is needed?
@@ -336,20 +403,21 @@ checks.all_of("O(eps) family: the shortfall shrinks as eps -> 0", np.diff(family
 # not contradict the theorem as the essay states it.
 
 # %%
-n_bad, example = 0, None
+pairs = []  # (first best, worst equilibrium), one per instance
 for _ in range(n_instances * 3):
-    g = instance(0.0, reveal=[True, False])
-    tab = g.table()
-    eq = pure_equilibria(tab)
-    if len(eq) and tab.alice[tuple(eq.T)].min() < g.first_best - 1e-6:
-        n_bad += 1
-        example = example or (g.first_best, tab.alice[tuple(eq.T)].min())
-print(f"(i) holds, (ii) fails: an equilibrium below the first best in {n_bad} of {n_instances * 3} instances")
-print("first example: first best {:.3f}, worst equilibrium {:.3f}".format(*example))
+    g = instance(0.0, reveal=[True, False])  # separate menus; only agent 0 can reveal
+    pairs.append((g.first_best, worst_for_alice(g.table())))
+bad = [(fb, w) for fb, w in pairs if w < fb - 1e-6]
+print(f"(i) holds, (ii) fails: an equilibrium below the first best in {len(bad)} "
+      f"of {len(pairs)} instances")
+if bad:
+    print("first example: first best {:.3f}, worst equilibrium {:.3f}".format(*bad[0]))
+
+# %% tags=["remove-input"]
 checks.true(
     "(i) without (ii): the bound fails (equilibria below the first best with eps = 0)",
-    n_bad > 0,
-    value=f"{n_bad} instances",
+    len(bad) > 0,
+    value=f"{len(bad)} instances",
 )
 
 # %% [markdown]
@@ -361,17 +429,21 @@ checks.true(
 # that equilibrium satisfies the bound.
 
 # %%
-n_conv, ok_conv = 0, []
+runs_br = []  # (game, table, profile reached, converged?), each run from silence
 for _ in range(n_instances):
     g = instance(0.05)
     tab = g.table()
-    eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
     prof, converged, rounds = best_response_dynamics(tab, (0, 0))
-    if converged:
-        n_conv += 1
-        in_eq = any((prof == tuple(e)) for e in pure_equilibria(tab))
-        ok_conv.append(in_eq and tab.alice[prof] >= g.first_best - 2 * eps_hat - 1e-9)
+    runs_br.append((g, tab, prof, converged))
+n_conv = sum(run[3] for run in runs_br)
 print(f"best-response dynamics converged in {n_conv} of {n_instances} instances")
+
+# %% tags=["remove-input"]
+ok_conv = []
+for g, tab, prof, converged in runs_br:
+    if converged:
+        in_eq = any((prof == tuple(e)) for e in pure_equilibria(tab))
+        ok_conv.append(in_eq and tab.alice[prof] >= g.first_best - 2 * epsilon_of(g) - 1e-9)
 checks.all_of("dynamics: every converged run ends at an equilibrium within the bound", ok_conv)
 
 # %% [markdown]
@@ -392,32 +464,34 @@ checks.all_of("dynamics: every converged run ends at an equilibrium within the b
 # (the standard bound for a softmax).
 
 # %%
+def qr_trial(lam, eps):
+    g = instance(eps)
+    tab = g.table(lam)  # Alice follows the quantal response with precision lam
+    # LP slack, first best, Alice's QR payoff at full information, worst equilibrium
+    return epsilon_of(g), g.first_best, tab.first_best, worst_for_alice(tab)
+
+
+# %% [markdown]
+# We run it at several precisions $\lambda$, with $\varepsilon = 0.05$:
+
+# %%
 lams = [0.5, 1.0, 2.0, 5.0, 10.0, 30.0, np.inf]
 eps_qr = 0.05
-qr_short, qr_ok = [], []
-for lam in lams:
-    worst = []
-    for _ in range(max(4, n_instances // 3)):
-        g = instance(eps_qr)
-        eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
-        tab = g.table(lam)
-        eq = pure_equilibria(tab)
-        fb = g.first_best
-        qr_full = tab.first_best  # Alice's QR payoff at full information
-        bound = fb - 2 * eps_hat - (fb - qr_full)
-        softmax_bound = 0.0 if np.isinf(lam) else np.log(N_ACTIONS) / lam
-        qr_ok.append(
-            len(eq) > 0 and tab.alice[tuple(eq.T)].min() >= bound - 1e-9 and fb - qr_full <= softmax_bound + 1e-12
-        )
-        worst.append(fb - tab.alice[tuple(eq.T)].min())
-    qr_short.append(worst)
-qr_short = np.array(qr_short)
+n_qr = max(4, n_instances // 3)
+qr = np.array([[qr_trial(lam, eps_qr) for _ in range(n_qr)] for lam in lams])
+eps_hat, fb, qr_full, worst = qr.transpose(2, 0, 1)
+qr_short = fb - worst
+
+# %% tags=["remove-input"]
+softmax_bound = np.array([0.0 if np.isinf(lam) else np.log(N_ACTIONS) / lam for lam in lams])[:, None]
+bound = fb - 2 * eps_hat - (fb - qr_full)
+qr_ok = (worst >= bound - 1e-9) & (fb - qr_full <= softmax_bound + 1e-12)
 checks.all_of(
     "Theorem 5: worst equilibrium >= first best - 2 eps - eps_QR, and eps_QR <= log|A| / lambda",
-    qr_ok,
+    qr_ok.ravel().tolist(),
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 finite = np.isfinite(lams)
 lam_f = np.array(lams)[finite]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -495,10 +569,7 @@ plt.show()
 # state, but neither alone does; as $q$ falls, their information gets worse
 # and substitutes less for full revelation.
 
-# %%
-from persuasion.substitutability import competition_bound  # noqa: E402
-
-
+# %% tags=["hide-input"]
 def noisy_partition(cells, q):
     """P(reported cell | state): the true cell with probability q, else a uniform cell."""
     P = np.eye(max(cells) + 1)[cells]
@@ -517,23 +588,29 @@ def substitutes_instance(q, eps=0.05):
     return CompetitionGame(prior, uA, aligned_agents(uA, w, eps, rng), menus)
 
 
-qs = [1.0, 0.75, 0.5, 0.25]
-lam_sub = 5.0
-sub_rows, sub_games = [], []
-for q in qs:
-    for _ in range(max(4, n_instances // 2)):
-        g = substitutes_instance(q)
-        bd = competition_bound(g, revealing=[1, 1], lam=lam_sub)
-        sub_rows.append((q, bd))
-        sub_games.append(g)
+# %% [markdown]
+# For each accuracy $q$ we draw instances (`substitutes_instance`, behind
+# the toggle) and let `competition_bound` compute the terms of the bound
+# and the realised shortfall of the worst equilibrium, at $\lambda = 5$:
+
+# %%
+qs, lam_sub, n_sub = [1.0, 0.75, 0.5, 0.25], 5.0, max(4, n_instances // 2)
+sub_games = [(q, substitutes_instance(q)) for q in qs for _ in range(n_sub)]
+sub_rows = [(q, competition_bound(g, revealing=[1, 1], lam=lam_sub))
+            for q, g in sub_games]
 with_eq = [(q, bd) for q, bd in sub_rows if bd.n_equilibria > 0]
-print(f"{len(with_eq)} of {len(sub_rows)} instances have a pure equilibrium (the others are left out)")
+print(f"{len(with_eq)} of {len(sub_rows)} instances have a pure equilibrium "
+      "(the others are left out)")
+
+# %% tags=["hide-input"]
 print("  q   | 2 eps  | eps_sub (max) | eps_sub (worst eq) | eps_QR | bound  | realised shortfall")
 for q, bd in with_eq[:: max(1, len(with_eq) // 8)]:
     print(
         f" {q:4.2f} | {bd.eps_align:6.3f} | {bd.eps_sub:13.3f} | {bd.eps_sub_at_worst:18.3f} | "
         f"{bd.eps_qr:6.3f} | {bd.bound:6.3f} | {bd.shortfall:8.3f}"
     )
+
+# %% tags=["remove-input"]
 checks.all_of(
     "Theorem 5 with substitutability: shortfall <= 2 eps + eps_sub(worst eq) + eps_QR",
     [bd.shortfall <= bd.eps_align + bd.eps_sub_at_worst + bd.eps_qr + 1e-9 for _, bd in with_eq],
@@ -551,9 +628,7 @@ checks.all_of(
 # information; and we check that the term vanishes under Theorem 4's
 # hypotheses (every menu holding full revelation, the deviation to it).
 
-# %%
-
-
+# %% tags=["hide-input"]
 def payoffs_by_enumeration(game, experiments, lam):
     """(Alice, agents) by looping over message tuples: Bayes' rule and the softmax written out."""
     alice, agents = 0.0, np.zeros(game.n_agents)
@@ -569,8 +644,9 @@ def payoffs_by_enumeration(game, experiments, lam):
     return alice, agents
 
 
+# %% tags=["remove-input"]
 recomputed_err = []
-for g, (_q, bd) in zip(sub_games, sub_rows):
+for (_q, g), (_, bd) in zip(sub_games, sub_rows):
     if bd.n_equilibria == 0 or len(recomputed_err) >= 6:
         continue
     tab = g.table(lam_sub)
@@ -593,7 +669,7 @@ for _ in range(4):
     zero_sub.append(competition_bound(g4, revealing=[1, 1], lam=lam_sub).eps_sub)
 checks.close("eps_sub = 0 when every agent can reveal the state (Theorem 4)", zero_sub, 0.0, atol=1e-12)
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 series = [
     ("realised shortfall (worst equilibrium)", lambda bd: bd.shortfall, "-", "o", PALETTE[1]),
@@ -652,11 +728,9 @@ plt.show()
 # selection by revealing everything, which gives the same deviation
 # argument.
 
-# %%
-n_tasks = 3
-task_weights = np.array([0.5, 0.3, 0.2])
-sel_ok, sel_gap = [], []
-for _ in range(max(4, n_instances // 2)):
+# %% tags=["hide-input"]
+def task_instance():
+    """Random tasks of two states each; two agents whose policies reveal all, or random ones."""
     priors = [rng.dirichlet(np.ones(2)) for _ in range(n_tasks)]
     uAs = [rng.normal(size=(N_ACTIONS, 2)) for _ in range(n_tasks)]
     prior = np.concatenate([tw * p for tw, p in zip(task_weights, priors)])
@@ -670,16 +744,29 @@ for _ in range(max(4, n_instances // 2)):
                 block_experiment([random_experiment_menu(2, 3, rng)[rng.integers(3)] for _ in range(n_tasks)])
             )
         menus.append(policies)
-    g = CompetitionGame(prior, uA, U, menus)
-    eps_hat = weighted_alignment(uA, U).epsilon
-    tab = g.table(selection=True)
-    eq = pure_equilibria(tab)
-    sel_ok.append(len(eq) > 0 and tab.alice[tuple(eq.T)].min() >= g.first_best - 2 * eps_hat - 1e-9)
-    sel_gap.append(g.first_best - tab.alice[tuple(eq.T)].min())
-print(f"best-AI selection over {n_tasks} tasks: worst shortfall {max(sel_gap):.3g} (eps = 0.05)")
+    return CompetitionGame(prior, uA, U, menus)
+
+
+# %% [markdown]
+# Each instance (`task_instance`, behind the toggle) draws three tasks of
+# two states and two agents whose menus hold full revelation and random
+# policies; `table(selection=True)` has Alice follow the agent whose
+# policy serves her best alone:
+
+# %%
+n_tasks, task_weights = 3, np.array([0.5, 0.3, 0.2])
+sel = []  # (LP slack, first best, worst equilibrium), one per instance
+for _ in range(max(4, n_instances // 2)):
+    g = task_instance()
+    sel.append((epsilon_of(g), g.first_best, worst_for_alice(g.table(selection=True))))
+eps_hat, fb, worst = np.array(sel).T
+print(f"best-AI selection over {n_tasks} tasks: "
+      f"worst shortfall {max(fb - worst):.3g} (eps = 0.05)")
+
+# %% tags=["remove-input"]
 checks.all_of(
     "Theorem 6: with selection, every equilibrium gives Alice >= first best - 2 eps",
-    sel_ok,
+    (worst >= fb - 2 * eps_hat - 1e-9).tolist(),
 )
 
 # %% [markdown]
@@ -728,30 +815,34 @@ checks.all_of(
 # With two rounds every equilibrium gives Alice her first best.
 
 # %%
-from fractions import Fraction  # noqa: E402
-
-from persuasion.conversations import (  # noqa: E402
-    count_conversation_rules,
-    partition_rules,
-    rounds_to_reveal,
-)
-
 prior_T = np.array([0.3, 0.3, 0.3, 0.1])
-uA_T = np.eye(4)  # Alice matches the state
-worst_T, learned_T = {}, {}
-for T in (1, 2, 3):
-    menu_T = partition_rules(4, T)
-    g_T = CompetitionGame(prior_T, uA_T, [uA_T, uA_T], [menu_T, menu_T])
+uA_T = np.eye(4)  # Alice matches the state; both agents are Alice
+games_T = {T: CompetitionGame(prior_T, uA_T, [uA_T, uA_T], [partition_rules(4, T)] * 2)
+           for T in (1, 2, 3)}
+
+# %% [markdown]
+# For each $T$, Alice's worst pure equilibrium, and how many groups of
+# states she tells apart there:
+
+# %%
+found_T = {}  # T -> (pure equilibria, Alice's worst payoff, groups she tells apart)
+for T, g_T in games_T.items():
     tab_T = g_T.table()
     eq_T = pure_equilibria(tab_T)
-    k = int(np.argmin(tab_T.alice[tuple(eq_T.T)]))
-    worst_T[T] = float(tab_T.alice[tuple(eq_T[k])])
-    joint = g_T.joint_experiment([menu_T[j] for j in eq_T[k]])
-    learned_T[T] = int((joint.sum(axis=0) > 0).sum())  # distinct transcripts Alice can see
+    k = int(np.argmin(tab_T.alice[tuple(eq_T.T)]))  # Alice's worst equilibrium
+    joint = g_T.joint_experiment([g_T.menus[i][j] for i, j in enumerate(eq_T[k])])
+    seen = int((joint.sum(axis=0) > 0).sum())  # distinct transcripts Alice can see
+    found_T[T] = (len(eq_T), float(tab_T.alice[tuple(eq_T[k])]), seen)
+
+# %% tags=["hide-input"]
+for T, (n_eq, worst, seen) in found_T.items():
     print(
-        f"T = {T}: {len(menu_T)} rules per agent, {len(eq_T)} pure equilibria, worst gives Alice "
-        f"{worst_T[T]:.3f} (first best {g_T.first_best:.3f}); she then tells apart {learned_T[T]} groups of states"
+        f"T = {T}: {len(games_T[T].menus[0])} rules per agent, {n_eq} pure equilibria, worst gives Alice "
+        f"{worst:.3f} (first best {games_T[T].first_best:.3f}); she then tells apart {seen} groups of states"
     )
+
+# %% tags=["remove-input"]
+worst_T = {T: f[1] for T, f in found_T.items()}
 # By hand, in exact arithmetic: the pooled profile ({2} | {0, 1, 3}) and ({1} | {0, 2, 3}).
 p = [Fraction(3, 10)] * 3 + [Fraction(1, 10)]
 pooled_value = p[1] + p[2] + max(p[0], p[3])
@@ -786,26 +877,26 @@ checks.true("rounds_to_reveal(4) = 2 (2^T >= 4)", rounds_to_reveal(4) == 2 == ma
 # says.
 
 # %%
-viol_T, short_T = {1: 0, 2: 0}, {1: [], 2: []}
 menus_T = {T: partition_rules(4, T) for T in (1, 2)}
+rows_T = {1: [], 2: []}  # (shortfall of the worst equilibrium, 2 eps), one per instance
 for _ in range(max(6, n_instances // 2)):
-    prior = rng.dirichlet(np.ones(4))
-    uA = rng.normal(size=(4, 4))
+    prior, uA = rng.dirichlet(np.ones(4)), rng.normal(size=(4, 4))
     U = aligned_agents(uA, [0.5, 0.5], 0.05, rng)
-    eps_hat = weighted_alignment(uA, U).epsilon
     for T in (1, 2):
         g = CompetitionGame(prior, uA, U, [menus_T[T]] * 2)
-        tab = g.table()
-        eq = pure_equilibria(tab)
-        if len(eq) == 0:
-            continue
-        gap = g.first_best - tab.alice[tuple(eq.T)].min()
-        short_T[T].append(gap)
-        viol_T[T] += gap > 2 * eps_hat + 1e-9
+        rows_T[T].append((g.first_best - worst_for_alice(g.table()), 2 * epsilon_of(g)))
+
+# %% tags=["hide-input"]
+# instances without a pure equilibrium are left out
+short_T = {T: np.array([r for r in rows if not np.isnan(r[0])]).reshape(-1, 2) for T, rows in rows_T.items()}
+viol_T = {T: int((a[:, 0] > a[:, 1] + 1e-9).sum()) for T, a in short_T.items()}
 print(
     f"instances whose worst equilibrium falls below first best - 2 eps: one round {viol_T[1]} of {len(short_T[1])}, "
-    f"two rounds {viol_T[2]} of {len(short_T[2])}; mean shortfall {np.mean(short_T[1]):.3f} vs {np.mean(short_T[2]):.3f}"
+    f"two rounds {viol_T[2]} of {len(short_T[2])}; mean shortfall {np.mean(short_T[1][:, 0]):.3f} "
+    f"vs {np.mean(short_T[2][:, 0]):.3f}"
 )
+
+# %% tags=["remove-input"]
 checks.true("T = 2: Theorem 4's bound holds in every equilibrium of every instance", viol_T[2] == 0, value=viol_T[2])
 
 # %% [markdown]
@@ -820,7 +911,7 @@ checks.true("T = 2: Theorem 4's bound holds in every equilibrium of every instan
 # map $\Omega \to \{0, 1\}^T$ (small cases) and time the payoff table.
 
 
-# %%
+# %% tags=["hide-input"]
 def canonical_count(n, T):
     """Distinct partitions among all maps from n states to 2^T transcripts (brute force)."""
     seen = set()
@@ -830,24 +921,34 @@ def canonical_count(n, T):
     return len(seen)
 
 
+# %% tags=["remove-input"]
 count_ok = []
 for n, T in [(3, 1), (4, 1), (4, 2), (5, 1), (5, 2)]:
     raw, distinct = count_conversation_rules(n, T)
     count_ok.append(raw == (2**T) ** n and distinct == canonical_count(n, T) == len(partition_rules(n, T)))
 checks.all_of("rule counts: Stirling sums = brute-force canonicalisation = listed rules", count_ok)
 
-cost_T = []
+# %% [markdown]
+# The timing: for each $n$ and each $T$ up to the one that reveals the
+# state, the payoff table of two agents with every rule up to relabelling.
+
+# %%
+cost_T = []  # (n, T, all rules, rules up to relabelling, seconds)
 for n in range(3, max_states_rounds + 1):
     for T in range(1, rounds_to_reveal(n) + 1):
         menu_n = partition_rules(n, T)
-        g = CompetitionGame(rng.dirichlet(np.ones(n)), np.eye(n), [np.eye(n), np.eye(n)], [menu_n, menu_n])
+        prior_n = rng.dirichlet(np.ones(n))
+        g = CompetitionGame(prior_n, np.eye(n), [np.eye(n)] * 2, [menu_n] * 2)
         start = time.perf_counter()
         pure_equilibria(g.table())
-        cost_T.append((n, T, count_conversation_rules(n, T)[0], len(menu_n), time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        cost_T.append((n, T, count_conversation_rules(n, T)[0], len(menu_n), seconds))
+
+# %% tags=["hide-input"]
 for n, T, raw, distinct, sec in cost_T:
     print(f"n = {n}, T = {T}: {raw:>8} rules ({distinct:>3} up to relabelling), {distinct**2:>6} profiles, {sec:.3f} s")
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, axes = plt.subplots(1, 2, figsize=(6.8, 3.2))
 markers = ["o", "s", "^", "D", "v"]
 for idx, n in enumerate(range(3, max_states_rounds + 1)):
@@ -916,38 +1017,48 @@ plt.show()
 # Every profile is evaluated: $\prod_i |\text{menu}_i|$ profiles, each
 # with $\prod_i |S_i|$ joint messages. We time the full payoff table.
 
+# %% tags=["hide-input"]
+def random_game(n_agents, menu_len):
+    """Random prior and utilities; each agent a random menu of menu_len experiments."""
+    return CompetitionGame(
+        rng.dirichlet(np.ones(N_STATES)),
+        rng.normal(size=(N_ACTIONS, N_STATES)),
+        rng.normal(size=(n_agents, N_ACTIONS, N_STATES)),
+        [random_experiment_menu(N_STATES, menu_len, rng) for _ in range(n_agents)],
+    )
+
+
 # %%
-timing = []
+timing = []  # (agents, menu size, profiles, seconds)
 for n_agents in range(2, max_agents + 1):
-    for size in (3, menu_size):
-        g = CompetitionGame(
-            rng.dirichlet(np.ones(N_STATES)),
-            rng.normal(size=(N_ACTIONS, N_STATES)),
-            rng.normal(size=(n_agents, N_ACTIONS, N_STATES)),
-            [random_experiment_menu(N_STATES, size, rng) for _ in range(n_agents)],
-        )
+    for menu_len in (3, menu_size):
+        g = random_game(n_agents, menu_len)
         start = time.perf_counter()
         tab = g.table()
         pure_equilibria(tab)
-        timing.append((n_agents, size, tab.alice.size, time.perf_counter() - start))
+        timing.append((n_agents, menu_len, tab.alice.size, time.perf_counter() - start))
+
+# %% tags=["hide-input"]
 for row in timing:
     print("agents {} menu {}: {:>5} profiles, {:.3f} s".format(*row))
+
+# %% tags=["remove-input"]
 checks.true(
     "cost: the table has one entry per profile (menu size ** number of agents)",
     all(r[2] == r[1] ** r[0] for r in timing),
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.4))
 plot_scaling(
     ax,
     {
-        f"menus of {size} experiments": (
-            [r[2] for r in timing if r[1] == size],
-            [r[3] for r in timing if r[1] == size],
-            [f"m={r[0]}" for r in timing if r[1] == size],
+        f"menus of {menu_len} experiments": (
+            [r[2] for r in timing if r[1] == menu_len],
+            [r[3] for r in timing if r[1] == menu_len],
+            [f"m={r[0]}" for r in timing if r[1] == menu_len],
         )
-        for size in (3, menu_size)
+        for menu_len in (3, menu_size)
     },
     xlabel="number of profiles (log scale)",
     ylabel="time for the payoff table\nand equilibria (seconds, log scale)",
@@ -1008,10 +1119,10 @@ plt.show()
 ok3 = []
 for _ in range(max(3, n_instances // 6)):
     g = instance(0.05, n_agents=3)
-    eps_hat = weighted_alignment(g.principal_utility, g.agent_utilities).epsilon
-    tab = g.table()
-    eq = pure_equilibria(tab)
-    ok3.append(len(eq) > 0 and tab.alice[tuple(eq.T)].min() >= g.first_best - 2 * eps_hat - 1e-9)
+    ok3.append(worst_for_alice(g.table()) >= g.first_best - 2 * epsilon_of(g) - 1e-9)
+print(f"{sum(ok3)} of {len(ok3)} instances within 2 eps of the first best")
+
+# %% tags=["remove-input"]
 checks.all_of("exercise: three agents, every equilibrium within 2 eps of the first best", ok3)
 
 # %% [markdown]
@@ -1040,7 +1151,11 @@ x = rng.normal(size=(200, 5))
 gaps_ok = []
 for lam in (0.1, 1.0, 10.0):
     p = quantal_response(x, lam)
-    gaps_ok.append(np.all(x.max(axis=1) - (p * x).sum(axis=1) <= np.log(5) / lam + 1e-12))
+    shortfall = x.max(axis=1) - (p * x).sum(axis=1)
+    gaps_ok.append(np.all(shortfall <= np.log(5) / lam + 1e-12))
+print(f"bound holds at {sum(gaps_ok)} of {len(gaps_ok)} precisions")
+
+# %% tags=["remove-input"]
 checks.all_of("exercise: softmax shortfall <= log n / lambda", gaps_ok)
 
 # %% [markdown]
