@@ -119,7 +119,7 @@ class RegretRun:
         Index (a row of ``points``) of the point :math:`z_t` RECOMMENDed each round.
     support : ndarray of int, shape (T,)
         Number of vertices in DECOMPOSE's combination for :math:`z_t` (at most ``d + 1``).
-    points : ndarray, shape (|S|, d)
+    points : ndarray, shape (n_points, d)
         The regret minimiser's points: the vertices of f(P) first, then the cover.
     best_value : float
         The best fixed persuasive scheme's total utility, by LP over P.
