@@ -30,8 +30,9 @@
 # %% tags=["parameters"]
 scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 
-# %%
+# %% tags=["hide-input"]
 import math
+from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -81,9 +82,21 @@ n_bias, n_schemes = size.n_bias, size.n_schemes
 # $a_i + b$ must be halfway between the midpoints of the intervals on
 # either side. We check each formula against a direct computation: the
 # boundary types' indifference, and the utilities by numerical integration
-# interval by interval (`numerical_utilities`).
+# interval by interval (`numerical_utilities`). At $b = 0.05$, for instance:
 
 # %%
+b = 0.05
+N = max_partition_size(b)
+print(f"N(b) = {N}; boundaries {partition_boundaries(b, N).round(4).tolist()}")
+print("(Receiver, Sender) utilities:", np.round(cheap_talk_utilities(b, N), 5).tolist())
+gap = np.abs(indifference_gaps(b, N)).max()
+print(f"largest indifference gap of a boundary type: {gap:.1e}")
+
+# %% [markdown]
+# The same comparisons on a grid of biases, for every $N \le N(b)$, run in a
+# hidden cell; the claims are in the table at the end of the chapter.
+
+# %% tags=["remove-input"]
 biases = np.geomspace(1e-3, 0.3, n_bias)
 gaps, util_err, increasing = [], [], []
 for b in biases:
@@ -112,10 +125,7 @@ checks.true("N(b) + 1 intervals are never increasing", not too_many, value=len(t
 # often the same formula in floating point disagrees with the exact value
 # of the float it was given.
 
-# %%
-from fractions import Fraction  # noqa: E402
-
-
+# %% tags=["hide-input"]
 def largest_by_search(b_exact):
     """The largest n with 2 b n (n - 1) < 1, counting up in exact arithmetic."""
     n = 1
@@ -124,25 +134,37 @@ def largest_by_search(b_exact):
     return n
 
 
-boundary_ok, float_disagree = [], 0
+# %% [markdown]
+# First the float formula, at the float nearest each boundary, against the
+# exact answer for that float (`largest_by_search`, behind the toggle):
+
+# %%
+float_disagree = 0
 for N in range(2, 61):
-    edge = Fraction(1, 2 * N * (N - 1))
-    tiny = Fraction(1, 10**15)
-    boundary_ok.append(
-        max_partition_size(edge) == largest_by_search(edge) == N - 1
-        and max_partition_size(edge - tiny) == largest_by_search(edge - tiny) == N
-        and max_partition_size(edge + tiny) == largest_by_search(edge + tiny) == N - 1
-    )
     b_float = 1 / (2 * N * (N - 1))
     float_formula = math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / b_float))
     float_disagree += float_formula != largest_by_search(Fraction(b_float))
+print(f"the float formula at the float nearest 1/(2N(N-1)) disagrees with the exact N "
+      f"of that float for {float_disagree} of 59 boundaries")
+
+# %% [markdown]
+# Then `max_partition_size`, exact, at and beside every boundary:
+
+# %%
+tiny = Fraction(1, 10**15)
+boundary_ok = []
+for N in range(2, 61):
+    edge = Fraction(1, 2 * N * (N - 1))
+    near = (edge, edge - tiny, edge + tiny)  # at, below and above the boundary
+    found = [max_partition_size(x) for x in near]
+    searched = [largest_by_search(x) for x in near]
+    boundary_ok.append(found == searched == [N - 1, N, N - 1])
+print(f"exact N(b) = direct search at {sum(boundary_ok)} of 59 boundaries")
+
+# %% tags=["remove-input"]
 checks.all_of(
     "N(b) in exact arithmetic = direct search, at and beside every boundary N <= 60",
     boundary_ok,
-)
-print(
-    f"the float formula at the float nearest 1/(2N(N-1)) disagrees with the exact N of that float "
-    f"for {float_disagree} of 59 boundaries"
 )
 checks.true(
     "the old 'one too large' discrepancy is a floating-point artefact (the float formula errs at some boundary)",
@@ -150,7 +172,7 @@ checks.true(
     value=float_disagree,
 )
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 b_plot = np.linspace(0.002, 0.3, 300)
 for b in b_plot[::6]:
@@ -188,18 +210,35 @@ plt.show()
 
 # %%
 K = 40
-theta = (np.arange(K) + 0.5) / K
+theta = (np.arange(K) + 0.5) / K  # the state, discretised
+
+
+def sender_and_residual(scheme, b):
+    """The Sender's utility and the residual variance of a signal P(s | theta)."""
+    joint = scheme / K
+    mean = (theta @ joint) / joint.sum(axis=0)  # the Receiver's action per signal
+    sender = -np.sum(joint * (mean[None, :] - theta[:, None] - b) ** 2)
+    return sender, np.sum(joint * (mean[None, :] - theta[:, None]) ** 2)
+
+
+# %% [markdown]
+# On random signals with two to five messages and random biases, the
+# Sender's utility is minus the residual variance minus $b^2$, never above
+# $-b^2$:
+
+# %%
 identity_err, below = [], []
 for _ in range(n_schemes):
     b = rng.uniform(0.01, 0.3)
-    scheme = rng.dirichlet(np.full(int(rng.integers(2, 6)), 0.3), size=K)  # P(s | theta)
-    joint = scheme / K
-    p_s = joint.sum(axis=0)
-    mean = (theta @ joint) / p_s  # the Receiver's action after each signal
-    sender = -np.sum(joint * (mean[None, :] - theta[:, None] - b) ** 2)
-    resid = np.sum(joint * (mean[None, :] - theta[:, None]) ** 2)
+    n_signals = int(rng.integers(2, 6))
+    scheme = rng.dirichlet(np.full(n_signals, 0.3), size=K)  # P(s | theta)
+    sender, resid = sender_and_residual(scheme, b)
     identity_err.append(abs(sender - (-resid - b**2)))
     below.append(sender <= -(b**2) + 1e-15)
+print(f"largest error of the identity: {max(identity_err):.1e}; "
+      f"at most -b^2 in {sum(below)} of {n_schemes}")
+
+# %% tags=["remove-input"]
 checks.at_most(
     "Sender's utility = -(residual variance) - b^2 for random signals",
     np.array(identity_err),
@@ -207,11 +246,17 @@ checks.at_most(
 )
 checks.all_of("no signal beats full revelation for the Sender (-b^2)", below)
 
-# %% tags=["remove-output"]
-rec_ct = np.array([cheap_talk_utilities(b, max_partition_size(b))[0] for b in b_plot])
-snd_ct = np.array([cheap_talk_utilities(b, max_partition_size(b))[1] for b in b_plot])
-rec_c = np.array([commitment_utilities(b)[0] for b in b_plot])
-snd_c = np.array([commitment_utilities(b)[1] for b in b_plot])
+# %% [markdown]
+# The two regimes side by side, on a grid of biases: the most informative
+# cheap-talk equilibrium against commitment (`commitment_utilities`).
+
+# %%
+b_plot = np.linspace(0.002, 0.3, 300)
+cheap = np.array([cheap_talk_utilities(b, max_partition_size(b)) for b in b_plot])
+rec_ct, snd_ct = cheap.T  # (Receiver, Sender) at each bias
+rec_c, snd_c = np.array([commitment_utilities(b) for b in b_plot]).T
+
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.plot(
     b_plot,
@@ -254,6 +299,8 @@ ax.set_ylabel("expected utility\n(minus mean squared error)")
 ax.legend(fontsize=7.5, loc="lower left")
 save_figure(fig, "cheap-talk-vs-commitment")
 plt.show()
+
+# %% tags=["remove-input"]
 checks.all_of("commitment is strictly better for the Receiver at every bias", rec_c > rec_ct)
 checks.all_of("commitment is strictly better for the Sender at every bias", snd_c > snd_ct)
 checks.close(
@@ -320,13 +367,14 @@ checks.close(
 # %%
 b_pc = 0.05
 n_msg = max(size.n_messages, max_partition_size(b_pc) + 1)
-rhos = np.unique(np.concatenate([np.linspace(0, 1, size.n_rho), [0.01, 0.03]]))[::-1]
+rhos = np.unique(np.concatenate([np.linspace(0, 1, size.n_rho), [0.01, 0.03]]))
 pc, warm = [], None
-for rho in rhos:  # from commitment down, each solution a start for the next
+for rho in rhos[::-1]:  # from commitment down, each solution a start for the next
     warm = best_partial_commitment(b_pc, rho, n_msg, warm=warm)
     pc.append(warm)
 pc = pc[::-1]
-rhos = rhos[::-1]
+
+# %% tags=["hide-input"]
 rec_pc = np.array([e.receiver for e in pc])
 snd_pc = np.array([e.sender for e in pc])
 ct_rec, ct_snd = cheap_talk_utilities(b_pc, max_partition_size(b_pc))
@@ -346,7 +394,7 @@ for rho, e in zip(rhos, pc):
 # formula), the Receiver's action must equal the grid mean of the types
 # sending it, and both payoffs must match grid averages.
 
-# %%
+# %% tags=["remove-input"]
 checks.close(
     "rho = 0: (Receiver, Sender) = Crawford-Sobel most informative (closed form)",
     [rec_pc[0], snd_pc[0]],
@@ -360,25 +408,34 @@ checks.close(
     atol=1e-9,
 )
 
-grid = (np.arange(200_000) + 0.5) / 200_000
-action_err, payoff_err = [], []
-for e in pc:
+
+# %% tags=["hide-input"]
+def grid_errors(e, n_grid=200_000):
+    """Errors of an equilibrium's actions and payoffs against brute force on a grid of types."""
+    grid = (np.arange(n_grid) + 0.5) / n_grid
     official_msg = np.searchsorted(e.official[1:-1], grid, side="right")
     free_msg = np.argmin(np.abs(e.actions[None, :] - (grid + b_pc)[:, None]), axis=1)
     weight = [e.rho * (official_msg == i) + (1 - e.rho) * (free_msg == i) for i in range(e.actions.size)]
     means = np.array([np.sum(w * grid) / np.sum(w) for w in weight])
-    action_err.append(np.abs(means - e.actions).max())
     rec_grid = -sum(
         w_ * np.mean((e.actions[m] - grid) ** 2) for m, w_ in ((official_msg, e.rho), (free_msg, 1 - e.rho))
     )
     snd_grid = -sum(
         w_ * np.mean((e.actions[m] - grid - b_pc) ** 2) for m, w_ in ((official_msg, e.rho), (free_msg, 1 - e.rho))
     )
-    payoff_err.append(max(abs(rec_grid - e.receiver), abs(snd_grid - e.sender)))
+    return np.abs(means - e.actions).max(), max(abs(rec_grid - e.receiver), abs(snd_grid - e.sender))
+
+
+# %%
+action_err, payoff_err = np.array([grid_errors(e) for e in pc]).T
+print(f"largest error on the grid: actions {action_err.max():.1e}, "
+      f"payoffs {payoff_err.max():.1e}")
+
+# %% tags=["remove-input"]
 checks.at_most(
-    "every rho: actions = posterior means on a grid of types (brute-force best replies)", np.array(action_err), 1e-5
+    "every rho: actions = posterior means on a grid of types (brute-force best replies)", action_err, 1e-5
 )
-checks.at_most("every rho: payoffs = grid averages", np.array(payoff_err), 1e-6)
+checks.at_most("every rho: payoffs = grid averages", payoff_err, 1e-6)
 checks.all_of(
     "every rho: Sender between cheap talk and N-message commitment",
     (snd_pc >= ct_snd - 1e-9) & (snd_pc <= -1 / (12 * n_msg**2) - b_pc**2 + 1e-9),
@@ -392,7 +449,7 @@ checks.all_of(
 # grid of $t$ and linear interpolation (at $b = 0.1$, where $N(b) = 2$).
 
 
-# %%
+# %% tags=["hide-input"]
 def brute_two_messages(b, rho, n_grid):
     best = -np.inf
     t = np.linspace(0, 1, 4 * n_grid)
@@ -420,13 +477,22 @@ def brute_two_messages(b, rho, n_grid):
     return best
 
 
+# %% [markdown]
+# The optimiser's value minus the exhaustive search's (`brute_two_messages`,
+# behind the toggle), at several $\rho$:
+
+# %%
 brute_rhos = [0.0, 0.5, 1.0] if scale == "smoke" else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-brute_gap = [best_partial_commitment(0.1, r, 2).sender - brute_two_messages(0.1, r, size.n_brute) for r in brute_rhos]
-print("optimiser minus brute force (two messages, b = 0.1):", np.round(brute_gap, 8).tolist())
+brute_gap = [best_partial_commitment(0.1, r, 2).sender
+             - brute_two_messages(0.1, r, size.n_brute) for r in brute_rhos]
+print("optimiser minus brute force (two messages, b = 0.1):",
+      np.round(brute_gap, 8).tolist())
+
+# %% tags=["remove-input"]
 checks.all_of("two messages: the optimiser is never beaten by the exhaustive grid", np.array(brute_gap) >= -1e-7)
 checks.at_most("two messages: the exhaustive grid comes within its resolution", np.array(brute_gap), 1e-3)
 
-# %% tags=["remove-output"]
+# %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.plot(rhos, rec_pc, color=PALETTE[1], ls="-", marker="o", ms=4, lw=1.8, label="Receiver, partial commitment")
 ax.plot(rhos, snd_pc, color=PALETTE[2], ls="--", marker="s", ms=4, lw=1.8, label="Sender, partial commitment")
@@ -456,11 +522,19 @@ plt.show()
 # every increase in $\rho$ on this grid, and most steeply near $\rho = 0$.
 # ```
 
-# %%
+# %% tags=["remove-input"]
 checks.all_of("Sender's value rises with rho on the grid", np.diff(snd_pc) >= -1e-9)
 checks.all_of("Receiver's value rises with rho on the grid", np.diff(rec_pc) >= -1e-9)
-share = (snd_pc[np.isclose(rhos, 0.5)][0] - ct_snd) / (-1 / (12 * n_msg**2) - b_pc**2 - ct_snd)
-print(f"at rho = 0.5 the Sender has {share:.0%} of the way from cheap talk to {n_msg}-message commitment")
+
+# %% [markdown]
+# How far the Sender gets at $\rho = 0.5$, from cheap talk towards
+# commitment to $N$ messages:
+
+# %%
+commit_snd = -1 / (12 * n_msg**2) - b_pc**2  # N equal intervals, rho = 1
+share = (snd_pc[np.isclose(rhos, 0.5)][0] - ct_snd) / (commit_snd - ct_snd)
+print(f"at rho = 0.5 the Sender has {share:.0%} of the way from cheap talk "
+      f"to {n_msg}-message commitment")
 
 # %% [markdown]
 # A little commitment goes a long way: the value climbs fastest just above
@@ -501,6 +575,12 @@ print(f"at rho = 0.5 the Sender has {share:.0%} of the way from cheap talk to {n
 # %%
 for N in (2, 3, 4, 5):
     edge = Fraction(1, 2 * N * (N - 1))  # exact: the float 1/(2N(N-1)) may lie below it
+    print(f"b = 1/{2 * N * (N - 1)}: N(b) = {max_partition_size(edge)}, just below it "
+          f"{max_partition_size(edge * (1 - Fraction(1, 10**9)))}")
+
+# %% tags=["remove-input"]
+for N in (2, 3, 4, 5):
+    edge = Fraction(1, 2 * N * (N - 1))
     checks.true(
         f"exercise: N(b) >= {N} just below b = 1/{2 * N * (N - 1)} and < {N} at it",
         max_partition_size(edge * (1 - Fraction(1, 10**9))) >= N and max_partition_size(edge) < N,
@@ -532,6 +612,9 @@ for b in biases:
     vals = [cheap_talk_utilities(b, N) for N in range(1, max_partition_size(b) + 1)]
     rec, snd = np.array(vals).T
     pareto.append(np.all(np.diff(rec) > 0) and np.all(np.diff(snd) > 0))
+print(f"both prefer more intervals at {sum(pareto)} of {len(biases)} biases")
+
+# %% tags=["remove-input"]
 checks.all_of("exercise: both players strictly prefer more intervals", pareto)
 
 # %% [markdown]
