@@ -203,7 +203,7 @@ checks.true(
 # ```{prf:theorem} Kamenica and Gentzkow (2011), Corollary 2
 # :label: thm-kg
 #
-# The value of an optimal signal is $V(\mu_0)$. The Sender benefits from
+# {cite:p}`kamenica2011bayesian`. The value of an optimal signal is $V(\mu_0)$. The Sender benefits from
 # persuasion (some signal gives strictly more than no information) if and only
 # if $V(\mu_0) > \hat v(\mu_0)$. An optimal signal induces posteriors $\mu_i$ at
 # which $\hat v(\mu_i) = V(\mu_i)$ and which lie on a hyperplane supporting $V$

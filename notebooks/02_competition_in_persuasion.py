@@ -397,7 +397,7 @@ plt.show()
 # ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2, pointwise
 # :label: thm-gk-connected
 #
-# Let every Sender's set of signals hold the uninformative signal. The
+# {cite:p}`gentzkow2017competition`. Let every Sender's set of signals hold the uninformative signal. The
 # following are equivalent: (a) for all Sender preferences, whenever a
 # collusive outcome $\tau_c$ is strictly more informative than an equilibrium
 # outcome $\tau$, every Sender is indifferent between $\tau_c$ and $\tau$;
@@ -640,7 +640,7 @@ checks.true(
 # ```{prf:theorem} Equilibrium outcomes (Gentzkow–Kamenica; essay §2.2)
 # :label: thm-gk-characterisation
 #
-# Let $n \ge 2$ Senders share the same menu and let the environment be
+# {cite:p}`gentzkow2017competition`. Let $n \ge 2$ Senders share the same menu and let the environment be
 # Blackwell-connected. A feasible $\tau$ is an equilibrium outcome iff no
 # Sender strictly prefers any feasible $\tau' \succeq \tau$.
 # ```

@@ -143,13 +143,14 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # minimised at a vertex and every vertex is in $S$.
 #
 # **Exploration rates.** The cited bound is GeometricHedge's
-# {cite:p}`dani2008price`: exploration uniform on a barycentric spanner of
-# $S$, $\gamma = d\sqrt{\ln N / T}$ and $\eta = \gamma / (d^2 B)$ ($B$
+# {cite:p}`dani2008price`: exploration uniform on a barycentric spanner
+# {cite:p}`awerbuch2004adaptive` of $S$, $\gamma = d\sqrt{\ln N / T}$ and $\eta = \gamma / (d^2 B)$ ($B$
 # bounds the observed loss), so that $\eta\,|z^\top \hat\ell| \le 1$. This is
 # what `run_algorithm1` uses by default (`exploration="spanner"`). The
 # alternative, `exploration="uniform"`, explores uniformly over all of $S$
 # with $\gamma = \sqrt{d \ln N / T}$ and $\eta = \gamma / (d B)$: smaller
-# rates, which belong to EXP2 with John's exploration, whose analysis needs
+# rates, which belong to EXP2 with John's exploration
+# {cite:p}`bubeck2012towards`, whose analysis needs
 # John's distribution rather than the uniform one, so no bound is claimed
 # for that pair. Both are shown below.
 
@@ -597,7 +598,7 @@ plt.show()
 # :class: dropdown
 # ```
 #
-# With one type the comparator is the Kamenica–Gentzkow optimum (direct
+# With one type the comparator is the optimum of {cite:t}`kamenica2011bayesian` (direct
 # persuasive schemes are the obedience LP), so regret measures how fast the
 # learner finds the optimal signal from bandit feedback alone.
 

@@ -58,7 +58,7 @@ n_instances, n_shade = size.n_instances, size.n_shade
 # A finite set of states has a common prior. Agent $i$ knows the cell
 # $\Pi_i(\omega)$ of its partition. The agents estimate a quantity
 # $X(\omega)$ (the probability of an event when $X$ is 0 or 1). In the
-# dialogue of Geanakoplos and Polemarchakis, they announce in turn their
+# dialogue of {cite:t}`geanakoplos1982we`, they announce in turn their
 # current estimate, given their cell and everything announced so far; every
 # announcement is public, and everyone learns from it which states would
 # have produced it.
@@ -66,7 +66,7 @@ n_instances, n_shade = size.n_instances, size.n_shade
 # ```{prf:theorem} Agreement (Aumann; Geanakoplos–Polemarchakis)
 # :label: thm-agreement
 #
-# On a finite state space the dialogue reaches, after finitely many
+# {cite:p}`aumann1976agreeing,geanakoplos1982we`. On a finite state space the dialogue reaches, after finitely many
 # announcements, a point where the estimates are common knowledge; common
 # knowledge of the estimates implies that they are equal.
 # ```

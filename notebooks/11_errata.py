@@ -66,7 +66,7 @@ n_random = size.n
 # The essay defines $V(\mu) = \inf\{\sum_i \lambda_i v^*(\mu_i) : \sum_i
 # \lambda_i \mu_i = \mu\}$. That is the *convex* closure, which never exceeds
 # $v^*$, so the condition of its Theorem 1, $V(\mu_0) > v^*(\mu_0)$, could
-# never hold. Kamenica and Gentzkow take the supremum
+# never hold. {cite:t}`kamenica2011bayesian` take the supremum
 # ({ref}`ch-bayesian-persuasion`).
 
 # %%
@@ -207,7 +207,7 @@ checks.close(
 # ## 3. The delegation model is the essay's own, its $U^*$ can fall below $U_{\text{blind}}$, and two remarks fail (essay §3.1)
 #
 # The essay presents its model (a set of agent utilities, act or delegate,
-# worst case) as that of Fudenberg and Liang; the paper's abstract describes
+# worst case) as that of {cite:t}`fudenberg2025friend`; the paper's abstract describes
 # a best case (aligned AI) against worst case (misaligned AI) frontier
 # instead ({ref}`ch-delegation` reconstructs it, labelled as such). Within
 # the essay's model: it defines

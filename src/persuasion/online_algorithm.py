@@ -30,7 +30,7 @@ def barycentric_spanner(points, *, C: float = 2.0) -> np.ndarray:
     """Indices of a ``C``-approximate barycentric spanner of the rows of ``points``.
 
     Every row is a linear combination of the spanner's rows with coefficients
-    in ``[-C, C]`` (the swap algorithm of Awerbuch and Kleinberg (2004), in the
+    in ``[-C, C]`` (the swap algorithm of :cite:t:`awerbuch2004adaptive`, in the
     linear span of the rows: the spanner has as many rows as the rank).
     GeometricHedge :cite:p:`dani2008price` explores uniformly over such a spanner.
 
@@ -160,7 +160,7 @@ def exp2_rates(d: int, n_points: int, T: int, bound: float, exploration: str = "
     cover with :math:`N \approx T^{d/2}` points.
     ``"uniform"``: exploration uniform over all ``N`` points with
     :math:`\gamma = \sqrt{d \ln N / T}` and :math:`\eta = \gamma / (d B)`, the
-    rates of EXP2 with John's exploration (Bubeck, Cesa-Bianchi and Kakade, 2012); their
+    rates of EXP2 with John's exploration :cite:p:`bubeck2012towards`; their
     analysis needs John's distribution, not the uniform one, so no bound is
     claimed for this pair. ``gamma`` is capped at 1/2.
 

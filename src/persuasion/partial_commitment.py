@@ -1,7 +1,7 @@
 r"""Partial commitment in the uniform–quadratic example: between cheap talk and persuasion.
 
-The game is the weak-institution game of Lipnowski, Ravid and Shishkin
-(2022) and of Min (2021), in the Crawford–Sobel example of
+The game is the weak-institution game of :cite:t:`lipnowski2022persuasion`
+and of :cite:t:`min2021bayesian`, in the Crawford–Sobel example of
 :mod:`persuasion.cheaptalk`. The state :math:`\theta` is uniform on
 :math:`[0, 1]`; the Receiver plays her posterior mean; the Sender's
 utility is :math:`-(y - \theta - b)^2`.
