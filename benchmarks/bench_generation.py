@@ -2,6 +2,7 @@
 
     python benchmarks/bench_generation.py                       # CPU, torch's default threads
     python benchmarks/bench_generation.py --threads 1 --repeat 3
+    python benchmarks/bench_generation.py --threads 1,2      # each configuration at 1 and at 2 threads
     python benchmarks/bench_generation.py --device cuda --prompts 256
 
 The workload is the experiment's: SmolLM2-135M-Instruct, chat prompts of
@@ -82,6 +83,21 @@ def interleaved(configs: dict, repeat: int):
     return times, results
 
 
+def per_thread_count(configs: dict, threads: list) -> dict:
+    """Each configuration under each thread count (named with it where there are several)."""
+    if len(threads) == 1:
+        return configs
+
+    def at(fn, n):
+        def run():
+            torch.set_num_threads(n)
+            return fn()
+
+        return run
+
+    return {f"{name}, {n} thread{'s' * (n > 1)}": at(fn, n) for name, fn in configs.items() for n in threads}
+
+
 def table(title: str, unit: str, configs_times: dict, work: float, baseline: str):
     print(f"\n| {title} | median seconds | {unit} | speed-up vs {baseline} (median over rounds) |")
     print("|---|---:|---:|---:|")
@@ -97,12 +113,13 @@ def main():
     parser.add_argument("--prompts", type=int, default=32, help="number of prompts (default 32)")
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
+    parser.add_argument("--threads", default=None,
+                        help="torch.set_num_threads; several (comma-separated): each configuration at each")
     parser.add_argument("--batch-sizes", default="8,16,32,64", help="new path's batch sizes (comma-separated)")
     parser.add_argument("--no-old-1", action="store_true", help="leave out the old path at batch size 1 (slow)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    threads = [int(t) for t in args.threads.split(",")] if args.threads else [torch.get_num_threads()]
+    torch.set_num_threads(threads[0])
     r = load_receiver("smollm2-135m-instruct", device=args.device)
     print(f"persuasion {persuasion.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
           f"Python {platform.python_version()}, {platform.machine()}, device {r.device}"
@@ -122,14 +139,16 @@ def main():
     if not args.no_old_1:
         configs["old 1"] = old(1)
     configs.update({f"new {bs}": new(bs) for bs in sizes})
+    configs = per_thread_count(configs, threads)
     times, results = interleaved(configs, args.repeat)
-    reference = results["old 8"]
+    reference = results[next(iter(configs))]
     new_tokens = sum(len(r.tokenizer(t, add_special_tokens=False).input_ids) for t in reference)
     same = {name: texts == reference for name, texts in results.items()}
     print(f"\n{len(prompts)} prompts, greedy, at most {n} new tokens, stop at a newline: {new_tokens} new tokens "
           f"in all; every configuration gives the texts of old 8: {all(same.values())} "
           + ("" if all(same.values()) else f"({same})"))
-    table("generation", "new tokens/s", times, new_tokens, "old 8")
+    print(f"(threads: {', '.join(map(str, threads))})")
+    table("generation", "new tokens/s", times, new_tokens, next(iter(configs)))
 
     per_input = [list(range(k, min(k + len(HINTS), len(prompts)))) for k in range(0, len(prompts), len(HINTS))]
 
@@ -144,13 +163,14 @@ def main():
 
     configs = {"per input (batch 4)": score_per_input}
     configs.update({f"batched {bs}": score(bs) for bs in sizes})
+    configs = per_thread_count(configs, threads)
     times, results = interleaved(configs, args.repeat)
     scored = sum(len(receiver_module.prompt_ids(r.tokenizer, p)) + len(r.tokenizer(a, add_special_tokens=False)
                                                                         .input_ids) for p, a in zip(prompts, answers))
-    gap = max(np.abs(v - results["per input (batch 4)"]).max() for v in results.values())
+    gap = max(np.abs(v - results[next(iter(configs))]).max() for v in results.values())
     print(f"\nscoring {len(prompts)} prompts + answers, {scored} tokens in all; max difference between "
           f"configurations {gap:.1e} nats")
-    table("scoring", "scored tokens/s", times, scored, "per input (batch 4)")
+    table("scoring", "scored tokens/s", times, scored, next(iter(configs)))
 
 
 if __name__ == "__main__":
