@@ -165,3 +165,27 @@ def test_gemma_generation_beyond_its_sliding_window_equals_transformers_generate
     assert len(prompt_ids(gemma.tokenizer, prompts[0])) > gemma.model.config.sliding_window
     reference = receiver_module._generate_reference(gemma, prompts, max_new_tokens=3, batch_size=1)
     assert generate(gemma, prompts, max_new_tokens=3) == reference
+
+
+def test_prompts_are_grouped_by_input():
+    """Every prompt in exactly one unit; an input's prompts share their long prefix, inputs are apart."""
+    from persuasion.llm.receiver import _units, common_prefix_length
+
+    system = list(range(100, 140))  # 40 tokens every prompt starts with
+    seqs, inputs = [], []
+    for i in range(5):
+        question = [1000 + 50 * i + j for j in range(30)]
+        for item in range(4):
+            seqs.append(system + question + [7000 + 10 * item + j for j in range(3 + item)])
+            inputs.append(i)
+    seqs.append(system + [9999])  # a loner
+    inputs.append(None)
+    units = _units(seqs, [2] * len(seqs))
+    rows = sorted(k for unit, _ in units for k in unit)
+    assert rows == list(range(len(seqs)))
+    for unit, shared in units:
+        assert 0 <= shared <= min(len(seqs[k]) for k in unit) - 1
+        assert shared <= common_prefix_length([seqs[k] for k in unit])
+        assert len({inputs[k] for k in unit}) == 1  # never two inputs in one group
+        if inputs[unit[0]] is not None:
+            assert shared == 70 and len(unit) == 4
