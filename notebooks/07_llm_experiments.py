@@ -48,7 +48,7 @@
 scale = "book"  # "smoke" (about two minutes, for tests), "book" or "full" (GPU)
 seed = 0  # every random choice: the inputs drawn, the splits, the Advisors, the draws
 
-# %% tags=["remove-stderr"]
+# %% tags=["hide-input", "remove-stderr"]
 import os
 
 import matplotlib.pyplot as plt
@@ -69,6 +69,8 @@ from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,
     arpi_markdown,
+    baselines_markdown,
+    baselines_table,
     contrasts_markdown,
     paper_average,
     plot_arpi,
@@ -79,7 +81,8 @@ from persuasion.llm.report import (
 )
 from persuasion.protocol import Structure
 
-SIZES = {  # which Receivers run each task (the sizes of each task are config_for's presets)
+# which Receivers run each task (the sizes of each task are config_for's presets)
+SIZES = {
     "smoke": dict(math=2, code=1),
     "book": dict(math=2, code=2),
     "full": dict(math=2, code=2),
@@ -95,7 +98,11 @@ print(f"scale {scale!r}, seed {seed}, on {device}")
 
 # %% tags=["remove-input"]
 GSM8K = gsm8k_dir()
-where = "the folder named by `GSM8K_DIR`" if os.environ.get("GSM8K_DIR") else "the copy `make data` downloaded"
+where = (
+    "the folder named by `GSM8K_DIR`"
+    if os.environ.get("GSM8K_DIR")
+    else "the copy `make data` downloaded"
+)
 display(Markdown(
     f"> **Data of this build.** GSM8K was read from {where}; the maths task runs on its test split."
     if GSM8K is not None else
@@ -174,17 +181,19 @@ display(Markdown(
 # --help`.
 
 # %% tags=["remove-stderr"]
+maths = "gsm8k" if GSM8K is not None else "synthetic"  # synthetic only without GSM8K
 results = []
-for task in ("gsm8k" if GSM8K is not None else "synthetic", "humaneval"):  # synthetic only without GSM8K, by name
+for task in (maths, "humaneval"):
     config = config_for(task, scale, seed=seed)
-    n_receivers = size.code if config.kind == "code" else size.math
-    res = run_task(config, receivers[:n_receivers], encoder=encoder)
-    results.append(res)
-    print(
-        f"{task}: source {res.source}; {config.n_train} training, {config.n_val} validation, "
-        f"{config.n_test} test inputs; Receivers {res.receivers}"
-    )
+    n = size.code if config.kind == "code" else size.math
+    results.append(run_task(config, receivers[:n], encoder=encoder))
 math, code = results
+
+# %%
+for res in results:
+    c = res.config
+    print(f"{c.task} ({res.source} data): {c.n_train} training, {c.n_val} validation, "
+          f"{c.n_test} test inputs; Receivers {res.receivers}")
 
 # %% [markdown]
 # One test input of each task and its seven items; the last two items of
@@ -194,9 +203,8 @@ math, code = results
 for res in results:
     first = res.ids["test"][0]
     print(f"[{res.config.task}] {res.questions[first][:400]}")
-    for kind, item in zip(
-        ITEM_KINDS if res.config.kind == "math" else range(7), res.items[first]
-    ):
+    kinds = ITEM_KINDS if res.config.kind == "math" else range(7)
+    for kind, item in zip(kinds, res.items[first]):
         print(f"   {kind}: {item[:150]}")
     print()
 
@@ -211,9 +219,9 @@ for res in results:
 # task are hints of other kinds (builtins used, control structure, an
 # assertion from the tests, …), so there the Advisor must learn from content.
 
-# %% tags=["remove-output"]
-fig, axes = plt.subplots(1, len(results), figsize=(11, 3.8))
-for ax, res in zip(axes, results):
+# %% tags=["hide-input", "remove-output"]
+fig, axes = plt.subplots(len(results), 1, figsize=(7, 3.6 * len(results)))
+for ax, res in zip(np.atleast_1d(axes), results):
     width = 0.8 / len(res.receivers)
     for k, name in enumerate(res.receivers):
         t = res.tables[name]
@@ -237,11 +245,11 @@ for ax, res in zip(axes, results):
         ITEM_KINDS if res.config.kind == "math" else [f"item {i + 1}" for i in range(7)]
     )
     ax.set_xticklabels(
-        [lbl.replace(", ", ",\n") for lbl in labels], fontsize=7, rotation=30
+        [lbl.replace(", ", ",\n") for lbl in labels], fontsize=9, rotation=30
     )
-    ax.set_ylabel("mean v(x, c) − v(x, none) (nats)")
+    ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
     ax.set_title(f"{res.config.task} ({res.source}): gain of one item over none")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
 fig.tight_layout()
 save_figure(fig, "llm-items")
 plt.show()
@@ -268,17 +276,23 @@ plt.show()
 
 # %%
 for res in results:
+    train = [i in set(res.ids["train"]) for i in res.tables[res.receivers[0]].ids]
+    for name in res.receivers:
+        c = res.curves[name]
+        bound = eq3_lower_bound(res.tables[name].items[np.flatnonzero(train)])
+        print(f"{res.config.task}, {name}: training loss {c['train'][0]:+.3f} -> "
+              f"{c['train'][-1]:+.3f} (oracle bound {bound:+.3f}); validation "
+              f"{c['val'][0]:+.3f} -> best {c['val'].min():+.3f} "
+              f"at step {c['best_step'] + 1}")
+
+# %% tags=["remove-input"]
+for res in results:
     train_ids = set(res.ids["train"])
     for name in res.receivers:
         t = res.tables[name]
         rows = [k for k, i in enumerate(t.ids) if i in train_ids]
         bound = eq3_lower_bound(t.items[rows])
         curve = res.curves[name]
-        print(
-            f"{res.config.task}, {name}: training loss {curve['train'][0]:+.3f} -> "
-            f"{curve['train'][-1]:+.3f} (oracle bound {bound:+.3f}); validation loss "
-            f"{curve['val'][0]:+.3f} -> best {curve['val'].min():+.3f} at step {curve['best_step'] + 1}"
-        )
         checks.true(
             f"{res.config.task}, {name}: the training loss never goes below the oracle bound",
             bool(np.all(curve["train"] >= bound - 1e-6)),
@@ -300,8 +314,8 @@ for res in results:
         and not (set(res.ids["train"]) | set(res.ids["val"])) & set(res.ids["test"]),
     )
 
-# %% tags=["remove-output"]
-fig, axes = plt.subplots(1, len(results), figsize=(11, 3.8))
+# %% tags=["hide-input", "remove-output"]
+fig, axes = plt.subplots(len(results), 1, figsize=(7, 4.2 * len(results)))
 plot_learning_curves(axes, results)
 fig.tight_layout()
 save_figure(fig, "llm-curves")
@@ -329,17 +343,27 @@ plt.show()
 # scale) and the mean utility, each with a 95% bootstrap interval over test
 # inputs. The last column is the Advisor trained against the *other*
 # Receiver: the paper's claim that one Advisor persuades many Receivers.
-# Below each block, the paper's average over its eleven Receivers.
+# Below each block, the paper's average over its eleven Receivers, with the
+# paper's two Advisors (GPT-2 and Phi-2) in the Posterior column. On a narrow
+# screen the table scrolls sideways.
 
 # %%
-display(table1_markdown(results))
+caption = (
+    "Table 1 analogue: accuracy (%) and mean log-probability of the reference "
+    "answer (nats) on the test inputs, mean [95% bootstrap interval], beside "
+    "the paper's average row (Bai et al., Table 1)."
+)
+display(table1_markdown(results, caption=caption))
 
-# %% tags=["remove-output"]
-fig, axes = plt.subplots(2, len(results), figsize=(12, 7.2))
-for j, res in enumerate(results):
-    plot_structures(axes[0, j], res, "utility")
-    plot_structures(axes[1, j], res, "accuracy")
-axes[0, 0].legend(fontsize=7)
+# %% tags=["hide-input", "remove-output"]
+panels = [(res, "utility") for res in results]
+panels += [(res, "accuracy") for res in results if res.answered()]
+fig, axes = plt.subplots(len(panels), 1, figsize=(7, 3.3 * len(panels)))
+for ax, (res, metric) in zip(np.atleast_1d(axes), panels):
+    plot_structures(ax, res, metric)
+handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9,
+           bbox_to_anchor=(0.5, 1.0))
 fig.tight_layout()
 save_figure(fig, "llm-structures")
 plt.show()
@@ -349,13 +373,23 @@ plt.show()
 # :name: fig-llm-structures
 # :alt: Utility and accuracy of the information structures, per task and Receiver.
 #
-# The Table 1 analogue. Top: mean log-probability of the reference answer
-# (nats); bottom: accuracy (%), on the test inputs, with 95% bootstrap
-# intervals. Within each Receiver, from left to right (each with its own
-# marker or hatch): no information, all information, prior (a uniform item),
-# posterior (an item drawn from the Receiver's own Advisor), posterior drawn
-# from the other Receiver's Advisor.
+# The Table 1 analogue. First the mean log-probability of the reference
+# answer (nats) of each task, then the accuracy (%) of each task on which
+# some Receiver answered some test input correctly, on the test inputs, with
+# 95% bootstrap intervals. Within each Receiver, from left to right (each
+# with its own marker or hatch): no information, all information, prior (a
+# uniform item), posterior (an item drawn from the Receiver's own Advisor),
+# posterior drawn from the other Receiver's Advisor.
 # ```
+
+# %% tags=["remove-input"]
+blank = [res.config.task for res in results if not res.answered()]
+if blank:
+    display(Markdown(
+        f"No accuracy panel is drawn for {', '.join(blank)}: in this run no Receiver "
+        "answered any of its test inputs correctly under any structure, so accuracy "
+        "is 0% everywhere and compares nothing (Table 1 above lists the zeros)."
+    ))
 
 # %% [markdown]
 # The contrasts the paper's argument rests on, as paired differences on the
@@ -367,7 +401,7 @@ plt.show()
 display(contrasts_markdown(results, "utility"))
 display(contrasts_markdown(results, "accuracy"))
 
-# %%
+# %% tags=["remove-input"]
 for res in results:
     rows = res.table("utility") + res.table("accuracy")
     checks.true(
@@ -395,6 +429,53 @@ for res in results:
         )
 
 # %% [markdown]
+# ## Is the Advisor better than a fixed item?
+#
+# Beating a *random* item is a low bar. Two baselines bracket the trained
+# Advisor. The **best fixed item** is the trivial policy that always shows
+# the same item position: the one with the highest mean utility on the
+# training inputs (for maths, one kind of hint for every question). The
+# **oracle** shows each test input's best item in hindsight, the bound of
+# {prf:ref}`thm-llm-oracle` that no policy can pass. An Advisor that learns
+# something about *which* item suits *which* input should beat the best fixed
+# item; one that has only learnt which position is usually best can at most
+# match it.
+
+# %%
+base = []
+for res in results:
+    kinds = ITEM_KINDS if res.config.kind == "math" else None
+    for row in res.baselines():
+        base.append(dict(row, kind=kinds[row["position"]] if kinds else None))
+caption = "The trained Advisor and its baselines: mean utility (nats), test inputs."
+display(baselines_table(base, caption=caption))
+
+# %% [markdown]
+# In words, generated from the results of this run (the difference is paired
+# on the same test inputs, with a bootstrap 95% interval):
+
+# %% tags=["remove-input"]
+display(Markdown(baselines_markdown(base)))
+for res in results:
+    for row in res.baselines():
+        name, t = row["receiver"], res.tables[row["receiver"]]
+        train = [k for k, i in enumerate(t.ids) if i in set(res.ids["train"])]
+        test = [k for k, i in enumerate(t.ids) if i in set(res.ids["test"])]
+        best = int(np.argmax(t.items[train].mean(axis=0)))
+        checks.close(
+            f"baselines, {res.config.task}, {name}: the best fixed item's test utility "
+            "is the training-best column of the table, by hand",
+            row["fixed"]["mean"],
+            t.items[test, best].mean(),
+        )
+        checks.at_most(
+            f"baselines, {res.config.task}, {name}: the best fixed item gains no more "
+            "than the oracle on average",
+            row["fixed"]["mean"],
+            float(np.mean(t.items[test].max(axis=1))) + 1e-9,
+        )
+
+# %% [markdown]
 # ## What the experiment finds
 #
 # Each claim of the paper that this chapter can test is a row of the table
@@ -412,8 +493,9 @@ for res in results:
 # The paper measures accuracy; utility (the log-probability of the reference
 # answer, Eq. 3's objective) is what the Advisor is trained on, and it moves
 # long before accuracy does on small Receivers, so both are given. The
-# ARPI row compares ARPI(Posterior ∣ No) with ARPI(All ∣ No), per 1,000
-# prompt tokens. With several intervals read at once, some verdicts can be
+# ARPI row gives the difference ARPI(Posterior ∣ No) − ARPI(All ∣ No), per
+# 1,000 prompt tokens: positive when one chosen item buys more performance
+# per extra prompt token than all seven. With several intervals read at once, some verdicts can be
 # wrong by chance: a row is evidence, not proof.
 
 # %%
@@ -426,7 +508,7 @@ display(verdict_table(rows))
 # %% tags=["remove-input"]
 display(Markdown(findings_markdown(results, rows)))
 
-# %%
+# %% tags=["remove-input"]
 for r in rows:
     for metric in ("accuracy", "utility"):
         e = r[metric]
@@ -472,16 +554,17 @@ checks.true(
 
 # %%
 for res in results:
+    print(f"{res.config.task}: easy means difficulty <= {res.threshold}; "
+          f"{len(res.ids['easy_train'])} easy training inputs")
+    for r in res.easy_hard("utility"):
+        if r["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY):
+            print(f"   {r['receiver']}, {r['group']} (n={r['n']}): "
+                  f"{SHORT[r['structure']]} {r['mean']:+.2f} "
+                  f"[{r['lo']:+.2f}, {r['hi']:+.2f}] nats")
+
+# %% tags=["remove-input"]
+for res in results:
     easy = res.ids["easy_train"]
-    print(
-        f"{res.config.task}: easy means difficulty <= {res.threshold}; {len(easy)} easy training inputs"
-    )
-    for row in res.easy_hard("utility"):
-        if row["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY):
-            print(
-                f"   {row['receiver']}, {row['group']} (n={row['n']}): {SHORT[row['structure']]} "
-                f"{row['mean']:+.2f} [{row['lo']:+.2f}, {row['hi']:+.2f}] nats"
-            )
     checks.true(
         f"{res.config.task}: the easy Advisor was trained on easy training inputs only",
         len(easy) >= 1
@@ -490,11 +573,13 @@ for res in results:
         value=len(easy),
     )
 
-# %% tags=["remove-output"]
-fig, axes = plt.subplots(len(results), 1, figsize=(10, 3.8 * len(results)))
+# %% tags=["hide-input", "remove-output"]
+fig, axes = plt.subplots(len(results), 1, figsize=(7, 4.2 * len(results)))
 for ax, res in zip(np.atleast_1d(axes), results):
     plot_easy_hard(ax, res, "utility")
-np.atleast_1d(axes)[0].legend(fontsize=7)
+handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9,
+           bbox_to_anchor=(0.5, 1.0))
 fig.tight_layout()
 save_figure(fig, "llm-easy-hard")
 plt.show()
@@ -516,13 +601,19 @@ plt.show()
 #
 # $\operatorname{ARPI}(A \mid B) = \frac1N \sum_{i=1}^N
 # \frac{R_i(A) - R_i(B)}{L_i(A) - L_i(B)}$ averages, over the $N$ Receivers,
-# the performance gained per extra prompt token. We compute it from the
-# measured prompt lengths (in each Receiver's own tokens) for accuracy and
-# for utility, with a bootstrap interval that resamples test inputs jointly
-# for all Receivers.
+# the performance gained per extra prompt token: $R_i$ is Receiver $i$'s
+# performance and $L_i$ its prompt length under a structure. It is a ratio,
+# so a structure that adds few tokens has a high ARPI only if it also gains
+# performance; a structure that gains nothing has ARPI zero however short its
+# prompt, and one that loses performance has a negative ARPI. We compute it
+# from the measured prompt lengths (in each Receiver's own tokens) for
+# accuracy and for utility, with a bootstrap interval that resamples test
+# inputs jointly for all Receivers.
 
 # %%
 display(arpi_markdown(results))
+
+# %% tags=["remove-input"]
 for res in results:
     names = res.receivers
     for metric in ("utility", "accuracy"):
@@ -555,11 +646,13 @@ for res in results:
         value=(inc[Structure.POSTERIOR], inc[Structure.ALL]),
     )
 
-# %% tags=["remove-output"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-plot_arpi(axes[0], results, "utility")
-plot_arpi(axes[1], results, "accuracy")
-axes[0].legend(fontsize=7)
+# %% tags=["hide-input", "remove-output"]
+answered = [res for res in results if res.answered()]  # accuracy is 0 everywhere on the rest
+fig, axes = plt.subplots(1 + bool(answered), 1, figsize=(7, 4.2 * (1 + bool(answered))))
+plot_arpi(np.atleast_1d(axes)[0], results, "utility")
+if answered:
+    plot_arpi(axes[1], answered, "accuracy")
+np.atleast_1d(axes)[0].legend(fontsize=9)
 fig.tight_layout()
 save_figure(fig, "llm-arpi")
 plt.show()
@@ -570,17 +663,21 @@ plt.show()
 # :alt: ARPI of all, prior and posterior information relative to no information.
 #
 # The Fig. 3 analogue: ARPI(A ∣ No) for A = all, prior and posterior
-# information, per task, in utility (left: nats per prompt token) and
-# accuracy (right: points per prompt token), with 95% bootstrap intervals;
+# information, per task, in utility (top: nats per prompt token) and, for
+# the tasks on which some Receiver answered some test input correctly,
+# accuracy (bottom: points per prompt token), with 95% bootstrap intervals;
 # under each task's name the mean increase in prompt length over no
 # information, for All / Prior / Posterior.
 # ```
 
 # %% [markdown]
 # The paper reports that all information lengthens prompts by 26% and
-# Posterior by 6.9% (Phi-2). Our prompts are shorter than theirs (no eight-shot
-# examples for the chat model), so one item is a larger share of them; the
-# ordering (one item costs much less than seven) is the same.
+# Posterior by 6.9% (Phi-2 Advisor). Our prompts are shorter than theirs (no
+# eight-shot examples for the chat model), so one item is a larger share of
+# them; the ordering (one item costs much less than seven) is the same. That
+# ordering is the denominator of ARPI only: whether Posterior's ARPI exceeds
+# All's depends on the numerators too, and is read off the ARPI row of the
+# verdict table, not assumed.
 #
 # ## The paper's numbers
 #
@@ -590,13 +687,18 @@ plt.show()
 
 # %%
 for task in ("gsm8k", "humaneval"):
+    avg, paper = paper_average(task), PAPER_TABLE1[task]
+    improvement = 100 * (avg[3:] / avg[2] - 1)
+    print(f"{task}: recomputed averages {np.round(avg, 2)}; "
+          f"printed {np.array(paper['average'])}")
+    print(f"   posterior over prior: recomputed {np.round(improvement, 2)}%, "
+          f"printed {paper['improvement']}%")
+
+# %% tags=["remove-input"]
+for task in ("gsm8k", "humaneval"):
     avg = paper_average(task)
     printed = np.array(PAPER_TABLE1[task]["average"])
     improvement = 100 * (avg[3:] / avg[2] - 1)
-    print(f"{task}: recomputed averages {np.round(avg, 2)}; printed {printed}")
-    print(
-        f"   posterior over prior: recomputed {np.round(improvement, 2)}%, printed {PAPER_TABLE1[task]['improvement']}%"
-    )
     checks.close(
         f"paper, {task}: the average row is the mean of the rows",
         avg,
@@ -625,8 +727,14 @@ for task in ("gsm8k", "humaneval"):
 #   gain survives on test inputs, in accuracy or only in utility, is read
 #   off intervals, not point estimates, and can change with the seed, the
 #   sizes and the data.
-# - One item is a short prompt: the efficiency argument behind ARPI holds by
-#   construction, whatever the gain.
+# - The best fixed item is the baseline a trained Advisor must beat to show
+#   that it chooses items input by input; whether it does is stated above,
+#   from this run's numbers.
+# - One item is a shorter prompt than seven by construction, but ARPI is
+#   performance gained *per* extra token: a short prompt that gains nothing
+#   has ARPI zero. Whether Posterior is more efficient than All is a finding
+#   of the run (the ARPI row of the verdict table), not a consequence of the
+#   prompt lengths.
 #
 # ## Exercises
 #
@@ -648,20 +756,24 @@ for task in ("gsm8k", "humaneval"):
 # the theorem it cannot beat the oracle on the test inputs.
 
 # %%
+fixed = {}
 for name in math.receivers:
     t = math.tables[name]
-    train_rows = [k for k, i in enumerate(t.ids) if i in set(math.ids["train"])]
-    test_rows = [k for k, i in enumerate(t.ids) if i in set(math.ids["test"])]
-    best = int(np.argmax(t.items[train_rows].mean(axis=0)))
-    fixed = t.items[test_rows, best]
-    print(
-        f"{name}: best position {best + 1} ({ITEM_KINDS[best]}): test utility {fixed.mean():+.2f}; "
-        f"trained Advisor {math.utility[name][Structure.POSTERIOR].mean():+.2f}; "
-        f"prior {math.utility[name][Structure.PRIOR].mean():+.2f}; oracle {math.oracle[name].mean():+.2f}"
-    )
+    train = [k for k, i in enumerate(t.ids) if i in set(math.ids["train"])]
+    test = [k for k, i in enumerate(t.ids) if i in set(math.ids["test"])]
+    best = int(np.argmax(t.items[train].mean(axis=0)))
+    fixed[name] = t.items[test, best]
+    post = math.utility[name][Structure.POSTERIOR].mean()
+    prior = math.utility[name][Structure.PRIOR].mean()
+    print(f"{name}: best position {best + 1} ({ITEM_KINDS[best]}): test utility "
+          f"{fixed[name].mean():+.2f}; trained Advisor {post:+.2f}; "
+          f"prior {prior:+.2f}; oracle {math.oracle[name].mean():+.2f}")
+
+# %% tags=["remove-input"]
+for name in math.receivers:
     checks.true(
         f"exercise: the fixed-position Advisor for {name} is below the oracle on every test input",
-        bool(np.all(fixed <= math.oracle[name])),
+        bool(np.all(fixed[name] <= math.oracle[name])),
     )
 
 # %% [markdown]
@@ -694,10 +806,11 @@ single = [
     )
     for n in math.receivers
 ]
-both = next(a for a in math.arpi("utility") if a["structure"] == Structure.ALL)[
-    "arpi"
-]
+both = next(a for a in math.arpi("utility") if a["structure"] == Structure.ALL)
+both = both["arpi"]
 print(f"single-Receiver ARPI: {np.round(single, 5)}; both: {both:.5f}")
+
+# %% tags=["remove-input"]
 checks.close(
     "exercise: ARPI over Receivers is the mean of the single-Receiver ARPIs",
     both,

@@ -40,7 +40,7 @@ CLAIMS = (
      Structure.POSTERIOR_OTHER, Structure.PRIOR, None),
     ("easy>prior on hard", "An Advisor trained on easy inputs helps on hard ones (easy-to-hard)", "§4.2.3, Fig. 2",
      Structure.POSTERIOR_EASY, Structure.PRIOR, "hard"),
-    ("arpi", "Posterior buys more performance per prompt token than All (ARPI)", "§4.3, Eq. 7, Fig. 3",
+    ("arpi", "Posterior buys more performance per prompt token than All (ARPI)", "§4.2.4, Eq. 7, Fig. 3",
      Structure.POSTERIOR, Structure.ALL, None),
 )
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
+from textwrap import fill
 
 import numpy as np
 
@@ -36,6 +38,8 @@ __all__ = [
     "plot_structures",
     "plot_easy_hard",
     "plot_arpi",
+    "baselines_table",
+    "baselines_markdown",
     "summarise",
     "write_report",
     "SHORT",
@@ -111,10 +115,13 @@ class Table:
     |   n | x   |
     |----:|:----|
     |   1 | a   |
+
+    A ``caption`` heads the table in HTML and in Markdown; in HTML the table
+    sits in a box that scrolls sideways when it is wider than the page.
     """
 
-    def __init__(self, rows, headers):
-        self.rows, self.headers = rows, headers
+    def __init__(self, rows, headers, caption: str | None = None):
+        self.rows, self.headers, self.caption = rows, headers, caption
 
     def _render(self, fmt: str) -> str:
         from tabulate import tabulate
@@ -128,10 +135,14 @@ class Table:
         return text in str(self)
 
     def _repr_markdown_(self) -> str:
-        return str(self)
+        return f"{self.caption}\n\n{self}" if self.caption else str(self)
 
     def _repr_html_(self) -> str:
-        return self._render("html").replace("<table>", '<table class="table persuasion-table">', 1)
+        from html import escape
+
+        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        table = self._render("html").replace("<table>", f'<table class="table persuasion-table">{caption}', 1)
+        return f'<div class="persuasion-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
 
 
 def _fmt_ci(row, scale=1.0, digits=1):
@@ -142,11 +153,12 @@ def _fmt_ci(row, scale=1.0, digits=1):
     return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
-def table1_markdown(results) -> Table:
+def table1_markdown(results, caption: str | None = None) -> Table:
     """The Table 1 analogue: accuracy (%) with 95% CIs, and mean utility (nats), per task and Receiver.
 
-    The paper's average row for the same task follows each block, with its
-    posterior column for the GPT-2 Advisor (the one closest in size to ours).
+    The paper's average row for the same task follows each block; its
+    Posterior cell gives both of the paper's Advisors, GPT-2 (the one closest
+    in size to ours) and Phi-2. ``caption`` heads the table.
     """
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
                   Structure.POSTERIOR_OTHER]
@@ -161,9 +173,11 @@ def table1_markdown(results) -> Table:
             rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(util.get((rec, s)), 1, 2) for s in structures])
         paper = "gsm8k" if res.config.kind == "math" else "humaneval"
         name = "GSM8K" if paper == "gsm8k" else "HumanEval"
+        avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[paper]["average"]))
+        posterior = f"{avg['posterior (GPT-2)']:.1f} (GPT-2 Advisor) / {avg['posterior (Phi-2)']:.1f} (Phi-2 Advisor)"
         rows.append(["", f"paper: average of 11 Receivers ({name})", "% correct"]
-                    + [f"{v:.1f}" for v in PAPER_TABLE1[paper]["average"][:4]] + ["—"])
-    return Table(rows, headers)
+                    + [f"{avg[s]:.1f}" for s in PAPER_COLUMNS[:3]] + [posterior, "—"])
+    return Table(rows, headers, caption)
 
 
 def contrasts_markdown(results, metric: str) -> Table:
@@ -205,16 +219,16 @@ def plot_learning_curves(axes, results) -> None:
             c = res.curves[name]
             steps = np.arange(1, len(c["train"]) + 1)
             color = PALETTE[1 + k % (len(PALETTE) - 1)]
-            ax.plot(steps, c["train"], color=color, ls="-", label=f"{name}: training")
-            ax.plot(steps, c["val"], color=color, ls="--", label=f"{name}: validation")
+            ax.plot(steps, c["train"], color=color, ls="-", marker="", label=f"{name}: training")
+            ax.plot(steps, c["val"], color=color, ls="--", marker="", label=f"{name}: validation")
             ax.plot(c["best_step"] + 1, c["val"][c["best_step"]], marker=MARKERS[k % len(MARKERS)], color=color, ms=7,
-                    ls="none", label=f"{name}: kept (best validation)")
+                    ls="none", label=f"{name}: step kept")
             k += 1
         ax.axhline(0, color="0.5", lw=0.8)
         ax.set_xlabel("gradient step")
         ax.set_ylabel("Eq. (3) loss, centred (nats; lower is better)")
         ax.set_title(res.config.task)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9, ncol=len(res.receivers), loc="upper center", bbox_to_anchor=(0.5, -0.22))
 
 
 def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
@@ -235,7 +249,7 @@ def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
             ax.bar(xs, values[:, k], width, yerr=errors[:, :, k], color=PALETTE[k % len(PALETTE)] if k else "0.85",
                    edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
     ax.set_xticks(x)
-    ax.set_xticklabels(groups, fontsize=8)
+    ax.set_xticklabels(groups, fontsize=9)
     ax.set_ylabel(ylabel)
     if points:
         ax.set_xlim(-0.6, len(groups) - 0.4)
@@ -277,7 +291,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     vals = np.array([[get(rec, g, s)["mean"] * scale for s in structures] for rec, g in groups])
     err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    labels = [f"{rec}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
+    labels = [f"{fill(rec, 14)}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
     _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
           "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
     if metric == "accuracy":
@@ -302,6 +316,91 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
 
 
 # -- words -----------------------------------------------------------------------------
+
+
+def _position_name(row) -> str:
+    """'item 3' or, where the task's items have fixed kinds, 'item 3 (“first step”)'."""
+    kind = row.get("kind")
+    return f"item {row['position'] + 1}" + (f" (“{kind}”)" if kind else "")
+
+
+def _signed_ci(e) -> str:
+    return f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}]"
+
+
+def baselines_table(rows, caption: str | None = None) -> Table:
+    """The trained Advisor beside the prior, the best fixed item and the oracle, in utility (nats).
+
+    ``rows``: :meth:`TaskResult.baselines <persuasion.llm.results.TaskResult.baselines>`
+    of each task (concatenated), each optionally with a ``kind`` naming its
+    position; every cell is a mean with its 95% interval.
+
+    >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
+    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
+    ...            fixed=ci(-4.0), oracle=ci(-3.0), advisor_minus_fixed=ci(-1.0))
+    >>> table = baselines_table([row])
+    >>> table.headers[4], table.rows[0][4]
+    ('best fixed item', 'item 3: -4.00 [-4.50, -3.50]')
+    """
+    out = []
+    for r in rows:
+        out.append([r["task"], r["receiver"], _fmt_ci(r["prior"], 1, 2), _fmt_ci(r["advisor"], 1, 2),
+                    f"{_position_name(r)}: {_fmt_ci(r['fixed'], 1, 2)}", _fmt_ci(r["oracle"], 1, 2),
+                    _signed_ci(r["advisor_minus_fixed"])])
+    return Table(out, ["task", "Receiver", "Prior (uniform item)", "Advisor (Posterior)", "best fixed item",
+                       "oracle (best item in hindsight)", "Advisor − best fixed"], caption)
+
+
+def baselines_markdown(rows) -> str:
+    """Whether the trained Advisor beats the best fixed item, in sentences generated from ``rows``.
+
+    ``rows`` as for :func:`baselines_table`. The rule is the verdict rule of
+    :func:`persuasion.llm.claims.verdict`: the Advisor *beats* the fixed item
+    when the 95% interval of the paired difference lies above zero, *is
+    beaten* when it lies below, and the comparison is *inconclusive* when the
+    interval contains zero or rests on fewer than
+    :data:`~persuasion.llm.claims.MIN_INPUTS` test inputs.
+
+    >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
+    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
+    ...            fixed=ci(-4.0), oracle=ci(-3.0), advisor_minus_fixed=ci(-1.0))
+    >>> text = baselines_markdown([row])
+    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12)" in text
+    True
+    >>> "the best fixed item **beats** the trained Advisor" in text
+    True
+    >>> baselines_markdown([dict(row, n=4)]).count("**inconclusive** (fewer than 10 test inputs)")
+    1
+    """
+    from .claims import MIN_INPUTS, verdict
+
+    out, tally = [], Counter()
+    words = {
+        "supported": "the trained Advisor **beats** the best fixed item",
+        "contradicted": "the best fixed item **beats** the trained Advisor",
+    }
+    for r in rows:
+        d = r["advisor_minus_fixed"]
+        v = verdict(d["lo"], d["hi"], r["n"])
+        tally[v] += 1
+        if v in words:
+            word = words[v]
+        elif r["n"] < MIN_INPUTS:
+            word = f"**inconclusive** (fewer than {MIN_INPUTS} test inputs)"
+        else:
+            word = "**inconclusive** (the interval contains zero)"
+        out.append(
+            f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages {r['advisor']['mean']:+.2f} nats; "
+            f"always showing {_position_name(r)}, the best position on the training inputs, averages "
+            f"{r['fixed']['mean']:+.2f} nats; the best item in hindsight averages {r['oracle']['mean']:+.2f} nats. "
+            f"Advisor − best fixed item = {d['mean']:+.2f} nats [{d['lo']:+.2f}, {d['hi']:+.2f}] "
+            f"(n={r['n']}): {word}."
+        )
+    out.append(f"- Over the {len(rows)} Receiver-task pairs, the trained Advisor beats the best fixed item on "
+               f"{tally['supported']}, is beaten by it on {tally['contradicted']}, and the comparison is "
+               f"inconclusive on {tally['inconclusive']}.")
+    return "\n".join(out)
+
 
 
 def summarise(result, metric: str = "utility") -> list[str]:
@@ -354,7 +453,7 @@ def write_report(result, out) -> list[Path]:
         fig, ax = plt.subplots(figsize=size)
         draw(ax)
         if name != "learning_curves":  # (which draws its own)
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=9)
         fig.tight_layout()
         written.append(out / f"{name}.png")
         fig.savefig(written[-1], dpi=120)

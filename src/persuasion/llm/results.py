@@ -117,6 +117,44 @@ class TaskResult:
                              perf_change=float(np.mean(ra.mean(1) - rb.mean(1)))))
         return rows
 
+    def answered(self) -> bool:
+        """Whether any Receiver answered any test input correctly under any structure (else accuracy is 0 everywhere
+        and says nothing about the structures)."""
+        return any(np.any(np.asarray(v) > 0) for per in self.correct.values() for v in per.values())
+
+    def baselines(self) -> list[dict]:
+        """The trained Advisor beside two baselines, in utility on the test inputs, one row per Receiver.
+
+        * ``fixed``: the trivial policy that always shows one item position,
+          the one with the highest mean utility on the *training* inputs
+          (``position``, 0-based), read off the utility table on the test inputs;
+        * ``oracle``: the best item of each test input in hindsight, the bound of
+          Eq. (3) that no policy can pass;
+        * ``prior`` (a uniform item) and ``advisor`` (the trained Advisor's
+          expected utility, Posterior information).
+
+        Each is ``dict(mean, lo, hi)`` with a 95% bootstrap interval over test
+        inputs; ``advisor_minus_fixed`` is the paired contrast Advisor − fixed.
+        """
+        rows = []
+        boot = dict(n_boot=self.config.n_boot, seed=self.config.seed)
+        for r in self.receivers:
+            table = self.tables[r]
+            index = {i: k for k, i in enumerate(table.ids)}
+            train = [index[i] for i in self.ids["train"]]
+            test = [index[i] for i in self.ids["test"]]
+            position = int(np.argmax(table.items[train].mean(axis=0)))
+            series = {"prior": self.utility[r][Structure.PRIOR], "advisor": self.utility[r][Structure.POSTERIOR],
+                      "fixed": table.items[test, position], "oracle": self.oracle[r]}
+            row = dict(task=self.config.task, receiver=r, position=position, n=len(test))
+            for name, values in series.items():
+                m, lo, hi = mean_ci(values, **boot)
+                row[name] = dict(mean=m, lo=lo, hi=hi)
+            m, lo, hi = paired_bootstrap(series["advisor"], series["fixed"], **boot)
+            row["advisor_minus_fixed"] = dict(mean=m, lo=lo, hi=hi)
+            rows.append(row)
+        return rows
+
     def _metric(self, metric):
         if metric == "accuracy":
             return self.correct

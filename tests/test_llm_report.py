@@ -1,0 +1,82 @@
+"""The chapter-7 report: baselines beside the Advisor, accuracy panels, captioned tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from persuasion.llm.config import ExperimentConfig
+from persuasion.llm.report import Table, baselines_markdown, baselines_table
+from persuasion.llm.results import TaskResult
+from persuasion.llm.utilities import UtilityTable
+from persuasion.protocol import Structure
+
+
+def result_with_tables(n_train=6, n_test=12, seed=5, correct=0.0):
+    """A TaskResult whose test utilities come from a utility table; the test inputs are listed in shuffled order."""
+    rng = np.random.default_rng(seed)
+    n = n_train + n_test
+    ids = tuple(f"x{k}" for k in range(n))
+    items = -3 + rng.normal(size=(n, 7))
+    items[:n_train, 4] += 2.0  # position 5 is best on the training inputs
+    table = UtilityTable(ids, items, items.mean(1) - 1, items.mean(1), None, None, None)
+    test_ids = list(ids[n_train:])[::-1]  # an order other than the table's
+    rows = [ids.index(i) for i in test_ids]
+    pi = rng.dirichlet(np.ones(7), size=len(rows))
+    utility = {"R": {Structure.PRIOR: items[rows].mean(1), Structure.POSTERIOR: (pi * items[rows]).sum(1),
+                     Structure.NO: table.none[rows]}}
+    right = {"R": {s: np.full(len(rows), correct) for s in utility["R"]}}
+    return TaskResult(config=ExperimentConfig("gsm8k", n_train, 2, n_test, 8, n_boot=400), source="gsm8k",
+                      receivers=["R"], ids={"train": list(ids[:n_train]), "val": [], "test": test_ids},
+                      difficulty=np.ones(len(rows)), threshold=1, curves={}, policies={}, utility=utility,
+                      correct=right, tokens={}, oracle={"R": items[rows].max(1)}, tables={"R": table})
+
+
+def test_best_fixed_item_by_hand():
+    res = result_with_tables()
+    (row,) = res.baselines()
+    t = res.tables["R"]
+    # by hand, with a loop over the inputs rather than index arrays
+    train_means = [np.mean([t.items[t.ids.index(i), c] for i in res.ids["train"]]) for c in range(7)]
+    best = max(range(7), key=lambda c: train_means[c])
+    fixed = [t.items[t.ids.index(i), best] for i in res.ids["test"]]
+    assert row["position"] == best == 4
+    assert row["fixed"]["mean"] == pytest.approx(sum(fixed) / len(fixed))
+    assert row["oracle"]["mean"] >= row["fixed"]["mean"] and row["oracle"]["mean"] >= row["advisor"]["mean"]
+    diff = res.utility["R"][Structure.POSTERIOR] - np.array(fixed)  # paired in the order of the test inputs
+    d = row["advisor_minus_fixed"]
+    assert d["mean"] == pytest.approx(diff.mean()) and d["lo"] <= d["mean"] <= d["hi"]
+    for key in ("prior", "advisor", "fixed", "oracle"):
+        assert row[key]["lo"] <= row[key]["mean"] <= row[key]["hi"]
+
+
+def test_baselines_in_words_follow_the_verdict_rule():
+    ci = lambda m, w=0.5: dict(mean=m, lo=m - w, hi=m + w)  # noqa: E731
+    row = dict(task="t", receiver="R", position=0, n=20, prior=ci(-6), advisor=ci(-5), fixed=ci(-4), oracle=ci(-3))
+    rows = [dict(row, advisor_minus_fixed=ci(1.0)), dict(row, advisor_minus_fixed=ci(-1.0)),
+            dict(row, advisor_minus_fixed=ci(0.1)), dict(row, n=5, advisor_minus_fixed=ci(1.0))]
+    text = baselines_markdown(rows).splitlines()
+    assert "the trained Advisor **beats** the best fixed item" in text[0]
+    assert "the best fixed item **beats** the trained Advisor" in text[1]
+    assert "**inconclusive** (the interval contains zero)" in text[2]
+    assert "**inconclusive** (fewer than 10 test inputs)" in text[3]
+    assert text[-1].endswith("beats the best fixed item on 1, is beaten by it on 1, and the comparison is "
+                             "inconclusive on 2.")
+    table = baselines_table([dict(rows[0], kind="last step")], caption="Baselines.")
+    assert "item 1 (“last step”): -4.00" in table and "+1.00 [+0.50, +1.50]" in table
+    assert "<caption>Baselines.</caption>" in table._repr_html_()
+
+
+def test_answered_tells_whether_accuracy_says_anything():
+    assert not result_with_tables(correct=0.0).answered()
+    assert result_with_tables(correct=1.0).answered()
+
+
+def test_table_caption_and_scrolling():
+    t = Table([[1, "a<b"]], ["n", "x"], caption="A & B")
+    html = t._repr_html_()
+    assert html.startswith('<div class="persuasion-table-scroll" style="overflow-x: auto')
+    assert "<caption>A &amp; B</caption>" in html and html.endswith("</div>")
+    assert t._repr_markdown_().startswith("A & B\n\n|")
+    assert str(t).startswith("|")  # the text form stays a plain pipe table
+    assert "<caption>" not in Table([[1]], ["n"])._repr_html_()
