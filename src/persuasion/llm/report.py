@@ -443,10 +443,10 @@ def write_report(result, out) -> list[Path]:
                 writer.writerows(rows)
     use_book_style()
     figures = {
-        "learning_curves": ((7, 4), lambda ax: plot_learning_curves(ax, [result])),
-        "structures_utility": ((8, 4), lambda ax: plot_structures(ax, result, "utility")),
-        "structures_accuracy": ((8, 4), lambda ax: plot_structures(ax, result, "accuracy")),
-        "easy_hard": ((9, 4), lambda ax: plot_easy_hard(ax, result, "utility")),
+        "learning_curves": ((7, 4.5), lambda ax: plot_learning_curves(ax, [result])),
+        "structures_utility": ((7, 4), lambda ax: plot_structures(ax, result, "utility")),
+        "structures_accuracy": ((7, 4), lambda ax: plot_structures(ax, result, "accuracy")),
+        "easy_hard": ((7, 4.5), lambda ax: plot_easy_hard(ax, result, "utility")),
         "arpi": ((6, 4), lambda ax: plot_arpi(ax, [result], "utility")),
     }
     for name, (size, draw) in figures.items():
