@@ -80,8 +80,8 @@ n_problems, max_types, n_directions = size.n_problems, size.max_types, size.n_di
 #
 # $$\begin{aligned}
 # U_P(\pi) &= \min_{u_A \in \mathcal U_A} \mathbb E_{\omega, s}\big[w(b^*(s, u_A), \omega)\big], \\
-# U^* &= \max_\pi U_P(\pi) \quad \text{(the essay's definition)}, \qquad
-# G^* = \max(U_{\text{blind}}, U^*).
+# U^* &= \max_\pi U_P(\pi) \quad \text{(the essay's definition)}, \\
+# G^* &= \max(U_{\text{blind}}, U^*).
 # \end{aligned}$$
 #
 # $U^*$ is the essay's value of delegating; $G^*$, the **act-or-delegate
