@@ -95,7 +95,54 @@ def test_chapter_renders_math_and_figures(served, browser, notebook):
         assert len(figures) >= 2, images
     broken = [src for src, ok in images if not ok]
     assert not broken, f"images that did not load: {broken}"
+    # Nothing runs off the text column at 1280 px: no visible code line, no display formula (hidden code is folded).
+    overflow = browser.execute_script(
+        """
+        const right = document.querySelector('article').getBoundingClientRect().right + 2;
+        const code = Array.from(document.querySelectorAll('div.cell_input pre'))
+          .filter(p => !p.closest('details:not([open])') && p.scrollWidth > p.clientWidth + 2)
+          .map(p => p.textContent.slice(0, 60));
+        const math = Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+          .filter(m => m.scrollWidth > m.clientWidth + 2 || m.getBoundingClientRect().right > right)
+          .map(m => m.textContent.slice(0, 60));
+        return {code, math};
+        """
+    )
+    assert overflow == {"code": [], "math": []}, f"wider than the column at 1280 px: {overflow}"
     TEST_OUTPUT.mkdir(exist_ok=True)
     shot = TEST_OUTPUT / f"{notebook.stem}.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_reads_on_a_phone(served, browser, notebook):
+    # 390 px wide (a phone): the page itself never scrolls sideways; wide formulas and tables scroll in their box.
+    browser.set_window_size(390, 2400)
+    try:
+        browser.get(f"{served}/executed/{notebook.stem}.html")
+        browser.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            const wait = (n) => {
+              if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                MathJax.startup.promise.then(() => done(1)).catch(() => done(0));
+              } else if (n > 200) { done(0); } else { setTimeout(() => wait(n + 1), 50); }
+            };
+            wait(0);
+            """
+        )
+        widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] + 1, f"the page scrolls sideways on a phone: {widths[0]} px for {widths[1]}"
+        clipped = browser.execute_script(
+            """
+            return Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+              .filter(m => m.scrollWidth > m.clientWidth + 2 && getComputedStyle(m).overflowX !== 'auto')
+              .map(m => m.textContent.slice(0, 60));
+            """
+        )
+        assert not clipped, f"formulas clipped (not scrollable) on a phone: {clipped}"
+        TEST_OUTPUT.mkdir(exist_ok=True)
+        browser.save_screenshot(str(TEST_OUTPUT / f"{notebook.stem}-phone.png"))
+    finally:
+        browser.set_window_size(1280, 4000)

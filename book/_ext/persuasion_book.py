@@ -8,6 +8,8 @@ sources ``notebooks/NAME.py``. This extension:
   ``binder/postBuild`` writes from ``notebooks/NAME.py`` with jupytext) and the Colab button at the executed notebook on
   the branch where the site is published (``persuasion_pages_branch``), since
   executed notebooks are build products and not committed;
+* adds the book's stylesheet, ``book/_static/persuasion.css`` (code that fits the
+  column, formulas and tables that scroll inside their box on narrow screens);
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
   ``_build/html/figures/`` so readers can download them by name.
 """
@@ -89,8 +91,16 @@ def copy_figures(app, exception):
             shutil.copy2(f, dest / f.name)
 
 
+def add_stylesheet(app):
+    static = str(Path(__file__).resolve().parent.parent / "_static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
+    app.add_css_file("persuasion.css")
+
+
 def setup(app):
     app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
+    app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_chapter_buttons, priority=600)
     app.connect("build-finished", copy_figures)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
