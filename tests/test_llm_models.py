@@ -72,7 +72,7 @@ def test_shared_prefix_scoring_equals_naive(which, request):
     naive = answer_logprobs_naive(r, prompts, answers)
     for batch_size in (1, 3, 16):
         fast = answer_logprobs(r, prompts, answers, batch_size=batch_size)
-        np.testing.assert_allclose(fast, naive, rtol=0, atol=1e-4)
+        np.testing.assert_allclose(fast, naive, rtol=1e-4, atol=1e-4)  # float32 summation order
     assert (naive < 0).all()
 
 
