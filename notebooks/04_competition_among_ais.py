@@ -1084,7 +1084,8 @@ plt.show()
 #   agents share the same means of conversation), every equilibrium gives
 #   Alice within $2\varepsilon$ of the first best; a single agent with the
 #   same biases does not. The $\varepsilon$ term is needed: a family of
-#   instances has shortfall exactly $\varepsilon$. Condition (i) without
+#   instances has a positive shortfall, between $\varepsilon$ and
+#   $2\varepsilon$, that shrinks with $\varepsilon$. Condition (i) without
 #   (ii) is not enough.
 # - A quantal-responding Alice loses at most an extra $\log|A|/\lambda$.
 # - When agents know different things, the substitutability term
