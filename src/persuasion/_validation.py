@@ -206,6 +206,17 @@ def as_distribution(x, name: str, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
     return np.clip(arr, 0.0, None)
 
 
+def _simplex_faults(arr: np.ndarray, atol: float):
+    """(index of the most negative entry if one is below ``-atol``, else None; sums over the last axis;
+    where those sums are off 1 by more than ``atol``)."""
+    idx = None
+    if (arr < -atol).any():
+        idx = tuple(int(i) for i in np.unravel_index(np.argmin(arr), arr.shape))
+    with np.errstate(over="ignore"):
+        sums = arr.sum(axis=-1)
+    return idx, sums, np.abs(sums - 1.0) > atol
+
+
 def as_stochastic_matrix(x, name: str, *, n_rows: int | None = None, atol: float = SIMPLEX_ATOL) -> np.ndarray:
     """Return ``x`` as a row-stochastic matrix (non-negative rows summing to 1).
 
@@ -222,12 +233,9 @@ def as_stochastic_matrix(x, name: str, *, n_rows: int | None = None, atol: float
         raise ValueError(
             f"{name} must have {n_rows} rows (one per state); got an array of shape {arr.shape}"
         )
-    if (arr < -atol).any():
-        idx = tuple(int(i) for i in np.unravel_index(np.argmin(arr), arr.shape))
+    idx, sums, off = _simplex_faults(arr, atol)
+    if idx is not None:
         raise ValueError(f"{name} must be non-negative; entry {idx} is {num(arr[idx])}")
-    with np.errstate(over="ignore"):
-        sums = arr.sum(axis=1)
-    off = np.abs(sums - 1.0) > atol
     if off.any():
         i = int(np.argmax(off))
         raise ValueError(f"{name} must be row-stochastic; row {i} sums to {num(sums[i])}")
@@ -251,12 +259,9 @@ def as_beliefs(x, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np
         raise ValueError(
             f"{name} must have last axis of length {n_states} (the number of states); got shape {arr.shape}"
         )
-    if (arr < -atol).any():
-        idx = tuple(int(i) for i in np.unravel_index(np.argmin(arr), arr.shape))
+    idx, sums, off = _simplex_faults(arr, atol)
+    if idx is not None:
         raise ValueError(f"{name} must lie on the simplex: entry {idx} is negative ({num(arr[idx])})")
-    with np.errstate(over="ignore"):
-        sums = arr.sum(axis=-1)
-    off = np.abs(sums - 1.0) > atol
     if np.any(off):
         where = tuple(int(i) for i in np.argwhere(np.atleast_1d(off))[0])
         total = np.atleast_1d(sums)[where]

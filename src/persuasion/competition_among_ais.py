@@ -57,6 +57,7 @@ __all__ = [
     "aligned_agents",
     "random_experiment_menu",
     "block_experiment",
+    "opposed_biases",
 ]
 
 
@@ -180,13 +181,11 @@ class PayoffTable:
 
     Examples
     --------
-    Alice wants to match one of two equally likely states; agent 0 likes
-    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
-    can reveal nothing or everything:
+    In :func:`opposed_biases` (Alice matches one of two states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 by 0.2 less; each can reveal
+    nothing or everything):
 
-    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = opposed_biases()
     >>> table = game.table()
     >>> table.alice  # rows: agent 0 silent or revealing; columns: agent 1
     array([[0.5, 1. ],
@@ -316,13 +315,11 @@ class CompetitionGame:
 def pure_equilibria(table: PayoffTable, *, atol: float = 1e-9) -> np.ndarray:
     """Profiles at which no agent gains more than ``atol`` by changing its experiment.
 
-    Alice wants to match one of two equally likely states; agent 0 likes
-    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
-    can reveal nothing or everything:
+    In :func:`opposed_biases` (Alice matches one of two states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 by 0.2 less; each can reveal
+    nothing or everything):
 
-    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = opposed_biases()
     >>> pure_equilibria(game.table()).tolist()  # someone reveals: Alice gets her first best
     [[0, 1], [1, 0], [1, 1]]
     """
@@ -341,13 +338,11 @@ def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, 
     current choice when that is already a best reply). Converged means a full
     round without a move: a pure equilibrium.
 
-    Alice wants to match one of two equally likely states; agent 0 likes
-    action 0 by 0.2 more than she does, agent 1 likes it 0.2 less; each agent
-    can reveal nothing or everything:
+    In :func:`opposed_biases` (Alice matches one of two states; agent 0 likes
+    action 0 by 0.2 more than she does, agent 1 by 0.2 less; each can reveal
+    nothing or everything):
 
-    >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = opposed_biases()
     >>> best_response_dynamics(game.table(), (0, 0))  # agent 0 reveals; then nobody moves
     ((1, 0), True, 2)
     """
@@ -416,3 +411,22 @@ def block_experiment(experiments) -> np.ndarray:
         r += b.shape[0]
         c += b.shape[1]
     return out
+
+
+def opposed_biases(bias: float = 0.2) -> CompetitionGame:
+    """Alice matches one of two equally likely states; agent 0 likes action 0 by ``bias`` more than she does,
+    agent 1 by ``bias`` less; each agent may reveal nothing or everything.
+
+    The smallest game with opposed agents; the examples of this module use it.
+
+    >>> game = opposed_biases()
+    >>> game
+    CompetitionGame(n_states=2, n_actions=2, n_agents=2, menu_sizes=(2, 2))
+    >>> game.table().alice  # someone reveals: Alice gets her first best, 1
+    array([[0.5, 1. ],
+           [1. , 1. ]])
+    """
+    bias = as_real(bias, "bias")
+    A = np.eye(2)
+    menu = [np.ones((2, 1)), np.eye(2)]
+    return CompetitionGame([0.5, 0.5], A, [A + [[bias], [0.0]], A - [[bias], [0.0]]], [menu, menu])
