@@ -58,7 +58,8 @@ def prompts_and_answers():
 def run(path: str) -> None:
     import transformers
 
-    from persuasion.llm.models import cache_dir, load_receiver
+    from persuasion.llm.cache import cache_dir
+    from persuasion.llm.models import load_receiver
     from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, generate
 
     version = transformers.__version__

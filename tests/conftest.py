@@ -72,7 +72,7 @@ def share_models(cache: Path) -> Path:
     Results (the store) and data start empty there; only the model files,
     which no result depends on beyond their content hash, are shared.
     """
-    from persuasion.llm.models import cache_dir
+    from persuasion.llm.cache import cache_dir
 
     source = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)

@@ -186,7 +186,8 @@ def test_a_truncated_cached_receiver_is_rebuilt_with_one_warning(tmp_path, monke
     (one warning) and gives the same model; the load after that is silent."""
     import torch
 
-    from persuasion.llm.models import cache_dir, load_receiver
+    from persuasion.llm.cache import cache_dir
+    from persuasion.llm.models import load_receiver
 
     monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path / "cache"))
     first = load_receiver("smollm2-135m-instruct", device="cpu")

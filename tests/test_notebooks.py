@@ -114,7 +114,7 @@ def _gsm8k_available():
 def test_experiment_chapter_builds_for_any_seed_and_data(seed, data, tmp_path, monkeypatch):
     """Chapter 7 at smoke scale for seeds 0-2, without GSM8K (a newcomer) and with it; its verdicts are computed."""
     from persuasion.book.runner import execute
-    from persuasion.llm.models import cache_dir
+    from persuasion.llm.cache import cache_dir
 
     from .conftest import ROOT, share_models
 

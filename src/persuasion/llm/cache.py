@@ -41,7 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["VERSIONS", "Store", "CacheWarning", "key_digest", "file_sha256", "encode", "decode", "write_atomic"]
+__all__ = [
+    "VERSIONS", "cache_dir", "Store", "CacheWarning", "key_digest", "file_sha256", "encode", "decode", "write_atomic",
+]
 
 #: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
 VERSIONS = {
@@ -50,6 +52,25 @@ VERSIONS = {
     "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
     "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
 }
+
+def cache_dir() -> Path:
+    """The root of everything cached: ``$PERSUASION_CACHE``, or ``~/.cache/persuasion`` when it is unset.
+
+    Results live under ``store/``, converted Receivers under ``receivers/``, data under ``data/``.
+
+    >>> import os
+    >>> saved = os.environ.get("PERSUASION_CACHE")
+    >>> os.environ["PERSUASION_CACHE"] = "/tmp/my-cache"
+    >>> cache_dir()
+    PosixPath('/tmp/my-cache')
+    >>> del os.environ["PERSUASION_CACHE"]
+    >>> cache_dir() == Path.home() / ".cache" / "persuasion"
+    True
+    >>> if saved is not None:  # put the caller's setting back
+    ...     os.environ["PERSUASION_CACHE"] = saved
+    """
+    return Path(os.environ.get("PERSUASION_CACHE", Path.home() / ".cache" / "persuasion"))
+
 
 _MAGIC = "persuasion-cache-2"  # 2: the payload holds the key as well as the value
 _OLD_MAGIC = ("persuasion-cache-1",)
@@ -133,8 +154,6 @@ class Store:
 
     def __init__(self, root=None):
         if root is None:
-            from .models import cache_dir
-
             root = cache_dir() / "store"
         self.root = Path(root)
         self.enabled = True

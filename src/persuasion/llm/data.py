@@ -26,8 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .cache import file_sha256
-from .models import cache_dir
+from .cache import cache_dir, file_sha256
 
 __all__ = [
     "GSM8K_FILES", "GSM8K_URL", "DataError", "default_data_dir", "gsm8k_url", "download_gsm8k", "gsm8k_dir", "main",
@@ -51,7 +50,7 @@ class DataError(Exception):
 
 
 def default_data_dir() -> Path:
-    """``$PERSUASION_CACHE/data/gsm8k`` (cache root as :func:`persuasion.llm.models.cache_dir`).
+    """``$PERSUASION_CACHE/data/gsm8k`` (cache root as :func:`persuasion.llm.cache.cache_dir`).
 
     >>> default_data_dir().parts[-2:]
     ('data', 'gsm8k')

@@ -32,6 +32,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import CacheWarning, cache_dir, file_sha256
+
 __all__ = [
     "RECEIVERS",
     "Receiver",
@@ -40,7 +42,6 @@ __all__ = [
     "load_encoder",
     "pick_device",
     "check_model_dir",
-    "cache_dir",
     "gguf_path",
     "prefix_tokens",
     "content_hash",
@@ -104,10 +105,6 @@ def _offline() -> None:
     """Hugging Face libraries never reach the network (unless the caller has said otherwise)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("PERSUASION_CACHE", Path.home() / ".cache" / "persuasion"))
 
 
 def pick_device(device=None):
@@ -202,7 +199,6 @@ def gguf_path(name: str) -> Path:
     except FileExistsError:  # the package found a file there with the wrong sha256 (an interrupted assembly)
         import warnings
 
-        from .cache import CacheWarning
 
         warnings.warn(f"assembled model file {target} is damaged (wrong sha256); assembling it again from the "
                       f"parts in {spec['package']}", CacheWarning, stacklevel=2)
@@ -216,7 +212,6 @@ def content_hash(path) -> str:
     is kept in ``$PERSUASION_CACHE/hashes.json`` under the file's path, size
     and modification time, so it is computed once per file.
     """
-    from .cache import file_sha256
 
     path = Path(path).resolve()
     files = [path] if path.is_file() else sorted(
@@ -340,7 +335,6 @@ def _load_converted(name: str, cached: Path, gguf: Path):
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    from .cache import CacheWarning
 
     weights = cached / "model.safetensors"
     try:
