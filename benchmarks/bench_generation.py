@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 import persuasion
+from persuasion.llm import batching
 from persuasion.llm import receiver as receiver_module
 from persuasion.llm.models import load_receiver
 from persuasion.llm.prompts import build_prompt
@@ -165,7 +166,7 @@ def main():
     configs.update({f"batched {bs}": score(bs) for bs in sizes})
     configs = per_thread_count(configs, threads)
     times, results = interleaved(configs, args.repeat)
-    scored = sum(len(receiver_module.prompt_ids(r.tokenizer, p)) + len(r.tokenizer(a, add_special_tokens=False)
+    scored = sum(len(batching.prompt_ids(r.tokenizer, p)) + len(r.tokenizer(a, add_special_tokens=False)
                                                                         .input_ids) for p, a in zip(prompts, answers))
     gap = max(np.abs(v - results[next(iter(configs))]).max() for v in results.values())
     print(f"\nscoring {len(prompts)} prompts + answers, {scored} tokens in all; max difference between "

@@ -306,7 +306,8 @@ def test_arpi_difference_is_the_difference_of_eq7_by_hand():
 
 
 def test_verdicts_follow_the_stated_rule():
-    from persuasion.llm.claims import CLAIMS, MIN_INPUTS, findings_markdown, verdict_table, verdicts
+    from persuasion.llm.claims import CLAIMS, findings_markdown, verdict_table, verdicts
+    from persuasion.llm.statistics import MIN_INPUTS
 
     res = fake_result(n=40)
     # Make Posterior beat Prior by a wide margin for both Receivers, and All beat Posterior.

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from persuasion.llm import receiver as receiver_module
-from persuasion.llm.models import RECEIVERS, load_encoder, load_receiver, pick_device
-from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, common_prefix_length
+from persuasion.llm import batching
+from persuasion.llm.batching import common_prefix_length
+from persuasion.llm.models import RECEIVERS, load_encoder, load_receiver, pick_device, prefix_tokens
+from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive
 from persuasion.protocol import Structure
 
 pytestmark = pytest.mark.llm
@@ -84,12 +85,12 @@ def test_scoring_falls_back_when_the_head_cannot_be_reproduced(smollm, monkeypat
     expected = answer_logprobs_naive(r, prompts, answers)
     # Llama ignores final_logit_softcapping, so the reconstructed head (which applies it) no longer matches.
     monkeypatch.setattr(r.model.config, "final_logit_softcapping", 1.0, raising=False)
-    receiver_module._HEADS.pop(r.model, None)
+    batching._HEADS.pop(r.model, None)
     try:
         got = answer_logprobs(r, prompts, answers, batch_size=3)
-        assert receiver_module._HEADS[r.model] is None
+        assert batching._HEADS[r.model] is None
     finally:
-        receiver_module._HEADS.pop(r.model, None)
+        batching._HEADS.pop(r.model, None)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-4)
 
 
@@ -145,7 +146,7 @@ def test_gemma_loads_from_its_parts(tmp_path, monkeypatch):
     # False from the saved tokenizer) but both put <bos> first, and scoring must see the same tokens.
     warm = load_receiver("gemma-3-270m", device="cpu")
     bos = [r.tokenizer.bos_token_id]
-    assert receiver_module._bos(r.tokenizer) == receiver_module._bos(warm.tokenizer) == bos
+    assert prefix_tokens(r.tokenizer) == prefix_tokens(warm.tokenizer) == bos
     again = answer_logprobs(warm, ["The capital of France is"], [" Paris"])
     np.testing.assert_allclose(again, score, rtol=0, atol=1e-5)
 

@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 import torch
 
+from persuasion.llm import batching
 from persuasion.llm import receiver as receiver_module
+from persuasion.llm.batching import prompt_ids
 from persuasion.llm.models import load_receiver
-from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, generate, prompt_ids
+from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, generate
 
 pytestmark = pytest.mark.llm
 
@@ -116,7 +118,7 @@ def test_scoring_and_generation_see_the_same_prompt_tokens(which, request):
     if which == "gemma":
         assert expected[0] == tok.bos_token_id
     answer = tok(" 7", add_special_tokens=False).input_ids
-    receiver_module._logits_head(r.model, r.device)  # its one-off check runs outside the recording
+    batching._logits_head(r.model, r.device)  # its one-off check runs outside the recording
     with _Inputs(r.model) as naive:
         answer_logprobs_naive(r, [prompt], [" 7"])
     with _Inputs(r.model) as fast:
@@ -169,7 +171,7 @@ def test_gemma_generation_beyond_its_sliding_window_equals_transformers_generate
 
 def test_prompts_are_grouped_by_input():
     """Every prompt in exactly one unit; an input's prompts share their long prefix, inputs are apart."""
-    from persuasion.llm.receiver import _units, common_prefix_length
+    from persuasion.llm.batching import _units, common_prefix_length
 
     system = list(range(100, 140))  # 40 tokens every prompt starts with
     seqs, inputs = [], []

@@ -4,7 +4,7 @@ r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them
   hard ones), where A and B are information structures;
 * :func:`verdicts`: per claim and task, the paper's number and ours (the mean
   of A − B over the Receivers, with a paired bootstrap 95% interval), in
-  accuracy and in utility, and :func:`verdict` of each: *supported*,
+  accuracy and in utility, and :func:`~persuasion.llm.statistics.verdict` of each: *supported*,
   *contradicted* or *inconclusive* by a rule stated before the numbers;
 * :func:`verdict_table`, :func:`findings_markdown`: the same as a table and
   as sentences.
@@ -19,11 +19,9 @@ import numpy as np
 from ..protocol import Structure
 from .evaluate import arpi_difference_bootstrap, paired_bootstrap
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT, Table
+from .statistics import verdict
 
-__all__ = ["CLAIMS", "MIN_INPUTS", "verdict", "verdicts", "verdict_table", "findings_markdown"]
-
-#: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
-MIN_INPUTS = 10
+__all__ = ["CLAIMS", "verdicts", "verdict_table", "findings_markdown"]
 
 #: The claims of Bai et al. §4 that the experiment tests: (key, claim, where in the paper, A, B, subset).
 #: Each claim says "A beats B" (on the whole test set, or on its hard inputs).
@@ -64,18 +62,6 @@ def _paper_claim_number(key: str, task: str) -> str:
     return f"{diffs[0]:+.1f} / {diffs[1]:+.1f} points (GPT-2 / Phi-2)"
 
 
-def verdict(lo: float, hi: float, n: int) -> str:
-    """The rule: *supported* when the 95% interval of A − B lies above zero, *contradicted* when below,
-    *inconclusive* when it contains zero or rests on fewer than :data:`MIN_INPUTS` test inputs.
-
-    >>> verdict(0.1, 0.5, 32), verdict(-0.4, -0.1, 32), verdict(-0.1, 0.3, 32), verdict(0.1, 0.5, 4)
-    ('supported', 'contradicted', 'inconclusive', 'inconclusive')
-    """
-    if n < MIN_INPUTS:
-        return "inconclusive"
-    return "supported" if lo > 0 else "contradicted" if hi < 0 else "inconclusive"
-
-
 def _claim_effect(res, a: str, b: str, subset, metric: str):
     """(mean, lo, hi, n) of A − B averaged over the Receivers, per test input, with a paired bootstrap CI."""
     values = res.correct if metric == "accuracy" else res.utility
@@ -105,7 +91,8 @@ def _arpi_effect(res, metric: str):
 
 def verdicts(results) -> list[dict]:
     """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
-    (mean of A − B over the Receivers, 95% CI, number of test inputs) and the :func:`verdict` of each."""
+    (mean of A − B over the Receivers, 95% CI, number of test inputs) and the
+    :func:`~persuasion.llm.statistics.verdict` of each."""
     rows = []
     for res in results:
         task = "gsm8k" if res.config.kind == "math" else "humaneval"

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..book.plotting import MARKERS, PALETTE
 from ..protocol import Structure
+from .statistics import MIN_INPUTS, verdict
 
 __all__ = [
     "Table",
@@ -355,11 +356,11 @@ def baselines_markdown(rows) -> str:
     """Whether the trained Advisor beats the best fixed item, in sentences generated from ``rows``.
 
     ``rows`` as for :func:`baselines_table`. The rule is the verdict rule of
-    :func:`persuasion.llm.claims.verdict`: the Advisor *beats* the fixed item
+    :func:`persuasion.llm.statistics.verdict`: the Advisor *beats* the fixed item
     when the 95% interval of the paired difference lies above zero, *is
     beaten* when it lies below, and the comparison is *inconclusive* when the
     interval contains zero or rests on fewer than
-    :data:`~persuasion.llm.claims.MIN_INPUTS` test inputs.
+    :data:`~persuasion.llm.statistics.MIN_INPUTS` test inputs.
 
     >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
     >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
@@ -372,7 +373,6 @@ def baselines_markdown(rows) -> str:
     >>> baselines_markdown([dict(row, n=4)]).count("**inconclusive** (fewer than 10 test inputs)")
     1
     """
-    from .claims import MIN_INPUTS, verdict
 
     out, tally = [], Counter()
     words = {

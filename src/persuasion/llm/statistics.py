@@ -12,6 +12,8 @@ differences into honest statements about that family:
 * :func:`holm`: Holm's step-down adjustment of a family of p-values, which
   keeps the chance of any false "supported" or "contradicted" at the family's
   level;
+* :func:`verdict`: the chapter's rule from an interval to *supported*,
+  *contradicted* or *inconclusive*;
 * :func:`coverage`: how often an interval method covers the truth, by
   simulation, at the sample size a chapter actually has.
 
@@ -26,7 +28,22 @@ from scipy import stats
 
 from .._validation import as_finite_array, as_int, as_real
 
-__all__ = ["t_interval", "bca_interval", "bootstrap_p_value", "holm", "coverage"]
+__all__ = ["MIN_INPUTS", "verdict", "t_interval", "bca_interval", "bootstrap_p_value", "holm", "coverage"]
+
+#: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
+MIN_INPUTS = 10
+
+
+def verdict(lo: float, hi: float, n: int) -> str:
+    """The rule: *supported* when the 95% interval of A − B lies above zero, *contradicted* when below,
+    *inconclusive* when it contains zero or rests on fewer than :data:`MIN_INPUTS` test inputs.
+
+    >>> verdict(0.1, 0.5, 32), verdict(-0.4, -0.1, 32), verdict(-0.1, 0.3, 32), verdict(0.1, 0.5, 4)
+    ('supported', 'contradicted', 'inconclusive', 'inconclusive')
+    """
+    if n < MIN_INPUTS:
+        return "inconclusive"
+    return "supported" if lo > 0 else "contradicted" if hi < 0 else "inconclusive"
 
 
 def _level(level) -> float:
