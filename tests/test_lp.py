@@ -95,3 +95,11 @@ def test_least_violation():
     assert violation == pytest.approx(2.0, abs=1e-12)
     # The returned point attains the returned violation, recomputed by hand (true exactly for x1 in [1, 3]).
     assert abs(x[0] - 1.0) + abs(x[0] - 3.0) == pytest.approx(violation, abs=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["ub", "eq"])
+def test_a_matrix_with_the_wrong_width_is_named(kind):
+    # The message once read "A_uA" (both b's of "b_ub" replaced).
+    message = rf"^A_{kind} must have one column per variable \(len\(c\) = 2\); got shape \(1, 1\)"
+    with pytest.raises(ValueError, match=message):
+        solve_lp([1.0, 2.0], **{f"A_{kind}": [[1.0]], f"b_{kind}": [1.0]})

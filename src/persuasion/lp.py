@@ -213,7 +213,7 @@ def solve_lp(
             raise ValueError(f"{name} and its matrix {name.replace('b', 'A')} must be given together")
         if A is not None and A.shape[1] != c.size:
             raise ValueError(
-                f"{name.replace('b', 'A')} must have one column per variable (len(c) = {c.size}); got shape {A.shape}"
+                f"{'A' + name[1:]} must have one column per variable (len(c) = {c.size}); got shape {A.shape}"
             )
     b_ub = _vector(b_ub, "b_ub", None if A_ub is None else A_ub.shape[0])
     b_eq = _vector(b_eq, "b_eq", None if A_eq is None else A_eq.shape[0])
