@@ -46,12 +46,13 @@ def test_book_builds(built_book):
     assert html.count('class="exercise') >= 2
     assert "Fig. 1.1" in html or "Fig. 1" in html
     assert "Kamenica and Gentzkow" in html
-    # Download (.ipynb, .py) and launch (Binder, Colab) buttons from the one repository URL.
+    # Download (.ipynb, .py) and launch (Binder, Colab) buttons from the one repository URL; Binder opens the
+    # notebook binder/postBuild writes from the .py source.
     assert "_sources/executed/01_bayesian_persuasion.ipynb" in html
     assert "_sources/executed/01_bayesian_persuasion.py" in html
     assert (built_book / "_sources" / "executed" / "01_bayesian_persuasion.py").is_file()
     assert (
-        "mybinder.org/v2/gh/persuasion-book/persuasion/main?urlpath=lab/tree/notebooks/01_bayesian_persuasion.py"
+        "mybinder.org/v2/gh/persuasion-book/persuasion/main?urlpath=lab/tree/notebooks/01_bayesian_persuasion.ipynb"
     ) in html
     assert (
         "colab.research.google.com/github/persuasion-book/persuasion/blob/gh-pages/"
