@@ -953,9 +953,10 @@ fig, axes = plt.subplots(1, 2, figsize=(6.8, 3.2))
 markers = ["o", "s", "^", "D", "v"]
 for idx, n in enumerate(range(3, max_states_rounds + 1)):
     Ts = np.arange(1, 5)
+    all_rules, up_to_relabelling = np.array([count_conversation_rules(n, T) for T in Ts]).T
     axes[0].semilogy(
         Ts,
-        [count_conversation_rules(n, T)[0] for T in Ts],
+        all_rules,
         ls="-",
         marker=markers[idx % 5],
         color=PALETTE[idx % len(PALETTE)],
@@ -963,7 +964,7 @@ for idx, n in enumerate(range(3, max_states_rounds + 1)):
     )
     axes[0].semilogy(
         Ts,
-        [count_conversation_rules(n, T)[1] for T in Ts],
+        up_to_relabelling,
         ls=":",
         marker=markers[idx % 5],
         color=PALETTE[idx % len(PALETTE)],
