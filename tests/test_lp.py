@@ -103,3 +103,29 @@ def test_a_matrix_with_the_wrong_width_is_named(kind):
     message = rf"^A_{kind} must have one column per variable \(len\(c\) = 2\); got shape \(1, 1\)"
     with pytest.raises(ValueError, match=message):
         solve_lp([1.0, 2.0], **{f"A_{kind}": [[1.0]], f"b_{kind}": [1.0]})
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1e-8, 1e8, 1e12])
+def test_a_scaled_problem_has_the_scaled_answer(factor):
+    # max x1 + 2 x2 s.t. x1 + x2 <= 4, x1 + 3 x2 <= 6, x >= 0: by hand, the vertex (3, 1), value 5.
+    # Multiplying A_ub by `factor` divides the feasible set by it: vertex (3, 1) / factor.
+    # At factor 1e-12 HiGHS once dropped every coefficient (below its 1e-9) and called the LP unbounded.
+    res = solve_lp([1.0, 2.0], A_ub=np.array([[1.0, 1.0], [1.0, 3.0]]) * factor, b_ub=[4.0, 6.0], maximize=True)
+    assert np.allclose(res.x * factor, [3.0, 1.0], rtol=1e-7)
+    assert np.isclose(res.fun * factor, 5.0, rtol=1e-7)
+
+
+def test_a_row_beyond_what_highs_holds_is_named():
+    # Coefficients 1e12 and 1 in one row: scaled to 1 and 1e-12, the second would vanish in HiGHS.
+    with pytest.raises(ValueError, match="A_ub and b_ub: row 0 mixes coefficients 1000000000000.0 and 1.0"):
+        solve_lp([1.0, 1.0], A_ub=[[1e12, 1.0]], b_ub=[1.0], maximize=True)
+    # With bounds other than x >= 0 the variables are not rescaled, so the right-hand side counts.
+    with pytest.raises(ValueError, match="A_ub and b_ub: row 0 mixes"):
+        solve_lp([1.0], A_ub=[[1.0]], b_ub=[1e300], bounds=(0, 10), maximize=True)
+
+
+def test_extreme_right_hand_sides_rescale_the_variables():
+    # x1 + x2 = 4e300 (or 4e-300), minimise x1 + 2 x2: all weight on x1, value 4e300 (4e-300).
+    for t in (1e300, 1e-300):
+        res = solve_lp([1.0, 2.0], A_eq=[[1.0, 1.0]], b_eq=[4.0 * t])
+        assert np.allclose(res.x / t, [4.0, 0.0]) and np.isclose(res.fun / t, 4.0)

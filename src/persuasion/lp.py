@@ -50,7 +50,7 @@ def _vector(b, name: str, size: int | None = None):
         return None
     arr = as_finite_array(b, name, ndim=1, booleans=False)
     if size is not None and arr.size != size:
-        matrix = name.replace("b", "A")
+        matrix = "A" + name[1:]
         raise ValueError(f"{name} must have one entry per row of {matrix} ({size} rows); got length {arr.size}")
     return arr
 
@@ -60,9 +60,10 @@ def _vector(b, name: str, size: int | None = None):
 #: coefficients above 1e15, treats right-hand sides beyond 1e20 as infinite and drops entries below 1e-9.
 _SCALE_RANGE = 1e6
 _HIGHS_SMALL = 1e-9
+_HIGHS_BIG = 1e15
 
 
-def _equilibrate(A, b, names: str):
+def _equilibrate(A, b, names: str, rhs_free: bool = False):
     """``(A, b)`` with each row whose largest |coefficient| (right-hand side included) is extreme divided by it.
 
     A row that spans more orders of magnitude than HiGHS can hold (an entry that would fall below
@@ -71,19 +72,30 @@ def _equilibrate(A, b, names: str):
     if A is None:
         return A, b
     dense = np.abs(A.toarray()) if sp.issparse(A) else np.abs(A)
-    r = np.maximum(dense.max(axis=1), np.abs(b))
-    extreme = (r > _SCALE_RANGE) | ((r > 0) & (r < 1 / _SCALE_RANGE))
+    a = dense.max(axis=1) if dense.shape[1] else np.zeros(dense.shape[0])
+    # The right-hand side counts towards a row's size unless the caller rescales the variables.
+    r = a if rhs_free else np.maximum(a, np.abs(b))
+
+    def _out(v):
+        return (v > _SCALE_RANGE) | ((v > 0) & (v < 1 / _SCALE_RANGE))
+
+    # A row whose coefficients are all tiny is divided by its largest coefficient even when its
+    # right-hand side is moderate: HiGHS would drop the coefficients and see an empty row.
+    tiny_a = (a > 0) & (a < 1 / _SCALE_RANGE)
+    extreme = _out(r) | tiny_a
     if not extreme.any():
         return A, b
-    scale = np.where(extreme, r, 1.0)
+    scale = np.where(tiny_a, a, np.where(extreme, r, 1.0))
     scaled = dense / scale[:, None]
     lost = extreme[:, None] & (dense > 0) & (scaled < _HIGHS_SMALL)
-    lost_b = extreme & (np.abs(b) > 0) & (np.abs(b) / scale < _HIGHS_SMALL)
+    lost_b = extreme & (np.abs(b) > 0) & ((np.abs(b) / scale < _HIGHS_SMALL) | (np.abs(b) / scale > _HIGHS_BIG))
+    if rhs_free:
+        lost_b[:] = False
     if lost.any() or lost_b.any():
         i = int(np.flatnonzero(lost.any(axis=1) | lost_b)[0])
-        small = min(v for v in list(dense[i][dense[i] > 0]) + [abs(b[i])] if v > 0)
+        values = [v for v in list(dense[i][dense[i] > 0]) + [abs(b[i])] if v > 0]
         raise ValueError(
-            f"{names}: row {i} mixes coefficients {r[i]!r} and {float(small)!r}, more than "
+            f"{names}: row {i} mixes coefficients {float(max(values))!r} and {float(min(values))!r}, more than "
             f"{int(np.log10(1 / _HIGHS_SMALL))} orders of magnitude apart, which HiGHS cannot hold; "
             "rescale the variables or the constraint"
         )
@@ -178,10 +190,12 @@ def solve_lp(
         When a coefficient is not a finite real number, the shapes do not
         match, or a constraint row spans more than nine orders of magnitude
         (HiGHS drops entries below ``1e-9`` of the row's scale); the message
-        names the argument. Rows (with their right-hand side) and the
-        objective whose largest coefficient lies outside ``[1e-6, 1e6]`` are
-        divided by it first, which leaves the solution unchanged, so that
-        units from ``1e-300`` to ``1e300`` work.
+        names the argument. Rows and the objective whose largest coefficient
+        lies outside ``[1e-6, 1e6]`` are divided by it first, which leaves the
+        solution unchanged; with the default bounds ``x >= 0``, right-hand
+        sides outside that range rescale the variables (solve for
+        ``x / max|b|``), so that units from ``1e-300`` to ``1e300`` work.
+        With other bounds a row's right-hand side counts towards its size.
     LPError
         A ``RuntimeError``, when the solver ends without an optimum
         (infeasible, unbounded, iteration limit, numerical trouble); the
@@ -210,7 +224,7 @@ def solve_lp(
     A_ub, A_eq = _matrix(A_ub, "A_ub"), _matrix(A_eq, "A_eq")
     for A, b, name in ((A_ub, b_ub, "b_ub"), (A_eq, b_eq, "b_eq")):
         if (A is None) != (b is None):
-            raise ValueError(f"{name} and its matrix {name.replace('b', 'A')} must be given together")
+            raise ValueError(f"{name} and its matrix {'A' + name[1:]} must be given together")
         if A is not None and A.shape[1] != c.size:
             raise ValueError(
                 f"{'A' + name[1:]} must have one column per variable (len(c) = {c.size}); got shape {A.shape}"
@@ -218,14 +232,26 @@ def solve_lp(
     b_ub = _vector(b_ub, "b_ub", None if A_ub is None else A_ub.shape[0])
     b_eq = _vector(b_eq, "b_eq", None if A_eq is None else A_eq.shape[0])
     # Extreme units: rows and objective divided by their largest coefficient (same solution x).
-    A_ub, b_ub = _equilibrate(A_ub, b_ub, "A_ub and b_ub")
-    A_eq, b_eq = _equilibrate(A_eq, b_eq, "A_eq and b_eq")
+    default_bounds = isinstance(bounds, tuple) and len(bounds) == 2 and bounds[0] == 0 and bounds[1] is None
+    A_ub, b_ub = _equilibrate(A_ub, b_ub, "A_ub and b_ub", rhs_free=default_bounds)
+    A_eq, b_eq = _equilibrate(A_eq, b_eq, "A_eq and b_eq", rhs_free=default_bounds)
+    # Extreme right-hand sides (a solution of size 1e-8 or 1e12) meet HiGHS's absolute tolerance of 1e-7:
+    # with x >= 0 the only bounds, solve for y = x / t, where t is the largest right-hand side.
+    rhs = np.abs(np.concatenate([v for v in (b_ub, b_eq) if v is not None] or [np.zeros(0)]))
+    t = float(rhs.max()) if rhs.size else 0.0
+    x_scale = t if default_bounds and (t > _SCALE_RANGE or 0 < t < 1 / _SCALE_RANGE) else 1.0
+    if x_scale != 1.0:
+        b_ub = None if b_ub is None else b_ub / x_scale
+        b_eq = None if b_eq is None else b_eq / x_scale
     c_max = float(np.abs(c).max())
     c_scale = c_max if (c_max > _SCALE_RANGE or 0 < c_max < 1 / _SCALE_RANGE) else 1.0
     res = linprog((-c if maximize else c) / c_scale, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds,
                   method=method)
     if res.status != 0:
         raise LPError(what, res.status, res.message)
+    if x_scale != 1.0:
+        res.x = res.x * x_scale
+        res.fun = res.fun * x_scale
     if c_scale != 1.0:
         res.fun = float(c @ res.x) * (-1 if maximize else 1)
     if maximize:
