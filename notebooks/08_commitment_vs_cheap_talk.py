@@ -340,8 +340,9 @@ checks.close(
 # $1 - \rho$ the Sender, who knows $\theta$, sends any message she likes.
 # The Receiver sees the message, not which of the two happened, and plays
 # her posterior mean. $\rho = 0$ is cheap talk, $\rho = 1$ Bayesian
-# persuasion. (Lipnowski, Ravid and Shishkin's credibility $\chi$ is our
-# $\rho$; their sharpest results assume a Sender whose preferences do not
+# persuasion. (Lipnowski, Ravid and Shishkin let the credibility depend on
+# the state, $\chi(\theta)$; ours is the constant $\chi \equiv \rho$, as in
+# Min. Their sharpest results assume a Sender whose preferences do not
 # depend on the state, which ours do, so we compute the game directly and
 # use none of their characterisations.)
 #

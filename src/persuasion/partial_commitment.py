@@ -16,6 +16,9 @@ utility is :math:`-(y - \theta - b)^2`.
 3. The Receiver plays :math:`y(m) = \mathbb E[\theta \mid m]`.
 
 :math:`\rho = 0` is cheap talk, :math:`\rho = 1` Bayesian persuasion.
+Lipnowski, Ravid and Shishkin allow the probability that the commitment binds
+to depend on the state, :math:`\chi(\theta)`; here it is the constant
+:math:`\rho`, as in Min.
 
 **What is computed (a restriction, disclosed).** The official report is a
 monotone partition of :math:`[0, 1]` into at most ``n_messages`` intervals
