@@ -63,7 +63,7 @@ from persuasion.llm.config import config_for
 from persuasion.llm.data import gsm8k_dir
 from persuasion.llm.evaluate import arpi
 from persuasion.llm.experiment import run_task
-from persuasion.llm.items import ITEM_KINDS
+from persuasion.llm.items import RETRIEVAL_POOL
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
@@ -104,7 +104,8 @@ where = (
     else "the copy `make data` downloaded"
 )
 display(Markdown(
-    f"> **Data of this build.** GSM8K was read from {where}; the maths task runs on its test split."
+    f"> **Data of this build.** GSM8K was read from {where}: the Advisor is trained and validated on "
+    "problems of its training split and tested on problems of its test split."
     if GSM8K is not None else
     "> **Data of this build.** GSM8K was not found, so the maths task runs on seeded *synthetic* word "
     "problems, not on GSM8K. To run it on GSM8K: `make data` (downloads the three files from "
@@ -115,10 +116,23 @@ display(Markdown(
 # ## The experiment
 #
 # For an input $x$ (a question) the Advisor sees seven items $c_1, \dots,
-# c_7$: hints that stress different aspects of the problem, two of them
-# distractors taken from other inputs (the items are listed below). The
-# Receiver answers after a prompt that holds the question and the items the
-# *information structure* lets through.
+# c_7$, and the Receiver answers after a prompt that holds the question and
+# the items the *information structure* lets through.
+#
+# **How the items are made (a departure from the paper).** Bai et al. had
+# Llama3-8B-Instruct write seven items per input, each stressing one aspect
+# of the problem. No model of that size runs here, and cutting hints out of
+# the reference solution, as an earlier version of this chapter did, leaks
+# the answer into the prompt. So the items are *retrieved*: the seven
+# problems of the **training split** whose questions are nearest the input's
+# (cosine similarity of all-MiniLM-L6-v2 sentence embeddings, nearest
+# first), each shown solved ("A solved problem: … The answer is 18."). Item
+# construction reads the input's question and the training split, never the
+# input's own solution, answer or tests. For maths the pool is the first
+# problems of the training split (how many is printed below); HumanEval has no
+# training split, so its pool is every HumanEval problem that is not a test
+# input, shown as another function's signature and body. Item position $c$
+# is the $c$-th nearest problem.
 #
 # ```{prf:definition} Information structures and the Advisor's utility
 # :label: def-llm-structures
@@ -141,7 +155,12 @@ display(Markdown(
 # Training needs the whole table $v(x, c)$ of the training inputs: the
 # Receiver scores each input's nine prompts (seven items, none, all). The
 # Advisor is trained on training inputs and stopped early on validation
-# inputs; test inputs are used only for evaluation.
+# inputs; test inputs are used only for evaluation. As in the paper, the
+# training and validation inputs of GSM8K (and of the synthetic task) come
+# from its training split and the test inputs from its test split; every
+# input's id says which (`gsm8k-train-…`, `gsm8k-test-…`). HumanEval has a
+# single set of 164 problems, so there the three parts are disjoint draws
+# from it (a departure: the paper does not say how it split HumanEval).
 #
 # ```{prf:theorem} What any Advisor can gain
 # :label: thm-llm-oracle
@@ -196,28 +215,47 @@ for res in results:
           f"{c.n_test} test inputs; Receivers {res.receivers}")
 
 # %% [markdown]
-# One test input of each task and its seven items; the last two items of
-# every input are distractors drawn from other inputs:
+# One test input of each task and its seven items, nearest first
+# (`results.json` holds every input's items, so anyone can audit what a
+# Receiver saw):
 
 # %%
+print(f"maths items come from the first {RETRIEVAL_POOL} training problems\n")
 for res in results:
     first = res.ids["test"][0]
     print(f"[{res.config.task}] {res.questions[first][:400]}")
-    kinds = ITEM_KINDS if res.config.kind == "math" else range(7)
-    for kind, item in zip(kinds, res.items[first]):
-        print(f"   {kind}: {item[:150]}")
+    for c, item in enumerate(res.items[first], 1):
+        print(f"   item {c}: {item[:150]}")
     print()
+
+# %% [markdown]
+# **Do the items give the answer away?** An item is a solved *other*
+# problem, so it states the input's answer only when that problem's numbers
+# happen to include it. The control counts the same thing against another
+# input's items: if the items carried the answer, the first share would
+# stand above the second.
+
+# %% tags=["remove-input"]
+leak_rows = []
+for res in results:
+    a = res.answer_share
+    leak_rows.append([res.config.task, a["items"], f"{a['stating'] / a['items']:.1%}",
+                      f"{a['control'] / a['items']:.1%}"])
+display(Markdown(
+    "| task | items | share stating the input's answer | control: another input's items |\n"
+    "|---|---:|---:|---:|\n" + "\n".join("| " + " | ".join(map(str, r)) + " |" for r in leak_rows)
+))
 
 # %% [markdown]
 # ## The utility tables: which items help
 #
-# Before training anything, the tables say how much each kind of item moves
-# the Receiver towards the right answer: {numref}`fig-llm-items` shows the
-# mean of $v(x, c) - v(x, \text{no information})$ by item position, over all
-# inputs of the experiment. The items of the maths task have fixed kinds (the
-# first sub-question, the first step, …, two distractors); those of the code
-# task are hints of other kinds (builtins used, control structure, an
-# assertion from the tests, …), so there the Advisor must learn from content.
+# Before training anything, the tables say how much an item moves the
+# Receiver towards the right answer: {numref}`fig-llm-items` shows the mean
+# of $v(x, c) - v(x, \text{no information})$ by item position (the $c$-th
+# nearest solved problem), over all inputs of the experiment. If position
+# decided usefulness, an Advisor could do no better than always showing the
+# best position; to beat that it has to learn from content which solved
+# example suits which question.
 
 # %% tags=["hide-input", "remove-output"]
 fig, axes = plt.subplots(len(results), 1, figsize=(7, 3.6 * len(results)))
@@ -241,12 +279,8 @@ for ax, res in zip(np.atleast_1d(axes), results):
         )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(np.arange(7))
-    labels = (
-        ITEM_KINDS if res.config.kind == "math" else [f"item {i + 1}" for i in range(7)]
-    )
-    ax.set_xticklabels(
-        [lbl.replace(", ", ",\n") for lbl in labels], fontsize=9, rotation=30
-    )
+    ax.set_xticklabels([f"item {i + 1}" for i in range(7)], fontsize=9)
+    ax.set_xlabel("item position (1 = nearest solved problem)")
     ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
     ax.set_title(f"{res.config.task} ({res.source}): gain of one item over none")
     ax.legend(fontsize=9)
@@ -444,9 +478,7 @@ for res in results:
 # %%
 base = []
 for res in results:
-    kinds = ITEM_KINDS if res.config.kind == "math" else None
-    for row in res.baselines():
-        base.append(dict(row, kind=kinds[row["position"]] if kinds else None))
+    base.extend(res.baselines())
 caption = "The trained Advisor and its baselines: mean utility (nats), test inputs."
 display(baselines_table(base, caption=caption))
 
@@ -765,7 +797,7 @@ for name in math.receivers:
     fixed[name] = t.items[test, best]
     post = math.utility[name][Structure.POSTERIOR].mean()
     prior = math.utility[name][Structure.PRIOR].mean()
-    print(f"{name}: best position {best + 1} ({ITEM_KINDS[best]}): test utility "
+    print(f"{name}: always item {best + 1}: test utility "
           f"{fixed[name].mean():+.2f}; trained Advisor {post:+.2f}; "
           f"prior {prior:+.2f}; oracle {math.oracle[name].mean():+.2f}")
 

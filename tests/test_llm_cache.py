@@ -92,7 +92,7 @@ def write_gsm8k(folder, n=12, seed=5, change=None):
         line, answer = change
         lines[line] = record(test[line], answer, True)
     (folder / "test_socratic.jsonl").write_text("\n".join(lines) + "\n")
-    train = synthetic_problems(4, seed + 1)
+    train = synthetic_problems(30, seed + 1)
     (folder / "train.jsonl").write_text("\n".join(record(p, p.answer, False) for p in train) + "\n")
     return folder
 
@@ -126,20 +126,21 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
 
 @pytest.mark.llm
 def test_a_damaged_score_entry_is_reported_and_recomputed_to_the_same_table(tmp_path):
-    from persuasion.llm.items import items_for
+    from persuasion.llm.items import solved_item
     from persuasion.llm.models import load_receiver
     from persuasion.llm.tasks import synthetic_problems
     from persuasion.llm.utilities import utility_table
 
     problems = synthetic_problems(2, 3, max_steps=2)
+    items = {p.id: [solved_item(q) for q in synthetic_problems(7, 4, max_steps=2)] for p in problems}
     r = load_receiver("smollm2-135m-instruct", device="cpu")
     store = Store(tmp_path)
-    first = utility_table(r, problems, items_for(problems), cache=store, progress=False)
+    first = utility_table(r, problems, items, cache=store, progress=False)
     victim = sorted((tmp_path / "scores").rglob("*.json"))[0]
     victim.write_bytes(victim.read_bytes()[:40])
     again = Store(tmp_path)
     with pytest.warns(CacheWarning) as record:
-        second = utility_table(r, problems, items_for(problems), cache=again, progress=False)
+        second = utility_table(r, problems, items, cache=again, progress=False)
     assert len(record) == 1 and "truncated or corrupt" in str(record[0].message)
     assert dict(again.misses) == {"scores": 1} and dict(again.hits) == {"scores": 1}
     assert np.array_equal(first.items, second.items) and np.array_equal(first.all, second.all)

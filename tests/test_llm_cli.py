@@ -26,7 +26,7 @@ def write_gsm8k(folder, *, test=None, train=True, n=12):
     lines = test if test is not None else [json.dumps(_record(p)) for p in synthetic_problems(n, 5)]
     (folder / "test_socratic.jsonl").write_text("".join(line + "\n" for line in lines))
     if train:
-        (folder / "train.jsonl").write_text("".join(json.dumps(_record(p)) + "\n" for p in synthetic_problems(2, 6)))
+        (folder / "train.jsonl").write_text("".join(json.dumps(_record(p)) + "\n" for p in synthetic_problems(30, 6)))
     return folder
 
 
@@ -73,8 +73,8 @@ def _bad_gsm8k(kind, tmp):
         test.write_bytes(test.read_bytes() + b'{"question": "\xff\xfe"}\n')
         return folder, f"{test}: cannot read (UnicodeDecodeError"
     if kind == "too few problems":
-        write_gsm8k(folder, n=5)
-        return folder, "GSM8K's test split has 5 problems; asked for n=6"
+        write_gsm8k(folder, n=1)
+        return folder, "GSM8K's test split has 1 problem(s); asked for 2 test inputs"
     raise AssertionError(kind)
 
 

@@ -205,19 +205,21 @@ def test_paper_table_averages():
 
 
 def test_code_prompts_share_the_problem_prompt():
-    from persuasion.llm.code import code_items_for, load_humaneval
+    from persuasion.llm.code import load_humaneval
+    from persuasion.llm.items import solved_item
     from persuasion.llm.prompts import reference_answer, task_prompt
 
-    problems = load_humaneval(limit=3)
-    items = code_items_for(problems)
+    problems = load_humaneval(limit=8)
     p = problems[0]
+    items = {p.id: [solved_item(q) for q in problems[1:]]}
     prompts = [task_prompt(None, p, items[p.id], Structure.POSTERIOR, item=c) for c in range(7)]
     assert all(q.startswith(p.prompt) for q in prompts)
-    assert prompts[2].endswith(f"    # Hint: {items[p.id][2]}\n")
+    first, *rest = items[p.id][2].splitlines()  # every line of a multi-line item is a comment
+    assert prompts[2].endswith(f"    # Hint: {first}\n" + "".join(f"    #   {line}\n" for line in rest))
+    compile(prompts[2] + p.canonical_solution, "<prompt>", "exec")  # still a valid function
     everything = task_prompt(None, p, items[p.id], Structure.ALL)
     assert everything.count("# Hint:") == 7 and task_prompt(None, p, items[p.id], Structure.NO) == p.prompt
     assert reference_answer(p) == p.canonical_solution
-    assert code_items_for(problems) == items
 
 
 # -- the command line, end to end ----------------------------------------------------------

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from persuasion.llm import advisor
 from persuasion.llm.cache import _MAGIC, CacheWarning, Store
 
 pytest.importorskip("transformers")
@@ -218,8 +219,11 @@ def _items(tmp_path, seed=0):
         receiver.mkdir(parents=True)
         for name in ("config.json", "model.safetensors", "tokenizer.json"):
             (receiver / name).write_text('{"model_type": "llama"}')  # hashed for the key, never loaded
-    return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
-                     cache=False, progress=False)
+    with pytest.MonkeyPatch.context() as patch:  # a stand-in for the sentence encoder: counts of two words
+        patch.setattr(advisor, "embed", lambda texts, encoder=None: np.array(
+            [[t.count("gets") + 1.0, t.count("gives") + 1.0] for t in texts], dtype=np.float32))
+        return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
+                         cache=False, progress=False)
 
 
 def test_a_saved_stage_whose_output_was_changed_is_recomputed_with_one_warning(tmp_path, cache):
@@ -258,7 +262,7 @@ def test_a_saved_stage_of_other_settings_swapped_in_is_not_used(tmp_path, cache)
     again = _items(tmp_path, seed=0)
     assert again.by_input == mine.by_input != other.by_input
     saved = json.loads((stages / "items.json").read_text())
-    assert saved["settings"] == {"seed": 0} and len(saved["after"]) == 1  # the key's parts, kept with it
+    assert set(saved["settings"]) == {"encoder", "pool"} and len(saved["after"]) == 1  # the key's parts, kept
 
 
 @pytest.mark.llm

@@ -182,17 +182,13 @@ def test_greedy_generation_is_deterministic_and_stops(smollm):
     assert "Paris" in a[0]
 
 
-def test_humaneval_items_and_sandboxed_tests():
-    from persuasion.llm.code import code_items, load_humaneval
+def test_humaneval_and_sandboxed_tests():
+    from persuasion.llm.code import load_humaneval
     from persuasion.llm.evaluate import extract_completion, is_correct
 
     problems = load_humaneval()
     assert len(problems) == 164
     p = problems[0]
-    items = code_items(p, problems[:10], 0)
-    assert len(items) == 7
-    body = [line.strip() for line in p.canonical_solution.splitlines() if len(line.strip()) > 12]
-    assert not any(line in item for line in body for item in items)  # no solution code given away
     assert is_correct(p, p.canonical_solution, cache=False)
     assert not is_correct(p, "    return not True\n", cache=False)
     assert extract_completion("    return 1\n\ndef other():\n    pass") == "    return 1\n"

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from persuasion.llm.evaluate import extract_last_number
-from persuasion.llm.items import N_ITEMS, items_for, load_items, mask_results, math_items
+from persuasion.llm.items import load_items
 from persuasion.llm.tasks import load_gsm8k, parse_gsm8k, synthetic_problems
 
 SOCRATIC = {
@@ -64,21 +64,6 @@ def test_extract_last_number():
     assert extract_last_number("x = -3.5, so -3.5") == "-3.5"
     assert extract_last_number("about 2.0 pounds") == "2"
     assert extract_last_number("no digits") is None
-
-
-def test_items_are_seven_deterministic_and_hide_results():
-    problems = [parse_gsm8k(SOCRATIC["question"], SOCRATIC["answer"], id="a")] + synthetic_problems(5, 1)
-    items = items_for(problems, seed=0)
-    assert items == items_for(problems, seed=0)
-    for p in problems:
-        assert len(items[p.id]) == N_ITEMS
-    first = items["a"]
-    assert first[0] == "How many rolls are left?"
-    assert "14" not in " ".join(first[:5])  # the answer is never given away
-    assert mask_results("She bakes 7 * 2 = <<7*2=14>>14 new rolls.") == "She bakes 7 * 2 = ? new rolls."
-    assert mask_results("12 - 5 = 7") == "12 - 5 = ?"
-    with pytest.raises(ValueError, match="at least one other problem"):
-        math_items(problems[0], problems[:1], 0)
 
 
 def test_user_items_file(tmp_path):

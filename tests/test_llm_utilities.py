@@ -18,11 +18,13 @@ SCRIPT = textwrap.dedent(
     import json, sys
     from persuasion.llm.models import load_receiver
     from persuasion.llm.tasks import synthetic_problems
-    from persuasion.llm.items import items_for
+    from persuasion.llm.items import solved_item
     from persuasion.llm.utilities import utility_table
     problems = synthetic_problems(6, 11, max_steps=2)
     r = load_receiver("smollm2-135m-instruct", device="cpu")
-    table = utility_table(r, problems, items_for(problems), cache=sys.argv[1], progress=False)
+    others = synthetic_problems(7, 12, max_steps=2)
+    items = {p.id: [solved_item(q) for q in others] for p in problems}
+    table = utility_table(r, problems, items, cache=sys.argv[1], progress=False)
     json.dump({"items": table.items.tolist(), "none": table.none.tolist(), "all": table.all.tolist(),
                "tokens": table.tokens_items.tolist()}, open(sys.argv[2], "w"))
     """

@@ -51,6 +51,7 @@ VERSIONS = {
     "scores": 3,
     "generations": 3,  # greedy continuations of one input's prompts (3: <bos> as in scoring)
     "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
+    "embeddings": 1,  # sentence embeddings of up to 256 questions (the items' retrieval)
 }
 
 def cache_dir() -> Path:

@@ -1,9 +1,10 @@
 r"""Bai et al.'s experiment as a pipeline of six stages, for one task and one or more Receivers.
 
-1. ``data``: draw the inputs (seeded) and split them into training,
-   validation and test inputs (disjoint): :func:`~persuasion.llm.tasks.draw_inputs`,
-   an :class:`~persuasion.llm.tasks.Inputs`;
-2. ``items``: the seven items of each input: :func:`~persuasion.llm.items.build_items`,
+1. ``data``: draw the inputs (seeded): training and validation inputs from
+   the task's training split, test inputs from its test split:
+   :func:`~persuasion.llm.tasks.draw_inputs`, an :class:`~persuasion.llm.tasks.Inputs`;
+2. ``items``: the seven items of each input, solved problems retrieved from
+   the training split: :func:`~persuasion.llm.items.build_items`,
    :class:`~persuasion.llm.items.Items`;
 3. ``utilities``: every input's utility table :math:`v(x, c)` under every
    Receiver: :func:`~persuasion.llm.utilities.score_utilities`,
@@ -52,7 +53,7 @@ from .advisor import Advisors, train_advisors
 from .cache import as_store, encode, write_atomic
 from .config import ExperimentConfig
 from .evaluate import Evaluation, evaluate_structures
-from .items import Items, build_items
+from .items import RETRIEVAL_POOL, Items, build_items
 from .models import Models
 from .results import TaskResult, task_result
 from .tasks import Inputs, draw_inputs
@@ -82,7 +83,7 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     models, store = Models(receivers, encoder=encoder, device=device), as_store(cache)
     inputs = done.get("data") or draw_inputs(config)
     yield "data", inputs
-    items = done.get("items") or build_items(inputs, config.seed)
+    items = done.get("items") or build_items(inputs, models.encoder, cache=store, progress=progress)
     yield "items", items
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
                                                          progress=progress)
@@ -167,7 +168,7 @@ class _StageFiles:
         receivers = {name: weights[name] for name in models.names}
         self.settings = {
             "data": dict(task=c.task, n_train=c.n_train, n_val=c.n_val, n_test=c.n_test, seed=c.seed),
-            "items": dict(seed=c.seed),
+            "items": dict(encoder=weights["encoder"], pool=RETRIEVAL_POOL),
             "utilities": dict(receivers=receivers, device=device),
             "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"]),
             "evaluate": dict(receivers=receivers, device=device, max_new_tokens=c.max_new_tokens, seed=c.seed,

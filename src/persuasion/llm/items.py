@@ -1,33 +1,41 @@
-r"""Information items: seven hints per input, each stressing a different aspect.
+r"""Information items: seven solved problems per input, retrieved from the training split.
 
-Bai et al. generated their items with Llama3-8B-Instruct. Here they are
-built deterministically from the data, so that the experiments run offline
-and reproducibly: for a math problem,
+Bai et al. had Llama3-8B-Instruct write seven items per input from the input.
+No model of that kind ships with this package, so the items are retrieved
+instead: the seven problems of the **training split** whose questions are
+nearest the input's question (cosine similarity of all-MiniLM-L6-v2
+embeddings, nearest first), each shown as a solved example. Item
+construction reads the input's question (or, for code, its prompt) and the
+training split, never the input's own solution, answer or tests, so no item
+can carry the answer unless another problem happens to share it; the
+items stage measures how often that happens (:func:`answer_share`, with a
+control).
 
-0. the first sub-question (what to compute first);
-1. the first solution step with its result masked;
-2. the key quantities of the question;
-3. a strategy hint (how many steps the solution takes);
-4. the last solution step with its result masked;
-5. a distractor: a step from another problem, masked;
-6. a distractor: a sub-question from another problem.
+* GSM8K: the first :data:`RETRIEVAL_POOL` problems of ``train.jsonl``
+  (after the few-shot examples); an item reads "A solved problem: <question>
+  Solution: <steps> The answer is <answer>." A training input never
+  retrieves itself.
+* Synthetic problems: the same, from the synthetic training split.
+* HumanEval has no training split: the pool is every HumanEval problem that
+  is not a test input, and an item is another function's ``def`` line and
+  canonical body.
 
 A user can supply their own items instead (:func:`load_items`, JSONL with
-``{"id": ..., "items": [...]}`` per line). HumanEval's items are
-:func:`persuasion.llm.code.code_items`.
+``{"id": ..., "items": [...]}`` per line).
 
 The experiment's items stage, :func:`build_items`, builds the items of
 every input an :class:`~persuasion.llm.tasks.Inputs` holds: an :class:`Items`.
 
 >>> from persuasion.llm.tasks import parse_gsm8k
 >>> p = parse_gsm8k("Tom has 3 pens and buys 4 more. How many pens?",
-...                 "How many pens? ** He has 3 + 4 = <<3+4=7>>7 pens.\n#### 7")
->>> mask_results("He has 3 + 4 = <<3+4=7>>7 pens.")
-'He has 3 + 4 = ? pens.'
+...                 "He has 3 + 4 = <<3+4=7>>7 pens.\n#### 7", id="gsm8k-train-5")
+>>> solved_item(p)
+'A solved problem: Tom has 3 pens and buys 4 more. How many pens? Solution: He has 3 + 4 = 7 pens. The answer is 7.'
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -35,83 +43,133 @@ from pathlib import Path
 
 import numpy as np
 
-from .code import code_items_for
-from .tasks import Inputs, Problem
+from .code import CodeProblem
+from .tasks import Inputs, task_splits
 
-__all__ = ["N_ITEMS", "ITEM_KINDS", "mask_results", "math_items", "items_for", "load_items", "Items", "build_items"]
+__all__ = ["N_ITEMS", "RETRIEVAL_POOL", "solved_item", "retrieval_pool", "nearest_items", "answer_share",
+           "load_items", "Items", "build_items"]
 
 N_ITEMS = 7
-ITEM_KINDS = (
-    "first sub-question",
-    "first step, result masked",
-    "key quantities",
-    "strategy",
-    "last step, result masked",
-    "distractor step",
-    "distractor sub-question",
-)
+#: Problems of the training split that math items are retrieved from (the first ones, a fixed set for every seed).
+RETRIEVAL_POOL = 1000
 
-_CALC = re.compile(r"<<[^>]*>>\s*-?\$?[\d,.]+")
-_EQ_RESULT = re.compile(r"=\s*-?\$?[\d,.]+")
+_CALC = re.compile(r"<<[^>]*>>")
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
-def mask_results(step: str) -> str:
-    """Hide the results a solution step states (GSM8K calculator annotations and ``= number``).
+def solved_item(problem) -> str:
+    """``problem`` shown as a solved example: the text of one item.
 
-    >>> mask_results("3 + 2 = <<3+2=5>>5 apples"), mask_results("17 - 1 = 16")
-    ('3 + 2 = ? apples', '17 - 1 = ?')
+    >>> from persuasion.llm.code import CodeProblem
+    >>> add = CodeProblem("HumanEval/0", "def add(a, b):\\n    # Sum.\\n", "    return a + b\\n", "", "add")
+    >>> print(solved_item(add))
+    A solved function like this one:
+    def add(a, b):
+        return a + b
     """
-    step = _CALC.sub("?", step)
-    return _EQ_RESULT.sub("= ?", step)
+    if isinstance(problem, CodeProblem):
+        head = next((line for line in problem.prompt.splitlines() if line.startswith(f"def {problem.entry_point}")),
+                    f"def {problem.entry_point}(...):")
+        return "A solved function like this one:\n" + head + "\n" + problem.canonical_solution.rstrip("\n")
+    steps = " ".join(_CALC.sub("", step) for step in problem.steps)
+    return f"A solved problem: {problem.question} Solution: {steps} The answer is {problem.answer}."
 
 
-def math_items(problem: Problem, others, rng) -> list[str]:
-    """The seven items of a math problem; ``others`` supplies the distractors.
+def _text(problem) -> str:
+    """What is embedded: the question, or a code problem's prompt."""
+    return problem.prompt if isinstance(problem, CodeProblem) else problem.question
+
+
+def retrieval_pool(inputs: Inputs) -> list:
+    """The problems the items of ``inputs`` are retrieved from: never a test input.
+
+    GSM8K and synthetic problems: the first :data:`RETRIEVAL_POOL` problems of
+    the training split; HumanEval: every problem that is not a test input.
+
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.tasks import draw_inputs
+    >>> pool = retrieval_pool(draw_inputs(config_for("synthetic", "smoke")))
+    >>> len(pool), pool[0].id
+    (1000, 'synthetic-train-2')
+    """
+    splits = task_splits(inputs.task)
+    if splits.test is None:
+        test = {inputs.problems[k].id for k in inputs.rows["test"]}
+        return [p for p in splits.train if p.id not in test]
+    return splits.train[:RETRIEVAL_POOL]
+
+
+def nearest_items(query, pool, exclude=(), k: int = N_ITEMS) -> list[int]:
+    """Positions of the ``k`` rows of ``pool`` nearest ``query`` (largest dot product), nearest first.
+
+    ``query``: shape (d,); ``pool``: shape (m, d), unit rows; rows in
+    ``exclude`` are skipped. Ties go to the earlier row.
+
+    >>> pool = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [0.8, 0.6]])
+    >>> nearest_items(np.array([1.0, 0.0]), pool, exclude={0}, k=2)
+    [3, 2]
+    """
+    query, pool = np.asarray(query, dtype=float), np.asarray(pool, dtype=float)
+    if pool.ndim != 2 or query.shape != pool.shape[1:]:
+        raise ValueError(f"query must have shape (d,) and pool (m, d); got {query.shape} and {pool.shape}")
+    order = [int(i) for i in np.argsort(-(pool @ query), kind="stable") if int(i) not in set(exclude)]
+    if len(order) < k:
+        raise ValueError(f"pool must hold at least k = {k} rows outside exclude; it holds {len(order)}")
+    return order[:k]
+
+
+def _embed(texts: list[str], encoder, store, progress: bool) -> np.ndarray:
+    """Embeddings of ``texts``, cached in chunks of 256 texts."""
+    from tqdm.auto import tqdm
+
+    from .advisor import embed
+    from .models import encoder_fingerprint
+
+    fingerprint = encoder_fingerprint(encoder) if store.enabled else ""
+    chunks = [texts[i : i + 256] for i in range(0, len(texts), 256)]
+    out = []
+    for chunk in tqdm(chunks, desc="embedding questions", disable=not progress or len(chunks) < 2):
+        key = {"encoder": fingerprint, "texts": hashlib.sha256(json.dumps(chunk).encode()).hexdigest()}
+        out.append(store.get_or_compute("embeddings", key, lambda c=chunk: {"emb": embed(c, encoder)})["emb"])
+    return np.concatenate(out)
+
+
+def answer_share(inputs: Inputs, items) -> dict:
+    """How many items state their input's answer, beside a control: the same count against another input's items.
+
+    Math: an item *states* the answer when one of its numbers equals the
+    input's final answer. Code: when it contains a line (15 characters or
+    more) of the input's canonical solution or of its tests. The control
+    pairs input ``k``'s answer with the items of input ``k + 1`` (cyclically):
+    answers that appear by chance appear as often there.
 
     >>> from persuasion.llm.tasks import synthetic_problems
-    >>> problems = synthetic_problems(3, rng=0)
-    >>> items = math_items(problems[0], problems, rng=0)
-    >>> len(items), items[:3]
-    (7, ['How many cookies does Gus have after step 1?', 'First: 17 - 1 = ?', 'The quantities given are 17, 1, 2.'])
+    >>> problems = synthetic_problems(2, 0)
+    >>> inputs = Inputs("synthetic", "synthetic", problems, {}, 0, "", ())
+    >>> items = {problems[0].id: ["The answer is 18."] * 7, problems[1].id: ["No number here."] * 7}
+    >>> answer_share(inputs, items)
+    {'items': 14, 'stating': 7, 'control': 0}
     """
-    others = [o for o in others if o.id != problem.id]
-    if not others:
-        raise ValueError("others must hold at least one other problem (for the distractors)")
-    if not problem.steps:
-        raise ValueError(f"problem {problem.id!r} has no solution steps to build items from")
-    rng = np.random.default_rng(rng)
-    other = others[int(rng.integers(len(others)))]
-    other2 = others[int(rng.integers(len(others)))]
-    first_sub = problem.subquestions[0] if problem.subquestions else "What quantity should be computed first?"
-    numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", problem.question)
-    quantities = "The quantities given are " + (", ".join(numbers) if numbers else "stated in words") + "."
-    plural = "s" if problem.difficulty != 1 else ""
-    strategy = f"Work it out step by step; the solution takes {problem.difficulty} calculation{plural}."
-    distractor_sub = other2.subquestions[0] if other2.subquestions else mask_results(other2.steps[0])
-    return [
-        first_sub,
-        "First: " + mask_results(problem.steps[0]),
-        quantities,
-        strategy,
-        "Finally: " + mask_results(problem.steps[-1]),
-        mask_results(other.steps[int(rng.integers(len(other.steps)))]),
-        distractor_sub,
-    ]
-
-
-def items_for(problems, seed: int = 0) -> dict[str, list[str]]:
-    """Items for every problem, deterministic given ``seed`` and the problem ids.
-
-    >>> from persuasion.llm.tasks import synthetic_problems
-    >>> items = items_for(synthetic_problems(3, rng=0))
-    >>> sorted(items), [len(v) for v in items.values()]
-    (['synthetic-0', 'synthetic-1', 'synthetic-2'], [7, 7, 7])
-    """
-    problems = list(problems)
-    out = {}
+    by_input = items.by_input if isinstance(items, Items) else items
+    problems = inputs.problems
+    n, stating, control = 0, 0, 0
     for k, p in enumerate(problems):
-        out[p.id] = math_items(p, problems, np.random.default_rng([seed, k]))
-    return out
+        other = by_input[problems[(k + 1) % len(problems)].id]
+        n += len(by_input[p.id])
+        stating += sum(_states(p, text) for text in by_input[p.id])
+        control += sum(_states(p, text) for text in other)
+    return {"items": n, "stating": stating, "control": control}
+
+
+def _states(problem, text: str) -> bool:
+    if isinstance(problem, CodeProblem):
+        lines = [line.strip() for line in (problem.canonical_solution + "\n" + problem.test).splitlines()]
+        return any(len(line) >= 15 and line in text for line in lines)
+    try:
+        answer = float(problem.answer.replace(",", ""))
+    except ValueError:
+        return problem.answer in text
+    return any(float(m.replace(",", "")) == answer for m in _NUMBER.findall(text) if m.strip("-,"))
 
 
 def load_items(path) -> dict[str, list[str]]:
@@ -139,19 +197,39 @@ def load_items(path) -> dict[str, list[str]]:
 
 @dataclass
 class Items:
-    """The items stage's output: the seven items of every input, by input id."""
+    """The items stage's output: the seven items of every input, by input id, and where they came from.
+
+    ``sources[id]``: the ids of the seven retrieved problems, nearest first.
+    """
 
     by_input: dict[str, list[str]]
+    sources: dict[str, list[str]]
 
     def to_dict(self) -> dict:
-        return {"by_input": self.by_input}
+        return {"by_input": self.by_input, "sources": self.sources}
 
     @classmethod
     def from_dict(cls, data: dict) -> Items:
-        return cls(data["by_input"])
+        return cls(data["by_input"], data["sources"])
 
 
-def build_items(inputs: Inputs, seed: int) -> Items:
-    """The items stage: the items of every input (deterministic given ``seed`` and the order drawn)."""
-    make = code_items_for if inputs.source == "humaneval" else items_for
-    return Items(make([inputs.problems[k] for k in inputs.drawn], seed))
+def build_items(inputs: Inputs, encoder, *, cache=None, progress: bool = True) -> Items:
+    """The items stage: for every input, the seven nearest problems of :func:`retrieval_pool`, as solved examples.
+
+    ``encoder``: a loaded ``(model, tokenizer)`` sentence encoder (the
+    Advisor's). ``cache``: as for :func:`~persuasion.llm.utilities.score_utilities`;
+    the pool's embeddings are cached, so a second run embeds only the inputs.
+    """
+    from .cache import as_store
+
+    store = as_store(cache)
+    pool = retrieval_pool(inputs)
+    pool_emb = _embed([_text(p) for p in pool], encoder, store, progress)
+    query_emb = _embed([_text(p) for p in inputs.problems], encoder, store, progress)
+    position = {p.id: i for i, p in enumerate(pool)}
+    by_input, sources = {}, {}
+    for p, q in zip(inputs.problems, query_emb):
+        chosen = nearest_items(q, pool_emb, exclude={position[p.id]} if p.id in position else ())
+        by_input[p.id] = [solved_item(pool[i]) for i in chosen]
+        sources[p.id] = [pool[i].id for i in chosen]
+    return Items(by_input, sources)

@@ -64,7 +64,19 @@ def _hints(items, structure: str, item):
 def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = None) -> str:
     """A HumanEval prompt with the structure's hints as comments opening the function body."""
     hints = _hints(items, structure, item)
-    return prompt + "".join(f"    # Hint: {h}\n" for h in hints)
+    return prompt + "".join(_comment(h) for h in hints)
+
+
+def _comment(hint: str) -> str:
+    """``hint`` as comment lines in a function body (every line of a multi-line hint commented).
+
+    >>> print(_comment("A solved function like this one:\\ndef f(x):\\n    return x"), end="")
+        # Hint: A solved function like this one:
+        #   def f(x):
+        #       return x
+    """
+    first, *rest = hint.splitlines() or [""]
+    return f"    # Hint: {first}\n" + "".join(f"    #   {line}\n" for line in rest)
 
 
 def task_prompt(receiver, problem, items, structure: str, *, item: int | None = None, shots=()) -> str:

@@ -19,7 +19,7 @@ from ..protocol import Structure
 from .advisor import Advisors
 from .config import ExperimentConfig
 from .evaluate import STRUCTURES_EVAL, Evaluation, arpi_bootstrap, mean_ci, paired_bootstrap
-from .items import Items
+from .items import Items, answer_share
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -45,6 +45,8 @@ class TaskResult:
     oracle: dict = field(default_factory=dict)  # receiver -> per-test-input max_c v(x, c) (best item in hindsight)
     tables: dict = field(default_factory=dict)  # receiver -> UtilityTable of all inputs (train, val, test order)
     items: dict = field(default_factory=dict)  # input id -> its seven items
+    item_sources: dict = field(default_factory=dict)  # input id -> ids of the problems its items show
+    answer_share: dict = field(default_factory=dict)  # items stating their input's answer, and the control
     questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
     difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
     data_hash: str = ""  # SHA-256 of the problems' content
@@ -173,6 +175,10 @@ class TaskResult:
             "data_hash": self.data_hash,
             "receivers": list(self.receivers),
             "ids": self.ids,
+            "questions": self.questions,
+            "items": self.items,
+            "item_sources": self.item_sources,
+            "answer_share": self.answer_share,
             "difficulty": self.difficulty.tolist(),
             "threshold": self.threshold,
             "difficulties": self.difficulties,
@@ -204,6 +210,8 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
         curves=advisors.curves, policies=evaluation.policies, utility=evaluation.utility,
         correct=evaluation.correct, tokens=evaluation.tokens, other=evaluation.other, oracle=evaluation.oracle,
         tables=utilities.tables, items={p.id: list(items.by_input[p.id]) for p in problems},
+        item_sources={p.id: list(items.sources.get(p.id, [])) for p in problems},
+        answer_share=answer_share(inputs, items),
         questions={p.id: p.question for p in problems}, difficulties={p.id: p.difficulty for p in problems},
         data_hash=inputs.data_hash,
     )

