@@ -79,6 +79,7 @@ from persuasion.llm.report import (
     plot_structures,
     table1_markdown,
 )
+from persuasion.llm.statistics import interval_coverage
 from persuasion.protocol import Structure
 
 # which Receivers run each task (the sizes of each task are config_for's presets)
@@ -307,6 +308,13 @@ plt.show()
 # kept. {numref}`fig-llm-curves` shows both losses; by the theorem, no policy
 # can go below the oracle bound $\mathcal L^\star$ of the same inputs, and the
 # uniform prior sits at zero.
+#
+# A trained Advisor depends on its random initialisation, so each is trained
+# from several seeds (`advisor_seeds`, five by default); the curves are the
+# first seed's. Posterior information's expected utility is the average over
+# the seeds' Advisors, and the verdict table gives the range of each
+# contrast over them. Accuracy needs a generated answer per drawn item, the
+# expensive part, so it is measured after the first seed's draw only.
 
 # %%
 for res in results:
@@ -513,22 +521,31 @@ for res in results:
 # Each claim of the paper that this chapter can test is a row of the table
 # below. For a claim "A beats B", the effect is the difference A − B on each
 # test input, averaged over the Receivers (the paper's claims are about its
-# average rows), with a paired bootstrap 95% interval over test inputs. The
-# verdict follows one rule, the same for every row and every run:
+# average rows), with a bias-corrected and accelerated (BCa) bootstrap 95%
+# interval over test inputs and a two-sided bootstrap p-value for "A − B =
+# 0" (for ARPI, a ratio, the percentile interval and p-value of its
+# bootstrap draws). Reading fourteen such tests at once, some would pass by
+# chance, so the p-values of all the verdicts of this run form one family
+# and are adjusted by Holm's step-down method, which keeps the chance of
+# *any* false "supported" or "contradicted" at 5%. The verdict follows one
+# rule, the same for every row and every run:
 #
-# - **supported** when the interval lies above zero;
-# - **contradicted** when it lies below zero;
-# - **inconclusive** when it contains zero, or when fewer than ten test
-#   inputs stand behind it (percentile intervals are unreliable on a
-#   handful of inputs).
+# - **supported** when the Holm-adjusted p-value is at most 0.05 and A − B
+#   is positive;
+# - **contradicted** when it is at most 0.05 and A − B is negative;
+# - **inconclusive** otherwise, or when fewer than ten test inputs stand
+#   behind the row.
+#
+# The interval in the table is the row's own, unadjusted: a row can show an
+# interval that excludes zero and still be inconclusive once the family is
+# accounted for.
 #
 # The paper measures accuracy; utility (the log-probability of the reference
 # answer, Eq. 3's objective) is what the Advisor is trained on, and it moves
 # long before accuracy does on small Receivers, so both are given. The
 # ARPI row gives the difference ARPI(Posterior ∣ No) − ARPI(All ∣ No), per
 # 1,000 prompt tokens: positive when one chosen item buys more performance
-# per extra prompt token than all seven. With several intervals read at once, some verdicts can be
-# wrong by chance: a row is evidence, not proof.
+# per extra prompt token than all seven.
 
 # %%
 rows = verdicts(results)
@@ -541,16 +558,14 @@ display(verdict_table(rows))
 display(Markdown(findings_markdown(results, rows)))
 
 # %% tags=["remove-input"]
-for r in rows:
-    for metric in ("accuracy", "utility"):
-        e = r[metric]
-        if e is None:
-            continue
-        checks.true(
-            f"verdict table, {r['task']}, {r['key']}, {metric}: the interval contains its estimate",
-            e["lo"] - 1e-12 <= e["mean"] <= e["hi"] + 1e-12,
-            value=(e["lo"], e["mean"], e["hi"]),
-        )
+family = sorted((r[m] for r in rows for m in ("accuracy", "utility") if r[m]), key=lambda e: e["p"])
+adjusted = [e["p_holm"] for e in family]
+checks.true(  # Holm by its definition: never below the raw p, at most m times it, and in raw-p order
+    "verdicts: every Holm-adjusted p-value lies in [p, min(1, m p)] and follows the order of the raw p-values",
+    all(e["p"] <= e["p_holm"] <= min(1.0, len(family) * e["p"]) + 1e-12 for e in family)
+    and adjusted == sorted(adjusted),
+    value=len(family),
+)
 checks.true(
     "the best item in hindsight gains at least as much as a random item, on every test input (by construction)",
     all(
@@ -559,6 +574,24 @@ checks.true(
         for n in res.receivers
     ),
 )
+
+# %% [markdown]
+# **Do the intervals cover?** A 95% bootstrap interval covers the truth 95%
+# of the time only for large samples. At this chapter's number of test
+# inputs we can measure how often it does: take the observed Posterior −
+# Prior utility differences of the first task and Receiver as a population
+# (its mean is then the truth), draw samples of the same size from it, and
+# count how often each interval contains that mean.
+
+# %%
+first = results[0]
+name = first.receivers[0]
+d = first.utility[name][Structure.POSTERIOR] - first.utility[name][Structure.PRIOR]
+cover = interval_coverage(d, n_sims=200, n_boot=2000, seed=seed)
+display(Markdown(
+    f"{first.config.task}, {name}, n = {d.size} test inputs, 200 simulated samples. "
+    + ", ".join(f"{k} interval: {v:.0%}" for k, v in cover.items())
+))
 
 # %% [markdown]
 # What a verdict at this size can and cannot say: with tens of test inputs

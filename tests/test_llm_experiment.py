@@ -336,3 +336,74 @@ def test_verdicts_follow_the_stated_rule():
     assert "supported" in table and "contradicted" in table
     text = findings_markdown([res], list(rows.values()))
     assert "In **utility**, the 7 verdicts are" in text and "ran on *gsm8k* data" in text
+
+
+def test_a_marginal_effect_is_inconclusive_once_the_family_is_accounted_for():
+    """27 of 40 inputs gain 1 nat and 13 lose 1: mean +0.35, t = 2.33, a p-value near 0.02 and a 95% interval
+    above zero on its own; among the run's 14 verdicts Holm's correction makes it inconclusive."""
+    from persuasion.llm.claims import verdicts
+    from persuasion.llm.statistics import ALPHA
+
+    res = fake_result(n=40)
+    d = np.array([1.0] * 27 + [-1.0] * 13)
+    for r in res.receivers:
+        base = res.utility[r][Structure.PRIOR]
+        for s in STRUCTURES_EVAL:
+            res.utility[r][s] = base.copy()
+            res.correct[r][s] = np.zeros(40)
+        res.utility[r][Structure.POSTERIOR] = base + d
+    rows = {r["key"]: r for r in verdicts([res])}
+    e = rows["posterior>prior"]["utility"]
+    t = d.mean() / (d.std(ddof=1) / np.sqrt(40))
+    assert e["mean"] == pytest.approx(0.35) and t == pytest.approx(7 / 3)
+    assert e["lo"] > 0 and e["p"] < ALPHA  # alone, it would pass
+    assert e["family"] == 14 and e["p_holm"] > ALPHA  # with 13 other verdicts, it does not
+    assert rows["posterior>prior"]["utility_verdict"] == "inconclusive"
+    # the verdicts whose difference is exactly zero are inconclusive with p = 1
+    assert rows["prior>no"]["utility"]["p"] == 1.0 and rows["prior>no"]["utility_verdict"] == "inconclusive"
+
+
+def test_the_verdict_table_gives_the_spread_over_advisor_seeds():
+    from persuasion.llm.claims import verdict_table, verdicts
+
+    res = fake_result(n=20)
+    rng = np.random.default_rng(8)
+    res.seed_utility = {}
+    for r in res.receivers:
+        per_seed = res.utility[r][Structure.PRIOR] + rng.normal(size=(3, 20)) + np.array([[0.0], [1.0], [2.0]])
+        res.seed_utility[r] = {Structure.POSTERIOR: per_seed}
+        res.utility[r][Structure.POSTERIOR] = per_seed.mean(axis=0)
+    row = {r["key"]: r for r in verdicts([res])}["posterior>prior"]
+    by_hand = [np.mean([res.seed_utility[r][Structure.POSTERIOR][k] - res.utility[r][Structure.PRIOR]
+                        for r in res.receivers]) for k in range(3)]
+    assert row["utility"]["seeds"] == pytest.approx(by_hand)
+    assert row["utility"]["mean"] == pytest.approx(np.mean(by_hand))  # the mean over seeds is the estimate
+    assert row["accuracy"]["seeds"] is None  # accuracy: the first seed's draws only
+    assert f"3 Advisor seeds from {min(by_hand):+.2f} to {max(by_hand):+.2f}" in verdict_table([row])
+
+
+def test_advisors_of_several_seeds_differ_and_the_first_is_the_policy():
+    from persuasion.llm.advisor import train_advisors
+    from persuasion.llm.items import Items
+    from persuasion.llm.tasks import draw_inputs
+    from persuasion.llm.utilities import Utilities, UtilityTable
+
+    config = ExperimentConfig("synthetic", 6, 3, 3, 8, steps=20, advisor_seeds=3)
+    inputs = draw_inputs(config)
+    items = Items({p.id: [f"hint {c} for {p.id}" for c in range(7)] for p in inputs.problems}, {})
+    n = len(inputs.problems)
+    rng = np.random.default_rng(2)
+    table = UtilityTable(tuple(p.id for p in inputs.problems), -rng.random((n, 7)) * 5, -np.ones(n), -np.ones(n),
+                         np.ones((n, 7)), np.ones(n), np.ones(n))
+    fake = lambda texts, encoder=None: np.random.default_rng(len(texts)).normal(size=(len(texts), 8)).astype(  # noqa: E731
+        np.float32)
+    import persuasion.llm.advisor as advisor_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(advisor_module, "embed", fake)
+        advisors = train_advisors(config, inputs, items, Utilities({"R": table}, {}), encoder=None, progress=False)
+    for label in ("R", "R (easy)"):
+        seeds = advisors.seed_policies[label]
+        assert seeds.shape == (3, n, 7) and np.allclose(seeds.sum(-1), 1)
+        assert np.array_equal(seeds[0], advisors.policies[label])
+        assert not np.allclose(seeds[0], seeds[1])  # another seed, another Advisor

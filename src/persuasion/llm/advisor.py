@@ -26,7 +26,7 @@ the stage's output is kept whole by the pipeline
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -183,25 +183,32 @@ class Advisors:
 
     ``curves``: Eq. (3) on training and validation inputs after each step, the
     step kept and the numbers of inputs; ``policies``: the kept head's policy
-    over the items of every input (rows: :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`).
+    over the items of every input (rows: :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`),
+    for the first seed; ``seed_policies``: shape ``(advisor_seeds, n_inputs, 7)``,
+    the policy of every seed (the first is ``policies``).
     """
 
     curves: dict
     policies: dict[str, np.ndarray]
+    seed_policies: dict[str, np.ndarray] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return encode({"curves": self.curves, "policies": self.policies})
+        return encode({"curves": self.curves, "policies": self.policies, "seed_policies": self.seed_policies})
 
     @classmethod
     def from_dict(cls, data: dict) -> Advisors:
         data = decode(data)
-        return cls(data["curves"], data["policies"])
+        return cls(data["curves"], data["policies"], data["seed_policies"])
 
 
 def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, encoder, *,
                    progress: bool = True) -> Advisors:
     """The Advisor stage: per Receiver of ``utilities``, an Advisor trained on its table (Eq. 3), and one more
-    trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed."""
+    trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed.
+
+    Each is trained ``config.advisor_seeds`` times, from seeds ``config.seed + 1000 k``: the curves are the
+    first seed's, and every seed's policy is kept (``seed_policies``).
+    """
     from tqdm.auto import tqdm
 
     emb = np.stack([embed([p.question, *items.by_input[p.id]], encoder)  # one batch per input
@@ -212,12 +219,16 @@ def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, e
         rows = inputs.rows[part]
         return q_emb[rows], c_emb[rows], values[rows]
 
-    curves, policies = {}, {}
+    curves, policies, seed_policies = {}, {}, {}
     for name, table in utilities.tables.items():
         for label, train, val in ((name, "train", "val"), (f"{name} (easy)", "easy_train", "easy_val")):
-            res = train_advisor(features(train, table.items), features(val, table.items), steps=config.steps,
-                                lr=config.lr, hidden=config.hidden, seed=config.seed, keep_best=True, progress=progress)
+            runs = [train_advisor(features(train, table.items), features(val, table.items), steps=config.steps,
+                                  lr=config.lr, hidden=config.hidden, seed=config.seed + 1000 * k, keep_best=True,
+                                  progress=progress and k == 0)
+                    for k in range(config.advisor_seeds)]
+            res = runs[0]
             curves[label] = {"train": res.train_loss, "val": res.val_loss, "best_step": res.best_step,
                              "n_train": len(inputs.rows[train]), "n_val": len(inputs.rows[val])}
-            policies[label] = res.head.policy(q_emb, c_emb)
-    return Advisors(curves, policies)
+            seed_policies[label] = np.stack([r.head.policy(q_emb, c_emb) for r in runs])
+            policies[label] = seed_policies[label][0]
+    return Advisors(curves, policies, seed_policies)

@@ -3,9 +3,14 @@ r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them
 * :data:`CLAIMS`: each claim says "A beats B" (on all test inputs, or on the
   hard ones), where A and B are information structures;
 * :func:`verdicts`: per claim and task, the paper's number and ours (the mean
-  of A − B over the Receivers, with a paired bootstrap 95% interval), in
-  accuracy and in utility, and :func:`~persuasion.llm.statistics.verdict` of each: *supported*,
-  *contradicted* or *inconclusive* by a rule stated before the numbers;
+  of A − B over the Receivers, per test input, with a BCa 95% interval and a
+  bootstrap p-value), in accuracy and in utility, and the verdict of each by
+  a rule stated before the numbers: the p-values of every verdict of the run
+  form one family, adjusted by Holm's method
+  (:func:`~persuasion.llm.statistics.holm`), and a claim is *supported* or
+  *contradicted* only when its adjusted p-value is at most
+  :data:`~persuasion.llm.statistics.ALPHA`
+  (:func:`~persuasion.llm.statistics.verdict_from_p`), else *inconclusive*;
 * :func:`verdict_table`, :func:`findings_markdown`: the same as a table and
   as sentences.
 """
@@ -17,9 +22,9 @@ from collections import Counter
 import numpy as np
 
 from ..protocol import Structure
-from .evaluate import arpi_difference_bootstrap, paired_bootstrap
+from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT, Table
-from .statistics import verdict
+from .statistics import ALPHA, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
 
 __all__ = ["CLAIMS", "verdicts", "verdict_table", "findings_markdown"]
 
@@ -63,7 +68,7 @@ def _paper_claim_number(key: str, task: str) -> str:
 
 
 def _claim_effect(res, a: str, b: str, subset, metric: str):
-    """(mean, lo, hi, n) of A − B averaged over the Receivers, per test input, with a paired bootstrap CI."""
+    """(mean, lo, hi, n, p) of A − B averaged over the Receivers, per test input: BCa 95% CI, bootstrap p."""
     values = res.correct if metric == "accuracy" else res.utility
     names = [r for r in res.receivers if a in values[r] and b in values[r]]
     if not names:
@@ -74,25 +79,47 @@ def _claim_effect(res, a: str, b: str, subset, metric: str):
         return None
     da = np.mean([values[r][a][mask] for r in names], axis=0)
     db = np.mean([values[r][b][mask] for r in names], axis=0)
-    m, lo, hi = paired_bootstrap(da, db, n_boot=res.config.n_boot, seed=res.config.seed)
-    return m, lo, hi, n
+    d = da - db
+    seeds = _seed_means(res, names, a, b, mask) if metric == "utility" else None
+    if n < 2:
+        return float(d.mean()), float(d.mean()), float(d.mean()), n, 1.0, seeds
+    m, lo, hi = bca_interval(d, n_boot=res.config.n_boot, seed=res.config.seed)
+    return m, lo, hi, n, bootstrap_p_value(d, n_boot=res.config.n_boot, seed=res.config.seed), seeds
+
+
+def _seed_means(res, names, a: str, b: str, mask):
+    """The mean of A − B under each Advisor seed (a structure without an Advisor is the same under every seed),
+    or None when neither A nor B has an Advisor."""
+    per = getattr(res, "seed_utility", {}) or {}
+    if not any(s in per.get(r, {}) for r in names for s in (a, b)):
+        return None
+
+    def values(r, s):
+        if s in per.get(r, {}):
+            return np.asarray(per[r][s])[:, mask]
+        return np.asarray(res.utility[r][s])[mask][None]
+
+    diffs = np.mean([values(r, a) - values(r, b) for r in names], axis=0)  # (seeds, n)
+    return diffs.mean(axis=1).tolist()
 
 
 def _arpi_effect(res, metric: str):
-    """ARPI(Posterior | No) − ARPI(All | No) with a bootstrap CI (inputs resampled jointly for all Receivers)."""
+    """ARPI(Posterior | No) − ARPI(All | No) with a percentile bootstrap CI and p-value (inputs resampled jointly
+    for all Receivers)."""
     values = res.correct if metric == "accuracy" else res.utility
     get = lambda d, s: np.array([d[r][s] for r in res.receivers], dtype=float)  # noqa: E731
-    m, lo, hi = arpi_difference_bootstrap(
+    m, draws = arpi_difference_draws(
         get(values, Structure.POSTERIOR), get(values, Structure.ALL), get(values, Structure.NO),
         get(res.tokens, Structure.POSTERIOR), get(res.tokens, Structure.ALL), get(res.tokens, Structure.NO),
         n_boot=res.config.n_boot, seed=res.config.seed)
-    return m, lo, hi, len(res.difficulty)
+    lo, hi = np.quantile(draws, [0.025, 0.975])
+    return m, float(lo), float(hi), len(res.difficulty), draws_p_value(draws), None
 
 
 def verdicts(results) -> list[dict]:
     """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
-    (mean of A − B over the Receivers, 95% CI, number of test inputs) and the
-    :func:`~persuasion.llm.statistics.verdict` of each."""
+    (mean of A − B over the Receivers, 95% CI, number of test inputs, p-value and Holm-adjusted p-value over
+    every measured verdict of ``results``) and the verdict of each (see the module docstring)."""
     rows = []
     for res in results:
         task = "gsm8k" if res.config.kind == "math" else "humaneval"
@@ -105,10 +132,15 @@ def verdicts(results) -> list[dict]:
                     row[metric] = None
                     row[f"{metric}_verdict"] = "not measured"
                     continue
-                m, lo, hi, n = effect
-                row[metric] = dict(mean=m, lo=lo, hi=hi, n=n)
-                row[f"{metric}_verdict"] = verdict(lo, hi, n)
+                m, lo, hi, n, p, seeds = effect
+                row[metric] = dict(mean=m, lo=lo, hi=hi, n=n, p=p, seeds=seeds)
             rows.append(row)
+    family = [(r, metric) for r in rows for metric in ("accuracy", "utility") if r[metric] is not None]
+    adjusted = holm([r[metric]["p"] for r, metric in family])
+    for (r, metric), p_holm in zip(family, adjusted):
+        e = r[metric]
+        e["p_holm"], e["family"] = float(p_holm), len(family)
+        r[f"{metric}_verdict"] = verdict_from_p(e["mean"], e["p_holm"], e["n"])
     return rows
 
 
@@ -125,8 +157,12 @@ def verdict_table(rows) -> Table:
             per_token = r["key"] == "arpi"
             s = 1e3 * scale if per_token else scale
             unit = " per 1,000 prompt tokens" if per_token else ""
+            spread = ""
+            if e.get("seeds") and len(e["seeds"]) > 1:
+                spread = (f"; {len(e['seeds'])} Advisor seeds from {min(e['seeds']) * s:+.{digits}f} "
+                          f"to {max(e['seeds']) * s:+.{digits}f}")
             cells += [f"{e['mean'] * s:+.{digits}f}{unit} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] "
-                      f"(n={e['n']})", r[f"{metric}_verdict"]]
+                      f"(n={e['n']}{spread})", r[f"{metric}_verdict"]]
         out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
                        "ours: utility (nats)", "verdict"])
@@ -159,6 +195,9 @@ def findings_markdown(results, rows) -> str:
             share = f"{100 * gain.mean() / room:+.0f}%" if room > 0 else "no share (the oracle gains nothing)"
             out.append(f"  - {name}: the Advisor's item gains {gain.mean():+.2f} nats over a random item, "
                        f"{share} of what the best item in hindsight gains ({room:.2f} nats).")
+    family = next((r[m]["family"] for r in rows for m in ("accuracy", "utility") if r[m]), 0)
+    out.append(f"- The p-values of the {family} measured verdicts form one family, adjusted by Holm's method "
+               f"(family-wise level {ALPHA:.0%}).")
     for metric in ("accuracy", "utility"):
         c = Counter(r[f"{metric}_verdict"] for r in rows)
         parts = ", ".join(f"{c[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "not measured") if c[v])

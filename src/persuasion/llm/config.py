@@ -55,10 +55,11 @@ class ExperimentConfig:
     hidden: int = 64
     seed: int = 0
     n_boot: int = 10_000
+    advisor_seeds: int = 5  # Advisors trained per Receiver (seeds seed, seed + 1000, ...): the spread over seeds
 
     def __post_init__(self):
         _check_task(self.task)
-        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps"):
+        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,7 @@ __all__ = [
     "arpi",
     "arpi_bootstrap",
     "arpi_difference_bootstrap",
+    "arpi_difference_draws",
     "paired_bootstrap",
     "mean_ci",
     "structure_utilities",
@@ -166,6 +167,22 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
     >>> point, lo < 0 < hi
     (0.0, True)
     """
+    point, draws = arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, n_boot=n_boot, seed=seed,
+                                         level=level)
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return point, float(lo), float(hi)
+
+
+def arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot: int = 10_000, seed: int = 0,
+                          level: float = 0.95) -> tuple[float, np.ndarray]:
+    """ARPI(A | B) − ARPI(C | B) and its ``n_boot`` bootstrap draws (what :func:`arpi_difference_bootstrap`
+    takes quantiles of; a p-value is :func:`~persuasion.llm.statistics.draws_p_value` of them).
+
+    >>> point, draws = arpi_difference_draws([[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]],
+    ...                                      [[300] * 4], [[200] * 4], [[100] * 4], n_boot=500)
+    >>> point, draws.shape
+    (0.0, (500,))
+    """
     ra, rc, rb, la, lc, lb = _receivers_by_inputs(
         dict(perf_a=perf_a, perf_c=perf_c, perf_b=perf_b, len_a=len_a, len_c=len_c, len_b=len_b), level, n_boot)
     shape = ra.shape
@@ -178,8 +195,7 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
             raise ValueError("a resampled prompt-length difference is zero; the lengths must differ from B's")
         return ((r - rb)[:, idx].mean(-1).T / dl).mean(1)
 
-    lo, hi = np.quantile(draws(ra, la) - draws(rc, lc), [(1 - level) / 2, (1 + level) / 2])
-    return float(point), float(lo), float(hi)
+    return float(point), draws(ra, la) - draws(rc, lc)
 
 
 def structure_utilities(table, policy) -> dict[str, np.ndarray]:
@@ -278,10 +294,14 @@ def _generations(store, receiver, prompts: list[str], max_new_tokens: int, stop:
 class Evaluation:
     """The evaluation stage's output, on the test inputs, per Receiver (by name) and structure:
 
-    ``utility`` (expected, from the table: exact in the draw), ``correct``
-    (0/1, of the greedy answer), ``tokens`` (length of the prompt shown);
-    ``policies``: each Advisor's policy on the test inputs; ``other``: the
-    Receiver whose Advisor is "other"; ``oracle``: the best item's utility.
+    ``utility`` (expected, from the table: exact in the draw; for the
+    Advisors' structures, the mean over the Advisor seeds), ``correct`` (0/1,
+    of the greedy answer; for the Advisors' structures, after the first
+    seed's draw), ``tokens`` (length of the prompt shown); ``policies``: each
+    Advisor's policy on the test inputs (first seed); ``other``: the Receiver
+    whose Advisor is "other"; ``oracle``: the best item's utility;
+    ``seed_utility``: per Receiver and Advisor structure, shape
+    ``(advisor_seeds, n_test)``, the expected utility under each seed's Advisor.
     """
 
     utility: dict
@@ -290,6 +310,7 @@ class Evaluation:
     policies: dict
     other: dict
     oracle: dict
+    seed_utility: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return encode(self.__dict__)
@@ -328,7 +349,7 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         cdf = np.cumsum(pi, axis=1)
         return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
 
-    utility, correct, tokens, policies = {}, {}, {}, {}
+    utility, correct, tokens, policies, seed_utility = {}, {}, {}, {}, {}
     stop = STOP_SEQUENCES if config.kind == "code" else ("\n",)
     for r in receivers:
         table, scored = utilities.tables[r.name], utilities.prompts[r.name]
@@ -340,9 +361,13 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         utility[r.name] = {s: v[test_rows] for s, v in structure_utilities(table, uniform).items()
                            if s != Structure.POSTERIOR}
         choices = {Structure.NO: None, Structure.ALL: None, Structure.PRIOR: draw(uniform[test_rows])}
+        seed_utility[r.name] = {}
         for s, adv in own.items():
             policies[adv] = advisors.policies[adv][test_rows]
-            utility[r.name][s] = structure_utilities(table, advisors.policies[adv])[Structure.POSTERIOR][test_rows]
+            per_seed = advisors.seed_policies.get(adv, advisors.policies[adv][None])
+            seed_utility[r.name][s] = np.stack([structure_utilities(table, pi)[Structure.POSTERIOR][test_rows]
+                                                for pi in per_seed])
+            utility[r.name][s] = seed_utility[r.name][s].mean(axis=0)
             choices[s] = draw(policies[adv])
         structures = [s for s in STRUCTURES_EVAL if s in choices]
         # Each structure's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
@@ -360,4 +385,4 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
                                        dtype=float) for s in structures}
     oracle = {r: utilities.tables[r].items[test_rows].max(axis=1) for r in names}
-    return Evaluation(utility, correct, tokens, policies, other, oracle)
+    return Evaluation(utility, correct, tokens, policies, other, oracle, seed_utility)

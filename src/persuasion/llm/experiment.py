@@ -170,7 +170,8 @@ class _StageFiles:
             "data": dict(task=c.task, n_train=c.n_train, n_val=c.n_val, n_test=c.n_test, seed=c.seed),
             "items": dict(encoder=weights["encoder"], pool=RETRIEVAL_POOL),
             "utilities": dict(receivers=receivers, device=device),
-            "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"]),
+            "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"],
+                            advisor_seeds=c.advisor_seeds),
             "evaluate": dict(receivers=receivers, device=device, max_new_tokens=c.max_new_tokens, seed=c.seed,
                              timeout=float(options.get("timeout", 5.0))),
         }

@@ -47,6 +47,7 @@ class TaskResult:
     items: dict = field(default_factory=dict)  # input id -> its seven items
     item_sources: dict = field(default_factory=dict)  # input id -> ids of the problems its items show
     answer_share: dict = field(default_factory=dict)  # items stating their input's answer, and the control
+    seed_utility: dict = field(default_factory=dict)  # receiver -> Advisor structure -> (advisor_seeds, n_test)
     questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
     difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
     data_hash: str = ""  # SHA-256 of the problems' content
@@ -189,6 +190,7 @@ class TaskResult:
             "correct": plain(self.correct),
             "tokens": plain(self.tokens),
             "oracle": plain(self.oracle),
+            "seed_utility": plain(self.seed_utility),
             "tables": {r: {k: np.asarray(v).tolist() for k, v in asdict(t).items()} for r, t in self.tables.items()},
             "summaries": {
                 "table": self.table("accuracy") + self.table("utility"),
@@ -211,7 +213,7 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
         correct=evaluation.correct, tokens=evaluation.tokens, other=evaluation.other, oracle=evaluation.oracle,
         tables=utilities.tables, items={p.id: list(items.by_input[p.id]) for p in problems},
         item_sources={p.id: list(items.sources.get(p.id, [])) for p in problems},
-        answer_share=answer_share(inputs, items),
+        answer_share=answer_share(inputs, items), seed_utility=evaluation.seed_utility,
         questions={p.id: p.question for p in problems}, difficulties={p.id: p.difficulty for p in problems},
         data_hash=inputs.data_hash,
     )

@@ -28,10 +28,13 @@ from scipy import stats
 
 from .._validation import as_finite_array, as_int, as_real
 
-__all__ = ["MIN_INPUTS", "verdict", "t_interval", "bca_interval", "bootstrap_p_value", "holm", "coverage"]
+__all__ = ["MIN_INPUTS", "ALPHA", "verdict", "verdict_from_p", "t_interval", "bca_interval", "bootstrap_p_value",
+           "draws_p_value", "holm", "coverage", "percentile_interval", "interval_coverage"]
 
 #: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
 MIN_INPUTS = 10
+#: The family-wise error level of the verdicts: the chance that any "supported" or "contradicted" is false.
+ALPHA = 0.05
 
 
 def verdict(lo: float, hi: float, n: int) -> str:
@@ -44,6 +47,21 @@ def verdict(lo: float, hi: float, n: int) -> str:
     if n < MIN_INPUTS:
         return "inconclusive"
     return "supported" if lo > 0 else "contradicted" if hi < 0 else "inconclusive"
+
+
+def verdict_from_p(mean: float, p_adjusted: float, n: int, *, alpha: float = ALPHA) -> str:
+    """The rule for a family: *supported* when the multiplicity-adjusted p-value (see :func:`holm`) is at most
+    ``alpha`` and A − B is positive, *contradicted* when it is at most ``alpha`` and A − B is negative,
+    *inconclusive* otherwise or on fewer than :data:`MIN_INPUTS` test inputs.
+
+    >>> verdict_from_p(0.3, 0.01, 32), verdict_from_p(-0.3, 0.04, 32), verdict_from_p(0.3, 0.2, 32)
+    ('supported', 'contradicted', 'inconclusive')
+    >>> verdict_from_p(0.3, 0.01, 4)
+    'inconclusive'
+    """
+    if n < MIN_INPUTS or not p_adjusted <= alpha or mean == 0:
+        return "inconclusive"
+    return "supported" if mean > 0 else "contradicted"
 
 
 def _level(level) -> float:
@@ -116,6 +134,53 @@ def bootstrap_p_value(x, *, n_boot: int = 10_000, seed: int = 0) -> float:
     rng = np.random.default_rng(seed)
     means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
     return float(min(1.0, 2 * min(np.mean(means <= 0), np.mean(means >= 0))))
+
+
+def percentile_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
+    """(mean, lower, upper): the percentile bootstrap interval for the mean of ``x``.
+
+    >>> percentile_interval([1.0, 0.0, 1.0, 1.0])
+    (0.75, 0.25, 1.0)
+    """
+    x = _sample(x, "x", 1)
+    level = _level(level)
+    n_boot = as_int(n_boot, "n_boot", low=100)
+    means = x[np.random.default_rng(seed).integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return float(x.mean()), float(lo), float(hi)
+
+
+def interval_coverage(population, *, n_sims: int = 200, n_boot: int = 2000, seed: int = 0) -> dict[str, float]:
+    """How often the percentile, BCa and t 95% intervals cover the mean of ``population`` for samples of its
+    size drawn from it with replacement: ``{"percentile": ..., "bca": ..., "t": ...}``.
+
+    The empirical distribution stands in for the unknown one, at exactly the
+    sample size the data has; see :func:`coverage`.
+
+    >>> cover = interval_coverage(np.arange(40.0), n_sims=50, n_boot=500)
+    >>> sorted(cover), all(0.5 < v <= 1 for v in cover.values())
+    (['bca', 'percentile', 't'], True)
+    """
+    x = _sample(population, "population", 2)
+    truth = float(x.mean())
+
+    def sampler(rng):
+        return rng.choice(x, size=x.size)
+
+    methods = {"percentile": lambda s: percentile_interval(s, n_boot=n_boot),
+               "bca": lambda s: bca_interval(s, n_boot=n_boot), "t": t_interval}
+    return {name: coverage(f, sampler, truth=truth, n_sims=n_sims, seed=seed) for name, f in methods.items()}
+
+
+def draws_p_value(draws) -> float:
+    """Two-sided p-value for "the statistic is 0" from its bootstrap ``draws``: twice the smaller share on
+    either side of 0, at most 1 (as :func:`bootstrap_p_value`, for statistics that are not a mean).
+
+    >>> draws_p_value([0.5, 1.0, -0.2, 0.8]), draws_p_value([1.0, 2.0])
+    (0.5, 0.0)
+    """
+    d = _sample(draws, "draws", 1)
+    return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
 
 
 def holm(p_values) -> np.ndarray:
