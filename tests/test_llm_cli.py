@@ -219,7 +219,10 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "persuasion.llm.cli", "--receiver", "smollm2-135m-instruct",
                              "--task", "synthetic", "--n", "6", "--steps", "20", "--quiet",
                              "--cache", str(share_models(tmp_path / "cache")), "--out", str(out)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # a shell that starts jobs in the background sets SIGINT to "ignore", and a Python
+                            # started so never raises KeyboardInterrupt: give the child the default, as a terminal does
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not (out / "stages" / "data.json").exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
