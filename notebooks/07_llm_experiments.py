@@ -61,7 +61,7 @@ from persuasion.llm.advisor import eq3_lower_bound
 from persuasion.llm.claims import findings_markdown, verdict_table, verdicts
 from persuasion.llm.config import config_for
 from persuasion.llm.data import gsm8k_dir
-from persuasion.llm.evaluate import arpi
+from persuasion.llm.evaluate import arpi, paired_bootstrap
 from persuasion.llm.experiment import run_task
 from persuasion.llm.items import RETRIEVAL_POOL
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
@@ -234,17 +234,22 @@ for res in results:
 # problem, so it states the input's answer only when that problem's numbers
 # happen to include it. The control counts the same thing against another
 # input's items: if the items carried the answer, the first share would
-# stand above the second.
+# stand above the second. The last column is their difference per input
+# (in points of the share), with a paired bootstrap interval over inputs.
 
 # %% tags=["remove-input"]
 leak_rows = []
 for res in results:
     a = res.answer_share
+    counts = np.array(a["by_input"], dtype=float) / (a["items"] / len(a["by_input"]))
+    m, lo, hi = paired_bootstrap(counts[:, 0], counts[:, 1], seed=seed)
     leak_rows.append([res.config.task, a["items"], f"{a['stating'] / a['items']:.1%}",
-                      f"{a['control'] / a['items']:.1%}"])
+                      f"{a['control'] / a['items']:.1%}",
+                      f"{100 * m:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"])
 display(Markdown(
-    "| task | items | share stating the input's answer | control: another input's items |\n"
-    "|---|---:|---:|---:|\n" + "\n".join("| " + " | ".join(map(str, r)) + " |" for r in leak_rows)
+    "| task | items | share stating the input's answer | control: another input's items "
+    "| difference, points (paired bootstrap 95% over inputs) |\n"
+    "|---|---:|---:|---:|---:|\n" + "\n".join("| " + " | ".join(map(str, r)) + " |" for r in leak_rows)
 ))
 
 # %% [markdown]

@@ -141,24 +141,25 @@ def answer_share(inputs: Inputs, items) -> dict:
     input's final answer. Code: when it contains a line (15 characters or
     more) of the input's canonical solution or of its tests. The control
     pairs input ``k``'s answer with the items of input ``k + 1`` (cyclically):
-    answers that appear by chance appear as often there.
+    answers that appear by chance appear as often there. ``by_input`` holds
+    the two counts of every input, for a paired comparison.
 
     >>> from persuasion.llm.tasks import synthetic_problems
     >>> problems = synthetic_problems(2, 0)
     >>> inputs = Inputs("synthetic", "synthetic", problems, {}, 0, "", ())
     >>> items = {problems[0].id: ["The answer is 18."] * 7, problems[1].id: ["No number here."] * 7}
     >>> answer_share(inputs, items)
-    {'items': 14, 'stating': 7, 'control': 0}
+    {'items': 14, 'stating': 7, 'control': 0, 'by_input': [[7, 0], [0, 0]]}
     """
     by_input = items.by_input if isinstance(items, Items) else items
     problems = inputs.problems
-    n, stating, control = 0, 0, 0
+    n, counts = 0, []
     for k, p in enumerate(problems):
         other = by_input[problems[(k + 1) % len(problems)].id]
         n += len(by_input[p.id])
-        stating += sum(_states(p, text) for text in by_input[p.id])
-        control += sum(_states(p, text) for text in other)
-    return {"items": n, "stating": stating, "control": control}
+        counts.append([sum(_states(p, text) for text in by_input[p.id]), sum(_states(p, text) for text in other)])
+    return {"items": n, "stating": sum(s for s, _ in counts), "control": sum(c for _, c in counts),
+            "by_input": counts}
 
 
 def _states(problem, text: str) -> bool:
