@@ -78,11 +78,27 @@ _OLD_MAGIC = ("persuasion-cache-1",)
 
 
 class CacheWarning(UserWarning):
-    """A cache file could not be read; the entry is recomputed."""
+    """A cache file could not be read; the entry is recomputed.
+
+    >>> import tempfile, warnings
+    >>> store = Store(tempfile.mkdtemp())
+    >>> store.put("sandbox", {"x": 2}, 4)
+    >>> _ = store.path("sandbox", {"x": 2}).write_text("garbage")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     print(store.get("sandbox", {"x": 2}))
+    None
+    >>> caught[0].category.__name__
+    'CacheWarning'
+    """
 
 
 def encode(value):
-    """``value`` as JSON data; numpy arrays as ``{"__ndarray__": dtype, "shape", "data"}``, exactly (see decode)."""
+    """``value`` as JSON data; numpy arrays as ``{"__ndarray__": dtype, "shape", "data"}``, exactly (see decode).
+
+    >>> encode({"a": np.array([[1, 2]], dtype=np.int64), "b": np.float64(0.5)})
+    {'a': {'__ndarray__': '<i8', 'shape': [1, 2], 'data': [1, 2]}, 'b': 0.5}
+    """
     if isinstance(value, np.ndarray):
         return {"__ndarray__": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
     if isinstance(value, (np.floating, np.integer, np.bool_)):
@@ -95,7 +111,15 @@ def encode(value):
 
 
 def decode(value):
-    """The inverse of :func:`encode`: arrays come back with their dtype and shape, floats bit for bit."""
+    """The inverse of :func:`encode`: arrays come back with their dtype and shape, floats bit for bit.
+
+    >>> decode({"__ndarray__": "<f8", "shape": [2], "data": [0.1, 0.2]})
+    array([0.1, 0.2])
+    >>> x = np.array([[1 / 3]], dtype=np.float32)
+    >>> y = decode(encode(x))
+    >>> y.dtype, y.shape, bool((x == y).all())
+    (dtype('float32'), (1, 1), True)
+    """
     if isinstance(value, dict):
         if "__ndarray__" in value:
             return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"])).reshape(value["shape"])
@@ -117,12 +141,27 @@ def _key_record(unit: str, key: dict) -> dict:
 
 
 def key_digest(unit: str, key: dict) -> str:
-    """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``."""
+    """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``.
+
+    >>> digest = key_digest("sandbox", {"x": 2})
+    >>> len(digest), digest == key_digest("sandbox", {"x": 2}), digest == key_digest("scores", {"x": 2})
+    (64, True, False)
+    >>> key_digest("sandbox", {"x": 2, "y": 3}) == key_digest("sandbox", {"y": 3, "x": 2})  # order does not matter
+    True
+    """
     return hashlib.sha256(_canonical(_key_record(unit, key)).encode()).hexdigest()
 
 
 def file_sha256(path, *, chunk: int = 1 << 20) -> str:
-    """SHA-256 of a file's content."""
+    """SHA-256 of a file's content.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "a.txt"
+    ...     _ = path.write_text("abc")
+    ...     file_sha256(path)
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(chunk):
@@ -131,7 +170,18 @@ def file_sha256(path, *, chunk: int = 1 << 20) -> str:
 
 
 def write_atomic(path, text: str) -> None:
-    """Write ``text`` (ASCII) to ``path`` through a temporary file in the same folder: whole or not at all."""
+    """Write ``text`` (ASCII) to ``path`` through a temporary file in the same folder: whole or not at all.
+
+    Missing folders are created; no temporary file is left behind.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_atomic(Path(folder) / "sub" / "entry.json", '{"a": 1}')
+    ...     print((Path(folder) / "sub" / "entry.json").read_text())
+    ...     print(sorted(p.name for p in (Path(folder) / "sub").iterdir()))
+    {"a": 1}
+    ['entry.json']
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -151,6 +201,15 @@ class Store:
 
     ``Store(None)`` is the default location, ``$PERSUASION_CACHE/store``
     (``~/.cache/persuasion/store`` when the variable is unset).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     store = Store(folder)
+    ...     print(store.get("sandbox", {"program": "print(1)"}))
+    ...     store.put("sandbox", {"program": "print(1)"}, {"passed": True})
+    ...     print(store.get("sandbox", {"program": "print(1)"}), store.count("sandbox"), store.count())
+    None
+    {'passed': True} 1 1
     """
 
     def __init__(self, root=None):
