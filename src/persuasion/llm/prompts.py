@@ -38,6 +38,20 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
     """The prompt for ``structure``; ``item`` indexes the shown item for the one-item structures.
 
     ``shots``: ``(question, answer)`` pairs used as few-shot examples for base models.
+
+    A base model's prompt (``chat=False``) is plain text; the tokenizer is used only for a chat template:
+
+    >>> items = ["Multiply the two numbers.", "6 * 7 = 42"]
+    >>> print(build_prompt(None, "What is 6 times 7?", items, Structure.PRIOR, item=1, chat=False,
+    ...                    shots=[("What is 1 + 1?", "2")]))
+    Solve the problem. Give the final answer as a number.
+    <BLANKLINE>
+    Question: What is 1 + 1?
+    Answer: 2
+    <BLANKLINE>
+    Question: What is 6 times 7?
+    Hint: 6 * 7 = 42
+    Answer:
     """
     hints = _hints(items, structure, item)
     if chat:
@@ -62,7 +76,15 @@ def _hints(items, structure: str, item):
 
 
 def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = None) -> str:
-    """A HumanEval prompt with the structure's hints as comments opening the function body."""
+    """A HumanEval prompt with the structure's hints as comments opening the function body.
+
+    >>> print(build_code_prompt("def add(a, b):\\n", ["Use +.", "Return the sum."], Structure.ALL), end="")
+    def add(a, b):
+        # Hint: Use +.
+        # Hint: Return the sum.
+    >>> build_code_prompt("def add(a, b):\\n", ["Use +.", "Return the sum."], Structure.NO)
+    'def add(a, b):\\n'
+    """
     hints = _hints(items, structure, item)
     return prompt + "".join(_comment(h) for h in hints)
 
@@ -80,7 +102,21 @@ def _comment(hint: str) -> str:
 
 
 def task_prompt(receiver, problem, items, structure: str, *, item: int | None = None, shots=()) -> str:
-    """The prompt for a math :class:`~persuasion.llm.tasks.Problem` or a HumanEval problem."""
+    """The prompt for a math :class:`~persuasion.llm.tasks.Problem` or a HumanEval problem.
+
+    Only the Receiver's ``tokenizer`` and ``chat`` are read; a base Receiver's prompt is plain text:
+
+    >>> from types import SimpleNamespace
+    >>> from persuasion.llm.tasks import Problem
+    >>> base = SimpleNamespace(tokenizer=None, chat=False)
+    >>> problem = Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",))
+    >>> print(task_prompt(base, problem, ["Multiply."], Structure.ALL))
+    Solve the problem. Give the final answer as a number.
+    <BLANKLINE>
+    Question: What is 6 times 7?
+    Hint: Multiply.
+    Answer:
+    """
     from .code import CodeProblem
 
     if isinstance(problem, CodeProblem):
@@ -102,5 +138,14 @@ def reference_answer(problem) -> str:
 
 
 def count_tokens(tokenizer, text: str) -> int:
-    """Number of tokens of ``text`` (no special tokens added)."""
+    """Number of tokens of ``text`` (no special tokens added).
+
+    ``tokenizer`` is called as ``tokenizer(text, add_special_tokens=False)`` and its ``input_ids`` counted;
+    with a whitespace tokenizer standing in for a Receiver's:
+
+    >>> from types import SimpleNamespace
+    >>> words = lambda text, add_special_tokens=True: SimpleNamespace(input_ids=text.split())
+    >>> count_tokens(words, "What is 6 times 7?")
+    5
+    """
     return len(tokenizer(text, add_special_tokens=False).input_ids)
