@@ -101,6 +101,15 @@ def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True,
     filled by ``persuasion-data gsm8k`` (``make data``).
     ``socratic=True`` reads ``<split>_socratic.jsonl`` (sub-questions before
     each step); otherwise ``<split>.jsonl``.
+
+    >>> import json, tempfile
+    >>> record = {"question": "Ann has 3 apples and buys 2. How many?",
+    ...           "answer": "How many apples now? ** 3 + 2 = <<3+2=5>>5\\n#### 5"}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "test_socratic.jsonl").write_text(json.dumps(record) + "\\n")
+    ...     problems = load_gsm8k(folder)
+    >>> problems[0].id, problems[0].answer, problems[0].steps
+    ('gsm8k-test-0', '5', ('3 + 2 = <<3+2=5>>5',))
     """
     directory = directory or gsm8k_dir()
     if limit is not None and limit < 1:
@@ -275,7 +284,19 @@ def task_splits(task: str) -> Splits:
 
 @dataclass
 class Inputs:
-    """The data stage's output: one task's inputs, and their split into training, validation and test inputs."""
+    """The data stage's output: one task's inputs, and their split into training, validation and test inputs.
+
+    :func:`draw_inputs` builds one; by hand, with three problems:
+
+    >>> problems = [Problem(f"p{k}", f"What is {k} + {k}?", str(2 * k), (f"{k} + {k} = {2 * k}",) * k)
+    ...             for k in (1, 2, 3)]
+    >>> rows = {"train": [0], "val": [1], "test": [2], "easy_train": [0], "easy_val": [1]}
+    >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
+    >>> [inputs.problems[k].difficulty for k in inputs.rows["test"]]
+    [3]
+    >>> Inputs.from_dict(inputs.to_dict()) == inputs  # plain data and back
+    True
+    """
 
     task: str
     source: str  # "gsm8k", "synthetic" or "humaneval": the data the inputs were drawn from
@@ -313,6 +334,13 @@ def draw_inputs(config) -> Inputs:
     split (``gsm8k-train-12``, ``gsm8k-test-7``). The easy inputs (difficulty
     at most the median) of the training and validation inputs train the
     easy-to-hard Advisor.
+
+    >>> from persuasion.llm.config import config_for
+    >>> inputs = draw_inputs(config_for("synthetic", "smoke"))
+    >>> len(inputs.problems), inputs.problems[0].id, inputs.problems[-1].id
+    (6, 'synthetic-train-1591', 'synthetic-test-1855')
+    >>> inputs.rows, inputs.threshold
+    ({'train': [0, 1, 2], 'val': [3], 'test': [4, 5], 'easy_train': [0, 1], 'easy_val': [3]}, 4)
     """
     splits = task_splits(config.task)
     rng = np.random.default_rng([config.seed, 7])
