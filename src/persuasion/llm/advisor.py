@@ -62,7 +62,19 @@ def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
 
 
 class AdvisorHead:
-    """Scores ``[q, c, q * c] -> hidden -> 1`` for every item; ``policy`` is their softmax."""
+    """Scores ``[q, c, q * c] -> hidden -> 1`` for every item; ``policy`` is their softmax.
+
+    An untrained head (small random weights) is close to uniform over each input's items:
+
+    >>> rng = np.random.default_rng(0)
+    >>> head = AdvisorHead(dim=4, hidden=8, seed=0)
+    >>> pi = head.policy(rng.normal(size=(2, 4)), rng.normal(size=(2, 3, 4)))  # 2 inputs, 3 items each
+    >>> pi.shape, pi.sum(axis=1).round(12)
+    ((2, 3), array([1., 1.]))
+    >>> pi.round(3)
+    array([[0.327, 0.341, 0.332],
+           [0.341, 0.328, 0.331]])
+    """
 
     def __init__(self, dim: int, hidden: int = 64, seed: int = 0):
         import torch
@@ -93,6 +105,15 @@ class AdvisorHead:
 
 @dataclass
 class AdvisorResult:
+    """What :func:`train_advisor` returns: the trained head, the loss curves and the step kept.
+
+    >>> rng = np.random.default_rng(0)
+    >>> q, c = rng.normal(size=(4, 8)), rng.normal(size=(4, 3, 8))
+    >>> result = train_advisor((q, c, c[:, :, 0]), (q, c, c[:, :, 0]), steps=20)
+    >>> result.train_loss.shape, result.val_loss.shape, result.best_step
+    ((20,), (20,), 19)
+    """
+
     head: AdvisorHead
     train_loss: np.ndarray  # Eq. (3) on the training inputs after each step (centred utilities)
     val_loss: np.ndarray  # ... on the validation inputs
@@ -138,6 +159,24 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
     The validation inputs are only evaluated, never trained on; with
     ``keep_best`` the head of the step with the lowest validation loss is
     returned (early stopping on validation inputs, never on test inputs).
+
+    Inputs whose best item is the one with the largest first coordinate: the
+    training loss falls to the bound of :func:`eq3_lower_bound`, and the head
+    picks the best item of most validation inputs.
+
+    >>> rng = np.random.default_rng(0)
+    >>> def part(n):  # question embeddings (n, 4), item embeddings (n, 3, 4), utilities (n, 3)
+    ...     q, c = rng.normal(size=(n, 4)), rng.normal(size=(n, 3, 4))
+    ...     return q, c, 2 * c[:, :, 0]
+    >>> train, val = part(20), part(10)
+    >>> result = train_advisor(train, val, steps=100, lr=0.05, keep_best=True)
+    >>> print(f"{result.train_loss[0]:.2f} {result.train_loss[-1]:.2f} {eq3_lower_bound(train[2]):.2f}")
+    0.02 -1.66 -1.66
+    >>> result.best_step
+    31
+    >>> pi = result.head.policy(val[0], val[1])
+    >>> float(np.mean(pi.argmax(axis=1) == val[2].argmax(axis=1)))
+    0.9
     """
     import copy
 
@@ -186,6 +225,17 @@ class Advisors:
     over the items of every input (rows: :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`),
     for the first seed; ``seed_policies``: shape ``(advisor_seeds, n_inputs, 7)``,
     the policy of every seed (the first is ``policies``).
+
+    :func:`train_advisors` builds one; by hand, and through plain JSON data and back:
+
+    >>> advisors = Advisors(curves={"R": {"train": np.array([0.0, -0.5]), "val": np.array([0.0, -0.25]),
+    ...                                   "best_step": 1}},
+    ...                     policies={"R": np.full((2, 7), 1 / 7)})
+    >>> advisors.to_dict()["curves"]["R"]["val"]
+    {'__ndarray__': '<f8', 'shape': [2], 'data': [0.0, -0.25]}
+    >>> again = Advisors.from_dict(advisors.to_dict())
+    >>> again.policies["R"].shape, again.curves["R"]["best_step"]
+    ((2, 7), 1)
     """
 
     curves: dict

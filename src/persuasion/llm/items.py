@@ -174,7 +174,16 @@ def _states(problem, text: str) -> bool:
 
 
 def load_items(path) -> dict[str, list[str]]:
-    """User-supplied items: one JSON object per line, ``{"id": str, "items": [7 strings]}``."""
+    """User-supplied items: one JSON object per line, ``{"id": str, "items": [7 strings]}``.
+
+    >>> import tempfile
+    >>> line = json.dumps({"id": "p1", "items": [f"Hint {k}." for k in range(1, 8)]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "items.jsonl").write_text(line + "\\n")
+    ...     items = load_items(Path(folder) / "items.jsonl")
+    >>> items["p1"][:2], len(items["p1"])
+    (['Hint 1.', 'Hint 2.'], 7)
+    """
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"items file not found: {path}")
@@ -201,6 +210,14 @@ class Items:
     """The items stage's output: the seven items of every input, by input id, and where they came from.
 
     ``sources[id]``: the ids of the seven retrieved problems, nearest first.
+
+    :func:`build_items` builds one; by hand, and through plain data and back:
+
+    >>> items = Items({"p1": [f"Hint {k}." for k in range(1, 8)]}, {"p1": [f"q{k}" for k in range(1, 8)]})
+    >>> items.by_input["p1"][0], items.sources["p1"][0]
+    ('Hint 1.', 'q1')
+    >>> Items.from_dict(items.to_dict()) == items
+    True
     """
 
     by_input: dict[str, list[str]]
