@@ -34,7 +34,19 @@ __all__ = ["UtilityTable", "utility_table", "Utilities", "score_utilities"]
 
 @dataclass(frozen=True)
 class UtilityTable:
-    """``items[i, c]``: log P(answer | one-item prompt); ``none``/``all``: the other two structures."""
+    """``items[i, c]``: log P(answer | one-item prompt); ``none``/``all``: the other two structures.
+
+    :func:`utility_table` scores one with a Receiver; by hand, two inputs with three items each:
+
+    >>> table = UtilityTable(ids=("p1", "p2"), items=np.array([[-2.0, -0.5, -1.0], [-3.0, -3.0, -0.25]]),
+    ...                      none=np.array([-2.5, -4.0]), all=np.array([-1.0, -0.5]),
+    ...                      tokens_items=np.array([[30, 32, 31], [40, 41, 45]]), tokens_none=np.array([25, 35]),
+    ...                      tokens_all=np.array([60, 75]))
+    >>> table.items.argmax(axis=1)  # the best item of each input, in hindsight
+    array([1, 2])
+    >>> table.items.mean(axis=1) - table.none  # what a random item gains over no information
+    array([1.33333333, 1.91666667])
+    """
 
     ids: tuple
     items: np.ndarray  # (n_inputs, n_items)
@@ -125,6 +137,17 @@ class Utilities:
 
     Rows follow :attr:`Inputs.problems <persuasion.llm.tasks.Inputs>`; each
     input's prompts are those of item 0, ..., item 6, no and all information.
+
+    :func:`score_utilities` builds one; by hand (one input, one item), and through plain JSON data and back:
+
+    >>> table = UtilityTable(("p1",), np.array([[-0.5]]), np.array([-2.0]), np.array([-1.0]),
+    ...                      np.array([[30]]), np.array([25]), np.array([40]))
+    >>> utilities = Utilities({"R": table}, {"R": [["item 0 prompt", "no-information prompt", "all-items prompt"]]})
+    >>> utilities.to_dict()["tables"]["R"]["none"]
+    {'__ndarray__': '<f8', 'shape': [1], 'data': [-2.0]}
+    >>> again = Utilities.from_dict(utilities.to_dict())
+    >>> again.tables["R"].ids, again.tables["R"].items
+    (('p1',), array([[-0.5]]))
     """
 
     tables: dict[str, UtilityTable]
