@@ -203,6 +203,19 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
 
     ``prior``: an item drawn uniformly (the prior over items); ``posterior``:
     an item drawn from ``policy`` (shape (n_inputs, n_items), rows summing to 1).
+
+    Two inputs with two items each; the policy picks the second item of the
+    first input and either item of the second:
+
+    >>> from persuasion.llm.utilities import UtilityTable
+    >>> table = UtilityTable(("p1", "p2"), np.array([[-2.0, -0.5], [-3.0, -1.0]]), np.array([-2.5, -4.0]),
+    ...                      np.array([-1.0, -0.5]), None, None, None)
+    >>> for structure, values in structure_utilities(table, [[0.0, 1.0], [0.5, 0.5]]).items():
+    ...     print(f"{structure}: {values}")
+    no information: [-2.5 -4. ]
+    all information: [-1.  -0.5]
+    prior information: [-1.25 -2.  ]
+    posterior information: [-0.5 -2. ]
     """
     pi = as_finite_array(policy, "policy", ndim=2)
     if pi.shape != table.items.shape:
@@ -302,6 +315,18 @@ class Evaluation:
     whose Advisor is "other"; ``oracle``: the best item's utility;
     ``seed_utility``: per Receiver and Advisor structure, shape
     ``(advisor_seeds, n_test)``, the expected utility under each seed's Advisor.
+
+    :func:`evaluate_structures` builds one; by hand (one Receiver, one
+    structure, two test inputs), and through plain JSON data and back:
+
+    >>> evaluation = Evaluation(utility={"R": {Structure.NO: np.array([-2.5, -4.0])}},
+    ...                         correct={"R": {Structure.NO: np.array([0.0, 1.0])}},
+    ...                         tokens={"R": {Structure.NO: np.array([25, 35])}}, policies={}, other={},
+    ...                         oracle={"R": np.array([-0.5, -1.0])})
+    >>> evaluation.to_dict()["correct"]
+    {'R': {'no information': {'__ndarray__': '<f8', 'shape': [2], 'data': [0.0, 1.0]}}}
+    >>> Evaluation.from_dict(evaluation.to_dict()).oracle
+    {'R': array([-0.5, -1. ])}
     """
 
     utility: dict
