@@ -46,7 +46,15 @@ _CHUNK = 1 << 16
 
 
 class DataError(Exception):
-    """A download that failed; the message is one line naming the file, the URL and what went wrong."""
+    """A download that failed; the message is one line naming the file, the URL and what went wrong.
+
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     download_gsm8k(folder, base_url="file:///no/such/mirror", progress=False)
+    Traceback (most recent call last):
+    ...
+    persuasion.llm.data.DataError: train.jsonl: cannot reach file:///no/such/mirror/train.jsonl ([Errno 2] No such
+    file or directory: '/no/such/mirror/train.jsonl'); offline? ...
+    """
 
 
 def default_data_dir() -> Path:
@@ -74,6 +82,15 @@ def gsm8k_dir() -> Path | None:
     ``$GSM8K_DIR`` when set (even if its files are missing: the reader's error
     then names it); else :func:`default_data_dir` once it holds
     ``test_socratic.jsonl`` and ``train.jsonl``; else None.
+
+    >>> saved = os.environ.get("GSM8K_DIR")
+    >>> os.environ["GSM8K_DIR"] = "/srv/gsm8k"
+    >>> gsm8k_dir()
+    PosixPath('/srv/gsm8k')
+    >>> if saved is None:  # put the caller's setting back
+    ...     del os.environ["GSM8K_DIR"]
+    ... else:
+    ...     os.environ["GSM8K_DIR"] = saved
     """
     env = os.environ.get("GSM8K_DIR")
     if env:
@@ -170,6 +187,22 @@ def download_gsm8k(directory=None, *, base_url: str | None = None, progress: boo
     DataError
         On any failure (unreachable server, HTTP error, truncated download,
         wrong checksum); a file under its final name is always a verified one.
+
+    Examples
+    --------
+    From a local mirror (a ``file://`` URL) that holds a wrong ``train.jsonl``:
+    the file is refused and nothing is saved.
+
+    >>> with tempfile.TemporaryDirectory() as mirror, tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(mirror) / "train.jsonl").write_text("{}\\n")
+    ...     try:
+    ...         download_gsm8k(folder, base_url=Path(mirror).as_uri(), progress=False)
+    ...     except DataError as err:
+    ...         print(str(err).replace(mirror, "MIRROR"))
+    ...     print(os.listdir(folder))
+    train.jsonl: download from file://MIRROR/train.jsonl truncated: 3 bytes, expected 4166206
+    (sha256 expected 17f347dc5147, got ca3d163bab05); nothing was saved
+    []
     """
     directory = Path(directory) if directory is not None else default_data_dir()
     base = base_url or os.environ.get("PERSUASION_GSM8K_URL") or GSM8K_URL
@@ -224,7 +257,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """``persuasion-data gsm8k [--dir DIR] [--url URL] [--quiet]``; returns the exit status."""
+    """``persuasion-data gsm8k [--dir DIR] [--url URL] [--quiet]``; returns the exit status.
+
+    Progress and errors go to stderr (shown here on stdout); a failed download exits with status 2:
+
+    >>> import contextlib
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stderr(sys.stdout):
+    ...     main(["gsm8k", "--dir", folder, "--url", "file:///no/such/mirror"])
+    persuasion-data: train.jsonl: downloading file:///no/such/mirror/train.jsonl (4.2 MB)
+    persuasion-data: error: train.jsonl: cannot reach file:///no/such/mirror/train.jsonl ...
+    2
+    """
     args = parser().parse_args(argv)
     try:
         folder = download_gsm8k(args.dir, base_url=args.url, progress=not args.quiet)
