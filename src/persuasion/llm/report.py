@@ -160,6 +160,31 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     The paper's average row for the same task follows each block; its
     Posterior cell gives both of the paper's Advisors, GPT-2 (the one closest
     in size to ours) and Phi-2. ``caption`` heads the table.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> table = table1_markdown([result])
+    >>> table.headers[3:7]
+    ['No', 'All', 'Prior', 'Posterior']
+    >>> table.rows[0][1:5]
+    ['R', '% correct', '0.0 [0.0, 0.0]', '16.7 [0.0, 41.7]']
+    >>> table.rows[1][2:5]
+    ['log P(answer), nats', '-4.98 [-5.41, -4.58]', '-5.25 [-5.70, -4.71]']
+    >>> table.rows[2][1:4]  # the paper's average row follows
+    ['paper: average of 11 Receivers (GSM8K)', '% correct', '35.3']
     """
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
                   Structure.POSTERIOR_OTHER]
@@ -182,7 +207,33 @@ def table1_markdown(results, caption: str | None = None) -> Table:
 
 
 def contrasts_markdown(results, metric: str) -> Table:
-    """Paired contrasts with 95% bootstrap CIs, one row per task, Receiver and contrast."""
+    """Paired contrasts with 95% bootstrap CIs, one row per task, Receiver and contrast.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> table = contrasts_markdown([result], "utility")
+    >>> table.headers
+    ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'CI']
+    >>> for row in table.rows[:4]:
+    ...     print(row)
+    ['gsm8k', 'R', 'Posterior − Prior', '+1.70', '[+0.80, +2.40]', '> 0']
+    ['gsm8k', 'R', 'Posterior − No', '+1.58', '[+1.14, +2.18]', '> 0']
+    ['gsm8k', 'R', 'Posterior − All', '+1.85', '[+1.15, +2.47]', '> 0']
+    ['gsm8k', 'R', 'All − No', '-0.27', '[-0.77, +0.46]', '0 inside']
+    """
     scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
     rows = []
     for res in results:
@@ -194,7 +245,32 @@ def contrasts_markdown(results, metric: str) -> Table:
 
 
 def arpi_markdown(results) -> Table:
-    """ARPI(A ∣ No) over the Receivers, for accuracy and utility, with the mean prompt-length increase."""
+    """ARPI(A ∣ No) over the Receivers, for accuracy and utility, with the mean prompt-length increase.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> table = arpi_markdown([result])
+    >>> table.headers
+    ['task', 'performance', 'A', 'ARPI(A ∣ No)', '95% CI', 'prompt tokens vs No']
+    >>> for row in table.rows[3:]:
+    ...     print(row)
+    ['gsm8k', 'utility', 'All', '-0.0014 nats / token', '[-0.0039, +0.0023]', '+200.0%']
+    ['gsm8k', 'utility', 'Prior', '-0.0040 nats / token', '[-0.0241, +0.0168]', '+30.0%']
+    ['gsm8k', 'utility', 'Posterior', '+0.0527 nats / token', '[+0.0379, +0.0726]', '+30.0%']
+    """
     rows = []
     for res in results:
         for metric, scale, unit in (("accuracy", 100, "points / token"), ("utility", 1, "nats / token")):
@@ -210,7 +286,29 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
 
 
 def plot_learning_curves(axes, results) -> None:
-    """Eq. (3) on training and validation inputs during training, one panel per task."""
+    """Eq. (3) on training and validation inputs during training, one panel per task.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_learning_curves(ax, [result])
+    >>> ax.get_title(), ax.get_xlabel(), ax.get_legend_handles_labels()[1]
+    ('gsm8k', 'gradient step', ['R: training', 'R: validation', 'R: step kept'])
+    """
     axes = np.atleast_1d(axes)
     if len(axes) != len(results):
         raise ValueError(f"need one axis per result ({len(results)}); got {len(axes)}")
@@ -261,7 +359,31 @@ def _accuracy_axis(ax):
 
 
 def plot_structures(ax, result, metric: str = "utility") -> None:
-    """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue)."""
+    """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue).
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_structures(ax, result, "accuracy")
+    >>> ax.get_title(), ax.get_ylabel()
+    ('gsm8k: accuracy by structure', 'accuracy (%)')
+    >>> ax.get_legend_handles_labels()[1]
+    ['No', 'All', 'Prior', 'Posterior', "Posterior (other Receiver's Advisor)"]
+    """
     rows = result.table(metric)
     structures = [s for s in (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
                               Structure.POSTERIOR_OTHER) if any(r["structure"] == s for r in rows)]
@@ -279,7 +401,31 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
 
 
 def plot_easy_hard(ax, result, metric: str = "utility") -> None:
-    """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs."""
+    """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_easy_hard(ax, result)
+    >>> ax.get_title()
+    'gsm8k: Advisor trained on easy inputs (difficulty ≤ 2)'
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['R\\neasy (n=6)', 'R\\nhard (n=6)']
+    """
     rows = result.easy_hard(metric)
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR_EASY]
     groups = [(rec, g) for rec in result.receivers for g in ("easy", "hard")
@@ -301,7 +447,34 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
 
 def plot_arpi(ax, results, metric: str = "utility") -> None:
-    """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase."""
+    """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_arpi(ax, [result])
+    >>> ax.get_ylabel()
+    'ARPI(A | No): nats per prompt token'
+    >>> print(ax.get_xticklabels()[0].get_text())
+    gsm8k
+    prompt tokens vs No
+    (All / Prior / Posterior):
+    +200% / +30% / +30%
+    """
     structures = [Structure.ALL, Structure.PRIOR, Structure.POSTERIOR]
     scale = 100 if metric == "accuracy" else 1
     tasks = [res.config.task for res in results]
@@ -404,7 +577,31 @@ def baselines_markdown(rows) -> str:
 
 
 def summarise(result, metric: str = "utility") -> list[str]:
-    """One sentence per Receiver and contrast: the estimate, its 95% CI, and whether it excludes zero."""
+    """One sentence per Receiver and contrast: the estimate, its 95% CI, and whether it excludes zero.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> for line in summarise(result)[3:5]:
+    ...     print(line)
+    gsm8k, R: All − No = -0.27 nats [-0.77, +0.46]: not distinguishable from zero at this sample size.
+    gsm8k, R: Prior − No = -0.12 nats [-0.72, +0.51]: not distinguishable from zero at this sample size.
+    >>> print(summarise(result, "accuracy")[1])
+    gsm8k, R: Posterior − No = +50.00 points of accuracy [+24.79, +75.00]: positive
+    (the 95% interval excludes zero).
+    """
     unit, scale = ("nats", 1) if metric == "utility" else ("points of accuracy", 100)
     out = []
     for c in result.contrasts(metric):
@@ -424,7 +621,32 @@ def summarise(result, metric: str = "utility") -> list[str]:
 
 def write_report(result, out) -> list[Path]:
     """Write ``results.json`` (settings, per-input results, every summary), each summary as a CSV table and the
-    figures as PNG files into the folder ``out``; return the files written."""
+    figures as PNG files into the folder ``out``; return the files written.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_report(result, folder)
+    ...     print(sorted(json.loads((Path(folder) / "results.json").read_text()))[:4])
+    ['answer_share', 'config', 'correct', 'curves']
+    >>> [f.name for f in written]
+    ['results.json', 'table.csv', 'contrasts.csv', 'easy_hard.csv', 'arpi.csv', 'learning_curves.png',
+     'structures_utility.png', 'structures_accuracy.png', 'easy_hard.png', 'arpi.png']
+    """
     import matplotlib.pyplot as plt
 
     from ..book.plotting import use_book_style
