@@ -119,7 +119,34 @@ def _arpi_effect(res, metric: str):
 def verdicts(results) -> list[dict]:
     """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
     (mean of A − B over the Receivers, 95% CI, number of test inputs, p-value and Holm-adjusted p-value over
-    every measured verdict of ``results``) and the verdict of each (see the module docstring)."""
+    every measured verdict of ``results``) and the verdict of each (see the module docstring).
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> rows = verdicts([result])
+    >>> for row in rows[:4]:
+    ...     print(row["key"], "|", row["accuracy_verdict"], "|", row["utility_verdict"])
+    posterior>prior | inconclusive | supported
+    posterior>no | supported | supported
+    prior>no | inconclusive | inconclusive
+    posterior>all | inconclusive | supported
+    >>> e = rows[0]["utility"]  # Posterior − Prior in nats: mean, BCa interval, p-value adjusted over 14 verdicts
+    >>> print(f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}], n={e['n']}, p_holm={e['p_holm']}, {e['family']}")
+    +1.70 [+0.74, +2.38], n=12, p_holm=0.0, 14
+    """
     rows = []
     for res in results:
         task = "gsm8k" if res.config.kind == "math" else "humaneval"
@@ -145,7 +172,35 @@ def verdicts(results) -> list[dict]:
 
 
 def verdict_table(rows) -> Table:
-    """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts."""
+    """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> table = verdict_table(verdicts([result]))
+    >>> for header, cell in zip(table.headers, table.rows[0]):
+    ...     print(f"{header}: {cell}")
+    claim: The Advisor's item beats a random item (Posterior > Prior)
+    paper §: §4.2.1, Table 1
+    task (data): gsm8k (synthetic)
+    paper: +4.1 / +9.7 points (GPT-2 / Phi-2)
+    ours: accuracy (points): +25.0 [-8.3, +50.0] (n=12)
+    verdict: inconclusive
+    ours: utility (nats): +1.70 [+0.74, +2.38] (n=12)
+    verdict: supported
+    """
     out = []
     for r in rows:
         cells = []
@@ -178,7 +233,33 @@ def _effect_text(e, metric: str, per_token: bool = False) -> str:
 
 
 def findings_markdown(results, rows) -> str:
-    """What this run found, in sentences generated from ``results`` and their :func:`verdicts` ``rows``."""
+    """What this run found, in sentences generated from ``results`` and their :func:`verdicts` ``rows``.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> text = findings_markdown([result], verdicts([result]))
+    >>> print("\\n".join(text.splitlines()[:5]))
+    - **gsm8k** ran on *synthetic* data (4 training, 2 validation and 12 test inputs; seed 0). The highest
+    accuracy of any Receiver under any structure is 83% (R, Posterior (other Receiver's Advisor)).
+      - R: the Advisor's item gains +1.70 nats over a random item, +81% of what the best item in hindsight
+      gains (2.10 nats).
+    - The p-values of the 14 measured verdicts form one family, adjusted by Holm's method (family-wise level 5%).
+    - In **accuracy**, the 7 verdicts are: 3 supported, 4 inconclusive.
+    - In **utility**, the 7 verdicts are: 5 supported, 2 inconclusive.
+    """
     out = []
     for res in results:
         best = max(res.table("accuracy"), key=lambda r: r["mean"])
