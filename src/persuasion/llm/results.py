@@ -28,7 +28,31 @@ __all__ = ["TaskResult", "task_result"]
 
 @dataclass
 class TaskResult:
-    """Everything one task's experiment measured; tables and figures are built from it."""
+    """Everything one task's experiment measured; tables and figures are built from it.
+
+    By hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.config import ExperimentConfig
+    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
+    >>> from persuasion.llm.results import TaskResult
+    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
+    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
+    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
+    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+    ...     oracle={"R": np.full(n, -3.0)})
+    >>> row = result.table("utility")[3]  # Table 1: mean and 95% interval per Receiver and structure
+    >>> print(row["structure"], round(row["mean"], 2), [round(row["lo"], 2), round(row["hi"], 2)], row["tokens"])
+    posterior information -3.4 [-4.06, -2.85] 130.0
+    >>> [(r["group"], r["n"]) for r in result.easy_hard() if r["structure"] == Structure.NO]
+    [('easy', 6), ('hard', 6)]
+    >>> result.answered(), sorted(result.to_dict()["summaries"])
+    (True, ['arpi', 'contrasts', 'easy_hard', 'table'])
+    """
 
     config: ExperimentConfig
     source: str  # "gsm8k", "synthetic" or "humaneval": the data the run was computed on
@@ -203,7 +227,36 @@ class TaskResult:
 
 def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilities: Utilities, advisors: Advisors,
                 evaluation: Evaluation) -> TaskResult:
-    """The report stage: the outputs of the earlier stages, gathered into one :class:`TaskResult`."""
+    """The report stage: the outputs of the earlier stages, gathered into one :class:`TaskResult`.
+
+    With every stage's output built by hand (one Receiver, R):
+
+    >>> from persuasion.llm.advisor import Advisors
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.evaluate import Evaluation
+    >>> from persuasion.llm.items import Items
+    >>> from persuasion.llm.tasks import draw_inputs
+    >>> from persuasion.llm.utilities import Utilities, UtilityTable
+    >>> config = config_for("synthetic", "smoke")  # 3 training, 1 validation and 2 test inputs
+    >>> inputs = draw_inputs(config)
+    >>> ids = [p.id for p in inputs.problems]
+    >>> items = Items({i: [f"Hint {k}." for k in range(1, 8)] for i in ids}, {})
+    >>> v = np.random.default_rng(0).normal(-3, 1, (6, 7))  # v(x, c): 6 inputs, 7 items
+    >>> utilities = Utilities({"R": UtilityTable(tuple(ids), v, v.mean(1) - 1, v.mean(1), None, None, None)}, {})
+    >>> pi = np.eye(7)[v.argmax(1)]  # an Advisor that always shows the best item
+    >>> advisors = Advisors({"R": {"train": [0.0], "val": [0.0], "best_step": 0}}, {"R": pi})
+    >>> test = inputs.rows["test"]
+    >>> evaluation = Evaluation(
+    ...     utility={"R": {Structure.PRIOR: v[test].mean(1), Structure.POSTERIOR: v[test].max(1)}},
+    ...     correct={"R": {Structure.PRIOR: np.zeros(2), Structure.POSTERIOR: np.ones(2)}},
+    ...     tokens={"R": {Structure.PRIOR: np.full(2, 40), Structure.POSTERIOR: np.full(2, 40)}},
+    ...     policies={"R": pi[test]}, other={}, oracle={"R": v[test].max(1)})
+    >>> result = task_result(config, inputs, items, utilities, advisors, evaluation)
+    >>> result.receivers, result.ids["test"], result.difficulty
+    (['R'], ['synthetic-test-952', 'synthetic-test-1855'], array([3, 5]))
+    >>> [(str(r["structure"]), r["mean"]) for r in result.table("accuracy")]
+    [('prior information', 0.0), ('posterior information', 1.0)]
+    """
     problems, test_rows = inputs.problems, inputs.rows["test"]
     return TaskResult(
         config=config, source=inputs.source, receivers=list(utilities.tables),
