@@ -169,14 +169,14 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
     ...     q, c = rng.normal(size=(n, 4)), rng.normal(size=(n, 3, 4))
     ...     return q, c, 2 * c[:, :, 0]
     >>> train, val = part(20), part(10)
-    >>> result = train_advisor(train, val, steps=100, lr=0.05, keep_best=True)
+    >>> result = train_advisor(train, val, steps=50, lr=0.1, keep_best=True)
     >>> print(f"{result.train_loss[0]:.2f} {result.train_loss[-1]:.2f} {eq3_lower_bound(train[2]):.2f}")
     0.02 -1.66 -1.66
     >>> result.best_step
-    31
+    16
     >>> pi = result.head.policy(val[0], val[1])
     >>> float(np.mean(pi.argmax(axis=1) == val[2].argmax(axis=1)))
-    0.9
+    0.8
     """
     import copy
 
