@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -232,3 +233,33 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     assert proc.returncode == 130, stderr[-2000:]
     assert stderr.splitlines()[-1] == f"persuasion-experiment: {cli.INTERRUPTED}"
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+@pytest.mark.llm
+def test_accelerate_launch_with_two_processes_gives_the_single_process_results(tmp_path):
+    """`accelerate launch --multi_gpu --num_processes 2 -m persuasion.llm.cli ...` on a machine without a GPU
+    (accelerate's torchrun launcher; the command uses gloo on CPU): each process fills its shard of the cache,
+    the main one reports; results.json equals a one-process run's, number for number."""
+    import shutil
+
+    env = {k: v for k, v in os.environ.items() if k != "GSM8K_DIR"}
+    env.update(OMP_NUM_THREADS="1")
+    args = ["--receiver", "smollm2-135m-instruct", "--task", "synthetic", "--n", "8", "--steps", "20", "--quiet"]
+    accelerate = shutil.which("accelerate", path=str(Path(sys.executable).parent))
+    assert accelerate, "accelerate is in the lock: its command must sit beside the interpreter"
+    both = subprocess.run([accelerate, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+                           "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "persuasion.llm.cli", *args,
+                           "--cache", str(share_models(tmp_path / "c2")), "--out", str(tmp_path / "two")],
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert both.returncode == 0, both.stderr[-3000:]
+    assert "data parallel: 2 processes filled the cache" in both.stdout
+    one = subprocess.run([sys.executable, "-m", "persuasion.llm.cli", *args, "--cache",
+                          str(share_models(tmp_path / "c1")), "--out", str(tmp_path / "one")],
+                         env=env, capture_output=True, text=True, timeout=900)
+    assert one.returncode == 0, one.stderr[-3000:]
+    two = json.loads((tmp_path / "two" / "results.json").read_text())
+    assert two == json.loads((tmp_path / "one" / "results.json").read_text())
+    # the main process scored its half of the 8 inputs (0, 2, 4, 6); the other half it read back, once to train
+    # its Advisors for its share of the generations and once in the final run: 8 + 8 hits
+    counts = next(line for line in both.stdout.splitlines() if line.startswith("cache:"))
+    assert "scores 16 hits / 4 computed" in counts, counts

@@ -212,9 +212,24 @@ def _main(args) -> int:
     _check_inputs(args, config)
     store = Store()
     stage = "report" if args.stage == "run" else args.stage
-    output = run_stage(stage, config, args.receiver or sorted(RECEIVERS), out=args.out, cache=store,
-                       encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device,
-                       progress=not args.quiet)
+    options = dict(encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device)
+    receivers = args.receiver or sorted(RECEIVERS)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1:  # launched by `accelerate launch --multi_gpu --num_processes N` (or torchrun): shard, report once
+        import torch
+        from accelerate import PartialState
+
+        from .experiment import prefill
+
+        state = PartialState(cpu=args.device == "cpu" or not torch.cuda.is_available())  # gloo on CPU
+        if stage in ("utilities", "advisor", "evaluate", "report"):
+            prefill(config, receivers, rank=state.process_index, world=state.num_processes,
+                    barrier=state.wait_for_everyone, cache=store, progress=not args.quiet and state.is_main_process,
+                    **options)
+        if not state.is_main_process:
+            return 0
+        print(f"data parallel: {state.num_processes} processes filled the cache; the main process reports")
+    output = run_stage(stage, config, receivers, out=args.out, cache=store, progress=not args.quiet, **options)
     units = sorted(set(store.hits) | set(store.misses))
     counts = [f"{u} {store.hits[u]} hits / {store.misses[u]} computed" for u in units]
     print("cache: " + (", ".join(counts) or "not used"))

@@ -346,7 +346,7 @@ class Evaluation:
 
 
 def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, receivers, *, cache=None,
-                        timeout: float = 5.0, progress: bool = True) -> Evaluation:
+                        timeout: float = 5.0, progress: bool = True, shard: tuple[int, int] | None = None):
     """The evaluation stage: every structure of :data:`STRUCTURES_EVAL` on the test inputs, for each Receiver.
 
     * no and all information, and ``prior information``: an item drawn uniformly;
@@ -360,6 +360,10 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     less noise. Each test input's prompts go through the Receiver in one
     batch of greedy generations of at most ``config.max_new_tokens`` tokens
     (a cached entry per input); code is run in the sandbox with ``timeout``.
+
+    ``shard=(rank, world)``: only fill the cache with the generations and
+    sandbox runs of test inputs ``rank, rank + world, ...`` and return
+    ``None`` (data parallelism, see :func:`persuasion.llm.experiment.prefill`).
     """
     from tqdm.auto import tqdm
 
@@ -403,11 +407,19 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
                                        else table.tokens_items[i, c] for i, c in zip(test_rows, slot[s])])
                           for s in structures}
         texts = {s: [] for s in structures}
-        for k in tqdm(range(len(test)), desc=f"{config.task}: generating with {r.name}", disable=not progress):
+        mine = range(len(test)) if shard is None else range(shard[0], len(test), shard[1])
+        for k in tqdm(mine, desc=f"{config.task}: generating with {r.name}", disable=not progress):
             done = _generations(store, r, [prompts[s][k] for s in structures], config.max_new_tokens, stop)
             for s in structures:
                 texts[s].append(done[prompts[s][k]])
+        if shard is not None:
+            for s in structures:
+                for k, text in zip(mine, texts[s]):
+                    is_correct(test[k], text, cache=store, timeout=timeout)
+            continue
         correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
                                        dtype=float) for s in structures}
+    if shard is not None:
+        return None
     oracle = {r: utilities.tables[r].items[test_rows].max(axis=1) for r in names}
     return Evaluation(utility, correct, tokens, policies, other, oracle, seed_utility)

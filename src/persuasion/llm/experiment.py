@@ -59,7 +59,7 @@ from .results import TaskResult, task_result
 from .tasks import Inputs, draw_inputs
 from .utilities import Utilities, score_utilities
 
-__all__ = ["STAGES", "run_stages", "run_task", "run_stage"]
+__all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
 
 #: The stages, in the order they run.
 STAGES = ("data", "items", "utilities", "advisor", "evaluate", "report")
@@ -125,6 +125,43 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
             files.save(name, output)
         if name == stage:
             return output
+
+
+def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barrier, encoder=None, device=None,
+            cache=None, progress: bool = True, timeout: float = 5.0) -> None:
+    """Data parallelism: process ``rank`` of ``world`` computes its share of the cache entries.
+
+    Every process draws the same inputs; the first builds the items (the
+    retrieval pool's embeddings) while the others wait at ``barrier()``. Then
+    each process scores the inputs ``rank, rank + world, ...``; after a
+    barrier, each reads every utility table from the shared cache, trains the
+    same Advisors, and generates for its share of the test inputs; a last
+    barrier. A single :func:`run_stage` afterwards finds every entry in the
+    cache, so its results are those of a one-process run: each entry depends
+    on its own input only. (Where two processes' Advisors differ, as
+    non-deterministic GPU kernels can make them, the final run computes the
+    missing entries itself: slower, never different.)
+    """
+    from .utilities import _score
+
+    _check(config)
+    models, store = Models(receivers, encoder=encoder, device=device), as_store(cache)
+    inputs = draw_inputs(config)
+    if rank == 0:
+        items = build_items(inputs, models.encoder, cache=store, progress=progress)
+    barrier()
+    if rank != 0:
+        items = build_items(inputs, models.encoder, cache=store, progress=False)
+    mine = inputs.problems[rank::world]
+    for r in models.receivers:
+        if mine:
+            _score(r, mine, items.by_input, inputs.shots, store, progress)
+    barrier()
+    utilities = score_utilities(inputs, items, models.receivers, cache=store, progress=False)
+    advisors = train_advisors(config, inputs, items, utilities, models.encoder, progress=False)
+    evaluate_structures(config, inputs, utilities, advisors, models.receivers, cache=store, timeout=timeout,
+                        progress=progress, shard=(rank, world))
+    barrier()
 
 
 def _check(config) -> None:
