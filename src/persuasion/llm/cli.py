@@ -65,6 +65,14 @@ def _count(minimum: int):
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command's argument parser (see the module docstring).
+
+    >>> args = parser().parse_args(["items", "--task", "synthetic", "--scale", "smoke", "--out", "results"])
+    >>> args.stage, args.task, args.scale, args.steps, args.receiver, args.out
+    ('items', 'synthetic', 'smoke', 300, None, 'results')
+    >>> parser().parse_args(["--out", "results"]).stage  # every stage, then the report
+    'run'
+    """
     from .config import SCALES, TASKS
     from .models import RECEIVERS
 
@@ -179,7 +187,16 @@ def _check_inputs(args, config):
 
 
 def main(argv=None) -> int:
-    """The command (see the module docstring); returns its exit status: 0, 2 (a bad input), 130 (Ctrl-C)."""
+    """The command (see the module docstring); returns its exit status: 0, 2 (a bad input), 130 (Ctrl-C).
+
+    A bad input is one line on stderr (shown here on stdout), found before any model loads:
+
+    >>> import contextlib, tempfile
+    >>> with tempfile.NamedTemporaryFile() as file, contextlib.redirect_stderr(sys.stdout):
+    ...     main(["data", "--task", "synthetic", "--out", file.name])
+    persuasion-experiment: error: --out ...: is a file, not a folder
+    2
+    """
     args = parser().parse_args(argv)
     try:
         return _main(args)

@@ -20,7 +20,7 @@ SCALES = ("smoke", "book", "full")
 _SIZES = {
     ("smoke", "math"): (3, 1, 2, 8),
     ("book", "math"): (24, 8, 32, 16),
-    ("full", "math"): (400, 100, 819, 32),  # all 1319 problems of GSM8K test_socratic
+    ("full", "math"): (400, 100, 1319, 32),  # training split: 400 + 100; every problem of the test split
     ("smoke", "code"): (2, 1, 2, 8),
     ("book", "code"): (8, 3, 8, 64),
     ("full", "code"): (60, 20, 84, 256),

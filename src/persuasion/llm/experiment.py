@@ -77,6 +77,15 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     ``$PERSUASION_CACHE``, a folder, a :class:`~persuasion.llm.cache.Store`,
     or ``False`` for none. ``done``: outputs of the first stages, by stage,
     that stand in for computing them.
+
+    The data stage needs no model, and nothing is loaded before a stage needs it:
+
+    >>> from persuasion.llm.config import config_for
+    >>> stages = run_stages(config_for("synthetic", "smoke"), ["smollm2-135m-instruct"])
+    >>> stage, inputs = next(stages)
+    >>> stage, inputs.rows["test"], inputs.problems[4].id
+    ('data', [4, 5], 'synthetic-test-952')
+    >>> stages.close()  # stop the run here
     """
     _check(config)
     done = done or {}
@@ -102,6 +111,34 @@ def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
 
     ``options``: ``encoder``, ``device``, ``cache``, ``progress`` and
     ``timeout``, as for :func:`run_stages`.
+
+    With the outputs of the stages up to the evaluation given (``done``, here
+    built by hand for one Receiver, ``"R"``), only the report is computed:
+
+    >>> import numpy as np
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.utilities import UtilityTable
+    >>> from persuasion.protocol import Structure
+    >>> config = config_for("synthetic", "smoke")  # 3 training, 1 validation and 2 test inputs
+    >>> inputs = draw_inputs(config)
+    >>> ids = [p.id for p in inputs.problems]
+    >>> v = np.random.default_rng(0).normal(-3, 1, (6, 7))  # v(x, c): 6 inputs, 7 items
+    >>> table = Utilities({"R": UtilityTable(tuple(ids), v, v.mean(1) - 1, v.mean(1), None, None, None)}, {})
+    >>> pi = np.eye(7)[v.argmax(1)]  # an Advisor that always shows the best item
+    >>> test = inputs.rows["test"]
+    >>> evaluation = Evaluation(
+    ...     utility={"R": {Structure.PRIOR: v[test].mean(1), Structure.POSTERIOR: v[test].max(1)}},
+    ...     correct={"R": {Structure.PRIOR: np.zeros(2), Structure.POSTERIOR: np.ones(2)}},
+    ...     tokens={"R": {Structure.PRIOR: np.full(2, 40), Structure.POSTERIOR: np.full(2, 40)}},
+    ...     policies={"R": pi[test]}, other={}, oracle={"R": v[test].max(1)})
+    >>> done = {"data": inputs, "items": Items({i: [f"Hint {k}." for k in range(1, 8)] for i in ids}, {}),
+    ...         "utilities": table, "advisor": Advisors({"R": {"train": [0.0], "val": [0.0], "best_step": 0}},
+    ...                                                  {"R": pi}), "evaluate": evaluation}
+    >>> result = run_task(config, ["R"], done=done)
+    >>> type(result).__name__, result.ids["test"]
+    ('TaskResult', ['synthetic-test-952', 'synthetic-test-1855'])
+    >>> [(str(r["structure"]), r["mean"]) for r in result.table("accuracy")]
+    [('prior information', 0.0), ('posterior information', 1.0)]
     """
     return dict(run_stages(config, receivers, **options))["report"]
 
@@ -113,6 +150,15 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
     with the same settings, after the same outputs of the stages before,
     stand in for computing their stages, and every output computed up to the
     evaluation is saved there. ``options``: as for :func:`run_stages`.
+
+    >>> from persuasion.llm.config import config_for
+    >>> inputs = run_stage("data", config_for("synthetic", "smoke"), ["smollm2-135m-instruct"])  # no model loaded
+    >>> type(inputs).__name__, inputs.rows["train"], inputs.threshold
+    ('Inputs', [0, 1, 2], 4)
+    >>> run_stage("train", config_for("synthetic", "smoke"), ["smollm2-135m-instruct"])
+    Traceback (most recent call last):
+    ...
+    ValueError: stage must be one of ('data', 'items', 'utilities', 'advisor', 'evaluate', 'report'); got 'train'
     """
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}; got {stage!r}")
