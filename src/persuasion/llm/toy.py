@@ -1,0 +1,129 @@
+"""Tiny models built in memory: a Receiver and a sentence encoder for examples and tests.
+
+:func:`toy_receiver` is a randomly initialised two-layer Llama (hidden size
+32) with a character-level tokenizer; :func:`toy_encoder` is a randomly
+initialised two-layer BERT with a character-level tokenizer. Both are built
+on the CPU in a fraction of a second, from a seed, without reading or
+downloading any file, so every function that runs a Receiver or the encoder
+(scoring, generation, utility tables, embeddings, the items stage) can be
+shown and tested on them. Their outputs mean nothing: the weights are
+random.
+
+Each tokenizer knows the printable ASCII characters (digits, letters,
+punctuation, space, tab and newline), one token per character; any other
+character is its ``<unk>`` token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+
+__all__ = ["toy_receiver", "toy_encoder"]
+
+#: The characters both toy tokenizers know, one token each.
+_CHARACTERS = string.digits + string.ascii_letters + string.punctuation + " \t\n"
+
+
+def _tokenizer(specials: list[str], template: str, **tokens):
+    """A character-level ``PreTrainedTokenizerFast``: ``specials`` first (ids 0, 1, ...), then :data:`_CHARACTERS`.
+
+    ``template``: the text wrapped with special tokens, ``$A`` standing for it
+    (e.g. ``"<bos> $A"``); ``tokens``: the special tokens' roles
+    (``unk_token="<unk>"``, ...).
+    """
+    from tokenizers import Tokenizer, decoders, models, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {token: i for i, token in enumerate(specials + list(_CHARACTERS))}
+    # BPE without merges: every character is its own token
+    core = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token=tokens["unk_token"]))
+    core.add_special_tokens(specials)
+    core.decoder = decoders.Fuse()
+    wrapped = [t for t in template.split() if t != "$A"]
+    core.post_processor = processors.TemplateProcessing(
+        single=template, pair=f"{template} $B:1", special_tokens=[(t, vocab[t]) for t in wrapped])
+    return PreTrainedTokenizerFast(tokenizer_object=core, clean_up_tokenization_spaces=False, **tokens)
+
+
+def _weights_hash(model) -> str:
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def toy_receiver(seed: int = 0):
+    """A tiny random causal language model as a :class:`~persuasion.llm.models.Receiver`, on the CPU.
+
+    A two-layer ``LlamaForCausalLM`` (hidden size 32, float32, eval mode)
+    whose weights are drawn from ``seed`` (the global torch random state is
+    left as it was), and a character-level tokenizer that puts ``<bos>``
+    before every text and pads with ``<pad>``. ``chat`` is False (prompts
+    are plain text). The fingerprint hashes the weights and the
+    tokenisation, as :func:`~persuasion.llm.models.load_receiver`'s does, so
+    the cache keeps the scores of different seeds apart.
+
+    >>> receiver = toy_receiver()
+    >>> receiver.name, receiver.chat, receiver.device
+    ('toy', False, device(type='cpu'))
+    >>> receiver.tokenizer("Hi!").input_ids  # <bos>, then one token per character
+    [1, 47, 22, 66]
+    >>> receiver.tokenizer.decode([1, 47, 22, 66, 3], skip_special_tokens=True)  # <unk> (3): a character not known
+    'Hi!'
+    >>> sum(p.numel() for p in receiver.model.parameters())
+    25056
+    >>> receiver.fingerprint == toy_receiver(seed=0).fingerprint != toy_receiver(seed=1).fingerprint
+    True
+    """
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from .models import Receiver, _receiver_fingerprint
+
+    tokenizer = _tokenizer(["<pad>", "<bos>", "<eos>", "<unk>"], "<bos> $A", pad_token="<pad>", bos_token="<bos>",
+                           eos_token="<eos>", unk_token="<unk>")
+    vocab = tokenizer.get_vocab()
+    config = LlamaConfig(
+        vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=2, max_position_embeddings=4096, initializer_range=0.2,
+        pad_token_id=vocab["<pad>"], bos_token_id=vocab["<bos>"], eos_token_id=vocab["<eos>"],
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = LlamaForCausalLM(config)
+    model = model.to(device="cpu", dtype=torch.float32).eval()
+    device = torch.device("cpu")
+    return Receiver(name="toy", model=model, tokenizer=tokenizer, device=device, chat=False,
+                    licence="none (random weights)",
+                    fingerprint=_receiver_fingerprint(_weights_hash(model), tokenizer, "float32", device))
+
+
+def toy_encoder(seed: int = 0):
+    """A tiny random sentence encoder, ``(model, tokenizer)``, as :func:`~persuasion.llm.advisor.embed` takes it.
+
+    A two-layer ``BertModel`` (hidden size 32, eval mode, CPU) whose weights
+    are drawn from ``seed`` (the global torch random state is left as it
+    was), and a character-level tokenizer that wraps every text in
+    ``[CLS] ... [SEP]``.
+
+    >>> model, tokenizer = toy_encoder()
+    >>> model.config.hidden_size, model.device
+    (32, device(type='cpu'))
+    >>> tokenizer(["ab", "abc"], padding=True).input_ids  # [CLS] = 1, [SEP] = 2, [PAD] = 0
+    [[1, 15, 16, 2, 0], [1, 15, 16, 17, 2]]
+    """
+    import torch
+    from transformers import BertConfig, BertModel
+
+    tokenizer = _tokenizer(["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"], "[CLS] $A [SEP]", pad_token="[PAD]",
+                           cls_token="[CLS]", sep_token="[SEP]", unk_token="[UNK]", mask_token="[MASK]",
+                           model_max_length=512)
+    vocab = tokenizer.get_vocab()
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                        intermediate_size=64, max_position_embeddings=512, pad_token_id=vocab["[PAD]"])
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = BertModel(config, add_pooling_layer=False)
+    return model.to(device="cpu", dtype=torch.float32).eval(), tokenizer
