@@ -71,7 +71,20 @@ __all__ = ["answer_logprobs", "answer_logprobs_naive", "generate"]
 
 
 def answer_logprobs_naive(receiver, prompts, answers) -> np.ndarray:
-    """One forward pass per (prompt, answer): the reference implementation."""
+    """One forward pass per (prompt, answer): the reference implementation.
+
+    On the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers mean
+    nothing), the same log-probabilities as :func:`answer_logprobs`:
+
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> receiver = toy_receiver()
+    >>> prompts, answers = ["Q: 1+1?\\nA:", "Q: 1+1? Be brief.\\nA:"], [" 2", " 2"]
+    >>> naive = answer_logprobs_naive(receiver, prompts, answers)
+    >>> naive.round(4)
+    array([-8.2249, -9.4917])
+    >>> bool(np.allclose(naive, answer_logprobs(receiver, prompts, answers), rtol=0, atol=1e-5))
+    True
+    """
     import torch
 
     prompts, answers = _check(prompts, answers)
@@ -154,6 +167,18 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None
     -------
     numpy.ndarray
         ``(len(prompts),)`` log-probabilities in nats, in the order of ``prompts``.
+
+    Examples
+    --------
+    The tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers mean
+    nothing); two prompts that share their first tokens, scored in one batch:
+
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> scores = answer_logprobs(toy_receiver(), ["Q: 1+1?\\nA:", "Q: 1+1? Be brief.\\nA:"], [" 2", " 2"])
+    >>> scores.shape, bool((scores < 0).all())
+    ((2,), True)
+    >>> scores.round(4)
+    array([-8.2249, -9.4917])
     """
     prompts, answers = _check(prompts, answers)
     _check_batch_size(batch_size)
@@ -294,6 +319,16 @@ def generate(
     -------
     list of str
         The continuations, in the order of ``prompts``.
+
+    Examples
+    --------
+    The tiny random Receiver of :mod:`persuasion.llm.toy` writes gibberish,
+    the same every time; the first continuation is cut before its first
+    ``"!"``:
+
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> generate(toy_receiver(), ["Q: 1+1?\\nA:", "Q: 2+2?\\nA:"], max_new_tokens=10, stop=["!"])
+    ['3', 'tll[FJFW']
     """
     prompts, stop = list(prompts), tuple(stop)
     if not prompts:
