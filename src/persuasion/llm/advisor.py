@@ -39,7 +39,17 @@ __all__ = ["embed", "AdvisorHead", "AdvisorResult", "train_advisor", "eq3_lower_
 
 
 def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
-    """Unit-norm mean-pooled sentence embeddings (float32), shape (len(texts), 384) for MiniLM."""
+    """Unit-norm mean-pooled sentence embeddings (float32), shape (len(texts), 384) for MiniLM.
+
+    ``encoder``: a loaded ``(model, tokenizer)``; ``None`` loads MiniLM
+    (:func:`~persuasion.llm.models.load_encoder`). With the tiny random encoder
+    of :mod:`persuasion.llm.toy` (hidden size 32; its similarities mean nothing):
+
+    >>> from persuasion.llm.toy import toy_encoder
+    >>> emb = embed(["How many pens?", "How many apples?"], toy_encoder())
+    >>> emb.shape, emb.dtype, np.linalg.norm(emb, axis=1).round(6)
+    ((2, 32), dtype('float32'), array([1., 1.], dtype=float32))
+    """
     import torch
 
     from .models import load_encoder

@@ -81,6 +81,24 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache``:
     ``None`` (the default store under ``$PERSUASION_CACHE``), a folder, a
     :class:`~persuasion.llm.cache.Store`, or ``False`` for none.
+
+    With the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers
+    mean nothing), two synthetic problems and seven short items each:
+
+    >>> from persuasion.llm.tasks import synthetic_problems
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> problems = synthetic_problems(2, rng=0, max_steps=2)
+    >>> items = {p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems}
+    >>> table = utility_table(toy_receiver(), problems, items, cache=False, progress=False)
+    >>> table.ids, table.items.shape
+    (('synthetic-0', 'synthetic-1'), (2, 7))
+    >>> table.items.round(2)
+    array([[-15.5 , -15.75, -15.66, -16.42, -16.13, -15.95, -16.04],
+           [-14.16, -14.05, -14.15, -14.29, -14.26, -14.24, -14.35]])
+    >>> table.none.round(2), table.all.round(2)
+    (array([-14.84, -13.97]), array([-16.95, -14.92]))
+    >>> table.tokens_none, table.tokens_all  # prompt lengths in tokens (one per character)
+    (array([159, 229]), array([337, 407]))
     """
     return _score(receiver, problems, items, shots, as_store(cache), progress)[0]
 
@@ -163,7 +181,27 @@ class Utilities:
 
 
 def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, progress: bool = True) -> Utilities:
-    """The utilities stage: every Receiver's utility table over all inputs (cached per input, see above)."""
+    """The utilities stage: every Receiver's utility table over all inputs (cached per input, see above).
+
+    With the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers
+    mean nothing), two synthetic inputs (a training and a test input) and
+    seven short items each:
+
+    >>> from persuasion.llm.tasks import synthetic_problems
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> problems = synthetic_problems(2, rng=0, max_steps=2)
+    >>> rows = {"train": [0], "val": [], "test": [1], "easy_train": [0], "easy_val": []}
+    >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
+    >>> items = Items({p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems},
+    ...               {p.id: [] for p in problems})
+    >>> utilities = score_utilities(inputs, items, [toy_receiver()], cache=False, progress=False)
+    >>> list(utilities.tables), utilities.tables["toy"].items.shape
+    (['toy'], (2, 7))
+    >>> len(utilities.prompts["toy"][0])  # an input's prompts: item 0, ..., item 6, no and all information
+    9
+    >>> utilities.tables["toy"].none.round(2)  # as utility_table's
+    array([-14.84, -13.97])
+    """
     store = as_store(cache)
     scored = {r.name: _score(r, inputs.problems, items.by_input, inputs.shots, store, progress) for r in receivers}
     return Utilities({r: table for r, (table, _) in scored.items()}, {r: prompts for r, (_, prompts) in scored.items()})
