@@ -323,6 +323,13 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
 
     ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
     ``dtype``: ``"float32"``, ``"bfloat16"`` or ``"float16"``.
+
+    A name that is neither is refused before any model is loaded:
+
+    >>> load_receiver("no-such-model")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'no-such-model' is neither a known Receiver (['gemma-3-270m', 'smollm2-135m-instruct']) nor a ...
     """
     _offline()
     import torch
@@ -446,7 +453,13 @@ def encoder_dir(path=None) -> Path:
 def load_encoder(path=None, device=None):
     """The Advisor's sentence encoder: all-MiniLM-L6-v2 from its package, or a local directory.
 
-    Returns ``(model, tokenizer)`` (a transformers ``AutoModel``).
+    Returns ``(model, tokenizer)`` (a transformers ``AutoModel``). A folder
+    that is not a model folder is refused before anything is loaded:
+
+    >>> load_encoder("/no/such/folder")
+    Traceback (most recent call last):
+    ...
+    ValueError: encoder folder /no/such/folder: does not exist
     """
     _offline()
     from transformers import AutoModel, AutoTokenizer
