@@ -237,6 +237,25 @@ def build_items(inputs: Inputs, encoder, *, cache=None, progress: bool = True) -
     ``encoder``: a loaded ``(model, tokenizer)`` sentence encoder (the
     Advisor's). ``cache``: as for :func:`~persuasion.llm.utilities.score_utilities`;
     the pool's embeddings are cached, so a second run embeds only the inputs.
+
+    HumanEval's inputs at the smoke scale, their items retrieved from the
+    other 162 problems with the tiny random encoder of
+    :mod:`persuasion.llm.toy` (so the neighbours are arbitrary; no input is
+    its own item):
+
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.tasks import draw_inputs
+    >>> from persuasion.llm.toy import toy_encoder
+    >>> inputs = draw_inputs(config_for("humaneval", "smoke"))
+    >>> items = build_items(inputs, toy_encoder(), cache=False, progress=False)
+    >>> len(items.by_input), {len(its) for its in items.by_input.values()}
+    (5, {7})
+    >>> first = inputs.problems[0].id
+    >>> first, items.sources[first][:3], first in items.sources[first]
+    ('HumanEval/127', ['HumanEval/137', 'HumanEval/71', 'HumanEval/136'], False)
+    >>> print("\\n".join(items.by_input[first][0].splitlines()[:2]))
+    A solved function like this one:
+    def compare_one(a, b):
     """
     from .cache import as_store
 
