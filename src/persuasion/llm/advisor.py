@@ -268,6 +268,26 @@ def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, e
 
     Each is trained ``config.advisor_seeds`` times, from seeds ``config.seed + 1000 k``: the curves are the
     first seed's, and every seed's policy is kept (``seed_policies``).
+
+    The six synthetic inputs of the smoke scale, seven short items each,
+    random numbers in place of a Receiver's utilities, and the tiny random
+    encoder of :mod:`persuasion.llm.toy`; ten steps, one seed:
+
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.tasks import draw_inputs
+    >>> from persuasion.llm.toy import toy_encoder
+    >>> from persuasion.llm.utilities import UtilityTable
+    >>> config = config_for("synthetic", "smoke", steps=10, advisor_seeds=1)
+    >>> inputs = draw_inputs(config)
+    >>> ids = [p.id for p in inputs.problems]
+    >>> items = Items({i: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for i in ids}, {i: [] for i in ids})
+    >>> v, tokens = np.random.default_rng(0).normal(-10, 1, size=(6, 7)), np.full((6, 7), 100)
+    >>> table = UtilityTable(tuple(ids), v, v.mean(axis=1), v.max(axis=1), tokens, tokens[:, 0], tokens[:, 0])
+    >>> advisors = train_advisors(config, inputs, items, Utilities({"R": table}, {}), toy_encoder(), progress=False)
+    >>> sorted(advisors.policies), advisors.policies["R"].shape, advisors.seed_policies["R"].shape
+    (['R', 'R (easy)'], (6, 7), (1, 6, 7))
+    >>> {name: (c["n_train"], c["n_val"], c["best_step"]) for name, c in advisors.curves.items()}
+    {'R': (3, 1, 0), 'R (easy)': (2, 1, 6)}
     """
     from tqdm.auto import tqdm
 
