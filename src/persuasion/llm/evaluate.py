@@ -364,6 +364,38 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     ``shard=(rank, world)``: only fill the cache with the generations and
     sandbox runs of test inputs ``rank, rank + world, ...`` and return
     ``None`` (data parallelism, see :func:`persuasion.llm.experiment.prefill`).
+
+    Two synthetic test inputs scored by the tiny random Receiver of
+    :mod:`persuasion.llm.toy` (its numbers mean nothing, and it answers
+    nothing right), an Advisor that puts all its mass on each input's best
+    item and an easy Advisor that is uniform:
+
+    >>> from persuasion.llm.advisor import Advisors
+    >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.items import Items
+    >>> from persuasion.llm.tasks import synthetic_problems
+    >>> from persuasion.llm.toy import toy_receiver
+    >>> from persuasion.llm.utilities import score_utilities
+    >>> problems = synthetic_problems(2, rng=0, max_steps=2)
+    >>> rows = {"train": [], "val": [], "test": [0, 1], "easy_train": [], "easy_val": []}
+    >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
+    >>> items = Items({p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems},
+    ...               {p.id: [] for p in problems})
+    >>> receiver = toy_receiver()
+    >>> utilities = score_utilities(inputs, items, [receiver], cache=False, progress=False)
+    >>> best = np.eye(7)[utilities.tables["toy"].items.argmax(axis=1)]
+    >>> advisors = Advisors({}, {"toy": best, "toy (easy)": np.full((2, 7), 1 / 7)})
+    >>> evaluation = evaluate_structures(config_for("synthetic", "smoke"), inputs, utilities, advisors, [receiver],
+    ...                                  cache=False, progress=False)
+    >>> for s, v in evaluation.utility["toy"].items():
+    ...     print(f"{s.value:25} {v.round(2)}  correct: {evaluation.correct['toy'][s]}")
+    no information            [-14.84 -13.97]  correct: [0. 0.]
+    all information           [-16.95 -14.92]  correct: [0. 0.]
+    prior information         [-15.92 -14.21]  correct: [0. 0.]
+    posterior information     [-15.5  -14.05]  correct: [0. 0.]
+    posterior (easy Advisor)  [-15.92 -14.21]  correct: [0. 0.]
+    >>> evaluation.oracle["toy"].round(2)  # the best item's utility: the posterior's, with this Advisor
+    array([-15.5 , -14.05])
     """
     from tqdm.auto import tqdm
 
