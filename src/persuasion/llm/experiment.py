@@ -187,6 +187,13 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     on its own input only. (Where two processes' Advisors differ, as
     non-deterministic GPU kernels can make them, the final run computes the
     missing entries itself: slower, never different.)
+
+    The settings are checked before any model is loaded or any barrier is reached:
+
+    >>> prefill("synthetic", ["smollm2-135m-instruct"], rank=0, world=2, barrier=lambda: None)
+    Traceback (most recent call last):
+    ...
+    ValueError: config must be an ExperimentConfig (see config_for); got str
     """
     from .utilities import _score
 
