@@ -41,8 +41,8 @@ def _tokenizer(specials: list[str], template: str, **tokens):
     core.add_special_tokens(specials)
     core.decoder = decoders.Fuse()
     wrapped = [t for t in template.split() if t != "$A"]
-    core.post_processor = processors.TemplateProcessing(
-        single=template, pair=f"{template} $B:1", special_tokens=[(t, vocab[t]) for t in wrapped])
+    core.post_processor = processors.TemplateProcessing(single=template,
+                                                        special_tokens=[(t, vocab[t]) for t in wrapped])
     return PreTrainedTokenizerFast(tokenizer_object=core, clean_up_tokenization_spaces=False, **tokens)
 
 
