@@ -618,9 +618,10 @@ display(Markdown(
 # evaluates on easy and hard ones (levels 4–5). Here difficulty is the number
 # of solution steps (GSM8K; the number of calculations for synthetic
 # problems) or the number of lines of the canonical solution (HumanEval); an
-# input is *easy* when its difficulty is at most the median of the inputs
-# drawn. A second Advisor per Receiver is trained on the easy training inputs
-# only and evaluated on easy and hard test inputs.
+# input is *easy* when its difficulty is at most the median over the
+# training inputs (rounded down, so some training input is always easy). A
+# second Advisor per Receiver is trained on the easy training inputs only and
+# evaluated on easy and hard test inputs.
 
 # %%
 for res in results:

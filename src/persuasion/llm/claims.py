@@ -123,19 +123,8 @@ def verdicts(results) -> list[dict]:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> rows = verdicts([result])
     >>> for row in rows[:4]:
     ...     print(row["key"], "|", row["accuracy_verdict"], "|", row["utility_verdict"])
@@ -176,19 +165,8 @@ def verdict_table(rows) -> Table:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = verdict_table(verdicts([result]))
     >>> for header, cell in zip(table.headers, table.rows[0]):
     ...     print(f"{header}: {cell}")
@@ -237,19 +215,8 @@ def findings_markdown(results, rows) -> str:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> text = findings_markdown([result], verdicts([result]))
     >>> print("\\n".join(text.splitlines()[:5]))
     - **gsm8k** ran on *synthetic* data (4 training, 2 validation and 12 test inputs; seed 0). The highest

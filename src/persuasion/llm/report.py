@@ -163,19 +163,8 @@ def table1_markdown(results, caption: str | None = None) -> Table:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = table1_markdown([result])
     >>> table.headers[3:7]
     ['No', 'All', 'Prior', 'Posterior']
@@ -211,19 +200,8 @@ def contrasts_markdown(results, metric: str) -> Table:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = contrasts_markdown([result], "utility")
     >>> table.headers
     ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'CI']
@@ -249,19 +227,8 @@ def arpi_markdown(results) -> Table:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = arpi_markdown([result])
     >>> table.headers
     ['task', 'performance', 'A', 'ARPI(A ∣ No)', '95% CI', 'prompt tokens vs No']
@@ -290,19 +257,8 @@ def plot_learning_curves(axes, results) -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_learning_curves(ax, [result])
@@ -363,19 +319,8 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_structures(ax, result, "accuracy")
@@ -405,19 +350,8 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_easy_hard(ax, result)
@@ -451,19 +385,8 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_arpi(ax, [result])
@@ -581,19 +504,8 @@ def summarise(result, metric: str = "utility") -> list[str]:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> for line in summarise(result)[3:5]:
     ...     print(line)
     gsm8k, R: All − No = -0.27 nats [-0.77, +0.46]: not distinguishable from zero at this sample size.
@@ -625,19 +537,8 @@ def write_report(result, out) -> list[Path]:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.config import ExperimentConfig
-    >>> from persuasion.llm.evaluate import STRUCTURES_EVAL
-    >>> from persuasion.llm.results import TaskResult
-    >>> rng, n = np.random.default_rng(0), 12  # one Receiver, "R", and 12 test inputs
-    >>> per = lambda f: {"R": {s: f(s) for s in STRUCTURES_EVAL}}  # Receiver -> structure -> per-input values
-    >>> result = TaskResult(ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-    ...     ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-    ...     difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
-    ...     curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
-    ...     utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),  # an Advisor's item: +1 nat
-    ...     correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
-    ...     tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
-    ...     oracle={"R": np.full(n, -3.0)})
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     written = write_report(result, folder)

@@ -302,7 +302,7 @@ class Inputs:
     source: str  # "gsm8k", "synthetic" or "humaneval": the data the inputs were drawn from
     problems: list  # Problem or CodeProblem: training, validation, test inputs, in that order (the rows of tables)
     rows: dict  # "train", "val", "test", "easy_train", "easy_val" -> positions in problems
-    threshold: int  # an input is easy when its difficulty is at most this (the median over all inputs)
+    threshold: int  # an input is easy when its difficulty is at most this (the training inputs' median)
     data_hash: str  # SHA-256 of the inputs' content (question or prompt, answer or solution, steps or tests)
     shots: tuple = ()  # few-shot (question, answer) pairs for base Receivers on math
 
@@ -331,9 +331,10 @@ def draw_inputs(config) -> Inputs:
     problems are never used in its place); for ``synthetic``, two seeded
     synthetic splits. HumanEval has one set of 164 problems: the training,
     validation and test inputs are disjoint draws from it. The ids say the
-    split (``gsm8k-train-12``, ``gsm8k-test-7``). The easy inputs (difficulty
-    at most the median) of the training and validation inputs train the
-    easy-to-hard Advisor.
+    split (``gsm8k-train-12``, ``gsm8k-test-7``). An input is easy when its
+    difficulty is at most the median over the *training* inputs (rounded
+    down, so that at least one training input is easy, for any seed); the easy
+    training and validation inputs train the easy-to-hard Advisor.
 
     >>> from persuasion.llm.config import config_for
     >>> inputs = draw_inputs(config_for("synthetic", "smoke"))
@@ -357,13 +358,10 @@ def draw_inputs(config) -> Inputs:
     problems = fit + test
     rows = {"train": list(range(config.n_train)), "val": list(range(config.n_train, n_fit)),
             "test": list(range(n_fit, config.n_inputs))}
-    threshold = int(np.median([p.difficulty for p in problems]))
+    # The floor of a median of integers is at least their minimum: some training input is always easy.
+    threshold = int(np.floor(np.median([problems[k].difficulty for k in rows["train"]])))
     rows["easy_train"] = [k for k in rows["train"] if problems[k].difficulty <= threshold]
     rows["easy_val"] = [k for k in rows["val"] if problems[k].difficulty <= threshold] or rows["val"]
-    if not rows["easy_train"]:
-        raise ValueError(
-            f"no training input is easy (difficulty <= {threshold}); draw more inputs (n_train={config.n_train})"
-        )
     h = hashlib.sha256()
     for p in problems:
         record = [p.id, p.question, getattr(p, "answer", None) or p.canonical_solution,

@@ -9,6 +9,9 @@ downloading any file, so every function that runs a Receiver or the encoder
 shown and tested on them. Their outputs mean nothing: the weights are
 random.
 
+:func:`toy_result` is a :class:`~persuasion.llm.results.TaskResult` built by
+hand, for the examples of the report's tables and figures.
+
 Each tokenizer knows the printable ASCII characters (digits, letters,
 punctuation, space, tab and newline), one token per character; any other
 character is its ``<unk>`` token.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import string
 
-__all__ = ["toy_receiver", "toy_encoder"]
+__all__ = ["toy_receiver", "toy_encoder", "toy_result"]
 
 #: The characters both toy tokenizers know, one token each.
 _CHARACTERS = string.digits + string.ascii_letters + string.punctuation + " \t\n"
@@ -127,3 +130,37 @@ def toy_encoder(seed: int = 0):
         torch.manual_seed(seed)
         model = BertModel(config, add_pooling_layer=False)
     return model.to(device="cpu", dtype=torch.float32).eval(), tokenizer
+
+
+def toy_result(n: int = 12, seed: int = 0):
+    """A :class:`~persuasion.llm.results.TaskResult` built by hand: one Receiver, ``"R"``, on ``n`` test inputs.
+
+    Utilities are normal around -5 nats, one nat higher under the Advisors'
+    structures; accuracy is 30% (60% under the Advisors'); prompts are 100
+    tokens with no information, 300 with all, 130 with one item; the oracle
+    is -3 nats; difficulty cycles 1, 2, 3, 4 (easy: at most 2).
+
+    >>> res = toy_result()
+    >>> res.receivers, len(res.ids["test"]), round(float(res.utility["R"]["posterior information"].mean()), 2)
+    (['R'], 12, -3.4)
+    """
+    import numpy as np
+
+    from .config import ExperimentConfig
+    from .evaluate import STRUCTURES_EVAL
+    from .results import TaskResult
+
+    rng = np.random.default_rng(seed)
+
+    def per(f):  # Receiver -> structure -> per-input values
+        return {"R": {s: f(s) for s in STRUCTURES_EVAL}}
+
+    return TaskResult(
+        ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
+        ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
+        difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+        curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
+        utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),
+        correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
+        tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
+        oracle={"R": np.full(n, -3.0)})
