@@ -65,6 +65,12 @@ from persuasion.llm.evaluate import arpi, paired_bootstrap
 from persuasion.llm.experiment import run_task
 from persuasion.llm.items import RETRIEVAL_POOL
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
+from persuasion.llm.figures import (
+    plot_arpi,
+    plot_easy_hard,
+    plot_learning_curves,
+    plot_structures,
+)
 from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,
@@ -73,10 +79,6 @@ from persuasion.llm.report import (
     baselines_table,
     contrasts_markdown,
     paper_average,
-    plot_arpi,
-    plot_easy_hard,
-    plot_learning_curves,
-    plot_structures,
     table1_markdown,
 )
 from persuasion.llm.statistics import interval_coverage

@@ -1,0 +1,183 @@
+r"""The experiment's figures, from :class:`~persuasion.llm.results.TaskResult` objects.
+
+:func:`plot_learning_curves`, :func:`plot_structures`, :func:`plot_easy_hard`
+and :func:`plot_arpi` draw on given matplotlib axes (grey-safe: every series
+has its own hatch or marker as well as its colour);
+:func:`persuasion.llm.report.write_report` saves them as PNG files.
+"""
+
+from __future__ import annotations
+
+from textwrap import fill
+
+import numpy as np
+
+from ..book.plotting import MARKERS, PALETTE
+from ..protocol import Structure
+from .report import SHORT
+
+__all__ = ["plot_learning_curves", "plot_structures", "plot_easy_hard", "plot_arpi"]
+
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+
+
+def plot_learning_curves(axes, results) -> None:
+    """Eq. (3) on training and validation inputs during training, one panel per task.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_learning_curves(ax, [result])
+    >>> ax.get_title(), ax.get_xlabel(), ax.get_legend_handles_labels()[1]
+    ('gsm8k', 'gradient step', ['R: training', 'R: validation', 'R: step kept'])
+    """
+    axes = np.atleast_1d(axes)
+    if len(axes) != len(results):
+        raise ValueError(f"need one axis per result ({len(results)}); got {len(axes)}")
+    for ax, res in zip(axes, results):
+        k = 0
+        for name in res.receivers:
+            c = res.curves[name]
+            steps = np.arange(1, len(c["train"]) + 1)
+            color = PALETTE[1 + k % (len(PALETTE) - 1)]
+            ax.plot(steps, c["train"], color=color, ls="-", marker="", label=f"{name}: training")
+            ax.plot(steps, c["val"], color=color, ls="--", marker="", label=f"{name}: validation")
+            ax.plot(c["best_step"] + 1, c["val"][c["best_step"]], marker=MARKERS[k % len(MARKERS)], color=color, ms=7,
+                    ls="none", label=f"{name}: step kept")
+            k += 1
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.set_xlabel("gradient step")
+        ax.set_ylabel("Eq. (3) loss, centred (nats; lower is better)")
+        ax.set_title(res.config.task)
+        ax.legend(fontsize=9, ncol=len(res.receivers), loc="upper center", bbox_to_anchor=(0.5, -0.22))
+
+
+def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
+    """Grouped bars (or, with ``points``, markers): ``values`` (groups, series); ``errors`` (2, groups, series).
+
+    Markers suit quantities with no natural zero (log-probabilities); every
+    series has its own hatch or marker shape as well as its colour.
+    """
+    width = 0.8 / len(series)
+    x = np.arange(len(groups))
+    for k, name in enumerate(series):
+        xs = x + (k - (len(series) - 1) / 2) * width
+        color = PALETTE[k % len(PALETTE)] if k else "0.55"
+        if points:
+            ax.errorbar(xs, values[:, k], yerr=errors[:, :, k], fmt=MARKERS[k % len(MARKERS)], color=color, ms=7,
+                        mec="black", capsize=3, lw=1, label=name)
+        else:
+            ax.bar(xs, values[:, k], width, yerr=errors[:, :, k], color=PALETTE[k % len(PALETTE)] if k else "0.85",
+                   edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
+    ax.set_xticks(x)
+    ax.set_xticklabels(groups, fontsize=9)
+    ax.set_ylabel(ylabel)
+    if points:
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+
+
+def _accuracy_axis(ax):
+    ax.set_ylim(0, max(5.0, ax.get_ylim()[1]))
+
+
+def plot_structures(ax, result, metric: str = "utility") -> None:
+    """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue).
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_structures(ax, result, "accuracy")
+    >>> ax.get_title(), ax.get_ylabel()
+    ('gsm8k: accuracy by structure', 'accuracy (%)')
+    >>> ax.get_legend_handles_labels()[1]
+    ['No', 'All', 'Prior', 'Posterior', "Posterior (other Receiver's Advisor)"]
+    """
+    rows = result.table(metric)
+    structures = [s for s in (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
+                              Structure.POSTERIOR_OTHER) if any(r["structure"] == s for r in rows)]
+    scale = 100 if metric == "accuracy" else 1
+    vals = np.array([[next(r["mean"] for r in rows if r["receiver"] == rec and r["structure"] == s) * scale
+                      for s in structures] for rec in result.receivers])
+    err = np.array([[[(next(r for r in rows if r["receiver"] == rec and r["structure"] == s)[key] * scale)
+                      for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None])
+    _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err,
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+    if metric == "accuracy":
+        _accuracy_axis(ax)
+    ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
+
+
+def plot_easy_hard(ax, result, metric: str = "utility") -> None:
+    """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_easy_hard(ax, result)
+    >>> ax.get_title()
+    'gsm8k: Advisor trained on easy inputs (difficulty ≤ 2)'
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['R\\neasy (n=6)', 'R\\nhard (n=6)']
+    """
+    rows = result.easy_hard(metric)
+    structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR_EASY]
+    groups = [(rec, g) for rec in result.receivers for g in ("easy", "hard")
+              if any(r["receiver"] == rec and r["group"] == g for r in rows)]
+    scale = 100 if metric == "accuracy" else 1
+
+    def get(rec, g, s):
+        return next(r for r in rows if r["receiver"] == rec and r["group"] == g and r["structure"] == s)
+
+    vals = np.array([[get(rec, g, s)["mean"] * scale for s in structures] for rec, g in groups])
+    err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None])
+    labels = [f"{fill(rec, 14)}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
+    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+    if metric == "accuracy":
+        _accuracy_axis(ax)
+    ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
+
+
+def plot_arpi(ax, results, metric: str = "utility") -> None:
+    """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase.
+
+    On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
+
+    >>> from persuasion.llm.toy import toy_result
+    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> plot_arpi(ax, [result])
+    >>> ax.get_ylabel()
+    'ARPI(A | No): nats per prompt token'
+    >>> print(ax.get_xticklabels()[0].get_text())
+    gsm8k
+    prompt tokens vs No
+    (All / Prior / Posterior):
+    +200% / +30% / +30%
+    """
+    structures = [Structure.ALL, Structure.PRIOR, Structure.POSTERIOR]
+    scale = 100 if metric == "accuracy" else 1
+    tasks = [res.config.task for res in results]
+    rows = [{a["structure"]: a for a in res.arpi(metric)} for res in results]
+    vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
+    err = np.array([[[r[s][key] * scale for s in structures] for r in rows] for key in ("lo", "hi")])
+    err = np.abs(err - vals[None])
+    labels = [f"{task}\nprompt tokens vs No\n(All / Prior / Posterior):\n"
+              + " / ".join(f"+{100 * r[s]['token_increase']:.0f}%" for s in structures) for task, r in zip(tasks, rows)]
+    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
+          "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
+    ax.axhline(0, color="black", lw=0.8)
+
+
