@@ -63,14 +63,14 @@ from persuasion.llm.config import config_for
 from persuasion.llm.data import gsm8k_dir
 from persuasion.llm.evaluate import arpi, paired_bootstrap
 from persuasion.llm.experiment import run_task
-from persuasion.llm.items import RETRIEVAL_POOL
-from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.figures import (
     plot_arpi,
     plot_easy_hard,
     plot_learning_curves,
     plot_structures,
 )
+from persuasion.llm.items import RETRIEVAL_POOL
+from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from persuasion.llm.advisor import embed, train_advisor
+from persuasion.llm.advisor import train_advisor
+from persuasion.llm.encoder import embed
 
 
 def synthetic_task(n, rng, d=16, k=7):

@@ -160,16 +160,8 @@ def test_summaries_of_a_result():
 def test_report_tables_and_figures():
     import matplotlib.pyplot as plt
 
-    from persuasion.llm.report import (
-        arpi_markdown,
-        contrasts_markdown,
-        plot_arpi,
-        plot_easy_hard,
-        plot_learning_curves,
-        plot_structures,
-        summarise,
-        table1_markdown,
-    )
+    from persuasion.llm.figures import plot_arpi, plot_easy_hard, plot_learning_curves, plot_structures
+    from persuasion.llm.report import arpi_markdown, contrasts_markdown, summarise, table1_markdown
 
     res, code = fake_result(), fake_result(task="humaneval")
     md = table1_markdown([res, code])

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from persuasion.llm import advisor
+from persuasion.llm import encoder
 from persuasion.llm.cache import _MAGIC, CacheWarning, Store
 
 pytest.importorskip("transformers")
@@ -220,7 +220,7 @@ def _items(tmp_path, seed=0):
         for name in ("config.json", "model.safetensors", "tokenizer.json"):
             (receiver / name).write_text('{"model_type": "llama"}')  # hashed for the key, never loaded
     with pytest.MonkeyPatch.context() as patch:  # a stand-in for the sentence encoder: counts of two words
-        patch.setattr(advisor, "embed", lambda texts, encoder=None: np.array(
+        patch.setattr(encoder, "embed", lambda texts, encoder=None: np.array(
             [[t.count("gets") + 1.0, t.count("gives") + 1.0] for t in texts], dtype=np.float32))
         return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
                          cache=False, progress=False)

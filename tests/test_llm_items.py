@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from persuasion.llm import advisor
+from persuasion.llm import encoder
 from persuasion.llm.code import CodeProblem
 from persuasion.llm.config import config_for
 from persuasion.llm.items import (
@@ -47,7 +47,7 @@ def _bag_of_words(texts, encoder=None):
 
 @pytest.mark.parametrize("task", ["synthetic", "humaneval"])
 def test_items_are_the_nearest_solved_problems_never_the_input_or_a_test_input(monkeypatch, task):
-    monkeypatch.setattr(advisor, "embed", _bag_of_words)
+    monkeypatch.setattr(encoder, "embed", _bag_of_words)
     inputs = draw_inputs(config_for(task, "smoke"))
     items = build_items(inputs, encoder=None, cache=False, progress=False)
     pool = retrieval_pool(inputs)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from persuasion.llm.advisor import embed
+from persuasion.llm.encoder import embed
 from persuasion.llm.receiver import _generate_reference, answer_logprobs, answer_logprobs_naive, generate
 from persuasion.llm.toy import toy_encoder, toy_receiver
 

@@ -14,7 +14,16 @@ import numpy as np
 
 from ..book.plotting import MARKERS, PALETTE
 from ..protocol import Structure
-from .report import SHORT
+
+#: Short column labels.
+SHORT = {
+    Structure.NO: "No",
+    Structure.ALL: "All",
+    Structure.PRIOR: "Prior",
+    Structure.POSTERIOR: "Posterior",
+    Structure.POSTERIOR_OTHER: "Posterior (other Receiver's Advisor)",
+    Structure.POSTERIOR_EASY: "Posterior (easy-trained Advisor)",
+}
 
 __all__ = ["plot_learning_curves", "plot_structures", "plot_easy_hard", "plot_arpi"]
 

@@ -122,7 +122,7 @@ def _embed(texts: list[str], encoder, store, progress: bool) -> np.ndarray:
     """Embeddings of ``texts``, cached in chunks of 256 texts."""
     from tqdm.auto import tqdm
 
-    from .advisor import embed
+    from .encoder import embed
     from .models import encoder_fingerprint
 
     fingerprint = encoder_fingerprint(encoder) if store.enabled else ""

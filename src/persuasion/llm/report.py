@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..protocol import Structure
+from .figures import SHORT
 from .statistics import MIN_INPUTS, verdict
 
 __all__ = [
@@ -78,17 +79,6 @@ PAPER_TABLE1 = {
         "improvement": (13.7, 24.7),
     },
 }
-
-#: Short column labels.
-SHORT = {
-    Structure.NO: "No",
-    Structure.ALL: "All",
-    Structure.PRIOR: "Prior",
-    Structure.POSTERIOR: "Posterior",
-    Structure.POSTERIOR_OTHER: "Posterior (other Receiver's Advisor)",
-    Structure.POSTERIOR_EASY: "Posterior (easy-trained Advisor)",
-}
-
 
 def paper_average(task: str) -> np.ndarray:
     """The column means of the paper's Table 1 rows for ``task`` ("gsm8k" or "humaneval").

@@ -104,7 +104,7 @@ def toy_receiver(seed: int = 0):
 
 
 def toy_encoder(seed: int = 0):
-    """A tiny random sentence encoder, ``(model, tokenizer)``, as :func:`~persuasion.llm.advisor.embed` takes it.
+    """A tiny random sentence encoder, ``(model, tokenizer)``, as :func:`~persuasion.llm.encoder.embed` takes it.
 
     A two-layer ``BertModel`` (hidden size 32, eval mode, CPU) whose weights
     are drawn from ``seed`` (the global torch random state is left as it
