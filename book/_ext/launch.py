@@ -101,8 +101,8 @@ def _module_file(name: str) -> Path | None:
 
 @cache
 def _receiver_modules() -> frozenset[str]:
-    """The model packages the named Receivers load by name (``persuasion.llm.models.RECEIVERS``)."""
-    tree = ast.parse((PACKAGE / "llm" / "models.py").read_text())
+    """The model packages the named Receivers load by name (``persuasion.llm.registry.RECEIVERS``)."""
+    tree = ast.parse((PACKAGE / "llm" / "registry.py").read_text())
     modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "module" and isinstance(node.value, ast.Constant):
