@@ -69,7 +69,7 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
                timeout: float = 5.0, done: dict | None = None):
     """Run the stages in order, yielding ``(stage, output)`` as each finishes; stop iterating to stop the run.
 
-    ``receivers``: names (see :data:`~persuasion.llm.models.RECEIVERS`), local
+    ``receivers``: names (see :data:`~persuasion.llm.registry.RECEIVERS`), local
     model directories, or loaded :class:`~persuasion.llm.models.Receiver`
     objects, loaded when a stage first needs them. ``encoder``: a loaded
     ``(model, tokenizer)`` or a local folder for the Advisor (default:

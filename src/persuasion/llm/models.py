@@ -237,7 +237,7 @@ def _receiver_fingerprint(weights_hash: str, tokenizer, dtype: str, device) -> s
 
 
 def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Receiver:
-    """Load a Receiver by name (see :data:`RECEIVERS`) or from a local model directory.
+    """Load a Receiver by name (see :data:`~persuasion.llm.registry.RECEIVERS`) or from a local model directory.
 
     ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
     ``dtype``: ``"float32"``, ``"bfloat16"`` or ``"float16"``.
@@ -437,7 +437,7 @@ def _names(given: list) -> list[str]:
 class Models:
     """The Receivers and the Advisor's encoder of one run, each loaded when first used.
 
-    ``receivers``: names (see :data:`RECEIVERS`), local model directories, or
+    ``receivers``: names (see :data:`~persuasion.llm.registry.RECEIVERS`), local model directories, or
     loaded :class:`Receiver` objects; ``encoder``: ``None`` (all-MiniLM-L6-v2),
     a local encoder directory, or a loaded ``(model, tokenizer)``. The names
     are known (and checked) before anything is loaded.
