@@ -59,6 +59,7 @@ from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, save_figure
 from persuasion.llm.advisor import eq3_lower_bound
 from persuasion.llm.claims import findings_markdown, verdict_table, verdicts
+from persuasion.llm.code import budget_share, load_humaneval
 from persuasion.llm.config import config_for
 from persuasion.llm.data import gsm8k_dir
 from persuasion.llm.evaluate import arpi, paired_bootstrap
@@ -216,6 +217,20 @@ for res in results:
     c = res.config
     print(f"{c.task} ({res.source} data): {c.n_train} training, {c.n_val} validation, "
           f"{c.n_test} test inputs; Receivers {res.receivers}")
+
+# %% tags=["remove-input"]
+# The generation budget of HumanEval, measured: the share of all 164 canonical solutions it holds.
+shares = {r.name: budget_share(r.tokenizer, load_humaneval(), code.config.max_new_tokens)
+          for r in receivers[: size.code]}
+display(Markdown(
+    f"Generation budgets at this scale: {math.config.max_new_tokens} new tokens for {math.config.task}, "
+    f"{code.config.max_new_tokens} for HumanEval, which holds the whole canonical solution of "
+    + " and ".join(f"{share:.1%} of the 164 problems in {name}'s tokens" for name, share in shares.items())
+    + "."
+))
+# A budget that cuts off more than 5% of the reference programs would make pass@1 a measurement of the budget,
+# not of the Receiver (smoke scale cuts generation short on purpose, to run in seconds).
+assert scale == "smoke" or min(shares.values()) >= 0.95, shares
 
 # %% [markdown]
 # One test input of each task and its seven items, nearest first
@@ -388,8 +403,8 @@ plt.show()
 # The table gives, for each task and Receiver, the accuracy of the greedy
 # answer (GSM8K: the last number of the response equals the reference;
 # HumanEval: pass@1, the completion passes the problem's tests in the
-# sandbox; completions are cut at 64 new tokens at book scale, 256 at full
-# scale) and the mean utility, each with a 95% bootstrap interval over test
+# sandbox; completions are cut at the budget stated below the table) and
+# the mean utility, each with a 95% bootstrap interval over test
 # inputs. The last column is the Advisor trained against the *other*
 # Receiver: the paper's claim that one Advisor persuades many Receivers.
 # Below each block, the paper's average over its eleven Receivers, with the

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CodeProblem", "load_humaneval"]
+__all__ = ["CodeProblem", "load_humaneval", "budget_share"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,31 @@ def load_humaneval(limit: int | None = None) -> list[CodeProblem]:
         for p in read_problems().values()
     ]
     return problems[:limit] if limit else problems
+
+
+def budget_share(tokenizer, problems, max_new_tokens: int) -> float:
+    """Share of ``problems`` whose canonical solution fits in ``max_new_tokens`` tokens of ``tokenizer``.
+
+    The generation budget must leave room for a whole program: a completion
+    cut short cannot pass its tests. Tokens are counted without special
+    tokens; with a tokenizer that makes one token per character:
+
+    >>> from types import SimpleNamespace
+    >>> chars = lambda text, add_special_tokens=True: SimpleNamespace(input_ids=list(text))
+    >>> short = CodeProblem("a", "def a():\\n", "    return 1\\n", "", "a")      # 13 characters
+    >>> long = CodeProblem("b", "def b():\\n", "    return 1 + 2\\n", "", "b")  # 17 characters
+    >>> budget_share(chars, [short, long], 13), budget_share(chars, [short, long], 17)
+    (0.5, 1.0)
+    >>> budget_share(chars, [], 13)
+    Traceback (most recent call last):
+    ...
+    ValueError: problems must not be empty
+    """
+    problems = list(problems)
+    if not problems:
+        raise ValueError("problems must not be empty")
+    if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be a positive integer; got {max_new_tokens!r}")
+    fits = [len(tokenizer(p.canonical_solution, add_special_tokens=False).input_ids) <= max_new_tokens
+            for p in problems]
+    return sum(fits) / len(fits)
