@@ -138,6 +138,18 @@ display(Markdown(
 # input, shown as another function's signature and body. Item position $c$
 # is the $c$-th nearest problem.
 #
+# **How the Receivers answer.** On maths the Receivers reason before they
+# answer (chain of thought), as in the paper, which extracts the last number
+# of a generated response. The chat model is asked to solve the problem step
+# by step and end with "The answer is N."; the base model gets the few-shot
+# format of lm-evaluation-harness's `gsm8k_cot` task, two worked examples
+# from the training split ("Q: … A: *reasoning* The answer is 5."), and its
+# answer ends at a blank line or the next "Q:". The greedy response is cut
+# at the budget stated below; its accuracy is its last number. On HumanEval
+# the Receiver completes the function body, and pass@1 runs the completion
+# against the problem's tests in the sandbox. The paper does not give its
+# prompts; these are ours.
+#
 # ```{prf:definition} Information structures and the Advisor's utility
 # :label: def-llm-structures
 #
@@ -150,7 +162,12 @@ display(Markdown(
 #   $\pi_\theta(c \mid x)$.
 # - The utility of item $c$ is $v(x, c) = \log P_{\text{Receiver}}(y^\star
 #   \mid \text{prompt}(x, c))$, the Receiver's log-probability of the
-#   reference answer $y^\star$ (for code: the canonical solution). The
+#   reference answer $y^\star$. Exactly which tokens are scored: for maths,
+#   the tokens of " $y^\star$" (a space, then the number) right after the
+#   generation prompt followed by the cue "The answer is", with no
+#   reasoning in between (the paper's $\log P(y^\star \mid x, c)$, not the
+#   probability of the reasoning); for code, the tokens of the canonical
+#   solution right after the prompt. The
 #   Advisor minimises Eq. (3), the negative expected utility of its draw,
 #   centred per input: $\mathcal L(\theta) = -\frac1N \sum_x \sum_c
 #   \pi_\theta(c \mid x)\,(v(x, c) - \bar v(x))$.

@@ -85,8 +85,10 @@ def test_inputs_come_from_the_right_split_and_are_disjoint():
         for part in ("train", "val"):
             assert all(ids[k].startswith("synthetic-train-") for k in inputs.rows[part])
         assert all(ids[k].startswith("synthetic-test-") for k in inputs.rows["test"])
-        shots = {q for q, _ in inputs.shots}
+        shots = {q for q, *_ in inputs.shots}
         assert not shots & {p.question for p in inputs.problems}  # few-shot examples are never inputs
+        # worked examples for chain of thought: the reasoning ends at the answer, never leaks the calculator notes
+        assert all(len(s) == 3 and s[1] in s[2] and "<<" not in s[2] for s in inputs.shots)
     code = draw_inputs(config_for("humaneval", "book"))
     assert len({p.id for p in code.problems}) == code.rows["test"][-1] + 1
 

@@ -163,8 +163,10 @@ def test_prompts_for_the_four_structures(smollm):
     assert texts[Structure.PRIOR].count("Hint:") == 1 and "item 2" in texts[Structure.POSTERIOR]
     assert all(t.endswith("The answer is") for t in texts.values())
     assert count_tokens(tok, texts[Structure.ALL]) > count_tokens(tok, texts[Structure.NO])
-    base = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")])
-    assert base.endswith("Answer:") and "Answer: 2" in base
+    base = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2", "One and one make two.")])
+    assert base.endswith("A: The answer is") and "A: One and one make two. The answer is 2.\n\n" in base
+    gen = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")], generation=True)
+    assert gen.endswith(f"Q: {q}\nA:") and "A: The answer is 2.\n\n" in gen  # a shot without reasoning
     with pytest.raises(ValueError, match="structure must be one of"):
         build_prompt(tok, q, items, "some information")
     with pytest.raises(ValueError, match=r"needs item = an index in \[0, 7\)"):

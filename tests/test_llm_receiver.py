@@ -17,6 +17,7 @@ from persuasion.llm import receiver as receiver_module
 from persuasion.llm.batching import prompt_ids
 from persuasion.llm.models import load_receiver
 from persuasion.llm.receiver import answer_logprobs, answer_logprobs_naive, generate
+from persuasion.protocol import Structure
 
 pytestmark = pytest.mark.llm
 
@@ -191,3 +192,42 @@ def test_prompts_are_grouped_by_input():
         assert len({inputs[k] for k in unit}) == 1  # never two inputs in one group
         if inputs[unit[0]] is not None:
             assert shared == 70 and len(unit) == 4
+
+
+@pytest.mark.parametrize("which", ["smollm", "gemma"])
+def test_the_generation_prompt_is_the_scoring_prompt_before_the_answer_cue(which, request):
+    """One prompt, one tokenisation: the Receiver reasons from the very tokens that scoring puts before the cue."""
+    from persuasion.llm.prompts import ANSWER_CUE, generation_prompt, task_prompt
+    from persuasion.llm.tasks import Problem
+
+    r = request.getfixturevalue(which)
+    problem = Problem("p", "Sam has 12 apples and eats 5. How many are left?", "7", ("12 - 5 = 7",))
+    shots = [("Ann has 3 apples and buys 2. How many?", "5", "3 + 2 = 5.")]
+    items = [f"A solved problem: {k} + {k} = {2 * k}." for k in range(7)]
+    for structure, item in [(Structure.NO, None), (Structure.PRIOR, 3), (Structure.ALL, None)]:
+        scoring = task_prompt(r, problem, items, structure, item=item, shots=shots)
+        gen = generation_prompt(scoring)
+        ids_scoring, ids_gen = prompt_ids(r.tokenizer, scoring), prompt_ids(r.tokenizer, gen)
+        cue = r.tokenizer(("" if r.chat else " ") + ANSWER_CUE, add_special_tokens=False).input_ids
+        assert ids_scoring == ids_gen + cue  # the same tokens (Gemma's <bos> included), then the cue's
+        assert ids_gen[0] == ids_scoring[0] and (which != "gemma" or ids_gen[0] == r.tokenizer.bos_token_id)
+        assert (gen.endswith("A:") if not r.chat else gen.endswith("\n"))
+
+
+def test_a_regular_expression_stop_keeps_its_match_and_nothing_after():
+    """Stopping early changes no token before the stop: the text is the full greedy text cut after the match."""
+    import re
+
+    from persuasion.llm.receiver import _generate_reference
+    from persuasion.llm.toy import toy_receiver
+
+    r = toy_receiver()
+    prompts = ["Q: 1+1?\nA:", "Q: 2+2?\nA:", "The answer is"]
+    full = generate(r, prompts, max_new_tokens=30)
+    pattern = re.compile(r"cy.")  # occurs in two of the three continuations
+    expected = [t[: m.end()] if (m := re.search("cy.", t)) else t for t in full]
+    assert sum(e != t for e, t in zip(expected, full)) == 2  # the stop cuts two texts short
+    assert generate(r, prompts, max_new_tokens=30, stop=[pattern]) == expected
+    assert _generate_reference(r, prompts, max_new_tokens=30, stop=[pattern], batch_size=3) == expected
+    # a string stop cuts before itself
+    assert generate(r, prompts, max_new_tokens=30, stop=["cy"]) == [t.split("cy")[0] for t in full]

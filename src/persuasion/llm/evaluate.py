@@ -30,6 +30,7 @@ from .._validation import as_finite_array
 from ..protocol import Structure
 from .cache import as_store, decode, encode
 from .code import CodeProblem
+from .prompts import generation_prompt
 from .receiver import generate
 from .sandbox import run_untrusted
 from .tasks import Inputs
@@ -44,6 +45,8 @@ __all__ = [
     "mean_ci",
     "structure_utilities",
     "STOP_SEQUENCES",
+    "ANSWER_DONE",
+    "generation_stops",
     "extract_completion",
     "extract_last_number",
     "is_correct",
@@ -238,6 +241,34 @@ STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\na
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
+#: Where a reasoned maths answer is complete: the cue, a number, then the end of the sentence or line.
+ANSWER_DONE = re.compile(r"The answer is[^\n]*?\d[^\n]*?(?:\.\s|\n)")
+
+
+def generation_stops(kind: str, chat: bool) -> tuple:
+    r"""Where a generated answer ends, besides the end-of-sequence token.
+
+    Code: before the next top-level statement (:data:`STOP_SEQUENCES`). Math:
+    after the first complete "The answer is N." (:data:`ANSWER_DONE`, the
+    answer kept), and for a base model also where lm-evaluation-harness's
+    ``gsm8k_cot`` ends a response, before a blank line or the next ``"Q:"``.
+
+    >>> from persuasion.llm.receiver import stop_index
+    >>> text = "3 + 4 = 7 pens.\nThe answer is 7.\nThe answer is 7."
+    >>> text[: stop_index(text, generation_stops("math", chat=True))]
+    '3 + 4 = 7 pens.\nThe answer is 7.\n'
+    >>> text = "She pays $1,018.50 in all. The answer is $1,018.50. \n\nQ: Tom has"
+    >>> text[: stop_index(text, generation_stops("math", chat=False))]
+    'She pays $1,018.50 in all. The answer is $1,018.50. '
+    >>> text = "3 + 4 = 7 pens.\n\nQ: Tom has"
+    >>> text[: stop_index(text, generation_stops("math", chat=False))]
+    '3 + 4 = 7 pens.'
+    """
+    if kind == "code":
+        return STOP_SEQUENCES
+    return (ANSWER_DONE,) if chat else (ANSWER_DONE, "\n\n", "Q:")
+
+
 def extract_last_number(text: str) -> str | None:
     """The last number in ``text``, commas removed (the paper's GSM8K answer extraction).
 
@@ -294,7 +325,7 @@ def _generations(store, receiver, prompts: list[str], max_new_tokens: int, stop:
     """Greedy continuations of one input's prompts (deduplicated, one batch, one cached entry): ``{prompt: text}``."""
     unique = list(dict.fromkeys(prompts))
     key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
-           "stop": list(stop), "decoding": "greedy"}
+           "stop": [s if isinstance(s, str) else {"regex": s.pattern} for s in stop], "decoding": "greedy"}
     texts = store.get_or_compute("generations", key, functools.partial(
         generate, receiver, unique, max_new_tokens=max_new_tokens, stop=stop, batch_size=len(unique)))
     return dict(zip(unique, texts))
@@ -389,13 +420,13 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     ...                                  cache=False, progress=False)
     >>> for s, v in evaluation.utility["toy"].items():
     ...     print(f"{s.value:25} {v.round(2)}  correct: {evaluation.correct['toy'][s]}")
-    no information            [-14.84 -13.97]  correct: [0. 0.]
-    all information           [-16.95 -14.92]  correct: [0. 0.]
-    prior information         [-15.92 -14.21]  correct: [0. 0.]
-    posterior information     [-15.5  -14.05]  correct: [0. 0.]
-    posterior (easy Advisor)  [-15.92 -14.21]  correct: [0. 0.]
+    no information            [-14.73 -14.29]  correct: [0. 0.]
+    all information           [-16.03 -15.98]  correct: [0. 0.]
+    prior information         [-15.88 -14.16]  correct: [0. 0.]
+    posterior information     [-15.69 -13.92]  correct: [0. 0.]
+    posterior (easy Advisor)  [-15.88 -14.16]  correct: [0. 0.]
     >>> evaluation.oracle["toy"].round(2)  # the best item's utility: the posterior's, with this Advisor
-    array([-15.5 , -14.05])
+    array([-15.69, -13.92])
     """
     from tqdm.auto import tqdm
 
@@ -411,8 +442,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
 
     utility, correct, tokens, policies, seed_utility = {}, {}, {}, {}, {}
-    stop = STOP_SEQUENCES if config.kind == "code" else ("\n",)
     for r in receivers:
+        stop = generation_stops(config.kind, r.chat)
         table, scored = utilities.tables[r.name], utilities.prompts[r.name]
         uniform = np.full(table.items.shape, 1 / table.items.shape[1])
         own = {Structure.POSTERIOR: r.name, Structure.POSTERIOR_EASY: f"{r.name} (easy)"}
@@ -434,7 +465,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         # Each structure's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
         slot = {s: [-2 if s == Structure.NO else -1 if s == Structure.ALL else int(choices[s][k])
                     for k in range(len(test))] for s in structures}
-        prompts = {s: [scored[i][c] for i, c in zip(test_rows, slot[s])] for s in structures}
+        prompts = {s: [generation_prompt(scored[i][c], config.kind) for i, c in zip(test_rows, slot[s])]
+                   for s in structures}
         tokens[r.name] = {s: np.array([table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
                                        else table.tokens_items[i, c] for i, c in zip(test_rows, slot[s])])
                           for s in structures}

@@ -53,7 +53,6 @@ N_ITEMS = 7
 #: Problems of the training split that math items are retrieved from (the first ones, a fixed set for every seed).
 RETRIEVAL_POOL = 1000
 
-_CALC = re.compile(r"<<[^>]*>>")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
@@ -71,8 +70,7 @@ def solved_item(problem) -> str:
         head = next((line for line in problem.prompt.splitlines() if line.startswith(f"def {problem.entry_point}")),
                     f"def {problem.entry_point}(...):")
         return "A solved function like this one:\n" + head + "\n" + problem.canonical_solution.rstrip("\n")
-    steps = " ".join(_CALC.sub("", step) for step in problem.steps)
-    return f"A solved problem: {problem.question} Solution: {steps} The answer is {problem.answer}."
+    return f"A solved problem: {problem.question} Solution: {problem.reasoning} The answer is {problem.answer}."
 
 
 def _text(problem) -> str:

@@ -5,25 +5,42 @@ r"""Prompts for the four information structures of Bai et al., per Receiver fami
 * ``Structure.PRIOR`` / ``Structure.POSTERIOR``: the question with one
   item (drawn from the prior, or chosen by the Advisor: the caller picks it).
 
-Instruct models get their chat template (the user turn holds instructions,
-question and hints; the assistant turn is opened with ``"The answer is"``);
-base models get few-shot plain text ending in ``"Answer:"``. The scored
-answer is ``" " + reference``.
+Math prompts come in two forms, built by one function, :func:`build_prompt`:
 
-Code tasks (HumanEval) are plain completions for every Receiver: the hints
-are comment lines at the top of the function body, after the problem's own
-prompt (so all of an input's prompts share that prompt as a prefix), and the
-scored answer is the canonical solution.
+* the **generation** prompt, from which the Receiver reasons step by step
+  (chain of thought) and ends with "The answer is N."; its accuracy is the
+  last number of the response;
+* the **scoring** prompt: the generation prompt followed by the answer cue
+  :data:`ANSWER_CUE` (``"The answer is"``). The utility of Bai et al.,
+  :math:`\log P(\text{answer} \mid x, c)`, is the log-probability of the
+  tokens of ``" " + reference`` right after it: the answer's tokens only, with
+  no reasoning in between.
+
+Instruct models get their chat template (the user turn holds instructions,
+question and hints; the assistant turn is opened, and for scoring begins
+with the cue). Base models get the few-shot format of lm-evaluation-harness's
+``gsm8k_cot`` task: worked examples ``"Q: ...\nA: <reasoning> The answer is N.\n\n"``,
+then the question and its hints, ending in ``"A:"`` (generation) or
+``"A: The answer is"`` (scoring). :func:`generation_prompt` recovers the
+generation prompt from a scoring prompt.
+
+Code tasks (HumanEval) are plain completions for every Receiver, one
+prompt for both: the hints are comment lines at the top of the function
+body, after the problem's own prompt (so all of an input's prompts share
+that prompt as a prefix), and the scored answer is the canonical solution.
 """
 
 from __future__ import annotations
 
 from ..protocol import Structure
 
-__all__ = ["STRUCTURES", "build_prompt", "build_code_prompt", "task_prompt", "reference_answer", "count_tokens"]
+__all__ = ["STRUCTURES", "ANSWER_CUE", "build_prompt", "build_code_prompt", "task_prompt", "generation_prompt",
+           "reference_answer", "count_tokens"]
 
 STRUCTURES = (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR)
-INSTRUCTION = "Solve the problem. Give the final answer as a number."
+INSTRUCTION = 'Solve the problem step by step. End with "The answer is" and the final answer as a number.'
+#: What a scoring prompt adds to the generation prompt; the scored answer's tokens follow it.
+ANSWER_CUE = "The answer is"
 
 
 def _body(question: str, hints: list[str]) -> str:
@@ -33,33 +50,62 @@ def _body(question: str, hints: list[str]) -> str:
     return text
 
 
-def build_prompt(tokenizer, question: str, items, structure: str, *, item: int | None = None, chat: bool = True,
-                 shots=()) -> str:
-    """The prompt for ``structure``; ``item`` indexes the shown item for the one-item structures.
+def _shot(shot) -> str:
+    """One worked example of the base-model format: ``(question, answer[, reasoning])``."""
+    question, answer, *reasoning = shot
+    worked = (reasoning[0] + " ") if reasoning and reasoning[0] else ""
+    return f"Q: {question}\nA: {worked}{ANSWER_CUE} {answer}.\n\n"
 
-    ``shots``: ``(question, answer)`` pairs used as few-shot examples for base models.
+
+def build_prompt(tokenizer, question: str, items, structure: str, *, item: int | None = None, chat: bool = True,
+                 shots=(), generation: bool = False) -> str:
+    r"""The scoring prompt for ``structure`` (``generation=True``: the generation prompt); ``item`` indexes
+    the shown item for the one-item structures.
+
+    ``shots``: worked ``(question, answer, reasoning)`` examples for base models.
 
     A base model's prompt (``chat=False``) is plain text; the tokenizer is used only for a chat template:
 
     >>> items = ["Multiply the two numbers.", "6 * 7 = 42"]
-    >>> print(build_prompt(None, "What is 6 times 7?", items, Structure.PRIOR, item=1, chat=False,
-    ...                    shots=[("What is 1 + 1?", "2")]))
-    Solve the problem. Give the final answer as a number.
+    >>> shots = [("What is 1 + 1?", "2", "One and one make 2.")]
+    >>> print(build_prompt(None, "What is 6 times 7?", items, Structure.PRIOR, item=1, chat=False, shots=shots))
+    Solve the problem step by step. End with "The answer is" and the final answer as a number.
     <BLANKLINE>
-    Question: What is 1 + 1?
-    Answer: 2
+    Q: What is 1 + 1?
+    A: One and one make 2. The answer is 2.
     <BLANKLINE>
-    Question: What is 6 times 7?
+    Q: What is 6 times 7?
     Hint: 6 * 7 = 42
-    Answer:
+    A: The answer is
+    >>> build_prompt(None, "What is 6 times 7?", items, Structure.NO, chat=False, generation=True)[-24:]
+    'Q: What is 6 times 7?\nA:'
     """
     hints = _hints(items, structure, item)
     if chat:
         messages = [{"role": "user", "content": INSTRUCTION + "\n\n" + _body(question, hints)}]
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        return text + "The answer is"
-    examples = "".join(f"{_body(q, [])}\nAnswer: {a}\n\n" for q, a in shots)
-    return INSTRUCTION + "\n\n" + examples + _body(question, hints) + "\nAnswer:"
+        return text if generation else text + ANSWER_CUE
+    hint_lines = "".join(f"Hint: {h}\n" for h in hints)
+    text = INSTRUCTION + "\n\n" + "".join(_shot(s) for s in shots) + f"Q: {question}\n{hint_lines}A:"
+    return text if generation else text + " " + ANSWER_CUE
+
+
+def generation_prompt(prompt: str, kind: str = "math") -> str:
+    r"""The generation prompt of a scoring ``prompt`` (``kind="code"``: the same prompt).
+
+    >>> generation_prompt("Q: What is 6 times 7?\nA: The answer is")
+    'Q: What is 6 times 7?\nA:'
+    >>> generation_prompt("Q: What is 6 times 7?\nA:")
+    Traceback (most recent call last):
+    ...
+    ValueError: a math scoring prompt ends with 'The answer is'; got '...hat is 6 times 7?\nA:'
+    """
+    if kind == "code":
+        return prompt
+    if not prompt.endswith(ANSWER_CUE):
+        raise ValueError(f"a math scoring prompt ends with {ANSWER_CUE!r}; got {'...' + prompt[-20:]!r}")
+    cut = prompt[: -len(ANSWER_CUE)]
+    return cut[:-1] if cut.endswith(": ") else cut
 
 
 def _hints(items, structure: str, item):
@@ -111,11 +157,11 @@ def task_prompt(receiver, problem, items, structure: str, *, item: int | None = 
     >>> base = SimpleNamespace(tokenizer=None, chat=False)
     >>> problem = Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",))
     >>> print(task_prompt(base, problem, ["Multiply."], Structure.ALL))
-    Solve the problem. Give the final answer as a number.
+    Solve the problem step by step. End with "The answer is" and the final answer as a number.
     <BLANKLINE>
-    Question: What is 6 times 7?
+    Q: What is 6 times 7?
     Hint: Multiply.
-    Answer:
+    A: The answer is
     """
     from .code import CodeProblem
 

@@ -64,7 +64,7 @@ from .batching import (
     prompt_ids,
 )
 
-__all__ = ["answer_logprobs", "answer_logprobs_naive", "generate"]
+__all__ = ["answer_logprobs", "answer_logprobs_naive", "generate", "stop_index"]
 
 
 # -- scoring -------------------------------------------------------------------------------------------------
@@ -217,6 +217,35 @@ def _eos_ids(receiver) -> set:
     return set() if eos is None else set(eos if isinstance(eos, (list, tuple)) else [eos])
 
 
+def stop_index(text: str, stop) -> int | None:
+    """Where ``text`` is cut by the first of ``stop`` to match, or ``None`` if none matches.
+
+    A string stop cuts before itself; a compiled regular expression cuts
+    after its match (it marks where an answer is complete, and the answer is kept):
+
+    >>> import re
+    >>> stop_index("12 apples.\\n\\nQ: next", ["\\n\\n", "Q:"])
+    10
+    >>> done = re.compile(r"The answer is \\d+\\.")
+    >>> text = "3 + 4 = 7. The answer is 7. Q: more"
+    >>> text[: stop_index(text, ["Q:", done])]
+    '3 + 4 = 7. The answer is 7.'
+    >>> stop_index("no stop here", ["Q:", done]) is None
+    True
+    """
+    cuts = []
+    for s in stop:
+        if isinstance(s, str):
+            k = text.find(s)
+            if k != -1:
+                cuts.append(k)
+        else:
+            m = s.search(text)
+            if m is not None:
+                cuts.append(m.end())
+    return min(cuts, default=None)
+
+
 def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, stop: tuple, eos: set, bar):
     """Greedy continuations of the rows of ``pieces``, rows dropped as they stop: ``{row: text}``.
 
@@ -261,7 +290,7 @@ def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, 
                     continue
                 k = active[r]
                 new[k].append(t)
-                if stop and any(s in tok.decode(new[k], skip_special_tokens=True) for s in stop):
+                if stop and stop_index(tok.decode(new[k], skip_special_tokens=True), stop) is not None:
                     continue
                 keep.append(r)
             bar.update(0, len(active))
@@ -278,8 +307,7 @@ def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, 
     texts = {}
     for k, tokens in new.items():
         text = tok.decode(tokens, skip_special_tokens=True)
-        cut = min([text.find(s) for s in stop if s in text], default=len(text))
-        texts[k] = text[:cut]
+        texts[k] = text[: stop_index(text, stop)]
     return texts
 
 
@@ -308,8 +336,9 @@ def generate(
     prompts : sequence of str
     max_new_tokens : int
         At most this many new tokens per prompt.
-    stop : sequence of str
-        Stop strings; the text returned ends before the first.
+    stop : sequence of str or compiled regular expressions
+        The text returned ends before the first stop string to occur, or
+        after the first match of an expression (see :func:`stop_index`).
     batch_size : int or None
         Rows per batch.
     progress : bool
@@ -372,7 +401,7 @@ def _stop_criteria(tokenizer, stop: tuple, prompt_length: int):
     class _Stop(StoppingCriteria):
         def __call__(self, input_ids, scores, **kwargs):
             texts = tokenizer.batch_decode(input_ids[:, prompt_length:], skip_special_tokens=True)
-            return torch.tensor([any(s in t for s in stop) for t in texts], device=input_ids.device)
+            return torch.tensor([stop_index(t, stop) is not None for t in texts], device=input_ids.device)
 
     return StoppingCriteriaList([_Stop()])
 
@@ -405,6 +434,5 @@ def _generate_reference(receiver, prompts, *, max_new_tokens: int = 64, stop=(),
             )
         for row in gen[:, width:]:
             text = tok.decode(row, skip_special_tokens=True)
-            cut = min([text.find(s) for s in stop if s in text], default=len(text))
-            out.append(text[:cut])
+            out.append(text[: stop_index(text, stop)])
     return out

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,6 +49,9 @@ __all__ = [
 ]
 
 
+_CALC = re.compile(r"<<[^>]*>>")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One input x: a question, its reference answer and the solution's steps.
@@ -67,6 +71,15 @@ class Problem:
     def difficulty(self) -> int:
         """Number of solution steps."""
         return len(self.steps)
+
+    @property
+    def reasoning(self) -> str:
+        """The solution's steps as one paragraph, GSM8K's calculator annotations ``<<...>>`` removed.
+
+        >>> Problem("p1", "Tom has 3 pens and buys 4. How many?", "7", ("He has 3 + 4 = <<3+4=7>>7 pens.",)).reasoning
+        'He has 3 + 4 = 7 pens.'
+        """
+        return " ".join(_CALC.sub("", step) for step in self.steps)
 
 
 def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8k") -> Problem:
@@ -240,7 +253,7 @@ class Splits:
     (and the items' retrieval pool, see :mod:`persuasion.llm.items`);
     ``test``: the split test inputs are drawn from, or ``None`` when the task
     has one split only (HumanEval: disjoint draws from it); ``shots``:
-    few-shot ``(question, answer)`` pairs, not in ``train``.
+    few-shot ``(question, answer, reasoning)`` triples, not in ``train``.
 
     >>> splits = Splits("toy", "a toy task", [Problem("a", "1 + 1?", "2", ("1 + 1 = 2",))], None)
     >>> splits.test is None, len(splits.train)
@@ -252,6 +265,11 @@ class Splits:
     train: list
     test: list | None
     shots: tuple = ()
+
+
+def _shots(train: list) -> tuple:
+    """The few-shot examples: the first :data:`N_SHOTS` training problems, worked (question, answer, reasoning)."""
+    return tuple((p.question, p.answer, p.reasoning) for p in train[:N_SHOTS])
 
 
 def task_splits(task: str) -> Splits:
@@ -267,7 +285,7 @@ def task_splits(task: str) -> Splits:
         train = synthetic_problems(SYNTHETIC_SPLIT, 101, split="train")
         return Splits("synthetic", "synthetic problems", train[N_SHOTS:],
                       synthetic_problems(SYNTHETIC_SPLIT, 202, split="test"),
-                      tuple((p.question, p.answer) for p in train[:N_SHOTS]))
+                      _shots(train))
     if task != "gsm8k":
         raise ValueError(f"task must be 'gsm8k', 'synthetic' or 'humaneval'; got {task!r}")
     folder = gsm8k_dir()
@@ -279,7 +297,7 @@ def task_splits(task: str) -> Splits:
             "or choose synthetic problems explicitly: task 'synthetic' (--task synthetic)"
         )
     train, test = _gsm8k(folder)
-    return Splits("gsm8k", "GSM8K", train[N_SHOTS:], test, tuple((p.question, p.answer) for p in train[:N_SHOTS]))
+    return Splits("gsm8k", "GSM8K", train[N_SHOTS:], test, _shots(train))
 
 
 @dataclass
@@ -304,7 +322,7 @@ class Inputs:
     rows: dict  # "train", "val", "test", "easy_train", "easy_val" -> positions in problems
     threshold: int  # an input is easy when its difficulty is at most this (the training inputs' median)
     data_hash: str  # SHA-256 of the inputs' content (question or prompt, answer or solution, steps or tests)
-    shots: tuple = ()  # few-shot (question, answer) pairs for base Receivers on math
+    shots: tuple = ()  # few-shot (question, answer, reasoning) triples for base Receivers on math
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -93,12 +93,12 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     >>> table.ids, table.items.shape
     (('synthetic-0', 'synthetic-1'), (2, 7))
     >>> table.items.round(2)
-    array([[-15.5 , -15.75, -15.66, -16.42, -16.13, -15.95, -16.04],
-           [-14.16, -14.05, -14.15, -14.29, -14.26, -14.24, -14.35]])
+    array([[-15.94, -15.88, -15.81, -15.69, -16.06, -15.82, -15.98],
+           [-14.31, -14.3 , -14.1 , -14.28, -14.08, -13.92, -14.13]])
     >>> table.none.round(2), table.all.round(2)
-    (array([-14.84, -13.97]), array([-16.95, -14.92]))
+    (array([-14.73, -14.29]), array([-16.03, -15.98]))
     >>> table.tokens_none, table.tokens_all  # prompt lengths in tokens (one per character)
-    (array([159, 229]), array([337, 407]))
+    (array([198, 268]), array([376, 446]))
     """
     return _score(receiver, problems, items, shots, as_store(cache), progress)[0]
 
@@ -200,7 +200,7 @@ def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, prog
     >>> len(utilities.prompts["toy"][0])  # an input's prompts: item 0, ..., item 6, no and all information
     9
     >>> utilities.tables["toy"].none.round(2)  # as utility_table's
-    array([-14.84, -13.97])
+    array([-14.73, -14.29])
     """
     store = as_store(cache)
     scored = {r.name: _score(r, inputs.problems, items.by_input, inputs.shots, store, progress) for r in receivers}
