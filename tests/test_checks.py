@@ -12,7 +12,9 @@ def test_claims_recorded_and_rendered():
     c.all_of("all", [True, True, True])
     assert len(c) == 4 and all(cl.passed for cl in c.claims)
     md = c.to_markdown()
-    assert "| 1 | sum | 0.3 | 0.3 | yes |" in md
+    assert "| 1 | sum | agrees within tolerance | 0.3 | 0.3 | yes |" in md
+    assert "| claim | method | value | expected | holds |" in md
+    assert [cl.method for cl in c.claims] == ["agrees within tolerance", "condition", "upper bound", "every case"]
     assert "3 of 3" in md
     assert "4 of 4 hold" in c._repr_html_()
 
@@ -55,7 +57,7 @@ def test_markdown_escapes_pipes_in_cells():
     c = Checks()
     c.true("ARPI(A | B) is finite", True, value="x | y")
     row = c.to_markdown().splitlines()[-1]
-    assert row == "| 1 | ARPI(A \\| B) is finite | x \\| y | True | yes |"
+    assert row == "| 1 | ARPI(A \\| B) is finite | condition | x \\| y | True | yes |"
 
 
 def test_failed_array_claim_names_the_worst_entry():
@@ -87,3 +89,13 @@ def test_the_html_table_is_folded_until_clicked():
     assert out.startswith('<details class="persuasion-claims-box"><summary>') and "<details open" not in out
     assert "What this chapter verified</strong>: 1 of 1 claims hold" in out
     assert out.index("</summary>") < out.index("the answer is 42")
+
+
+def test_a_claim_names_its_method():
+    c = Checks()
+    c.close("binomial sum", sum([1, 3, 3, 1]), 2**3, method="closed form 2^n")
+    c.at_most("regret", [1.0, 2.0], 3.0, method="Theorem 6.1's bound")
+    assert [cl.method for cl in c.claims] == ["closed form 2^n", "Theorem 6.1's bound"]
+    assert "<td>closed form 2^n</td>" in c._repr_html_()
+    with pytest.raises(TypeError, match="method must be a str"):
+        c.true("x", True, method=3)

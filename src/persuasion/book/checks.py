@@ -25,6 +25,7 @@ worst at index 1: got 2.0, expected 2.05, |error| 0.04999999999999982)
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ class Claim:
     value: str
     expected: str
     passed: bool
+    method: str = ""  # how the claim was checked: the comparison, or the independent method a chapter names
 
 
 def _fmt(x) -> str:
@@ -74,23 +76,31 @@ class Checks:
     def __len__(self) -> int:
         return len(self.claims)
 
-    def _record(self, name: str, value, expected, passed: bool, detail: str = "", *, exact=None) -> None:
+    def _record(self, name: str, value, expected, passed: bool, detail: str = "", *, exact=None,
+                method: str = "") -> None:
         """``exact``: (value, expected) as the failure message prints them (default: as the table does)."""
         if not isinstance(name, str):
             raise TypeError(f"name must be a str (the claim as the table shows it); got {type(name).__name__}")
-        claim = Claim(name, _fmt(value), _fmt(expected), bool(passed))
+        if not isinstance(method, str):
+            raise TypeError(f"method must be a str (how the claim is checked); got {type(method).__name__}")
+        claim = Claim(name, _fmt(value), _fmt(expected), bool(passed), method)
         self.claims.append(claim)
         if not claim.passed:
             shown_value, shown_expected = exact if exact is not None else (claim.value, claim.expected)
             extra = f" ({detail})" if detail else ""
             raise ClaimFailed(f"claim failed: {name}: value {shown_value}, expected {shown_expected}{extra}")
 
-    def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0) -> None:
-        """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise)."""
+    def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0,
+              method: str = "agrees within tolerance") -> None:
+        """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise).
+
+        ``method`` (every claim has one): how the claim is checked, as the table's method column shows it.
+        """
         atol, rtol = as_real(atol, "atol", low=0), as_real(rtol, "rtol", low=0)
+        record = functools.partial(self._record, method=method)
         a, e = _floats(actual, "actual"), _floats(expected, "expected")
         if a.shape != e.shape and a.size != 1 and e.size != 1:
-            self._record(name, f"shape {a.shape}", f"shape {e.shape}", False)
+            record(name, f"shape {a.shape}", f"shape {e.shape}", False)
         passed = bool(np.allclose(a, e, atol=atol, rtol=rtol))
         tol = f"atol {atol:g}" + (f", rtol {rtol:g}" if rtol else "")
         # Arrays: the table shows the worst error; a failure names the worst entry.
@@ -99,54 +109,56 @@ class Checks:
             detail = f"worst at index {where}: got {got!r}, expected {want!r}, |error| {err!r}"
             with np.errstate(invalid="ignore", over="ignore"):
                 worst = float(np.max(np.abs(a - e)))  # NaN shows as nan
-            self._record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed,
+            record(name, f"max |error| {worst:.2g} over {max(a.size, e.size)}", f"<= {tol}", passed,
                          detail)
         elif a.size == 1 and e.size == 1:
-            self._record(name, actual, expected, passed, tol, exact=(repr(a.item()), repr(e.item())))
+            record(name, actual, expected, passed, tol, exact=(repr(a.item()), repr(e.item())))
         else:  # an empty array: holds vacuously
-            self._record(name, actual, expected, passed, tol)
+            record(name, actual, expected, passed, tol)
 
-    def true(self, name: str, condition, *, value=None, detail: str = "") -> None:
+    def true(self, name: str, condition, *, value=None, detail: str = "", method: str = "condition") -> None:
         """Claim that ``condition`` holds; ``value`` is what the table shows (default: the condition)."""
         passed = bool(np.all(condition))
-        self._record(name, condition if value is None else value, detail or "True", passed)
+        self._record(name, condition if value is None else value, detail or "True", passed, method=method)
 
-    def at_most(self, name: str, actual, bound, *, atol: float = 1e-8) -> None:
+    def at_most(self, name: str, actual, bound, *, atol: float = 1e-8, method: str = "upper bound") -> None:
         """Claim that every entry of ``actual`` is at most ``bound`` (+ ``atol``)."""
         atol = as_real(atol, "atol", low=0)
+        record = functools.partial(self._record, method=method)
         a, b = _floats(actual, "actual"), _floats(bound, "bound")
         with np.errstate(invalid="ignore", over="ignore"):
             over = a - b  # broadcast: the entry furthest above its bound is the worst
             passed = bool(np.all(a <= b + atol))
         if a.size == 0:  # nothing to bound
-            self._record(name, "no entries", f"<= {_fmt(bound)}", passed)
+            record(name, "no entries", f"<= {_fmt(bound)}", passed)
         elif a.size > 1 or over.size > 1:
             flat = int(np.argmax(np.where(np.isnan(over), np.inf, over)))
             where = np.unravel_index(flat, np.broadcast_shapes(a.shape, b.shape))
             where = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
             got, limit = np.broadcast_to(a, over.shape)[where], np.broadcast_to(b, over.shape)[where]
-            self._record(name, f"max {float(np.max(a)):.6g}", f"<= {_fmt(bound)}", passed,
+            record(name, f"max {float(np.max(a)):.6g}", f"<= {_fmt(bound)}", passed,
                          f"worst at index {where}: got {float(got)!r}, bound {float(limit)!r}, atol {atol:g}")
         else:
-            self._record(name, a.item(), f"<= {_fmt(bound)}", passed,
+            record(name, a.item(), f"<= {_fmt(bound)}", passed,
                          exact=(repr(a.item()), f"<= {b.item()!r}"))
 
-    def all_of(self, name: str, conditions, *, detail: str = "") -> None:
+    def all_of(self, name: str, conditions, *, detail: str = "", method: str = "every case") -> None:
         """Claim that every entry of a boolean array holds; the table shows how many did."""
         c = np.asarray(conditions, dtype=bool).ravel()
         expected = f"all {c.size}" + (f" ({detail})" if detail else "")
-        self._record(name, f"{int(c.sum())} of {c.size}", expected, bool(c.all()))
+        self._record(name, f"{int(c.sum())} of {c.size}", expected, bool(c.all()), method=method)
 
     # -- display --------------------------------------------------------------
     def to_markdown(self) -> str:
         """The claims as a Markdown table."""
-        rows = [f"**{self.title}**", "", "| # | claim | value | expected | holds |", "|---|---|---|---|---|"]
+        rows = [f"**{self.title}**", "", "| # | claim | method | value | expected | holds |",
+                "|---|---|---|---|---|---|"]
         def cell(text) -> str:  # a literal | would end the cell
             return str(text).replace("|", "\\|")
 
         for i, c in enumerate(self.claims, 1):
             holds = "yes" if c.passed else "NO"
-            rows.append(f"| {i} | {cell(c.name)} | {cell(c.value)} | {cell(c.expected)} | {holds} |")
+            rows.append(f"| {i} | {cell(c.name)} | {cell(c.method)} | {cell(c.value)} | {cell(c.expected)} | {holds} |")
         return "\n".join(rows)
 
     def _repr_markdown_(self) -> str:
@@ -154,9 +166,10 @@ class Checks:
 
     def _repr_html_(self) -> str:
         """The claims as an HTML table, folded: the reader opens it with a click (exercise answers stay hidden)."""
-        head = "<tr><th>#</th><th>claim</th><th>value</th><th>expected</th><th>holds</th></tr>"
+        head = "<tr><th>#</th><th>claim</th><th>method</th><th>value</th><th>expected</th><th>holds</th></tr>"
         body = "".join(
-            f"<tr><td>{i}</td><td>{html.escape(c.name)}</td><td><code>{html.escape(c.value)}</code></td>"
+            f"<tr><td>{i}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.method)}</td>"
+            f"<td><code>{html.escape(c.value)}</code></td>"
             f"<td><code>{html.escape(c.expected)}</code></td><td>{'✓' if c.passed else '✗'}</td></tr>"
             for i, c in enumerate(self.claims, 1)
         )
