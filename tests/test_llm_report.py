@@ -80,3 +80,27 @@ def test_table_caption_and_scrolling():
     assert t._repr_markdown_().startswith("A & B\n\n|")
     assert str(t).startswith("|")  # the text form stays a plain pipe table
     assert "<caption>" not in Table([[1]], ["n"])._repr_html_()
+
+
+def test_accuracy_contrasts_below_the_floor_are_uninformative_and_outside_the_family():
+    import dataclasses
+
+    from persuasion.llm.claims import MIN_ACCURACY, findings_markdown, verdicts
+    from persuasion.llm.toy import toy_result
+
+    result = toy_result()
+    measured = verdicts([result])
+    # every Receiver under every structure below the floor: one correct answer in 12 is 8%
+    low = {r: {s: (np.arange(v.size) == 0).astype(float) for s, v in by.items()} for r, by in result.correct.items()}
+    assert max(v.mean() for by in low.values() for v in by.values()) < MIN_ACCURACY
+    rows = verdicts([dataclasses.replace(result, correct=low)])
+    accuracy = [r for r in rows if r["accuracy"] is not None]
+    assert accuracy and all(r["accuracy_verdict"] == "uninformative" for r in accuracy)
+    assert all(r["accuracy"]["p_holm"] is None for r in accuracy)  # reported, not adjusted
+    utility = [r for r in rows if r["utility"] is not None]
+    assert {r["utility"]["family"] for r in utility} == {len(utility)}  # the family shrank to the utility verdicts
+    assert {r["utility"]["family"] for r in measured if r["utility"]} == {len(utility) + len(accuracy)}
+    # a smaller family adjusts less: no utility p-value grows
+    before = {r["key"]: r["utility"]["p_holm"] for r in measured if r["utility"]}
+    assert all(r["utility"]["p_holm"] <= before[r["key"]] for r in utility)
+    assert f"{len(accuracy)} uninformative" in findings_markdown([result], rows)

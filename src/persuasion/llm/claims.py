@@ -10,7 +10,11 @@ r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them
   (:func:`~persuasion.llm.statistics.holm`), and a claim is *supported* or
   *contradicted* only when its adjusted p-value is at most
   :data:`~persuasion.llm.statistics.ALPHA`
-  (:func:`~persuasion.llm.statistics.verdict_from_p`), else *inconclusive*;
+  (:func:`~persuasion.llm.statistics.verdict_from_p`), else *inconclusive*.
+  Accuracy contrasts of a task where no Receiver reaches
+  :data:`MIN_ACCURACY` under any structure are reported but marked
+  *uninformative* (differences of a few correct answers near zero), and
+  left out of the family;
 * :func:`verdict_table`, :func:`findings_markdown`: the same as a table and
   as sentences.
 """
@@ -26,7 +30,10 @@ from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT, Table
 from .statistics import ALPHA, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
 
-__all__ = ["CLAIMS", "verdicts", "verdict_table", "findings_markdown"]
+__all__ = ["CLAIMS", "MIN_ACCURACY", "verdicts", "verdict_table", "findings_markdown"]
+
+#: Below this accuracy under every structure, for every Receiver, a task's accuracy contrasts are uninformative.
+MIN_ACCURACY = 0.15
 
 #: The claims of Bai et al. §4 that the experiment tests: (key, claim, where in the paper, A, B, subset).
 #: Each claim says "A beats B" (on the whole test set, or on its hard inputs).
@@ -139,6 +146,7 @@ def verdicts(results) -> list[dict]:
     rows = []
     for res in results:
         task = "gsm8k" if res.config.kind == "math" else "humaneval"
+        informative = _highest_accuracy(res)["mean"] >= MIN_ACCURACY
         for key, claim, where, a, b, subset in CLAIMS:
             row = dict(key=key, claim=claim, where=where, task=res.config.task, source=res.source,
                        paper=_paper_claim_number(key, task))
@@ -150,14 +158,25 @@ def verdicts(results) -> list[dict]:
                     continue
                 m, lo, hi, n, p, seeds = effect
                 row[metric] = dict(mean=m, lo=lo, hi=hi, n=n, p=p, seeds=seeds)
+                if metric == "accuracy" and not informative:
+                    row["accuracy_verdict"] = "uninformative"
             rows.append(row)
-    family = [(r, metric) for r in rows for metric in ("accuracy", "utility") if r[metric] is not None]
+    family = [(r, metric) for r in rows for metric in ("accuracy", "utility")
+              if r[metric] is not None and r.get(f"{metric}_verdict") != "uninformative"]
     adjusted = holm([r[metric]["p"] for r, metric in family])
     for (r, metric), p_holm in zip(family, adjusted):
         e = r[metric]
         e["p_holm"], e["family"] = float(p_holm), len(family)
         r[f"{metric}_verdict"] = verdict_from_p(e["mean"], e["p_holm"], e["n"])
+    for r in rows:  # outside the family: no adjusted p-value
+        if r.get("accuracy_verdict") == "uninformative":
+            r["accuracy"]["p_holm"], r["accuracy"]["family"] = None, len(family)
     return rows
+
+
+def _highest_accuracy(res) -> dict:
+    """The row of ``res.table("accuracy")`` with the highest mean: the best any Receiver did under any structure."""
+    return max(res.table("accuracy"), key=lambda r: r["mean"])
 
 
 def verdict_table(rows) -> Table:
@@ -229,7 +248,7 @@ def findings_markdown(results, rows) -> str:
     """
     out = []
     for res in results:
-        best = max(res.table("accuracy"), key=lambda r: r["mean"])
+        best = _highest_accuracy(res)
         out.append(
             f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
             f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
@@ -248,7 +267,8 @@ def findings_markdown(results, rows) -> str:
                f"(family-wise level {ALPHA:.0%}).")
     for metric in ("accuracy", "utility"):
         c = Counter(r[f"{metric}_verdict"] for r in rows)
-        parts = ", ".join(f"{c[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "not measured") if c[v])
+        parts = ", ".join(f"{c[v]} {v}" for v in ("supported", "contradicted", "inconclusive", "uninformative",
+                                                     "not measured") if c[v])
         out.append(f"- In **{metric}**, the {sum(c.values())} verdicts are: {parts}.")
     for r in rows:
         if "supported" in (r["accuracy_verdict"], r["utility_verdict"]) or \
