@@ -142,9 +142,11 @@ display(Markdown(
 # answer (chain of thought), as in the paper, which extracts the last number
 # of a generated response. The chat model is asked to solve the problem step
 # by step and end with "The answer is N."; the base model gets the few-shot
-# format of lm-evaluation-harness's `gsm8k_cot` task, two worked examples
-# from the training split ("Q: … A: *reasoning* The answer is 5."), and its
-# answer ends at a blank line or the next "Q:". The greedy response is cut
+# format of lm-evaluation-harness's `gsm8k_cot` task ("Q: … A: *reasoning*
+# The answer is 5."), with two worked examples from the training split where
+# the harness has eight fixed ones, and its answer ends at the next "Q:" (as
+# in the harness) or at a blank line (ours). Both stop after the first
+# complete "The answer is N.". The greedy response is cut
 # at the budget stated below; its accuracy is its last number. On HumanEval
 # the Receiver completes the function body, and pass@1 runs the completion
 # against the problem's tests in the sandbox. The paper does not give its
