@@ -113,27 +113,11 @@ def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
     ``timeout``, as for :func:`run_stages`.
 
     With the outputs of the stages up to the evaluation given (``done``, here
-    built by hand for one Receiver, ``"R"``), only the report is computed:
+    built by hand for one Receiver, ``"R"``, by :func:`~persuasion.llm.toy.toy_stages`),
+    only the report is computed:
 
-    >>> import numpy as np
-    >>> from persuasion.llm.config import config_for
-    >>> from persuasion.llm.utilities import UtilityTable
-    >>> from persuasion.protocol import Structure
-    >>> config = config_for("synthetic", "smoke")  # 3 training, 1 validation and 2 test inputs
-    >>> inputs = draw_inputs(config)
-    >>> ids = [p.id for p in inputs.problems]
-    >>> v = np.random.default_rng(0).normal(-3, 1, (6, 7))  # v(x, c): 6 inputs, 7 items
-    >>> table = Utilities({"R": UtilityTable(tuple(ids), v, v.mean(1) - 1, v.mean(1), None, None, None)}, {})
-    >>> pi = np.eye(7)[v.argmax(1)]  # an Advisor that always shows the best item
-    >>> test = inputs.rows["test"]
-    >>> evaluation = Evaluation(
-    ...     utility={"R": {Structure.PRIOR: v[test].mean(1), Structure.POSTERIOR: v[test].max(1)}},
-    ...     correct={"R": {Structure.PRIOR: np.zeros(2), Structure.POSTERIOR: np.ones(2)}},
-    ...     tokens={"R": {Structure.PRIOR: np.full(2, 40), Structure.POSTERIOR: np.full(2, 40)}},
-    ...     policies={"R": pi[test]}, other={}, oracle={"R": v[test].max(1)})
-    >>> done = {"data": inputs, "items": Items({i: [f"Hint {k}." for k in range(1, 8)] for i in ids}, {}),
-    ...         "utilities": table, "advisor": Advisors({"R": {"train": [0.0], "val": [0.0], "best_step": 0}},
-    ...                                                  {"R": pi}), "evaluate": evaluation}
+    >>> from persuasion.llm.toy import toy_stages
+    >>> config, done = toy_stages()  # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
     >>> result = run_task(config, ["R"], done=done)
     >>> type(result).__name__, result.ids["test"]
     ('TaskResult', ['synthetic-test-952', 'synthetic-test-1855'])

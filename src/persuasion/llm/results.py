@@ -218,29 +218,11 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
                 evaluation: Evaluation) -> TaskResult:
     """The report stage: the outputs of the earlier stages, gathered into one :class:`TaskResult`.
 
-    With every stage's output built by hand (one Receiver, R):
+    With every stage's output built by hand (one Receiver, R; see :func:`~persuasion.llm.toy.toy_stages`):
 
-    >>> from persuasion.llm.advisor import Advisors
-    >>> from persuasion.llm.config import config_for
-    >>> from persuasion.llm.evaluate import Evaluation
-    >>> from persuasion.llm.items import Items
-    >>> from persuasion.llm.tasks import draw_inputs
-    >>> from persuasion.llm.utilities import Utilities, UtilityTable
-    >>> config = config_for("synthetic", "smoke")  # 3 training, 1 validation and 2 test inputs
-    >>> inputs = draw_inputs(config)
-    >>> ids = [p.id for p in inputs.problems]
-    >>> items = Items({i: [f"Hint {k}." for k in range(1, 8)] for i in ids}, {})
-    >>> v = np.random.default_rng(0).normal(-3, 1, (6, 7))  # v(x, c): 6 inputs, 7 items
-    >>> utilities = Utilities({"R": UtilityTable(tuple(ids), v, v.mean(1) - 1, v.mean(1), None, None, None)}, {})
-    >>> pi = np.eye(7)[v.argmax(1)]  # an Advisor that always shows the best item
-    >>> advisors = Advisors({"R": {"train": [0.0], "val": [0.0], "best_step": 0}}, {"R": pi})
-    >>> test = inputs.rows["test"]
-    >>> evaluation = Evaluation(
-    ...     utility={"R": {Structure.PRIOR: v[test].mean(1), Structure.POSTERIOR: v[test].max(1)}},
-    ...     correct={"R": {Structure.PRIOR: np.zeros(2), Structure.POSTERIOR: np.ones(2)}},
-    ...     tokens={"R": {Structure.PRIOR: np.full(2, 40), Structure.POSTERIOR: np.full(2, 40)}},
-    ...     policies={"R": pi[test]}, other={}, oracle={"R": v[test].max(1)})
-    >>> result = task_result(config, inputs, items, utilities, advisors, evaluation)
+    >>> from persuasion.llm.toy import toy_stages
+    >>> config, done = toy_stages()  # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
+    >>> result = task_result(config, *(done[s] for s in ("data", "items", "utilities", "advisor", "evaluate")))
     >>> result.receivers, result.ids["test"], result.difficulty
     (['R'], ['synthetic-test-952', 'synthetic-test-1855'], array([3, 5]))
     >>> [(str(r["structure"]), r["mean"]) for r in result.table("accuracy")]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import string
 
-__all__ = ["toy_receiver", "toy_encoder", "toy_result"]
+__all__ = ["toy_receiver", "toy_encoder", "toy_result", "toy_stages"]
 
 #: The characters both toy tokenizers know, one token each.
 _CHARACTERS = string.digits + string.ascii_letters + string.punctuation + " \t\n"
@@ -164,3 +164,47 @@ def toy_result(n: int = 12, seed: int = 0):
         correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
         tokens=per(lambda s: np.full(n, {"no information": 100, "all information": 300}.get(s, 130))),
         oracle={"R": np.full(n, -3.0)})
+
+
+def toy_stages():
+    """``(config, done)``: the outputs of the stages up to the evaluation, built by hand for one Receiver, ``"R"``.
+
+    The inputs are the smoke-scale synthetic draw (3 training, 1 validation
+    and 2 test inputs); every input's utilities are random normal around -3
+    nats; the Advisor always shows the best item; under no and prior
+    information the Receiver answers nothing right, under the Advisor's
+    item everything. ``done`` maps each stage's name to its output, as
+    :func:`~persuasion.llm.experiment.run_stages` takes it.
+
+    >>> config, done = toy_stages()
+    >>> list(done), done["data"].rows["test"]
+    (['data', 'items', 'utilities', 'advisor', 'evaluate'], [4, 5])
+    """
+    import numpy as np
+
+    from ..protocol import Structure
+    from .advisor import Advisors
+    from .config import config_for
+    from .evaluate import Evaluation
+    from .items import Items
+    from .tasks import draw_inputs
+    from .utilities import Utilities, UtilityTable
+
+    config = config_for("synthetic", "smoke")
+    inputs = draw_inputs(config)
+    ids = [p.id for p in inputs.problems]
+    v = np.random.default_rng(0).normal(-3, 1, (6, 7))  # v(x, c): 6 inputs, 7 items
+    pi = np.eye(7)[v.argmax(1)]  # an Advisor that always shows the best item
+    test = inputs.rows["test"]
+    evaluation = Evaluation(
+        utility={"R": {Structure.PRIOR: v[test].mean(1), Structure.POSTERIOR: v[test].max(1)}},
+        correct={"R": {Structure.PRIOR: np.zeros(2), Structure.POSTERIOR: np.ones(2)}},
+        tokens={"R": {Structure.PRIOR: np.full(2, 40), Structure.POSTERIOR: np.full(2, 40)}},
+        policies={"R": pi[test]}, other={}, oracle={"R": v[test].max(1)})
+    return config, {
+        "data": inputs,
+        "items": Items({i: [f"Hint {k}." for k in range(1, 8)] for i in ids}, {}),
+        "utilities": Utilities({"R": UtilityTable(tuple(ids), v, v.mean(1) - 1, v.mean(1), None, None, None)}, {}),
+        "advisor": Advisors({"R": {"train": [0.0], "val": [0.0], "best_step": 0}}, {"R": pi}),
+        "evaluate": evaluation,
+    }
