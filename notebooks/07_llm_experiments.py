@@ -658,7 +658,8 @@ display(Markdown(
 # What a verdict at this size can and cannot say: with tens of test inputs
 # an interval in accuracy is several points wide, so an effect of the
 # paper's size (a few points) is found *inconclusive* unless the Receivers
-# are strong enough to solve a fair share of the problems. The paper's
+# are strong enough to solve a fair share of the problems (below 15% on
+# every structure it is marked *uninformative*). The paper's
 # Receivers have 2.7–34 billion parameters and reach 15–75% on GSM8K; its
 # test sets have about a thousand inputs, and an interval narrows as one over
 # the square root of the number of inputs; and its Advisor is trained on
@@ -850,7 +851,8 @@ for task in ("gsm8k", "humaneval"):
 # - No Advisor can beat the oracle bound of {prf:ref}`thm-llm-oracle`; it
 #   measures how much of the available gain a trained Advisor captures.
 # - Each claim of the paper gets a verdict by one stated rule, computed from
-#   the run: supported, contradicted or inconclusive. Whether the Advisor's
+#   the run: supported, contradicted or inconclusive (or, for accuracy
+#   too low to say anything, uninformative). Whether the Advisor's
 #   gain survives on test inputs, in accuracy or only in utility, is read
 #   off intervals, not point estimates, and can change with the seed, the
 #   sizes and the data.
