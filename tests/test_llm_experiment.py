@@ -342,7 +342,7 @@ def test_a_marginal_effect_is_inconclusive_once_the_family_is_accounted_for():
         base = res.utility[r][Structure.PRIOR]
         for s in STRUCTURES_EVAL:
             res.utility[r][s] = base.copy()
-            res.correct[r][s] = np.zeros(40)
+            res.correct[r][s] = (np.arange(40) % 2).astype(float)  # 50% everywhere: informative, no difference
         res.utility[r][Structure.POSTERIOR] = base + d
     rows = {r["key"]: r for r in verdicts([res])}
     e = rows["posterior>prior"]["utility"]
