@@ -104,3 +104,15 @@ def test_accuracy_contrasts_below_the_floor_are_uninformative_and_outside_the_fa
     before = {r["key"]: r["utility"]["p_holm"] for r in measured if r["utility"]}
     assert all(r["utility"]["p_holm"] <= before[r["key"]] for r in utility)
     assert f"{len(accuracy)} uninformative" in findings_markdown([result], rows)
+
+
+def test_a_contrast_that_rounds_to_zero_is_not_printed_as_minus_zero():
+    from persuasion.llm.report import contrasts_markdown
+    from persuasion.llm.toy import toy_result
+    from persuasion.protocol import Structure
+
+    result = toy_result()
+    u = result.utility["R"]
+    u[Structure.POSTERIOR] = u[Structure.PRIOR] - 0.001  # a mean difference of -0.001 nats
+    line = next(row for row in str(contrasts_markdown([result], "utility")).splitlines() if "Posterior − Prior" in row)
+    assert [cell.strip() for cell in line.split("|")][4] == "0"  # the mean column: 0, not -0

@@ -200,7 +200,8 @@ def contrasts_markdown(results, metric: str) -> Table:
         for c in res.contrasts(metric):
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
-                         f"{c['mean'] * scale:+.2f}", f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
+                         f"{round(c['mean'] * scale, 2) + 0.0:+.2f}",  # + 0.0: a mean that rounds to 0 is 0, not -0
+                         f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
     return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"])
 
 
