@@ -152,7 +152,7 @@ def test_gemma_loads_from_its_parts(tmp_path, monkeypatch):
 
 
 def test_prompts_for_the_four_structures(smollm):
-    from persuasion.llm.prompts import STRUCTURES, build_prompt, count_tokens
+    from persuasion.llm.prompts import STRUCTURES, build_prompt, count_tokens, generation_prompt
 
     tok = smollm[1].tokenizer
     items = [f"item {i}" for i in range(7)]
@@ -165,7 +165,7 @@ def test_prompts_for_the_four_structures(smollm):
     assert count_tokens(tok, texts[Structure.ALL]) > count_tokens(tok, texts[Structure.NO])
     base = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2", "One and one make two.")])
     assert base.endswith("A: The answer is") and "A: One and one make two. The answer is 2.\n\n" in base
-    gen = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")], generation=True)
+    gen = generation_prompt(build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")]))
     assert gen.endswith(f"Q: {q}\nA:") and "A: The answer is 2.\n\n" in gen  # a shot without reasoning
     with pytest.raises(ValueError, match="structure must be one of"):
         build_prompt(tok, q, items, "some information")

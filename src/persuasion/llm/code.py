@@ -87,6 +87,7 @@ def budget_share(tokenizer, problems, max_new_tokens: int) -> float:
         raise ValueError("problems must not be empty")
     if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer; got {max_new_tokens!r}")
-    fits = [len(tokenizer(p.canonical_solution, add_special_tokens=False).input_ids) <= max_new_tokens
-            for p in problems]
+    from .prompts import count_tokens
+
+    fits = [count_tokens(tokenizer, p.canonical_solution) <= max_new_tokens for p in problems]
     return sum(fits) / len(fits)

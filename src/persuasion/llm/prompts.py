@@ -58,9 +58,9 @@ def _shot(shot) -> str:
 
 
 def build_prompt(tokenizer, question: str, items, structure: str, *, item: int | None = None, chat: bool = True,
-                 shots=(), generation: bool = False) -> str:
-    r"""The scoring prompt for ``structure`` (``generation=True``: the generation prompt); ``item`` indexes
-    the shown item for the one-item structures.
+                 shots=()) -> str:
+    r"""The scoring prompt for ``structure`` (:func:`generation_prompt` gives the generation prompt);
+    ``item`` indexes the shown item for the one-item structures.
 
     ``shots``: worked ``(question, answer, reasoning)`` examples for base models.
 
@@ -77,17 +77,16 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
     Q: What is 6 times 7?
     Hint: 6 * 7 = 42
     A: The answer is
-    >>> build_prompt(None, "What is 6 times 7?", items, Structure.NO, chat=False, generation=True)[-24:]
+    >>> generation_prompt(build_prompt(None, "What is 6 times 7?", items, Structure.NO, chat=False))[-24:]
     'Q: What is 6 times 7?\nA:'
     """
     hints = _hints(items, structure, item)
     if chat:
         messages = [{"role": "user", "content": INSTRUCTION + "\n\n" + _body(question, hints)}]
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        return text if generation else text + ANSWER_CUE
+        return text + ANSWER_CUE
     hint_lines = "".join(f"Hint: {h}\n" for h in hints)
-    text = INSTRUCTION + "\n\n" + "".join(_shot(s) for s in shots) + f"Q: {question}\n{hint_lines}A:"
-    return text if generation else text + " " + ANSWER_CUE
+    return INSTRUCTION + "\n\n" + "".join(_shot(s) for s in shots) + f"Q: {question}\n{hint_lines}A: " + ANSWER_CUE
 
 
 def generation_prompt(prompt: str, kind: str = "math") -> str:
@@ -102,10 +101,10 @@ def generation_prompt(prompt: str, kind: str = "math") -> str:
     """
     if kind == "code":
         return prompt
-    if not prompt.endswith(ANSWER_CUE):
-        raise ValueError(f"a math scoring prompt ends with {ANSWER_CUE!r}; got {'...' + prompt[-20:]!r}")
-    cut = prompt[: -len(ANSWER_CUE)]
-    return cut[:-1] if cut.endswith(": ") else cut
+    for cue in (" " + ANSWER_CUE, ANSWER_CUE):  # as build_prompt appends it: after "A:" (base), or a chat turn
+        if prompt.endswith(cue):
+            return prompt[: -len(cue)]
+    raise ValueError(f"a math scoring prompt ends with {ANSWER_CUE!r}; got {'...' + prompt[-20:]!r}")
 
 
 def _hints(items, structure: str, item):
