@@ -181,6 +181,8 @@ def test_an_output_flood_is_cut_and_killed():
     assert time.perf_counter() - start < 5
 
 
+# Hostile program texts, not assertions of this test: each exits with status 0 (or prints "passed") before
+# its failing `assert 1 == 2` runs, and the sandbox must still call it a failure (a pass needs the end marker).
 @pytest.mark.parametrize("code", [
     "import atexit, os\natexit.register(lambda: os._exit(0))\nassert 1 == 2\n",
     "import sys\nsys.exit(0)\nassert 1 == 2\n",
