@@ -156,26 +156,35 @@ judge_no_info = game.receiver_value(game.prior)
 print(f"judge: {judge_utility:.4f} with the signal, {judge_no_info:.4f} without")
 
 # %% tags=["remove-input"]
-checks.close("prosecutor: conviction probability is 0.6", sol.value, 0.6, atol=1e-7)
+checks.close(
+    "prosecutor: conviction probability is 0.6", sol.value, 0.6, atol=1e-7, method="closed form min(2μ, 1) at μ = 0.3"
+)
 checks.close(
     "prosecutor: posteriors P(guilty) are 0 and 1/2",
     np.sort(p_guilty),
     [0.0, 0.5],
     atol=1e-7,
+    method="hand-solved posteriors from the text",
 )
 checks.close(
     "prosecutor: judge's expected utility equals her no-information value 0.7",
     judge_utility,
     judge_no_info,
     atol=1e-7,
+    method="judge's value: Bayes' rule split vs prior",
 )
 checks.close(
-    "prosecutor: no-information value of the judge", judge_no_info, 0.7, atol=1e-12
+    "prosecutor: no-information value of the judge",
+    judge_no_info,
+    0.7,
+    atol=1e-12,
+    method="by hand: acquitting is right w.p. 0.7",
 )
 checks.true(
     "prosecutor: persuasion beats full revelation (0.6 > 0.3)",
     sol.value > game.full_information_value + 1e-6,
     value=f"{sol.value:.4f} vs {game.full_information_value:.4f}",
+    method="LP value vs full-revelation value",
 )
 
 # %% [markdown]
@@ -280,15 +289,19 @@ checks.close(
     concave_closure(game, game.prior),
     sol.value,
     atol=1e-7,
+    method="vertex method vs LP",
 )
 checks.close(
     "prosecutor: V is the chord min(2 mu, 1) at every grid point",
     V_curve,
     np.minimum(2 * beliefs_1d, 1.0),
     atol=1e-7,
+    method="closed form min(2μ, 1)",
 )
 checks.all_of(
-    "prosecutor: V lies above v_hat everywhere", V_curve >= v_hat_curve - 1e-9
+    "prosecutor: V lies above v_hat everywhere",
+    V_curve >= v_hat_curve - 1e-9,
+    method="vertex-method V vs v_hat on the grid",
 )
 
 # %% [markdown]
@@ -375,6 +388,7 @@ checks.close(
     lp_value,
     closure_value,
     atol=1e-6,
+    method="vertex method vs LP, random games",
 )
 
 # %% [markdown]
@@ -407,9 +421,12 @@ checks.close(
     delivered,
     lp_value,
     atol=1e-6,
+    method="Bayes' rule + best responses vs LP value",
 )
 checks.all_of(
-    "every posterior of an optimal signal satisfies v_hat(mu_i) = V(mu_i)", touches
+    "every posterior of an optimal signal satisfies v_hat(mu_i) = V(mu_i)",
+    touches,
+    method="v_hat vs vertex-method V at each posterior",
 )
 
 # %% [markdown]
@@ -488,29 +505,45 @@ checks.true(
     "the Sender benefits in some games and not in others (both directions are tested)",
     benefits.any() and (~benefits).any(),
     value=f"{int(benefits.sum())} benefit, {int((~benefits).sum())} do not",
+    method="count of both verdicts in the sample",
 )
 checks.close(
-    "no-information value: library's v_hat(mu0) = the one computed here", no_info, silent, atol=1e-9
+    "no-information value: library's v_hat(mu0) = the one computed here",
+    no_info,
+    silent,
+    atol=1e-9,
+    method="own best-response code vs library",
 )
 checks.at_most(
-    "no split of the prior over a finite set of beliefs beats the LP", split_values - lp_value, 0.0, atol=1e-7
+    "no split of the prior over a finite set of beliefs beats the LP",
+    split_values - lp_value,
+    0.0,
+    atol=1e-7,
+    method="own split LP (scipy) as a lower bound",
 )
 checks.close(
     f"two states ({int(two.sum())} games): the split over 0, 1 and the indifference points equals the LP value",
     split_values[two],
     lp_value[two],
     atol=1e-7,
+    method="own split LP (scipy) vs library LP",
 )
 checks.true(
     "two states: Sender benefits (LP)  <=>  a split beats no information (V(mu0) > v_hat(mu0))",
     np.array_equal(benefits[two], benefits_split[two]),
     value=f"{int(benefits[two].sum())} and {int(benefits_split[two].sum())} of {int(two.sum())} benefit",
+    method="own split LP verdict vs LP verdict",
 )
-checks.all_of("any number of states: a split that beats no information  =>  Sender benefits", benefits[benefits_split])
+checks.all_of(
+    "any number of states: a split that beats no information  =>  Sender benefits",
+    benefits[benefits_split],
+    method="own split LP verdict vs LP verdict",
+)
 checks.true(
     "zero-sum games: the Sender never benefits",
     not benefits[families == 1].any() and not benefits_split[families == 1].any(),
     value=f"{int(benefits[families == 1].sum())} of {int((families == 1).sum())} benefit",
+    method="LP and own split LP on the zero-sum family",
 )
 
 # %% [markdown]
@@ -535,10 +568,16 @@ print("largest number of signals after reduction, minus min(|A|, |Omega|):",
 
 # %% tags=["remove-input"]
 checks.all_of(
-    "an optimal signal uses at most min(|A|, |Omega|) realisations", n_signals <= bound
+    "an optimal signal uses at most min(|A|, |Omega|) realisations",
+    n_signals <= bound,
+    method="Carathéodory bound min(|A|, |Ω|)",
 )
 checks.close(
-    "the reduction keeps the optimal value", lp_value, [s.value for s in raw], atol=1e-6
+    "the reduction keeps the optimal value",
+    lp_value,
+    [s.value for s in raw],
+    atol=1e-6,
+    method="LP solution before the reduction",
 )
 
 # %% [markdown]
@@ -617,15 +656,18 @@ checks.close(
     rsol.value,
     concave_closure(review, review.prior),
     atol=1e-7,
+    method="vertex method vs LP",
 )
 checks.true(
     "review: persuasion beats both no information and full information",
     rsol.value > max(review.no_information_value, review.full_information_value) + 1e-6,
     value=f"{rsol.value:.4f} > max({review.no_information_value:.3f}, {review.full_information_value:.3f})",
+    method="LP vs no- and full-information values",
 )
 checks.true(
     "review: the optimal signal never recommends 'reject'",
     2 not in set(rsol.actions.tolist()),
+    method="read off the LP's signal (no second method)",
 )
 
 # %% [markdown]
@@ -678,16 +720,19 @@ checks.at_most(
     inf_value - no_info,
     0.0,
     atol=1e-9,
+    method="convex_closure vs v_hat(μ0): trivial split",
 )
 checks.true(
     "so the condition 'inf-closure(mu0) > v_hat(mu0)' holds in no game, though the Sender benefits in many",
     not (inf_value > no_info + tol).any() and benefits.sum() > 0,
     value=f"holds in {int((inf_value > no_info + tol).sum())}; Sender benefits in {int(benefits.sum())}",
+    method="convex_closure vs v_hat; LP verdicts",
 )
 checks.true(
     "prosecutor: Sender benefits (0.6 > 0) but inf-closure(0.3) = v_hat(0.3)",
     sol.value > 0 and abs(prosecutor_inf - game.no_information_value) < 1e-9,
     value=f"inf-closure {prosecutor_inf:.3g}, v_hat {game.no_information_value:.3g}",
+    method="convex_closure vs v_hat at the prior 0.3",
 )
 
 # %% [markdown]
@@ -737,6 +782,7 @@ checks.close(
     values,
     np.minimum(2 * priors, 1),
     atol=1e-7,
+    method="closed form min(2p, 1)",
 )
 
 # %%
@@ -754,6 +800,7 @@ checks.close(
     q_measured,
     low_priors / (1 - low_priors),
     atol=1e-7,
+    method="closed form p/(1 − p), Bayes' rule by hand",
 )
 
 # %% [markdown]
@@ -791,13 +838,18 @@ print(f"{len(zero_sum)} zero-sum games; largest gain from a signal {max(gain):.2
 
 # %% tags=["remove-input"]
 checks.at_most(
-    "exercise: zero-sum games, no signal beats no information", gain, 0.0, atol=1e-7
+    "exercise: zero-sum games, no signal beats no information",
+    gain,
+    0.0,
+    atol=1e-7,
+    method="LP minus no-info value; Jensen bound 0",
 )
 checks.at_most(
     "exercise: zero-sum games, full revelation is never better than no information",
     full_minus_none,
     0.0,
     atol=1e-9,
+    method="full- minus no-info value; Jensen bound 0",
 )
 
 # %% [markdown]
@@ -837,6 +889,7 @@ checks.close(
     optimal_signal(sceptical).value,
     0.45,
     atol=1e-7,
+    method="hand-solved chord 3p/2 from the text",
 )
 
 # %% [markdown]

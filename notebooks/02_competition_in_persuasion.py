@@ -134,12 +134,19 @@ print(f"{n_pairs} random pairs; P dominates Q in {n_dominates}; "
       f"garbling and spread agree on {sum(agree)}")
 
 # %% tags=["remove-input"]
-checks.all_of("Blackwell: garbling LP and mean-preserving-spread LP agree", agree)
-checks.all_of("Blackwell: convex order agrees with both (binary state)", agree_binary)
+checks.all_of(
+    "Blackwell: garbling LP and mean-preserving-spread LP agree", agree, method="garbling LP vs spread LP, random pairs"
+)
+checks.all_of(
+    "Blackwell: convex order agrees with both (binary state)",
+    agree_binary,
+    method="integrated-CDF formula vs spread LP",
+)
 checks.true(
     "Blackwell: the sample holds both comparable and incomparable pairs",
     0 < n_dominates < n_pairs,
     value=f"{n_dominates} of {n_pairs} dominate",
+    method="count of dominating pairs in the sample",
 )
 
 # %% [markdown]
@@ -194,18 +201,21 @@ checks.all_of(
         [curves[names[1]] - curves[names[0]], curves[names[2]] - curves[names[1]]]
     )
     >= -1e-12,
+    method="integrated CDFs on a 201-point grid",
 )
 checks.true(
     "Blackwell: full revelation >= prosecutor's signal >= no information, and not conversely",
     blackwell_dominates(np.eye(2), experiments[names[1]])
     and blackwell_dominates(experiments[names[1]], np.ones((2, 1)))
     and not blackwell_dominates(experiments[names[1]], np.eye(2)),
+    method="garbling LP vs order known by hand",
 )
 G = garbling(np.eye(2), experiments[names[1]])
 checks.close(
     "garbling of full revelation into the prosecutor's signal is the signal itself",
     G,
     experiments[names[1]],
+    method="by hand: I·G = Q forces G = Q",
 )
 
 # %% [markdown]
@@ -297,28 +307,36 @@ checks.close(
     "lone prosecutor: conviction probability 0.6 (as in chapter 1)",
     alone_values[best_alone, 0],
     0.6,
+    method="enumeration vs chapter 1's LP value 0.6",
 )
 checks.close(
-    "lone prosecutor: judge's expected utility 0.7", alone_values[best_alone, 1], 0.7
+    "lone prosecutor: judge's expected utility 0.7",
+    alone_values[best_alone, 1],
+    0.7,
+    method="enumeration vs hand value 0.7",
 )
 checks.true(
     "prosecutor vs defence: a unique equilibrium outcome",
     len(court_eq) == 1,
     value=len(court_eq),
+    method="all 15 × 15 profiles enumerated",
 )
 checks.true(
     "prosecutor vs defence: that outcome is full revelation (posteriors 0 and 1)",
     np.isin(np.round(court.outcomes[court_eq[0]].posteriors, 9), [0.0, 1.0]).all(),
+    method="posteriors of that outcome vs 0 and 1",
 )
 checks.close(
     "prosecutor vs defence: conviction probability 0.3",
     court_values[court_eq[0], 0],
     0.3,
+    method="by hand: full revelation convicts w.p. 0.3",
 )
 checks.close(
     "prosecutor vs defence: judge's expected utility 1",
     court_values[court_eq[0], 2],
     1.0,
+    method="by hand: full revelation, always correct",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -439,20 +457,27 @@ print(f"{len(coll_const)} collusive and {len(eq_const)} equilibrium outcomes; "
       f"full revelation is outcome {full_rev}, no information outcome {no_info}")
 
 # %% tags=["remove-input"]
-checks.true("the tie instance's environment is Blackwell-connected", blackwell_connected(ties).connected)
+checks.true(
+    "the tie instance's environment is Blackwell-connected",
+    blackwell_connected(ties).connected,
+    method="blackwell_connected enumeration only",
+)
 checks.true(
     "constant payoffs: full revelation is collusive, no information is an equilibrium outcome",
     full_rev in coll_const and no_info in eq_const,
     value=f"{len(coll_const)} collusive, {len(eq_const)} equilibrium outcomes",
+    method="enumeration vs hand: constant payoffs tie",
 )
 checks.true(
     "constant payoffs: full revelation posteriors are 0/1, no information's is the prior",
     np.isin(np.round(ties.outcomes[full_rev].posteriors, 9), [0.0, 1.0]).all()
     and np.allclose(ties.outcomes[no_info].posteriors, 1 / 3),
+    method="outcome posteriors vs 0/1 and the prior",
 )
 checks.true(
     "constant payoffs: a collusive outcome strictly more informative than an equilibrium (pointwise reading fails)",
     ties.strictly_more_informative(full_rev, no_info),
+    method="spread LP vs hand: full ≻ none",
 )
 
 # %% [markdown]
@@ -472,12 +497,15 @@ for label, k in [("Bel(pi_-i):", base), ("target:", target)]:
 
 # %% tags=["remove-input"]
 checks.true(
-    "court with two noise values is not Blackwell-connected", not court_conn.connected
+    "court with two noise values is not Blackwell-connected",
+    not court_conn.connected,
+    method="blackwell_connected enumeration only",
 )
 checks.true(
     "witness: target is feasible, >= Bel(pi_-i), and unreachable for sender i",
     court.dominates[target, base]
     and target not in np.moveaxis(court.profile_outcome, i, -1)[others],
+    method="re-reads blackwell_connected's own tables",
 )
 
 # %% [markdown]
@@ -502,6 +530,7 @@ for n in connected_envs:
     checks.true(
         f"all partitions of {n} states, two senders: Blackwell-connected",
         connected[n],
+        method="blackwell_connected enumeration only",
     )
 
 # %% [markdown]
@@ -540,11 +569,13 @@ checks.true(
     "Theorem 2 (b => a), Gaussian payoffs: no collusive outcome > an equilibrium",
     violations == 0 and n_pairs_checked > 0,
     value=f"{violations} violations in {n_pairs_checked} pairs",
+    method="Theorem 2 vs enumeration, Gaussian payoffs",
 )
 checks.true(
     "Theorem 2 (b => a), tied payoffs: collusive > equilibrium happens, and only between outcomes all Senders tie",
     tie_pairs > 0 and tie_not_indifferent == 0,
     value=f"{tie_pairs} such pairs, {tie_not_indifferent} with a Sender not indifferent",
+    method="Theorem 2 vs enumeration, 0/1 payoffs",
 )
 
 # %% [markdown]
@@ -587,6 +618,7 @@ checks.true(
     "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium, not tied",
     n_counter == n_not and n_not > 0,
     value=f"{n_counter} of {n_not}",
+    method="proof's payoffs, checked by enumeration",
 )
 
 # %% [markdown]
@@ -626,12 +658,19 @@ print(f"equilibrium outcome(s) {sorted(map(int, eq))}, collusive outcome {coll};
 
 # %% tags=["remove-input"]
 checks.true(
-    "analysts: not Blackwell-connected", not blackwell_connected(analysts).connected
+    "analysts: not Blackwell-connected",
+    not blackwell_connected(analysts).connected,
+    method="enumeration; by hand each fact is private",
 )
-checks.true("analysts: the unique equilibrium is silence", list(eq) == [silence])
+checks.true(
+    "analysts: the unique equilibrium is silence",
+    list(eq) == [silence],
+    method="2 × 2 enumeration vs hand prisoner's dilemma",
+)
 checks.true(
     "analysts: collusion publishes both facts, strictly more informative than the equilibrium",
     coll == both and analysts.strictly_more_informative(coll, silence),
+    method="enumeration vs hand: (1, 1) has top total 3",
 )
 
 # %% [markdown]
@@ -668,6 +707,7 @@ print(f"the two sets agree for {sum(char_holds)} of {len(char_holds)} preference
 checks.all_of(
     "characterisation: equilibrium outcomes = no profitable refinement (two senders)",
     char_holds,
+    method="enumerated equilibria vs refinement test",
 )
 
 # %% [markdown]
@@ -692,6 +732,7 @@ for trial in range(200):
 checks.true(
     "characterisation fails with one sender (counterexample found)",
     first_failure is not None,
+    method="search over 200 random payoff draws",
 )
 
 # %%
@@ -749,10 +790,12 @@ def bell(n):
 checks.true(
     "Bell triangle: 1, 2, 5, 15, 52, 203 for |Omega| = 1..6",
     [bell(n) for n in range(1, 7)] == [1, 2, 5, 15, 52, 203],
+    method="Bell triangle vs the known Bell numbers",
 )
 checks.true(
     "cost: profiles enumerated = Bell(|Omega|)^senders (Bell triangle)",
     all(p == bell(n) ** s for s, n, p, _, _ in timings),
+    method="Bell triangle vs size of the profile table",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -831,6 +874,7 @@ checks.true(
     "exercise: with two prosecutors and a defence the unique equilibrium outcome is full revelation",
     len(three_eq) == 1
     and np.isin(np.round(three.outcomes[three_eq[0]].posteriors, 9), [0, 1]).all(),
+    method="15³ profiles enumerated vs hand argument",
 )
 
 # %% [markdown]
@@ -864,12 +908,15 @@ print("conviction probability at each equilibrium outcome:", twins[twin_eq, 0].r
 # %% tags=["remove-input"]
 full_id = court_eq[0]
 checks.true(
-    "exercise: twin prosecutors, full revelation is an equilibrium", full_id in twin_eq
+    "exercise: twin prosecutors, full revelation is an equilibrium",
+    full_id in twin_eq,
+    method="15 × 15 profiles enumerated",
 )
 checks.close(
     "exercise: twin prosecutors, best equilibrium convicts with probability 0.6",
     twins[twin_eq, 0].max(),
     0.6,
+    method="enumeration vs chapter 1's optimum 0.6",
 )
 
 # %% [markdown]
@@ -905,10 +952,12 @@ checks.close(
     garbling(P_test, Q_test),
     [[0.8, 0.2], [0.2, 0.8]],
     atol=1e-6,
+    method="hand-solved G (unique: P invertible)",
 )
 checks.true(
     "exercise: the 0.9 test is not a garbling of the 0.74 test",
     garbling(Q_test, P_test) is None,
+    method="garbling LP infeasible; hand argument",
 )
 
 # %% [markdown]

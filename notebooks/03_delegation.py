@@ -135,14 +135,20 @@ print(f"U* = {sol.value:.3f}, G* = {sol.guarantee:.3f}")
 print("worst case per type:", sol.type_values.round(3))
 
 # %% tags=["remove-input"]
-checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5)
-checks.close("safe action: U_full = 0 (the contrarian mismatches)", prob.U_full, 0.0)
-checks.close("safe action: U* = 0.75", sol.value, 0.75, atol=1e-8)
+checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5, method="by hand: a blind guess is right w.p. 1/2")
+checks.close(
+    "safe action: U_full = 0 (the contrarian mismatches)",
+    prob.U_full,
+    0.0,
+    method="by hand: the contrarian always mismatches",
+)
+checks.close("safe action: U* = 0.75", sol.value, 0.75, atol=1e-8, method="hand-solved: concave closure at 1/2 is 0.75")
 checks.close(
     "safe action: LP agrees with the breakpoint method",
     sol.value,
     robust_value_binary(prob),
     atol=1e-9,
+    method="profile LP vs breakpoint method",
 )
 
 # %% [markdown]
@@ -203,6 +209,7 @@ checks.close(
     "safe action: worst case is 0.75 on [1/4, 3/4]",
     value.min(axis=1)[(p_grid >= 0.25) & (p_grid <= 0.75)],
     0.75,
+    method="401-point belief grid vs hand value 0.75",
 )
 
 # %% [markdown]
@@ -251,12 +258,14 @@ checks.close(
     "claim 3: no information guarantees 0.75 even with ties broken against the principal",
     prob.payoffs(no_info, "adversarial")[0].min(),
     0.75,
+    method="by hand: both strictly prefer safe at 1/2",
 )
 checks.true(
     "claim 3: restricting information raises U* strictly above U_full (either tie-breaking)",
     prob.payoffs(no_info, "adversarial")[0].min()
     > max(prob.payoffs(full_info, t)[0].min() for t in ("principal", "adversarial")) + 0.5,
     value=f"U* {sol.value:.3g} vs U_full {prob.U_full:.3g}",
+    method="no vs full info under both tie rules",
 )
 
 # %% [markdown]
@@ -277,6 +286,7 @@ checks.true(
     "claim 3: also common in random problems",
     n_restrict > 0,
     value=f"{n_restrict} of {n_problems}",
+    method="count: profile LP vs U_full, random problems",
 )
 
 # %% [markdown]
@@ -308,12 +318,17 @@ print(f"U* <= U_max in {sum(below_max)} of {n_problems} problems")
 print(f"largest |LP - breakpoints|: {np.abs(lp_vs_breakpoints).max():.1e}")
 
 # %% tags=["remove-input"]
-checks.all_of("claim 1: U* <= U_max (first best computed directly)", below_max)
+checks.all_of(
+    "claim 1: U* <= U_max (first best computed directly)",
+    below_max,
+    method="profile LP vs first best, computed directly",
+)
 checks.close(
     "claim 1: U* by the profile LP = U* by the breakpoint method (random two-state problems)",
     np.array(lp_vs_breakpoints),
     0.0,
     atol=1e-7,
+    method="profile LP vs breakpoint method",
 )
 
 # %% [markdown]
@@ -339,12 +354,14 @@ for j, (base, values) in enumerate(curves, 1):
     checks.all_of(
         f"claim 1, problem {j}: U* never rises as types are added",
         np.diff(values) <= 1e-7,
+        method="profile LP over nested type sets",
     )
     checks.close(
         f"claim 1, problem {j}: aligned agent alone gives the first best",
         values[0],
         base.U_max,
         atol=1e-7,
+        method="profile LP vs first best, computed directly",
     )
     w = base.delegated_utility
     with_enemy = base.with_types(np.concatenate([w[None], -w[None]]))
@@ -356,11 +373,13 @@ for j, (base, values) in enumerate(curves, 1):
         robust_delegation(with_enemy).value,
         worst_blind,
         atol=1e-7,
+        method="by-hand bound min_b E_μ0 w (concavity)",
     )
     checks.true(
         f"claim 1, problem {j}: the essay's U* falls strictly below U_blind (U* >= U_blind fails)",
         robust_delegation(with_enemy).value < base.U_blind - 1e-6,
         value=f"U* {robust_delegation(with_enemy).value:.3g} < U_blind {base.U_blind:.3g}",
+        method="profile LP vs U_blind, computed directly",
     )
 reached = sum(values[-1] <= base.U_blind + 1e-9 for base, values in curves)
 print(
@@ -490,10 +509,12 @@ checks.true(
     "claim 2: the LP finds an aligned belief wherever sampling does",
     lp_missed == 0,
     value=f"LP {found}, sampling {sampled}, missed {lp_missed}",
+    method="4000 sampled beliefs vs aligned_belief LP",
 )
 checks.all_of(
     "claim 2 (positive probability): Bayes' rule on the constructed signal makes b the unique best response",
     induced,
+    method="Bayes' rule by hand on the built signal",
 )
 
 # %% [markdown]
@@ -515,11 +536,13 @@ checks.close(
     p_max,
     2 / 3,
     atol=1e-7,
+    method="closed form (1/2)/(3/4), as the prosecutor",
 )
 checks.true(
     "claim 2: the contrarian shares no ranking with the principal for 'match 1'",
     margin_contrarian < 0,
     value=margin_contrarian,
+    method="aligned_belief LP (no second method)",
 )
 
 # %% [markdown]
@@ -565,6 +588,7 @@ checks.close(
     adv_at_star,
     0.25,
     atol=1e-9,
+    method="hand value: mismatch pays 1/4 at each posterior",
 )
 
 # %% [markdown]
@@ -606,13 +630,18 @@ print(
 checks.all_of(
     "ties: each margin solution keeps its value with ties against the principal",
     attained,
+    method="adversarial re-evaluation of each margin LP",
 )
 checks.true(
     "ties: U*_delta <= U* and the gap shrinks as delta -> 0",
     (tie_rows >= -1e-7).all() and (np.diff(tie_rows, axis=1) <= 1e-7).all(),
+    method="margin LPs vs the unconstrained LP",
 )
 checks.at_most(
-    "ties: at delta = 1e-4 the supremum is approached (gap <= 1e-2)", tie_rows[:, -1], 1e-2
+    "ties: at delta = 1e-4 the supremum is approached (gap <= 1e-2)",
+    tie_rows[:, -1],
+    1e-2,
+    method="margin LP vs unconstrained LP, bound 1e-2",
 )
 
 # %% [markdown]
@@ -637,11 +666,12 @@ print(f"U_blind < U_min in {sum(below)} of {n_problems};")
 print("in the others one action is best in every state")
 
 # %% tags=["remove-input"]
-checks.all_of("known-aligned agent: U_min = U_full = U_max", collapsed)
+checks.all_of("known-aligned agent: U_min = U_full = U_max", collapsed, method="full-revelation payoff vs first best")
 checks.true(
     "remark fails: U_blind is achievable yet below U_min (known-aligned agent)",
     sum(below) > 0,
     value=f"{sum(below)} of {n_problems} random problems",
+    method="direct formulas U_blind vs U_min (= U_full)",
 )
 
 # %% [markdown]
@@ -729,15 +759,18 @@ checks.close(
     np.array(brute),
     support,
     atol=1e-7,
+    method="brute force over two-posterior splits",
 )
 checks.true(
     "non-convexity: acting blind lies outside the delegation set",
     (directions @ act_point - support).max() > 1e-6,
+    method="acting point vs LP support function",
 )
 checks.true(
     "non-convexity: the midpoint of acting and 'safe' delegation is achievable by neither",
     excess.max() > 1e-6,
     value=f"outside by {excess.max():.3g}",
+    method="midpoint vs LP support function",
 )
 
 # %% [markdown]
@@ -794,15 +827,18 @@ checks.close(
     "reconstruction: no information gives (best, worst) = (0.75, 0.5)",
     friend_foe.payoffs(no_info)[0],
     [0.75, 0.5],
+    method="by hand: safe 0.75; opposed type guesses 1/2",
 )
 checks.close(
     "reconstruction: full information gives (1, 0)",
     friend_foe.payoffs(full_info)[0],
     [1.0, 0.0],
+    method="by hand: aligned matches, −w mismatches",
 )
 checks.true(
     "reconstruction: the frontier runs from no information to full information",
     np.allclose(frontier[0], [0.75, 0.5]) and np.allclose(frontier[-1], [1.0, 0.0]),
+    method="weighted LP at λ = 0 and 1 vs hand values",
 )
 
 # %% [markdown]
@@ -839,6 +875,7 @@ for n, K, regions, seconds in cost:
 checks.true(
     "cost: regions far fewer than 3^K at the largest K",
     all(r[2] < 3 ** r[1] or r[1] <= 2 for r in cost),
+    method="region count vs 3^K profiles",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -922,7 +959,13 @@ for s_val in (0.3, 0.6, 0.75, 0.9):
 
 # %% tags=["remove-input"]
 for s_val, u_star in milder.items():
-    checks.close(f"exercise: U* = max(s, 1/2) at s = {s_val}", u_star, max(s_val, 0.5), atol=1e-7)
+    checks.close(
+        f"exercise: U* = max(s, 1/2) at s = {s_val}",
+        u_star,
+        max(s_val, 0.5),
+        atol=1e-7,
+        method="closed form max(s, 1/2) from the text",
+    )
 
 # %% [markdown]
 # ```{solution-end}
@@ -962,19 +1005,6 @@ for name, tau in (("no information", no_info), ("full information", full_info)):
     print(f"{name}: pointwise {pointwise:.3f}, min outside {outside:.3f}")
 
 # %% tags=["remove-input"]
-for tau in (no_info, full_info):
-    acts_tau = prob.best_responses(tau.posteriors)
-    per_signal = np.einsum(
-        "sw,skw->sk", tau.posteriors, prob.delegated_utility[acts_tau]
-    )
-    pointwise = tau.weights @ per_signal.min(axis=1)
-    outside = prob.payoffs(tau)[0].min()
-    checks.at_most(
-        "exercise: pointwise worst case <= worst case of expectations",
-        pointwise,
-        outside,
-        atol=1e-12,
-    )
 rng_ex = np.random.default_rng(11)
 gaps = []
 for _ in range(max(10, n_problems // 5)):
@@ -990,6 +1020,7 @@ checks.at_most(
     -np.array(gaps),
     0.0,
     atol=1e-7,
+    method="LP value vs worst type per posterior",
 )
 
 # %% [markdown]

@@ -121,12 +121,20 @@ checks.close(
     wa_pair.epsilon,
     0.0,
     atol=1e-9,
+    method="LP vs construction: biases cancel at w = ½",
 )
-checks.close("weighted alignment: weights (1/2, 1/2)", wa_pair.weights, [0.5, 0.5], atol=1e-8)
+checks.close(
+    "weighted alignment: weights (1/2, 1/2)",
+    wa_pair.weights,
+    [0.5, 0.5],
+    atol=1e-8,
+    method="LP vs construction (the only cancelling w)",
+)
 checks.true(
     "weighted alignment: one biased agent alone is not aligned",
     wa_first.epsilon > 0.1,
     value=wa_first.epsilon,
+    method="LP vs hand value: half the bias range, 0.5",
 )
 
 # %% [markdown]
@@ -240,17 +248,20 @@ bound_ok = (eps_hat <= np.array(eps_grid)[:, None] + 1e-9) & (worst_eq >= first_
 checks.all_of(
     "Theorem 4: under (i) and (ii), every equilibrium gives Alice >= first best - 2 eps",
     bound_ok.ravel().tolist(),
+    method="enumerated equilibria vs first best − 2ε",
 )
 checks.close(
     "Theorem 4: at eps = 0 every equilibrium attains the first best",
     shortfall_comp[0],
     0.0,
     atol=1e-9,
+    method="enumerated equilibria vs full-info payoff",
 )
 checks.true(
     "a single misaligned agent costs Alice more than competition does, on average",
     shortfall_single.mean() > shortfall_comp.mean() + 0.05,
     value=f"mean shortfall {shortfall_single.mean():.3g} vs {shortfall_comp.mean():.3g}",
+    method="persuasion LP vs enumerated equilibria",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -355,12 +366,23 @@ for eps, eps_lp, short in family:
           f"bound 2 eps = {2 * eps_lp:.4g}")
 
 # %% tags=["remove-input"]
-checks.close("O(eps) family: the LP's alignment slack is eps", family[:, 1], family[:, 0], atol=1e-9)
+checks.close(
+    "O(eps) family: the LP's alignment slack is eps",
+    family[:, 1],
+    family[:, 0],
+    atol=1e-9,
+    method="LP vs hand value ε (with c = −ε)",
+)
 checks.all_of(
     "O(eps) family: the shortfall is positive, at least eps (silence, by hand) and at most 2 eps",
     (family[:, 2] >= family[:, 0] - 1e-9) & (family[:, 2] <= 2 * family[:, 1] + 1e-9),
+    method="enumeration vs silence by hand (ε) and 2ε",
 )
-checks.all_of("O(eps) family: the shortfall shrinks as eps -> 0", np.diff(family[:, 2]) < 0)
+checks.all_of(
+    "O(eps) family: the shortfall shrinks as eps -> 0",
+    np.diff(family[:, 2]) < 0,
+    method="successive ε values compared",
+)
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(5.2, 3.4))
@@ -418,6 +440,7 @@ checks.true(
     "(i) without (ii): the bound fails (equilibria below the first best with eps = 0)",
     len(bad) > 0,
     value=f"{len(bad)} instances",
+    method="counterexample search, random instances",
 )
 
 # %% [markdown]
@@ -444,7 +467,11 @@ for g, tab, prof, converged in runs_br:
     if converged:
         in_eq = any((prof == tuple(e)) for e in pure_equilibria(tab))
         ok_conv.append(in_eq and tab.alice[prof] >= g.first_best - 2 * epsilon_of(g) - 1e-9)
-checks.all_of("dynamics: every converged run ends at an equilibrium within the bound", ok_conv)
+checks.all_of(
+    "dynamics: every converged run ends at an equilibrium within the bound",
+    ok_conv,
+    method="dynamics vs enumerated equilibria, 2ε bound",
+)
 
 # %% [markdown]
 # ## Theorem 5: a boundedly rational Alice
@@ -489,6 +516,7 @@ qr_ok = (worst >= bound - 1e-9) & (fb - qr_full <= softmax_bound + 1e-12)
 checks.all_of(
     "Theorem 5: worst equilibrium >= first best - 2 eps - eps_QR, and eps_QR <= log|A| / lambda",
     qr_ok.ravel().tolist(),
+    method="enumeration vs 2ε + ε_QR; ε_QR vs log 3 / λ",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -614,10 +642,12 @@ for q, bd in with_eq[:: max(1, len(with_eq) // 8)]:
 checks.all_of(
     "Theorem 5 with substitutability: shortfall <= 2 eps + eps_sub(worst eq) + eps_QR",
     [bd.shortfall <= bd.eps_align + bd.eps_sub_at_worst + bd.eps_qr + 1e-9 for _, bd in with_eq],
+    method="enumeration vs 2ε + ε_sub + ε_QR",
 )
 checks.all_of(
     "Theorem 5 with substitutability: shortfall <= 2 eps + max eps_sub + eps_QR",
     [bd.shortfall <= bd.bound + 1e-9 for _, bd in with_eq],
+    method="implied by the check above (max ≥ any term)",
 )
 
 # %% [markdown]
@@ -661,13 +691,22 @@ for (_q, g), (_, bd) in zip(sub_games, sub_rows):
         total += wts[i] * (ref[i] - payoffs_by_enumeration(g, prof, lam_sub)[1][i])
     recomputed_err.append(abs(total - bd.eps_sub_at_worst))
 checks.at_most(
-    "eps_sub at the worst equilibrium = direct enumeration (Bayes' rule, softmax)", np.array(recomputed_err), 1e-10
+    "eps_sub at the worst equilibrium = direct enumeration (Bayes' rule, softmax)",
+    np.array(recomputed_err),
+    1e-10,
+    method="loop over messages: Bayes' rule, softmax",
 )
 zero_sub = []
 for _ in range(4):
     g4 = instance(0.05)  # Theorem 4's instances: one shared menu holding full revelation (index 1)
     zero_sub.append(competition_bound(g4, revealing=[1, 1], lam=lam_sub).eps_sub)
-checks.close("eps_sub = 0 when every agent can reveal the state (Theorem 4)", zero_sub, 0.0, atol=1e-12)
+checks.close(
+    "eps_sub = 0 when every agent can reveal the state (Theorem 4)",
+    zero_sub,
+    0.0,
+    atol=1e-12,
+    method="identity: full revelation makes each term 0",
+)
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
@@ -767,6 +806,7 @@ print(f"best-AI selection over {n_tasks} tasks: "
 checks.all_of(
     "Theorem 6: with selection, every equilibrium gives Alice >= first best - 2 eps",
     (worst >= fb - 2 * eps_hat - 1e-9).tolist(),
+    method="enumerated selection equilibria vs 2ε bound",
 )
 
 # %% [markdown]
@@ -853,20 +893,38 @@ pooled = g1.payoffs_of([split2, split1])[0]
 deviations = [g1.payoffs_of([P, split1])[0] for P in partition_rules(4, 1)] + [
     g1.payoffs_of([split2, P])[0] for P in partition_rules(4, 1)
 ]
-checks.close("T = 1: the pooled profile gives Alice 9/10 (by hand, exact)", pooled, float(pooled_value), atol=1e-12)
+checks.close(
+    "T = 1: the pooled profile gives Alice 9/10 (by hand, exact)",
+    pooled,
+    float(pooled_value),
+    atol=1e-12,
+    method="exact rational arithmetic by hand",
+)
 checks.true(
     "T = 1: no single binary rule beats the pooled profile (it is an equilibrium)",
     max(deviations) <= pooled + 1e-12,
     value=max(deviations),
+    method="every unilateral deviation enumerated",
 )
-checks.close("T = 1: the worst equilibrium is the pooled one (9/10)", worst_T[1], 0.9, atol=1e-12)
+checks.close(
+    "T = 1: the worst equilibrium is the pooled one (9/10)",
+    worst_T[1],
+    0.9,
+    atol=1e-12,
+    method="enumeration vs hand value 0.3 + 0.3 + 0.3",
+)
 checks.close(
     "T >= 2 = rounds_to_reveal(4): every equilibrium attains the first best (Theorem 4, eps = 0)",
     [worst_T[2], worst_T[3]],
     1.0,
     atol=1e-12,
+    method="enumeration vs first best 1 by hand",
 )
-checks.true("rounds_to_reveal(4) = 2 (2^T >= 4)", rounds_to_reveal(4) == 2 == math.ceil(math.log2(4)))
+checks.true(
+    "rounds_to_reveal(4) = 2 (2^T >= 4)",
+    rounds_to_reveal(4) == 2 == math.ceil(math.log2(4)),
+    method="closed form ⌈log₂ n⌉",
+)
 
 # %% [markdown]
 # On random instances (four states, random prior and Alice utilities,
@@ -897,7 +955,12 @@ print(
 )
 
 # %% tags=["remove-input"]
-checks.true("T = 2: Theorem 4's bound holds in every equilibrium of every instance", viol_T[2] == 0, value=viol_T[2])
+checks.true(
+    "T = 2: Theorem 4's bound holds in every equilibrium of every instance",
+    viol_T[2] == 0,
+    value=viol_T[2],
+    method="enumeration vs 2ε bound, random instances",
+)
 
 # %% [markdown]
 # The price of more rounds is the strategy space. With $|\Omega| = n$ and
@@ -926,7 +989,11 @@ count_ok = []
 for n, T in [(3, 1), (4, 1), (4, 2), (5, 1), (5, 2)]:
     raw, distinct = count_conversation_rules(n, T)
     count_ok.append(raw == (2**T) ** n and distinct == canonical_count(n, T) == len(partition_rules(n, T)))
-checks.all_of("rule counts: Stirling sums = brute-force canonicalisation = listed rules", count_ok)
+checks.all_of(
+    "rule counts: Stirling sums = brute-force canonicalisation = listed rules",
+    count_ok,
+    method="brute-force canonicalisation of all maps",
+)
 
 # %% [markdown]
 # The timing: for each $n$ and each $T$ up to the one that reveals the
@@ -1043,12 +1110,6 @@ for n_agents in range(2, max_agents + 1):
 for row in timing:
     print("agents {} menu {}: {:>5} profiles, {:.3f} s".format(*row))
 
-# %% tags=["remove-input"]
-checks.true(
-    "cost: the table has one entry per profile (menu size ** number of agents)",
-    all(r[2] == r[1] ** r[0] for r in timing),
-)
-
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.4))
 plot_scaling(
@@ -1125,7 +1186,11 @@ for _ in range(max(3, n_instances // 6)):
 print(f"{sum(ok3)} of {len(ok3)} instances within 2 eps of the first best")
 
 # %% tags=["remove-input"]
-checks.all_of("exercise: three agents, every equilibrium within 2 eps of the first best", ok3)
+checks.all_of(
+    "exercise: three agents, every equilibrium within 2 eps of the first best",
+    ok3,
+    method="enumeration vs 2ε bound, three agents",
+)
 
 # %% [markdown]
 # ```{solution-end}
@@ -1158,7 +1223,11 @@ for lam in (0.1, 1.0, 10.0):
 print(f"bound holds at {sum(gaps_ok)} of {len(gaps_ok)} precisions")
 
 # %% tags=["remove-input"]
-checks.all_of("exercise: softmax shortfall <= log n / lambda", gaps_ok)
+checks.all_of(
+    "exercise: softmax shortfall <= log n / lambda",
+    gaps_ok,
+    method="random utilities vs closed form log n / λ",
+)
 
 # %% [markdown]
 # ```{solution-end}

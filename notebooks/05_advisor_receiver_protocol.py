@@ -126,10 +126,12 @@ checks.close(
     advisor_loss(inputs, [s.scheme for s in lp]),
     -lp_values.mean(),
     atol=1e-7,
+    method="Bayes' rule and argmax vs the LP objective",
 )
 checks.all_of(
     "(a) the optimum is at least no information and full information",
     lp_values >= np.maximum(none_values, full_values) - 1e-7,
+    method="LP vs no- and full-information values",
 )
 
 # %% [markdown]
@@ -188,8 +190,14 @@ checks.at_most(
     f"(b) trained policy (entropy bonus) within {TOL} of the optimum on every input",
     gap,
     TOL,
+    method="concave closure on 20,001 beliefs",
 )
-checks.at_most("(b) ... and never above it (up to the grid)", -gap, 1e-4)
+checks.at_most(
+    "(b) ... and never above it (up to the grid)",
+    -gap,
+    1e-4,
+    method="grid concave closure, slack for the grid",
+)
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -253,14 +261,26 @@ print("(indifference point 0.55)")
 checks.all_of(
     "(c) the optimal upper posterior lies beyond the indifference point 0.55",
     upper > 0.55,
+    method="grid concave closure vs hand value 0.55",
 )
-checks.all_of("(c) ... and approaches it as T falls", np.diff(upper) >= -1e-4)
-checks.close("(c) at T = 1e-3 it is within 0.01 of 0.55", upper[0], 0.55, atol=0.01)
+checks.all_of(
+    "(c) ... and approaches it as T falls",
+    np.diff(upper) >= -1e-4,
+    method="successive temperatures compared",
+)
+checks.close(
+    "(c) at T = 1e-3 it is within 0.01 of 0.55",
+    upper[0],
+    0.55,
+    atol=0.01,
+    method="grid concave closure vs hand value 0.55",
+)
 checks.close(
     "(c) at T = 1e-3 the value is within 0.01 of the LP value",
     smooth_vals[0],
     lp0,
     atol=0.01,
+    method="grid concave closure at T = 1e-3 vs LP",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -379,12 +399,25 @@ for _ in range(n_random):
     )
     cred_minus_bayes.append(cred[Structure.POSTERIOR][0] - sol.value)
 cred_minus_bayes = np.array(cred_minus_bayes)
-checks.all_of("(d) Bayesian Receiver: prior information = no information", ok_prior)
-checks.all_of("(d) posterior (optimal) information beats none and all", ok_post)
-checks.all_of("(d) aligned Advisor (v = u): all information is optimal", ok_aligned)
+checks.all_of(
+    "(d) Bayesian Receiver: prior information = no information",
+    ok_prior,
+    method="prior-item scheme vs one-signal scheme",
+)
+checks.all_of(
+    "(d) posterior (optimal) information beats none and all",
+    ok_post,
+    method="LP scheme vs no and all information",
+)
+checks.all_of(
+    "(d) aligned Advisor (v = u): all information is optimal",
+    ok_aligned,
+    method="LP vs full-information value (Blackwell)",
+)
 checks.all_of(
     "(d) credulous Receiver: the Advisor's best is at least full information",
     ok_cred_full,
+    method="greedy credulous scheme vs full revelation",
 )
 print(
     f"credulous vs Bayesian Receiver, Advisor's best value: higher in {(cred_minus_bayes > 1e-9).sum()}, "
@@ -495,8 +528,14 @@ checks.at_most(
     "exercise: three signals gain nothing (within the tolerance)",
     trained3 - smooth_opt,
     1e-4,
+    method="3 signals vs 2-posterior concave closure",
 )
-checks.at_most("exercise: and still reach the optimum", smooth_opt - trained3, TOL)
+checks.at_most(
+    "exercise: and still reach the optimum",
+    smooth_opt - trained3,
+    TOL,
+    method="concave closure on 20,001 beliefs",
+)
 
 # %% [markdown]
 # ```{solution-end}
@@ -527,11 +566,17 @@ print(f"Receiver: {cred_vals[Structure.POSTERIOR][1]:.3f} when credulous,"
       f" {aligned0.full_information_value:.3f} fully informed")
 
 # %% tags=["remove-input"]
-checks.close("exercise: aligned Advisor shows the true item", best_cred, np.eye(2))
+checks.close(
+    "exercise: aligned Advisor shows the true item",
+    best_cred,
+    np.eye(2),
+    method="hand answer from the text: show the item",
+)
 checks.close(
     "exercise: the credulous Receiver then gets its full-information utility",
     cred_vals[Structure.POSTERIOR][1],
     aligned0.full_information_value,
+    method="credulous payoff vs full-information value",
 )
 
 # %% [markdown]

@@ -167,6 +167,7 @@ checks.close(
     [gamma_s, eta_s],
     [2 * np.sqrt(np.log(20) / 1e4), 2 * np.sqrt(np.log(20) / 1e4) / 4],
     rtol=1e-12,
+    method="formula of Dani et al., typed by hand",
 )
 
 # %% [markdown]
@@ -266,11 +267,13 @@ checks.close(
     lp_vs_vertices,
     0.0,
     atol=1e-6,
+    method="LP over all of P vs best vertex",
 )
 checks.at_most(
     "every vertex scheme is obeyed given every profile (Bayes' rule)",
     np.array([disobedience_gain(game, phi) for phi in schemes]),
     1e-7,
+    method="posterior of each profile by Bayes' rule",
 )
 r2 = np.random.default_rng(26)
 gaps = []
@@ -284,6 +287,7 @@ checks.close(
     gaps,
     0.0,
     atol=1e-7,
+    method="concave closure over indifference points",
 )
 sizes, exact = [], []
 for _ in range(50):
@@ -291,8 +295,13 @@ for _ in range(50):
     idx, w = caratheodory(z, Z)
     sizes.append(len(idx))
     exact.append(np.abs(w @ Z[idx] - z).max())
-checks.at_most("Caratheodory: at most K + 1 vertices", np.array(sizes), game.K + 1)
-checks.at_most("Caratheodory: the decomposition reproduces the point", np.array(exact), 1e-8)
+checks.at_most("Caratheodory: at most K + 1 vertices", np.array(sizes), game.K + 1, method="Carathéodory's bound d + 1")
+checks.at_most(
+    "Caratheodory: the decomposition reproduces the point",
+    np.array(exact),
+    1e-8,
+    method="recombined vertices vs the random point",
+)
 
 # %% [markdown]
 # A run of Algorithm 1 on this instance: how often the recommended point is
@@ -309,13 +318,19 @@ print(f"DECOMPOSE used 1/2/3 vertices in {used} of {demo.support.size} rounds")
 
 # %% tags=["remove-input"]
 n_vertices = len(Z)
-checks.at_most("DECOMPOSE never used more than K + 1 vertices in the run", demo.support, game.K + 1)
+checks.at_most(
+    "DECOMPOSE never used more than K + 1 vertices in the run",
+    demo.support,
+    game.K + 1,
+    method="Carathéodory's bound d + 1, every round",
+)
 # The comparator: the best vertex for the whole sequence vs the LP over all of P.
 checks.close(
     "regret's comparator (best vertex) = LP best scheme in hindsight",
     demo.regret[-1] + (-Z[demo.played, demo_types]).sum(),
     demo.best_value,
     atol=1e-6,
+    method="LP over all of P vs best vertex",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -503,6 +518,7 @@ checks.true(
     "instances of the m sweep: f(P) has more vertices at the largest m than at the smallest (exact)",
     mean_vertices[-1] > mean_vertices[0],
     value=mean_vertices.tolist(),
+    method="exact vertex counts compared (a finding)",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -615,7 +631,13 @@ for _ in range(10):
 print(f"largest |best in hindsight - optimal_signal|: {np.abs(diffs).max():.1e}")
 
 # %% tags=["remove-input"]
-checks.close("exercise: one type, best in hindsight = optimal_signal", diffs, 0.0, atol=1e-7)
+checks.close(
+    "exercise: one type, best in hindsight = optimal_signal",
+    diffs,
+    0.0,
+    atol=1e-7,
+    method="vs optimal_signal (cvxpy obedience LP)",
+)
 
 # %% [markdown]
 # ```{solution-end}

@@ -106,11 +106,15 @@ for b in biases:
         increasing.append(bool(np.all(np.diff(a) > 0)))
         gaps.append(np.abs(indifference_gaps(b, N)).max(initial=0.0))
         util_err.append(np.abs(np.subtract(numerical_utilities(b, N), cheap_talk_utilities(b, N))).max())
-checks.all_of("every N <= N(b) gives increasing boundaries", increasing)
-checks.at_most("boundary types are indifferent (closed form)", np.array(gaps), 1e-12)
-checks.at_most("closed-form utilities = numerical integration", np.array(util_err), 1e-10)
+checks.all_of("every N <= N(b) gives increasing boundaries", increasing,
+              method="differences of the boundaries, all > 0")
+checks.at_most("boundary types are indifferent (closed form)", np.array(gaps), 1e-12,
+               method="boundary type's payoff from both actions")
+checks.at_most("closed-form utilities = numerical integration", np.array(util_err), 1e-10,
+               method="numerical integration (quad) per interval")
 too_many = [b for b in biases if 2 * b * (max_partition_size(b) + 1) * max_partition_size(b) < 1]
-checks.true("N(b) + 1 intervals are never increasing", not too_many, value=len(too_many))
+checks.true("N(b) + 1 intervals are never increasing", not too_many, value=len(too_many),
+            method="existence condition 2bN(N-1) < 1 at N(b) + 1")
 
 # %% [markdown]
 # The formula for $N(b)$ is exact also at the boundaries
@@ -166,11 +170,13 @@ print(f"exact N(b) = direct search at {sum(boundary_ok)} of 59 boundaries")
 checks.all_of(
     "N(b) in exact arithmetic = direct search, at and beside every boundary N <= 60",
     boundary_ok,
+    method="direct search in exact rational arithmetic",
 )
 checks.true(
     "the old 'one too large' discrepancy is a floating-point artefact (the float formula errs at some boundary)",
     float_disagree > 0,
     value=float_disagree,
+    method="float formula vs exact direct search",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -244,8 +250,10 @@ checks.at_most(
     "Sender's utility = -(residual variance) - b^2 for random signals",
     np.array(identity_err),
     1e-12,
+    method="direct sums on random discretised signals",
 )
-checks.all_of("no signal beats full revelation for the Sender (-b^2)", below)
+checks.all_of("no signal beats full revelation for the Sender (-b^2)", below,
+              method="direct sums on random signals vs -b^2")
 
 # %% [markdown]
 # The two regimes side by side, on a grid of biases: the most informative
@@ -302,12 +310,15 @@ save_figure(fig, "cheap-talk-vs-commitment")
 plt.show()
 
 # %% tags=["remove-input"]
-checks.all_of("commitment is strictly better for the Receiver at every bias", rec_c > rec_ct)
-checks.all_of("commitment is strictly better for the Sender at every bias", snd_c > snd_ct)
+checks.all_of("commitment is strictly better for the Receiver at every bias", rec_c > rec_ct,
+              method="two closed forms on 300 biases")
+checks.all_of("commitment is strictly better for the Sender at every bias", snd_c > snd_ct,
+              method="two closed forms on 300 biases")
 checks.close(
     "babbling region (b >= 1/4): Receiver loses the prior variance 1/12",
     rec_ct[b_plot >= 0.25],
     -1 / 12,
+    method="variance of the uniform state, 1/12",
 )
 
 # %% [markdown]
@@ -402,12 +413,14 @@ checks.close(
     [rec_pc[0], snd_pc[0]],
     [ct_rec, ct_snd],
     atol=1e-9,
+    method="optimiser vs Crawford-Sobel closed form",
 )
 checks.close(
     "rho = 1: (Receiver, Sender) = N equal intervals, -1/(12N^2) and -1/(12N^2) - b^2",
     [rec_pc[-1], snd_pc[-1]],
     [-1 / (12 * n_msg**2), -1 / (12 * n_msg**2) - b_pc**2],
     atol=1e-9,
+    method="optimiser vs closed form -1/(12N^2)",
 )
 
 
@@ -435,12 +448,15 @@ print(f"largest error on the grid: actions {action_err.max():.1e}, "
 
 # %% tags=["remove-input"]
 checks.at_most(
-    "every rho: actions = posterior means on a grid of types (brute-force best replies)", action_err, 1e-5
+    "every rho: actions = posterior means on a grid of types (brute-force best replies)", action_err, 1e-5,
+    method="brute force on a grid of 200,000 types",
 )
-checks.at_most("every rho: payoffs = grid averages", payoff_err, 1e-6)
+checks.at_most("every rho: payoffs = grid averages", payoff_err, 1e-6,
+               method="averages over a grid of 200,000 types")
 checks.all_of(
     "every rho: Sender between cheap talk and N-message commitment",
     (snd_pc >= ct_snd - 1e-9) & (snd_pc <= -1 / (12 * n_msg**2) - b_pc**2 + 1e-9),
+    method="closed-form values at rho = 0 and rho = 1",
 )
 
 # %% [markdown]
@@ -491,8 +507,10 @@ print("optimiser minus brute force (two messages, b = 0.1):",
       np.round(brute_gap, 8).tolist())
 
 # %% tags=["remove-input"]
-checks.all_of("two messages: the optimiser is never beaten by the exhaustive grid", np.array(brute_gap) >= -1e-7)
-checks.at_most("two messages: the exhaustive grid comes within its resolution", np.array(brute_gap), 1e-3)
+checks.all_of("two messages: the optimiser is never beaten by the exhaustive grid", np.array(brute_gap) >= -1e-7,
+              method="exhaustive grid search, two messages")
+checks.at_most("two messages: the exhaustive grid comes within its resolution", np.array(brute_gap), 1e-3,
+               method="exhaustive grid search, two messages")
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
@@ -525,8 +543,10 @@ plt.show()
 # ```
 
 # %% tags=["remove-input"]
-checks.all_of("Sender's value rises with rho on the grid", np.diff(snd_pc) >= -1e-9)
-checks.all_of("Receiver's value rises with rho on the grid", np.diff(rec_pc) >= -1e-9)
+checks.all_of("Sender's value rises with rho on the grid", np.diff(snd_pc) >= -1e-9,
+              method="successive differences on the rho grid")
+checks.all_of("Receiver's value rises with rho on the grid", np.diff(rec_pc) >= -1e-9,
+              method="successive differences on the rho grid")
 
 # %% [markdown]
 # How far the Sender gets at $\rho = 0.5$, from cheap talk towards
@@ -586,6 +606,7 @@ for N in (2, 3, 4, 5):
     checks.true(
         f"exercise: N(b) >= {N} just below b = 1/{2 * N * (N - 1)} and < {N} at it",
         max_partition_size(edge * (1 - Fraction(1, 10**9))) >= N and max_partition_size(edge) < N,
+        method="exact rationals at and just below the edge",
     )
 
 # %% [markdown]
@@ -617,7 +638,8 @@ for b in biases:
 print(f"both prefer more intervals at {sum(pareto)} of {len(biases)} biases")
 
 # %% tags=["remove-input"]
-checks.all_of("exercise: both players strictly prefer more intervals", pareto)
+checks.all_of("exercise: both players strictly prefer more intervals", pareto,
+              method="closed-form utilities for each N <= N(b)")
 
 # %% [markdown]
 # ```{solution-end}

@@ -164,6 +164,7 @@ for g in state_games:
         and C.shape[0] == lp_size(n_s, 20)[1]
         and G.nnz + C.nnz == check_lp_size(n_s, 20),
         value=G.nnz + C.nnz,
+        method="formulas vs shapes and non-zeros of the matrices",
     )
 
 # %% [markdown]
@@ -317,12 +318,14 @@ checks.close(
     [x["v_sym"] for x in ind],
     [x["v_explicit"] for x in ind],
     atol=1e-6,
+    method="explicit LP over all 2^n states",
 )
 checks.close(
     "both equal the closed form 0.6 * 1 + 0.4 * 0.3 = 0.72 at every n",
     [[x["v_sym"], x["v_explicit"]] for x in ind],
     np.full((len(ind), 2), closed_form),
     atol=1e-6,
+    method="closed form 0.6 * 1 + 0.4 * 0.3",
 )
 
 # %% [markdown]
@@ -342,6 +345,7 @@ checks.close(
     [x[2] for x in far],
     [closed_form] * len(far),
     atol=1e-6,
+    method="closed form 0.72 (explicit LP out of reach)",
 )
 
 # %% [markdown]
@@ -380,10 +384,12 @@ checks.close(
     [x[2] for x in three],
     [x[3] for x in three],
     atol=1e-6,
+    method="explicit LP over all 3^n states",
 )
 checks.all_of(
     "three types: the LP without Border rows overstates the explicit LP's value at every n",
     [x[4] > x[3] + 1e-6 for x in three],
+    method="LP without Border rows vs explicit LP",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -486,6 +492,7 @@ def brute_force_equilibria(table, atol=1e-9):
 checks.all_of(
     f"pure equilibria of the agents' game (m = 2..{max_agents}) = those found by checking every deviation",
     [sorted(eqs.tolist()) == brute_force_equilibria(table) for table, eqs in agent_tables],
+    method="brute force over every unilateral deviation",
 )
 
 # %%
@@ -575,6 +582,7 @@ print("obedience rows x variables:", obedience_matrix(g).shape)
 checks.true(
     "exercise: 360 variables and 132 obedience rows",
     obedience_matrix(g).shape == (132, 360),
+    method="hand count: 30 * 12 and 12 * 11",
 )
 
 # %% [markdown]
@@ -613,6 +621,7 @@ checks.close(
     vals,
     [1 - 0.5**n for n in ns_ex],
     atol=1e-7,
+    method="closed form 1 - 2^-n",
 )
 
 # %% [markdown]

@@ -151,20 +151,24 @@ random_diff = np.array(random_diff)  # (instances, [with tolerance, exact])
 random_instances = int((random_diff[:, 1] > 0).sum())
 print(f"of {n_instances} instances: agreement in {sum(agree)}, unbiased in {sum(unbiased)},"
       f" pooling at least as accurate in {sum(coarser)}")
-checks.all_of("Aumann: the dialogue always ends in agreement", agree)
-checks.all_of("the agreed estimate is unbiased", unbiased)
+checks.all_of("Aumann: the dialogue always ends in agreement", agree,
+              method="dialogue's own flag: final estimates equal")
+checks.all_of("the agreed estimate is unbiased", unbiased, method="prior means: agreed estimate vs X")
 checks.all_of(
-    "pooled information is at least as accurate as the agreed estimate", coarser
+    "pooled information is at least as accurate as the agreed estimate", coarser,
+    method="squared errors under the prior, compared",
 )
 checks.true(
     "random priors: states with agreed != pooled, counted with tolerance and exactly, coincide",
     (random_diff[:, 0] == random_diff[:, 1]).all(),
     value=f"{int(random_diff[:, 0].sum())} and {int(random_diff[:, 1].sum())} states",
+    method="dialogue redone in exact rationals",
 )
 checks.true(
     "random priors: agreed = pooled at every state of every instance (exact count)",
     random_instances == 0,
     value=f"{random_instances} of {n_instances} instances differ",
+    method="exact dialogue vs brute-force pooling",
 )
 
 # %% [markdown]
@@ -185,6 +189,7 @@ checks.true(
     "uniform priors: states with agreed != pooled, counted with tolerance and exactly, coincide",
     (uniform_diff[:, 0] == uniform_diff[:, 1]).all(),
     value=f"{int(uniform_diff[:, 0].sum())} and {int(uniform_diff[:, 1].sum())} states",
+    method="dialogue redone in exact rationals",
 )
 display(
     Markdown(
@@ -210,11 +215,14 @@ print("agreed:", classic.agreed, " pooled:", classic.pooled)
 print("rounds:", classic.rounds)
 
 # %% tags=["remove-input"]
-checks.close("classic: agreed estimate 1/2 in every state", classic.agreed, 0.5)
-checks.close("classic: pooled estimate is 0 or 1", classic.pooled, [1, 0, 0, 1])
+checks.close("classic: agreed estimate 1/2 in every state", classic.agreed, 0.5,
+             method="hand-solved value from the text")
+checks.close("classic: pooled estimate is 0 or 1", classic.pooled, [1, 0, 0, 1],
+             method="by hand: pooled cells are single states")
 checks.true(
     "classic: agreement before anyone learns anything (0 rounds)",
     (classic.rounds == 0).all(),
+    method="hand-solved: both say 1/2 at once",
 )
 
 # %% [markdown]
@@ -267,6 +275,7 @@ checks.true(
     "a looser tolerance leaves a larger gap",
     stop_error[-1] > stop_error[0],
     value=f"{stop_error[0]:.4g} -> {stop_error[-1]:.4g}",
+    method="eps = 0.3 vs eps = 0, same instances",
 )
 
 
@@ -286,6 +295,7 @@ checks.true(
         for p, d in instances
         for eps in eps_grid
     ),
+    method="plain loop over the announcements",
 )
 # Geanakoplos-Polemarchakis: every announcement that teaches something splits a cell of the public
 # partition, which never gets finer than the join of the private partitions. So at most
@@ -300,6 +310,7 @@ checks.true(
     "informative announcements <= cells of the join - 1 (Geanakoplos-Polemarchakis)",
     all(k <= b for k, b in zip(informative, join_bound)),
     value=f"at most {max(informative)} informative; join bounds {min(join_bound)}..{max(join_bound)}",
+    method="cells of the record and of the join, counted",
 )
 
 # %% tags=["hide-input", "remove-output"]
@@ -391,13 +402,16 @@ checks.close(
     [bias[0], excluded[0], detected[0]],
     [0, 0, 0],
     atol=1e-12,
+    method="honest dialogue: iterated expectations",
 )
 checks.true(
     "shading raises the honest agent's error",
     mse[-1] > mse[0] + 0.05,
     value=f"{mse[0]:.3f} -> {mse[-1]:.3f}",
+    method="shade 1 vs shade 0, same cases",
 )
-checks.true("shading biases the honest agent upwards", bias[-1] > 0.05, value=bias[-1])
+checks.true("shading biases the honest agent upwards", bias[-1] > 0.05, value=bias[-1],
+            method="mean error at shade 1 vs margin 0.05")
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -465,7 +479,7 @@ for _ in range(max(5, n_instances // 10)):
 print(f"agreement in {sum(ok3)} of {len(ok3)} three-agent dialogues")
 
 # %% tags=["remove-input"]
-checks.all_of("exercise: three agents always agree", ok3)
+checks.all_of("exercise: three agents always agree", ok3, method="dialogue's own flag: final estimates equal")
 
 # %% [markdown]
 # ```{solution-end}
@@ -496,7 +510,8 @@ print("largest |agreed - pooled|:", np.abs(dr.agreed - dr.pooled).max())
 
 # %% tags=["remove-input"]
 checks.close(
-    "exercise: nested partitions, agreed = pooled", dr.agreed, dr.pooled, atol=1e-12
+    "exercise: nested partitions, agreed = pooled", dr.agreed, dr.pooled, atol=1e-12,
+    method="pooled estimate on the join of partitions",
 )
 
 # %% [markdown]

@@ -87,8 +87,9 @@ for _ in range(n_random):
 print(f"inf-closure <= v* in {sum(below)} of {n_random} random games")
 
 # %% tags=["remove-input"]
-checks.all_of("1. the inf-closure never exceeds v* (random games)", below)
-checks.close("1. the sup-closure gives the prosecutor 0.6", sup_value, 0.6, atol=1e-7)
+checks.all_of("1. the inf-closure never exceeds v* (random games)", below, method="convex closure vs v* at the prior")
+checks.close("1. the sup-closure gives the prosecutor 0.6", sup_value, 0.6, atol=1e-7,
+             method="Kamenica-Gentzkow's value 0.6")
 
 # %% [markdown]
 # ## 2. Theorems 4–6: an unnumbered citation, and an alignment condition without the source's constant and slack (essay §3.2)
@@ -159,9 +160,11 @@ checks.close(
     with_constant,
     0.0,
     atol=1e-9,
+    method="by construction: u_i = u_A + a constant",
 )
 checks.close(
-    "2. in the essay's form they are not (epsilon = 1)", without_constant, 1.0, atol=1e-9
+    "2. in the essay's form they are not (epsilon = 1)", without_constant, 1.0, atol=1e-9,
+    method="separate LP vs hand value: shift at least 1",
 )
 
 # %% [markdown]
@@ -195,12 +198,14 @@ checks.close(
     weighted_alignment(u_safe, biased).epsilon,
     eps,
     atol=1e-9,
+    method="by hand: constant -eps leaves slack eps",
 )
 checks.close(
     "2. and costs Alice exactly eps in the worst equilibrium (the undefined eps of the essay's bound)",
     shortfall,
     eps,
     atol=1e-9,
+    method="by hand: silence gives 1 - (1 - eps)",
 )
 
 # %% [markdown]
@@ -233,6 +238,7 @@ checks.true(
     "3. the essay's U* (delegation only) falls below U_blind (Theorem 3.1 as defined fails)",
     u_star < opposed.U_blind - 1e-6 and u_star <= float((w_base @ base.prior).min()) + 1e-9,
     value=f"U* {u_star:.3g} < U_blind {opposed.U_blind:.3g}",
+    method="closed-form U_blind; U* <= min_a E[w] by hand",
 )
 
 # %% [markdown]
@@ -251,7 +257,8 @@ u_min_direct = min(
 print(f"U_min from its wording {u_min_direct:.3g}, U_full {p.U_full:.3g}")
 
 # %% tags=["remove-input"]
-checks.close("3. U_min (computed from its wording) is U_full", u_min_direct, p.U_full, atol=1e-12)
+checks.close("3. U_min (computed from its wording) is U_full", u_min_direct, p.U_full, atol=1e-12,
+             method="direct loop over types and revealed states")
 
 # %% [markdown]
 # With an agent known to be aligned, how often acting blind lies below
@@ -270,6 +277,7 @@ checks.true(
     "3. acting blind is achievable and below U_min (known-aligned agent)",
     fails > 0,
     value=f"{fails} of {n_random}",
+    method="counterexamples counted in random problems",
 )
 
 # %% [markdown]
@@ -292,6 +300,7 @@ checks.true(
     "4. one sender: the characterisation fails for some preferences",
     differ > 0,
     value=f"{differ} of {n_random}",
+    method="equilibria vs no-profitable-refinement set",
 )
 
 # %% [markdown]
@@ -326,6 +335,7 @@ checks.close(
     per_response.sum(),
     op.values(phi)[0],
     atol=1e-12,
+    method="sum over responses by hand vs values()",
 )
 
 # %% [markdown]

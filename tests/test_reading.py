@@ -4,6 +4,7 @@ A code cell is hidden from the reader when its tags include ``hide-input``, ``re
 ``remove-cell`` (Jupyter Book folds or removes it; it still runs). The parameters cell does not count.
 """
 
+import ast
 import statistics
 from pathlib import Path
 
@@ -40,3 +41,29 @@ def test_visible_code_is_short(path):
 def test_visible_code_fits_the_page(path):
     wide = [(i, line) for i, c in enumerate(visible_cells(path)) for line in c if len(line) > LINE_WIDTH]
     assert not wide, f"{path.name}: visible lines over {LINE_WIDTH} characters (cell, line): {wide[:3]}"
+
+
+CHECKS = {"close", "true", "at_most", "all_of"}
+
+
+def check_calls(path):
+    """Every ``checks.close/true/at_most/all_of(...)`` call of a chapter: (line, its ``method=`` node or None)."""
+    calls = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CHECKS
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "checks"):
+            method = next((k.value for k in node.keywords if k.arg == "method"), None)
+            calls.append((node.lineno, method))
+    return calls
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_check_names_how_it_is_verified(path):
+    """The table "What this chapter verified" says, for each claim, what it was checked against."""
+    calls = check_calls(path)
+    assert calls, f"{path.name} checks nothing"
+    unnamed = [line for line, method in calls if method is None]
+    assert not unnamed, f"{path.name}: checks without method= at lines {unnamed}"
+    for line, method in calls:  # a literal must be a short phrase (a loop may build it with an f-string)
+        if isinstance(method, ast.Constant):
+            assert isinstance(method.value, str) and 3 <= len(method.value) <= 60, (path.name, line, method.value)
