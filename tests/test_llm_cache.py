@@ -103,7 +103,7 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
     from persuasion.llm.experiment import run_task
 
     monkeypatch.setenv("GSM8K_DIR", str(write_gsm8k(tmp_path / "a")))
-    config = config_for("gsm8k", "smoke", steps=30)
+    config = config_for("gsm8k", "smoke", steps=30, block_inputs=2)  # 6 inputs: 3 blocks of 2
     first = Store(tmp_path / "cache")
     a = run_task(config, ["smollm2-135m-instruct"], cache=first, progress=False)
     assert a.source == "gsm8k" and first.hits == {} and sum(first.misses.values()) > 0
@@ -112,14 +112,18 @@ def test_changing_one_answer_recomputes_exactly_that_problems_entries(tmp_path, 
     monkeypatch.setenv("GSM8K_DIR", str(write_gsm8k(tmp_path / "b", change=(line, "99999"))))
     second = Store(tmp_path / "cache")
     b = run_task(config, ["smollm2-135m-instruct"], cache=second, progress=False)
-    # Only that problem's scores are recomputed; its prompts (and so its generations) are unchanged.
+    # Only the scores of that problem's block are recomputed; its prompts (and so its generations) are unchanged.
     assert dict(second.misses) == {"scores": 1}, dict(second.misses)
     assert a.data_hash != b.data_hash
     name = "smollm2-135m-instruct"
     ta, tb = a.tables[name], b.tables[name]
     row = ta.ids.index(test_id)
-    others = [k for k in range(len(ta.ids)) if k != row]
-    assert np.array_equal(ta.items[others], tb.items[others]) and np.array_equal(ta.none[others], tb.none[others])
+    block = range(row - row % 2, row - row % 2 + 2)
+    outside = [k for k in range(len(ta.ids)) if k not in block]
+    assert np.array_equal(ta.items[outside], tb.items[outside]) and np.array_equal(ta.none[outside], tb.none[outside])
+    # the other input of the block was scored again in a batch with the changed answer: the same to rounding
+    other = [k for k in block if k != row]
+    np.testing.assert_allclose(tb.items[other], ta.items[other], atol=1e-4)
     # the reference answer changed, so its log-probabilities did
     assert not np.array_equal(ta.items[row], tb.items[row])
 
@@ -135,12 +139,12 @@ def test_a_damaged_score_entry_is_reported_and_recomputed_to_the_same_table(tmp_
     items = {p.id: [solved_item(q) for q in synthetic_problems(7, 4, max_steps=2)] for p in problems}
     r = load_receiver("smollm2-135m-instruct", device="cpu")
     store = Store(tmp_path)
-    first = utility_table(r, problems, items, cache=store, progress=False)
+    first = utility_table(r, problems, items, cache=store, progress=False, block_inputs=1)  # an entry per input
     victim = sorted((tmp_path / "scores").rglob("*.json"))[0]
     victim.write_bytes(victim.read_bytes()[:40])
     again = Store(tmp_path)
     with pytest.warns(CacheWarning) as record:
-        second = utility_table(r, problems, items, cache=again, progress=False)
+        second = utility_table(r, problems, items, cache=again, progress=False, block_inputs=1)
     assert len(record) == 1 and "truncated or corrupt" in str(record[0].message)
     assert dict(again.misses) == {"scores": 1} and dict(again.hits) == {"scores": 1}
     assert np.array_equal(first.items, second.items) and np.array_equal(first.all, second.all)

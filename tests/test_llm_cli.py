@@ -167,6 +167,11 @@ def _bad_option(kind, tmp):
         "cache: under a file": (["--cache", str(tmp / "a-file" / "c"), *out], "--cache"),
         "seed negative": (["--seed", "-1", *out], "argument --seed: must be an integer of at least 0; got -1"),
         "steps zero": (["--steps", "0", *out], "argument --steps: must be an integer of at least 1; got 0"),
+        "block-inputs zero": (["--block-inputs", "0", *out],
+                              "argument --block-inputs: must be an integer of at least 1; got 0"),
+        "dtype unknown": (["--dtype", "int8", *out], "argument --dtype: invalid choice: 'int8'"),
+        "dtype half on the CPU": (["--device", "cpu", "--dtype", "bfloat16", *out],
+                                  "--dtype bfloat16: needs a CUDA device; on the cpu Receivers run in float32"),
         "n too small": (["--n", "3", *out], "argument --n: must be an integer of at least 6; got 3"),
         "n not a number": (["--n", "ten", *out], "argument --n: must be an integer; got 'ten'"),
         "task unknown": (["--task", "mmlu", *out], "argument --task: invalid choice: 'mmlu'"),
@@ -179,7 +184,8 @@ BAD_OPTIONS = ["device unknown", "device not a GPU here", "receiver: empty folde
                "receiver: a file", "receiver: no weights", "receiver: config not JSON", "receiver: no tokenizer",
                "receiver: twice",
                "advisor: empty folder", "out: a file", "out: under a file", "cache: under a file", "seed negative",
-               "steps zero", "n too small", "n not a number", "task unknown", "stage unknown", "no --out"]
+               "steps zero", "block-inputs zero", "dtype unknown", "dtype half on the CPU", "n too small",
+               "n not a number", "task unknown", "stage unknown", "no --out"]
 
 
 @pytest.mark.parametrize("kind", BAD_OPTIONS)
@@ -244,7 +250,8 @@ def test_accelerate_launch_with_two_processes_gives_the_single_process_results(t
 
     env = {k: v for k, v in os.environ.items() if k != "GSM8K_DIR"}
     env.update(OMP_NUM_THREADS="1")
-    args = ["--receiver", "smollm2-135m-instruct", "--task", "synthetic", "--n", "8", "--steps", "20", "--quiet"]
+    args = ["--receiver", "smollm2-135m-instruct", "--task", "synthetic", "--n", "8", "--steps", "20",
+            "--block-inputs", "2", "--quiet"]
     accelerate = shutil.which("accelerate", path=str(Path(sys.executable).parent))
     assert accelerate, "accelerate is in the lock: its command must sit beside the interpreter"
     both = subprocess.run([accelerate, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
@@ -259,7 +266,7 @@ def test_accelerate_launch_with_two_processes_gives_the_single_process_results(t
     assert one.returncode == 0, one.stderr[-3000:]
     two = json.loads((tmp_path / "two" / "results.json").read_text())
     assert two == json.loads((tmp_path / "one" / "results.json").read_text())
-    # the main process scored its half of the 8 inputs (0, 2, 4, 6); the other half it read back, once to train
-    # its Advisors for its share of the generations and once in the final run: 8 + 8 hits
+    # the 8 inputs are 4 blocks of 2; the main process scored its half (blocks 0 and 2), then read all 4 back,
+    # once to train its Advisors for its share of the generations and once in the final run: 4 + 4 hits
     counts = next(line for line in both.stdout.splitlines() if line.startswith("cache:"))
-    assert "scores 16 hits / 4 computed" in counts, counts
+    assert "scores 8 hits / 2 computed" in counts, counts

@@ -223,7 +223,8 @@ CLI = [sys.executable, "-m", "persuasion.llm.cli", "--receiver", "smollm2-135m-i
 def test_help_documents_every_option():
     out = subprocess.run([sys.executable, "-m", "persuasion.llm.cli", "--help"], capture_output=True, text=True,
                          check=True)
-    for option in ("--receiver", "--advisor", "--task", "--n", "--scale", "--device", "--out", "--cache"):
+    for option in ("--receiver", "--advisor", "--task", "--n", "--scale", "--device", "--dtype", "--block-inputs",
+                   "--out", "--cache"):
         assert option in out.stdout
 
 

@@ -73,7 +73,7 @@ def test_an_entry_stores_its_whole_key(tmp_path):
     head, payload = store.path("generations", key).read_text().split("\n", 1)
     entry = json.loads(payload)
     assert head.startswith(_MAGIC + " ")
-    assert entry["key"] == {"unit": "generations", "version": 3, **key} and entry["value"] == ["x"]
+    assert entry["key"] == {"unit": "generations", "version": 4, **key} and entry["value"] == ["x"]
 
 
 def test_an_entry_of_the_earlier_format_is_recomputed_without_a_warning(tmp_path):
@@ -136,7 +136,7 @@ def test_new_weights_in_the_same_folder_are_not_taken_for_the_old(tmp_path, cach
     capsys.readouterr()
     again = _utilities([folder], cache, out=out, cache_store=store)
     assert "utilities: read back" not in capsys.readouterr().err
-    assert store.misses["scores"] == 12 and store.hits["scores"] == 0  # 6 inputs, twice, none reused
+    assert store.misses["scores"] == 2 and store.hits["scores"] == 0  # 6 inputs (one block), twice, none reused
     fresh = _utilities([folder], cache, cache_store=False)
     assert np.array_equal(again.tables["model"].items, fresh.tables["model"].items)
     assert not np.array_equal(again.tables["model"].items, first.tables["model"].items)

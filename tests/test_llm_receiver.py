@@ -231,3 +231,17 @@ def test_a_regular_expression_stop_keeps_its_match_and_nothing_after():
     assert _generate_reference(r, prompts, max_new_tokens=30, stop=[pattern], batch_size=3) == expected
     # a string stop cuts before itself
     assert generate(r, prompts, max_new_tokens=30, stop=["cy"]) == [t.split("cy")[0] for t in full]
+
+
+@pytest.mark.parametrize("window", [2, 48])
+def test_a_stop_longer_than_the_decoding_window_cuts_the_text_all_the_same(window, monkeypatch):
+    """Rows look for stops in their last STOP_WINDOW tokens; a longer stop is found in the whole text at the end."""
+    from persuasion.llm.toy import toy_receiver
+
+    r = toy_receiver()  # one token per character: a stop of 5 characters spans 5 tokens
+    prompts = ["Q: 1+1?\nA:", "Q: 2+2?\nA:"]
+    full = generate(r, prompts, max_new_tokens=30)
+    stop = full[0][6:11]
+    assert len(stop) == 5 and stop in full[0]
+    monkeypatch.setattr(receiver_module, "STOP_WINDOW", window)
+    assert generate(r, prompts, max_new_tokens=30, stop=[stop]) == [t.split(stop)[0] for t in full]

@@ -42,11 +42,11 @@ def test_each_stage_runs_alone_from_the_command_line_and_starts_from_the_last(tm
     utilities = _cli("utilities", out, cache)
     assert "items: read back" in utilities.stderr and "utilities: computed" in utilities.stderr
     assert (saved / "items.json").stat().st_mtime_ns == items_written  # reused, not written again
-    assert "scores 0 hits / 6 computed" in utilities.stdout
+    assert "scores 0 hits / 1 computed" in utilities.stdout  # 6 inputs: one block of at most 8
     advisor = _cli("advisor", out, cache)
     assert "utilities: read back" in advisor.stderr and "scores" not in advisor.stdout
     evaluate = _cli("evaluate", out, cache)
-    assert "advisor: read back" in evaluate.stderr and "generations 0 hits / 2 computed" in evaluate.stdout
+    assert "advisor: read back" in evaluate.stderr and "generations 0 hits / 1 computed" in evaluate.stdout
     report = _cli("report", out, cache)
     assert "evaluate: read back" in report.stderr and "cache: not used" in report.stdout  # nothing recomputed
     staged = json.loads((out / "results.json").read_text())
@@ -95,7 +95,8 @@ def test_saved_stages_are_keyed_by_the_weights_not_by_the_name(tmp_path, smollm,
     retrained = dataclasses.replace(smollm, fingerprint="0" * 64)  # the same name, other weights
     again = Store(tmp_path / "store")
     run_stage("utilities", config, [retrained], out=out, cache=again, progress=False)
-    assert "utilities: computed" in capsys.readouterr().err and again.misses["scores"] == 6 and not again.hits
+    # 6 inputs: one block of at most 8, computed again
+    assert "utilities: computed" in capsys.readouterr().err and again.misses["scores"] == 1 and not again.hits
 
 
 def test_the_weights_of_a_local_model_are_known_without_loading_it(tmp_path):

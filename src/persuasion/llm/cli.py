@@ -106,6 +106,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_count(1), default=300, help="Advisor training steps (default: 300)")
     p.add_argument("--seed", type=_count(0), default=0, help="seed of every random choice (default: 0)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
+    p.add_argument("--dtype", choices=("float32", "bfloat16", "float16"), default="float32",
+                   help="the Receivers' precision: float32 (the default; the only one on the CPU), or bfloat16 or "
+                   "float16 on CUDA")
+    p.add_argument("--block-inputs", type=_count(1), default=8, metavar="N",
+                   help="inputs whose prompts go through a Receiver together: one batched call and one cache entry "
+                   "(default: 8; on a GPU, 64 or more fills the batches)")
     p.add_argument("--cache", default=None,
                    help="cache folder for models and results (sets $PERSUASION_CACHE; default: ~/.cache/persuasion)")
     p.add_argument("--out", required=True,
@@ -163,9 +169,11 @@ def _check_inputs(args, config):
     except ValueError as err:
         raise _Refused(f"{'' if str(err).startswith('task ') else f'--task {args.task}: '}{err}") from None
     try:
-        pick_device(args.device)
+        device = pick_device(args.device)
     except ValueError as err:
         raise _Refused(f"--device: {err}") from None
+    if args.dtype != "float32" and device.type != "cuda":
+        raise _Refused(f"--dtype {args.dtype}: needs a CUDA device; on the {device.type} Receivers run in float32")
     for receiver in args.receiver or sorted(RECEIVERS):
         try:
             if receiver in RECEIVERS:
@@ -225,11 +233,13 @@ def _main(args) -> int:
     from .models import RECEIVERS
     from .report import summarise, write_report
 
-    config = config_for(args.task, args.scale, n=args.n, steps=args.steps, seed=args.seed)
+    config = config_for(args.task, args.scale, n=args.n, steps=args.steps, seed=args.seed,
+                        block_inputs=args.block_inputs)
     _check_inputs(args, config)
     store = Store()
     stage = "report" if args.stage == "run" else args.stage
-    options = dict(encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device)
+    options = dict(encoder=None if args.advisor == "all-MiniLM-L6-v2" else args.advisor, device=args.device,
+                   dtype=args.dtype)
     receivers = args.receiver or sorted(RECEIVERS)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1:  # launched by `accelerate launch --multi_gpu --num_processes N` (or torchrun): shard, report once

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["TASKS", "SCALES", "ExperimentConfig", "config_for"]
+__all__ = ["TASKS", "SCALES", "ExperimentConfig", "config_for", "blocks"]
 
 TASKS = ("gsm8k", "synthetic", "humaneval")
 SCALES = ("smoke", "book", "full")
@@ -56,12 +56,13 @@ class ExperimentConfig:
     seed: int = 0
     n_boot: int = 10_000
     advisor_seeds: int = 5  # Advisors trained per Receiver (seeds seed, seed + 1000, ...): the spread over seeds
+    block_inputs: int = 8  # inputs whose prompts go through a Receiver together: one batched call, one cache entry
 
     def __post_init__(self):
         _check_task(self.task)
-        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds"):
+        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds", "block_inputs"):
             value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}")
 
     @property
@@ -91,3 +92,24 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
         n_train, n_val = max(2, round(0.45 * n)), max(1, round(0.15 * n))
         n_test = n - n_train - n_val
     return ExperimentConfig(task, n_train, n_val, n_test, tokens, **overrides)
+
+
+def blocks(n: int, size: int, shard: tuple[int, int] | None = None) -> list[range]:
+    """Positions ``0, ..., n - 1`` cut into consecutive blocks of ``size`` (the last may be shorter).
+
+    A block's inputs go through a Receiver in one batched call and are
+    cached as one entry, so a block's numbers depend on the block alone
+    (batched floating point can differ in the last bits with what shares
+    the batch). ``shard=(rank, world)`` keeps the blocks ``rank, rank +
+    world, ...``: the same blocks, so the same numbers, in any number of
+    processes.
+
+    >>> blocks(10, 4)
+    [range(0, 4), range(4, 8), range(8, 10)]
+    >>> blocks(10, 4, shard=(1, 2))
+    [range(4, 8)]
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive integer; got {size!r}")
+    out = [range(start, min(start + size, n)) for start in range(0, n, size)]
+    return out if shard is None else out[shard[0]::shard[1]]

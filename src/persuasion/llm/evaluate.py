@@ -28,9 +28,11 @@ import numpy as np
 
 from .._validation import as_finite_array
 from ..protocol import Structure
+from .batching import _Progress
 from .cache import as_store, decode, encode
 from .code import CodeProblem
-from .prompts import generation_prompt
+from .config import blocks
+from .prompts import count_tokens, generation_prompt
 from .receiver import generate
 from .sandbox import run_untrusted
 from .tasks import Inputs
@@ -321,14 +323,19 @@ def _passes(program: str, timeout: float) -> bool:
     return bool(run_untrusted(program, timeout=timeout).passed)
 
 
-def _generations(store, receiver, prompts: list[str], max_new_tokens: int, stop: tuple) -> dict:
-    """Greedy continuations of one input's prompts (deduplicated, one batch, one cached entry): ``{prompt: text}``."""
-    unique = list(dict.fromkeys(prompts))
+def _generations(store, receiver, prompts: list[list[str]], max_new_tokens: int, stop: tuple) -> list[dict]:
+    """Greedy continuations of a block of inputs' prompts, one ``{prompt: text}`` per input.
+
+    The block's distinct prompts are generated in one batched call and
+    cached as one entry, keyed by every input's prompts.
+    """
+    unique = [list(dict.fromkeys(qs)) for qs in prompts]
+    flat = list(dict.fromkeys(q for qs in unique for q in qs))
     key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
            "stop": [s if isinstance(s, str) else {"regex": s.pattern} for s in stop], "decoding": "greedy"}
-    texts = store.get_or_compute("generations", key, functools.partial(
-        generate, receiver, unique, max_new_tokens=max_new_tokens, stop=stop, batch_size=len(unique)))
-    return dict(zip(unique, texts))
+    texts = dict(zip(flat, store.get_or_compute("generations", key, functools.partial(
+        generate, receiver, flat, max_new_tokens=max_new_tokens, stop=stop))))
+    return [{q: texts[q] for q in qs} for qs in unique]
 
 
 # -- the evaluation stage ----------------------------------------------------------------
@@ -388,12 +395,13 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
 
     Prior and posterior draws share one uniform number per input (common
     random numbers, seeded by ``config.seed``), so their paired contrast has
-    less noise. Each test input's prompts go through the Receiver in one
-    batch of greedy generations of at most ``config.max_new_tokens`` tokens
-    (a cached entry per input); code is run in the sandbox with ``timeout``.
+    less noise. The test inputs' prompts go through the Receiver in blocks
+    of ``config.block_inputs`` inputs, one batch of greedy generations of at
+    most ``config.max_new_tokens`` tokens and one cached entry per block;
+    code is run in the sandbox with ``timeout``.
 
     ``shard=(rank, world)``: only fill the cache with the generations and
-    sandbox runs of test inputs ``rank, rank + world, ...`` and return
+    sandbox runs of the blocks of test inputs ``rank, rank + world, ...`` and return
     ``None`` (data parallelism, see :func:`persuasion.llm.experiment.prefill`).
 
     Two synthetic test inputs scored by the tiny random Receiver of
@@ -428,8 +436,6 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     >>> evaluation.oracle["toy"].round(2)  # the best item's utility: the posterior's, with this Advisor
     array([-15.69, -13.92])
     """
-    from tqdm.auto import tqdm
-
     store = as_store(cache)
     test_rows = inputs.rows["test"]
     test = [inputs.problems[k] for k in test_rows]
@@ -470,16 +476,26 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         tokens[r.name] = {s: np.array([table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
                                        else table.tokens_items[i, c] for i, c in zip(test_rows, slot[s])])
                           for s in structures}
-        texts = {s: [] for s in structures}
-        mine = range(len(test)) if shard is None else range(shard[0], len(test), shard[1])
-        for k in tqdm(mine, desc=f"{config.task}: generating with {r.name}", disable=not progress):
-            done = _generations(store, r, [prompts[s][k] for s in structures], config.max_new_tokens, stop)
-            for s in structures:
-                texts[s].append(done[prompts[s][k]])
+        texts = {s: [None] * len(test) for s in structures}
+        chosen = blocks(len(test), config.block_inputs, shard)
+        bar = _Progress(progress, sum(len(b) for b in chosen), f"{config.task}: generating with {r.name}")
+        try:
+            for block in chosen:
+                before = store.misses["generations"]
+                done = _generations(store, r, [[prompts[s][k] for s in structures] for k in block],
+                                    config.max_new_tokens, stop)
+                new = sum(count_tokens(r.tokenizer, t) for d in done for t in d.values())
+                bar.update(len(block), new if store.misses["generations"] > before else 0)
+                for k, d in zip(block, done):
+                    for s in structures:
+                        texts[s][k] = d[prompts[s][k]]
+        finally:
+            bar.close()
         if shard is not None:
-            for s in structures:
-                for k, text in zip(mine, texts[s]):
-                    is_correct(test[k], text, cache=store, timeout=timeout)
+            for block in chosen:
+                for k in block:
+                    for s in structures:
+                        is_correct(test[k], texts[s][k], cache=store, timeout=timeout)
             continue
         correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
                                        dtype=float) for s in structures}

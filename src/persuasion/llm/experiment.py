@@ -36,8 +36,10 @@ Every expensive step inside a stage (scores, generations, sandbox runs) is
 an entry of the content-addressed cache (:mod:`persuasion.llm.cache`) under
 ``$PERSUASION_CACHE``, keyed by the model's fingerprint (a hash of its
 weights and tokenisation), the exact prompts and texts, the settings and the
-version of the code that computes it. Each entry belongs to one input, so changing one problem recomputes only
-that problem's entries; a run killed at any point and started again
+version of the code that computes it. Each entry belongs to one block of
+``config.block_inputs`` consecutive inputs (whose prompts go through a
+Receiver in one batched call), so changing one problem recomputes only its
+block's entries; a run killed at any point and started again
 recomputes only what was missing and ends with the same numbers; two cold
 runs on CPU give identical numbers.
 """
@@ -65,15 +67,16 @@ __all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
 STAGES = ("data", "items", "utilities", "advisor", "evaluate", "report")
 
 
-def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None, cache=None, progress: bool = True,
-               timeout: float = 5.0, done: dict | None = None):
+def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None, dtype: str = "float32", cache=None,
+               progress: bool = True, timeout: float = 5.0, done: dict | None = None):
     """Run the stages in order, yielding ``(stage, output)`` as each finishes; stop iterating to stop the run.
 
     ``receivers``: names (see :data:`~persuasion.llm.registry.RECEIVERS`), local
     model directories, or loaded :class:`~persuasion.llm.models.Receiver`
     objects, loaded when a stage first needs them. ``encoder``: a loaded
     ``(model, tokenizer)`` or a local folder for the Advisor (default:
-    all-MiniLM-L6-v2). ``cache``: ``None`` for the default store under
+    all-MiniLM-L6-v2). ``device`` and ``dtype``: as for
+    :func:`~persuasion.llm.models.load_receiver`. ``cache``: ``None`` for the default store under
     ``$PERSUASION_CACHE``, a folder, a :class:`~persuasion.llm.cache.Store`,
     or ``False`` for none. ``done``: outputs of the first stages, by stage,
     that stand in for computing them.
@@ -89,13 +92,13 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     """
     _check(config)
     done = done or {}
-    models, store = Models(receivers, encoder=encoder, device=device), as_store(cache)
+    models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = done.get("data") or draw_inputs(config)
     yield "data", inputs
     items = done.get("items") or build_items(inputs, models.encoder, cache=store, progress=progress)
     yield "items", items
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
-                                                         progress=progress)
+                                                         progress=progress, block_inputs=config.block_inputs)
     yield "utilities", utilities
     advisors = done.get("advisor") or train_advisors(config, inputs, items, utilities, models.encoder,
                                                      progress=progress)
@@ -109,8 +112,8 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
 def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
     """Run one task's experiment, every stage (see the module docstring), and return what it measured.
 
-    ``options``: ``encoder``, ``device``, ``cache``, ``progress`` and
-    ``timeout``, as for :func:`run_stages`.
+    ``options``: ``encoder``, ``device``, ``dtype``, ``cache``, ``progress``
+    and ``timeout``, as for :func:`run_stages`.
 
     With the outputs of the stages up to the evaluation given (``done``, here
     built by hand for one Receiver, ``"R"``, by :func:`~persuasion.llm.toy.toy_stages`),
@@ -158,17 +161,19 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
 
 
 def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barrier, encoder=None, device=None,
-            cache=None, progress: bool = True, timeout: float = 5.0) -> None:
+            dtype: str = "float32", cache=None, progress: bool = True, timeout: float = 5.0) -> None:
     """Data parallelism: process ``rank`` of ``world`` computes its share of the cache entries.
 
     Every process draws the same inputs; the first builds the items (the
     retrieval pool's embeddings) while the others wait at ``barrier()``. Then
-    each process scores the inputs ``rank, rank + world, ...``; after a
+    each process scores the blocks of inputs ``rank, rank + world, ...``
+    (:func:`~persuasion.llm.config.blocks`); after a
     barrier, each reads every utility table from the shared cache, trains the
     same Advisors, and generates for its share of the test inputs; a last
     barrier. A single :func:`run_stage` afterwards finds every entry in the
     cache, so its results are those of a one-process run: each entry depends
-    on its own input only. (Where two processes' Advisors differ, as
+    on its own block of inputs only, and the blocks are the same in any
+    number of processes. (Where two processes' Advisors differ, as
     non-deterministic GPU kernels can make them, the final run computes the
     missing entries itself: slower, never different.)
 
@@ -182,19 +187,19 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     from .utilities import _score
 
     _check(config)
-    models, store = Models(receivers, encoder=encoder, device=device), as_store(cache)
+    models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = draw_inputs(config)
     if rank == 0:
         items = build_items(inputs, models.encoder, cache=store, progress=progress)
     barrier()
     if rank != 0:
         items = build_items(inputs, models.encoder, cache=store, progress=False)
-    mine = inputs.problems[rank::world]
     for r in models.receivers:
-        if mine:
-            _score(r, mine, items.by_input, inputs.shots, store, progress)
+        _score(r, inputs.problems, items.by_input, inputs.shots, store, progress, config.block_inputs,
+               shard=(rank, world))
     barrier()
-    utilities = score_utilities(inputs, items, models.receivers, cache=store, progress=False)
+    utilities = score_utilities(inputs, items, models.receivers, cache=store, progress=False,
+                                block_inputs=config.block_inputs)
     advisors = train_advisors(config, inputs, items, utilities, models.encoder, progress=False)
     evaluate_structures(config, inputs, utilities, advisors, models.receivers, cache=store, timeout=timeout,
                         progress=progress, shard=(rank, world))
@@ -240,13 +245,15 @@ class _StageFiles:
         models = Models(receivers, encoder=options.get("encoder"), device=options.get("device"))
         device, c, weights = str(options.get("device")), config, models.weights()
         receivers = {name: weights[name] for name in models.names}
+        run = dict(receivers=receivers, device=device, dtype=options.get("dtype", "float32"),
+                   block_inputs=c.block_inputs)  # what scoring and generation depend on besides their inputs
         self.settings = {
             "data": dict(task=c.task, n_train=c.n_train, n_val=c.n_val, n_test=c.n_test, seed=c.seed),
             "items": dict(encoder=weights["encoder"], pool=RETRIEVAL_POOL),
-            "utilities": dict(receivers=receivers, device=device),
+            "utilities": run,
             "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"],
                             advisor_seeds=c.advisor_seeds),
-            "evaluate": dict(receivers=receivers, device=device, max_new_tokens=c.max_new_tokens, seed=c.seed,
+            "evaluate": dict(**run, max_new_tokens=c.max_new_tokens, seed=c.seed,
                              timeout=float(options.get("timeout", 5.0))),
         }
         self.folder = Path(out) / "stages"

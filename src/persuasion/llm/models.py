@@ -234,7 +234,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     """Load a Receiver by name (see :data:`~persuasion.llm.registry.RECEIVERS`) or from a local model directory.
 
     ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
-    ``dtype``: ``"float32"``, ``"bfloat16"`` or ``"float16"``.
+    ``dtype``: ``"float32"``, or on CUDA ``"bfloat16"`` or ``"float16"`` (on the CPU
+    half precision is slower and is not what the book measures: refused).
 
     A name that is neither is refused before any model is loaded:
 
@@ -252,6 +253,8 @@ def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Rec
     dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
     if dtype not in dtypes:
         raise ValueError(f"dtype must be one of {sorted(dtypes)}; got {dtype!r}")
+    if dtype != "float32" and dev.type != "cuda":
+        raise ValueError(f"dtype={dtype!r} needs a CUDA device; on the {dev.type} Receivers run in float32")
     if name_or_path in RECEIVERS:
         spec = RECEIVERS[name_or_path]
         gguf = gguf_path(name_or_path)
@@ -445,19 +448,19 @@ class Models:
     ValueError: receivers must name at least one Receiver
     """
 
-    def __init__(self, receivers, *, encoder=None, device=None):
+    def __init__(self, receivers, *, encoder=None, device=None, dtype: str = "float32"):
         given = [receivers] if isinstance(receivers, (str, os.PathLike, Receiver)) else list(receivers)
         if not given:
             raise ValueError("receivers must name at least one Receiver")
         self.names = _names(given)
-        self._given, self._encoder, self.device = given, encoder, device
+        self._given, self._encoder, self.device, self.dtype = given, encoder, device, dtype
 
     @functools.cached_property
     def receivers(self) -> list[Receiver]:
         loaded = []
         for name, r in zip(self.names, self._given):
             if not isinstance(r, Receiver):
-                r = load_receiver(r, device=self.device)
+                r = load_receiver(r, device=self.device, dtype=self.dtype)
                 r.name = name  # a local folder's name, made distinct from the others' (see _names)
             loaded.append(r)
         return loaded

@@ -246,6 +246,25 @@ def stop_index(text: str, stop) -> int | None:
     return min(cuts, default=None)
 
 
+#: New tokens decoded at each step to look for a stop the last token may have completed.
+STOP_WINDOW = 48
+
+
+def _stopped(tokenizer, tokens: list, stop: tuple) -> bool:
+    """Whether the text of ``tokens`` holds a stop, decoding the last :data:`STOP_WINDOW` tokens at each step.
+
+    Only when the tail holds a stop is the whole continuation decoded to
+    confirm it, so each step costs the same however long the row has run. A
+    stop longer than the window is not seen until the row ends; its text is
+    then cut there all the same (:func:`generate` cuts the whole text), so the
+    returned text never depends on the window.
+    """
+    if stop_index(tokenizer.decode(tokens[-STOP_WINDOW:], skip_special_tokens=True), stop) is None:
+        return False
+    whole = tokenizer.decode(tokens, skip_special_tokens=True)
+    return len(tokens) <= STOP_WINDOW or stop_index(whole, stop) is not None
+
+
 def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, stop: tuple, eos: set, bar):
     """Greedy continuations of the rows of ``pieces``, rows dropped as they stop: ``{row: text}``.
 
@@ -290,7 +309,7 @@ def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, 
                     continue
                 k = active[r]
                 new[k].append(t)
-                if stop and stop_index(tok.decode(new[k], skip_special_tokens=True), stop) is not None:
+                if stop and _stopped(tok, new[k], stop):
                     continue
                 keep.append(r)
             bar.update(0, len(active))

@@ -3,12 +3,15 @@ r"""Utility tables :math:`v(x, c) = \log P_{\text{Receiver}}(y^\star \mid \text{
 For every input :math:`x` and each of its seven items :math:`c`, the
 Receiver's log-probability of the reference answer after the one-item
 prompt; plus the no-information and all-information prompts, and the prompt
-lengths in tokens (for ARPI). Each input's row is one entry of the
-content-addressed cache (:mod:`persuasion.llm.cache`), keyed by the
-Receiver's fingerprint (weights and tokenisation), the prompt texts and the
-answer, so a run that is killed (even with SIGKILL) and started again
-computes only the inputs it had not finished, and ends with exactly the
-same table.
+lengths in tokens (for ARPI). The inputs are scored in blocks of
+``block_inputs`` consecutive inputs (:func:`~persuasion.llm.config.blocks`):
+a block's prompts go through the Receiver in one batched call (prompts of
+similar lengths share a forward pass, each input's shared prefix runs once)
+and its rows are one entry of the content-addressed cache
+(:mod:`persuasion.llm.cache`), keyed by the Receiver's fingerprint (weights
+and tokenisation), the block's prompt texts and answers, so a run that is
+killed (even with SIGKILL) and started again computes only the blocks it
+had not finished, and ends with exactly the same table.
 
 The experiment's utilities stage, :func:`score_utilities`, scores every
 Receiver's table over all inputs: :class:`Utilities`, which also keeps the
@@ -24,6 +27,7 @@ import numpy as np
 
 from ..protocol import Structure
 from .cache import as_store, decode, encode
+from .config import blocks
 from .items import Items
 from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
@@ -57,22 +61,18 @@ class UtilityTable:
     tokens_all: np.ndarray
 
 
-def _row(receiver, prompts: tuple, answer: str) -> dict:
-    """Scores and token counts of one input's prompts (the cached unit).
-
-    The all-information prompt (the last) is scored on its own: in one batch
-    with the short prompts it would pad every row to its length.
-    """
-    short, long = list(prompts[:-1]), [prompts[-1]]
-    scores = np.concatenate([
-        answer_logprobs(receiver, short, [answer] * len(short), batch_size=len(short)),
-        answer_logprobs(receiver, long, [answer]),
-    ])
-    tokens = [count_tokens(receiver.tokenizer, p) for p in prompts]
-    return {"scores": np.asarray(scores, dtype=float), "tokens": np.asarray(tokens, dtype=int)}
+def _score_block(receiver, prompts: list, answers: list) -> dict:
+    """Scores and token counts of a block of inputs' prompts (the cached unit): arrays ``(inputs, prompts)``."""
+    flat = [q for qs in prompts for q in qs]
+    scores = answer_logprobs(receiver, flat, [a for qs, a in zip(prompts, answers) for _ in qs])
+    tokens = [count_tokens(receiver.tokenizer, q) for q in flat]
+    shape = (len(prompts), len(prompts[0]))
+    return {"scores": np.asarray(scores, dtype=float).reshape(shape),
+            "tokens": np.asarray(tokens, dtype=int).reshape(shape)}
 
 
-def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True) -> UtilityTable:
+def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True,
+                  block_inputs: int = 8) -> UtilityTable:
     """Score every problem's 7 one-item prompts, and its no- and all-information prompts.
 
     ``problems``: math :class:`~persuasion.llm.tasks.Problem` or HumanEval
@@ -81,6 +81,7 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache``:
     ``None`` (the default store under ``$PERSUASION_CACHE``), a folder, a
     :class:`~persuasion.llm.cache.Store`, or ``False`` for none.
+    ``block_inputs``: inputs scored together (one batched call, one cache entry).
 
     With the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers
     mean nothing), two synthetic problems and seven short items each:
@@ -100,12 +101,18 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     >>> table.tokens_none, table.tokens_all  # prompt lengths in tokens (one per character)
     (array([198, 268]), array([376, 446]))
     """
-    return _score(receiver, problems, items, shots, as_store(cache), progress)[0]
+    return _score(receiver, problems, items, shots, as_store(cache), progress, block_inputs)[0]
 
 
-def _score(receiver, problems, items: dict, shots, store, progress: bool) -> tuple[UtilityTable, list]:
-    """The utility table of ``problems``, and each problem's prompts (item 0, ..., item 6, no, all information)."""
-    from tqdm.auto import tqdm
+def _score(receiver, problems, items: dict, shots, store, progress: bool, block_inputs: int, *,
+           shard: tuple[int, int] | None = None) -> tuple[UtilityTable, list] | None:
+    """The utility table of ``problems``, and each problem's prompts (item 0, ..., item 6, no, all information).
+
+    ``shard=(rank, world)``: only fill the cache with the blocks ``rank, rank
+    + world, ...`` and return ``None`` (data parallelism, see
+    :func:`persuasion.llm.experiment.prefill`).
+    """
+    from .batching import _Progress
 
     problems = list(problems)
     if not problems:
@@ -115,35 +122,37 @@ def _score(receiver, problems, items: dict, shots, store, progress: bool) -> tup
         raise ValueError(f"items has no entry for {len(missing)} problem(s), e.g. {missing[0]!r}")
     if store.enabled and not getattr(receiver, "fingerprint", ""):
         raise ValueError("receiver.fingerprint is empty: load Receivers with load_receiver, or pass cache=False")
-    rows_items, rows_none, rows_all, t_items, t_none, t_all, all_prompts = [], [], [], [], [], [], []
-    for p in tqdm(problems, desc=f"scoring with {receiver.name}", disable=not progress):
-        its = items[p.id]
-        prompts = tuple(
-            [task_prompt(receiver, p, its, Structure.POSTERIOR, item=c, shots=shots) for c in range(len(its))]
-            + [task_prompt(receiver, p, its, s, shots=shots) for s in (Structure.NO, Structure.ALL)]
-        )
-        answer = reference_answer(p)
-        key = {"receiver": receiver.fingerprint, "prompts": list(prompts), "answer": answer}
-        entry = store.get_or_compute("scores", key, functools.partial(_row, receiver, prompts, answer))
-        scores, tokens = entry["scores"], entry["tokens"]
-        n = len(its)
-        rows_items.append(scores[:n])
-        rows_none.append(scores[n])
-        rows_all.append(scores[n + 1])
-        t_items.append(tokens[:n])
-        t_none.append(tokens[n])
-        t_all.append(tokens[n + 1])
-        all_prompts.append(list(prompts))
-    table = UtilityTable(
-        ids=tuple(p.id for p in problems),
-        items=np.array(rows_items),
-        none=np.array(rows_none),
-        all=np.array(rows_all),
-        tokens_items=np.array(t_items),
-        tokens_none=np.array(t_none),
-        tokens_all=np.array(t_all),
-    )
-    return table, all_prompts
+    counts = {len(items[p.id]) for p in problems}
+    if len(counts) != 1:
+        raise ValueError(f"every problem must have the same number of items; got {sorted(counts)}")
+    prompts = [tuple([task_prompt(receiver, p, items[p.id], Structure.POSTERIOR, item=c, shots=shots)
+                      for c in range(len(items[p.id]))]
+                     + [task_prompt(receiver, p, items[p.id], s, shots=shots) for s in (Structure.NO, Structure.ALL)])
+               for p in problems]
+    answers = [reference_answer(p) for p in problems]
+    scores = np.empty((len(problems), len(prompts[0])))
+    tokens = np.empty((len(problems), len(prompts[0])), dtype=int)
+    chosen = blocks(len(problems), block_inputs, shard)
+    bar = _Progress(progress, sum(len(b) for b in chosen), f"scoring with {receiver.name}")
+    try:
+        for block in chosen:
+            block_prompts, block_answers = [prompts[k] for k in block], [answers[k] for k in block]
+            key = {"receiver": receiver.fingerprint, "prompts": [list(q) for q in block_prompts],
+                   "answers": block_answers}
+            before = store.misses["scores"]
+            entry = store.get_or_compute("scores", key, functools.partial(_score_block, receiver, block_prompts,
+                                                                          block_answers))
+            scores[block.start:block.stop], tokens[block.start:block.stop] = entry["scores"], entry["tokens"]
+            bar.update(len(block), int(entry["tokens"].sum()) if store.misses["scores"] > before else 0)
+    finally:
+        bar.close()
+    if shard is not None:
+        return None
+    n = scores.shape[1] - 2
+    table = UtilityTable(ids=tuple(p.id for p in problems), items=scores[:, :n], none=scores[:, n],
+                         all=scores[:, n + 1], tokens_items=tokens[:, :n], tokens_none=tokens[:, n],
+                         tokens_all=tokens[:, n + 1])
+    return table, [list(q) for q in prompts]
 
 
 # -- the utilities stage -----------------------------------------------------------------
@@ -180,8 +189,9 @@ class Utilities:
         return cls(tables, data["prompts"])
 
 
-def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, progress: bool = True) -> Utilities:
-    """The utilities stage: every Receiver's utility table over all inputs (cached per input, see above).
+def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, progress: bool = True,
+                    block_inputs: int = 8) -> Utilities:
+    """The utilities stage: every Receiver's utility table over all inputs (cached per block of inputs, see above).
 
     With the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers
     mean nothing), two synthetic inputs (a training and a test input) and
@@ -203,5 +213,6 @@ def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, prog
     array([-14.73, -14.29])
     """
     store = as_store(cache)
-    scored = {r.name: _score(r, inputs.problems, items.by_input, inputs.shots, store, progress) for r in receivers}
+    scored = {r.name: _score(r, inputs.problems, items.by_input, inputs.shots, store, progress, block_inputs)
+              for r in receivers}
     return Utilities({r: table for r, (table, _) in scored.items()}, {r: prompts for r, (_, prompts) in scored.items()})

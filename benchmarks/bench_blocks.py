@@ -1,0 +1,103 @@
+"""The experiment's two model-bound stages, one input per batched call against blocks of several inputs.
+
+    python benchmarks/bench_blocks.py                          # SmolLM2, 16 synthetic inputs, 256 new tokens
+    python benchmarks/bench_blocks.py --receiver gemma-3-270m --blocks 1,8 --inputs 8
+    python benchmarks/bench_blocks.py --device cuda --blocks 1,8,64 --inputs 128
+
+The workload is chapter 7's at book scale on the maths task (synthetic
+problems, so no data is needed): each input's nine scoring prompts (seven
+retrieved solved problems one at a time, no information, all seven), and for
+generation each input's no-information, all-information and four one-item
+prompts with the chain-of-thought budget, stopped at the first complete "The
+answer is N.". ``--blocks 1`` is one input per call, as the stages ran before
+blocks; ``8`` is the stages' default (``--block-inputs``). The scores of every
+block size must agree with block 1's to float32 rounding and the texts must be
+the same; the table says how many were. Each configuration runs once per
+round, in turn (A B A B ...), ``--repeat`` rounds; the table gives the median.
+Prints Markdown; results.md holds recorded runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import persuasion
+from persuasion.llm.cache import NoStore
+from persuasion.llm.config import blocks, config_for
+from persuasion.llm.evaluate import _generations, generation_stops
+from persuasion.llm.items import build_items
+from persuasion.llm.models import load_encoder, load_receiver
+from persuasion.llm.prompts import count_tokens, generation_prompt
+from persuasion.llm.tasks import draw_inputs
+from persuasion.llm.utilities import _score
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--receiver", default="smollm2-135m-instruct")
+    parser.add_argument("--inputs", type=int, default=16, help="inputs scored and generated for (default 16)")
+    parser.add_argument("--blocks", default="1,8", help="block sizes, comma-separated (default 1,8)")
+    parser.add_argument("--tokens", type=int, default=256, help="new tokens at most (default 256, the book's)")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    sizes = [int(b) for b in args.blocks.split(",")]
+
+    config = config_for("synthetic", "book")
+    inputs = draw_inputs(config)
+    problems = inputs.problems[: args.inputs]
+    items = build_items(inputs, load_encoder(), cache=None, progress=False).by_input
+    receiver = load_receiver(args.receiver, device=args.device)
+    _, prompts = _score(receiver, problems, items, inputs.shots, NoStore(), False, 1)
+    gen = [[generation_prompt(qs[c], "math") for c in (7, 8, 0, 1, 2, 3)] for qs in prompts]
+    stop = generation_stops("math", receiver.chat)
+
+    def score(size):
+        table, _ = _score(receiver, problems, items, inputs.shots, NoStore(), False, size)
+        return np.column_stack([table.items, table.none, table.all])
+
+    def generate(size):
+        out = []
+        for block in blocks(len(gen), size):
+            out += _generations(NoStore(), receiver, [gen[k] for k in block], args.tokens, stop)
+        return out
+
+    times = {(what, s): [] for what in ("score", "generate") for s in sizes}
+    results = {}
+    for _ in range(args.repeat):
+        for what, fn in (("score", score), ("generate", generate)):
+            for s in sizes:
+                start = time.perf_counter()
+                results[what, s] = fn(s)
+                times[what, s].append(time.perf_counter() - start)
+
+    base = sizes[0]
+    scored_tokens = sum(count_tokens(receiver.tokenizer, q) for qs in prompts for q in qs)
+    texts = [t for d in results["generate", base] for t in d.values()]
+    new_tokens = sum(count_tokens(receiver.tokenizer, t) for t in texts)
+    print(f"persuasion {persuasion.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+          f"Python {platform.python_version()}, {platform.machine()}, device {args.device}, {receiver.name}\n")
+    print(f"{len(problems)} synthetic inputs; scoring: {len(problems) * 9} prompts, {scored_tokens} tokens; "
+          f"generation: {len(texts)} prompts, at most {args.tokens} new tokens, {new_tokens} new tokens in all\n")
+    print(f"| stage | inputs per block | median seconds | tokens/s | speed-up vs block {base} | same as block {base} |")
+    print("|---|---:|---:|---:|---:|---|")
+    for what, tokens in (("score", scored_tokens), ("generate", new_tokens)):
+        t0 = statistics.median(times[what, base])
+        for s in sizes:
+            t = statistics.median(times[what, s])
+            if what == "score":
+                diff = float(np.max(np.abs(results[what, s] - results[what, base])))
+                same = f"max difference {diff:.1e} nats"
+            else:
+                same = f"{sum(a == b for a, b in zip(results[what, s], results[what, base]))} of {len(gen)} inputs"
+            print(f"| {what} | {s} | {t:.1f} | {tokens / t:.0f} | {t0 / t:.2f} | {same} |")
+
+
+if __name__ == "__main__":
+    main()
