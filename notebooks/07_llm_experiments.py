@@ -674,6 +674,17 @@ display(Markdown(
 # between training and validation loss in {numref}`fig-llm-curves` asks for.
 # `make book SCALE=full` (or `persuasion-experiment --scale full`, meant for
 # a GPU) runs the larger version.
+#
+# **Reading a contradicted row.** A row can come out *contradicted* here
+# without contradicting the paper, because the items are not the paper's: its
+# items are hints written for the input, ours are *other* problems of the
+# training split, shown solved. Such a neighbour puts its own numbers and its
+# own final answer in the prompt, right before the question, and may pull a
+# small Receiver's next tokens towards them, so that one item can lower the
+# log-probability of the right answer below what no information gives. This
+# is a reading of the mechanism, not something this chapter tests. A
+# contradicted row says what retrieved solved problems do to these
+# Receivers, not what written hints do to the paper's.
 
 # %% [markdown]
 # ## Easy-to-hard generalisation (Fig. 2)
