@@ -165,8 +165,10 @@ def test_prompts_for_the_four_structures(smollm):
     assert count_tokens(tok, texts[Structure.ALL]) > count_tokens(tok, texts[Structure.NO])
     base = build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2", "One and one make two.")])
     assert base.endswith("A: The answer is") and "A: One and one make two. The answer is 2.\n\n" in base
-    gen = generation_prompt(build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")]))
+    gen = generation_prompt(build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2", "")]))
     assert gen.endswith(f"Q: {q}\nA:") and "A: The answer is 2.\n\n" in gen  # a shot without reasoning
+    with pytest.raises(ValueError, match=r"each shot must be \(question, answer, reasoning\)"):
+        build_prompt(tok, q, items, Structure.NO, chat=False, shots=[("1 + 1?", "2")])
     with pytest.raises(ValueError, match="structure must be one of"):
         build_prompt(tok, q, items, "some information")
     with pytest.raises(ValueError, match=r"needs item = an index in \[0, 7\)"):

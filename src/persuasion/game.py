@@ -32,9 +32,6 @@ __all__ = ["PersuasionGame", "prosecutor_game", "random_game"]
 #: same best responses as ``u``). See :attr:`PersuasionGame.tie_tolerance`.
 TIE_RTOL = 1e-9
 
-#: An absolute tolerance of the same size, for utilities already on a unit scale.
-TIE_ATOL = 1e-9
-
 
 @dataclass(frozen=True, eq=False)
 class PersuasionGame:

@@ -51,9 +51,11 @@ def _body(question: str, hints: list[str]) -> str:
 
 
 def _shot(shot) -> str:
-    """One worked example of the base-model format: ``(question, answer[, reasoning])``."""
-    question, answer, *reasoning = shot
-    worked = (reasoning[0] + " ") if reasoning and reasoning[0] else ""
+    """One worked example of the base-model format, from ``(question, answer, reasoning)``."""
+    if isinstance(shot, str) or len(shot) != 3:
+        raise ValueError(f"each shot must be (question, answer, reasoning); got {shot!r}")
+    question, answer, reasoning = shot
+    worked = (reasoning + " ") if reasoning else ""
     return f"Q: {question}\nA: {worked}{ANSWER_CUE} {answer}.\n\n"
 
 
