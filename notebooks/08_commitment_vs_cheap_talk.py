@@ -342,10 +342,9 @@ checks.close(
 # ## Between the two: partial commitment
 #
 # The essay asks for "models that interpolate between Bayesian persuasion
-# and cheap talk". A standard one is the *weak institution* of Lipnowski,
-# Ravid and Shishkin (2022, *Journal of Political Economy*), studied with
-# state-dependent preferences as *partial commitment* by Min (2021,
-# *Economic Theory*). The Sender announces an official report
+# and cheap talk". A standard one is the *weak institution* of
+# {cite:t}`lipnowski2022persuasion`, studied with state-dependent
+# preferences as *partial commitment* by {cite:t}`min2021bayesian`. The Sender announces an official report
 # $\pi : [0,1] \to \Delta(M)$. With probability $\rho$ the commitment
 # binds and the message is drawn from $\pi(\theta)$; with probability
 # $1 - \rho$ the Sender, who knows $\theta$, sends any message she likes.

@@ -281,7 +281,7 @@ def test_built_downloads_are_clean_and_start_with_the_install_cell(built_book):
 WITHOUT_LINK = {
     "cheng2025mechanism", "abernethy2008competing", "arieli2019private", "castiglioni2020online",
     "cook1972caratheodory", "gan2022sequential", "dani2008price", "geanakoplos1982we",
-    "awerbuch2004adaptive", "min2021bayesian",
+    "min2021bayesian",
 }
 
 
