@@ -217,7 +217,9 @@ def verdict_table(rows) -> Table:
                       f"(n={e['n']}{spread})", r[f"{metric}_verdict"]]
         out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
-                       "ours: utility (nats)", "verdict"])
+                       "ours: utility (nats)", "verdict"],
+                 caption="Verdicts on the paper's claims: the paper's effect, ours (mean A − B over test inputs, "
+                         "95% interval) and the verdict by the rule above, in accuracy and in utility.")
 
 
 def _effect_text(e, metric: str, per_token: bool = False) -> str:

@@ -202,7 +202,9 @@ def contrasts_markdown(results, metric: str) -> Table:
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
                          f"{round(c['mean'] * scale, 2) + 0.0:+.2f}",  # + 0.0: a mean that rounds to 0 is 0, not -0
                          f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
-    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"])
+    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"],
+                 caption=f"Paired contrasts in {metric} ({unit}): mean difference over test inputs, with its "
+                         "95% bootstrap interval and whether the interval lies above, below or around zero.")
 
 
 def arpi_markdown(results) -> Table:
@@ -227,7 +229,9 @@ def arpi_markdown(results) -> Table:
             for a in res.arpi(metric):
                 rows.append([res.config.task, metric, SHORT[a["structure"]], f"{a['arpi'] * scale:+.4f} {unit}",
                              f"[{a['lo'] * scale:+.4f}, {a['hi'] * scale:+.4f}]", f"{100 * a['token_increase']:+.1f}%"])
-    return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"])
+    return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"],
+                 caption="ARPI(A ∣ No) (Eq. 7): performance gained over no information per extra prompt token, "
+                         "averaged over the Receivers, with its 95% bootstrap interval and the mean prompt growth.")
 
 
 # -- words -----------------------------------------------------------------------------
