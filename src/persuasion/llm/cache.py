@@ -48,8 +48,8 @@ __all__ = [
 #: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
 VERSIONS = {
     # answer log-probabilities and prompt lengths of a block of inputs' prompts (3: <bos> as the tokenizer puts
-    # it; 4: a block of inputs per entry, scored in one batched call)
-    "scores": 4,
+    # it; 4: a block of inputs per entry, scored in one batched call; 5: the all-information prompts apart)
+    "scores": 5,
     "generations": 4,  # greedy continuations of a block of inputs' prompts (3: <bos> as in scoring; 4: blocks)
     "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
     "embeddings": 1,  # sentence embeddings of up to 256 questions (the items' retrieval)

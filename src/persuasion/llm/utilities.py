@@ -62,13 +62,19 @@ class UtilityTable:
 
 
 def _score_block(receiver, prompts: list, answers: list) -> dict:
-    """Scores and token counts of a block of inputs' prompts (the cached unit): arrays ``(inputs, prompts)``."""
-    flat = [q for qs in prompts for q in qs]
-    scores = answer_logprobs(receiver, flat, [a for qs, a in zip(prompts, answers) for _ in qs])
-    tokens = [count_tokens(receiver.tokenizer, q) for q in flat]
+    """Scores and token counts of a block of inputs' prompts (the cached unit): arrays ``(inputs, prompts)``.
+
+    The all-information prompts (each input's last, several times longer
+    than the others) are scored in a call of their own: in one batch with
+    the short prompts they would pad every row to their length.
+    """
     shape = (len(prompts), len(prompts[0]))
-    return {"scores": np.asarray(scores, dtype=float).reshape(shape),
-            "tokens": np.asarray(tokens, dtype=int).reshape(shape)}
+    short = answer_logprobs(receiver, [q for qs in prompts for q in qs[:-1]],
+                            [a for qs, a in zip(prompts, answers) for _ in qs[:-1]])
+    long = answer_logprobs(receiver, [qs[-1] for qs in prompts], list(answers))
+    scores = np.column_stack([np.asarray(short, dtype=float).reshape(shape[0], shape[1] - 1), long])
+    tokens = [count_tokens(receiver.tokenizer, q) for qs in prompts for q in qs]
+    return {"scores": scores, "tokens": np.asarray(tokens, dtype=int).reshape(shape)}
 
 
 def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True,
