@@ -9,8 +9,9 @@ problems, so no data is needed): each input's nine scoring prompts (seven
 retrieved solved problems one at a time, no information, all seven), and for
 generation each input's no-information, all-information and four one-item
 prompts with the chain-of-thought budget, stopped at the first complete "The
-answer is N.". ``--blocks 1`` is one input per call, as the stages ran before
-blocks; ``8`` is the stages' default (``--block-inputs``). The scores of every
+answer is N.". ``--blocks 0`` is the stages as they ran before blocks (one
+input per call, its all-information prompt scored apart); ``1`` is one input
+per call of the block code; ``8`` is the stages' default (``--block-inputs``). The scores of every
 block size must agree with block 1's to float32 rounding and the texts must be
 the same; the table says how many were. Each configuration runs once per
 round, in turn (A B A B ...), ``--repeat`` rounds; the table gives the median.
@@ -33,7 +34,8 @@ from persuasion.llm.config import blocks, config_for
 from persuasion.llm.evaluate import _generations, generation_stops
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
-from persuasion.llm.prompts import count_tokens, generation_prompt
+from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer
+from persuasion.llm.receiver import answer_logprobs
 from persuasion.llm.tasks import draw_inputs
 from persuasion.llm.utilities import _score
 
@@ -42,7 +44,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--receiver", default="smollm2-135m-instruct")
     parser.add_argument("--inputs", type=int, default=16, help="inputs scored and generated for (default 16)")
-    parser.add_argument("--blocks", default="1,8", help="block sizes, comma-separated (default 1,8)")
+    parser.add_argument("--blocks", default="0,8",
+                        help="block sizes, comma-separated; 0 is the stage before blocks (default 0,8)")
     parser.add_argument("--tokens", type=int, default=256, help="new tokens at most (default 256, the book's)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--device", default="cpu")
@@ -59,10 +62,16 @@ def main() -> None:
     stop = generation_stops("math", receiver.chat)
 
     def score(size):
+        if size == 0:  # the stage before blocks: per input, the short prompts in one call, the long one alone
+            return np.array([np.concatenate([
+                answer_logprobs(receiver, qs[:-1], [reference_answer(p)] * (len(qs) - 1), batch_size=len(qs) - 1),
+                answer_logprobs(receiver, qs[-1:], [reference_answer(p)])]) for qs, p in zip(prompts, problems)])
         table, _ = _score(receiver, problems, items, inputs.shots, NoStore(), False, size)
         return np.column_stack([table.items, table.none, table.all])
 
     def generate(size):
+        if size == 0:  # the stage before blocks generated one input per call too
+            size = 1
         out = []
         for block in blocks(len(gen), size):
             out += _generations(NoStore(), receiver, [gen[k] for k in block], args.tokens, stop)
