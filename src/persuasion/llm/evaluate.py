@@ -324,11 +324,7 @@ def _passes(program: str, timeout: float) -> bool:
 
 
 def _generations(store, receiver, prompts: list[list[str]], max_new_tokens: int, stop: tuple) -> list[dict]:
-    """Greedy continuations of a block of inputs' prompts, one ``{prompt: text}`` per input.
-
-    The block's distinct prompts are generated in one batched call and
-    cached as one entry, keyed by every input's prompts.
-    """
+    """Greedy continuations of a block of inputs' prompts (one batched call, one cache entry): ``{prompt: text}``s."""
     unique = [list(dict.fromkeys(qs)) for qs in prompts]
     flat = list(dict.fromkeys(q for qs in unique for q in qs))
     key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
@@ -492,10 +488,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         finally:
             bar.close()
         if shard is not None:
-            for block in chosen:
-                for k in block:
-                    for s in structures:
-                        is_correct(test[k], texts[s][k], cache=store, timeout=timeout)
+            for k, s in ((k, s) for b in chosen for k in b for s in structures):
+                is_correct(test[k], texts[s][k], cache=store, timeout=timeout)
             continue
         correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
                                        dtype=float) for s in structures}
