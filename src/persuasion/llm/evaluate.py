@@ -480,8 +480,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
                 before = store.misses["generations"]
                 done = _generations(store, r, [[prompts[s][k] for s in structures] for k in block],
                                     config.max_new_tokens, stop)
-                new = sum(count_tokens(r.tokenizer, t) for d in done for t in d.values())
-                bar.update(len(block), new if store.misses["generations"] > before else 0)
+                fresh = store.misses["generations"] > before  # tokens/s counts only what was generated
+                bar.update(len(block), sum(count_tokens(r.tokenizer, t) for d in done for t in d.values()) if fresh else 0)
                 for k, d in zip(block, done):
                     for s in structures:
                         texts[s][k] = d[prompts[s][k]]
