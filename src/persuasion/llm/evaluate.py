@@ -481,7 +481,7 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
                 done = _generations(store, r, [[prompts[s][k] for s in structures] for k in block],
                                     config.max_new_tokens, stop)
                 fresh = store.misses["generations"] > before  # tokens/s counts only what was generated
-                bar.update(len(block), sum(count_tokens(r.tokenizer, t) for d in done for t in d.values()) if fresh else 0)
+                bar.update(len(block), fresh and sum(count_tokens(r.tokenizer, t) for d in done for t in d.values()))
                 for k, d in zip(block, done):
                     for s in structures:
                         texts[s][k] = d[prompts[s][k]]
