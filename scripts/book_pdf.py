@@ -108,6 +108,84 @@ def combine(html_dir: Path, pages: list[str]) -> str:
     )
 
 
+def heading_titles(html: str) -> list[str]:
+    """The text of every heading of ``html`` in document order, as a reader would type it (TeX made plain)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    titles = []
+    for h in soup.find_all(re.compile(r"^h[1-6]$")):
+        for a in h.select("a.headerlink"):
+            a.decompose()
+        text = " ".join(h.get_text().split())
+        text = re.sub(r"\\text\{([^}]*)\}", r"\1", text.replace("\\(", "").replace("\\)", ""))
+        text = re.sub(r"\\(?:var)?epsilon", "ε", text)
+        titles.append(re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("{", "").replace("}", ""))
+    return titles
+
+
+def _pdf_object(data: bytes, num: int) -> re.Match:
+    """The newest definition of object ``num`` (an incremental update appends newer ones)."""
+    found = list(re.finditer(rb"(?:^|[\r\n])%d 0 obj(.*?)endobj" % num, data, re.S))
+    if not found:
+        raise ValueError(f"object {num} is not in the PDF")
+    return found[-1]
+
+
+def _ref(body: bytes, key: bytes) -> int | None:
+    m = re.search(rb"/" + key + rb"\s+(\d+)\s+0\s+R", body)
+    return int(m.group(1)) if m else None
+
+
+def retitle_outline(data: bytes, titles: list[str]) -> bytes:
+    """``data`` with its bookmarks renamed to ``titles`` (in outline order), by an incremental update.
+
+    Chromium names a bookmark after the text it laid out for the heading, which loses the spaces at
+    line breaks and repeats a heading laid out twice ("1.8. 1.8. ExercisesExercises"). The bookmarks are
+    one per heading, in document order, so they take the headings' own text. Raises ``ValueError`` if
+    the number of bookmarks is not ``len(titles)``, or a bookmark's text does not hold its heading's.
+    """
+    trailer = list(re.finditer(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)", data, re.S))[-1]
+    catalog = _pdf_object(data, _ref(trailer.group(1), b"Root")).group(1)
+    items, stack = [], [_ref(_pdf_object(data, _ref(catalog, b"Outlines")).group(1), b"First")]
+    while stack:  # depth-first, first child before next sibling: document order
+        num = stack.pop()
+        if num is None:
+            continue
+        body = _pdf_object(data, num).group(1)
+        items.append((num, body))
+        stack += [_ref(body, b"Next"), _ref(body, b"First")]
+    if len(items) != len(titles):
+        raise ValueError(f"titles: expected one per bookmark ({len(items)}), got {len(titles)}")
+    letters = lambda s: re.sub("[^a-z]", "", s.lower())  # noqa: E731
+    update, offsets = bytearray(b"\n"), {}
+    for (num, body), title in zip(items, titles):
+        old = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", body, re.S)
+        words = [w for w in re.findall("[a-z]+", title.lower()) if len(w) >= 3] or [""]  # math is not in the old
+        if old is None or not all(w in letters(_pdf_string(old.group(1))) for w in (words[0], words[-1])):
+            raise ValueError(f"bookmark {num} does not hold the heading {title!r}")
+        hexed = b"<FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">"
+        new = body[: old.start(1)] + hexed + body[old.end(1):]
+        offsets[num] = len(data) + len(update)
+        update += b"%d 0 obj%sendobj\n" % (num, new)
+    xref = len(data) + len(update)
+    update += b"xref\n0 1\n0000000000 65535 f \n"
+    update += b"".join(b"%d 1\n%010d 00000 n \n" % (n, offsets[n]) for n in sorted(offsets))
+    keys = re.sub(rb"/Prev\s+\d+", b"", trailer.group(1))
+    update += b"trailer\n<<%s /Prev %s>>\nstartxref\n%d\n%%%%EOF\n" % (keys, trailer.group(2), xref)
+    return data + bytes(update)
+
+
+def _pdf_string(raw: bytes) -> str:
+    """A PDF string literal, ``(...)`` or ``<hex>``, as text."""
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode())
+    else:
+        data = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
+                      else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), raw[1:-1], flags=re.S)
+    return data[2:].decode("utf-16-be", "replace") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
+
+
 def print_pdf(html_dir: Path, page: str, out: Path, timeout: int = 600) -> int:
     """Print ``html_dir/page`` with headless Chromium once MathJax is done; return the PDF's size in bytes."""
     from selenium import webdriver
@@ -190,8 +268,10 @@ def main(argv=None) -> int:
     if missing:
         print(f"book_pdf: pages of {toc} missing from {args.html} (build the book first): {missing}", file=sys.stderr)
         return 1
-    (args.html / "print.html").write_text(combine(args.html, pages))
+    html = combine(args.html, pages)
+    (args.html / "print.html").write_text(html)
     size = print_pdf(args.html, "print.html", args.out)
+    args.out.write_bytes(retitle_outline(args.out.read_bytes(), heading_titles(html)))
     print(f"wrote {args.out} ({size / 1e6:.1f} MB, {len(pages)} pages of the book)")
     return 0
 

@@ -70,11 +70,13 @@ def pdf_pages_and_outline(path) -> tuple[int, list[str]]:
     assert data.startswith(b"%PDF-"), "not a PDF"
     text = _objects(data)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", text))
-    titles = [
-        _unescape_pdf_string(m.group(1))
-        for m in re.finditer(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", text, re.S)
-    ]
-    return pages, titles
+    # make pdf appends newer bookmark objects (an incremental update): the last definition of each counts
+    string = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
+    titles = {
+        int(m.group(1)): _unescape_pdf_string(m.group(2))
+        for m in re.finditer(rb"(?<!\d)(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Title\s*" + string, text, re.S)
+    }
+    return pages, list(titles.values())
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,9 @@ def test_pdf_has_every_chapter_and_enough_pages(book_pdf):
     for notebook in NOTEBOOKS:
         title = _chapter_title(notebook)
         assert bookmarked(title), f"chapter title {title!r} not among the PDF's bookmarks: {outline}"
+        # the bookmark is the heading as printed, once, with its spaces ("1. Title", not "1. 1. TitleTitle")
+        assert any(re.fullmatch(rf"(\d+\. )?{re.escape(title)}", t) for t in outline), (title, outline)
+    assert not [t for t in outline if re.match(r"^(\d+(?:\.\d+)*\.) \1", t)], outline
     assert bookmarked("References")
     assert bookmarked("Persuasion: information design for AI alignment")
 
