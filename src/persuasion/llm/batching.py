@@ -206,7 +206,7 @@ def _units(seqs, extra) -> list[tuple[list[int], int]]:
             unit.append(k)
         units.append(unit)
     units = [(u, shared_of(u)) for u in units]
-    return sorted(units, key=lambda u: (max(len(seqs[k]) + extra[k] for k in u[0]) - u[1], u[1]))
+    return sorted(units, key=lambda u: (max(len(seqs[k]) + extra[k] for k in u[0]), u[1]))
 
 
 def _split(seqs, order, lcp, lo: int, hi: int, depth: int) -> tuple[int, list[list[int]]]:
@@ -229,14 +229,25 @@ def _split(seqs, order, lcp, lo: int, hi: int, depth: int) -> tuple[int, list[li
     return (cost, [g for _, gs in parts for g in gs]) if cost < whole else (whole, [rows])
 
 
-def _pack(units, size: int) -> list[list[tuple[list[int], int]]]:
-    """Units split to at most ``size`` rows, then packed in order into batches of at most ``size`` rows."""
+def _pack(units, size: int, width) -> list[list[tuple[list[int], int]]]:
+    """Units split to at most ``size`` rows, then packed in order into batches of at most ``size`` rows.
+
+    ``width[k]`` is row k's length (prompt plus answer). A batch also ends
+    before a piece whose longest row is more than twice as long as its
+    first piece's plus 16 tokens: every row of a batch is padded to its
+    longest, so short prompts are not run at a long one's length.
+
+    >>> _pack([([0, 1], 0), ([2], 0), ([3, 4, 5], 0)], 2, width=[10, 12, 20, 60, 61, 70])
+    [[([0, 1], 0)], [([2], 0)], [([3, 4], 0)], [([5], 0)]]
+    """
     pieces = [(u[i : i + size], s) for u, s in units for i in range(0, len(u), size)]
-    batches, current = [], []
+    batches, current, first = [], [], 0
     for piece in pieces:
-        if current and sum(len(u) for u, _ in current) + len(piece[0]) > size:
+        longest = max(width[k] for k in piece[0])
+        if current and (sum(len(u) for u, _ in current) + len(piece[0]) > size or longest > 2 * first + 16):
             batches.append(current)
             current = []
+        first = first if current else longest
         current.append(piece)
     batches.append(current)
     return batches

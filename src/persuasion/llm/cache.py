@@ -48,9 +48,11 @@ __all__ = [
 #: Version of the code behind each unit. Bump a unit's number whenever what it computes changes.
 VERSIONS = {
     # answer log-probabilities and prompt lengths of a block of inputs' prompts (3: <bos> as the tokenizer puts
-    # it; 4: a block of inputs per entry, scored in one batched call; 5: the all-information prompts apart)
-    "scores": 5,
-    "generations": 4,  # greedy continuations of a block of inputs' prompts (3: <bos> as in scoring; 4: blocks)
+    # it; 4: a block of inputs per entry, scored in one batched call; 5: the all-information prompts apart;
+    # 6: batches of similar lengths, see batching._pack)
+    "scores": 6,
+    # greedy continuations of a block of inputs' prompts (3: <bos> as in scoring; 4: blocks; 5: as scores 6)
+    "generations": 5,
     "sandbox": 2,  # pass/fail of one program (2: bubblewrap; passed only on the end marker, not exit status)
     "embeddings": 1,  # sentence embeddings of up to 256 questions (the items' retrieval)
 }

@@ -187,7 +187,7 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None
     seqs = [prompt_ids(tok, p) for p in prompts]
     ans = [_encode(tok, a) for a in answers]
     size = batch_size or _auto_batch_size(receiver, max(len(s) + len(a) for s, a in zip(seqs, ans)))
-    batches = _pack(_units(seqs, [len(a) for a in ans]), size)
+    batches = _pack(_units(seqs, [len(a) for a in ans]), size, [len(q) + len(a) for q, a in zip(seqs, ans)])
     out = np.empty(len(prompts))
     bar = _Progress(progress, len(prompts), f"scoring with {getattr(receiver, 'name', 'the Receiver')}")
 
@@ -390,7 +390,7 @@ def generate(
     size = batch_size or _auto_batch_size(receiver, max(len(s) for s in seqs) + max_new_tokens)
     window = getattr(_text_config(receiver.model), "sliding_window", None)
     batches = []
-    for batch in _pack(_units(seqs, [0] * len(seqs)), size):
+    for batch in _pack(_units(seqs, [0] * len(seqs)), size, [len(q) for q in seqs]):
         longest = max(s for _, s in batch) + max(len(seqs[k]) - s for u, s in batch for k in u)
         if window and longest + max_new_tokens >= window:  # no padding inside the window: whole prompts
             batch = [(sorted((k for u, _ in batch for k in u), key=lambda k: len(seqs[k])), 0)]
