@@ -239,9 +239,13 @@ plt.show()
 # than a factor of two.
 
 # %%
-log_ratio = np.log(np.maximum(optimum - result.values, floor) / np.maximum(optimum - plain.values, floor))
-apart = np.flatnonzero(np.abs(log_ratio) > np.log(2))
-print(f"they part at step {apart[0] + 1} of {steps}" if apart.size else "they never differ by a factor of two")
+gap_bonus = np.maximum(optimum - result.values, floor)
+gap_plain_run = np.maximum(optimum - plain.values, floor)
+apart = np.flatnonzero(np.abs(np.log(gap_bonus / gap_plain_run)) > np.log(2))
+if apart.size:
+    print(f"they part at step {apart[0] + 1} of {steps}")
+else:
+    print("they never differ by a factor of two")
 
 # %% [markdown]
 # ## (c) When the Receiver becomes a sharp maximiser
