@@ -229,10 +229,9 @@ plt.show()
 # the mean over inputs of the Advisor's exact expected utility after each step
 # (the entropy-regularised curve shows the value alone, without the bonus), on
 # log scales so that the last digits of the approach are visible; the dotted
-# line is the gap of giving no information. The two runs share a seed, so the
-# curves lie on top of each other while the bonus is large; they part when the
-# bonus has shrunk enough for the regularised run to leave the plateau that
-# plain gradient descent never leaves (the step is computed below).
+# line is the gap of giving no information. The two runs share a seed and
+# start together, so where the curves coincide only one is visible; the step
+# at which they part is computed below.
 # ```
 #
 # Where the two runs part: the first step at which their gaps differ by more
