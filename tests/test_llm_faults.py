@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from persuasion.llm import encoder
-from persuasion.llm.cache import _MAGIC, CacheWarning, Store
+from persuasion.llm.cache import _MAGIC, VERSIONS, CacheWarning, Store
 
 pytest.importorskip("transformers")
 
@@ -73,7 +73,8 @@ def test_an_entry_stores_its_whole_key(tmp_path):
     head, payload = store.path("generations", key).read_text().split("\n", 1)
     entry = json.loads(payload)
     assert head.startswith(_MAGIC + " ")
-    assert entry["key"] == {"unit": "generations", "version": 4, **key} and entry["value"] == ["x"]
+    assert entry["key"] == {"unit": "generations", "version": VERSIONS["generations"], **key}
+    assert entry["value"] == ["x"]
 
 
 def test_an_entry_of_the_earlier_format_is_recomputed_without_a_warning(tmp_path):
