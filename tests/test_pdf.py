@@ -70,13 +70,16 @@ def pdf_pages_and_outline(path) -> tuple[int, list[str]]:
     assert data.startswith(b"%PDF-"), "not a PDF"
     text = _objects(data)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", text))
-    # make pdf appends newer bookmark objects (an incremental update): the last definition of each counts
+    return pages, list(newest_titles(text).values())
+
+
+def newest_titles(data: bytes) -> dict[int, str]:
+    """Object number -> title of its last definition (make pdf appends newer bookmarks: an incremental update)."""
     string = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
-    titles = {
+    return {
         int(m.group(1)): _unescape_pdf_string(m.group(2))
-        for m in re.finditer(rb"(?<!\d)(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Title\s*" + string, text, re.S)
+        for m in re.finditer(rb"(?<!\d)(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Title\s*" + string, data, re.S)
     }
-    return pages, list(titles.values())
 
 
 @pytest.fixture(scope="module")

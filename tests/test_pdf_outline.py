@@ -14,7 +14,7 @@ import re
 import pytest
 
 from .conftest import ROOT
-from .test_pdf import _unescape_pdf_string
+from .test_pdf import newest_titles as _newest_titles
 
 spec = importlib.util.spec_from_file_location("book_pdf", ROOT / "scripts" / "book_pdf.py")
 book_pdf = importlib.util.module_from_spec(spec)
@@ -46,13 +46,6 @@ def _pdf() -> bytes:
     out += b"trailer\n<</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(OBJECTS) + 1, xref)
     return bytes(out)
 
-
-def _newest_titles(data: bytes) -> dict[int, str]:
-    """Object number -> title of its last definition in the file (what a reader uses after an update)."""
-    titles, string = {}, rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
-    for m in re.finditer(rb"(?<!\d)(\d+) 0 obj\s*<<(?:(?!endobj).)*?/Title\s*" + string, data, re.S):
-        titles[int(m.group(1))] = _unescape_pdf_string(m.group(2))
-    return titles
 
 
 def test_bookmarks_take_the_headings_text_in_document_order():
