@@ -496,16 +496,46 @@ for label, k in [("Bel(pi_-i):", base), ("target:", target)]:
           " P(guilty)", tau.posteriors[:, 1].round(4))
 
 # %% tags=["remove-input"]
+# A second route, in exact fractions and without the analysis' tables: the law
+# of the judge's posterior of guilt for every pair of partitions, and the convex
+# order of two laws on [0, 1] by their call functions E[(p - t)+].
+from fractions import Fraction  # noqa: E402
+
+CELL_MASS = [Fraction(7, 10) * Fraction(3, 7), Fraction(7, 10) * Fraction(4, 7),
+             Fraction(3, 10) * Fraction(3, 7), Fraction(3, 10) * Fraction(4, 7)]
+
+
+def law_of_guilt(*profile):
+    """{posterior of guilt: probability} when the judge sees every partition's cell."""
+    law = {}
+    for signal in {tuple(part[c] for part in profile) for c in range(4)}:
+        cells = [c for c in range(4) if tuple(part[c] for part in profile) == signal]
+        mass = sum(CELL_MASS[c] for c in cells)
+        guilt = sum(CELL_MASS[c] for c in cells if c >= 2) / mass
+        law[guilt] = law.get(guilt, 0) + mass
+    return law
+
+
+def law_of_outcome(k):
+    tau = court.outcomes[k]
+    return {Fraction(p).limit_denominator(1000): Fraction(w).limit_denominator(1000)
+            for w, p in zip(tau.weights, tau.posteriors[:, 1])}
+
+
+def convex_dominates(f, g):
+    call = lambda law, t: sum(m * max(p - t, 0) for p, m in law.items())  # noqa: E731
+    return all(call(f, t) >= call(g, t) for t in set(f) | set(g) | {0})
+
+
+target_law, base_law, other = law_of_outcome(target), law_of_outcome(base), partitions[others[0]]
 checks.true(
-    "court with two noise values is not Blackwell-connected",
-    not court_conn.connected,
-    method="blackwell_connected enumeration only",
-)
-checks.true(
-    "witness: target is feasible, >= Bel(pi_-i), and unreachable for sender i",
-    court.dominates[target, base]
-    and target not in np.moveaxis(court.profile_outcome, i, -1)[others],
-    method="re-reads blackwell_connected's own tables",
+    "court with two noise values is not Blackwell-connected: the witness holds",
+    not court_conn.connected
+    and base_law == law_of_guilt(other)
+    and any(law_of_guilt(a, b) == target_law for a in partitions for b in partitions)
+    and convex_dominates(target_law, base_law)
+    and all(law_of_guilt(own, other) != target_law for own in partitions),
+    method="brute force over 15 x 15 partition pairs, in fractions",
 )
 
 # %% [markdown]

@@ -117,6 +117,13 @@ def differing_states(prior, P, X, d):
     return by_tol, sum(a != b for a, b in zip(agreed, pooled))
 
 
+def agree_exactly(prior, P, X, d):
+    """Every agent's final estimate equals the agreed estimate recomputed in fractions."""
+    qp, qX = exact_inputs(prior, X)
+    exact = np.array([float(a) for a in exact_agreed_estimates(qp, P, qX)])
+    return bool(np.allclose(d.estimates[-1], exact, rtol=0, atol=TOL))
+
+
 # %% [markdown]
 # A random instance: 6 to 29 states, a random prior (or a uniform one), two
 # agents whose partitions have 2 to 4 cells, and a binary $X$.
@@ -141,7 +148,7 @@ agree, unbiased, coarser, random_diff = [], [], [], []
 for _ in range(n_instances):
     prior, P, X = random_instance(rng)
     d = dialogue(prior, P, X)
-    agree.append(d.agreement.all())
+    agree.append(agree_exactly(prior, P, X, d))
     unbiased.append(abs(prior @ d.agreed - prior @ X) < 1e-12)
     coarser.append(prior @ (d.pooled - X) ** 2 <= prior @ (d.agreed - X) ** 2 + 1e-12)
     random_diff.append(differing_states(prior, P, X, d))
@@ -152,7 +159,7 @@ random_instances = int((random_diff[:, 1] > 0).sum())
 print(f"of {n_instances} instances: agreement in {sum(agree)}, unbiased in {sum(unbiased)},"
       f" pooling at least as accurate in {sum(coarser)}")
 checks.all_of("Aumann: the dialogue always ends in agreement", agree,
-              method="dialogue's own flag: final estimates equal")
+              method="each agent's final estimate vs exact dialogue (fractions)")
 checks.all_of("the agreed estimate is unbiased", unbiased, method="prior means: agreed estimate vs X")
 checks.all_of(
     "pooled information is at least as accurate as the agreed estimate", coarser,
@@ -470,16 +477,19 @@ plt.show()
 # are common knowledge are equal.
 
 # %%
-ok3 = []
+ok3, exact3 = [], []
 for _ in range(max(5, n_instances // 10)):
     n = 20
     prior = rng.dirichlet(np.ones(n))
-    d3 = dialogue(prior, random_partitions(n, 3, 3, rng), rng.random(n))
+    P3, X3 = random_partitions(n, 3, 3, rng), rng.random(n)
+    d3 = dialogue(prior, P3, X3)
     ok3.append(d3.agreement.all())
+    exact3.append(agree_exactly(prior, P3, X3, d3))
 print(f"agreement in {sum(ok3)} of {len(ok3)} three-agent dialogues")
 
 # %% tags=["remove-input"]
-checks.all_of("exercise: three agents always agree", ok3, method="dialogue's own flag: final estimates equal")
+checks.all_of("exercise: three agents always agree", exact3,
+              method="each agent's final estimate vs exact dialogue (fractions)")
 
 # %% [markdown]
 # ```{solution-end}
