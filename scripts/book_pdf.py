@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import functools
-import http.server
 import posixpath
 import re
-import shutil
 import sys
-import threading
 from pathlib import Path
+
+from persuasion.book.browser import MissingBrowser, chromium, serve, typeset
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"book/api"}  # the API reference stays on the site
@@ -188,64 +186,39 @@ def _pdf_string(raw: bytes) -> str:
 
 def print_pdf(html_dir: Path, page: str, out: Path, timeout: int = 600) -> int:
     """Print ``html_dir/page`` with headless Chromium once MathJax is done; return the PDF's size in bytes."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        raise SystemExit("book_pdf: Chromium and ChromeDriver are needed: `make browser` installs them")
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
-        options.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     try:
-        drv.set_script_timeout(timeout)
-        drv.set_page_load_timeout(timeout)
-        drv.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
-        state = drv.execute_async_script(
-            """
-            const done = arguments[arguments.length - 1];
-            const wait = (n) => {
-              if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                MathJax.startup.promise.then(() => done('typeset')).catch((e) => done('error: ' + e));
-              } else if (n > 600) { done('MathJax never loaded'); } else { setTimeout(() => wait(n + 1), 100); }
-            };
-            wait(0);
-            """
-        )
-        if state != "typeset":
-            raise SystemExit(f"book_pdf: the mathematics was not typeset ({state})")
-        errors = drv.execute_script("return document.querySelectorAll('mjx-merror').length")
-        if errors:
-            raise SystemExit(f"book_pdf: {errors} formulas failed to typeset")
-        pdf = drv.execute_cdp_cmd(
-            "Page.printToPDF",
-            {
-                "printBackground": True,
-                "preferCSSPageSize": True,
-                "displayHeaderFooter": True,
-                "headerTemplate": "<span></span>",
-                "footerTemplate": (
-                    "<div style='font-size:8px;width:100%;text-align:center;color:#555'>"
-                    "<span class='title'></span> · <span class='pageNumber'></span> / <span class='totalPages'></span>"
-                    "</div>"
-                ),
-                "generateDocumentOutline": True,
-                "generateTaggedPDF": True,
-            },
-        )
-    finally:
-        drv.quit()
-        server.shutdown()
+        drv = chromium()
+    except MissingBrowser as exc:
+        raise SystemExit(f"book_pdf: {exc}") from None
+    with serve(html_dir) as base:
+        try:
+            drv.set_page_load_timeout(timeout)
+            drv.get(f"{base}/{page}")
+            state = typeset(drv, timeout=timeout)
+            if state != "typeset":
+                raise SystemExit(f"book_pdf: the mathematics was not typeset ({state})")
+            errors = drv.execute_script("return document.querySelectorAll('mjx-merror').length")
+            if errors:
+                raise SystemExit(f"book_pdf: {errors} formulas failed to typeset")
+            pdf = drv.execute_cdp_cmd(
+                "Page.printToPDF",
+                {
+                    "printBackground": True,
+                    "preferCSSPageSize": True,
+                    "displayHeaderFooter": True,
+                    "headerTemplate": "<span></span>",
+                    "footerTemplate": (
+                        "<div style='font-size:8px;width:100%;text-align:center;color:#555'>"
+                        "<span class='title'></span> · <span class='pageNumber'></span> / "
+                        "<span class='totalPages'></span>"
+                        "</div>"
+                    ),
+                    "generateDocumentOutline": True,
+                    "generateTaggedPDF": True,
+                },
+            )
+        finally:
+            drv.quit()
     data = base64.b64decode(pdf["data"])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".pdf.part")

@@ -5,58 +5,24 @@ when missing); nothing is downloaded. A screenshot is kept in
 ``test-output/NN_chapter.png`` (one per chapter).
 """
 
-import functools
-import http.server
-import shutil
-import threading
-
 import pytest
+
+from persuasion.book.browser import chromium, serve, typeset
 
 from .conftest import NOTEBOOKS, TEST_OUTPUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
 
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,4000",
-)
-
 
 @pytest.fixture(scope="module")
 def served(built_book):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(built_book) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        pytest.fail(
-            "Chromium and ChromeDriver are required: apt-get install chromium chromium-driver (make test does it)"
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
-    drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    drv.set_script_timeout(60)
+    drv = chromium(user_data_dir=tmp_path_factory.mktemp("chromium"))
     yield drv
     drv.quit()
 
@@ -64,18 +30,7 @@ def browser(tmp_path_factory):
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapter_renders_math_and_figures(served, browser, notebook):
     browser.get(f"{served}/executed/{notebook.stem}.html")
-    # Wait for MathJax to finish typesetting.
-    state = browser.execute_async_script(
-        """
-        const done = arguments[arguments.length - 1];
-        const wait = (n) => {
-          if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-            MathJax.startup.promise.then(() => done('typeset')).catch((e) => done('error: ' + e));
-          } else if (n > 200) { done('MathJax never loaded'); } else { setTimeout(() => wait(n + 1), 50); }
-        };
-        wait(0);
-        """
-    )
+    state = typeset(browser)
     assert state == "typeset"
     n_math = browser.execute_script("return document.querySelectorAll('mjx-container').length")
     n_errors = browser.execute_script("return document.querySelectorAll('mjx-merror').length")
@@ -121,17 +76,7 @@ def test_chapter_reads_on_a_phone(served, browser, notebook):
     browser.set_window_size(390, 2400)
     try:
         browser.get(f"{served}/executed/{notebook.stem}.html")
-        browser.execute_async_script(
-            """
-            const done = arguments[arguments.length - 1];
-            const wait = (n) => {
-              if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-                MathJax.startup.promise.then(() => done(1)).catch(() => done(0));
-              } else if (n > 200) { done(0); } else { setTimeout(() => wait(n + 1), 50); }
-            };
-            wait(0);
-            """
-        )
+        typeset(browser)
         widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1] + 1, f"the page scrolls sideways on a phone: {widths[0]} px for {widths[1]}"
         clipped = browser.execute_script(

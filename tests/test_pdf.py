@@ -17,6 +17,8 @@ import zlib
 
 import pytest
 
+from persuasion.book.browser import chromium, serve
+
 from .conftest import NOTEBOOKS, ROOT, TEST_OUTPUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
@@ -125,22 +127,10 @@ def test_pdf_print_page_numbers_figures_and_typesets_math(built_book, book_pdf):
 
 
 def test_every_page_loads_without_console_errors_and_the_landing_page_says_it_all(built_book, browser_log):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     pages = sorted(p.relative_to(built_book).as_posix() for p in built_book.rglob("*.html")
                    if "_static" not in p.parts and "_sources" not in p.parts)
     errors = {}
-    try:
+    with serve(built_book) as base:
         for page in pages:
             browser_log.get(f"{base}/{page}")
             logs = [e for e in browser_log.get_log("browser") if e["level"] == "SEVERE"
@@ -159,27 +149,11 @@ def test_every_page_loads_without_console_errors_and_the_landing_page_says_it_al
         assert f"{base}/prf-prf.html" in links and f"{base}/book.pdf" in links
         TEST_OUTPUT.mkdir(exist_ok=True)
         browser_log.save_screenshot(str(TEST_OUTPUT / "landing.png"))
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="module")
 def browser_log(tmp_path_factory):
-    """Headless Chromium that keeps the console log (the flags of tests/test_browser.py)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    from .test_browser import CHROMIUM_FLAGS
-
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        pytest.fail("Chromium and ChromeDriver are required: apt-get install chromium chromium-driver (make browser)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag.replace("1280,4000", "1280,2400"))
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-log')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    """Headless Chromium that keeps the console log."""
+    drv = chromium(window="1280,2400", user_data_dir=tmp_path_factory.mktemp("chromium-log"), console_log=True)
     yield drv
     drv.quit()
