@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from persuasion.llm.batching import blocks
 from persuasion.llm.cache import NoStore, Store
-from persuasion.llm.config import ExperimentConfig, blocks
+from persuasion.llm.config import ExperimentConfig
 from persuasion.llm.evaluate import _generations
 from persuasion.llm.prompts import reference_answer
 from persuasion.llm.receiver import answer_logprobs_naive, generate

@@ -11,7 +11,9 @@ The machinery under :mod:`persuasion.llm.receiver`'s scoring and generation:
 * batch sizes: :data:`CPU_BATCH_SIZE` rows on the CPU and, on CUDA, as many
   rows as half the free memory holds, halved on out-of-memory;
 * the language-model head applied only at the positions needed, checked once
-  per model against the model's own logits.
+  per model against the model's own logits;
+* :func:`blocks`: the inputs cut into the blocks that go through a Receiver
+  together and are cached as one entry.
 """
 
 from __future__ import annotations
@@ -19,11 +21,34 @@ from __future__ import annotations
 import time
 import weakref
 
-__all__ = ["CPU_BATCH_SIZE", "prompt_ids", "common_prefix_length"]
+import numpy as np
+
+__all__ = ["CPU_BATCH_SIZE", "blocks", "prompt_ids", "common_prefix_length"]
 
 
 #: Rows per batch on the CPU when ``batch_size`` is None (see benchmarks/bench_generation.py).
 CPU_BATCH_SIZE = 32
+
+
+def blocks(n: int, size: int, shard: tuple[int, int] | None = None) -> list[range]:
+    """Positions ``0, ..., n - 1`` cut into consecutive blocks of ``size`` (the last may be shorter).
+
+    A block's inputs go through a Receiver in one batched call and are
+    cached as one entry, so a block's numbers depend on the block alone
+    (batched floating point can differ in the last bits with what shares
+    the batch). ``shard=(rank, world)`` keeps the blocks ``rank, rank +
+    world, ...``: the same blocks, so the same numbers, in any number of
+    processes.
+
+    >>> blocks(10, 4)
+    [range(0, 4), range(4, 8), range(8, 10)]
+    >>> blocks(10, 4, shard=(1, 2))
+    [range(4, 8)]
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"size must be a positive integer; got {size!r}")
+    out = [range(start, min(start + size, n)) for start in range(0, n, size)]
+    return out if shard is None else out[shard[0]::shard[1]]
 
 
 def _encode(tokenizer, text: str) -> list[int]:

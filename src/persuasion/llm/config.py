@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["TASKS", "SCALES", "ExperimentConfig", "config_for", "blocks"]
+__all__ = ["TASKS", "SCALES", "ExperimentConfig", "config_for"]
 
 TASKS = ("gsm8k", "synthetic", "humaneval")
 SCALES = ("smoke", "book", "full")
@@ -92,24 +92,3 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
         n_train, n_val = max(2, round(0.45 * n)), max(1, round(0.15 * n))
         n_test = n - n_train - n_val
     return ExperimentConfig(task, n_train, n_val, n_test, tokens, **overrides)
-
-
-def blocks(n: int, size: int, shard: tuple[int, int] | None = None) -> list[range]:
-    """Positions ``0, ..., n - 1`` cut into consecutive blocks of ``size`` (the last may be shorter).
-
-    A block's inputs go through a Receiver in one batched call and are
-    cached as one entry, so a block's numbers depend on the block alone
-    (batched floating point can differ in the last bits with what shares
-    the batch). ``shard=(rank, world)`` keeps the blocks ``rank, rank +
-    world, ...``: the same blocks, so the same numbers, in any number of
-    processes.
-
-    >>> blocks(10, 4)
-    [range(0, 4), range(4, 8), range(8, 10)]
-    >>> blocks(10, 4, shard=(1, 2))
-    [range(4, 8)]
-    """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer; got {size!r}")
-    out = [range(start, min(start + size, n)) for start in range(0, n, size)]
-    return out if shard is None else out[shard[0]::shard[1]]

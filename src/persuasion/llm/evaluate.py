@@ -28,10 +28,9 @@ import numpy as np
 
 from .._validation import as_finite_array
 from ..protocol import Structure
-from .batching import _Progress
+from .batching import _Progress, blocks
 from .cache import as_store, decode, encode
 from .code import CodeProblem
-from .config import blocks
 from .prompts import count_tokens, generation_prompt
 from .receiver import generate
 from .sandbox import run_untrusted

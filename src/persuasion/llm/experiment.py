@@ -167,7 +167,7 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     Every process draws the same inputs; the first builds the items (the
     retrieval pool's embeddings) while the others wait at ``barrier()``. Then
     each process scores the blocks of inputs ``rank, rank + world, ...``
-    (:func:`~persuasion.llm.config.blocks`); after a
+    (:func:`~persuasion.llm.batching.blocks`); after a
     barrier, each reads every utility table from the shared cache, trains the
     same Advisors, and generates for its share of the test inputs; a last
     barrier. A single :func:`run_stage` afterwards finds every entry in the

@@ -4,7 +4,7 @@ For every input :math:`x` and each of its seven items :math:`c`, the
 Receiver's log-probability of the reference answer after the one-item
 prompt; plus the no-information and all-information prompts, and the prompt
 lengths in tokens (for ARPI). The inputs are scored in blocks of
-``block_inputs`` consecutive inputs (:func:`~persuasion.llm.config.blocks`):
+``block_inputs`` consecutive inputs (:func:`~persuasion.llm.batching.blocks`):
 a block's prompts go through the Receiver in one batched call (prompts of
 similar lengths share a forward pass, each input's shared prefix runs once)
 and its rows are one entry of the content-addressed cache
@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..protocol import Structure
+from .batching import _Progress, blocks
 from .cache import as_store, decode, encode
-from .config import blocks
 from .items import Items
 from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
@@ -118,8 +118,6 @@ def _score(receiver, problems, items: dict, shots, store, progress: bool, block_
     + world, ...`` and return ``None`` (data parallelism, see
     :func:`persuasion.llm.experiment.prefill`).
     """
-    from .batching import _Progress
-
     problems = list(problems)
     if not problems:
         raise ValueError("problems must not be empty")
