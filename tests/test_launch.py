@@ -286,7 +286,7 @@ def test_built_downloads_are_clean_and_start_with_the_install_cell(built_book):
 
 #: Entries with no DOI, arXiv number or URL found yet (each should get one when it is known).
 WITHOUT_LINK = {
-    "cheng2025mechanism", "abernethy2008competing", "castiglioni2020online",
+    "cheng2025mechanism", "castiglioni2020online",
     "cook1972caratheodory", "min2021bayesian",
 }
 
