@@ -457,10 +457,28 @@ print(f"{len(coll_const)} collusive and {len(eq_const)} equilibrium outcomes; "
       f"full revelation is outcome {full_rev}, no information outcome {no_info}")
 
 # %% tags=["remove-input"]
+# Partitions of the states alone: the Blackwell order of their outcomes is the
+# refinement order (posteriors of different cells have disjoint supports), so
+# a Sender free to choose any partition reaches every finer outcome herself.
+def cells(analysis, k):
+    """The partition behind outcome k: the supports of its posteriors."""
+    return [frozenset(np.flatnonzero(p > 1e-12)) for p in analysis.outcomes[k].posteriors]
+
+
+def finer(a, b):
+    return all(any(c <= d for d in b) for c in a)
+
+
+def order_is_refinement(analysis):
+    n = analysis.n_outcomes
+    return all(analysis.dominates[a, b] == finer(cells(analysis, a), cells(analysis, b))
+               for a in range(n) for b in range(n))
+
+
 checks.true(
     "the tie instance's environment is Blackwell-connected",
-    blackwell_connected(ties).connected,
-    method="blackwell_connected enumeration only",
+    blackwell_connected(ties).connected and order_is_refinement(ties),
+    method="order = refinement, by hand; then the argument",
 )
 checks.true(
     "constant payoffs: full revelation is collusive, no information is an equilibrium outcome",
@@ -545,7 +563,10 @@ checks.true(
 # produce the target. With a continuum of noise, as in
 # {cite:t}`gentzkow2017bayesian`, she could carve out any amount of guilt she
 # likes: richness of the signal space is what connectedness asks for. Partitions
-# of the *states alone* (no noise) are connected:
+# of the *states alone* (no noise) are connected: the posteriors of two cells
+# have disjoint supports, so one partition's outcome is Blackwell more
+# informative than another's exactly when the partition is finer, and a Sender
+# who may choose any partition can choose the finer one herself.
 
 # %%
 connected_envs = {
@@ -556,11 +577,11 @@ connected = {n: blackwell_connected(ana).connected for n, ana in connected_envs.
 print("Blackwell-connected, by number of states:", connected)
 
 # %% tags=["remove-input"]
-for n in connected_envs:
+for n, ana in connected_envs.items():
     checks.true(
         f"all partitions of {n} states, two senders: Blackwell-connected",
-        connected[n],
-        method="blackwell_connected enumeration only",
+        connected[n] and order_is_refinement(ana),
+        method="order = refinement, by hand; then the argument above",
     )
 
 # %% [markdown]
