@@ -18,7 +18,7 @@ from persuasion.llm.evaluate import generation_stops
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
 from persuasion.llm.prompts import generation_prompt, task_prompt
-from persuasion.llm.tasks import draw_inputs
+from persuasion.llm.tasks import draw_inputs, retrieval_pool
 from persuasion.protocol import Structure
 
 new_units, new_pack = B._units, B._pack
@@ -31,7 +31,7 @@ def old_pack(units, size, width):
 config = config_for("synthetic", "book")
 inputs = draw_inputs(config)
 problems = inputs.problems[:8]
-items = build_items(inputs, load_encoder(), cache=None, progress=False).by_input
+items = build_items(inputs, retrieval_pool(inputs), load_encoder(), cache=None, progress=False).by_input
 name = sys.argv[1]
 receiver = load_receiver(name, device="cpu")
 prompts = [[task_prompt(receiver, p, items[p.id], Structure.POSTERIOR, item=c, shots=inputs.shots) for c in range(7)]

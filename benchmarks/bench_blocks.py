@@ -37,7 +37,7 @@ from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
 from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer
 from persuasion.llm.receiver import answer_logprobs
-from persuasion.llm.tasks import draw_inputs
+from persuasion.llm.tasks import draw_inputs, retrieval_pool
 from persuasion.llm.utilities import _score
 
 
@@ -56,7 +56,7 @@ def main() -> None:
     config = config_for("synthetic", "book")
     inputs = draw_inputs(config)
     problems = inputs.problems[: args.inputs]
-    items = build_items(inputs, load_encoder(), cache=None, progress=False).by_input
+    items = build_items(inputs, retrieval_pool(inputs), load_encoder(), cache=None, progress=False).by_input
     receiver = load_receiver(args.receiver, device=args.device)
     _, prompts = _score(receiver, problems, items, inputs.shots, NoStore(), False, 1)
     gen = [[generation_prompt(qs[c], "math") for c in (7, 8, 0, 1, 2, 3)] for qs in prompts]

@@ -70,7 +70,6 @@ from persuasion.llm.figures import (
     plot_learning_curves,
     plot_structures,
 )
-from persuasion.llm.items import RETRIEVAL_POOL
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
@@ -83,6 +82,7 @@ from persuasion.llm.report import (
     table1_markdown,
 )
 from persuasion.llm.statistics import interval_coverage
+from persuasion.llm.tasks import RETRIEVAL_POOL
 from persuasion.protocol import Structure
 
 # which Receivers run each task (the sizes of each task are config_for's presets)

@@ -8,15 +8,13 @@ from persuasion.llm.code import CodeProblem
 from persuasion.llm.config import config_for
 from persuasion.llm.items import (
     N_ITEMS,
-    RETRIEVAL_POOL,
     Items,
     answer_share,
     build_items,
     nearest_items,
-    retrieval_pool,
     solved_item,
 )
-from persuasion.llm.tasks import draw_inputs, task_splits
+from persuasion.llm.tasks import RETRIEVAL_POOL, draw_inputs, retrieval_pool, task_splits
 
 
 def test_nearest_items_agree_with_a_sort_by_hand():
@@ -49,8 +47,8 @@ def _bag_of_words(texts, encoder=None):
 def test_items_are_the_nearest_solved_problems_never_the_input_or_a_test_input(monkeypatch, task):
     monkeypatch.setattr(encoder, "embed", _bag_of_words)
     inputs = draw_inputs(config_for(task, "smoke"))
-    items = build_items(inputs, encoder=None, cache=False, progress=False)
     pool = retrieval_pool(inputs)
+    items = build_items(inputs, pool, encoder=None, cache=False, progress=False)
     by_id = {p.id: p for p in pool}
     test_ids = {inputs.problems[k].id for k in inputs.rows["test"]}
     text = (lambda p: p.prompt) if task == "humaneval" else (lambda p: p.question)

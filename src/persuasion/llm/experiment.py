@@ -4,7 +4,8 @@ r"""Bai et al.'s experiment as a pipeline of six stages, for one task and one or
    the task's training split, test inputs from its test split:
    :func:`~persuasion.llm.tasks.draw_inputs`, an :class:`~persuasion.llm.tasks.Inputs`;
 2. ``items``: the seven items of each input, solved problems retrieved from
-   the training split: :func:`~persuasion.llm.items.build_items`,
+   the training split (:func:`~persuasion.llm.tasks.retrieval_pool`):
+   :func:`~persuasion.llm.items.build_items`,
    :class:`~persuasion.llm.items.Items`;
 3. ``utilities``: every input's utility table :math:`v(x, c)` under every
    Receiver: :func:`~persuasion.llm.utilities.score_utilities`,
@@ -55,10 +56,10 @@ from .advisor import Advisors, train_advisors
 from .cache import as_store, encode, write_atomic
 from .config import ExperimentConfig
 from .evaluate import Evaluation, evaluate_structures
-from .items import RETRIEVAL_POOL, Items, build_items
+from .items import Items, build_items
 from .models import Models
 from .results import TaskResult, task_result
-from .tasks import Inputs, draw_inputs
+from .tasks import RETRIEVAL_POOL, Inputs, draw_inputs, retrieval_pool
 from .utilities import Utilities, score_utilities
 
 __all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
@@ -95,7 +96,8 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = done.get("data") or draw_inputs(config)
     yield "data", inputs
-    items = done.get("items") or build_items(inputs, models.encoder, cache=store, progress=progress)
+    items = done.get("items") or build_items(inputs, retrieval_pool(inputs), models.encoder, cache=store,
+                                             progress=progress)
     yield "items", items
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
                                                          progress=progress, block_inputs=config.block_inputs)
@@ -189,11 +191,12 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     _check(config)
     models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = draw_inputs(config)
+    pool = retrieval_pool(inputs)
     if rank == 0:
-        items = build_items(inputs, models.encoder, cache=store, progress=progress)
+        items = build_items(inputs, pool, models.encoder, cache=store, progress=progress)
     barrier()
     if rank != 0:
-        items = build_items(inputs, models.encoder, cache=store, progress=False)
+        items = build_items(inputs, pool, models.encoder, cache=store, progress=False)
     for r in models.receivers:
         _score(r, inputs.problems, items.by_input, inputs.shots, store, progress, config.block_inputs,
                shard=(rank, world))

@@ -11,7 +11,7 @@ can carry the answer unless another problem happens to share it; the
 items stage measures how often that happens (:func:`answer_share`, with a
 control).
 
-* GSM8K: the first :data:`RETRIEVAL_POOL` problems of ``train.jsonl``
+* GSM8K: the first :data:`~persuasion.llm.tasks.RETRIEVAL_POOL` problems of ``train.jsonl``
   (after the few-shot examples); an item reads "A solved problem: <question>
   Solution: <steps> The answer is <answer>." A training input never
   retrieves itself.
@@ -44,14 +44,11 @@ from pathlib import Path
 import numpy as np
 
 from .code import CodeProblem
-from .tasks import Inputs, task_splits
+from .tasks import Inputs
 
-__all__ = ["N_ITEMS", "RETRIEVAL_POOL", "solved_item", "retrieval_pool", "nearest_items", "answer_share",
-           "load_items", "Items", "build_items"]
+__all__ = ["N_ITEMS", "solved_item", "nearest_items", "answer_share", "load_items", "Items", "build_items"]
 
 N_ITEMS = 7
-#: Problems of the training split that math items are retrieved from (the first ones, a fixed set for every seed).
-RETRIEVAL_POOL = 1000
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
@@ -76,25 +73,6 @@ def solved_item(problem) -> str:
 def _text(problem) -> str:
     """What is embedded: the question, or a code problem's prompt."""
     return problem.prompt if isinstance(problem, CodeProblem) else problem.question
-
-
-def retrieval_pool(inputs: Inputs) -> list:
-    """The problems the items of ``inputs`` are retrieved from: never a test input.
-
-    GSM8K and synthetic problems: the first :data:`RETRIEVAL_POOL` problems of
-    the training split; HumanEval: every problem that is not a test input.
-
-    >>> from persuasion.llm.config import config_for
-    >>> from persuasion.llm.tasks import draw_inputs
-    >>> pool = retrieval_pool(draw_inputs(config_for("synthetic", "smoke")))
-    >>> len(pool), pool[0].id
-    (1000, 'synthetic-train-2')
-    """
-    splits = task_splits(inputs.task)
-    if splits.test is None:
-        test = {inputs.problems[k].id for k in inputs.rows["test"]}
-        return [p for p in splits.train if p.id not in test]
-    return splits.train[:RETRIEVAL_POOL]
 
 
 def nearest_items(query, pool, exclude=(), k: int = N_ITEMS) -> list[int]:
@@ -229,11 +207,13 @@ class Items:
         return cls(data["by_input"], data["sources"])
 
 
-def build_items(inputs: Inputs, encoder, *, cache=None, progress: bool = True) -> Items:
-    """The items stage: for every input, the seven nearest problems of :func:`retrieval_pool`, as solved examples.
+def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = True) -> Items:
+    """The items stage: for every input, the seven nearest problems of ``pool``, as solved examples.
 
-    ``encoder``: a loaded ``(model, tokenizer)`` sentence encoder (the
-    Advisor's). ``cache``: as for :func:`~persuasion.llm.utilities.score_utilities`;
+    ``pool``: the problems items may come from, never a test input
+    (:func:`~persuasion.llm.tasks.retrieval_pool` of ``inputs``, as the
+    experiment passes it). ``encoder``: a loaded ``(model, tokenizer)``
+    sentence encoder (the Advisor's). ``cache``: as for :func:`~persuasion.llm.utilities.score_utilities`;
     the pool's embeddings are cached, so a second run embeds only the inputs.
 
     HumanEval's inputs at the smoke scale, their items retrieved from the
@@ -242,10 +222,10 @@ def build_items(inputs: Inputs, encoder, *, cache=None, progress: bool = True) -
     its own item):
 
     >>> from persuasion.llm.config import config_for
-    >>> from persuasion.llm.tasks import draw_inputs
+    >>> from persuasion.llm.tasks import draw_inputs, retrieval_pool
     >>> from persuasion.llm.toy import toy_encoder
     >>> inputs = draw_inputs(config_for("humaneval", "smoke"))
-    >>> items = build_items(inputs, toy_encoder(), cache=False, progress=False)
+    >>> items = build_items(inputs, retrieval_pool(inputs), toy_encoder(), cache=False, progress=False)
     >>> len(items.by_input), {len(its) for its in items.by_input.values()}
     (5, {7})
     >>> first = inputs.problems[0].id
@@ -258,7 +238,7 @@ def build_items(inputs: Inputs, encoder, *, cache=None, progress: bool = True) -
     from .cache import as_store
 
     store = as_store(cache)
-    pool = retrieval_pool(inputs)
+    pool = list(pool)
     pool_emb = _embed([_text(p) for p in pool], encoder, store, progress)
     query_emb = _embed([_text(p) for p in inputs.problems], encoder, store, progress)
     position = {p.id: i for i, p in enumerate(pool)}

@@ -46,6 +46,8 @@ __all__ = [
     "task_splits",
     "Inputs",
     "draw_inputs",
+    "RETRIEVAL_POOL",
+    "retrieval_pool",
 ]
 
 
@@ -404,3 +406,25 @@ def _gsm8k(folder) -> tuple[list[Problem], list[Problem]]:
 def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], list[Problem]]:
     test = load_gsm8k(folder, socratic=True)  # the test file first: its errors are the ones a user meets first
     return load_gsm8k(folder, split="train", socratic=False), test
+
+
+#: Problems of the training split that math items are retrieved from (the first ones, a fixed set for every seed).
+RETRIEVAL_POOL = 1000
+
+
+def retrieval_pool(inputs: Inputs) -> list:
+    """The problems the items of ``inputs`` are retrieved from: never a test input.
+
+    GSM8K and synthetic problems: the first :data:`RETRIEVAL_POOL` problems of
+    the training split; HumanEval: every problem that is not a test input.
+
+    >>> from persuasion.llm.config import config_for
+    >>> pool = retrieval_pool(draw_inputs(config_for("synthetic", "smoke")))
+    >>> len(pool), pool[0].id
+    (1000, 'synthetic-train-2')
+    """
+    splits = task_splits(inputs.task)
+    if splits.test is None:
+        test = {inputs.problems[k].id for k in inputs.rows["test"]}
+        return [p for p in splits.train if p.id not in test]
+    return splits.train[:RETRIEVAL_POOL]
