@@ -91,3 +91,17 @@ def test_chapter_reads_on_a_phone(served, browser, notebook):
         browser.save_screenshot(str(TEST_OUTPUT / f"{notebook.stem}-phone.png"))
     finally:
         browser.set_window_size(1280, 4000)
+
+
+@pytest.mark.parametrize("page", ["book/intro.html", "book/api.html", "book/references.html", "prf-prf.html",
+                                  "genindex.html", "py-modindex.html"])
+def test_the_other_pages_read_on_a_phone(served, browser, page):
+    # The landing page, the API reference (long signatures, wide docstring formulas), the references, the indices.
+    browser.set_window_size(390, 2400)
+    try:
+        browser.get(f"{served}/{page}")
+        typeset(browser, timeout=20)  # pages without mathematics may not load MathJax: then this only waits
+        widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] + 1, f"{page} scrolls sideways on a phone: {widths[0]} px for {widths[1]}"
+    finally:
+        browser.set_window_size(1280, 4000)
