@@ -101,10 +101,12 @@ wait(0);
 def typeset(driver, timeout: float = 60.0) -> str:
     """Wait until the loaded page's MathJax has typeset it: ``"typeset"``, or what went wrong.
 
-    MathJax must load and finish typesetting within ``timeout`` seconds (a
-    Selenium ``ScriptTimeoutException`` otherwise).
+    Returns ``"MathJax never loaded"`` when MathJax has not loaded after half
+    of ``timeout`` seconds (a page without mathematics may not load it); once
+    loaded, it must finish typesetting within ``timeout`` seconds in all (a
+    Selenium ``TimeoutException`` otherwise).
     """
     if not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
     driver.set_script_timeout(timeout)
-    return driver.execute_async_script(_WAIT_FOR_MATHJAX, int(timeout * 10))
+    return driver.execute_async_script(_WAIT_FOR_MATHJAX, int(timeout * 5))  # polls of 100 ms
