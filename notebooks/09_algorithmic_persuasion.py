@@ -118,7 +118,7 @@ def timed(fn, repeats=3, cheap=1.0):
     return float(np.median(times)), out
 
 
-optimal_signal(random_game(5, 3, rng))  # the first solve pays for loading the solver: not timed
+_ = optimal_signal(random_game(5, 3, rng))  # the first solve pays for loading the solver: not timed
 
 
 # %% [markdown]
@@ -219,10 +219,11 @@ plt.show()
 # :alt: Log-log plot of the optimal-signal LP's solve time against the number of variables.
 #
 # Solve time of the explicit LP on this machine (median of three runs
-# below one second, one run above). Adding actions costs more than adding
-# states: obedience rows grow as $|A|^2$ and each is dense in the states.
-# The slopes in the legend are fitted to the points beyond the smallest
-# one; `benchmarks/bench_optimal_signal.py` records larger sizes. The LP
+# below one second, one run above). The LP's size grows faster in actions
+# than in states: obedience rows grow as $|A|^2$ and each is dense in the
+# states (the counting formulas above); how the time follows the size is
+# this machine's finding. The slopes in the legend are fitted to the points
+# beyond the smallest one; `benchmarks/bench_optimal_signal.py` records larger sizes. The LP
 # with 1000 states and 300 actions has $9 \times 10^7$ non-zeros and is
 # refused before it is built (`check_lp_size`).
 # ```
@@ -551,7 +552,8 @@ plt.show()
 # ## What we have seen
 #
 # - The explicit LP has $|\Omega||A|$ variables and $|A|(|A| - 1)$ dense
-#   obedience rows; its solve time grows polynomially, faster in $|A|$.
+#   obedience rows, so its size grows faster in $|A|$ than in $|\Omega|$;
+#   its solve time grows polynomially in both.
 # - For independent actions the state space is $m^n$, and the explicit LP
 #   grows exponentially in $n$; with i.i.d. types the symmetric LP over the
 #   interim rule (Border's condition) has $m$ variables and gives the same
