@@ -100,3 +100,21 @@ def test_loopback_down_is_said_in_one_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "loopback" in err and "Kernel didn't respond" not in err
     assert not out.exists()
+
+
+def test_tidy_drops_streams_of_white_space_only(tmp_path):
+    import nbformat
+
+    from persuasion.book.runner import _tidy
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('x')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="x\n"),
+                    nbformat.v4.new_output("execute_result", data={"text/plain": " "}, execution_count=1)]
+    nb.cells = [cell]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    _tidy(path, "smoke", hide_defaults=True)
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o.output_type, o.get("text")) for o in outputs] == [("stream", "x\n"), ("execute_result", None)]

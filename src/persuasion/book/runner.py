@@ -68,19 +68,22 @@ def _failing_cell(nb) -> str:
     return "(no cell holds an error output)"
 
 
-def _hide_default_parameters(path: Path, scale: str) -> None:
-    """Hide papermill's injected-parameters cell in the book when it repeats the defaults."""
+def _tidy(path: Path, scale: str, hide_defaults: bool) -> None:
+    """Drop output streams that hold only white space (a solver's stray newline shows as an empty box);
+    with ``hide_defaults``, hide papermill's injected-parameters cell in the book when it repeats the defaults."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text.strip())]
     defaults = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     default = re.search(r"""^scale\s*=\s*["'](\w+)["']""", defaults[0].source, re.M) if defaults else None
-    if default is None or default.group(1) != scale:
-        return
-    for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]
+    if hide_defaults and default is not None and default.group(1) == scale:
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags", [])
+            if "injected-parameters" in tags:
+                cell.metadata["tags"] = [*tags, "remove-cell"]
     nbformat.write(nb, path)
 
 
@@ -134,8 +137,7 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
                 detail = str(exc)
             raise RuntimeError(f"{source} failed at scale={scale!r} (partial notebook: {failed})\n{detail}") from None
         elapsed = time.perf_counter() - start
-        if not parameters:
-            _hide_default_parameters(out_nb, scale)
+        _tidy(out_nb, scale, hide_defaults=not parameters)
         out_nb.replace(output)
     stale = output.with_suffix(".failed.ipynb")
     if stale.exists():
