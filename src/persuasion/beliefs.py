@@ -74,7 +74,7 @@ class Splitting:
 
 
 def bayes_posterior(prior, likelihood) -> np.ndarray:
-    r"""Posterior after one signal realisation (Bai et al. Eq. 2).
+    r"""Posterior after one signal realisation (Eq. 2 of Bai et al.).
 
     Parameters
     ----------

@@ -211,7 +211,7 @@ def run_algorithm1(
     eta: float | None = None,
     gamma: float | None = None,
 ) -> RegretRun:
-    r"""Algorithm 1 of Bai et al. with EXP2 as the regret minimiser, bandit feedback.
+    r"""Algorithm 1 (Bai et al.) with EXP2 as the regret minimiser, bandit feedback.
 
     The regret minimiser :math:`\mathcal R` is EXP2 over a finite set
     :math:`S \subset \mathrm{co} f(\mathcal P)`: the vertices of
