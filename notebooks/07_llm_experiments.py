@@ -38,9 +38,9 @@
 # with.
 #
 # The paper's Receivers have 2.7 to 34 billion parameters and its Advisors
-# 124 million (GPT-2) and 2.7 billion (Phi-2); ours are 50 to 250 times
-# smaller, and at book scale our test sets are tens of inputs rather than a
-# thousand. The chapter therefore reports every number with a 95% bootstrap
+# 124 million (GPT-2) and 2.7 billion (Phi-2); our Receivers (135 and 270
+# million) are 10 to 250 times smaller, and at book scale our test sets are
+# tens of inputs rather than a thousand. The chapter therefore reports every number with a 95% bootstrap
 # interval and says, from the numbers, which effects this scale can and
 # cannot detect.
 
@@ -74,6 +74,7 @@ from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,
+    Table,
     arpi_markdown,
     baselines_markdown,
     baselines_table,
@@ -153,8 +154,8 @@ display(Markdown(
 # prompts; these are ours.
 #
 # **Why the Receivers are so weak (a departure from the paper).** The
-# paper's Receivers solve a third or more of GSM8K; ours solve almost none,
-# so their accuracy differences say little and the verdicts below mark them
+# paper's Receivers solve 15–75% of GSM8K without information; ours solve
+# almost none, so their accuracy differences say little and the verdicts below mark them
 # *uninformative* by a stated rule. A stronger Receiver was looked for among
 # installable packages. The best candidate, Qwen2.5-Coder-0.5B-Instruct
 # (re-quantised weights in packages that state no licence), solved 7 of the
@@ -295,10 +296,11 @@ for res in results:
     leak_rows.append([res.config.task, a["items"], f"{a['stating'] / a['items']:.1%}",
                       f"{a['control'] / a['items']:.1%}",
                       f"{100 * m:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"])
-display(Markdown(
-    "| task | items | share stating the input's answer | control: another input's items "
-    "| difference, points (paired bootstrap 95% over inputs) |\n"
-    "|---|---:|---:|---:|---:|\n" + "\n".join("| " + " | ".join(map(str, r)) + " |" for r in leak_rows)
+display(Table(
+    leak_rows,
+    ["task", "items", "share stating the input's answer", "control: another input's items",
+     "difference, points (paired bootstrap 95% over inputs)"],
+    caption="Items that state the input's gold answer, beside the control",
 ))
 
 # %% [markdown]
@@ -337,7 +339,8 @@ for ax, res in zip(np.atleast_1d(axes), results):
     ax.set_xticklabels([f"item {i + 1}" for i in range(7)], fontsize=9)
     ax.set_xlabel("item position (1 = nearest solved problem)")
     ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
-    ax.set_title(f"{res.config.task} ({res.source}): gain of one item over none")
+    data = "" if res.source == res.config.task else f" ({res.source} data)"
+    ax.set_title(f"{res.config.task}{data}: gain of one item over none")
     ax.legend(fontsize=9)
 fig.tight_layout()
 save_figure(fig, "llm-items")
