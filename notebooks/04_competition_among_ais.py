@@ -112,7 +112,7 @@ pair = np.stack([uA_demo + bias + 1.0, uA_demo - bias - 1.0])
 wa_pair = weighted_alignment(uA_demo, pair)
 wa_first = weighted_alignment(uA_demo, pair[:1])
 print(f"two agents: weights {wa_pair.weights.round(3)}, "
-      f"c = {wa_pair.constant:.3g}, epsilon = {wa_pair.epsilon:.2g}")
+      f"c = {wa_pair.constant + 0.0:.3g}, epsilon = {wa_pair.epsilon:.2g}")
 print(f"first agent alone: epsilon = {wa_first.epsilon:.3g}")
 
 # %% tags=["remove-input"]

@@ -399,7 +399,7 @@ for shade in shades:
 # %%
 print("shade:", np.round(shades, 2))
 print("honest agent's mean squared error:", np.round(mse, 4))
-print("its mean bias:", np.round(bias, 4))
+print("its mean bias:", np.round(bias, 4) + 0.0)
 print("P(truth excluded):", np.round(excluded, 3),
       " P(lie detected):", np.round(detected, 3))
 
