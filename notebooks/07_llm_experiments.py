@@ -50,6 +50,7 @@ seed = 0  # every random choice: the inputs drawn, the splits, the Advisors, the
 
 # %% tags=["hide-input", "remove-stderr"]
 import os
+from textwrap import shorten
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -274,9 +275,9 @@ assert scale == "smoke" or min(shares.values()) >= 0.95, shares
 print(f"maths items come from the first {RETRIEVAL_POOL} training problems\n")
 for res in results:
     first = res.ids["test"][0]
-    print(f"[{res.config.task}] {res.questions[first][:400]}")
+    print(f"[{res.config.task}] {shorten(res.questions[first], 400)}")
     for c, item in enumerate(res.items[first], 1):
-        print(f"   item {c}: {item[:150]}")
+        print(f"   item {c}: {shorten(item, 150, placeholder=' …')}")
     print()
 
 # %% [markdown]
