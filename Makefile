@@ -109,7 +109,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_online.py
 	$(PY) benchmarks/bench_scoring.py
 
-# The experiment chapter at book scale from an empty cache (about 20 minutes on 2 cores).
+# The experiment chapter at book scale from an empty cache (about 30 minutes on 2 cores; benchmarks/results.md).
 bench-llm: $(VENV)/.installed
 	$(PY) benchmarks/bench_llm_book.py --scale book
 
