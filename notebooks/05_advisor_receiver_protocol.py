@@ -61,9 +61,11 @@ n_inputs, steps, n_random = size.n_inputs, size.steps, size.n_random
 # For an input $x$, a finite set $\mathcal C_x$ of **information items** has
 # prior $\mu_x^0$. The Advisor commits to a signaling strategy
 # $\pi_x(g \mid c)$ over a finite set of signals $\mathcal G$, observes an item
-# $c \sim \mu_x^0$ and sends $g$. The Receiver forms the posterior
-# (Eq. 2) $\Pr(c \mid g) = \mu_x(c)\pi_x(g \mid c) / \sum_{c'} \mu_x(c')\pi_x(g \mid c')$
-# and responds (Eq. 1) $y^*(\mu_x^g) = \arg\max_y \mathbb E_{c \sim \mu_x^g} u(x, c, y)$.
+# $c \sim \mu_x^0$ and sends $g$. The Receiver forms the posterior (Eq. 2)
+#
+# $$\Pr(c \mid g) = \frac{\mu_x(c)\pi_x(g \mid c)}{\sum_{c'} \mu_x(c')\pi_x(g \mid c')}$$
+#
+# and responds (Eq. 1) with $y^*(\mu_x^g) = \arg\max_y \mathbb E_{c \sim \mu_x^g} u(x, c, y)$.
 # The Advisor's loss (Eq. 3) is minus its expected utility
 # $\mathbb E_x \mathbb E_{c, g}\, v(x, c, y^*(\mu_x^g))$.
 # ```
