@@ -109,19 +109,14 @@ def exact_pooled(prior, P, X):
     return out
 
 
-def differing_states(prior, P, X, d):
-    """States where agreed != pooled: (count with tolerance TOL, exact count)."""
-    by_tol = int((~np.isclose(d.agreed, d.pooled, rtol=0, atol=TOL)).sum())
+def compare_exactly(prior, P, X, d):
+    """Against the exact dialogue: states where agreed != pooled (with tolerance TOL, exactly),
+    and whether every agent's final estimate equals the exact agreed estimate."""
     qp, qX = exact_inputs(prior, X)
     agreed, pooled = exact_agreed_estimates(qp, P, qX), exact_pooled(qp, P, qX)
-    return by_tol, sum(a != b for a, b in zip(agreed, pooled))
-
-
-def agree_exactly(prior, P, X, d):
-    """Every agent's final estimate equals the agreed estimate recomputed in fractions."""
-    qp, qX = exact_inputs(prior, X)
-    exact = np.array([float(a) for a in exact_agreed_estimates(qp, P, qX)])
-    return bool(np.allclose(d.estimates[-1], exact, rtol=0, atol=TOL))
+    by_tol = int((~np.isclose(d.agreed, d.pooled, rtol=0, atol=TOL)).sum())
+    agrees = bool(np.allclose(d.estimates[-1], np.array(agreed, dtype=float), rtol=0, atol=TOL))
+    return by_tol, sum(a != b for a, b in zip(agreed, pooled)), agrees
 
 
 # %% [markdown]
@@ -141,17 +136,19 @@ def random_instance(rng, uniform=False):
 # For each instance we run the dialogue and record whether it ends in
 # agreement, whether the agreed estimate is unbiased, whether pooling is at
 # least as accurate, and the states where agreed and pooled estimates differ
-# (`differing_states`, with the tolerance and exactly; hidden above).
+# (`compare_exactly`, with the tolerance and exactly; hidden above), which
+# also says whether every agent ends at the exact dialogue's agreed estimate.
 
 # %%
 agree, unbiased, coarser, random_diff = [], [], [], []
 for _ in range(n_instances):
     prior, P, X = random_instance(rng)
     d = dialogue(prior, P, X)
-    agree.append(agree_exactly(prior, P, X, d))
+    by_tol, exact, agrees = compare_exactly(prior, P, X, d)
+    agree.append(agrees)
     unbiased.append(abs(prior @ d.agreed - prior @ X) < 1e-12)
     coarser.append(prior @ (d.pooled - X) ** 2 <= prior @ (d.agreed - X) ** 2 + 1e-12)
-    random_diff.append(differing_states(prior, P, X, d))
+    random_diff.append((by_tol, exact))
 
 # %% tags=["remove-input"]
 random_diff = np.array(random_diff)  # (instances, [with tolerance, exact])
@@ -186,7 +183,7 @@ checks.true(
 uniform_diff, uniform_states = [], []
 for _ in range(n_instances):
     prior, P, X = random_instance(rng, uniform=True)
-    uniform_diff.append(differing_states(prior, P, X, dialogue(prior, P, X)))
+    uniform_diff.append(compare_exactly(prior, P, X, dialogue(prior, P, X))[:2])
     uniform_states.append(len(prior))
 
 # %% tags=["remove-input"]
@@ -484,7 +481,7 @@ for _ in range(max(5, n_instances // 10)):
     P3, X3 = random_partitions(n, 3, 3, rng), rng.random(n)
     d3 = dialogue(prior, P3, X3)
     ok3.append(d3.agreement.all())
-    exact3.append(agree_exactly(prior, P3, X3, d3))
+    exact3.append(compare_exactly(prior, P3, X3, d3)[2])
 print(f"agreement in {sum(ok3)} of {len(ok3)} three-agent dialogues")
 
 # %% tags=["remove-input"]
