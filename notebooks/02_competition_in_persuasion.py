@@ -519,17 +519,18 @@ for label, k in [("Bel(pi_-i):", base), ("target:", target)]:
 # order of two laws on [0, 1] by their call functions E[(p - t)+].
 from fractions import Fraction  # noqa: E402
 
-CELL_MASS = [Fraction(7, 10) * Fraction(3, 7), Fraction(7, 10) * Fraction(4, 7),
-             Fraction(3, 10) * Fraction(3, 7), Fraction(3, 10) * Fraction(4, 7)]
+# cell w * len(noise) + k: state w (innocent, guilty) with noise draw k, as the environment orders them
+CELL_MASS = [Fraction(p).limit_denominator(100) * Fraction(q).limit_denominator(100)
+             for p in prior_court for q in noise]
 
 
 def law_of_guilt(*profile):
     """{posterior of guilt: probability} when the judge sees every partition's cell."""
     law = {}
     for signal in {tuple(part[c] for part in profile) for c in range(4)}:
-        cells = [c for c in range(4) if tuple(part[c] for part in profile) == signal]
-        mass = sum(CELL_MASS[c] for c in cells)
-        guilt = sum(CELL_MASS[c] for c in cells if c >= 2) / mass
+        members = [c for c in range(4) if tuple(part[c] for part in profile) == signal]
+        mass = sum(CELL_MASS[c] for c in members)
+        guilt = sum(CELL_MASS[c] for c in members if c >= 2) / mass
         law[guilt] = law.get(guilt, 0) + mass
     return law
 
