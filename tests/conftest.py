@@ -83,6 +83,40 @@ def share_models(cache: Path) -> Path:
     return cache
 
 
+def tiny_model(folder, seed):
+    """A random one-layer Llama with a small byte-level BPE tokenizer, saved as a Hugging Face model folder."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=["<eos>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(["How many apples does Ada have now? 12 + 7 = 19"], trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<eos>", pad_token="<eos>")
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=4096,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_receiver(tmp_path_factory) -> Path:
+    """A tiny random Receiver's folder, ``tiny-receiver``: for tests of the pipeline, not of a model.
+
+    Pass the folder wherever a Receiver is named (``--receiver FOLDER``, ``run_task(config, [folder])``);
+    its tables are keyed ``"tiny-receiver"``. It scores and generates in milliseconds where a real
+    Receiver takes minutes, and its numbers mean nothing.
+    """
+    return tiny_model(tmp_path_factory.mktemp("models") / "tiny-receiver", 0)
+
+
 def run_chapter_in_process(path, tmp_path, monkeypatch) -> dict:
     """Execute a chapter's code cells at smoke scale in this process (the mutant tests); return its namespace.
 

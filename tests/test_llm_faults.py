@@ -13,31 +13,9 @@ import pytest
 
 from persuasion.llm import encoder
 from persuasion.llm.cache import _MAGIC, VERSIONS, CacheWarning, Store
+from tests.conftest import tiny_model
 
 pytest.importorskip("transformers")
-
-
-def tiny_model(folder, seed):
-    """A random one-layer Llama with a small byte-level BPE tokenizer, saved as a Hugging Face model folder."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=["<eos>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(["How many apples does Ada have now? 12 + 7 = 19"], trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<eos>", pad_token="<eos>")
-    torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=4096,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture
@@ -111,7 +89,7 @@ def _utilities(receivers, cache, out=None, cache_store=None):
     from persuasion.llm.config import config_for
     from persuasion.llm.experiment import run_stage
 
-    return run_stage("utilities", config_for("synthetic", n=6, steps=5), receivers, out=out,
+    return run_stage("utilities", config_for("synthetic", "smoke", steps=5), receivers, out=out,
                      cache=cache_store if cache_store is not None else cache, device="cpu", progress=False)
 
 
@@ -225,7 +203,7 @@ def _items(tmp_path, seed=0):
     with pytest.MonkeyPatch.context() as patch:  # a stand-in for the sentence encoder: counts of two words
         patch.setattr(encoder, "embed", lambda texts, encoder=None: np.array(
             [[t.count("gets") + 1.0, t.count("gives") + 1.0] for t in texts], dtype=np.float32))
-        return run_stage("items", config_for("synthetic", n=6, seed=seed), [receiver], out=tmp_path / "out",
+        return run_stage("items", config_for("synthetic", "smoke", seed=seed), [receiver], out=tmp_path / "out",
                          cache=False, progress=False)
 
 
