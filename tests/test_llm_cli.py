@@ -242,7 +242,7 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
 
 
 @pytest.mark.llm
-def test_accelerate_launch_with_two_processes_gives_the_single_process_results(tmp_path):
+def test_accelerate_launch_with_two_processes_gives_the_single_process_results(tmp_path, tiny_receiver):
     """`accelerate launch --multi_gpu --num_processes 2 -m persuasion.llm.cli ...` on a machine without a GPU
     (accelerate's torchrun launcher; the command uses gloo on CPU): each process fills its shard of the cache,
     the main one reports; results.json equals a one-process run's, number for number."""
@@ -250,8 +250,8 @@ def test_accelerate_launch_with_two_processes_gives_the_single_process_results(t
 
     env = {k: v for k, v in os.environ.items() if k != "GSM8K_DIR"}
     env.update(OMP_NUM_THREADS="1")
-    args = ["--receiver", "smollm2-135m-instruct", "--task", "synthetic", "--n", "8", "--steps", "20",
-            "--block-inputs", "2", "--quiet"]
+    args = ["--receiver", str(tiny_receiver), "--task", "synthetic", "--scale", "smoke", "--n", "8",
+            "--steps", "20", "--block-inputs", "2", "--quiet"]  # a tiny random Receiver: the pipeline is tested
     accelerate = shutil.which("accelerate", path=str(Path(sys.executable).parent))
     assert accelerate, "accelerate is in the lock: its command must sit beside the interpreter"
     both = subprocess.run([accelerate, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",

@@ -217,7 +217,7 @@ def test_code_prompts_share_the_problem_prompt():
 # -- the command line, end to end ----------------------------------------------------------
 
 CLI = [sys.executable, "-m", "persuasion.llm.cli", "--receiver", "smollm2-135m-instruct", "--task", "synthetic",
-       "--n", "6", "--steps", "50", "--quiet"]
+       "--scale", "smoke", "--steps", "50", "--quiet"]
 
 
 def test_help_documents_every_option():
@@ -242,25 +242,25 @@ def _cached(cache):
 
 @pytest.mark.llm
 @pytest.mark.slow
-def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
+def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path, tiny_receiver):
+    # a tiny random Receiver in place of SmolLM2: what is tested is the pipeline
+    cli = [str(tiny_receiver) if a == "smollm2-135m-instruct" else a for a in CLI]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("GSM8K_DIR", None)
-    # Two cold runs (empty caches) give identical results.
-    for k in (1, 2):
-        subprocess.run(CLI + ["--cache", str(share_models(tmp_path / f"cache{k}")), "--out", str(tmp_path / f"out{k}")],
-                       check=True, env=env, capture_output=True, timeout=600)
+    # A cold run (an empty cache); the killed and resumed run below is a second cold run, split in two processes.
+    subprocess.run(cli + ["--cache", str(share_models(tmp_path / "cache1")), "--out", str(tmp_path / "out1")],
+                   check=True, env=env, capture_output=True, timeout=600)
     first = json.loads((tmp_path / "out1" / "results.json").read_text())
-    assert first == json.loads((tmp_path / "out2" / "results.json").read_text())
     for name in ("table.csv", "contrasts.csv", "easy_hard.csv", "arpi.csv", "learning_curves.png",
                  "structures_utility.png",
                  "structures_accuracy.png", "easy_hard.png", "arpi.png"):
         assert (tmp_path / "out1" / name).stat().st_size > 0, name
     assert first["source"] == "synthetic" and len(first["ids"]["test"]) == 2
-    assert set(first["utility"]["smollm2-135m-instruct"]) == {
+    assert set(first["utility"]["tiny-receiver"]) == {
         Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR, Structure.POSTERIOR_EASY}
-    # A run killed with SIGKILL once part of its work is cached, then started again, ends identical.
+    # A cold run killed with SIGKILL once part of its work is cached, then started again, ends identical.
     cache = share_models(tmp_path / "cache3")
-    proc = subprocess.Popen(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], env=env,
+    proc = subprocess.Popen(cli + ["--cache", str(cache), "--out", str(tmp_path / "out3")], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
     while _cached(cache) < 3 and proc.poll() is None and time.monotonic() < deadline:
@@ -272,7 +272,7 @@ def test_cli_cold_runs_agree_and_a_killed_run_resumes(tmp_path):
     assert killed, "the run finished before it could be killed"
     assert not (tmp_path / "out3" / "results.json").exists()
     partial = _cached(cache)
-    subprocess.run(CLI + ["--cache", str(cache), "--out", str(tmp_path / "out3")], check=True, env=env,
+    subprocess.run(cli + ["--cache", str(cache), "--out", str(tmp_path / "out3")], check=True, env=env,
                    capture_output=True, timeout=600)
     assert _cached(cache) > partial
     assert json.loads((tmp_path / "out3" / "results.json").read_text()) == first
