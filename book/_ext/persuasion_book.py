@@ -11,7 +11,9 @@ sources ``notebooks/NAME.py``. This extension:
 * adds the book's stylesheet, ``book/_static/persuasion.css`` (code that fits the
   column, formulas and tables that scroll inside their box on narrow screens);
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
-  ``_build/html/figures/`` so readers can download them by name.
+  ``_build/html/figures/`` so readers can download them by name;
+* lists the Proof Index by chapter, each entry by its kind and title ("Theorem: Concavification") rather than
+  by its label.
 """
 
 from __future__ import annotations
@@ -98,7 +100,61 @@ def add_stylesheet(app):
     app.add_css_file("persuasion.css")
 
 
+def _collect_proof_titles(app, doctree):
+    """Remember each labelled theorem, definition, ... of the page: its kind and title, for the Proof Index."""
+    env = app.env
+    titles = env.__dict__.setdefault("persuasion_proof_titles", {})
+    for node in doctree.findall(lambda n: hasattr(n, "attributes") and n.get("realtype") and n.get("label")):
+        title = str(node.get("title", "")).strip()
+        if title.startswith("(") and title.endswith(")"):
+            title = title[1:-1]
+        titles[node["label"]] = (env.docname, node["realtype"], title)
+
+
+def _purge_proof_titles(app, env, docname):
+    titles = getattr(env, "persuasion_proof_titles", {})
+    for label in [k for k, v in titles.items() if v[0] == docname]:
+        del titles[label]
+
+
+def _merge_proof_titles(app, env, docnames, other):
+    env.__dict__.setdefault("persuasion_proof_titles", {}).update(getattr(other, "persuasion_proof_titles", {}))
+
+
+def _titled_proof_index():
+    from sphinx_proof.domain import ProofIndex
+
+    class TitledProofIndex(ProofIndex):
+        """sphinx-proof's index, grouped by chapter in the book's order, each entry "Kind: title"."""
+
+        def generate(self, docnames=None):
+            env = self.domain.env
+            titles = getattr(env, "persuasion_proof_titles", {})
+            groups: dict[str, list] = {}
+            for anchor, values in getattr(env, "proof_list", {}).items():
+                docname = values["docname"]
+                if docnames and docname not in docnames:
+                    continue
+                _, kind, title = titles.get(anchor, (docname, values["realtype"], ""))
+                name = f"{kind.capitalize()}: {title}" if title else f"{kind.capitalize()} ({anchor})"
+                groups.setdefault(docname, []).append((name, 0, docname, anchor, "", "", ""))
+            content = []
+            for docname in sorted(groups):
+                heading = env.titles[docname].astext() if docname in env.titles else docname
+                content.append((heading, groups[docname]))  # in the chapter's order
+            return content, True
+
+    return TitledProofIndex
+
+
 def setup(app):
+    app.setup_extension("sphinx_proof")
+    from sphinx_proof.domain import ProofDomain
+
+    ProofDomain.indices = [_titled_proof_index()]  # in place of sphinx-proof's, whose entries are the labels
+    app.connect("doctree-read", _collect_proof_titles)
+    app.connect("env-purge-doc", _purge_proof_titles)
+    app.connect("env-merge-info", _merge_proof_titles)
     app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_chapter_buttons, priority=600)

@@ -1,0 +1,43 @@
+"""The Proof Index lists each theorem by its kind and title, grouped by chapter in the book's order.
+
+A two-page Sphinx project with the book's extension is built here (a few seconds, no notebook).
+"""
+
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+pytest.importorskip("sphinx_proof")
+
+PAGES = {
+    "ch01": "Chapter one\n===========\n\n.. prf:theorem:: Concavification\n   :label: thm-concave\n\n   Text.\n\n"
+            ".. prf:definition:: Signal\n   :label: def-signal\n\n   Text.\n",
+    "ch02": "Chapter two\n===========\n\n.. prf:lemma::\n   :label: lem-untitled\n\n   Text.\n",
+}
+
+
+def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path):
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "extensions = ['sphinx_proof', 'persuasion_book']\nexclude_patterns = []\n"
+    )
+    (src / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   ch01\n   ch02\n")
+    for name, text in PAGES.items():
+        (src / f"{name}.rst").write_text(text)
+    app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=sys.stderr, freshenv=True)
+    app.build()
+    html = (tmp_path / "html" / "prf-prf.html").read_text()
+    # each chapter's entries under its title, chapters in order, entries in the chapter's order
+    body = html[html.index("indextable"):]
+    order = [body.index(s) for s in ("Chapter one", "Theorem: Concavification", "Definition: Signal",
+                                    "Chapter two", "Lemma (lem-untitled)")]
+    assert order == sorted(order)
+    assert ">thm-concave<" not in body  # the label is the link's target, not its text
+    assert 'href="ch01.html#thm-concave"' in body
