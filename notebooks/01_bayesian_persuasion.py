@@ -279,7 +279,7 @@ ax.set_xlabel(
 )
 ax.set_ylabel("Sender's expected utility\n(probability of conviction)")
 ax.set_ylim(-0.05, 1.1)
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)  # below: clear of the curves
 save_figure(fig, "prosecutor-concavification")
 plt.show()
 
@@ -646,7 +646,7 @@ ax.plot(
     ls="none",
     label="posteriors of the optimal signal",
 )
-ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, 0.0), ncol=2)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2)
 save_figure(fig, "review-simplex")
 plt.show()
 

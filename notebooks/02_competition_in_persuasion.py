@@ -189,7 +189,7 @@ for k, name in enumerate(taus):
     )
 ax.set_xlabel("x: belief that the defendant is guilty (probability)")
 ax.set_ylabel(r"$\int_0^x F_\tau(t)\,dt$" + "\n(integrated CDF of the posterior)")
-ax.legend(fontsize=8, loc="upper left")
+ax.legend(loc="upper left")
 save_figure(fig, "convex-order")
 plt.show()
 
@@ -371,7 +371,7 @@ for yy, a, b in zip(y, lone, comp):
 ax.set_yticks(y, labels)
 ax.set_xlim(0, 1.15)
 ax.set_xlabel("probability")
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="lower right")
 ax.grid(axis="y", visible=False)
 save_figure(fig, "prosecutor-vs-defence")
 plt.show()

@@ -200,7 +200,7 @@ ax.axhline(
 ax.axvspan(0.25, 0.75, color="0.9", zorder=0)
 ax.set_xlabel(r"agent's posterior $p = \Pr(\omega = 1)$ (probability)")
 ax.set_ylabel("principal's expected payoff\nfrom delegating")
-ax.legend(fontsize=8, loc="lower center")
+ax.legend(loc="lower center")
 save_figure(fig, "delegation-safe-action")
 plt.show()
 
@@ -412,7 +412,7 @@ ax.set_xlabel(
     " (aligned one first; log scale)"
 )
 ax.set_ylabel("principal's guaranteed payoff\nfrom delegating, $U^*$")
-ax.legend(fontsize=8)
+ax.legend()
 save_figure(fig, "delegation-more-types")
 plt.show()
 
@@ -729,7 +729,7 @@ ax.set_xlabel("principal's expected payoff $U_P$")
 ax.set_ylabel("contrarian agent's expected payoff $U_A$")
 ax.set_xlim(-0.05, 0.85)
 ax.set_ylim(0.4, 1.05)
-ax.legend(fontsize=8, loc="lower left")
+ax.legend(loc="lower left")
 save_figure(fig, "delegation-payoff-set")
 plt.show()
 

@@ -218,7 +218,7 @@ ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("gradient step (log scale)")
 ax.set_ylabel("gap to the optimum\n(mean over inputs, log scale)")
-ax.legend(fontsize=8, loc="lower left")
+ax.legend(loc="lower left")
 save_figure(fig, "protocol-learning-curve")
 plt.show()
 
@@ -322,7 +322,7 @@ ax.axhline(
 )
 ax.set_xlabel("Receiver temperature $T$ (log scale)")
 ax.set_ylabel("Advisor's best expected utility")
-ax.legend(fontsize=8)
+ax.legend()
 save_figure(fig, "protocol-temperature")
 plt.show()
 
@@ -482,7 +482,7 @@ for k, name in enumerate(names):
     )
 ax.set_xticks(x, list(cases))
 ax.set_ylabel("Advisor's expected utility")
-ax.legend(fontsize=7.5, ncol=2, loc="upper left")
+ax.legend(ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))  # above the axes: clear of the bars
 ax.grid(axis="x", visible=False)
 save_figure(fig, "protocol-structures")
 plt.show()

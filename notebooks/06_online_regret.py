@@ -357,7 +357,7 @@ for j, wj in zip(idx, w):
                 bbox=dict(fc="white", ec="none", pad=0.6))
 ax.set_xlabel("Advisor's expected utility against type 1")
 ax.set_ylabel("Advisor's expected utility\nagainst type 2")
-ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # below: off the polygon
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # below: off the polygon
 save_figure(fig, "online-polytope")
 plt.show()
 
@@ -443,7 +443,7 @@ ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("horizon $T$ (rounds, log scale)")
 ax.set_ylabel("regret $R_T$ (utility units, log scale)")
-ax.legend(fontsize=7.5)
+ax.legend()
 save_figure(fig, "online-regret")
 plt.show()
 
@@ -544,7 +544,7 @@ ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
 ax.yaxis.set_major_formatter(ScalarFormatter())
 ax.set_xlabel("number of responses $m$ (log scale)")
 ax.set_ylabel(f"regret $R_T$ at $T = {T_m}$ (log scale)")
-ax.legend(fontsize=7.5)
+ax.legend()
 ax2.plot(ms, mean_vertices, color=PALETTE[2], ls="--", marker="^", ms=6)
 ax2.set_xticks(ms)
 ax2.set_xlabel("number of responses $m$")

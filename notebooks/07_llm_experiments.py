@@ -342,7 +342,7 @@ for ax, res in zip(np.atleast_1d(axes), results):
     ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
     data = "" if res.source == res.config.task else f" ({res.source} data)"
     ax.set_title(f"{res.config.task}{data}: gain of one item over none")
-    ax.legend(fontsize=9)
+    ax.legend()
 fig.tight_layout()
 save_figure(fig, "llm-items")
 plt.show()
@@ -466,8 +466,7 @@ fig, axes = plt.subplots(len(panels), 1, figsize=(7, 3.3 * len(panels)))
 for ax, (res, metric) in zip(np.atleast_1d(axes), panels):
     plot_structures(ax, res, metric)
 handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9,
-           bbox_to_anchor=(0.5, 1.0))
+fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0))
 fig.tight_layout()
 save_figure(fig, "llm-structures")
 plt.show()
@@ -729,8 +728,7 @@ fig, axes = plt.subplots(len(results), 1, figsize=(7, 4.2 * len(results)))
 for ax, res in zip(np.atleast_1d(axes), results):
     plot_easy_hard(ax, res, "utility")
 handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9,
-           bbox_to_anchor=(0.5, 1.0))
+fig.legend(handles, labels, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0))
 fig.tight_layout()
 save_figure(fig, "llm-easy-hard")
 plt.show()
@@ -805,7 +803,7 @@ fig, axes = plt.subplots(1 + bool(answered), 1, figsize=(7, 4.2 * (1 + bool(answ
 plot_arpi(np.atleast_1d(axes)[0], results, "utility")
 if answered:
     plot_arpi(axes[1], answered, "accuracy")
-np.atleast_1d(axes)[0].legend(fontsize=9)
+np.atleast_1d(axes)[0].legend()
 fig.tight_layout()
 save_figure(fig, "llm-arpi")
 plt.show()

@@ -305,7 +305,7 @@ ax.plot(
 )
 ax.set_xlabel("Sender's bias $b$")
 ax.set_ylabel("expected utility\n(minus mean squared error)")
-ax.legend(fontsize=7.5, loc="lower left")
+ax.legend(loc="lower left")
 save_figure(fig, "cheap-talk-vs-commitment")
 plt.show()
 
@@ -524,7 +524,7 @@ for val, ls, lab in (
     ax.axhline(val, color="0.5", ls=ls, lw=1, marker="", label=lab)
 ax.set_xlabel(r"probability $\rho$ that the commitment binds")
 ax.set_ylabel("expected utility\n(minus mean squared error)")
-ax.legend(fontsize=7.5, loc="lower left", bbox_to_anchor=(0.42, 0.27))
+ax.legend(loc="lower left", bbox_to_anchor=(0.42, 0.27))
 save_figure(fig, "partial-commitment")
 plt.show()
 

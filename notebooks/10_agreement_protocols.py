@@ -427,7 +427,7 @@ for k, (series, ls, marker, label) in enumerate([
     ax.plot(shades, series, color=PALETTE[k], ls=ls, marker=marker, ms=6, label=label)
 ax.set_xlabel("shade: how far the strategic agent wants to push the estimate")
 ax.set_ylabel("error / probability")
-ax.legend(fontsize=8)
+ax.legend()
 save_figure(fig, "agreement-strategic")
 plt.show()
 

@@ -52,6 +52,7 @@ def use_book_style() -> None:
             "axes.prop_cycle": cycler(color=PALETTE) + cycler(linestyle=LINESTYLES) + cycler(marker=MARKERS),
             "lines.markersize": 4,
             "legend.frameon": False,
+            "legend.fontsize": 9,  # legends as readable as the tick labels at page width
             "svg.hashsalt": "persuasion",  # deterministic SVG ids
         }
     )
@@ -163,4 +164,4 @@ def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
             ax.annotate(note, (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
+    ax.legend()
