@@ -101,20 +101,14 @@ def add_stylesheet(app):
 
 
 def _collect_proof_titles(app, doctree):
-    """Remember each labelled theorem, definition, ... of the page: its kind and title, for the Proof Index."""
-    env = app.env
-    titles = env.__dict__.setdefault("persuasion_proof_titles", {})
+    """Remember the title of each labelled theorem, definition, ... of the page, for the Proof Index.
+
+    Keyed by label only: sphinx-proof's ``proof_list`` (purged with each page) says which labels exist, where
+    and of what kind, so a stale title here is never shown.
+    """
+    titles = app.env.__dict__.setdefault("persuasion_proof_titles", {})
     for node in doctree.findall(lambda n: hasattr(n, "attributes") and n.get("realtype") and n.get("label")):
-        title = str(node.get("title", "")).strip()
-        if title.startswith("(") and title.endswith(")"):
-            title = title[1:-1]
-        titles[node["label"]] = (env.docname, node["realtype"], title)
-
-
-def _purge_proof_titles(app, env, docname):
-    titles = getattr(env, "persuasion_proof_titles", {})
-    for label in [k for k, v in titles.items() if v[0] == docname]:
-        del titles[label]
+        titles[node["label"]] = str(node.get("title", "")).strip().removeprefix("(").removesuffix(")")
 
 
 def _merge_proof_titles(app, env, docnames, other):
@@ -135,7 +129,7 @@ def _titled_proof_index():
                 docname = values["docname"]
                 if docnames and docname not in docnames:
                     continue
-                _, kind, title = titles.get(anchor, (docname, values["realtype"], ""))
+                kind, title = values["realtype"], titles.get(anchor, "")
                 name = f"{kind.capitalize()}: {title}" if title else f"{kind.capitalize()} ({anchor})"
                 groups.setdefault(docname, []).append((name, 0, docname, anchor, "", "", ""))
             content = []
@@ -153,7 +147,6 @@ def setup(app):
 
     ProofDomain.indices = [_titled_proof_index()]  # in place of sphinx-proof's, whose entries are the labels
     app.connect("doctree-read", _collect_proof_titles)
-    app.connect("env-purge-doc", _purge_proof_titles)
     app.connect("env-merge-info", _merge_proof_titles)
     app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
     app.connect("builder-inited", add_stylesheet)
