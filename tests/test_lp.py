@@ -52,6 +52,19 @@ def test_sparse_and_dense_constraints_give_identical_results():
     np.testing.assert_array_equal(dense.x, sparse.x)
 
 
+@pytest.mark.parametrize("kind", [sp.csr_matrix, sp.csr_array, sp.coo_matrix])
+def test_sparse_rows_of_extreme_units_are_rescaled_like_dense_ones(kind):
+    # Row 0 in units of 1e9, row 1 in units of 1e-9, row 2 empty: the same polytope as [[1, 1], [1, 3]] <= [4, 6].
+    A = np.array([[1e9, 1e9], [1e-9, 3e-9], [0.0, 0.0]])
+    b = np.array([4e9, 6e-9, 1.0])
+    dense = solve_lp([1, 2], A_ub=A, b_ub=b, bounds=(0, 10), maximize=True)
+    sparse = solve_lp([1, 2], A_ub=kind(A), b_ub=b, bounds=(0, 10), maximize=True)
+    np.testing.assert_allclose(sparse.x, [3.0, 1.0], atol=1e-7)  # the vertex where x + y = 4 meets x + 3y = 6
+    np.testing.assert_array_equal(dense.x, sparse.x)
+    with pytest.raises(ValueError, match="row 0 mixes coefficients"):
+        solve_lp([1, 2], A_ub=kind(np.array([[1e9, 1e-3]])), b_ub=[1.0], bounds=(0, 10))
+
+
 def test_infeasible_raises_naming_the_lp():
     # x + y = -1 with x, y >= 0 has no solution.
     with pytest.raises(LPError, match=r"^toy LP: HiGHS returned status 2 \(.*infeasible") as info:

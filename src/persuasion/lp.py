@@ -71,8 +71,10 @@ def _equilibrate(A, b, names: str, rhs_free: bool = False):
     """
     if A is None:
         return A, b
-    dense = np.abs(A.toarray()) if sp.issparse(A) else np.abs(A)
-    a = dense.max(axis=1) if dense.shape[1] else np.zeros(dense.shape[0])
+    if not A.shape[1]:
+        a = np.zeros(A.shape[0])
+    else:  # each row's largest |coefficient|, without densifying a sparse matrix
+        a = abs(A).max(axis=1).toarray().ravel() if sp.issparse(A) else np.abs(A).max(axis=1)
     # The right-hand side counts towards a row's size unless the caller rescales the variables.
     r = a if rhs_free else np.maximum(a, np.abs(b))
 
@@ -83,8 +85,9 @@ def _equilibrate(A, b, names: str, rhs_free: bool = False):
     # right-hand side is moderate: HiGHS would drop the coefficients and see an empty row.
     tiny_a = (a > 0) & (a < 1 / _SCALE_RANGE)
     extreme = _out(r) | tiny_a
-    if not extreme.any():
+    if not extreme.any():  # the usual case: nothing to rescale, nothing more to compute
         return A, b
+    dense = np.abs(A.toarray()) if sp.issparse(A) else np.abs(A)
     scale = np.where(tiny_a, a, np.where(extreme, r, 1.0))
     scaled = dense / scale[:, None]
     lost = extreme[:, None] & (dense > 0) & (scaled < _HIGHS_SMALL)
