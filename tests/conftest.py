@@ -2,6 +2,7 @@ import os
 
 import matplotlib
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
@@ -16,13 +17,34 @@ def pytest_configure(config):
     np.set_printoptions(legacy=False)
 
 
+#: Where caches, data and figures are read and written: a test module that changes one must put it back.
+_PLACES = ("PERSUASION_CACHE", "GSM8K_DIR", "PERSUASION_FIGURES", "HF_HUB_OFFLINE")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _places_are_left_as_found():
+    """Fail the module (and put the variables back) if it leaves any of :data:`_PLACES` changed.
+
+    A leaked ``PERSUASION_CACHE`` sent every later test to a fresh cache, so that chapter 7's seed tests
+    recomputed what the user's cache held, silently and slowly.
+    """
+    before = {name: os.environ.get(name) for name in _PLACES}
+    yield
+    changed = {name: (value, os.environ.get(name)) for name, value in before.items() if os.environ.get(name) != value}
+    for name, (value, _) in changed.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if changed:
+        pytest.fail(f"the module left the environment changed (before, after): {changed}")
+
+
 # -- the book at smoke scale -----------------------------------------------------
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.py"))

@@ -27,11 +27,11 @@ ITEMS = ["subtract.", "First: 12 - 5 = ?", "The quantities given are 12, 5.", "O
 
 @pytest.fixture(scope="module")
 def smollm(tmp_path_factory):
-    import os
-
-    os.environ["PERSUASION_CACHE"] = str(tmp_path_factory.mktemp("cache"))
-    cold = load_receiver("smollm2-135m-instruct", device="cpu")
-    warm = load_receiver("smollm2-135m-instruct", device="cpu")  # from the safetensors cache
+    """SmolLM2 converted into a new cache (cold), then loaded from it (warm); the cache is this module's only."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PERSUASION_CACHE", str(tmp_path_factory.mktemp("cache")))
+        cold = load_receiver("smollm2-135m-instruct", device="cpu")
+        warm = load_receiver("smollm2-135m-instruct", device="cpu")  # from the safetensors cache
     return cold, warm
 
 

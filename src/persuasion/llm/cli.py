@@ -206,6 +206,7 @@ def main(argv=None) -> int:
     2
     """
     args = parser().parse_args(argv)
+    saved = {name: os.environ.get(name) for name in ("HF_HUB_OFFLINE", "PERSUASION_CACHE")}
     try:
         return _main(args)
     except KeyboardInterrupt:
@@ -217,6 +218,12 @@ def main(argv=None) -> int:
     except OSError as err:  # a file that cannot be read or written: its name is in the message
         print(f"{_PROG}: error: {type(err).__name__}: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
+    finally:  # --cache and offline mode hold for this run only: a caller in the same process keeps its own
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _main(args) -> int:
