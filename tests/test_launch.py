@@ -301,3 +301,22 @@ def test_every_bibliography_entry_links_to_the_work_where_one_is_known():
     assert db.entries["bai2024efficient"].fields["eprint"] == "2405.18718"
     config = (ROOT / "_config.yml").read_text()
     assert "bibtex_reference_style: author_year" in config and "bibtex_default_style: authoryear" in config
+
+
+def test_works_of_the_same_authors_and_year_are_told_apart_in_the_text():
+    """Author-year citations of two works by the same authors in one year must read 2017a and 2017b.
+
+    The reference list adds those letters itself, the in-text labels do not: the letters sit in the year field.
+    """
+    import collections
+
+    import pybtex.database
+
+    db = pybtex.database.parse_file(str(ROOT / "book" / "references.bib"))
+    labels = collections.defaultdict(list)
+    for key, e in db.entries.items():
+        surnames = tuple(" ".join(p.last_names) for p in e.persons.get("author", []))
+        labels[(surnames[:2] if len(surnames) <= 2 else surnames[:1], e.fields["year"])].append(key)
+    shared = {label: keys for label, keys in labels.items() if len(keys) > 1}
+    assert not shared, f"same authors and year, told apart only in the reference list: {shared}"
+    assert db.entries["gentzkow2017bayesian"].fields["year"] == "2017a"
