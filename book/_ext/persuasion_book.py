@@ -141,7 +141,15 @@ def _titled_proof_index():
     return TitledProofIndex
 
 
+#: Abbreviations that end no sentence in the docstrings: the API's summary tables (autosummary) cut a summary at
+#: the first ". " that does not follow one of these ("Signal posteriors (Eq." instead of the whole sentence).
+ABBREVIATIONS = ("Eq.", "Eqs.", "Fig.", "i.i.d.", " s.t.", " cf.", " vs.")
+
+
 def setup(app):
+    from sphinx.ext import autosummary
+
+    autosummary.WELL_KNOWN_ABBREVIATIONS = tuple(dict.fromkeys(autosummary.WELL_KNOWN_ABBREVIATIONS + ABBREVIATIONS))
     app.setup_extension("sphinx_proof")
     from sphinx_proof.domain import ProofDomain
 
