@@ -723,7 +723,7 @@ for label, get, ls, mk, col in series:
 ax.set_xlabel("accuracy $q$ of each agent's channel")
 ax.set_ylabel("mean over instances\n(utility units)")
 ax.invert_xaxis()
-ax.legend(loc="upper left")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # below the axes: clear of any data
 save_figure(fig, "competition-substitutability")
 plt.show()
 
@@ -1049,12 +1049,12 @@ for idx, n in enumerate(range(3, max_states_rounds + 1)):
     )
 axes[0].set_xlabel("rounds $T$")
 axes[0].set_ylabel("rules per agent (log scale)")
-axes[0].legend(ncol=1)
+axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # below each panel: clear of the data
 axes[1].set_xlabel("rounds $T$")
 for axis in axes:
     axis.set_xticks(range(1, 5 if axis is axes[0] else rounds_to_reveal(max_states_rounds) + 1))
 axes[1].set_ylabel("time for table and equilibria,\ntwo agents (s, log scale)")
-axes[1].legend()
+axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
 fig.tight_layout()
 save_figure(fig, "competition-rounds")
 plt.show()

@@ -218,7 +218,7 @@ ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("gradient step (log scale)")
 ax.set_ylabel("gap to the optimum\n(mean over inputs, log scale)")
-ax.legend(loc="lower left")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)  # below the axes: clear of the curves
 save_figure(fig, "protocol-learning-curve")
 plt.show()
 

@@ -158,10 +158,14 @@ def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
             raise ValueError(f"series[{label!r}] needs x and y of the same length; got shapes {x.shape} and {y.shape}")
         if notes is not None and len(notes) != x.size:
             raise ValueError(f"series[{label!r}] needs one note per point ({x.size}); got {len(notes)}")
-        ax.loglog(x, y, color=PALETTE[1 + k % (len(PALETTE) - 1)], ls=LINESTYLES[k % len(LINESTYLES)],
-                  marker=MARKERS[k % len(MARKERS)], ms=6, label=label)
-        for xi, yi, note in zip(x, y, notes or []):
-            ax.annotate(note, (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=8)
+        colour = PALETTE[1 + k % (len(PALETTE) - 1)]
+        ax.loglog(x, y, color=colour, ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k % len(MARKERS)], ms=6,
+                  label=label)
+        for xi, yi, note in zip(x, y, notes or []):  # above and left of its point (off a rising curve), in its colour
+            ax.annotate(note, (xi, yi), textcoords="offset points", xytext=(-5, 5), ha="right", va="bottom",
+                        color=colour)
+    if any(len(data) == 3 for data in series.values()):
+        ax.margins(x=0.12, y=0.18)  # room for the first and the last point's note inside the axes
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
