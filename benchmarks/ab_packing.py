@@ -31,7 +31,7 @@ def old_pack(units, size, width):
 config = config_for("synthetic", "book")
 inputs = draw_inputs(config)
 problems = inputs.problems[:8]
-items = build_items(inputs, retrieval_pool(inputs), load_encoder(), cache=None, progress=False).by_input
+items = build_items(inputs, retrieval_pool(inputs, config.pool), load_encoder(), cache=None, progress=False).by_input
 name = sys.argv[1]
 receiver = load_receiver(name, device="cpu")
 prompts = [[task_prompt(receiver, p, items[p.id], Structure.POSTERIOR, item=c, shots=inputs.shots) for c in range(7)]

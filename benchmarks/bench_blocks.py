@@ -56,7 +56,8 @@ def main() -> None:
     config = config_for("synthetic", "book")
     inputs = draw_inputs(config)
     problems = inputs.problems[: args.inputs]
-    items = build_items(inputs, retrieval_pool(inputs), load_encoder(), cache=None, progress=False).by_input
+    pool = retrieval_pool(inputs, config.pool)
+    items = build_items(inputs, pool, load_encoder(), cache=None, progress=False).by_input
     receiver = load_receiver(args.receiver, device=args.device)
     _, prompts = _score(receiver, problems, items, inputs.shots, NoStore(), False, 1)
     gen = [[generation_prompt(qs[c], "math") for c in (7, 8, 0, 1, 2, 3)] for qs in prompts]

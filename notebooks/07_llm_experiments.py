@@ -84,7 +84,6 @@ from persuasion.llm.report import (
     table1_markdown,
 )
 from persuasion.llm.statistics import interval_coverage
-from persuasion.llm.tasks import RETRIEVAL_POOL
 from persuasion.protocol import Structure
 
 # which Receivers run each task (the sizes of each task are config_for's presets)
@@ -272,7 +271,8 @@ assert scale == "smoke" or min(shares.values()) >= 0.95, shares
 # Receiver saw):
 
 # %%
-print(f"maths items come from the first {RETRIEVAL_POOL} training problems\n")
+pool = next(res.config.pool for res in results if res.config.kind == "math")
+print(f"maths items come from the first {pool:,} training problems\n")
 for res in results:
     first = res.ids["test"][0]
     print(f"[{res.config.task}] {shorten(res.questions[first], 400)}")

@@ -69,6 +69,13 @@ def test_the_pool_is_the_training_split_or_humaneval_without_its_test_inputs():
     inputs = draw_inputs(config_for("synthetic", "smoke"))
     pool = retrieval_pool(inputs)
     assert len(pool) == RETRIEVAL_POOL and all(p.id.startswith("synthetic-train-") for p in pool)
+    # a smaller pool is the first problems of the same one (smoke scale's 100), and at least 8 are needed
+    assert config_for("synthetic", "smoke").pool == 100 and config_for("gsm8k", "book").pool == RETRIEVAL_POOL
+    assert retrieval_pool(inputs, 100) == pool[:100]
+    with pytest.raises(ValueError, match="size must be an integer of at least 8"):
+        retrieval_pool(inputs, 7)
+    with pytest.raises(ValueError, match="pool must be at least 8"):
+        config_for("synthetic", "smoke", pool=7)
     code = draw_inputs(config_for("humaneval", "smoke"))
     pool = retrieval_pool(code)
     test = {code.problems[k].id for k in code.rows["test"]}

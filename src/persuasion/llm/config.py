@@ -26,6 +26,10 @@ _SIZES = {
     ("full", "code"): (60, 20, 84, 256),
 }
 
+#: Training problems that math items are retrieved from (the first ones, the same for every seed), per scale:
+#: smoke scale retrieves from fewer, so that a cold smoke run embeds 100 problems rather than 1,000.
+_POOL = {"smoke": 100, "book": 1000, "full": 1000}
+
 
 def _kind(task: str) -> str:
     return "code" if task == "humaneval" else "math"
@@ -57,13 +61,16 @@ class ExperimentConfig:
     n_boot: int = 10_000
     advisor_seeds: int = 5  # Advisors trained per Receiver (seeds seed, seed + 1000, ...): the spread over seeds
     block_inputs: int = 8  # inputs whose prompts go through a Receiver together: one batched call, one cache entry
+    pool: int = 1000  # math items are retrieved from the first `pool` training problems (HumanEval: all non-test)
 
     def __post_init__(self):
         _check_task(self.task)
-        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds", "block_inputs"):
+        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds", "block_inputs", "pool"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        if self.pool < 8:  # seven items per input, and an input of the pool is never its own item
+            raise ValueError(f"pool must be at least 8 (seven items, never the input itself); got {self.pool}")
 
     @property
     def kind(self) -> str:
@@ -91,4 +98,4 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
             raise ValueError(f"n must be an integer of at least 6 (train, validation and test inputs); got {n!r}")
         n_train, n_val = max(2, round(0.45 * n)), max(1, round(0.15 * n))
         n_test = n - n_train - n_val
-    return ExperimentConfig(task, n_train, n_val, n_test, tokens, **overrides)
+    return ExperimentConfig(task, n_train, n_val, n_test, tokens, **{"pool": _POOL[scale], **overrides})

@@ -59,7 +59,7 @@ from .evaluate import Evaluation, evaluate_structures
 from .items import Items, build_items
 from .models import Models
 from .results import TaskResult, task_result
-from .tasks import RETRIEVAL_POOL, Inputs, draw_inputs, retrieval_pool
+from .tasks import Inputs, draw_inputs, retrieval_pool
 from .utilities import Utilities, score_utilities
 
 __all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
@@ -96,7 +96,7 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = done.get("data") or draw_inputs(config)
     yield "data", inputs
-    items = done.get("items") or build_items(inputs, retrieval_pool(inputs), models.encoder, cache=store,
+    items = done.get("items") or build_items(inputs, retrieval_pool(inputs, config.pool), models.encoder, cache=store,
                                              progress=progress)
     yield "items", items
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
@@ -191,7 +191,7 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     _check(config)
     models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = draw_inputs(config)
-    pool = retrieval_pool(inputs)
+    pool = retrieval_pool(inputs, config.pool)
     if rank == 0:
         items = build_items(inputs, pool, models.encoder, cache=store, progress=progress)
     barrier()
@@ -252,7 +252,7 @@ class _StageFiles:
                    block_inputs=c.block_inputs)  # what scoring and generation depend on besides their inputs
         self.settings = {
             "data": dict(task=c.task, n_train=c.n_train, n_val=c.n_val, n_test=c.n_test, seed=c.seed),
-            "items": dict(encoder=weights["encoder"], pool=RETRIEVAL_POOL),
+            "items": dict(encoder=weights["encoder"], pool=c.pool),
             "utilities": run,
             "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"],
                             advisor_seeds=c.advisor_seeds),

@@ -11,7 +11,8 @@ can carry the answer unless another problem happens to share it; the
 items stage measures how often that happens (:func:`answer_share`, with a
 control).
 
-* GSM8K: the first :data:`~persuasion.llm.tasks.RETRIEVAL_POOL` problems of ``train.jsonl``
+* GSM8K: the first :attr:`~persuasion.llm.config.ExperimentConfig.pool` problems of ``train.jsonl``
+  (1,000 at book and full scale, 100 at smoke scale)
   (after the few-shot examples); an item reads "A solved problem: <question>
   Solution: <steps> The answer is <answer>." A training input never
   retrieves itself.
@@ -225,7 +226,7 @@ def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = T
     >>> from persuasion.llm.tasks import draw_inputs, retrieval_pool
     >>> from persuasion.llm.toy import toy_encoder
     >>> inputs = draw_inputs(config_for("humaneval", "smoke"))
-    >>> items = build_items(inputs, retrieval_pool(inputs), toy_encoder(), cache=False, progress=False)
+    >>> items = build_items(inputs, retrieval_pool(inputs, 1000), toy_encoder(), cache=False, progress=False)
     >>> len(items.by_input), {len(its) for its in items.by_input.values()}
     (5, {7})
     >>> first = inputs.problems[0].id

@@ -408,23 +408,28 @@ def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], list[Problem]
     return load_gsm8k(folder, split="train", socratic=False), test
 
 
-#: Problems of the training split that math items are retrieved from (the first ones, a fixed set for every seed).
+#: Problems of the training split that math items are retrieved from at book and full scale (the first ones,
+#: a fixed set for every seed; :attr:`~persuasion.llm.config.ExperimentConfig.pool`).
 RETRIEVAL_POOL = 1000
 
 
-def retrieval_pool(inputs: Inputs) -> list:
+def retrieval_pool(inputs: Inputs, size: int = RETRIEVAL_POOL) -> list:
     """The problems the items of ``inputs`` are retrieved from: never a test input.
 
-    GSM8K and synthetic problems: the first :data:`RETRIEVAL_POOL` problems of
-    the training split; HumanEval: every problem that is not a test input.
+    GSM8K and synthetic problems: the first ``size`` problems of the training
+    split (the experiment passes its config's ``pool``); HumanEval: every
+    problem that is not a test input.
 
     >>> from persuasion.llm.config import config_for
-    >>> pool = retrieval_pool(draw_inputs(config_for("synthetic", "smoke")))
+    >>> config = config_for("synthetic", "smoke")
+    >>> pool = retrieval_pool(draw_inputs(config), config.pool)
     >>> len(pool), pool[0].id
-    (1000, 'synthetic-train-2')
+    (100, 'synthetic-train-2')
     """
     splits = task_splits(inputs.task)
     if splits.test is None:
         test = {inputs.problems[k].id for k in inputs.rows["test"]}
         return [p for p in splits.train if p.id not in test]
-    return splits.train[:RETRIEVAL_POOL]
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
+        raise ValueError(f"size must be an integer of at least 8 (seven items, never the input itself); got {size!r}")
+    return splits.train[:size]
