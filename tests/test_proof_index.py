@@ -43,7 +43,7 @@ def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path):
     assert 'href="ch01.html#thm-concave"' in body
 
 
-def test_api_summaries_are_not_cut_at_an_abbreviation(tmp_path):
+def test_api_summaries_are_whole_and_attribute_prose_is_not_a_type(tmp_path):
     """The API's summary tables (autosummary) keep "Eq. 2", "Fig. 3", "i.i.d." and "s.t." inside a sentence."""
     from sphinx.application import Sphinx
 
@@ -51,16 +51,21 @@ def test_api_summaries_are_not_cut_at_an_abbreviation(tmp_path):
     src.mkdir()
     (src / "toymod.py").write_text(
         'def f():\n    """Signal posteriors (Eq. 2) of every message, as in Fig. 3.\n\n    More.\n    """\n\n\n'
-        'def g():\n    """Optimal signal for i.i.d. states, min c x s.t. A x <= b.\n\n    More.\n    """\n'
+        'def g():\n    """Optimal signal for i.i.d. states, min c x s.t. A x <= b.\n\n    More.\n    """\n\n\n'
+        '#: The family-wise error level: the chance that any verdict is false.\nALPHA = 0.05\n'
     )
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\nsys.path.insert(0, {str(src)!r})\n"
-        "extensions = ['sphinx.ext.autodoc', 'sphinx.ext.autosummary', 'persuasion_book']\n"
+        "extensions = ['sphinx.ext.autodoc', 'sphinx.ext.autosummary', 'sphinx.ext.napoleon', 'persuasion_book']\n"
     )
-    (src / "index.rst").write_text("API\n===\n\n.. autosummary::\n\n   toymod.f\n   toymod.g\n")
+    (src / "index.rst").write_text("API\n===\n\n.. autosummary::\n\n   toymod.f\n   toymod.g\n\n"
+                                   ".. automodule:: toymod\n   :members:\n")
     app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
                  status=None, warning=sys.stderr, freshenv=True)
     app.build()
     html = (tmp_path / "html" / "index.html").read_text()
     assert "Signal posteriors (Eq. 2) of every message, as in Fig. 3." in html
     assert "Optimal signal for i.i.d. states, min c x s.t. A x &lt;= b." in html
+    # an attribute's prose with a colon is not read as "type: description" (napoleon's inline attribute type)
+    assert "The family-wise error level: the chance that any verdict is false." in html
+    assert "Type:" not in html

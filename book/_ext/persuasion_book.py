@@ -146,10 +146,31 @@ def _titled_proof_index():
 ABBREVIATIONS = ("Eq.", "Eqs.", "Fig.", "i.i.d.", " s.t.", " cf.", " vs.")
 
 
+#: Attribute docstrings held back from napoleon, by (kind, name): see :func:`_attribute_prose_before`.
+_ATTRIBUTE_PROSE: dict = {}
+
+
+def _attribute_prose_before(app, what, name, obj, options, lines):
+    """Napoleon reads an attribute's first line ``A: b`` as type ``A`` and description ``b`` ("Type: The family-wise
+    error level of the verdicts"). The package's attribute docs are prose and take their types from annotations:
+    one whose first line holds a colon is kept here before napoleon runs, and put back after it."""
+    if what in ("attribute", "data", "property") and lines and ":" in lines[0]:
+        _ATTRIBUTE_PROSE[(what, name)] = list(lines)
+
+
+def _attribute_prose_after(app, what, name, obj, options, lines):
+    original = _ATTRIBUTE_PROSE.pop((what, name), None)
+    if original is not None:
+        lines[:] = original
+
+
 def setup(app):
     from sphinx.ext import autosummary
 
     autosummary.WELL_KNOWN_ABBREVIATIONS = tuple(dict.fromkeys(autosummary.WELL_KNOWN_ABBREVIATIONS + ABBREVIATIONS))
+    app.setup_extension("sphinx.ext.autodoc")
+    app.connect("autodoc-process-docstring", _attribute_prose_before, priority=400)  # napoleon's runs at 500
+    app.connect("autodoc-process-docstring", _attribute_prose_after, priority=600)
     app.setup_extension("sphinx_proof")
     from sphinx_proof.domain import ProofDomain
 
