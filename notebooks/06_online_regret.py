@@ -100,11 +100,11 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # ```text
 # Algorithm 1 (Bai et al.)
 # for t = 1..T:
-#     z_t  <- R.RECOMMEND()                       a point of co f(P)
-#     {(phi_i, lambda_i)} <- DECOMPOSE(z_t)        Caratheodory: <= d+1 vertices
+#     z_t <- R.RECOMMEND()                  # a point of co f(P)
+#     {(phi_i, lambda_i)} <- DECOMPOSE(z_t) # Caratheodory: <= d+1 vertices
 #     phi_t <- phi_i with probability lambda_i
 #     observe item c_t ~ mu; play y_t ~ phi_t(. | c_t)
-#     R.OBSERVE(v(c_t, y_t))                       bandit feedback
+#     R.OBSERVE(v(c_t, y_t))                # bandit feedback
 # ```
 #
 # ```{prf:theorem} Bai et al. Theorem 1

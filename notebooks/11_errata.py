@@ -368,9 +368,9 @@ checks.close(
 # points to the chapter whose checks back its status.
 
 # %% [markdown]
-# ## What this chapter verified
+# ## What this page verified
 #
-# Every numerical claim of this chapter was checked when the chapter ran; a
+# Every numerical claim of this page was checked when the page ran; a
 # claim that fails stops the build. The table (closed until you open it) lists
 # each claim, the value found and the value expected.
 
