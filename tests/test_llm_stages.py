@@ -41,7 +41,8 @@ def test_each_stage_runs_alone_from_the_command_line_and_starts_from_the_last(tm
     first = _cli("items", out, cache, tiny_receiver)
     assert sorted(p.name for p in saved.iterdir()) == ["data.json", "items.json"]
     assert "items: the items of 6 inputs" in first.stdout
-    assert "cache: embeddings 0 hits / 5 computed" in first.stdout  # the retrieval pool (4 chunks) and the inputs
+    # the smoke-scale retrieval pool (100 problems: one chunk of up to 256 texts) and the inputs (one chunk)
+    assert "cache: embeddings 0 hits / 2 computed" in first.stdout
     items_written = (saved / "items.json").stat().st_mtime_ns
     utilities = _cli("utilities", out, cache, tiny_receiver)
     assert "items: read back" in utilities.stderr and "utilities: computed" in utilities.stderr

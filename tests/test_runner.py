@@ -1,5 +1,6 @@
 """The notebook runner fails loudly and leaves nothing that looks finished."""
 
+import os
 import textwrap
 
 import pytest
@@ -54,6 +55,20 @@ def test_scale_is_injected_and_default_hidden(tmp_path):
         assert f'scale = "{scale}"' in injected.source
         assert ("remove-cell" in injected.metadata["tags"]) is hidden
         assert nb.cells[-1].outputs[0]["text"].strip() == scale
+
+
+@pytest.mark.notebook  # starts a kernel
+def test_the_kernel_gets_the_figure_folder_and_the_caller_keeps_its_own(tmp_path, monkeypatch):
+    import nbformat
+
+    monkeypatch.setenv("PERSUASION_FIGURES", str(tmp_path / "callers"))
+    src = tmp_path / "97_figures.py"
+    src.write_text('# %% tags=["parameters"]\nscale = "book"\n\n'
+                   '# %%\nimport os\nprint(os.environ["PERSUASION_FIGURES"])\n')
+    execute(src, tmp_path / "out.ipynb", scale="smoke", figures=tmp_path / "figs")
+    printed = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[-1].outputs[0]["text"].strip()
+    assert printed == str((tmp_path / "figs").resolve())
+    assert os.environ["PERSUASION_FIGURES"] == str(tmp_path / "callers")  # not left pointing at the run's folder
 
 
 def test_bad_scale(tmp_path):

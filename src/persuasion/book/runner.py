@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import os
 import re
 import sys
@@ -87,6 +88,21 @@ def _tidy(path: Path, scale: str, hide_defaults: bool) -> None:
     nbformat.write(nb, path)
 
 
+@contextlib.contextmanager
+def _environment(values: dict):
+    """``os.environ`` with ``values`` set inside the block, and as it was after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | None = None, timeout: int = 3600,
             parameters: dict | None = None) -> float:
     """Execute ``source`` (py:percent) into ``output``; return the wall time in seconds.
@@ -110,10 +126,11 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
     output.parent.mkdir(parents=True, exist_ok=True)
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # The kernel inherits these; the caller's process gets its own values back afterwards.
+    settings = {"MPLBACKEND": os.environ.get("MPLBACKEND", "module://matplotlib_inline.backend_inline")}
     if figures is not None:
-        os.environ["PERSUASION_FIGURES"] = str(Path(figures).resolve())
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    with tempfile.TemporaryDirectory(prefix="persuasion-run-") as tmp:
+        settings["PERSUASION_FIGURES"] = str(Path(figures).resolve())
+    with _environment(settings), tempfile.TemporaryDirectory(prefix="persuasion-run-") as tmp:
         src_nb = Path(tmp) / "input.ipynb"
         out_nb = Path(tmp) / output.name
         nbformat.write(nb, src_nb)
