@@ -18,7 +18,8 @@ def pytest_configure(config):
 
 
 #: Where caches, data and figures are read and written: a test module that changes one must put it back.
-_PLACES = ("PERSUASION_CACHE", "GSM8K_DIR", "PERSUASION_FIGURES", "HF_HUB_OFFLINE")
+#: (Not HF_HUB_OFFLINE: loading a model sets it for the whole process on purpose, offline always.)
+_PLACES = ("PERSUASION_CACHE", "GSM8K_DIR", "PERSUASION_FIGURES")
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -270,3 +270,15 @@ def test_accelerate_launch_with_two_processes_gives_the_single_process_results(t
     # once to train its Advisors for its share of the generations and once in the final run: 4 + 4 hits
     counts = next(line for line in both.stdout.splitlines() if line.startswith("cache:"))
     assert "scores 8 hits / 2 computed" in counts, counts
+
+
+def test_the_cache_option_holds_for_the_run_only(tmp_path, monkeypatch, capsys, no_models):
+    """`main(["--cache", ...])` called in-process leaves the caller's PERSUASION_CACHE as it was."""
+    from persuasion.llm.cli import main
+
+    monkeypatch.setenv("PERSUASION_CACHE", str(tmp_path / "mine"))
+    args = ["data", "--task", "synthetic", "--scale", "smoke", "--quiet", "--cache", str(tmp_path / "run")]
+    assert main([*args, "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "stages" / "data.json").is_file()
+    assert "data: synthetic data, 6 inputs: 3 training, 1 validation, 2 test" in capsys.readouterr().out
+    assert os.environ["PERSUASION_CACHE"] == str(tmp_path / "mine")

@@ -123,8 +123,9 @@ def parser() -> argparse.ArgumentParser:
 def _describe(stage: str, output) -> str:
     """One line on what a stage computed."""
     if stage == "data":
-        return (f"{output.source} data, {len(output.problems)} inputs: {len(output.ids['train'])} training, "
-                f"{len(output.ids['val'])} validation, {len(output.ids['test'])} test (sha256 {output.data_hash[:12]})")
+        rows = output.rows
+        return (f"{output.source} data, {len(output.problems)} inputs: {len(rows['train'])} training, "
+                f"{len(rows['val'])} validation, {len(rows['test'])} test (sha256 {output.data_hash[:12]})")
     if stage == "items":
         return f"the items of {len(output.by_input)} inputs"
     if stage == "utilities":
