@@ -73,8 +73,13 @@ def _equilibrate(A, b, names: str, rhs_free: bool = False):
         return A, b
     if not A.shape[1]:
         a = np.zeros(A.shape[0])
-    else:  # each row's largest |coefficient|, without densifying a sparse matrix
-        a = abs(A).max(axis=1).toarray().ravel() if sp.issparse(A) else np.abs(A).max(axis=1)
+    elif sp.issparse(A):  # each row's largest |coefficient|, read from the stored entries (no dense copy)
+        csr = A.tocsr()
+        a, rows = np.zeros(A.shape[0]), np.flatnonzero(np.diff(csr.indptr))
+        if rows.size:
+            a[rows] = np.maximum.reduceat(np.abs(csr.data), csr.indptr[rows])
+    else:
+        a = np.abs(A).max(axis=1)
     # The right-hand side counts towards a row's size unless the caller rescales the variables.
     r = a if rhs_free else np.maximum(a, np.abs(b))
 
