@@ -627,7 +627,8 @@ for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
         xy,
         xytext=(8, -4),
         textcoords="offset points",
-        fontsize=8,
+        fontsize=9,
+        bbox=dict(fc="white", ec="none", alpha=0.85, pad=1),  # legible over the hatching
     )
 ax.plot(
     *prior_xy,

@@ -353,7 +353,7 @@ idx, w = caratheodory(z, Z)
 ax.plot(-z[0], -z[1], ls="none", marker="x", ms=11, mew=2.5, color=PALETTE[2], label="a point $z_t$ and DECOMPOSE")
 for j, wj in zip(idx, w):
     ax.plot([-z[0], -Z[j, 0]], [-z[1], -Z[j, 1]], color=PALETTE[2], ls="--", marker="", lw=1)
-    ax.annotate(f"{wj:.2f}", (-(z[0] + Z[j, 0]) / 2, -(z[1] + Z[j, 1]) / 2), fontsize=8,
+    ax.annotate(f"{wj:.2f}", (-(z[0] + Z[j, 0]) / 2, -(z[1] + Z[j, 1]) / 2), fontsize=9,
                 bbox=dict(fc="white", ec="none", pad=0.6))
 ax.set_xlabel("Advisor's expected utility against type 1")
 ax.set_ylabel("Advisor's expected utility\nagainst type 2")

@@ -190,7 +190,7 @@ ax.set_ylabel(r"interval boundaries $a_i$ of the" + "\nmost informative equilibr
 ax.set_ylim(0, 1)
 for N in (2, 3, 4, 5):
     ax.axvline(1 / (2 * N * (N - 1)), color="0.6", ls=":", marker="")
-    ax.text(1 / (2 * N * (N - 1)), 1.01, f"N={N}", fontsize=7, ha="center")
+    ax.text(1 / (2 * N * (N - 1)), 1.01, f"N={N}", fontsize=9, ha="center")
 save_figure(fig, "cheap-talk-partitions")
 plt.show()
 
