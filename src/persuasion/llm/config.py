@@ -26,9 +26,10 @@ _SIZES = {
     ("full", "code"): (60, 20, 84, 256),
 }
 
-#: Training problems that math items are retrieved from (the first ones, the same for every seed), per scale:
-#: smoke scale retrieves from fewer, so that a cold smoke run embeds 100 problems rather than 1,000.
-_POOL = {"smoke": 100, "book": 1000, "full": 1000}
+#: Training problems that math items are retrieved from at book and full scale (the first ones, the same for
+#: every seed); smoke scale retrieves from 100, so that a cold smoke run embeds a tenth of them.
+RETRIEVAL_POOL = 1000
+_POOL = {"smoke": 100, "book": RETRIEVAL_POOL, "full": RETRIEVAL_POOL}
 
 
 def _kind(task: str) -> str:
@@ -61,7 +62,7 @@ class ExperimentConfig:
     n_boot: int = 10_000
     advisor_seeds: int = 5  # Advisors trained per Receiver (seeds seed, seed + 1000, ...): the spread over seeds
     block_inputs: int = 8  # inputs whose prompts go through a Receiver together: one batched call, one cache entry
-    pool: int = 1000  # math items are retrieved from the first `pool` training problems (HumanEval: all non-test)
+    pool: int = RETRIEVAL_POOL  # math items come from the first `pool` training problems (HumanEval: all non-test)
 
     def __post_init__(self):
         _check_task(self.task)

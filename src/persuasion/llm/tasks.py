@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .code import CodeProblem, load_humaneval
+from .config import RETRIEVAL_POOL
 from .data import default_data_dir, gsm8k_dir
 
 __all__ = [
@@ -406,11 +407,6 @@ def _gsm8k(folder) -> tuple[list[Problem], list[Problem]]:
 def _read_gsm8k(folder: str, stamp: tuple) -> tuple[list[Problem], list[Problem]]:
     test = load_gsm8k(folder, socratic=True)  # the test file first: its errors are the ones a user meets first
     return load_gsm8k(folder, split="train", socratic=False), test
-
-
-#: Problems of the training split that math items are retrieved from at book and full scale (the first ones,
-#: a fixed set for every seed; :attr:`~persuasion.llm.config.ExperimentConfig.pool`).
-RETRIEVAL_POOL = 1000
 
 
 def retrieval_pool(inputs: Inputs, size: int = RETRIEVAL_POOL) -> list:
