@@ -96,9 +96,10 @@ lint: $(VENV)/.installed
 check: lint
 	$(PY) -m pytest -n auto --maxprocesses 8 -m "not (slow or notebook or browser or llm)"
 
-# Everything: lint, then every test (notebooks at smoke scale, the book, the browser, the models).
+# Everything: lint, then every test (notebooks at smoke scale, the book, the browser, the models),
+# spread over the cores; the tests of the smoke-scale book share one worker (tests/conftest.py).
 test: lint browser sandbox
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 8 --dist loadgroup
 
 # Every notebook at smoke scale, without the rest of the tests.
 smoke: $(VENV)/.installed

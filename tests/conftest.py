@@ -1,9 +1,16 @@
 import os
 
-import matplotlib
-import numpy as np
-import pytest
-from hypothesis import HealthCheck, settings
+# Under pytest-xdist (make check, make test) each of N workers gets its share of the cores: torch's and
+# BLAS's threads would otherwise be N times as many as the cores, and spin against each other. Set
+# before numpy or torch is imported; the chapters' kernels inherit it.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
+
+import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -15,6 +22,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "book"))
 
 def pytest_configure(config):
     np.set_printoptions(legacy=False)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test that reads the smoke-scale book runs on one xdist worker (``--dist loadgroup``).
+
+    The book is a session fixture: on two workers each would execute every chapter and build it again.
+    """
+    for item in items:
+        if "smoke_root" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("smoke-book"))
 
 
 #: Where caches, data and figures are read and written: a test module that changes one must put it back.
