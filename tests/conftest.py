@@ -1,4 +1,6 @@
+import ast
 import os
+from pathlib import Path
 
 # Under pytest-xdist (make check, make test) each of N workers gets its share of the cores: torch's and
 # BLAS's threads would otherwise be N times as many as the cores, and spin against each other. Set
@@ -24,46 +26,54 @@ def pytest_configure(config):
     np.set_printoptions(legacy=False)
 
 
-@pytest.hookimpl(tryfirst=True)
+def _smoke_book_tests(path) -> set[str]:
+    """Names of the test functions in ``path`` that use the smoke-scale book, directly or through a fixture."""
+    functions = [n for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)]
+    users = {"smoke_root", "built_book"}
+    while True:  # fixtures of this file that use one of ``users``, until none is added
+        more = {f.name for f in functions if f.name not in users and users & {a.arg for a in f.args.args}}
+        if not more:
+            break
+        users |= more
+    return {name for name in users if name.startswith("test_")}
+
+
+#: ``tests/FILE::test_name`` of every test that uses the smoke-scale book (a session fixture, one per worker).
+SMOKE_BOOK_TESTS = frozenset(
+    f"tests/{p.name}::{name}" for p in Path(__file__).parent.glob("test_*.py") for name in _smoke_book_tests(p)
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every test that reads the smoke-scale book runs on one xdist worker (``--dist loadgroup``).
+    """Refuse a test that uses the smoke-scale book but escaped :data:`SMOKE_BOOK_TESTS` (it would build it again)."""
+    missed = sorted({item.nodeid.split("[")[0] for item in items if "smoke_root" in getattr(item, "fixturenames", ())}
+                    - SMOKE_BOOK_TESTS)
+    if missed:
+        raise pytest.UsageError(f"tests that use the smoke book but are not in SMOKE_BOOK_TESTS: {missed}")
 
-    The book is a session fixture: on two workers each would execute every chapter and build it again.
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` (make test): the tests of :data:`SMOKE_BOOK_TESTS` go to one worker, as one unit.
+
+    On two workers each would execute every chapter and build the book again. xdist's own grouping
+    by ``xdist_group`` marks does not take effect under pytest 9.2 (pytest-xdist issue 1386: the group
+    is written into a node id field that pytest no longer reads), so the group is chosen here, by name.
     """
-    for item in items:
-        if "smoke_root" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("smoke-book"))
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
 
+    class SmokeBookTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "smoke-book" if nodeid.split("[")[0] in SMOKE_BOOK_TESTS else nodeid
 
-#: Where caches, data and figures are read and written: a test module that changes one must put it back.
-#: (Not HF_HUB_OFFLINE: loading a model sets it for the whole process on purpose, offline always.)
-_PLACES = ("PERSUASION_CACHE", "GSM8K_DIR", "PERSUASION_FIGURES")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _places_are_left_as_found():
-    """Fail the module (and put the variables back) if it leaves any of :data:`_PLACES` changed.
-
-    A leaked ``PERSUASION_CACHE`` sent every later test to a fresh cache, so that chapter 7's seed tests
-    recomputed what the user's cache held, silently and slowly.
-    """
-    before = {name: os.environ.get(name) for name in _PLACES}
-    yield
-    changed = {name: (value, os.environ.get(name)) for name, value in before.items() if os.environ.get(name) != value}
-    for name, (value, _) in changed.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    if changed:
-        pytest.fail(f"the module left the environment changed (before, after): {changed}")
+    return SmokeBookTogether(config, log)
 
 
 # -- the book at smoke scale -----------------------------------------------------
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.py"))
