@@ -67,10 +67,17 @@ def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np
     Returns
     -------
     indices : ndarray of int, shape (k,), k <= d + 1
-    weights : ndarray, shape (k,), positive, summing to 1
+        Rows of ``vertices`` used.
+    weights : ndarray, shape (k,)
+        Positive weights summing to 1, with ``weights @ vertices[indices] == point``.
 
-    Raises ``ValueError`` if ``point`` is not in the convex hull.
+    Raises
+    ------
+    ValueError
+        If ``point`` is not in the convex hull of the rows of ``vertices``.
 
+    Examples
+    --------
     >>> idx, w = caratheodory([0.25, 0.25], [[0, 0], [1, 0], [0, 1], [1, 1]])
     >>> len(idx) <= 3, np.allclose(w @ np.array([[0, 0], [1, 0], [0, 1], [1, 1]])[idx], [0.25, 0.25])
     (True, True)

@@ -37,6 +37,8 @@ MIN_ACCURACY = 0.15
 
 #: The claims of Bai et al. §4 that the experiment tests: (key, claim, where in the paper, A, B, subset).
 #: Each claim says "A beats B" (on the whole test set, or on its hard inputs).
+#:
+#: :meta hide-value:
 CLAIMS = (
     ("posterior>prior", "The Advisor's item beats a random item (Posterior > Prior)", "§4.2.1, Table 1",
      Structure.POSTERIOR, Structure.PRIOR, None),

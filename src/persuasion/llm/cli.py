@@ -1,4 +1,4 @@
-"""Run the Advisor/Receiver experiment from the command line, whole or one stage at a time, outside the book.
+"""Run the Advisor/Receiver experiment from the command line, whole or one stage at a time, outside the book::
 
     persuasion-experiment --task gsm8k --scale book --out results/          # every stage, then the report
     persuasion-experiment items --task gsm8k --scale smoke --out results/   # the stages up to the items

