@@ -394,7 +394,7 @@ checks.all_of(
 )
 
 # %% tags=["hide-input", "remove-output"]
-fig, (ax_size, ax_time) = plt.subplots(1, 2, figsize=(8.4, 3.6))
+fig, (ax_size, ax_time) = plt.subplots(1, 2, figsize=(7.0, 3.6))
 ns = [x["n"] for x in ind]
 for k, (label, key_vars, key_time) in enumerate(
     [
@@ -405,13 +405,12 @@ for k, (label, key_vars, key_time) in enumerate(
     style = dict(color=PALETTE[2 * k], ls=LINESTYLES[k], marker=MARKERS[k], ms=6, label=label)
     ax_size.semilogy(ns, [x[key_vars] for x in ind], **style)
     ax_time.semilogy(ns, [x[key_time] for x in ind], **style)
-ax_size.set_xlabel("number of actions $n$ (2 types each; $2^n$ states)")
-ax_size.set_ylabel("LP variables (exact count, log scale)")
-ax_time.set_xlabel("number of actions $n$")
-ax_time.set_ylabel("solve time, median of runs\n(seconds, log scale)")
-ax_size.legend()
-ax_time.legend()
-fig.tight_layout()
+ax_size.set_xlabel("actions $n$ (2 types each, $2^n$ states)")
+ax_size.set_ylabel("LP variables (log scale)")
+ax_time.set_xlabel("actions $n$")
+ax_time.set_ylabel("median solve time (s, log scale)")
+fig.legend(*ax_size.get_legend_handles_labels(), loc="lower center", ncol=2, frameon=False)
+fig.tight_layout(rect=(0, 0.1, 1, 1))
 save_figure(fig, "independent-actions")
 plt.show()
 

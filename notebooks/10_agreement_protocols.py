@@ -321,10 +321,10 @@ checks.true(
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.0), sharex=True)
 ax1.plot(eps_grid, mean_rounds, color=PALETTE[1], ls="-", marker="o", ms=5)
 ax1.set_ylabel("announcements until\n" + r"$\varepsilon$-agreement (mean)")
-ax1.set_title("(a) how long the dialogue lasts", fontsize=9)
+ax1.set_title("(a) how long the dialogue lasts")
 ax2.plot(eps_grid, stop_error, color=PALETTE[2], ls="--", marker="s", ms=5)
 ax2.set_ylabel("squared gap to exact\nagreement (mean)")
-ax2.set_title("(b) how far from agreement it stops", fontsize=9)
+ax2.set_title("(b) how far from agreement it stops")
 for ax in (ax1, ax2):
     ax.set_xlabel(r"agreement tolerance $\varepsilon$")
 fig.tight_layout()
