@@ -58,6 +58,7 @@ from IPython.display import Markdown, display
 
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.tables import Table
 from persuasion.llm.advisor import eq3_lower_bound
 from persuasion.llm.claims import MIN_ACCURACY, findings_markdown, verdict_table, verdicts
 from persuasion.llm.code import budget_share, load_humaneval
@@ -75,7 +76,6 @@ from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
     PAPER_TABLE1,
     SHORT,
-    Table,
     arpi_markdown,
     baselines_markdown,
     baselines_table,

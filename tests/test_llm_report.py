@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from persuasion.book.tables import Table
 from persuasion.llm.config import ExperimentConfig
-from persuasion.llm.report import Table, baselines_markdown, baselines_table
+from persuasion.llm.report import baselines_markdown, baselines_table
 from persuasion.llm.results import TaskResult
 from persuasion.llm.utilities import UtilityTable
 from persuasion.protocol import Structure

@@ -2,6 +2,7 @@
 
 * :mod:`persuasion.book.checks`: :class:`Checks`, the numerical claims a chapter states and checks;
 * :mod:`persuasion.book.plotting`: one figure style (grey-scale safe) and saving figures by name;
+* :mod:`persuasion.book.tables`: :class:`~persuasion.book.tables.Table`, computed rows shown as a table;
 * :mod:`persuasion.book.runner`: executes a chapter (jupytext ``.py`` → papermill → ``.ipynb``);
 * :func:`chapter`: the one set-up line every chapter opens with.
 

@@ -25,9 +25,10 @@ from collections import Counter
 
 import numpy as np
 
+from ..book.tables import Table
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
-from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT, Table
+from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT
 from .statistics import ALPHA, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
 
 __all__ = ["CLAIMS", "MIN_ACCURACY", "verdicts", "verdict_table", "findings_markdown"]

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..book.tables import Table
 from ..protocol import Structure
 from .figures import SHORT
 from .statistics import MIN_INPUTS, verdict
 
 __all__ = [
-    "Table",
     "PAPER_TABLE1",
     "PAPER_COLUMNS",
     "paper_average",
@@ -91,43 +91,6 @@ def paper_average(task: str) -> np.ndarray:
     if task not in PAPER_TABLE1:
         raise ValueError(f"task must be one of {sorted(PAPER_TABLE1)}; got {task!r}")
     return np.array(list(PAPER_TABLE1[task]["rows"].values())).mean(axis=0)
-
-
-class Table:
-    """A table that shows as HTML in notebooks and in the book, and as Markdown in text (``str``).
-
-    >>> print(Table([[1, "a"]], ["n", "x"]))
-    |   n | x   |
-    |----:|:----|
-    |   1 | a   |
-
-    A ``caption`` heads the table in HTML and in Markdown; in HTML the table
-    sits in a box that scrolls sideways when it is wider than the page.
-    """
-
-    def __init__(self, rows, headers, caption: str | None = None):
-        self.rows, self.headers, self.caption = rows, headers, caption
-
-    def _render(self, fmt: str) -> str:
-        from tabulate import tabulate
-
-        return tabulate(self.rows, headers=self.headers, tablefmt=fmt)
-
-    def __str__(self) -> str:
-        return self._render("pipe")
-
-    def __contains__(self, text) -> bool:
-        return text in str(self)
-
-    def _repr_markdown_(self) -> str:
-        return f"{self.caption}\n\n{self}" if self.caption else str(self)
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
-        table = self._render("html").replace("<table>", f'<table class="table persuasion-table">{caption}', 1)
-        return f'<div class="persuasion-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
 
 
 def _fmt_ci(row, scale=1.0, digits=1):
