@@ -136,8 +136,8 @@ print("P(signal | state):\n", sol.scheme.round(4))
 p_guilty = sol.posteriors[:, 1]  # each posterior's probability of guilt
 for s in np.argsort(p_guilty):
     act = game.actions[sol.actions[s]]
-    print(f"signal {s}: sent with probability {sol.weights[s]:.3f}, "
-          f"posterior P(guilty) = {p_guilty[s]:.3f}, judge plays {act!r}")
+    print(f"signal {s}: probability {sol.weights[s]:.3f}, "
+          f"P(guilty | signal) = {p_guilty[s]:.3f}, judge: {act!r}")
 
 # %% [markdown]
 # The optimal signal says "guilty" always when the defendant is guilty and with
@@ -709,10 +709,9 @@ checks.true(
 
 # %%
 prosecutor_inf = convex_closure(game, game.prior)
+prosecutor_sup = concave_closure(game, game.prior)
 print(f"prosecutor: v_hat(mu0) = {game.no_information_value}, "
-      f"inf-closure = {prosecutor_inf}, "
-      f"sup-closure = {concave_closure(game, game.prior)}, "
-      "and the Sender does benefit (0.6)")
+      f"inf-closure = {prosecutor_inf}, sup-closure = {prosecutor_sup}")
 
 # %% tags=["remove-input"]
 inf_value = np.array([convex_closure(g, g.prior) for g in games])

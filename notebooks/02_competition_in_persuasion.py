@@ -453,8 +453,8 @@ eq_const = equilibrium_outcomes(ties, V_const)
 coll_const = collusive_outcomes(ties, V_const)
 full_rev = ties.profile_outcome[-1, -1]  # both reveal (the finest partition is last)
 no_info = ties.profile_outcome[0, 0]  # both silent
-print(f"{len(coll_const)} collusive and {len(eq_const)} equilibrium outcomes; "
-      f"full revelation is outcome {full_rev}, no information outcome {no_info}")
+print(f"{len(coll_const)} collusive and {len(eq_const)} equilibrium outcomes")
+print(f"full revelation is outcome {full_rev}, no information outcome {no_info}")
 
 # %% tags=["remove-input"]
 # Partitions of the states alone: the Blackwell order of their outcomes is the

@@ -502,8 +502,8 @@ for _ in range(n_problems):
             and np.allclose(signal.sum(axis=1), 1.0)
         )
 print(
-    f"{found} (problem, action) pairs with an aligned action by LP, {sampled} by sampling; "
-    f"induced as unique best response in all: {all(induced)}"
+    f"(problem, action) pairs with an aligned action: {found} by LP, {sampled} by sampling;\n"
+    f"induced as the unique best response in all of them: {all(induced)}"
 )
 checks.true(
     "claim 2: the LP finds an aligned belief wherever sampling does",
@@ -621,12 +621,10 @@ for _ in range(max(8, n_problems // 5)):
     tie_rows.append(s_q.value - np.array(row))
 tie_rows = np.array(tie_rows)  # U* - U*_delta, problems x deltas
 print(
-    f"random problems: the LP optimum loses value with ties against the principal in {drop} of {len(tie_rows)}"
+    f"random problems where ties against the principal cost the LP optimum value: {drop} of {len(tie_rows)}"
 )
-print(
-    "largest U* - U*_delta over the problems:",
-    {d: float(f"{g:.2g}") for d, g in zip(deltas, tie_rows.max(axis=0))},
-)
+print("largest U* - U*_delta over the problems, by delta:")
+print({d: float(f"{g:.2g}") for d, g in zip(deltas, tie_rows.max(axis=0))})
 checks.all_of(
     "ties: each margin solution keeps its value with ties against the principal",
     attained,

@@ -47,6 +47,7 @@ import numpy as np
 from persuasion import PersuasionGame, optimal_signal
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
+from persuasion.book.tables import Table
 from persuasion.competition_among_ais import (
     CompetitionGame,
     aligned_agents,
@@ -240,8 +241,8 @@ eps_grid = [0.0, 0.02, 0.05, 0.1, 0.2, 0.4]
 runs = np.array([[trial(eps) for _ in range(n_instances)] for eps in eps_grid])
 eps_hat, first_best, worst_eq, single = runs.transpose(2, 0, 1)
 shortfall_comp, shortfall_single = first_best - worst_eq, first_best - single
-print("largest shortfall of any equilibrium under competition: "
-      f"{shortfall_comp.max():.2g} (bound at the largest eps: {2 * eps_grid[-1]})")
+print(f"largest shortfall of any equilibrium, competing: {shortfall_comp.max():.2g}")
+print(f"the bound 2 eps at the largest eps: {2 * eps_grid[-1]}")
 
 # %% tags=["remove-input"]
 bound_ok = (eps_hat <= np.array(eps_grid)[:, None] + 1e-9) & (worst_eq >= first_best - 2 * eps_hat - 1e-9)
@@ -631,12 +632,12 @@ print(f"{len(with_eq)} of {len(sub_rows)} instances have a pure equilibrium "
       "(the others are left out)")
 
 # %% tags=["hide-input"]
-print("  q   | 2 eps  | eps_sub (max) | eps_sub (worst eq) | eps_QR | bound  | realised shortfall")
-for q, bd in with_eq[:: max(1, len(with_eq) // 8)]:
-    print(
-        f" {q:4.2f} | {bd.eps_align:6.3f} | {bd.eps_sub:13.3f} | {bd.eps_sub_at_worst:18.3f} | "
-        f"{bd.eps_qr:6.3f} | {bd.bound:6.3f} | {bd.shortfall:8.3f}"
-    )
+Table(
+    [(q, bd.eps_align, bd.eps_sub, bd.eps_sub_at_worst, bd.eps_qr, bd.bound, bd.shortfall)
+     for q, bd in with_eq[:: max(1, len(with_eq) // 8)]],
+    ["q", "2 eps", "eps_sub (max)", "eps_sub (worst eq)", "eps_QR", "bound", "realised shortfall"],
+    digits=3,
+)
 
 # %% tags=["remove-input"]
 checks.all_of(
@@ -876,10 +877,8 @@ for T, g_T in games_T.items():
 
 # %% tags=["hide-input"]
 for T, (n_eq, worst, seen) in found_T.items():
-    print(
-        f"T = {T}: {len(games_T[T].menus[0])} rules per agent, {n_eq} pure equilibria, worst gives Alice "
-        f"{worst:.3f} (first best {games_T[T].first_best:.3f}); she then tells apart {seen} groups of states"
-    )
+    print(f"T = {T}: {len(games_T[T].menus[0])} rules per agent, {n_eq} pure equilibria; the worst gives Alice "
+          f"{worst:.3f}\n       (first best {games_T[T].first_best:.3f}) and she tells apart {seen} groups of states")
 
 # %% tags=["remove-input"]
 worst_T = {T: f[1] for T, f in found_T.items()}
@@ -948,11 +947,9 @@ for _ in range(max(6, n_instances // 2)):
 # instances without a pure equilibrium are left out
 short_T = {T: np.array([r for r in rows if not np.isnan(r[0])]).reshape(-1, 2) for T, rows in rows_T.items()}
 viol_T = {T: int((a[:, 0] > a[:, 1] + 1e-9).sum()) for T, a in short_T.items()}
-print(
-    f"instances whose worst equilibrium falls below first best - 2 eps: one round {viol_T[1]} of {len(short_T[1])}, "
-    f"two rounds {viol_T[2]} of {len(short_T[2])}; mean shortfall {np.mean(short_T[1][:, 0]):.3f} "
-    f"vs {np.mean(short_T[2][:, 0]):.3f}"
-)
+print("instances whose worst equilibrium falls below first best - 2 eps:")
+print(f"  one round: {viol_T[1]} of {len(short_T[1])}, mean shortfall {np.mean(short_T[1][:, 0]):.3f}")
+print(f"  two rounds: {viol_T[2]} of {len(short_T[2])}, mean shortfall {np.mean(short_T[2][:, 0]):.3f}")
 
 # %% tags=["remove-input"]
 checks.true(

@@ -34,6 +34,7 @@ import numpy as np
 from persuasion import PersuasionGame, optimal_signal, random_game
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.tables import Table
 from persuasion.neural import train_policy
 from persuasion.protocol import (
     Structure,
@@ -270,10 +271,9 @@ upper = np.array([posteriors[-1, 1] for _, posteriors, _ in best])  # upper P(re
 lp0 = optimal_signal(g0).value
 
 # %%
-print("T:", np.round(temps, 4))
-print("best value:", np.round(smooth_vals, 4), " LP:", round(lp0, 4))
-print("upper optimal posterior P(relevant):", np.round(upper, 4))
-print("(indifference point 0.55)")
+print(f"LP value {lp0:.4f}; the Receiver's indifference point is P(relevant) = 0.55")
+Table(zip(temps, smooth_vals, upper),
+      ["temperature T", "best value", "upper optimal posterior P(relevant)"], digits=4)
 
 # %% tags=["remove-input"]
 checks.all_of(
@@ -437,10 +437,9 @@ checks.all_of(
     ok_cred_full,
     method="greedy credulous scheme vs full revelation",
 )
-print(
-    f"credulous vs Bayesian Receiver, Advisor's best value: higher in {(cred_minus_bayes > 1e-9).sum()}, "
-    f"lower in {(cred_minus_bayes < -1e-9).sum()}, equal in {(np.abs(cred_minus_bayes) <= 1e-9).sum()} of {n_random}"
-)
+print(f"the Advisor's best value with a credulous Receiver, against a Bayesian one, in {n_random} games:")
+print(f"higher in {(cred_minus_bayes > 1e-9).sum()}, lower in {(cred_minus_bayes < -1e-9).sum()}, "
+      f"equal in {(np.abs(cred_minus_bayes) <= 1e-9).sum()}")
 
 # %% [markdown]
 # The same input in three settings: an aligned Advisor ($v = u$), the biased
@@ -461,8 +460,9 @@ table = {}
 for label, (game, cred) in cases.items():
     scheme = credulous_best_scheme(game) if cred else optimal_signal(game).scheme
     table[label] = structure_values(game, scheme, credulous=cred)
-    advisor = {str(k): round(v[0], 3) for k, v in table[label].items()}
-    print(label.replace("\n", " "), advisor)
+Table([(label.replace("\n", " "), *(v[0] for v in values.values()))
+       for label, values in table.items()],
+      ["Advisor's value", *map(str, next(iter(table.values())))], digits=3)
 
 # %% tags=["hide-input", "remove-output"]
 names = [Structure.NO, Structure.PRIOR, Structure.ALL, Structure.POSTERIOR]

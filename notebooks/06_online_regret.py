@@ -32,10 +32,12 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 from matplotlib.ticker import LogLocator, ScalarFormatter
 
 from persuasion.book import chapter
 from persuasion.book.plotting import LINESTYLES, MARKERS, PALETTE, save_figure
+from persuasion.book.tables import Table
 from persuasion.online import (
     OnlinePersuasion,
     adversarial_types,
@@ -203,7 +205,8 @@ def instance(m, n_types=2, n_items=None, seed=1):
 # %%
 game = instance(3)
 Z, schemes = game.vertices()
-print(f"{game}: {game.n_variables} scheme variables, f(P) has {len(Z)} vertices")
+print(game)
+print(f"{game.n_variables} scheme variables; f(P) has {len(Z)} vertices")
 
 # %% [markdown]
 # DECOMPOSE, on the centre of the vertices: the indices of the vertices it
@@ -412,13 +415,15 @@ for kind in ("stochastic", "adversarial"):
 # $\log R_T$ against $\log T$:
 
 # %%
-slopes = {}
+slopes, regret_rows = {}, []
 for (kind, exploration), table in results.items():
     mean = table.mean(axis=1)
     fit = np.polyfit(np.log(horizons), np.log(np.clip(mean, 1e-9, None)), 1)
     slopes[kind, exploration] = fit[0]
-    print(f"{kind:11s} {exploration:8s} mean regret {np.round(mean, 1)};"
-          f" R_T / T {np.round(mean / horizons, 4)}; slope {fit[0]:.2f}")
+    regret_rows.append((kind, exploration, *np.round(mean, 1),
+                        *np.round(mean / horizons, 4), round(fit[0], 2)))
+Table(regret_rows, ["feedback", "exploration", *[f"R_T, T = {T}" for T in horizons],
+             *[f"R_T / T, T = {T}" for T in horizons], "slope of log R_T"])
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.6, 4.0))
@@ -506,10 +511,10 @@ regret_m = np.array(regret_m)
 # %%
 mean_vertices = np.array(vertices_m).mean(axis=1)
 bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
-for m, verts, pts, regs, b in zip(ms, vertices_m, points_m, regret_m, bound_shape):
-    print(f"m = {m}: vertices of f(P) {verts}, |S| {pts},"
-          f" mean regret {regs.mean():7.1f},"
-          f" R_T / (m^1.5 sqrt(T log T)) = {regs.mean() / b:.4f}")
+by_m = zip(ms, vertices_m, points_m, regret_m, bound_shape)
+by_m = [(m, str(v), str(s), r.mean(), r.mean() / b) for m, v, s, r, b in by_m]
+display(Table(by_m, ["m", "vertices of f(P)", "|S|", "mean regret",
+                     "R_T / (m^1.5 sqrt(T log T))"], digits=[None, None, None, 1, 4]))
 log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))
 slope_m = np.polyfit(np.log(ms), log_mean, 1)[0]
 print(f"fitted slope of log R_T on log m: {slope_m:.2f} (the bound's shape: 1.5)")

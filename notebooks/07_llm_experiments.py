@@ -50,7 +50,7 @@ seed = 0  # every random choice: the inputs drawn, the splits, the Advisors, the
 
 # %% tags=["hide-input", "remove-stderr"]
 import os
-from textwrap import shorten
+from textwrap import fill, shorten
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -74,6 +74,7 @@ from persuasion.llm.figures import (
 )
 from persuasion.llm.models import load_encoder, load_receiver, pick_device
 from persuasion.llm.report import (
+    PAPER_COLUMNS,
     PAPER_TABLE1,
     SHORT,
     arpi_markdown,
@@ -246,10 +247,9 @@ for task in (maths, "humaneval"):
 math, code = results
 
 # %%
-for res in results:
-    c = res.config
-    print(f"{c.task} ({res.source} data): {c.n_train} training, {c.n_val} validation, "
-          f"{c.n_test} test inputs; Receivers {res.receivers}")
+Table([(r.config.task, r.source, r.config.n_train, r.config.n_val, r.config.n_test,
+        ", ".join(r.receivers)) for r in results],
+      ["task", "data", "training", "validation", "test", "Receivers"])
 
 # %% tags=["remove-input"]
 # The generation budget of HumanEval, measured: the share of all 164 canonical solutions it holds.
@@ -275,9 +275,10 @@ pool = next(res.config.pool for res in results if res.config.kind == "math")
 print(f"maths items come from the first {pool:,} training problems\n")
 for res in results:
     first = res.ids["test"][0]
-    print(f"[{res.config.task}] {shorten(res.questions[first], 400)}")
+    question = shorten(res.questions[first], 400)
+    print(fill(f"[{res.config.task}] {question}", 86, subsequent_indent="  "))
     for c, item in enumerate(res.items[first], 1):
-        print(f"   item {c}: {shorten(item, 150, placeholder=' …')}")
+        print(f"   item {c}: {shorten(item, 74, placeholder=' …')}")
     print()
 
 # %% [markdown]
@@ -375,15 +376,16 @@ plt.show()
 # expensive part, so it is measured after the first seed's draw only.
 
 # %%
+curves = []
 for res in results:
     train = [i in set(res.ids["train"]) for i in res.tables[res.receivers[0]].ids]
     for name in res.receivers:
         c = res.curves[name]
         bound = eq3_lower_bound(res.tables[name].items[np.flatnonzero(train)])
-        print(f"{res.config.task}, {name}: training loss {c['train'][0]:+.3f} -> "
-              f"{c['train'][-1]:+.3f} (oracle bound {bound:+.3f}); validation "
-              f"{c['val'][0]:+.3f} -> best {c['val'].min():+.3f} "
-              f"at step {c['best_step'] + 1}")
+        curves.append((res.config.task, name, c["train"][0], c["train"][-1], bound,
+                       c["val"][0], c["val"].min(), c["best_step"] + 1))
+Table(curves, ["task", "Receiver", "training loss: first", "last", "oracle bound",
+               "validation: first", "best", "at step"], digits=3)
 
 # %% tags=["remove-input"]
 for res in results:
@@ -702,14 +704,13 @@ display(Markdown(
 # evaluated on easy and hard test inputs.
 
 # %%
-for res in results:
-    print(f"{res.config.task}: easy means difficulty <= {res.threshold}; "
-          f"{len(res.ids['easy_train'])} easy training inputs")
-    for r in res.easy_hard("utility"):
-        if r["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY):
-            print(f"   {r['receiver']}, {r['group']} (n={r['n']}): "
-                  f"{SHORT[r['structure']]} {r['mean']:+.2f} "
-                  f"[{r['lo']:+.2f}, {r['hi']:+.2f}] nats")
+Table([(res.config.task, f"difficulty <= {res.threshold}", len(res.ids["easy_train"]),
+        r["receiver"], r["group"], r["n"], SHORT[r["structure"]],
+        f"{r['mean']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}]")
+       for res in results for r in res.easy_hard("utility")
+       if r["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY)],
+      ["task", "easy", "easy training inputs", "Receiver", "test inputs", "n",
+       "structure", "utility (nats), 95% CI"])
 
 # %% tags=["remove-input"]
 for res in results:
@@ -837,13 +838,14 @@ plt.show()
 # and Phi-2 Advisors) follow from its per-Receiver rows:
 
 # %%
+averages = []
 for task in ("gsm8k", "humaneval"):
     avg, paper = paper_average(task), PAPER_TABLE1[task]
-    improvement = 100 * (avg[3:] / avg[2] - 1)
-    print(f"{task}: recomputed averages {np.round(avg, 2)}; "
-          f"printed {np.array(paper['average'])}")
-    print(f"   posterior over prior: recomputed {np.round(improvement, 2)}%, "
-          f"printed {paper['improvement']}%")
+    gain = 100 * (avg[3:] / avg[2] - 1)  # posterior over prior, %
+    averages += [(task, "recomputed", *np.round(avg, 2), *np.round(gain, 2)),
+             (task, "printed", *paper["average"], *paper["improvement"])]
+Table(averages, ["task", "average row", *[SHORT.get(c, c) for c in PAPER_COLUMNS],
+                 "gain (GPT-2), %", "gain (Phi-2), %"])
 
 # %% tags=["remove-input"]
 for task in ("gsm8k", "humaneval"):

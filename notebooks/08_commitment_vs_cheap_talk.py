@@ -39,6 +39,7 @@ import numpy as np
 
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.tables import Table
 from persuasion.cheaptalk import (
     cheap_talk_utilities,
     commitment_utilities,
@@ -149,8 +150,8 @@ for N in range(2, 61):
     b_float = 1 / (2 * N * (N - 1))
     float_formula = math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / b_float))
     float_disagree += float_formula != largest_by_search(Fraction(b_float))
-print(f"the float formula at the float nearest 1/(2N(N-1)) disagrees with the exact N "
-      f"of that float for {float_disagree} of 59 boundaries")
+print("the float formula at the float nearest 1/(2N(N-1)), against its exact N:")
+print(f"they disagree at {float_disagree} of 59 boundaries")
 
 # %% [markdown]
 # Then `max_partition_size`, exact, at and beside every boundary:
@@ -390,11 +391,10 @@ pc = pc[::-1]
 rec_pc = np.array([e.receiver for e in pc])
 snd_pc = np.array([e.sender for e in pc])
 ct_rec, ct_snd = cheap_talk_utilities(b_pc, max_partition_size(b_pc))
-for rho, e in zip(rhos, pc):
-    print(
-        f"rho = {rho:4.2f}: {e.actions.size} messages, official a = {np.round(e.official, 3).tolist()}, "
-        f"Receiver {e.receiver:.6f}, Sender {e.sender:.6f}"
-    )
+Table([(rho, e.actions.size, str(np.round(e.official, 3).tolist()), e.receiver, e.sender)
+       for rho, e in zip(rhos, pc)],
+      ["rho", "messages", "official actions a", "Receiver", "Sender"],
+      digits=[2, None, None, 6, 6])
 
 # %% [markdown]
 # The endpoints are checked against the closed forms: at $\rho = 0$ the

@@ -49,9 +49,11 @@ scale = "book"  # "smoke" (seconds, for tests), "book" (default) or "full"
 # %% tags=["hide-input"]
 import itertools
 import time
+from textwrap import fill
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 from persuasion import optimal_signal, random_game
 from persuasion.algorithmic import (
@@ -63,6 +65,7 @@ from persuasion.algorithmic import (
 from persuasion.bayesian_persuasion import consistency_matrix, obedience_matrix
 from persuasion.book import chapter
 from persuasion.book.plotting import LINESTYLES, MARKERS, PALETTE, plot_scaling, save_figure
+from persuasion.book.tables import Table
 from persuasion.competition_among_ais import (
     CompetitionGame,
     pure_equilibria,
@@ -190,7 +193,7 @@ print(f"fitted slopes of log time: {slope['states']:.2f} in |Omega| (|A| = 20),"
 try:
     check_lp_size(1000, 300)
 except ValueError as refusal:
-    print(f"refused up front: {refusal}")
+    print(fill(f"refused up front: {refusal}", 86))
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
@@ -302,11 +305,11 @@ for n in range(2, max_n + 1):
                     v_explicit=sol.value, v_sym=sym.value))
 
 # %%
-for x in ind:
-    print("n = {n:>2}: {states:>6} states; explicit LP {explicit_vars:>7} variables,"
-          " {t_explicit:.3f} s, value {v_explicit:.6f}; symmetric LP {sym_vars}"
-          " variables, {border} Border rows, {ms:.1f} ms, value {v_sym:.6f}"
-          .format(ms=1e3 * x["t_sym"], **x))
+ind_rows = [(x["n"], x["states"], x["explicit_vars"], x["t_explicit"], x["v_explicit"],
+         x["sym_vars"], x["border"], 1e3 * x["t_sym"], x["v_sym"]) for x in ind]
+display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)", "value",
+                     "symmetric LP: variables", "Border rows", "time (ms)", "value"],
+              digits=[None, None, None, 3, 6, None, None, 1, 6]))
 last = ind[-4:]
 log_time = np.log([x["t_explicit"] for x in last])
 growth = np.polyfit([x["n"] for x in last], log_time, 1)[0]
@@ -376,8 +379,8 @@ for n in range(2, max_n3 + 1):
     explicit = optimal_signal(independent_actions_game(RHO3, XI3, Q3, n)).value
     relaxed = without_border(RHO3, XI3, Q3, n)
     three.append((n, 3**n, sym.value, explicit, relaxed, sym.border_rows, sym.rounds))
-    print("n = {}: {:>5} states, symmetric {:.6f}, explicit {:.6f}, without Border rows"
-          " {:.6f}; {} Border rows after {} rounds".format(*three[-1]))
+Table(three, ["n", "states", "symmetric LP", "explicit LP", "without Border rows",
+              "Border rows", "rounds"], digits=6)
 
 # %% tags=["remove-input"]
 checks.close(

@@ -43,6 +43,7 @@ from persuasion.agreement import (
 )
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.tables import Table
 
 SIZES = {  # random instances
     "smoke": dict(n_instances=20, n_shade=8),
@@ -270,9 +271,9 @@ for eps in eps_grid:
     stops = [(p, d, epsilon_agreement_rounds(d, eps)) for p, d in instances]
     mean_rounds.append(np.mean([p @ r for p, d, r in stops]))
     stop_error.append(np.mean([p @ gap_at_stop(d, r) ** 2 for p, d, r in stops]))
-print("eps:", eps_grid)
-print("mean rounds:", np.round(mean_rounds, 3))
-print("mean squared gap to the exact agreed estimate:", np.round(stop_error, 5))
+Table(zip(eps_grid, mean_rounds, stop_error),
+      ["eps", "mean rounds", "mean squared gap to the exact agreed estimate"],
+      digits=[2, 3, 5])
 
 # %% tags=["remove-input"]
 checks.true(
@@ -394,11 +395,9 @@ for shade in shades:
 # What the honest agent ends up with, shade by shade:
 
 # %%
-print("shade:", np.round(shades, 2))
-print("honest agent's mean squared error:", np.round(mse, 4))
-print("its mean bias:", np.round(bias, 4) + 0.0)
-print("P(truth excluded):", np.round(excluded, 3),
-      " P(lie detected):", np.round(detected, 3))
+Table(zip(shades, mse, np.asarray(bias) + 0.0, excluded, detected),
+      ["shade", "honest agent's mean squared error", "its mean bias",
+       "P(truth excluded)", "P(lie detected)"], digits=[2, 4, 4, 3, 3])
 
 # %% tags=["remove-input"]
 checks.close(

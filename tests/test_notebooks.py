@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from .conftest import NOTEBOOKS, ROOT, execute_smoke, share_models
+from .test_reading import LINE_WIDTH
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -26,6 +27,23 @@ def test_notebook_executes_at_smoke_scale(notebook, smoke_root):
     last = nb.cells[-1]
     html = "".join(o.get("data", {}).get("text/html", "") for o in last.get("outputs", []))
     assert "persuasion-claims" in html, "the last cell must display the chapter's Checks table"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_printed_lines_fit_the_page(notebook, smoke_root):
+    """Printed text (stdout, plain values) that the reader sees wraps at the page's width: rows of numbers
+    go in a :class:`~persuasion.book.tables.Table` instead."""
+    nb = nbformat.read(execute_smoke(smoke_root, notebook), as_version=4)
+    wide = []
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "remove-output" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = out.get("text", "") if out.get("name") == "stdout" else (
+                "" if {"text/html", "text/markdown", "image/png"} & set(data) else data.get("text/plain", ""))
+            wide += [(k, line) for line in text.splitlines() if len(line) > LINE_WIDTH]
+    assert not wide, f"{notebook.name}: printed lines over {LINE_WIDTH} characters (cell, line): {wide[:3]}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

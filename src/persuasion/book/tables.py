@@ -18,7 +18,10 @@ __all__ = ["Table"]
 
 
 class Table:
-    """Rows of values under ``headers``; floats shown with ``digits`` decimals (all of them when None).
+    """Rows of values under ``headers``; floats shown with ``digits`` decimals (``%g`` when None).
+
+    ``digits`` is one number for every column or a sequence of one per column
+    (None: ``%g``).
 
     A ``caption`` heads the table in HTML and in Markdown; in HTML the table
     sits in a box that scrolls sideways when it is wider than the page.
@@ -27,6 +30,10 @@ class Table:
     |   n | x   |
     |----:|:----|
     |   1 | a   |
+    >>> print(Table([(0.25, -0.0159261)], ["rho", "Receiver"], digits=[2, 6]))
+    |   rho |   Receiver |
+    |------:|-----------:|
+    |  0.25 |  -0.015926 |
     >>> Table([(1, 2)], ["a"])
     Traceback (most recent call last):
     ...
@@ -39,15 +46,19 @@ class Table:
             if len(row) != len(self.headers):
                 raise ValueError(f"rows must each hold {len(self.headers)} values, one per header {self.headers}; "
                                  f"row {i} holds {len(row)}")
-        if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 0):
-            raise ValueError(f"digits must be None or an integer >= 0; got {digits!r}")
+        each = list(digits) if isinstance(digits, (list, tuple)) else [digits] * len(self.headers)
+        if len(each) != len(self.headers) or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in each
+        ):
+            raise ValueError(f"digits must be None, an integer >= 0, or one of those per header "
+                             f"({len(self.headers)}); got {digits!r}")
         self.digits = digits
+        self._floatfmt = ["g" if d is None else f".{d}f" for d in each]
 
     def _render(self, fmt: str) -> str:
         from tabulate import tabulate
 
-        floatfmt = "g" if self.digits is None else f".{self.digits}f"
-        return tabulate(self.rows, headers=self.headers, tablefmt=fmt, floatfmt=floatfmt)
+        return tabulate(self.rows, headers=self.headers, tablefmt=fmt, floatfmt=self._floatfmt)
 
     def __str__(self) -> str:
         return self._render("pipe")
