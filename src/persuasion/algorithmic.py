@@ -226,9 +226,9 @@ def iid_optimal_signal(
 
     .. math::
 
-        \max_x\; n \sum_t q_t x_t \xi_t \quad\text{s.t.}\quad
-        n \sum_t q_t x_t = 1,\quad n \sum_t q_t x_t \rho_t \ge \sum_t q_t \rho_t,\quad
-        n \sum_{t \in T} q_t x_t \le 1 - (1 - q(T))^n \;\; (T \subseteq \text{types}),\quad x \ge 0.
+        \max_x\; & n \sum_t q_t x_t \xi_t \\
+        \text{s.t.}\; & n \sum_t q_t x_t = 1,\quad n \sum_t q_t x_t \rho_t \ge \sum_t q_t \rho_t, \\
+        & n \sum_{t \in T} q_t x_t \le 1 - (1 - q(T))^n \;\; (T \subseteq \text{types}),\quad x \ge 0.
 
     The first row says one action is always recommended; the second is
     obedience (by symmetry every other action is worth

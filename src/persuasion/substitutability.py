@@ -11,11 +11,11 @@ what the others say. The deviation argument still runs: at an equilibrium
 
 .. math::
 
-    \mathbb E[u_A(\sigma)] \ge \underbrace{\mathbb E[u_A(a^\dagger)]}_{\text{first best}}
-    - \underbrace{2\varepsilon}_{\varepsilon_{\text{align}}}
-    - \underbrace{\sum_i w_i \bigl(\mathbb E_{D^*}[u_i]
-        - \mathbb E[u_i(P_i^\dagger, \sigma_{-i})]\bigr)}_{\varepsilon_{\text{sub}}(\sigma)}
-    - \underbrace{\bigl(\mathbb E[u_A(a^\dagger)] - \mathbb E_{D^*}[u_A]\bigr)}_{\varepsilon_{\text{QR}}}.
+    \mathbb E[u_A(\sigma)] \ge{} & \underbrace{\mathbb E[u_A(a^\dagger)]}_{\text{first best}}
+    - \underbrace{2\varepsilon}_{\varepsilon_{\text{align}}} \\
+    & - \underbrace{\sum_i w_i \bigl(\mathbb E_{D^*}[u_i]
+        - \mathbb E[u_i(P_i^\dagger, \sigma_{-i})]\bigr)}_{\varepsilon_{\text{sub}}(\sigma)} \\
+    & - \underbrace{\bigl(\mathbb E[u_A(a^\dagger)] - \mathbb E_{D^*}[u_A]\bigr)}_{\varepsilon_{\text{QR}}}.
 
 Proof: :math:`\mathbb E[u_A(\sigma)] \ge \sum_i w_i \mathbb E[u_i(\sigma)] + c - \varepsilon`
 (alignment at :math:`\sigma`); :math:`\mathbb E[u_i(\sigma)] \ge \mathbb E[u_i(P_i^\dagger, \sigma_{-i})]`
