@@ -26,6 +26,30 @@ def pytest_configure(config):
     np.set_printoptions(legacy=False)
 
 
+#: Where caches, data and figures are read and written: a test module that changes one must put it back.
+#: (Not HF_HUB_OFFLINE: loading a model sets it for the whole process on purpose, offline always.)
+_PLACES = ("PERSUASION_CACHE", "GSM8K_DIR", "PERSUASION_FIGURES")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _places_are_left_as_found():
+    """Fail the module (and put the variables back) if it leaves any of :data:`_PLACES` changed.
+
+    A leaked ``PERSUASION_CACHE`` sent every later test to a fresh cache, so that chapter 7's seed tests
+    recomputed what the user's cache held, silently and slowly.
+    """
+    before = {name: os.environ.get(name) for name in _PLACES}
+    yield
+    changed = {name: (value, os.environ.get(name)) for name, value in before.items() if os.environ.get(name) != value}
+    for name, (value, _) in changed.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if changed:
+        pytest.fail(f"the module left the environment changed (before, after): {changed}")
+
+
 def _smoke_book_tests(path) -> set[str]:
     """Names of the test functions in ``path`` that use the smoke-scale book, directly or through a fixture."""
     functions = [n for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)]
