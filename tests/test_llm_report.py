@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from persuasion.book.tables import Table
 from persuasion.llm.config import ExperimentConfig
 from persuasion.llm.report import baselines_markdown, baselines_table
 from persuasion.llm.results import TaskResult
@@ -71,16 +70,6 @@ def test_baselines_in_words_follow_the_verdict_rule():
 def test_answered_tells_whether_accuracy_says_anything():
     assert not result_with_tables(correct=0.0).answered()
     assert result_with_tables(correct=1.0).answered()
-
-
-def test_table_caption_and_scrolling():
-    t = Table([[1, "a<b"]], ["n", "x"], caption="A & B")
-    html = t._repr_html_()
-    assert html.startswith('<div class="persuasion-table-scroll" style="overflow-x: auto')
-    assert "<caption>A &amp; B</caption>" in html and html.endswith("</div>")
-    assert t._repr_markdown_().startswith("A & B\n\n|")
-    assert str(t).startswith("|")  # the text form stays a plain pipe table
-    assert "<caption>" not in Table([[1]], ["n"])._repr_html_()
 
 
 def test_accuracy_contrasts_below_the_floor_are_uninformative_and_outside_the_family():

@@ -10,10 +10,15 @@ def test_digits_per_column_and_integers_whole():
     assert text.splitlines()[2] == "|  0.50 |   3 |  0.0123 |"
 
 
-def test_html_escapes_and_scrolls_in_its_own_box():
-    html = Table([("a<b", 1.5)], ["x & y", "v"], caption="1 < 2")._repr_html_()
-    assert "a&lt;b" in html and "x &amp; y" in html and "<caption>1 &lt; 2</caption>" in html
+def test_caption_escaping_and_scrolling():
+    t = Table([[1, "a<b"]], ["n & m", "x"], caption="A & B")
+    html = t._repr_html_()
     assert html.startswith('<div class="persuasion-table-scroll" style="overflow-x: auto')
+    assert "<caption>A &amp; B</caption>" in html and html.endswith("</div>")
+    assert "a&lt;b" in html and "n &amp; m" in html  # cells and headers escaped
+    assert t._repr_markdown_().startswith("A & B\n\n|")
+    assert str(t).startswith("|")  # the text form stays a plain pipe table
+    assert "<caption>" not in Table([[1]], ["n"])._repr_html_()
 
 
 @pytest.mark.parametrize(

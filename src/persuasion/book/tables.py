@@ -52,7 +52,6 @@ class Table:
         ):
             raise ValueError(f"digits must be None, an integer >= 0, or one of those per header "
                              f"({len(self.headers)}); got {digits!r}")
-        self.digits = digits
         self._floatfmt = ["g" if d is None else f".{d}f" for d in each]
 
     def _render(self, fmt: str) -> str:
