@@ -511,8 +511,8 @@ regret_m = np.array(regret_m)
 # %%
 mean_vertices = np.array(vertices_m).mean(axis=1)
 bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
-by_m = zip(ms, vertices_m, points_m, regret_m, bound_shape)
-by_m = [(m, str(v), str(s), r.mean(), r.mean() / b) for m, v, s, r, b in by_m]
+by_m = [(m, str(v), str(s), r.mean(), r.mean() / b)
+        for m, v, s, r, b in zip(ms, vertices_m, points_m, regret_m, bound_shape)]
 display(Table(by_m, ["m", "vertices of f(P)", "|S|", "mean regret",
                      "R_T / (m^1.5 sqrt(T log T))"], digits=[None, None, None, 1, 4]))
 log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))

@@ -709,7 +709,7 @@ Table([(res.config.task, f"difficulty <= {res.threshold}", len(res.ids["easy_tra
         f"{r['mean']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}]")
        for res in results for r in res.easy_hard("utility")
        if r["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY)],
-      ["task", "easy", "easy training inputs", "Receiver", "test inputs", "n",
+      ["task", "easy", "easy training inputs", "Receiver", "test group", "n",
        "structure", "utility (nats), 95% CI"])
 
 # %% tags=["remove-input"]
