@@ -102,7 +102,8 @@ def test_solved_items_show_a_problem_with_its_answer_and_no_calculator_marks():
     splits = task_splits("synthetic")
     p = splits.train[0]
     item = solved_item(p)
-    assert item.startswith("A solved problem: " + p.question) and item.endswith(f"The answer is {p.answer}.")
+    assert item == f"A solved problem: {p.question} The answer is {p.answer}."  # the question and answer only
+    assert p.reasoning and p.reasoning not in item
     code = CodeProblem("x", "import math\ndef f(a):\n    '''Doc.'''\n", "    return a\n", "", "f")
     assert solved_item(code) == "A solved function like this one:\ndef f(a):\n    return a"
 

@@ -14,8 +14,10 @@ control).
 * GSM8K: the first :attr:`~persuasion.llm.config.ExperimentConfig.pool` problems of ``train.jsonl``
   (1,000 at book and full scale, 100 at smoke scale)
   (after the few-shot examples); an item reads "A solved problem: <question>
-  Solution: <steps> The answer is <answer>." A training input never
-  retrieves itself.
+  The answer is <answer>.": the question and its final answer, without the
+  worked solution (which would triple an item's length: 157 SmolLM2 tokens
+  on average against 71, over the first 1,000 training problems). A
+  training input never retrieves itself.
 * Synthetic problems: the same, from the synthetic training split.
 * HumanEval has no training split: the pool is every HumanEval problem that
   is not a test input, and an item is another function's ``def`` line and
@@ -31,7 +33,7 @@ every input an :class:`~persuasion.llm.tasks.Inputs` holds: an :class:`Items`.
 >>> p = parse_gsm8k("Tom has 3 pens and buys 4 more. How many pens?",
 ...                 "He has 3 + 4 = <<3+4=7>>7 pens.\n#### 7", id="gsm8k-train-5")
 >>> solved_item(p)
-'A solved problem: Tom has 3 pens and buys 4 more. How many pens? Solution: He has 3 + 4 = 7 pens. The answer is 7.'
+'A solved problem: Tom has 3 pens and buys 4 more. How many pens? The answer is 7.'
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def solved_item(problem) -> str:
         head = next((line for line in problem.prompt.splitlines() if line.startswith(f"def {problem.entry_point}")),
                     f"def {problem.entry_point}(...):")
         return "A solved function like this one:\n" + head + "\n" + problem.canonical_solution.rstrip("\n")
-    return f"A solved problem: {problem.question} Solution: {problem.reasoning} The answer is {problem.answer}."
+    return f"A solved problem: {problem.question} The answer is {problem.answer}."
 
 
 def _text(problem) -> str:
