@@ -243,12 +243,11 @@ display(Markdown(
 
 # %% tags=["remove-stderr"]
 maths = "gsm8k" if GSM8K is not None else "synthetic"  # synthetic only without GSM8K
-results = []
-for task in (maths, "humaneval"):
-    config = config_for(task, scale, seed=seed)
-    n = size.code if config.kind == "code" else size.math
-    results.append(run_task(config, receivers[:n], encoder=encoder))
-math, code = results
+math = run_task(config_for(maths, scale, seed=seed), receivers[: size.math], encoder=encoder)
+
+# %% tags=["remove-stderr"]
+code = run_task(config_for("humaneval", scale, seed=seed), receivers[: size.code], encoder=encoder)
+results = [math, code]
 
 # %%
 Table([(r.config.task, r.source, r.config.n_train, r.config.n_val, r.config.n_test,
