@@ -243,10 +243,12 @@ display(Markdown(
 
 # %% tags=["remove-stderr"]
 maths = "gsm8k" if GSM8K is not None else "synthetic"  # synthetic only without GSM8K
-math = run_task(config_for(maths, scale, seed=seed), receivers[: size.math], encoder=encoder)
+math = run_task(config_for(maths, scale, seed=seed), receivers[: size.math],
+                encoder=encoder)
 
 # %% tags=["remove-stderr"]
-code = run_task(config_for("humaneval", scale, seed=seed), receivers[: size.code], encoder=encoder)
+code = run_task(config_for("humaneval", scale, seed=seed), receivers[: size.code],
+                encoder=encoder)
 results = [math, code]
 
 # %%
