@@ -99,3 +99,20 @@ def test_every_page_reads_on_a_phone(served, browser, page):
         browser.save_screenshot(str(TEST_OUTPUT / f"{stem}-phone.png"))
     finally:
         browser.set_window_size(1280, 4000)
+
+
+def test_the_api_reference_fits_the_column_at_1280_px(served, browser):
+    # The docstrings' examples, usage blocks and display formulas wrap or break inside the text column: none
+    # scrolls sideways (the reader would have to scroll each block to read its lines).
+    browser.set_window_size(1280, 4000)
+    browser.get(f"{served}/book/api.html")
+    typeset(browser, timeout=20)
+    wide = browser.execute_script(
+        """
+        const article = document.querySelector('article');
+        return Array.from(article.querySelectorAll('div.highlight pre, mjx-container[display="true"]'))
+          .filter(e => e.scrollWidth > e.clientWidth + 2)
+          .map(e => [e.tagName, e.scrollWidth, e.clientWidth, e.textContent.slice(0, 60)]);
+        """
+    )
+    assert not wide, f"{len(wide)} block(s) of the API reference scroll sideways at 1280 px: {wide[:3]}"

@@ -8,9 +8,11 @@ principal, who evaluates a delegation by its worst case over types:
 
 .. math::
 
-    U^* = \max_{\tau \text{ Bayes-plausible}} \min_k \mathbb E_{\mu \sim \tau}
-          \Big[\sum_\omega \mu(\omega)\, w\big(b_k^*(\mu), \omega\big)\Big],
-    \qquad G^* = \max(U_{\text{blind}}, U^*),
+    \begin{aligned}
+    U^* &= \max_{\tau \text{ Bayes-plausible}} \min_k \mathbb E_{\mu \sim \tau}
+          \Big[\sum_\omega \mu(\omega)\, w\big(b_k^*(\mu), \omega\big)\Big],\\
+    G^* &= \max(U_{\text{blind}}, U^*),
+    \end{aligned}
 
 where :math:`w(b, \omega)` is the principal's payoff when the agent takes
 :math:`b`. :math:`U^*` is the essay's definition (delegation only);
