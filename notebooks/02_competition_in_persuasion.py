@@ -1024,5 +1024,5 @@ checks.true(
 # The table (closed until you open it: it includes the exercises' answers)
 # lists each claim, the value found and the value expected.
 
-# %%
+# %% tags=["remove-input"]
 checks

@@ -686,5 +686,5 @@ print(f"gamma = 0.9: regret {np.round(reg_explore, 1)}, slope {slope_explore:.2f
 # The table (closed until you open it: it includes the exercises' answers)
 # lists each claim, the value found and the value expected.
 
-# %%
+# %% tags=["remove-input"]
 checks

@@ -652,5 +652,5 @@ checks.all_of("exercise: both players strictly prefer more intervals", pareto,
 # The table (closed until you open it: it includes the exercises' answers)
 # lists each claim, the value found and the value expected.
 
-# %%
+# %% tags=["remove-input"]
 checks

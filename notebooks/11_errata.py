@@ -374,5 +374,5 @@ checks.close(
 # claim that fails stops the build. The table (closed until you open it) lists
 # each claim, the value found and the value expected.
 
-# %%
+# %% tags=["remove-input"]
 checks

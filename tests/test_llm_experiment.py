@@ -400,3 +400,23 @@ def test_advisors_of_several_seeds_differ_and_the_first_is_the_policy():
         assert seeds.shape == (3, n, 7) and np.allclose(seeds.sum(-1), 1)
         assert np.array_equal(seeds[0], advisors.policies[label])
         assert not np.allclose(seeds[0], seeds[1])  # another seed, another Advisor
+
+
+def test_a_verdict_on_too_few_inputs_says_why_it_is_inconclusive():
+    from persuasion.llm.claims import verdict_table, verdicts
+    from persuasion.llm.toy import toy_result
+
+    # The toy Advisors gain a whole nat on every input: an interval far above zero, on 12 inputs and on 6.
+    few, enough = ({r["key"]: r for r in verdicts([toy_result(n=n)])}["posterior>prior"] for n in (6, 12))
+    assert few["utility"]["lo"] > 0 and enough["utility"]["lo"] > 0
+    assert few["utility_verdict"] == "inconclusive" and enough["utility_verdict"] == "supported"
+    assert verdict_table([few]).rows[0][-1] == "inconclusive (n < 10)"  # the utility verdict, with its reason
+    assert verdict_table([enough]).rows[0][-1] == "supported"
+
+
+def test_numbers_that_round_to_zero_are_printed_without_a_minus_sign():
+    from persuasion.book.tables import signed
+
+    assert [signed(x, 2) for x in (-0.004, -0.005001, 0.0, -0.0, 1e-9, 0.125)] == [
+        "+0.00", "-0.01", "+0.00", "+0.00", "+0.00", "+0.12"]
+    assert signed(-0.3, 0) == "+0" and signed(-0.6, 0) == "-1"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["Table"]
+__all__ = ["Table", "signed"]
 
 
 class Table:
@@ -72,3 +72,13 @@ class Table:
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         table = self._render("html").replace("<table>", f'<table class="table persuasion-table">{caption}', 1)
         return f'<div class="persuasion-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
+
+
+def signed(x: float, digits: int = 2) -> str:
+    """``x`` with its sign and ``digits`` decimals; a number that rounds to zero is ``+0``, never ``-0``.
+
+    >>> signed(0.123), signed(-0.004), signed(-3.14159, 1), signed(-0.4, 0)
+    ('+0.12', '+0.00', '-3.1', '+0')
+    """
+    text = f"{x:+.{digits}f}"
+    return f"{0:+.{digits}f}" if float(text) == 0 else text

@@ -25,11 +25,11 @@ from collections import Counter
 
 import numpy as np
 
-from ..book.tables import Table
+from ..book.tables import Table, signed
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT
-from .statistics import ALPHA, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
+from .statistics import ALPHA, MIN_INPUTS, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
 
 __all__ = ["CLAIMS", "MIN_ACCURACY", "verdicts", "verdict_table", "findings_markdown"]
 
@@ -69,12 +69,12 @@ def _paper_claim_number(key: str, task: str) -> str:
     elif key == "posterior>all":
         diffs = [p - avg[Structure.ALL] for p in post]
     elif key == "prior>no":
-        return f"{avg[Structure.PRIOR] - avg[Structure.NO]:+.1f} points"
+        return f"{signed(avg[Structure.PRIOR] - avg[Structure.NO], 1)} points"
     elif key == "easy>prior on hard":
         return "MATH levels 4–5 (Fig. 2, no number printed)"
     else:
         return "All +26% prompt tokens, Posterior +6.9% (Phi-2)"
-    return f"{diffs[0]:+.1f} / {diffs[1]:+.1f} points (GPT-2 / Phi-2)"
+    return f"{signed(diffs[0], 1)} / {signed(diffs[1], 1)} points (GPT-2 / Phi-2)"
 
 
 def _claim_effect(res, a: str, b: str, subset, metric: str):
@@ -214,10 +214,13 @@ def verdict_table(rows) -> Table:
             unit = " per 1,000 prompt tokens" if per_token else ""
             spread = ""
             if e.get("seeds") and len(e["seeds"]) > 1:
-                spread = (f"; {len(e['seeds'])} Advisor seeds from {min(e['seeds']) * s:+.{digits}f} "
-                          f"to {max(e['seeds']) * s:+.{digits}f}")
-            cells += [f"{e['mean'] * s:+.{digits}f}{unit} [{e['lo'] * s:+.{digits}f}, {e['hi'] * s:+.{digits}f}] "
-                      f"(n={e['n']}{spread})", r[f"{metric}_verdict"]]
+                spread = (f"; {len(e['seeds'])} Advisor seeds from {signed(min(e['seeds']) * s, digits)} "
+                          f"to {signed(max(e['seeds']) * s, digits)}")
+            word = r[f"{metric}_verdict"]
+            if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
+                word = f"inconclusive (n < {MIN_INPUTS})"
+            cells += [f"{signed(e['mean'] * s, digits)}{unit} [{signed(e['lo'] * s, digits)}, "
+                      f"{signed(e['hi'] * s, digits)}] (n={e['n']}{spread})", word]
         out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
                        "ours: utility (nats)", "verdict"],
@@ -231,7 +234,8 @@ def _effect_text(e, metric: str, per_token: bool = False) -> str:
     scale = (100 if metric == "accuracy" else 1) * (1e3 if per_token else 1)
     unit = ("points" if metric == "accuracy" else "nats") + (" per 1,000 prompt tokens" if per_token else "")
     digits = 1 if metric == "accuracy" else 2
-    return f"{e['mean'] * scale:+.{digits}f} {unit} [{e['lo'] * scale:+.{digits}f}, {e['hi'] * scale:+.{digits}f}]"
+    return (f"{signed(e['mean'] * scale, digits)} {unit} "
+            f"[{signed(e['lo'] * scale, digits)}, {signed(e['hi'] * scale, digits)}]")
 
 
 def findings_markdown(results, rows) -> str:
@@ -264,8 +268,8 @@ def findings_markdown(results, rows) -> str:
             prior = res.utility[name][Structure.PRIOR]
             gain = res.utility[name][Structure.POSTERIOR] - prior
             room = (res.oracle[name] - prior).mean()
-            share = f"{100 * gain.mean() / room:+.0f}%" if room > 0 else "no share (the oracle gains nothing)"
-            out.append(f"  - {name}: the Advisor's item gains {gain.mean():+.2f} nats over a random item, "
+            share = f"{signed(100 * gain.mean() / room, 0)}%" if room > 0 else "no share (the oracle gains nothing)"
+            out.append(f"  - {name}: the Advisor's item gains {signed(gain.mean(), 2)} nats over a random item, "
                        f"{share} of what the best item in hindsight gains ({room:.2f} nats).")
     family = next((r[m]["family"] for r in rows for m in ("accuracy", "utility") if r[m]), 0)
     out.append(f"- The p-values of the {family} measured verdicts form one family, adjusted by Holm's method "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..book.tables import Table
+from ..book.tables import Table, signed
 from ..protocol import Structure
 from .figures import SHORT
 from .statistics import MIN_INPUTS, verdict
@@ -165,8 +165,8 @@ def contrasts_markdown(results, metric: str) -> Table:
         for c in res.contrasts(metric):
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
-                         f"{round(c['mean'] * scale, 2) + 0.0:+.2f}",  # + 0.0: a mean that rounds to 0 is 0, not -0
-                         f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]", verdict])
+                         signed(c['mean'] * scale, 2),
+                         f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]", verdict])
     return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"],
                  caption=f"Paired contrasts in {metric} ({unit}): mean difference over test inputs, with its "
                          "95% bootstrap interval and whether the interval lies above, below or around zero.")
@@ -192,8 +192,9 @@ def arpi_markdown(results) -> Table:
     for res in results:
         for metric, scale, unit in (("accuracy", 100, "points / token"), ("utility", 1, "nats / token")):
             for a in res.arpi(metric):
-                rows.append([res.config.task, metric, SHORT[a["structure"]], f"{a['arpi'] * scale:+.4f} {unit}",
-                             f"[{a['lo'] * scale:+.4f}, {a['hi'] * scale:+.4f}]", f"{100 * a['token_increase']:+.1f}%"])
+                rows.append([res.config.task, metric, SHORT[a["structure"]], f"{signed(a['arpi'] * scale, 4)} {unit}",
+                             f"[{signed(a['lo'] * scale, 4)}, {signed(a['hi'] * scale, 4)}]",
+                             f"{signed(100 * a['token_increase'], 1)}%"])
     return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"],
                  caption="ARPI(A ∣ No) (Eq. 7): performance gained over no information per extra prompt token, "
                          "averaged over the Receivers, with its 95% bootstrap interval and the mean prompt growth.")
@@ -209,7 +210,7 @@ def _position_name(row) -> str:
 
 
 def _signed_ci(e) -> str:
-    return f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}]"
+    return f"{signed(e['mean'], 2)} [{signed(e['lo'], 2)}, {signed(e['hi'], 2)}]"
 
 
 def baselines_table(rows, caption: str | None = None) -> Table:
@@ -273,10 +274,11 @@ def baselines_markdown(rows) -> str:
         else:
             word = "**inconclusive** (the interval contains zero)"
         out.append(
-            f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages {r['advisor']['mean']:+.2f} nats; "
-            f"always showing {_position_name(r)}, the best position on the training inputs, averages "
-            f"{r['fixed']['mean']:+.2f} nats; the best item in hindsight averages {r['oracle']['mean']:+.2f} nats. "
-            f"Advisor − best fixed item = {d['mean']:+.2f} nats [{d['lo']:+.2f}, {d['hi']:+.2f}] "
+            f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages "
+            f"{signed(r['advisor']['mean'], 2)} nats; always showing {_position_name(r)}, the best position on the "
+            f"training inputs, averages {signed(r['fixed']['mean'], 2)} nats; the best item in hindsight averages "
+            f"{signed(r['oracle']['mean'], 2)} nats. "
+            f"Advisor − best fixed item = {signed(d['mean'], 2)} nats [{signed(d['lo'], 2)}, {signed(d['hi'], 2)}] "
             f"(n={r['n']}): {word}."
         )
     out.append(f"- Over the {len(rows)} Receiver-task pairs, the trained Advisor beats the best fixed item on "
@@ -312,8 +314,8 @@ def summarise(result, metric: str = "utility") -> list[str]:
             verdict = "not distinguishable from zero at this sample size"
         out.append(
             f"{result.config.task}, {c['receiver']}: {SHORT[c['a']]} − {SHORT[c['b']]} = "
-            f"{c['mean'] * scale:+.2f} {unit} "
-            f"[{c['lo'] * scale:+.2f}, {c['hi'] * scale:+.2f}]: {verdict}."
+            f"{signed(c['mean'] * scale, 2)} {unit} "
+            f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]: {verdict}."
         )
     return out
 
