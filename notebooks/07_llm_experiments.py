@@ -349,8 +349,10 @@ for ax, res in zip(np.atleast_1d(axes), results):
     ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
     data = "" if res.source == res.config.task else f" ({res.source} data)"
     ax.set_title(f"{res.config.task}{data}: gain of one item over none")
-    ax.legend()
-fig.tight_layout()
+# one legend below the panels: inside an axes it would sit on bars whose sign depends on the run
+handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+fig.tight_layout(rect=(0, 0.05, 1, 1))
 save_figure(fig, "llm-items")
 plt.show()
 

@@ -151,7 +151,7 @@ def contrasts_markdown(results, metric: str) -> Table:
     >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = contrasts_markdown([result], "utility")
     >>> table.headers
-    ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'CI']
+    ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'interval vs 0']
     >>> for row in table.rows[:4]:
     ...     print(row)
     ['gsm8k', 'R', 'Posterior − Prior', '+1.70', '[+0.80, +2.40]', '> 0']
@@ -167,7 +167,7 @@ def contrasts_markdown(results, metric: str) -> Table:
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
                          signed(c['mean'] * scale, 2),
                          f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]", verdict])
-    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "CI"],
+    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "interval vs 0"],
                  caption=f"Paired contrasts in {metric} ({unit}): mean difference over test inputs, with its "
                          "95% bootstrap interval and whether the interval lies above, below or around zero.")
 
