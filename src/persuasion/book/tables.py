@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["Table", "signed"]
+__all__ = ["Table", "signed", "signed_interval"]
 
 
 class Table:
@@ -82,3 +82,12 @@ def signed(x: float, digits: int = 2) -> str:
     """
     text = f"{x:+.{digits}f}"
     return f"{0:+.{digits}f}" if float(text) == 0 else text
+
+
+def signed_interval(e: dict, scale: float = 1, digits: int = 2) -> str:
+    """An estimate ``e`` (``mean``, ``lo``, ``hi``) times ``scale`` as "mean [lo, hi]", each :func:`signed`.
+
+    >>> signed_interval({"mean": 0.0123, "lo": -0.0004, "hi": 0.03}, scale=100, digits=1)
+    '+1.2 [+0.0, +3.0]'
+    """
+    return f"{signed(e['mean'] * scale, digits)} [{signed(e['lo'] * scale, digits)}, {signed(e['hi'] * scale, digits)}]"

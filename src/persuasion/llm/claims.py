@@ -25,7 +25,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..book.tables import Table, signed
+from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT
@@ -219,8 +219,8 @@ def verdict_table(rows) -> Table:
             word = r[f"{metric}_verdict"]
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
-            cells += [f"{signed(e['mean'] * s, digits)}{unit} [{signed(e['lo'] * s, digits)}, "
-                      f"{signed(e['hi'] * s, digits)}] (n={e['n']}{spread})", word]
+            mean, ci = signed_interval(e, s, digits).split(" ", 1)
+            cells += [f"{mean}{unit} {ci} (n={e['n']}{spread})", word]
         out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
                        "ours: utility (nats)", "verdict"],
@@ -234,8 +234,8 @@ def _effect_text(e, metric: str, per_token: bool = False) -> str:
     scale = (100 if metric == "accuracy" else 1) * (1e3 if per_token else 1)
     unit = ("points" if metric == "accuracy" else "nats") + (" per 1,000 prompt tokens" if per_token else "")
     digits = 1 if metric == "accuracy" else 2
-    return (f"{signed(e['mean'] * scale, digits)} {unit} "
-            f"[{signed(e['lo'] * scale, digits)}, {signed(e['hi'] * scale, digits)}]")
+    mean, ci = signed_interval(e, scale, digits).split(" ", 1)
+    return f"{mean} {unit} {ci}"
 
 
 def findings_markdown(results, rows) -> str:

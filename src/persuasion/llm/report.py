@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..book.tables import Table, signed
+from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
 from .statistics import MIN_INPUTS, verdict
@@ -210,7 +210,7 @@ def _position_name(row) -> str:
 
 
 def _signed_ci(e) -> str:
-    return f"{signed(e['mean'], 2)} [{signed(e['lo'], 2)}, {signed(e['hi'], 2)}]"
+    return signed_interval(e)
 
 
 def baselines_table(rows, caption: str | None = None) -> Table:
