@@ -833,6 +833,14 @@ plt.show()
 # information, for All / Prior / Posterior.
 # ```
 
+# %% tags=["remove-input"]
+if blank:
+    display(Markdown(
+        f"The ARPI figure above has no accuracy panel for {', '.join(blank)}, for the "
+        "reason given under the Table 1 figure: no Receiver answered a test input "
+        "correctly there, so ARPI in accuracy is zero by construction."
+    ))
+
 # %% [markdown]
 # The paper reports that all information lengthens prompts by 26% and
 # Posterior by 6.9% (Phi-2 Advisor). Our prompts are shorter than theirs (no

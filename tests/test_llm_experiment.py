@@ -410,8 +410,9 @@ def test_a_verdict_on_too_few_inputs_says_why_it_is_inconclusive():
     few, enough = ({r["key"]: r for r in verdicts([toy_result(n=n)])}["posterior>prior"] for n in (6, 12))
     assert few["utility"]["lo"] > 0 and enough["utility"]["lo"] > 0
     assert few["utility_verdict"] == "inconclusive" and enough["utility_verdict"] == "supported"
-    assert verdict_table([few]).rows[0][-1] == "inconclusive (n < 10)"  # the utility verdict, with its reason
-    assert verdict_table([enough]).rows[0][-1] == "supported"
+    # the utility verdict, with its reason, then the effect
+    assert verdict_table([few]).rows[0][-1].startswith("inconclusive (n < 10): +")
+    assert verdict_table([enough]).rows[0][-1].startswith("supported: +")
 
 
 def test_numbers_that_round_to_zero_are_printed_without_a_minus_sign():

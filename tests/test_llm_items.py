@@ -63,6 +63,11 @@ def test_items_are_the_nearest_solved_problems_never_the_input_or_a_test_input(m
         chosen = [sims[s] for s in sources]
         assert chosen == sorted(chosen, reverse=True)
         assert min(chosen) >= max(v for k, v in sims.items() if k not in sources) - 1e-6
+    # the items stage measures its own answer share: every item of every input counted, one pair per input
+    share = items.answer_share
+    assert share["items"] == N_ITEMS * len(inputs.problems) == N_ITEMS * len(share["by_input"])
+    assert share["stating"] == sum(s for s, _ in share["by_input"]) and share["control"] == sum(
+        c for _, c in share["by_input"])
 
 
 def test_the_pool_is_the_training_split_or_humaneval_without_its_test_inputs():

@@ -192,14 +192,14 @@ def verdict_table(rows) -> Table:
     >>> table = verdict_table(verdicts([result]))
     >>> for header, cell in zip(table.headers, table.rows[0]):
     ...     print(f"{header}: {cell}")
-    claim: The Advisor's item beats a random item (Posterior > Prior)
-    paper §: §4.2.1, Table 1
+    claim: The Advisor's item beats a random item (Posterior > Prior); §4.2.1, Table 1
     task (data): gsm8k (synthetic)
     paper: +4.1 / +9.7 points (GPT-2 / Phi-2)
-    ours: accuracy (points): +25.0 [-8.3, +50.0] (n=12)
-    verdict: inconclusive
-    ours: utility (nats): +1.70 [+0.74, +2.38] (n=12)
-    verdict: supported
+    accuracy (points): inconclusive: +25.0 [-8.3, +50.0], n = 12
+    utility (nats): supported: +1.70 [+0.74, +2.38], n = 12
+
+    Each metric's verdict shares its cell with the effect it rests on, so the
+    table keeps five columns and reads at page width.
     """
     out = []
     for r in rows:
@@ -207,7 +207,7 @@ def verdict_table(rows) -> Table:
         for metric, scale, digits in (("accuracy", 100, 1), ("utility", 1, 2)):
             e = r[metric]
             if e is None:
-                cells += ["—", r[f"{metric}_verdict"]]
+                cells.append(f"{r[f'{metric}_verdict']}: not measured")
                 continue
             per_token = r["key"] == "arpi"
             s = 1e3 * scale if per_token else scale
@@ -220,12 +220,12 @@ def verdict_table(rows) -> Table:
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
             mean, ci = signed_interval(e, s, digits).split(" ", 1)
-            cells += [f"{mean}{unit} {ci} (n={e['n']}{spread})", word]
-        out.append([r["claim"], r["where"], f"{r['task']} ({r['source']})", r["paper"], *cells])
-    return Table(out, ["claim", "paper §", "task (data)", "paper", "ours: accuracy (points)", "verdict",
-                       "ours: utility (nats)", "verdict"],
-                 caption="Verdicts on the paper's claims: the paper's effect, ours (mean A − B over test inputs, "
-                         "95% interval) and the verdict by the rule above, in accuracy and in utility.")
+            cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{spread}")
+        out.append([f"{r['claim']}; {r['where']}", f"{r['task']} ({r['source']})", r["paper"], *cells])
+    return Table(out, ["claim", "task (data)", "paper", "accuracy (points)", "utility (nats)"],
+                 caption="Verdicts on the paper's claims. Each of our cells gives the verdict by the rule above, "
+                         "then the mean of A − B over test inputs with its 95% interval and the number of inputs n; "
+                         "accuracy in percentage points, utility in nats.")
 
 
 def _effect_text(e, metric: str, per_token: bool = False) -> str:

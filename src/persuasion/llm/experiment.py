@@ -96,8 +96,10 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     models, store = Models(receivers, encoder=encoder, device=device, dtype=dtype), as_store(cache)
     inputs = done.get("data") or draw_inputs(config)
     yield "data", inputs
-    items = done.get("items") or build_items(inputs, retrieval_pool(inputs, config.pool), models.encoder, cache=store,
-                                             progress=progress)
+    items = done.get("items")
+    if items is None:
+        pool = retrieval_pool(inputs, config.pool)  # the problems items come from: never a test input
+        items = build_items(inputs, pool, models.encoder, cache=store, progress=progress)
     yield "items", items
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
                                                          progress=progress, block_inputs=config.block_inputs)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -189,6 +189,9 @@ class Items:
     """The items stage's output: the seven items of every input, by input id, and where they came from.
 
     ``sources[id]``: the ids of the seven retrieved problems, nearest first.
+    ``answer_share``: how many items state their input's answer, beside the
+    control (:func:`answer_share`); :func:`build_items` measures it, and items
+    built by hand leave it empty.
 
     :func:`build_items` builds one; by hand, and through plain data and back:
 
@@ -201,13 +204,14 @@ class Items:
 
     by_input: dict[str, list[str]]
     sources: dict[str, list[str]]
+    answer_share: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"by_input": self.by_input, "sources": self.sources}
+        return {"by_input": self.by_input, "sources": self.sources, "answer_share": self.answer_share}
 
     @classmethod
     def from_dict(cls, data: dict) -> Items:
-        return cls(data["by_input"], data["sources"])
+        return cls(data["by_input"], data["sources"], data["answer_share"])
 
 
 def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = True) -> Items:
@@ -250,4 +254,4 @@ def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = T
         chosen = nearest_items(q, pool_emb, exclude={position[p.id]} if p.id in position else ())
         by_input[p.id] = [solved_item(pool[i]) for i in chosen]
         sources[p.id] = [pool[i].id for i in chosen]
-    return Items(by_input, sources)
+    return Items(by_input, sources, answer_share(inputs, by_input))

@@ -19,7 +19,7 @@ from ..protocol import Structure
 from .advisor import Advisors
 from .config import ExperimentConfig
 from .evaluate import STRUCTURES_EVAL, Evaluation, arpi_bootstrap, mean_ci, paired_bootstrap
-from .items import Items, answer_share
+from .items import Items
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -237,7 +237,7 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
         correct=evaluation.correct, tokens=evaluation.tokens, other=evaluation.other, oracle=evaluation.oracle,
         tables=utilities.tables, items={p.id: list(items.by_input[p.id]) for p in problems},
         item_sources={p.id: list(items.sources.get(p.id, [])) for p in problems},
-        answer_share=answer_share(inputs, items), seed_utility=evaluation.seed_utility,
+        answer_share=items.answer_share, seed_utility=evaluation.seed_utility,
         questions={p.id: p.question for p in problems}, difficulties={p.id: p.difficulty for p in problems},
         data_hash=inputs.data_hash,
     )
