@@ -48,8 +48,20 @@ data: $(VENV)/.installed
 # when SCALE changes, so a new scale re-executes every notebook.
 $(shell mkdir -p executed; echo '$(SCALE)' | cmp -s - executed/.scale || echo '$(SCALE)' > executed/.scale)
 
+# executed/.data names the GSM8K copy the experiment chapter would read (a hash
+# of its files, or "none": it then runs on synthetic problems), found as
+# persuasion.llm.data.gsm8k_dir finds it, and is rewritten only when that
+# changes: after `make data`, or with another GSM8K_DIR, that chapter runs again.
+GSM8K_FOLDER := $(or $(GSM8K_DIR),$(or $(PERSUASION_CACHE),$(HOME)/.cache/persuasion)/data/gsm8k)
+$(shell d='$(GSM8K_FOLDER)'; s=none; \
+  if [ -n "$${GSM8K_DIR:-}" ] || { [ -f "$$d/test_socratic.jsonl" ] && [ -f "$$d/train.jsonl" ]; }; then \
+    s=$$(cat "$$d"/*.jsonl 2>/dev/null | sha256sum | cut -c1-16); fi; \
+  echo "gsm8k $$s" | cmp -s - executed/.data || echo "gsm8k $$s" > executed/.data)
+
 executed/%.ipynb: notebooks/%.py $(PACKAGE) executed/.scale $(VENV)/.installed
 	$(PY) -m persuasion.book.runner $< $@ --scale $(SCALE) --figures $(FIGURES)
+
+executed/07_llm_experiments.ipynb: executed/.data
 
 # -- the book ------------------------------------------------------------------
 book: sandbox $(EXECUTED)
