@@ -135,7 +135,7 @@ display(Markdown(
 # first), each shown with its answer ("A solved problem: … The answer is
 # 18."). The worked solutions of those problems are left out: they would
 # make an item more than twice as long (157 tokens on average against 71, in
-# SmolLM2's tokens, over the first 1,000 training problems), and on two cores
+# SmolLM2's tokens, measured by `benchmarks/bench_items.py`), and on two cores
 # the longer prompts put the chapter past its 40-minute budget. Item
 # construction reads the input's question and the training split, never the
 # input's own solution, answer or tests. For maths the pool is the first
@@ -159,16 +159,20 @@ display(Markdown(
 # prompts; these are ours.
 #
 # **Why the Receivers are so weak (a departure from the paper).** The
-# paper's Receivers solve 15–75% of GSM8K without information; ours solve
-# few of the problems or none (the tables below say how many), so their
-# accuracy differences say little, and where no Receiver reaches 15% the
-# verdicts below mark them *uninformative* by a stated rule. A stronger Receiver was looked for among
-# installable packages. The best candidate, Qwen2.5-Coder-0.5B-Instruct
-# (re-quantised weights in packages that state no licence), solved 7 of the
-# first 40 GSM8K test problems with zero-shot chain of thought and 320 new
-# tokens, but generated 14–21 tokens per second on this book's 2-core
-# machine: its reasoning on the chapter's test inputs alone would take longer
-# than the chapter's 40-minute budget. Larger candidates were slower still.
+# paper's Receivers solve 15–75% of GSM8K without information; ours are
+# models of 135M and 270M parameters, which on GSM8K solve few problems or
+# none (the tables below give this run's numbers), so their accuracy
+# differences say little. Where no Receiver reaches 15% on a task, the
+# verdicts below mark its accuracy rows *uninformative* by a stated rule. A
+# stronger Receiver was looked for among installable packages (the
+# measurements are in `benchmarks/results.md`, "Receiver candidates"). The
+# best, Qwen2.5-Coder-0.5B-Instruct (re-quantised weights in packages that
+# state no licence), solved 7 of the first 40 GSM8K test problems with
+# zero-shot chain of thought and 320 new tokens, but generated 14–21 tokens
+# per second on this book's 2-core machine. At book scale it would write up
+# to 16 test inputs × 6 prompts × 256 tokens, about 24,600 tokens: 20 to 29
+# minutes, on top of the 38 minutes the two small Receivers already take,
+# where the chapter's budget is 40. Larger candidates were slower still.
 # At `full` scale on a GPU, any local model can be named as a Receiver
 # (`persuasion-experiment --receiver PATH`, a local Hugging Face model folder).
 #
@@ -596,7 +600,7 @@ for res in results:
 # average rows), with a bias-corrected and accelerated (BCa) bootstrap 95%
 # interval over test inputs and a two-sided bootstrap p-value for "A − B =
 # 0" (for ARPI, a ratio, the percentile interval and p-value of its
-# bootstrap draws). Reading fourteen such tests at once, some would pass by
+# bootstrap draws). Reading a whole table of such tests at once, some would pass by
 # chance, so the p-values of all the verdicts of this run form one family
 # and are adjusted by Holm's step-down method, which keeps the chance of
 # *any* false "supported" or "contradicted" at 5%. The verdict follows one
