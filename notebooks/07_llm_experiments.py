@@ -300,7 +300,7 @@ for res in results:
 # (in points of the share), with a paired bootstrap interval over inputs.
 
 # %% tags=["remove-input"]
-leak_rows = []
+leak_rows, leak_words = [], []
 for res in results:
     a = res.answer_share
     counts = np.array(a["by_input"], dtype=float) / (a["items"] / len(a["by_input"]))
@@ -308,12 +308,17 @@ for res in results:
     leak_rows.append([res.config.task, a["items"], f"{a['stating'] / a['items']:.1%}",
                       f"{a['control'] / a['items']:.1%}",
                       f"{100 * m:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"])
+    leak_words.append(
+        f"*{res.config.task}*: the shares agree within noise (the interval contains 0)" if lo <= 0 <= hi
+        else f"*{res.config.task}*: the items state the answer {'more' if lo > 0 else 'less'} often "
+             "than another input's items (the interval excludes 0)")
 display(Table(
     leak_rows,
     ["task", "items", "share stating the input's answer", "control: another input's items",
      "difference, points (paired bootstrap 95% over inputs)"],
     caption="Items that state the input's gold answer, beside the control",
 ))
+display(Markdown("In this run, " + "; ".join(leak_words) + "."))
 
 # %% [markdown]
 # ## The utility tables: which items help
@@ -554,10 +559,12 @@ for res in results:
 # %% [markdown]
 # ## Is the Advisor better than a fixed item?
 #
-# Beating a *random* item is a low bar. Two baselines bracket the trained
-# Advisor. The **best fixed item** is the trivial policy that always shows
-# the same item position: the one with the highest mean utility on the
-# training inputs (for maths, one kind of hint for every question). The
+# Beating a *random* item is a low bar. The table below sets the trained
+# Advisor beside every **fixed item**, the trivial policies that always show
+# the same item position (for maths, always the $c$-th nearest solved
+# problem), and beside the **best fixed item**: the position with the highest
+# mean utility on the *validation* inputs, the inputs the Advisor's early
+# stopping sees, so that both policies are chosen on the same inputs. The
 # **oracle** shows each test input's best item in hindsight, the bound of
 # {prf:ref}`thm-llm-oracle` that no policy can pass. An Advisor that learns
 # something about *which* item suits *which* input should beat the best fixed
@@ -568,7 +575,8 @@ for res in results:
 base = []
 for res in results:
     base.extend(res.baselines())
-caption = "The trained Advisor and its baselines: mean utility (nats), test inputs."
+caption = ("The trained Advisor and its baselines: mean utility (nats) over the test "
+           "inputs with its 95% bootstrap interval, one column per task and Receiver.")
 display(baselines_table(base, caption=caption))
 
 # %% [markdown]
@@ -580,12 +588,12 @@ display(Markdown(baselines_markdown(base)))
 for res in results:
     for row in res.baselines():
         name, t = row["receiver"], res.tables[row["receiver"]]
-        train = [k for k, i in enumerate(t.ids) if i in set(res.ids["train"])]
+        val = [k for k, i in enumerate(t.ids) if i in set(res.ids["val"])]
         test = [k for k, i in enumerate(t.ids) if i in set(res.ids["test"])]
-        best = int(np.argmax(t.items[train].mean(axis=0)))
+        best = int(np.argmax(t.items[val].mean(axis=0)))
         checks.close(
             f"baselines, {res.config.task}, {name}: the best fixed item's test utility "
-            "is the training-best column of the table, by hand",
+            "is the validation-best column of the table, by hand",
             row["fixed"]["mean"],
             t.items[test, best].mean(),
             method="recomputed by hand from the utility table",
@@ -921,10 +929,10 @@ for task in ("gsm8k", "humaneval"):
 # :label: ex-llm-best-kind
 #
 # The table of baselines picks the fixed item *position* by its mean
-# utility on the training inputs. Pick it instead on the validation inputs
-# (a few inputs, the ones the Advisor's early stopping uses). For each
-# Receiver of the maths task: is it the same position, and how far apart
-# are the two choices' test utilities?
+# utility on the validation inputs (a few inputs, the ones the Advisor's
+# early stopping uses). Pick it instead on the training inputs, three times
+# as many. For each Receiver of the maths task: is it the same position, and
+# how far apart are the two choices' test utilities?
 # ```
 #
 # ```{solution-start} ex-llm-best-kind

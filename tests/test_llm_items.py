@@ -1,5 +1,7 @@
 """The items stage: retrieved solved problems, never the input's own solution, and the splits behind them."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -101,6 +103,23 @@ def test_inputs_come_from_the_right_split_and_are_disjoint():
         assert all(len(s) == 3 and s[1] in s[2] and "<<" not in s[2] for s in inputs.shots)
     code = draw_inputs(config_for("humaneval", "book"))
     assert len({p.id for p in code.problems}) == code.rows["test"][-1] + 1
+
+
+def test_gsm8k_inputs_train_on_its_training_split_and_test_on_its_test_split(tmp_path, monkeypatch):
+    from .test_llm_cache import write_gsm8k
+
+    folder = write_gsm8k(tmp_path / "gsm8k", n=12)
+    lines = {name: [json.loads(line)["question"] for line in (folder / name).read_text().splitlines()]
+             for name in ("train.jsonl", "test_socratic.jsonl")}
+    monkeypatch.setenv("GSM8K_DIR", str(folder))
+    inputs = draw_inputs(config_for("gsm8k", "smoke"))
+    assert inputs.source == "gsm8k"
+    for part, prefix, file in (("train", "gsm8k-train-", "train.jsonl"), ("val", "gsm8k-train-", "train.jsonl"),
+                               ("test", "gsm8k-test-", "test_socratic.jsonl")):
+        for k in inputs.rows[part]:
+            p = inputs.problems[k]
+            assert p.id.startswith(prefix)  # the id says the split, and the line it was read from
+            assert lines[file][int(p.id.removeprefix(prefix))] == p.question
 
 
 def test_solved_items_show_a_problem_with_its_answer_and_no_calculator_marks():

@@ -12,22 +12,26 @@ from persuasion.llm.utilities import UtilityTable
 from persuasion.protocol import Structure
 
 
-def result_with_tables(n_train=6, n_test=12, seed=5, correct=0.0):
-    """A TaskResult whose test utilities come from a utility table; the test inputs are listed in shuffled order."""
+def result_with_tables(n_train=6, n_val=4, n_test=12, seed=5, correct=0.0):
+    """A TaskResult whose test utilities come from a utility table; the test inputs are listed in shuffled order.
+
+    Position 5 is the best item on the validation inputs, position 2 on the training inputs."""
     rng = np.random.default_rng(seed)
-    n = n_train + n_test
+    n = n_train + n_val + n_test
     ids = tuple(f"x{k}" for k in range(n))
     items = -3 + rng.normal(size=(n, 7))
-    items[:n_train, 4] += 2.0  # position 5 is best on the training inputs
+    items[:n_train, 1] += 3.0
+    items[n_train:n_train + n_val, 4] += 3.0
     table = UtilityTable(ids, items, items.mean(1) - 1, items.mean(1), None, None, None)
-    test_ids = list(ids[n_train:])[::-1]  # an order other than the table's
+    test_ids = list(ids[n_train + n_val:])[::-1]  # an order other than the table's
     rows = [ids.index(i) for i in test_ids]
     pi = rng.dirichlet(np.ones(7), size=len(rows))
     utility = {"R": {Structure.PRIOR: items[rows].mean(1), Structure.POSTERIOR: (pi * items[rows]).sum(1),
                      Structure.NO: table.none[rows]}}
     right = {"R": {s: np.full(len(rows), correct) for s in utility["R"]}}
-    return TaskResult(config=ExperimentConfig("gsm8k", n_train, 2, n_test, 8, n_boot=400), source="gsm8k",
-                      receivers=["R"], ids={"train": list(ids[:n_train]), "val": [], "test": test_ids},
+    return TaskResult(config=ExperimentConfig("gsm8k", n_train, n_val, n_test, 8, n_boot=400), source="gsm8k",
+                      receivers=["R"], ids={"train": list(ids[:n_train]), "val": list(ids[n_train:n_train + n_val]),
+                                            "test": test_ids},
                       difficulty=np.ones(len(rows)), threshold=1, curves={}, policies={}, utility=utility,
                       correct=right, tokens={}, oracle={"R": items[rows].max(1)}, tables={"R": table})
 
@@ -37,22 +41,31 @@ def test_best_fixed_item_by_hand():
     (row,) = res.baselines()
     t = res.tables["R"]
     # by hand, with a loop over the inputs rather than index arrays
-    train_means = [np.mean([t.items[t.ids.index(i), c] for i in res.ids["train"]]) for c in range(7)]
-    best = max(range(7), key=lambda c: train_means[c])
+    means = {part: [np.mean([t.items[t.ids.index(i), c] for i in res.ids[part]]) for c in range(7)]
+             for part in ("train", "val")}
+    best = max(range(7), key=lambda c: means["val"][c])
+    assert row["position"] == best == 4 and row["train_position"] == 1  # chosen on validation, not training
     fixed = [t.items[t.ids.index(i), best] for i in res.ids["test"]]
-    assert row["position"] == best == 4
     assert row["fixed"]["mean"] == pytest.approx(sum(fixed) / len(fixed))
-    assert row["oracle"]["mean"] >= row["fixed"]["mean"] and row["oracle"]["mean"] >= row["advisor"]["mean"]
+    for c in range(7):  # every fixed item, read on the test inputs
+        assert row["each"][c]["mean"] == pytest.approx(np.mean([t.items[t.ids.index(i), c] for i in res.ids["test"]]))
+    assert row["each"][best] == row["fixed"]
+    assert row["oracle"]["mean"] >= max(e["mean"] for e in row["each"]) and row["oracle"]["mean"] >= row["advisor"][
+        "mean"]
     diff = res.utility["R"][Structure.POSTERIOR] - np.array(fixed)  # paired in the order of the test inputs
     d = row["advisor_minus_fixed"]
     assert d["mean"] == pytest.approx(diff.mean()) and d["lo"] <= d["mean"] <= d["hi"]
     for key in ("prior", "advisor", "fixed", "oracle"):
         assert row[key]["lo"] <= row[key]["mean"] <= row[key]["hi"]
+    res.ids["val"] = []
+    with pytest.raises(ValueError, match="validation inputs"):
+        res.baselines()
 
 
 def test_baselines_in_words_follow_the_verdict_rule():
     ci = lambda m, w=0.5: dict(mean=m, lo=m - w, hi=m + w)  # noqa: E731
-    row = dict(task="t", receiver="R", position=0, n=20, prior=ci(-6), advisor=ci(-5), fixed=ci(-4), oracle=ci(-3))
+    row = dict(task="t", receiver="R", position=0, n=20, prior=ci(-6), advisor=ci(-5), fixed=ci(-4), oracle=ci(-3),
+               each=[ci(-4)] * 7)
     rows = [dict(row, advisor_minus_fixed=ci(1.0)), dict(row, advisor_minus_fixed=ci(-1.0)),
             dict(row, advisor_minus_fixed=ci(0.1)), dict(row, n=5, advisor_minus_fixed=ci(1.0))]
     text = baselines_markdown(rows).splitlines()
@@ -62,7 +75,8 @@ def test_baselines_in_words_follow_the_verdict_rule():
     assert "**inconclusive** (fewer than 10 test inputs)" in text[3]
     assert text[-1].endswith("beats the best fixed item on 1, is beaten by it on 1, and the comparison is "
                              "inconclusive on 2.")
-    table = baselines_table([dict(rows[0], kind="last step")], caption="Baselines.")
+    table = baselines_table([dict(rows[0], kind="last step"), dict(rows[1], receiver="S")], caption="Baselines.")
+    assert table.headers == ["policy", "t, R", "t, S"] and len(table.rows) == 1 + 7 + 4
     assert "item 1 (“last step”): -4.00" in table and "+1.00 [+0.50, +1.50]" in table
     assert "<caption>Baselines.</caption>" in table._repr_html_()
 

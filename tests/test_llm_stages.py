@@ -55,6 +55,10 @@ def test_each_stage_runs_alone_from_the_command_line_and_starts_from_the_last(tm
     report = _cli("report", out, cache, tiny_receiver)
     assert "evaluate: read back" in report.stderr and "cache: not used" in report.stdout  # nothing recomputed
     staged = json.loads((out / "results.json").read_text())
+    # results.json holds the exact text of every item of every input, as the items stage made them
+    inputs = {i for part in ("train", "val", "test") for i in staged["ids"][part]}
+    assert set(staged["items"]) == inputs and {len(its) for its in staged["items"].values()} == {7}
+    assert staged["items"] == json.loads((saved / "items.json").read_text())["output"]["by_input"]
     # The same as one run of every stage on the same cache, into another folder: every unit a cache hit.
     whole = _cli(None, tmp_path / "whole", cache, tiny_receiver)
     assert set(re.findall(r"(\d+) computed", whole.stdout)) == {"0"}

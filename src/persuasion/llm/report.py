@@ -214,26 +214,40 @@ def _signed_ci(e) -> str:
 
 
 def baselines_table(rows, caption: str | None = None) -> Table:
-    """The trained Advisor beside the prior, the best fixed item and the oracle, in utility (nats).
+    """The trained Advisor beside the prior, every fixed item, the best of them and the oracle, in utility (nats).
 
     ``rows``: :meth:`TaskResult.baselines <persuasion.llm.results.TaskResult.baselines>`
     of each task (concatenated), each optionally with a ``kind`` naming its
-    position; every cell is a mean with its 95% interval.
+    position. One row per policy, one column per task and Receiver; every cell
+    is a mean over test inputs with its 95% interval.
 
     >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
     >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
-    ...            fixed=ci(-4.0), oracle=ci(-3.0), advisor_minus_fixed=ci(-1.0))
+    ...            each=[ci(-4.0 - abs(c - 2)) for c in range(7)], fixed=ci(-4.0), oracle=ci(-3.0),
+    ...            advisor_minus_fixed=ci(-1.0))
     >>> table = baselines_table([row])
-    >>> table.headers[4], table.rows[0][4]
-    ('best fixed item', 'item 3: -4.00 [-4.50, -3.50]')
+    >>> table.headers
+    ['policy', 't, R']
+    >>> for policy, cell in table.rows[:2] + table.rows[-4:]:
+    ...     print(f"{policy}: {cell}")
+    Prior (a uniform item): -6.00 [-6.50, -5.50]
+    always item 1: -6.00 [-6.50, -5.50]
+    best fixed item (chosen on validation): item 3: -4.00 [-4.50, -3.50]
+    Advisor (Posterior): -5.00 [-5.50, -4.50]
+    oracle (best item in hindsight): -3.00 [-3.50, -2.50]
+    Advisor − best fixed item: -1.00 [-1.50, -0.50]
     """
-    out = []
-    for r in rows:
-        out.append([r["task"], r["receiver"], _fmt_ci(r["prior"], 1, 2), _fmt_ci(r["advisor"], 1, 2),
-                    f"{_position_name(r)}: {_fmt_ci(r['fixed'], 1, 2)}", _fmt_ci(r["oracle"], 1, 2),
-                    _signed_ci(r["advisor_minus_fixed"])])
-    return Table(out, ["task", "Receiver", "Prior (uniform item)", "Advisor (Posterior)", "best fixed item",
-                       "oracle (best item in hindsight)", "Advisor − best fixed"], caption)
+    n_items = max(len(r["each"]) for r in rows)
+    policies = [("Prior (a uniform item)", lambda r: _fmt_ci(r["prior"], 1, 2))]
+    policies += [(f"always item {c + 1}", lambda r, c=c: _fmt_ci(r["each"][c], 1, 2)) for c in range(n_items)]
+    policies += [
+        ("best fixed item (chosen on validation)", lambda r: f"{_position_name(r)}: {_fmt_ci(r['fixed'], 1, 2)}"),
+        ("Advisor (Posterior)", lambda r: _fmt_ci(r["advisor"], 1, 2)),
+        ("oracle (best item in hindsight)", lambda r: _fmt_ci(r["oracle"], 1, 2)),
+        ("Advisor − best fixed item", lambda r: _signed_ci(r["advisor_minus_fixed"])),
+    ]
+    out = [[name] + [cell(r) for r in rows] for name, cell in policies]
+    return Table(out, ["policy"] + [f"{r['task']}, {r['receiver']}" for r in rows], caption)
 
 
 def baselines_markdown(rows) -> str:
@@ -276,7 +290,7 @@ def baselines_markdown(rows) -> str:
         out.append(
             f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages "
             f"{signed(r['advisor']['mean'], 2)} nats; always showing {_position_name(r)}, the best position on the "
-            f"training inputs, averages {signed(r['fixed']['mean'], 2)} nats; the best item in hindsight averages "
+            f"validation inputs, averages {signed(r['fixed']['mean'], 2)} nats; the best item in hindsight averages "
             f"{signed(r['oracle']['mean'], 2)} nats. "
             f"Advisor − best fixed item = {signed(d['mean'], 2)} nats [{signed(d['lo'], 2)}, {signed(d['hi'], 2)}] "
             f"(n={r['n']}): {word}."

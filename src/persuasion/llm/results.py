@@ -139,33 +139,41 @@ class TaskResult:
         return any(np.any(np.asarray(v) > 0) for per in self.correct.values() for v in per.values())
 
     def baselines(self) -> list[dict]:
-        """The trained Advisor beside two baselines, in utility on the test inputs, one row per Receiver.
+        """The trained Advisor beside its baselines, in utility on the test inputs, one row per Receiver.
 
-        * ``fixed``: the trivial policy that always shows one item position,
-          the one with the highest mean utility on the *training* inputs
-          (``position``, 0-based), read off the utility table on the test inputs;
+        * ``prior``: a uniform item; ``advisor``: the trained Advisor's expected
+          utility (Posterior information);
+        * ``each``: the seven fixed-item policies, "always show item position
+          c", read off the utility table on the test inputs;
+        * ``fixed``: the *best* fixed item, the position (``position``, 0-based)
+          with the highest mean utility on the **validation** inputs, the
+          inputs the Advisor's early stopping sees, so that both are chosen on
+          the same inputs (``train_position``: the position the training
+          inputs would choose);
         * ``oracle``: the best item of each test input in hindsight, the bound of
-          Eq. (3) that no policy can pass;
-        * ``prior`` (a uniform item) and ``advisor`` (the trained Advisor's
-          expected utility, Posterior information).
+          Eq. (3) that no policy can pass.
 
         Each is ``dict(mean, lo, hi)`` with a 95% bootstrap interval over test
-        inputs; ``advisor_minus_fixed`` is the paired contrast Advisor − fixed.
+        inputs; ``advisor_minus_fixed`` is the paired contrast Advisor − best fixed item.
         """
         rows = []
         boot = dict(n_boot=self.config.n_boot, seed=self.config.seed)
         for r in self.receivers:
             table = self.tables[r]
             index = {i: k for k, i in enumerate(table.ids)}
-            train = [index[i] for i in self.ids["train"]]
-            test = [index[i] for i in self.ids["test"]]
-            position = int(np.argmax(table.items[train].mean(axis=0)))
+            val, train, test = ([index[i] for i in self.ids[part]] for part in ("val", "train", "test"))
+            if not val:
+                raise ValueError(f"the best fixed item is chosen on the validation inputs; {r} has none")
+            position = int(np.argmax(table.items[val].mean(axis=0)))
             series = {"prior": self.utility[r][Structure.PRIOR], "advisor": self.utility[r][Structure.POSTERIOR],
                       "fixed": table.items[test, position], "oracle": self.oracle[r]}
-            row = dict(task=self.config.task, receiver=r, position=position, n=len(test))
+            row = dict(task=self.config.task, receiver=r, position=position, n=len(test),
+                       train_position=int(np.argmax(table.items[train].mean(axis=0))))
             for name, values in series.items():
                 m, lo, hi = mean_ci(values, **boot)
                 row[name] = dict(mean=m, lo=lo, hi=hi)
+            row["each"] = [dict(zip(("mean", "lo", "hi"), mean_ci(table.items[test, c], **boot)))
+                           for c in range(table.items.shape[1])]
             m, lo, hi = paired_bootstrap(series["advisor"], series["fixed"], **boot)
             row["advisor_minus_fixed"] = dict(mean=m, lo=lo, hi=hi)
             rows.append(row)
