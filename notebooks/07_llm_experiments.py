@@ -606,9 +606,14 @@ for res in results:
 # below. For a claim "A beats B", the effect is the difference A − B on each
 # test input, averaged over the Receivers (the paper's claims are about its
 # average rows), with a bias-corrected and accelerated (BCa) bootstrap 95%
-# interval over test inputs and a two-sided bootstrap p-value for "A − B =
-# 0" (for ARPI, a ratio, the percentile interval and p-value of its
-# bootstrap draws). Reading a whole table of such tests at once, some would pass by
+# interval over test inputs. The p-value for "A − B = 0" comes from the
+# paired sign-flip test (each input's difference is as likely to have either
+# sign under the null), not from the bootstrap: at a few tens of inputs,
+# with accuracy differences that are mostly 0 and a few ±1, a BCa interval
+# excludes 0 in 8–9% of samples with no effect, where the sign-flip test
+# rejects at most its 5% (`benchmarks/results.md`, "Type I error"). For
+# ARPI, a ratio, the interval and p-value come from its percentile bootstrap
+# draws. Reading a whole table of such tests at once, some would pass by
 # chance, so the p-values of all the verdicts of this run form one family
 # and are adjusted by Holm's step-down method, which keeps the chance of
 # *any* false "supported" or "contradicted" at 5%. The verdict follows one

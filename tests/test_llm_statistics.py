@@ -100,3 +100,28 @@ def test_interval_coverage_near_the_nominal_level_for_a_symmetric_population():
     assert all(0.88 <= v <= 0.995 for v in cover.values()), cover
     skewed = interval_coverage(np.exp(np.random.default_rng(0).normal(size=8) * 1.5), n_sims=300, n_boot=1000)
     assert skewed["percentile"] < 0.93  # at n = 8 and skewed, the percentile interval under-covers
+
+
+def test_the_sign_flip_p_value_is_the_share_of_all_sign_vectors_by_brute_force():
+    import itertools
+
+    from persuasion.llm.statistics import sign_flip_p_value
+
+    x = np.array([0.9, -0.2, 1.4, 0.3, 0.0, 2.1, -0.7, 0.5])
+    reach = [abs(np.dot(s, x)) >= abs(x.sum()) - 1e-12 for s in itertools.product([-1, 1], repeat=x.size)]
+    exact = sum(reach) / len(reach)
+    assert sign_flip_p_value(x, n_flips=256) == pytest.approx(exact)  # 2**8 <= 256: every vector once
+    assert sign_flip_p_value(x, n_flips=200, seed=3) == pytest.approx(exact, abs=0.1)  # 200 random ones
+    assert sign_flip_p_value(x, n_flips=100_000, seed=3) == pytest.approx(exact)  # exact again
+
+
+def test_the_sign_flip_test_keeps_its_level_on_sparse_accuracy_differences():
+    """Differences of accuracy, mostly 0 and a few ±1, with no effect: the test rejects at most 5% of the time."""
+    from persuasion.llm.statistics import sign_flip_p_value
+
+    rng = np.random.default_rng(4)
+    samples = [rng.choice([-1.0, 0.0, 1.0], p=[0.1, 0.8, 0.1], size=16) for _ in range(300)]
+    rejected = np.mean([sign_flip_p_value(x, n_flips=2000, seed=k) <= 0.05 for k, x in enumerate(samples)])
+    assert rejected <= 0.05
+    # a real effect is found: 12 of 16 inputs gain one answer, none loses one
+    assert sign_flip_p_value(np.r_[np.ones(12), np.zeros(4)]) < 0.001

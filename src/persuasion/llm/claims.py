@@ -3,8 +3,8 @@ r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them
 * :data:`CLAIMS`: each claim says "A beats B" (on all test inputs, or on the
   hard ones), where A and B are information structures;
 * :func:`verdicts`: per claim and task, the paper's number and ours (the mean
-  of A − B over the Receivers, per test input, with a BCa 95% interval and a
-  bootstrap p-value), in accuracy and in utility, and the verdict of each by
+  of A − B over the Receivers, per test input, with a BCa 95% interval and
+  the p-value of the paired sign-flip test), in accuracy and in utility, and the verdict of each by
   a rule stated before the numbers: the p-values of every verdict of the run
   form one family, adjusted by Holm's method
   (:func:`~persuasion.llm.statistics.holm`), and a claim is *supported* or
@@ -29,7 +29,7 @@ from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT
-from .statistics import ALPHA, MIN_INPUTS, bca_interval, bootstrap_p_value, draws_p_value, holm, verdict_from_p
+from .statistics import ALPHA, MIN_INPUTS, bca_interval, draws_p_value, holm, sign_flip_p_value, verdict_from_p
 
 __all__ = ["CLAIMS", "MIN_ACCURACY", "verdicts", "verdict_table", "findings_markdown"]
 
@@ -78,7 +78,8 @@ def _paper_claim_number(key: str, task: str) -> str:
 
 
 def _claim_effect(res, a: str, b: str, subset, metric: str):
-    """(mean, lo, hi, n, p) of A − B averaged over the Receivers, per test input: BCa 95% CI, bootstrap p."""
+    """(mean, lo, hi, n, p, seeds) of A − B averaged over the Receivers, per test input: the BCa 95% interval
+    and the sign-flip test's p-value (:func:`~persuasion.llm.statistics.sign_flip_p_value`)."""
     values = res.correct if metric == "accuracy" else res.utility
     names = [r for r in res.receivers if a in values[r] and b in values[r]]
     if not names:
@@ -94,7 +95,7 @@ def _claim_effect(res, a: str, b: str, subset, metric: str):
     if n < 2:
         return float(d.mean()), float(d.mean()), float(d.mean()), n, 1.0, seeds
     m, lo, hi = bca_interval(d, n_boot=res.config.n_boot, seed=res.config.seed)
-    return m, lo, hi, n, bootstrap_p_value(d, n_boot=res.config.n_boot, seed=res.config.seed), seeds
+    return m, lo, hi, n, sign_flip_p_value(d, seed=res.config.seed), seeds
 
 
 def _seed_means(res, names, a: str, b: str, mask):
@@ -139,12 +140,12 @@ def verdicts(results) -> list[dict]:
     >>> for row in rows[:4]:
     ...     print(row["key"], "|", row["accuracy_verdict"], "|", row["utility_verdict"])
     posterior>prior | inconclusive | supported
-    posterior>no | supported | supported
+    posterior>no | inconclusive | supported
     prior>no | inconclusive | inconclusive
     posterior>all | inconclusive | supported
     >>> e = rows[0]["utility"]  # Posterior − Prior in nats: mean, BCa interval, p-value adjusted over 14 verdicts
     >>> print(f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}], n={e['n']}, p_holm={e['p_holm']}, {e['family']}")
-    +1.70 [+0.74, +2.38], n=12, p_holm=0.0, 14
+    +1.70 [+0.74, +2.38], n=12, p_holm=0.022, 14
     """
     rows = []
     for res in results:
@@ -252,7 +253,7 @@ def findings_markdown(results, rows) -> str:
       - R: the Advisor's item gains +1.70 nats over a random item, +81% of what the best item in hindsight
       gains (2.10 nats).
     - The p-values of the 14 measured verdicts form one family, adjusted by Holm's method (family-wise level 5%).
-    - In **accuracy**, the 7 verdicts are: 3 supported, 4 inconclusive.
+    - In **accuracy**, the 7 verdicts are: 1 supported, 6 inconclusive.
     - In **utility**, the 7 verdicts are: 5 supported, 2 inconclusive.
     """
     out = []
