@@ -120,3 +120,20 @@ def test_a_contrast_that_rounds_to_zero_is_not_printed_as_minus_zero():
     u[Structure.POSTERIOR] = u[Structure.PRIOR] - 0.001  # a mean difference of -0.001 nats
     line = next(row for row in str(contrasts_markdown([result], "utility")).splitlines() if "Posterior − Prior" in row)
     assert [cell.strip() for cell in line.split("|")][4] == "0"  # the mean column: 0, not -0
+
+
+def test_contrasts_give_the_spread_over_advisor_seeds():
+    from persuasion.llm.report import contrasts_markdown
+
+    res = result_with_tables()
+    rng = np.random.default_rng(3)
+    per_seed = res.utility["R"][Structure.POSTERIOR] + rng.normal(size=(4, 12)) + np.arange(4.0)[:, None]
+    res.seed_utility = {"R": {Structure.POSTERIOR: per_seed}}
+    rows = {(c["a"], c["b"]): c for c in res.contrasts("utility")}
+    by_hand = [np.mean(per_seed[k] - res.utility["R"][Structure.PRIOR]) for k in range(4)]
+    assert rows[Structure.POSTERIOR, Structure.PRIOR]["seeds"] == pytest.approx(by_hand)
+    assert rows[Structure.PRIOR, Structure.NO]["seeds"] is None  # no Advisor on either side
+    assert all(c["seeds"] is None for c in res.contrasts("accuracy"))
+    table = contrasts_markdown([res], "utility")
+    row = next(r for r in table.rows if r[2] == "Posterior − Prior")
+    assert row[-1] == f"{min(by_hand):+.2f} to {max(by_hand):+.2f} (4)"

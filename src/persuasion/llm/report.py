@@ -151,25 +151,31 @@ def contrasts_markdown(results, metric: str) -> Table:
     >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
     >>> table = contrasts_markdown([result], "utility")
     >>> table.headers
-    ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'interval vs 0']
+    ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'interval vs 0', 'over Advisor seeds']
     >>> for row in table.rows[:4]:
     ...     print(row)
-    ['gsm8k', 'R', 'Posterior − Prior', '+1.70', '[+0.80, +2.40]', '> 0']
-    ['gsm8k', 'R', 'Posterior − No', '+1.58', '[+1.14, +2.18]', '> 0']
-    ['gsm8k', 'R', 'Posterior − All', '+1.85', '[+1.15, +2.47]', '> 0']
-    ['gsm8k', 'R', 'All − No', '-0.27', '[-0.77, +0.46]', '0 inside']
+    ['gsm8k', 'R', 'Posterior − Prior', '+1.70', '[+0.80, +2.40]', '> 0', '—']
+    ['gsm8k', 'R', 'Posterior − No', '+1.58', '[+1.14, +2.18]', '> 0', '—']
+    ['gsm8k', 'R', 'Posterior − All', '+1.85', '[+1.15, +2.47]', '> 0', '—']
+    ['gsm8k', 'R', 'All − No', '-0.27', '[-0.77, +0.46]', '0 inside', '—']
     """
     scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
     rows = []
     for res in results:
         for c in res.contrasts(metric):
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
+            seeds = c.get("seeds")
+            spread = (f"{signed(min(seeds) * scale, 2)} to {signed(max(seeds) * scale, 2)} ({len(seeds)})"
+                      if seeds and len(seeds) > 1 else "—")
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
                          signed(c['mean'] * scale, 2),
-                         f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]", verdict])
-    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "interval vs 0"],
+                         f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]", verdict, spread])
+    return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "interval vs 0",
+                        "over Advisor seeds"],
                  caption=f"Paired contrasts in {metric} ({unit}): mean difference over test inputs, with its "
-                         "95% bootstrap interval and whether the interval lies above, below or around zero.")
+                         "95% bootstrap interval and whether the interval lies above, below or around zero; "
+                         "where an Advisor draws A or B, the lowest and highest mean difference over its "
+                         "training seeds (how many).")
 
 
 def arpi_markdown(results) -> Table:

@@ -81,7 +81,11 @@ class TaskResult:
         return rows
 
     def contrasts(self, metric: str = "accuracy") -> list[dict]:
-        """Paired bootstrap 95% CIs of the contrasts between structures, per Receiver."""
+        """Paired bootstrap 95% CIs of the contrasts between structures, per Receiver.
+
+        ``seeds``: in utility, where A or B is drawn from a trained Advisor, the
+        mean difference under each Advisor seed (a structure without an
+        Advisor is the same under every seed); otherwise None."""
         values = self._metric(metric)
         pairs = [
             (Structure.POSTERIOR, Structure.PRIOR),
@@ -99,8 +103,16 @@ class TaskResult:
                     m, lo, hi = paired_bootstrap(values[r][a], values[r][b], n_boot=self.config.n_boot,
                                                  seed=self.config.seed)
                     rows.append(dict(task=self.config.task, receiver=r, contrast=f"{a} − {b}", a=a, b=b,
-                                     metric=metric, mean=m, lo=lo, hi=hi))
+                                     metric=metric, mean=m, lo=lo, hi=hi,
+                                     seeds=self._seed_means(r, a, b) if metric == "utility" else None))
         return rows
+
+    def _seed_means(self, r: str, a: str, b: str) -> list[float] | None:
+        per = (self.seed_utility or {}).get(r, {})
+        if a not in per and b not in per:
+            return None
+        get = lambda s: np.asarray(per[s]) if s in per else np.asarray(self.utility[r][s])[None]  # noqa: E731
+        return (get(a) - get(b)).mean(axis=1).tolist()
 
     def easy_hard(self, metric: str = "utility") -> list[dict]:
         """Fig. 2: per Receiver, group (easy / hard test inputs) and structure, mean with 95% CI."""
