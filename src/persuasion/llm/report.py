@@ -23,7 +23,7 @@ import numpy as np
 from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
-from .statistics import MIN_INPUTS, verdict
+from .statistics import MIN_ACCURACY, MIN_INPUTS, verdict
 
 __all__ = [
     "PAPER_TABLE1",
@@ -162,8 +162,11 @@ def contrasts_markdown(results, metric: str) -> Table:
     scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
     rows = []
     for res in results:
+        weak = metric == "accuracy" and max(r["mean"] for r in res.table("accuracy")) < MIN_ACCURACY
         for c in res.contrasts(metric):
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
+            if weak:  # see persuasion.llm.claims: below MIN_ACCURACY everywhere, accuracy compares little
+                verdict += f"; uninformative (accuracy < {MIN_ACCURACY:.0%} everywhere)"
             seeds = c.get("seeds")
             spread = (f"{signed(min(seeds) * scale, 2)} to {signed(max(seeds) * scale, 2)} ({len(seeds)})"
                       if seeds and len(seeds) > 1 else "—")

@@ -30,14 +30,16 @@ from scipy import stats
 
 from .._validation import as_finite_array, as_int, as_real
 
-__all__ = ["MIN_INPUTS", "ALPHA", "verdict", "verdict_from_p", "t_interval", "bca_interval", "bootstrap_p_value",
-           "sign_flip_p_value",
-           "draws_p_value", "holm", "coverage", "percentile_interval", "interval_coverage"]
+__all__ = ["MIN_INPUTS", "ALPHA", "MIN_ACCURACY", "verdict", "verdict_from_p", "t_interval", "bca_interval",
+           "bootstrap_p_value", "sign_flip_p_value", "draws_p_value", "holm", "coverage", "percentile_interval",
+           "interval_coverage"]
 
 #: The smallest number of test inputs on which a verdict other than "inconclusive" is given.
 MIN_INPUTS = 10
 #: The family-wise error level of the verdicts: the chance that any "supported" or "contradicted" is false.
 ALPHA = 0.05
+#: Below this accuracy under every structure, for every Receiver, a task's accuracy contrasts are uninformative.
+MIN_ACCURACY = 0.15
 
 
 def verdict(lo: float, hi: float, n: int) -> str:
