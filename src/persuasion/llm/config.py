@@ -22,7 +22,7 @@ _SIZES = {
     ("book", "math"): (24, 8, 16, 256),  # chain of thought: 256 new tokens (lm-evaluation-harness gsm8k_cot)
     ("full", "math"): (400, 100, 1319, 512),  # training split: 400 + 100; every problem of the test split
     ("smoke", "code"): (2, 1, 2, 8),
-    ("book", "code"): (8, 3, 8, 192),  # 192 tokens hold >= 98% of canonical solutions (budget_share)
+    ("book", "code"): (8, 3, 10, 192),  # 192 tokens hold >= 98% of canonical solutions (budget_share)
     ("full", "code"): (60, 20, 84, 256),
 }
 
