@@ -119,7 +119,7 @@ def test_a_contrast_that_rounds_to_zero_is_not_printed_as_minus_zero():
     u = result.utility["R"]
     u[Structure.POSTERIOR] = u[Structure.PRIOR] - 0.001  # a mean difference of -0.001 nats
     line = next(row for row in str(contrasts_markdown([result], "utility")).splitlines() if "Posterior − Prior" in row)
-    assert [cell.strip() for cell in line.split("|")][4] == "0"  # the mean column: 0, not -0
+    assert [cell.strip() for cell in line.split("|")][4] == "+0.00"  # the mean column as signed() writes it: not -0.00
 
 
 def test_contrasts_give_the_spread_over_advisor_seeds():

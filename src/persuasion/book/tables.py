@@ -34,6 +34,10 @@ class Table:
     |   rho |   Receiver |
     |------:|-----------:|
     |  0.25 |  -0.015926 |
+    >>> print(Table([("+0.10", 0.1)], ["as written", "a float"], digits=2))  # strings are shown as given
+    | as written   |   a float |
+    |:-------------|----------:|
+    | +0.10        |      0.10 |
     >>> Table([(1, 2)], ["a"])
     Traceback (most recent call last):
     ...
@@ -57,7 +61,10 @@ class Table:
     def _render(self, fmt: str) -> str:
         from tabulate import tabulate
 
-        return tabulate(self.rows, headers=self.headers, tablefmt=fmt, floatfmt=self._floatfmt)
+        # A column of strings is shown as given: "+0.10" stays "+0.10", not the number 0.1.
+        text = [i for i in range(len(self.headers)) if self.rows and all(isinstance(r[i], str) for r in self.rows)]
+        return tabulate(self.rows, headers=self.headers, tablefmt=fmt, floatfmt=self._floatfmt,
+                        disable_numparse=text or False)
 
     def __str__(self) -> str:
         return self._render("pipe")
