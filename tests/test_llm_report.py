@@ -137,3 +137,13 @@ def test_contrasts_give_the_spread_over_advisor_seeds():
     table = contrasts_markdown([res], "utility")
     row = next(r for r in table.rows if r[2] == "Posterior − Prior")
     assert row[-1] == f"{min(by_hand):+.2f} to {max(by_hand):+.2f} (4)"
+
+
+def test_accuracy_contrasts_of_a_task_below_the_floor_say_they_are_uninformative():
+    from persuasion.llm.report import contrasts_markdown
+
+    low, high = result_with_tables(correct=0.1), result_with_tables(correct=0.5)  # 10% or 50% under every structure
+    table = contrasts_markdown([low], "accuracy")
+    assert all(r[5].endswith("; uninformative") for r in table.rows) and "reaches 15% accuracy" in table.caption
+    assert not any("uninformative" in r[5] for r in contrasts_markdown([high], "accuracy").rows)
+    assert not any("uninformative" in r[5] for r in contrasts_markdown([low], "utility").rows)
