@@ -33,7 +33,8 @@ def result_with_tables(n_train=6, n_val=4, n_test=12, seed=5, correct=0.0):
                       receivers=["R"], ids={"train": list(ids[:n_train]), "val": list(ids[n_train:n_train + n_val]),
                                             "test": test_ids},
                       difficulty=np.ones(len(rows)), threshold=1, curves={}, policies={}, utility=utility,
-                      correct=right, tokens={}, oracle={"R": items[rows].max(1)}, tables={"R": table})
+                      correct=right, tokens={"R": {s: np.full(len(rows), 50.0) for s in utility["R"]}},
+                      oracle={"R": items[rows].max(1)}, tables={"R": table})
 
 
 def test_best_fixed_item_by_hand():
