@@ -175,8 +175,9 @@ display(Markdown(
 # zero-shot chain of thought and 320 new tokens, but generated 14–21 tokens
 # per second on this book's 2-core machine. At book scale it would write up
 # to 16 test inputs × 6 prompts × 256 tokens, about 24,600 tokens: 20 to 29
-# minutes, on top of the 38 minutes the two small Receivers already take,
-# where the chapter's budget is 40. Larger candidates were slower still.
+# minutes, on top of the 27 minutes the chapter takes without it and of
+# scoring its tables, where the chapter's budget is 40. Larger candidates
+# were slower still.
 # At `full` scale on a GPU, any local model can be named as a Receiver
 # (`persuasion-experiment --receiver PATH`, a local Hugging Face model folder).
 #
