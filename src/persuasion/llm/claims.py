@@ -106,18 +106,15 @@ def _claim_effect(res, a: str, b: str, subset, metric: str):
 
 
 def _seed_means(res, names, a: str, b: str, mask):
-    """The mean of A − B under each Advisor seed (a structure without an Advisor is the same under every seed),
-    or None when neither A nor B has an Advisor."""
-    per = getattr(res, "seed_utility", {}) or {}
-    if not any(s in per.get(r, {}) for r in names for s in (a, b)):
+    """The mean of A − B over ``names`` and the inputs in ``mask`` under each Advisor seed, or None when neither
+    A nor B has an Advisor (see :meth:`~persuasion.llm.results.TaskResult.seed_differences`)."""
+    per = [res.seed_differences(r, a, b) for r in names]
+    if all(d is None for d in per):
         return None
-
-    def values(r, s):
-        if s in per.get(r, {}):
-            return np.asarray(per[r][s])[:, mask]
-        return np.asarray(res.utility[r][s])[mask][None]
-
-    diffs = np.mean([values(r, a) - values(r, b) for r in names], axis=0)  # (seeds, n)
+    per = [(np.asarray(res.utility[r][a]) - np.asarray(res.utility[r][b]))[None] if d is None else d
+           for r, d in zip(names, per)]
+    seeds = max(d.shape[0] for d in per)
+    diffs = np.mean([np.broadcast_to(d[:, mask], (seeds, int(mask.sum()))) for d in per], axis=0)
     return diffs.mean(axis=1).tolist()
 
 

@@ -107,12 +107,18 @@ class TaskResult:
                                      seeds=self._seed_means(r, a, b) if metric == "utility" else None))
         return rows
 
-    def _seed_means(self, r: str, a: str, b: str) -> list[float] | None:
+    def seed_differences(self, r: str, a: str, b: str):
+        """Utility A − B of Receiver ``r`` on each test input under each Advisor seed, shape (seeds, n), or None
+        when neither A nor B is drawn from an Advisor (a structure without one is the same under every seed)."""
         per = (self.seed_utility or {}).get(r, {})
         if a not in per and b not in per:
             return None
         get = lambda s: np.asarray(per[s]) if s in per else np.asarray(self.utility[r][s])[None]  # noqa: E731
-        return (get(a) - get(b)).mean(axis=1).tolist()
+        return get(a) - get(b)
+
+    def _seed_means(self, r: str, a: str, b: str) -> list[float] | None:
+        d = self.seed_differences(r, a, b)
+        return None if d is None else d.mean(axis=1).tolist()
 
     def easy_hard(self, metric: str = "utility") -> list[dict]:
         """Fig. 2: per Receiver, group (easy / hard test inputs) and structure, mean with 95% CI."""
