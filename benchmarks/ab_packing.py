@@ -13,8 +13,8 @@ import time
 
 import persuasion.llm.batching as B
 import persuasion.llm.receiver as R
+from persuasion.llm.answers import generation_stops
 from persuasion.llm.config import config_for
-from persuasion.llm.evaluate import generation_stops
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
 from persuasion.llm.prompts import generation_prompt, task_prompt

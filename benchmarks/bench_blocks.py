@@ -29,10 +29,11 @@ import numpy as np
 import torch
 
 import persuasion
+from persuasion.llm.answers import generation_stops
 from persuasion.llm.batching import blocks
 from persuasion.llm.cache import NoStore
 from persuasion.llm.config import config_for
-from persuasion.llm.evaluate import _generations, generation_stops
+from persuasion.llm.evaluate import _generations
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
 from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer

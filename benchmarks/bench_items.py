@@ -31,8 +31,8 @@ import numpy as np
 import torch
 
 import persuasion
+from persuasion.llm.answers import generation_stops
 from persuasion.llm.config import config_for
-from persuasion.llm.evaluate import generation_stops
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
 from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer, task_prompt

@@ -395,7 +395,10 @@ plt.show()
 # first seed's. Posterior information's expected utility is the average over
 # the seeds' Advisors, and the verdict table gives the range of each
 # contrast over them. Accuracy needs a generated answer per drawn item, the
-# expensive part, so it is measured after the first seed's draw only.
+# expensive part: at smoke and book scale it is measured after the first
+# seed's draw only; at full scale after every seed's (`accuracy_seeds`), and
+# an accuracy contrast is then the mean over the seeds' draws, with its range
+# over them in the verdict table.
 
 # %%
 curves = []
@@ -585,8 +588,12 @@ caption = ("The trained Advisor and its baselines: mean utility (nats) over the 
 display(baselines_table(base, caption=caption))
 
 # %% [markdown]
-# In words, generated from the results of this run (the difference is paired
-# on the same test inputs, with a bootstrap 95% interval):
+# In words, generated from the results of this run. The difference Advisor −
+# best fixed item is paired on the same test inputs and decided by the rule
+# of the verdicts in the next section (a BCa 95% interval, the sign-flip
+# test's p-value, Holm's adjustment); the comparisons below, one per
+# Receiver and task, form a family of their own, separate from the paper's
+# claims, because they ask a question the paper does not:
 
 # %% tags=["remove-input"]
 display(Markdown(baselines_markdown(base)))

@@ -50,3 +50,44 @@ def test_structure_utilities_from_a_table():
         structure_utilities(table, np.array([[1.0, 1.0], [0.0, 1.0]]))
     with pytest.raises(ValueError, match=r"policy must have shape \(2, 2\)"):
         structure_utilities(table, np.ones((2, 3)) / 3)
+
+
+@pytest.mark.parametrize("accuracy_seeds", [1, 3])
+def test_accuracy_is_scored_after_each_accuracy_seeds_draw(monkeypatch, accuracy_seeds):
+    """A Receiver that answers right exactly when it is shown item 3: each seed's accuracy is whether that seed's
+    (one-hot) Advisor shows item 3, read off by hand; the reported accuracy is their mean."""
+    import persuasion.llm.evaluate as evaluate
+    from persuasion.llm.advisor import Advisors
+    from persuasion.llm.config import ExperimentConfig
+    from persuasion.llm.evaluate import evaluate_structures
+    from persuasion.llm.items import Items
+    from persuasion.llm.tasks import Inputs, synthetic_problems
+    from persuasion.llm.toy import toy_receiver
+    from persuasion.llm.utilities import score_utilities
+
+    problems = synthetic_problems(6, rng=1, max_steps=2)
+    rows = {"train": [], "val": [], "test": list(range(6)), "easy_train": [], "easy_val": []}
+    inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
+    items = Items({p.id: [f"Fact {k} of {p.id}." for k in range(1, 8)] for p in problems}, {p.id: [] for p in problems})
+    answer = {p.id: p.answer for p in problems}
+
+    def generate(receiver, prompts, **kwargs):  # right exactly when the prompt shows Fact 3 (item position 2)
+        return [f"So it is {answer[next(i for i in answer if i in q)]}." if "Fact 3 of" in q else "So it is -1."
+                for q in prompts]
+
+    monkeypatch.setattr(evaluate, "generate", generate)
+    receiver = toy_receiver()
+    utilities = score_utilities(inputs, items, [receiver], cache=False, progress=False)
+    chosen = np.array([[2, 2, 0, 5, 2, 1], [2, 0, 0, 2, 2, 2], [6, 2, 0, 2, 1, 2]])  # seed k shows item chosen[k, i]
+    seeds = np.eye(7)[chosen]  # (3 seeds, 6 inputs, 7 items), one-hot
+    advisors = Advisors({}, {"toy": seeds[0], "toy (easy)": seeds[0]},
+                        {"toy": seeds, "toy (easy)": seeds})
+    config = ExperimentConfig("synthetic", 1, 1, 6, 8, advisor_seeds=3, accuracy_seeds=accuracy_seeds)
+    ev = evaluate_structures(config, inputs, utilities, advisors, [receiver], cache=False, progress=False)
+    by_hand = [[1.0 if c == 2 else 0.0 for c in row] for row in chosen[:accuracy_seeds]]
+    for s in (Structure.POSTERIOR, Structure.POSTERIOR_EASY):
+        assert ev.seed_correct["toy"][s].tolist() == by_hand
+        assert ev.correct["toy"][s] == pytest.approx(np.mean(by_hand, axis=0))
+        assert ev.seed_utility["toy"][s].shape == (3, 6)  # utility: every seed, whatever accuracy_seeds is
+    assert ev.correct["toy"][Structure.NO].tolist() == [0.0] * 6  # no item: never Fact 3
+    assert ev.correct["toy"][Structure.ALL].tolist() == [1.0] * 6  # every item, Fact 3 among them

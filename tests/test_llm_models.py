@@ -187,8 +187,8 @@ def test_greedy_generation_is_deterministic_and_stops(smollm):
 
 
 def test_humaneval_and_sandboxed_tests():
+    from persuasion.llm.answers import extract_completion, is_correct
     from persuasion.llm.code import load_humaneval
-    from persuasion.llm.evaluate import extract_completion, is_correct
 
     problems = load_humaneval()
     assert len(problems) == 164

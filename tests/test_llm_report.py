@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -56,6 +58,10 @@ def test_best_fixed_item_by_hand():
     diff = res.utility["R"][Structure.POSTERIOR] - np.array(fixed)  # paired in the order of the test inputs
     d = row["advisor_minus_fixed"]
     assert d["mean"] == pytest.approx(diff.mean()) and d["lo"] <= d["mean"] <= d["hi"]
+    # the sign-flip p-value by brute force: every one of the 2**12 sign vectors, with a Python loop
+    reached = sum(abs(sum(s * x for s, x in zip(signs, diff))) >= abs(sum(diff)) - 1e-9
+                  for signs in itertools.product((1, -1), repeat=len(diff)))
+    assert d["p"] == pytest.approx(reached / 2 ** len(diff)) and d["seeds"] is None
     for key in ("prior", "advisor", "fixed", "oracle"):
         assert row[key]["lo"] <= row[key]["mean"] <= row[key]["hi"]
     res.ids["val"] = []
@@ -64,18 +70,26 @@ def test_best_fixed_item_by_hand():
 
 
 def test_baselines_in_words_follow_the_verdict_rule():
-    ci = lambda m, w=0.5: dict(mean=m, lo=m - w, hi=m + w)  # noqa: E731
+    ci = lambda m, p=1.0, w=0.5: dict(mean=m, lo=m - w, hi=m + w, p=p)  # noqa: E731
     row = dict(task="t", receiver="R", position=0, n=20, prior=ci(-6), advisor=ci(-5), fixed=ci(-4), oracle=ci(-3),
                each=[ci(-4)] * 7)
-    rows = [dict(row, advisor_minus_fixed=ci(1.0)), dict(row, advisor_minus_fixed=ci(-1.0)),
-            dict(row, advisor_minus_fixed=ci(0.1)), dict(row, n=5, advisor_minus_fixed=ci(1.0))]
+    # Holm over four p-values 0.001, 0.002, 0.5, 0.001: adjusted 0.004, 0.004, 0.5, 0.004 (by hand)
+    rows = [dict(row, advisor_minus_fixed=ci(1.0, 0.001)), dict(row, advisor_minus_fixed=ci(-1.0, 0.002)),
+            dict(row, advisor_minus_fixed=ci(0.1, 0.5)), dict(row, n=5, advisor_minus_fixed=ci(1.0, 0.001))]
     text = baselines_markdown(rows).splitlines()
-    assert "the trained Advisor **beats** the best fixed item" in text[0]
-    assert "the best fixed item **beats** the trained Advisor" in text[1]
-    assert "**inconclusive** (the interval contains zero)" in text[2]
+    assert "the trained Advisor **beats** the best fixed item" in text[0] and "Holm-adjusted 0.004" in text[0]
+    assert "the best fixed item **beats** the trained Advisor" in text[1] and "Holm-adjusted 0.004" in text[1]
+    assert "**inconclusive** (adjusted p-value above 0.05)" in text[2]
     assert "**inconclusive** (fewer than 10 test inputs)" in text[3]
     assert text[-1].endswith("beats the best fixed item on 1, is beaten by it on 1, and the comparison is "
                              "inconclusive on 2.")
+    assert "The 4 comparisons form one family" in text[-1]
+    # the family matters: p = 0.03 alone beats the fixed item; twice, Holm makes it 0.06, inconclusive
+    alone = baselines_markdown([dict(row, advisor_minus_fixed=ci(1.0, 0.03))])
+    pair = baselines_markdown([dict(row, advisor_minus_fixed=ci(1.0, 0.03))] * 2)
+    assert "**beats**" in alone and "**beats**" not in pair and pair.count("Holm-adjusted 0.060") == 2
+    seeded = baselines_markdown([dict(row, advisor_minus_fixed=dict(ci(1.0, 0.001), seeds=[0.5, 1.5, 0.75]))])
+    assert "over 3 Advisor seeds from +0.50 to +1.50" in seeded
     table = baselines_table([dict(rows[0], kind="last step"), dict(rows[1], receiver="S")], caption="Baselines.")
     assert table.headers == ["policy", "t, R", "t, S"] and len(table.rows) == 1 + 7 + 4
     assert "item 1 (“last step”): -4.00" in table and "+1.00 [+0.50, +1.50]" in table
@@ -138,6 +152,10 @@ def test_contrasts_give_the_spread_over_advisor_seeds():
     table = contrasts_markdown([res], "utility")
     row = next(r for r in table.rows if r[2] == "Posterior − Prior")
     assert row[-1] == f"{min(by_hand):+.2f} to {max(by_hand):+.2f} (4)"
+    (base,) = res.baselines()  # Advisor − best fixed item under each seed, by hand from the table's column
+    t = res.tables["R"]
+    fixed = np.array([t.items[t.ids.index(i), base["position"]] for i in res.ids["test"]])
+    assert base["advisor_minus_fixed"]["seeds"] == pytest.approx([np.mean(per_seed[k] - fixed) for k in range(4)])
 
 
 def test_accuracy_contrasts_of_a_task_below_the_floor_say_they_are_uninformative():

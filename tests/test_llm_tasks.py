@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from persuasion.llm.evaluate import extract_last_number
+from persuasion.llm.answers import extract_last_number
 from persuasion.llm.items import load_items
 from persuasion.llm.tasks import load_gsm8k, parse_gsm8k, synthetic_problems
 

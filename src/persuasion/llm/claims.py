@@ -98,20 +98,21 @@ def _claim_effect(res, a: str, b: str, subset, metric: str):
     da = np.mean([values[r][a][mask] for r in names], axis=0)
     db = np.mean([values[r][b][mask] for r in names], axis=0)
     d = da - db
-    seeds = _seed_means(res, names, a, b, mask) if metric == "utility" else None
+    seeds = _seed_means(res, names, a, b, mask, metric)
     if n < 2:
         return float(d.mean()), float(d.mean()), float(d.mean()), n, 1.0, seeds
     m, lo, hi = bca_interval(d, n_boot=res.config.n_boot, seed=res.config.seed)
     return m, lo, hi, n, sign_flip_p_value(d, seed=res.config.seed), seeds
 
 
-def _seed_means(res, names, a: str, b: str, mask):
+def _seed_means(res, names, a: str, b: str, mask, metric: str = "utility"):
     """The mean of A − B over ``names`` and the inputs in ``mask`` under each Advisor seed, or None when neither
     A nor B has an Advisor (see :meth:`~persuasion.llm.results.TaskResult.seed_differences`)."""
-    per = [res.seed_differences(r, a, b) for r in names]
+    per = [res.seed_differences(r, a, b, metric) for r in names]
     if all(d is None for d in per):
         return None
-    per = [(np.asarray(res.utility[r][a]) - np.asarray(res.utility[r][b]))[None] if d is None else d
+    values = res.correct if metric == "accuracy" else res.utility
+    per = [(np.asarray(values[r][a]) - np.asarray(values[r][b]))[None] if d is None else d
            for r, d in zip(names, per)]
     seeds = max(d.shape[0] for d in per)
     diffs = np.mean([np.broadcast_to(d[:, mask], (seeds, int(mask.sum()))) for d in per], axis=0)

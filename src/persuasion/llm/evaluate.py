@@ -1,8 +1,6 @@
 r"""Evaluation of the Advisor/Receiver experiments (Bai et al. §4): answers, structures, statistics.
 
-* :func:`extract_last_number` (math: the paper's answer extraction) and
-  :func:`extract_completion` (code: the function body, cut at the first of
-  :data:`STOP_SEQUENCES`, is run against the tests in the sandbox);
+* answers are extracted and checked by :mod:`persuasion.llm.answers`;
 * :func:`structure_utilities`: per-input expected utility of the structures;
 * :func:`evaluate_structures`, the experiment's evaluation stage: every
   structure of :data:`STRUCTURES_EVAL` on the test inputs, per Receiver
@@ -21,19 +19,17 @@ r"""Evaluation of the Advisor/Receiver experiments (Bai et al. §4): answers, st
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._validation import as_finite_array
 from ..protocol import Structure
+from .answers import generation_stops, is_correct
 from .batching import _Progress, blocks
 from .cache import as_store, decode, encode
-from .code import CodeProblem
 from .prompts import count_tokens, generation_prompt
 from .receiver import generate
-from .sandbox import run_untrusted
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -45,12 +41,6 @@ __all__ = [
     "paired_bootstrap",
     "mean_ci",
     "structure_utilities",
-    "STOP_SEQUENCES",
-    "ANSWER_DONE",
-    "generation_stops",
-    "extract_completion",
-    "extract_last_number",
-    "is_correct",
     "STRUCTURES_EVAL",
     "Evaluation",
     "evaluate_structures",
@@ -234,94 +224,6 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
     }
 
 
-# -- answers -----------------------------------------------------------------------------
-
-#: Where a completion of a HumanEval function body ends (the usual stop sequences).
-STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
-
-_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
-
-
-#: Where a reasoned maths answer is complete: the cue, a number, then the end of the sentence or line.
-ANSWER_DONE = re.compile(r"The answer is[^\n]*?\d[^\n]*?(?:\.\s|\n)")
-
-
-def generation_stops(kind: str, chat: bool) -> tuple:
-    r"""Where a generated answer ends, besides the end-of-sequence token.
-
-    Code: before the next top-level statement (:data:`STOP_SEQUENCES`). Math:
-    after the first complete "The answer is N." (:data:`ANSWER_DONE`, the
-    answer kept), and for a base model also where lm-evaluation-harness's
-    ``gsm8k_cot`` ends a response, before a blank line or the next ``"Q:"``.
-
-    >>> from persuasion.llm.receiver import stop_index
-    >>> text = "3 + 4 = 7 pens.\nThe answer is 7.\nThe answer is 7."
-    >>> text[: stop_index(text, generation_stops("math", chat=True))]
-    '3 + 4 = 7 pens.\nThe answer is 7.\n'
-    >>> text = "She pays $1,018.50 in all. The answer is $1,018.50. \n\nQ: Tom has"
-    >>> text[: stop_index(text, generation_stops("math", chat=False))]
-    'She pays $1,018.50 in all. The answer is $1,018.50. '
-    >>> text = "3 + 4 = 7 pens.\n\nQ: Tom has"
-    >>> text[: stop_index(text, generation_stops("math", chat=False))]
-    '3 + 4 = 7 pens.'
-    """
-    if kind == "code":
-        return STOP_SEQUENCES
-    return (ANSWER_DONE,) if chat else (ANSWER_DONE, "\n\n", "Q:")
-
-
-def extract_last_number(text: str) -> str | None:
-    """The last number in ``text``, commas removed (the paper's GSM8K answer extraction).
-
-    >>> extract_last_number("So she makes 9 * 2 = $18 a day. The answer is 1,018.")
-    '1018'
-    """
-    found = _NUMBER.findall(text)
-    if not found:
-        return None
-    number = found[-1].replace(",", "")
-    return number[:-2] if number.endswith(".0") else number
-
-
-def extract_completion(generated: str) -> str:
-    """The function body a model generated after the prompt, cut at the first stop sequence.
-
-    >>> extract_completion("    return a + b\\ndef other():\\n    pass")
-    '    return a + b'
-    """
-    cut = len(generated)
-    for stop in STOP_SEQUENCES:
-        k = generated.find(stop)
-        if k != -1:
-            cut = min(cut, k)
-    return generated[:cut]
-
-
-def is_correct(problem, text: str, *, cache=None, timeout: float = 5.0) -> bool:
-    """Whether ``text``, generated after ``problem``'s prompt, answers it.
-
-    Math: its last number is the answer. Code: the completion (cut at the
-    first stop sequence) passes the problem's tests in the sandbox, within
-    ``timeout`` seconds; the verdict is cached (``cache`` as for
-    :func:`~persuasion.llm.cache.as_store`).
-
-    >>> from persuasion.llm.tasks import Problem
-    >>> problem = Problem(id="p1", question="What is 6 times 7?", answer="42", steps=())
-    >>> is_correct(problem, "6 times 7 is 42."), is_correct(problem, "It is 41, or 40.")
-    (True, False)
-    """
-    if not isinstance(problem, CodeProblem):
-        return extract_last_number(text) == problem.answer
-    program = (problem.prompt + extract_completion(text) + "\n\n" + problem.test
-               + f"\n\ncheck({problem.entry_point})\n")
-    key = {"program": program, "timeout": float(timeout)}
-    return bool(as_store(cache).get_or_compute("sandbox", key, functools.partial(_passes, program, timeout)))
-
-
-def _passes(program: str, timeout: float) -> bool:
-    return bool(run_untrusted(program, timeout=timeout).passed)
-
-
 def _generations(store, receiver, prompts: list[list[str]], max_new_tokens: int, stop: tuple) -> list[dict]:
     """Greedy continuations of a block of inputs' prompts (one batched call, one cache entry): ``{prompt: text}``s."""
     unique = [list(dict.fromkeys(qs)) for qs in prompts]
@@ -342,12 +244,15 @@ class Evaluation:
 
     ``utility`` (expected, from the table: exact in the draw; for the
     Advisors' structures, the mean over the Advisor seeds), ``correct`` (0/1,
-    of the greedy answer; for the Advisors' structures, after the first
-    seed's draw), ``tokens`` (length of the prompt shown); ``policies``: each
-    Advisor's policy on the test inputs (first seed); ``other``: the Receiver
-    whose Advisor is "other"; ``oracle``: the best item's utility;
-    ``seed_utility``: per Receiver and Advisor structure, shape
-    ``(advisor_seeds, n_test)``, the expected utility under each seed's Advisor.
+    of the greedy answer; for the Advisors' structures, the mean over the
+    first ``config.accuracy_seeds`` seeds' draws, so 0/1 when that is one),
+    ``tokens`` (length of the prompt shown; for the Advisors' structures the
+    mean over the same draws); ``policies``: each Advisor's policy on the
+    test inputs (first seed); ``other``: the Receiver whose Advisor is
+    "other"; ``oracle``: the best item's utility; ``seed_utility``: per
+    Receiver and Advisor structure, shape ``(advisor_seeds, n_test)``, the
+    expected utility under each seed's Advisor; ``seed_correct``: the same
+    for accuracy, shape ``(accuracy_seeds, n_test)``, 0/1 after each seed's draw.
 
     :func:`evaluate_structures` builds one; by hand (one Receiver, one
     structure, two test inputs), and through plain JSON data and back:
@@ -369,6 +274,7 @@ class Evaluation:
     other: dict
     oracle: dict
     seed_utility: dict = field(default_factory=dict)
+    seed_correct: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return encode(self.__dict__)
@@ -442,7 +348,7 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         cdf = np.cumsum(pi, axis=1)
         return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
 
-    utility, correct, tokens, policies, seed_utility = {}, {}, {}, {}, {}
+    utility, correct, tokens, policies, seed_utility, seed_correct = {}, {}, {}, {}, {}, {}
     for r in receivers:
         stop = generation_stops(config.kind, r.chat)
         table, scored = utilities.tables[r.name], utilities.prompts[r.name]
@@ -453,7 +359,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         # Expected utilities over all inputs (exact in the draw), kept on the test inputs.
         utility[r.name] = {s: v[test_rows] for s, v in structure_utilities(table, uniform).items()
                            if s != Structure.POSTERIOR}
-        choices = {Structure.NO: None, Structure.ALL: None, Structure.PRIOR: draw(uniform[test_rows])}
+        none = np.full(len(test), -2)  # slot -2: the no-information prompt, -1: all information, c: item c
+        slots = {Structure.NO: [none], Structure.ALL: [none + 1], Structure.PRIOR: [draw(uniform[test_rows])]}
         seed_utility[r.name] = {}
         for s, adv in own.items():
             policies[adv] = advisors.policies[adv][test_rows]
@@ -461,38 +368,41 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
             seed_utility[r.name][s] = np.stack([structure_utilities(table, pi)[Structure.POSTERIOR][test_rows]
                                                 for pi in per_seed])
             utility[r.name][s] = seed_utility[r.name][s].mean(axis=0)
-            choices[s] = draw(policies[adv])
-        structures = [s for s in STRUCTURES_EVAL if s in choices]
-        # Each structure's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
-        slot = {s: [-2 if s == Structure.NO else -1 if s == Structure.ALL else int(choices[s][k])
-                    for k in range(len(test))] for s in structures}
-        prompts = {s: [generation_prompt(scored[i][c], config.kind) for i, c in zip(test_rows, slot[s])]
-                   for s in structures}
-        tokens[r.name] = {s: np.array([table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
-                                       else table.tokens_items[i, c] for i, c in zip(test_rows, slot[s])])
-                          for s in structures}
-        texts = {s: [None] * len(test) for s in structures}
+            # the first seeds' draws (the first seed's policy is ``policies[adv]``), one shared u per input
+            slots[s] = [draw(pi[test_rows]) for pi in per_seed[:config.accuracy_seeds]]
+        structures = [s for s in STRUCTURES_EVAL if s in slots]
+        # Each draw's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
+        prompts = {s: [[generation_prompt(scored[i][int(c)], config.kind) for i, c in zip(test_rows, slot)]
+                       for slot in slots[s]] for s in structures}
+        tokens[r.name] = {s: np.mean([[table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
+                                       else table.tokens_items[i, c] for i, c in zip(test_rows, slot)]
+                                      for slot in slots[s]], axis=0) for s in structures}
+        texts = {s: [[None] * len(test) for _ in slots[s]] for s in structures}
         chosen = blocks(len(test), config.block_inputs, shard)
         bar = _Progress(progress, sum(len(b) for b in chosen), f"{config.task}: generating with {r.name}")
         try:
             for block in chosen:
                 before = store.misses["generations"]
-                done = _generations(store, r, [[prompts[s][k] for s in structures] for k in block],
+                done = _generations(store, r, [[q[k] for s in structures for q in prompts[s]] for k in block],
                                     config.max_new_tokens, stop)
                 fresh = store.misses["generations"] > before  # tokens/s counts only what was generated
                 bar.update(len(block), fresh and sum(count_tokens(r.tokenizer, t) for d in done for t in d.values()))
                 for k, d in zip(block, done):
                     for s in structures:
-                        texts[s][k] = d[prompts[s][k]]
+                        for t, q in zip(texts[s], prompts[s]):
+                            t[k] = d[q[k]]
         finally:
             bar.close()
         if shard is not None:
             for k, s in ((k, s) for b in chosen for k in b for s in structures):
-                is_correct(test[k], texts[s][k], cache=store, timeout=timeout)
+                for t in texts[s]:
+                    is_correct(test[k], t[k], cache=store, timeout=timeout)
             continue
-        correct[r.name] = {s: np.array([is_correct(p, t, cache=store, timeout=timeout) for p, t in zip(test, texts[s])],
-                                       dtype=float) for s in structures}
+        per_draw = {s: np.array([[is_correct(p, x, cache=store, timeout=timeout) for p, x in zip(test, t)]
+                                 for t in texts[s]], dtype=float) for s in structures}
+        correct[r.name] = {s: v.mean(axis=0) for s, v in per_draw.items()}
+        seed_correct[r.name] = {s: per_draw[s] for s in own}
     if shard is not None:
         return None
     oracle = {r: utilities.tables[r].items[test_rows].max(axis=1) for r in names}
-    return Evaluation(utility, correct, tokens, policies, other, oracle, seed_utility)
+    return Evaluation(utility, correct, tokens, policies, other, oracle, seed_utility, seed_correct)

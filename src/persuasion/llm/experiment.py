@@ -258,7 +258,7 @@ class _StageFiles:
             "utilities": run,
             "advisor": dict(steps=c.steps, lr=c.lr, hidden=c.hidden, seed=c.seed, encoder=weights["encoder"],
                             advisor_seeds=c.advisor_seeds),
-            "evaluate": dict(**run, max_new_tokens=c.max_new_tokens, seed=c.seed,
+            "evaluate": dict(**run, max_new_tokens=c.max_new_tokens, seed=c.seed, accuracy_seeds=c.accuracy_seeds,
                              timeout=float(options.get("timeout", 5.0))),
         }
         self.folder = Path(out) / "stages"

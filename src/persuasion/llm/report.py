@@ -23,7 +23,7 @@ import numpy as np
 from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
-from .statistics import MIN_ACCURACY, MIN_INPUTS, verdict
+from .statistics import ALPHA, MIN_ACCURACY, MIN_INPUTS, holm, verdict_from_p
 
 __all__ = [
     "PAPER_TABLE1",
@@ -264,21 +264,27 @@ def baselines_table(rows, caption: str | None = None) -> Table:
 def baselines_markdown(rows) -> str:
     """Whether the trained Advisor beats the best fixed item, in sentences generated from ``rows``.
 
-    ``rows`` as for :func:`baselines_table`. The rule is the verdict rule of
-    :func:`persuasion.llm.statistics.verdict`: the Advisor *beats* the fixed item
-    when the 95% interval of the paired difference lies above zero, *is
-    beaten* when it lies below, and the comparison is *inconclusive* when the
-    interval contains zero or rests on fewer than
-    :data:`~persuasion.llm.statistics.MIN_INPUTS` test inputs.
+    ``rows`` as for :func:`baselines_table`, each ``advisor_minus_fixed``
+    with the sign-flip test's p-value ``p``. The rule is the verdicts' (see
+    :mod:`persuasion.llm.claims`): the comparisons of all ``rows`` form one
+    family, their p-values are adjusted by Holm's method
+    (:func:`~persuasion.llm.statistics.holm`), and the Advisor *beats* the
+    fixed item (or *is beaten*) when the adjusted p-value is at most
+    :data:`~persuasion.llm.statistics.ALPHA` and the mean difference is
+    positive (negative) on at least :data:`~persuasion.llm.statistics.MIN_INPUTS`
+    test inputs; otherwise the comparison is *inconclusive*.
 
-    >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
-    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
-    ...            fixed=ci(-4.0), oracle=ci(-3.0), advisor_minus_fixed=ci(-1.0))
+    >>> ci = lambda m, p: dict(mean=m, lo=m - 0.5, hi=m + 0.5, p=p)
+    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0, 1), advisor=ci(-5.0, 1),
+    ...            fixed=ci(-4.0, 1), oracle=ci(-3.0, 1), advisor_minus_fixed=ci(-1.0, 0.02))
     >>> text = baselines_markdown([row])
-    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12)" in text
+    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12; p = 0.020, Holm-adjusted 0.020)" in text
     True
     >>> "the best fixed item **beats** the trained Advisor" in text
     True
+    >>> two = baselines_markdown([row, dict(row, receiver="S")])  # a family of two: 0.02 becomes 0.04
+    >>> two.count("Holm-adjusted 0.040"), two.count("**beats**")
+    (2, 2)
     >>> baselines_markdown([dict(row, n=4)]).count("**inconclusive** (fewer than 10 test inputs)")
     1
     """
@@ -288,27 +294,33 @@ def baselines_markdown(rows) -> str:
         "supported": "the trained Advisor **beats** the best fixed item",
         "contradicted": "the best fixed item **beats** the trained Advisor",
     }
-    for r in rows:
+    adjusted = holm([r["advisor_minus_fixed"]["p"] for r in rows]) if rows else []
+    for r, p_holm in zip(rows, adjusted):
         d = r["advisor_minus_fixed"]
-        v = verdict(d["lo"], d["hi"], r["n"])
+        v = verdict_from_p(d["mean"], p_holm, r["n"])
         tally[v] += 1
         if v in words:
             word = words[v]
         elif r["n"] < MIN_INPUTS:
             word = f"**inconclusive** (fewer than {MIN_INPUTS} test inputs)"
         else:
-            word = "**inconclusive** (the interval contains zero)"
+            word = f"**inconclusive** (adjusted p-value above {ALPHA:g})"
+        spread = ""
+        if d.get("seeds") and len(d["seeds"]) > 1:
+            spread = (f"; over {len(d['seeds'])} Advisor seeds from {signed(min(d['seeds']), 2)} "
+                      f"to {signed(max(d['seeds']), 2)}")
         out.append(
             f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages "
             f"{signed(r['advisor']['mean'], 2)} nats; always showing {_position_name(r)}, the best position on the "
             f"validation inputs, averages {signed(r['fixed']['mean'], 2)} nats; the best item in hindsight averages "
             f"{signed(r['oracle']['mean'], 2)} nats. "
             f"Advisor − best fixed item = {signed(d['mean'], 2)} nats [{signed(d['lo'], 2)}, {signed(d['hi'], 2)}] "
-            f"(n={r['n']}): {word}."
+            f"(n={r['n']}; p = {d['p']:.3f}, Holm-adjusted {p_holm:.3f}{spread}): {word}."
         )
-    out.append(f"- Over the {len(rows)} Receiver-task pairs, the trained Advisor beats the best fixed item on "
-               f"{tally['supported']}, is beaten by it on {tally['contradicted']}, and the comparison is "
-               f"inconclusive on {tally['inconclusive']}.")
+    out.append(f"- The {len(rows)} comparisons form one family of their own, adjusted by Holm's method "
+               f"(family-wise level {ALPHA:.0%}). Over the {len(rows)} Receiver-task pairs, the trained Advisor "
+               f"beats the best fixed item on {tally['supported']}, is beaten by it on {tally['contradicted']}, "
+               f"and the comparison is inconclusive on {tally['inconclusive']}.")
     return "\n".join(out)
 
 

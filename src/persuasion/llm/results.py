@@ -20,6 +20,7 @@ from .advisor import Advisors
 from .config import ExperimentConfig
 from .evaluate import STRUCTURES_EVAL, Evaluation, arpi_bootstrap, mean_ci, paired_bootstrap
 from .items import Items
+from .statistics import bca_interval, sign_flip_p_value
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -52,7 +53,7 @@ class TaskResult:
     curves: dict  # advisor name -> {"train": [...], "val": [...], "best_step": int}
     policies: dict  # advisor name -> (n_test, 7) pi on the test inputs
     utility: dict  # receiver -> structure -> per-test-input expected utility (log-prob, nats)
-    correct: dict  # receiver -> structure -> per-test-input 0/1
+    correct: dict  # receiver -> structure -> per-test-input 0/1 (Advisors: mean over the accuracy seeds' draws)
     tokens: dict  # receiver -> structure -> per-test-input prompt length (tokens) of the prompt used
     other: dict = field(default_factory=dict)  # receiver -> the Receiver whose Advisor is "other"
     oracle: dict = field(default_factory=dict)  # receiver -> per-test-input max_c v(x, c) (best item in hindsight)
@@ -61,6 +62,7 @@ class TaskResult:
     item_sources: dict = field(default_factory=dict)  # input id -> ids of the problems its items show
     answer_share: dict = field(default_factory=dict)  # items stating their input's answer, and the control
     seed_utility: dict = field(default_factory=dict)  # receiver -> Advisor structure -> (advisor_seeds, n_test)
+    seed_correct: dict = field(default_factory=dict)  # receiver -> Advisor structure -> (accuracy_seeds, n_test)
     questions: dict = field(default_factory=dict)  # input id -> question (math) or prompt (code)
     difficulties: dict = field(default_factory=dict)  # input id -> difficulty (solution steps or lines)
     data_hash: str = ""  # SHA-256 of the problems' content
@@ -104,20 +106,22 @@ class TaskResult:
                                                  seed=self.config.seed)
                     rows.append(dict(task=self.config.task, receiver=r, contrast=f"{a} − {b}", a=a, b=b,
                                      metric=metric, mean=m, lo=lo, hi=hi,
-                                     seeds=self._seed_means(r, a, b) if metric == "utility" else None))
+                                     seeds=self._seed_means(r, a, b, metric)))
         return rows
 
-    def seed_differences(self, r: str, a: str, b: str):
-        """Utility A − B of Receiver ``r`` on each test input under each Advisor seed, shape (seeds, n), or None
-        when neither A nor B is drawn from an Advisor (a structure without one is the same under every seed)."""
-        per = (self.seed_utility or {}).get(r, {})
-        if a not in per and b not in per:
+    def seed_differences(self, r: str, a: str, b: str, metric: str = "utility"):
+        """A − B of Receiver ``r`` on each test input under each Advisor seed, shape (seeds, n), or None when
+        neither A nor B is drawn from an Advisor (a structure without one is the same under every seed), or,
+        for accuracy, when only one seed's draw was generated (``config.accuracy_seeds``)."""
+        per = (self.seed_utility if metric == "utility" else self.seed_correct) or {}
+        per, values = per.get(r, {}), self._metric(metric)[r]
+        if a not in per and b not in per or max(np.shape(per.get(s, [[]]))[0] for s in (a, b)) < 2:
             return None
-        get = lambda s: np.asarray(per[s]) if s in per else np.asarray(self.utility[r][s])[None]  # noqa: E731
+        get = lambda s: np.asarray(per[s]) if s in per else np.asarray(values[s])[None]  # noqa: E731
         return get(a) - get(b)
 
-    def _seed_means(self, r: str, a: str, b: str) -> list[float] | None:
-        d = self.seed_differences(r, a, b)
+    def _seed_means(self, r: str, a: str, b: str, metric: str = "utility") -> list[float] | None:
+        d = self.seed_differences(r, a, b, metric)
         return None if d is None else d.mean(axis=1).tolist()
 
     def easy_hard(self, metric: str = "utility") -> list[dict]:
@@ -172,7 +176,13 @@ class TaskResult:
           Eq. (3) that no policy can pass.
 
         Each is ``dict(mean, lo, hi)`` with a 95% bootstrap interval over test
-        inputs; ``advisor_minus_fixed`` is the paired contrast Advisor − best fixed item.
+        inputs; ``advisor_minus_fixed`` is the paired contrast Advisor − best
+        fixed item, with the BCa interval and the sign-flip test's p-value
+        of the verdicts (:func:`~persuasion.llm.statistics.bca_interval`,
+        :func:`~persuasion.llm.statistics.sign_flip_p_value`; ``p``) and the
+        contrast's mean under each Advisor seed (``seeds``). Whether the
+        Advisor beats the fixed item is decided over all rows together, by
+        :func:`persuasion.llm.report.baselines_markdown`.
         """
         rows = []
         boot = dict(n_boot=self.config.n_boot, seed=self.config.seed)
@@ -192,8 +202,12 @@ class TaskResult:
                 row[name] = dict(mean=m, lo=lo, hi=hi)
             row["each"] = [dict(zip(("mean", "lo", "hi"), mean_ci(table.items[test, c], **boot)))
                            for c in range(table.items.shape[1])]
-            m, lo, hi = paired_bootstrap(series["advisor"], series["fixed"], **boot)
-            row["advisor_minus_fixed"] = dict(mean=m, lo=lo, hi=hi)
+            d = np.asarray(series["advisor"]) - np.asarray(series["fixed"])  # paired on the test inputs
+            m, lo, hi = bca_interval(d, **boot) if d.size > 1 else (float(d.mean()),) * 3
+            per_seed = (self.seed_utility or {}).get(r, {}).get(Structure.POSTERIOR)  # (seeds, n_test) or None
+            seeds = None if per_seed is None else (np.asarray(per_seed) - series["fixed"]).mean(axis=1).tolist()
+            row["advisor_minus_fixed"] = dict(mean=m, lo=lo, hi=hi, p=sign_flip_p_value(d, seed=self.config.seed),
+                                              seeds=seeds)
             rows.append(row)
         return rows
 
@@ -230,6 +244,7 @@ class TaskResult:
             "tokens": plain(self.tokens),
             "oracle": plain(self.oracle),
             "seed_utility": plain(self.seed_utility),
+            "seed_correct": plain(self.seed_correct),
             "tables": {r: {k: np.asarray(v).tolist() for k, v in asdict(t).items()} for r, t in self.tables.items()},
             "summaries": {
                 "table": self.table("accuracy") + self.table("utility"),
@@ -263,7 +278,7 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
         correct=evaluation.correct, tokens=evaluation.tokens, other=evaluation.other, oracle=evaluation.oracle,
         tables=utilities.tables, items={p.id: list(items.by_input[p.id]) for p in problems},
         item_sources={p.id: list(items.sources.get(p.id, [])) for p in problems},
-        answer_share=items.answer_share, seed_utility=evaluation.seed_utility,
+        answer_share=items.answer_share, seed_utility=evaluation.seed_utility, seed_correct=evaluation.seed_correct,
         questions={p.id: p.question for p in problems}, difficulties={p.id: p.difficulty for p in problems},
         data_hash=inputs.data_hash,
     )
