@@ -21,3 +21,19 @@ def test_no_module_over_500_lines():
                for p in SOURCES}
     long = {name: n for name, n in lengths.items() if n > 500}
     assert not long, f"modules over 500 lines (split them by concept): {long}"
+
+
+def test_the_readme_maps_every_module():
+    # The README's two layout maps name every module of the library and of persuasion.llm, and nothing else.
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    blocks = readme.split("```")[1::2]  # the fenced blocks' insides
+    named = lambda block: set(re.findall(r"\b(\w+\.py)\b", block))  # noqa: E731
+    library = next(b for b in blocks if "bayesian_persuasion.py" in b)
+    llm = next(b for b in blocks if "experiment.py" in b and "advisor.py" in b)
+    top = {p.name for p in (root / "src" / "persuasion").glob("*.py")}
+    llm_files = {p.name for p in (root / "src" / "persuasion" / "llm").glob("*.py")} - {"__init__.py"}
+    assert named(library) == top, f"README library map: {named(library) ^ top}"
+    assert named(llm) == llm_files, f"README llm/ map: {named(llm) ^ llm_files}"
