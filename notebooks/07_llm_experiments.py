@@ -191,17 +191,21 @@ display(Markdown(
 # - **Prior information**: one item drawn uniformly. **Posterior
 #   information**: one item drawn from the Advisor's policy
 #   $\pi_\theta(c \mid x)$.
-# - The utility of item $c$ is $v(x, c) = \log P_{\text{Receiver}}(y^\star
-#   \mid \text{prompt}(x, c))$, the Receiver's log-probability of the
-#   reference answer $y^\star$. Exactly which tokens are scored: for maths,
+# - The utility of item $c$ is the Receiver's log-probability of the
+#   reference answer $y^\star$,
+#
+#   $$v(x, c) = \log P_{\text{Receiver}}(y^\star \mid \text{prompt}(x, c)).$$
+#
+#   Exactly which tokens are scored: for maths,
 #   the tokens of " $y^\star$" (a space, then the number) right after the
 #   generation prompt followed by the cue "The answer is", with no
 #   reasoning in between (the paper's $\log P(y^\star \mid x, c)$, not the
 #   probability of the reasoning); for code, the tokens of the canonical
 #   solution right after the prompt. The
 #   Advisor minimises Eq. (3), the negative expected utility of its draw,
-#   centred per input: $\mathcal L(\theta) = -\frac1N \sum_x \sum_c
-#   \pi_\theta(c \mid x)\,(v(x, c) - \bar v(x))$.
+#   centred per input:
+#
+#   $$\mathcal L(\theta) = -\frac1N \sum_x \sum_c \pi_\theta(c \mid x)\,(v(x, c) - \bar v(x)).$$
 # ```
 #
 # Training needs the whole table $v(x, c)$ of the training inputs: the
@@ -470,7 +474,8 @@ plt.show()
 # The table gives, for each task and Receiver, the accuracy of the greedy
 # answer (GSM8K: the last number of the response equals the reference;
 # HumanEval: pass@1, the completion passes the problem's tests in the
-# sandbox; completions are cut at the budget stated below the table) and
+# sandbox; completions are cut at the generation budgets stated under the
+# table of sizes above) and
 # the mean utility, each with a 95% bootstrap interval over test
 # inputs. The last column is the Advisor trained against the *other*
 # Receiver: the paper's claim that one Advisor persuades many Receivers.
@@ -516,7 +521,7 @@ plt.show()
 blank = [res.config.task for res in results if not res.answered()]
 if blank:
     display(Markdown(
-        f"No accuracy panel is drawn for {', '.join(blank)}: in this run no Receiver "
+        f"No accuracy panel is drawn for {' and '.join(blank)}: in this run no Receiver "
         "answered any of its test inputs correctly under any structure, so accuracy "
         "is 0% everywhere and compares nothing (Table 1 above lists the zeros)."
     ))
@@ -703,7 +708,8 @@ d = first.utility[name][Structure.POSTERIOR] - first.utility[name][Structure.PRI
 cover = interval_coverage(d, n_sims=200, n_boot=2000, seed=seed)
 display(Markdown(
     f"{first.config.task}, {name}, n = {d.size} test inputs, 200 simulated samples. "
-    + ", ".join(f"{k} interval: {v:.0%}" for k, v in cover.items())
+    + ", ".join(f"{dict(bca='BCa', t='t')[k] if k in ('bca', 't') else k} interval: {v:.0%}"
+                for k, v in cover.items())
 ))
 
 # %% [markdown]
@@ -745,7 +751,7 @@ display(Markdown(
 # evaluated on easy and hard test inputs.
 
 # %%
-Table([(res.config.task, f"difficulty <= {res.threshold}", len(res.ids["easy_train"]),
+Table([(res.config.task, f"difficulty ≤ {res.threshold}", len(res.ids["easy_train"]),
         r["receiver"], r["group"], r["n"], SHORT[r["structure"]],
         f"{r['mean']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}]")
        for res in results for r in res.easy_hard("utility")

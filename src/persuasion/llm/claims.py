@@ -201,8 +201,8 @@ def verdict_table(rows) -> Table:
     claim: The Advisor's item beats a random item (Posterior > Prior); §4.2.1, Table 1
     task (data): gsm8k (synthetic)
     paper: +4.1 / +9.7 points (GPT-2 / Phi-2)
-    accuracy (points): inconclusive: +25.0 [-8.3, +50.0], n = 12
-    utility (nats): supported: +1.70 [+0.74, +2.38], n = 12
+    accuracy (points): inconclusive: +25.0 [-8.3, +50.0], n = 12, p (Holm) = 1.000
+    utility (nats): supported: +1.70 [+0.74, +2.38], n = 12, p (Holm) = 0.022
 
     Each metric's verdict shares its cell with the effect it rests on, so the
     table keeps five columns and reads at page width.
@@ -213,7 +213,7 @@ def verdict_table(rows) -> Table:
         for metric, scale, digits in (("accuracy", 100, 1), ("utility", 1, 2)):
             e = r[metric]
             if e is None:
-                cells.append(f"{r[f'{metric}_verdict']}: not measured")
+                cells.append("not measured")
                 continue
             per_token = r["key"] == "arpi"
             s = 1e3 * scale if per_token else scale
@@ -226,12 +226,14 @@ def verdict_table(rows) -> Table:
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
             mean, ci = signed_interval(e, s, digits).split(" ", 1)
-            cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{spread}")
+            p = f", p (Holm) = {e['p_holm']:.3f}" if e.get("p_holm") is not None else ""
+            cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{p}{spread}")
         out.append([f"{r['claim']}; {r['where']}", f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "task (data)", "paper", "accuracy (points)", "utility (nats)"],
                  caption="Verdicts on the paper's claims. Each of our cells gives the verdict by the rule above, "
-                         "then the mean of A − B over test inputs with its 95% interval and the number of inputs n; "
-                         "accuracy in percentage points, utility in nats.")
+                         "then the mean of A − B over test inputs with its 95% interval, the number of inputs n "
+                         "and the Holm-adjusted p-value the verdict rests on; accuracy in percentage points, "
+                         "utility in nats.")
 
 
 def _effect_text(e, metric: str, per_token: bool = False) -> str:
@@ -267,8 +269,9 @@ def findings_markdown(results, rows) -> str:
         out.append(
             f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
             f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
-            f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.0f}% "
-            f"({best['receiver']}, {SHORT[best['structure']]})."
+            + (f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.0f}% "
+               f"({best['receiver']}, {SHORT[best['structure']]})." if best["mean"] > 0 else
+               "No Receiver answered any test input correctly under any structure.")
         )
         for name in res.receivers:
             prior = res.utility[name][Structure.PRIOR]
