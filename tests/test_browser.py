@@ -94,6 +94,24 @@ def test_every_page_reads_on_a_phone(served, browser, page):
             """
         )
         assert not clipped, f"formulas clipped (not scrollable) on a phone in {page}: {clipped}"
+        # An inline formula wider than its line scrolls in its own box too (the theme's span.math would clip it).
+        clipped = browser.execute_script(
+            """
+            return Array.from(document.querySelectorAll('span.math'))
+              .filter(s => s.querySelector('mjx-container') && getComputedStyle(s).overflowX !== 'auto'
+                           && s.querySelector('mjx-container').getBoundingClientRect().width
+                              > s.getBoundingClientRect().width + 2)
+              .map(s => s.textContent.slice(0, 60));
+            """
+        )
+        assert not clipped, f"inline formulas clipped (not scrollable) on a phone in {page}: {clipped}"
+        # A figure keeps the width it was drawn for (its text about 9 pt) and scrolls, rather than shrinking to
+        # the column, where its text would be 5 px high.
+        narrow = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article figure > img'))"
+            ".filter(i => i.getBoundingClientRect().width < 590).map(i => i.getAttribute('src'))"
+        )
+        assert not narrow, f"figures shrunk to the column on a phone in {page}: {narrow}"
         TEST_OUTPUT.mkdir(exist_ok=True)
         stem = page.rsplit("/", 1)[-1].removesuffix(".html")
         browser.save_screenshot(str(TEST_OUTPUT / f"{stem}-phone.png"))

@@ -8,8 +8,9 @@ sources ``notebooks/NAME.py``. This extension:
   ``binder/postBuild`` writes from ``notebooks/NAME.py`` with jupytext) and the Colab button at the executed notebook on
   the branch where the site is published (``persuasion_pages_branch``), since
   executed notebooks are build products and not committed;
-* adds the book's stylesheet, ``book/_static/persuasion.css`` (code that fits the
-  column, formulas and tables that scroll inside their box on narrow screens);
+* adds the book's stylesheet and script, ``book/_static/persuasion.css`` and
+  ``persuasion.js`` (code that fits the column; formulas, tables and figures
+  that scroll inside their box on narrow screens);
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
   ``_build/html/figures/`` so readers can download them by name;
 * lists the Proof Index by chapter, each entry by its kind and title ("Theorem: Concavification") rather than
@@ -98,6 +99,7 @@ def add_stylesheet(app):
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file("persuasion.css")
+    app.add_js_file("persuasion.js")
 
 
 def _collect_proof_titles(app, doctree):
