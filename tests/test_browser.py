@@ -134,3 +134,36 @@ def test_the_api_reference_fits_the_column_at_1280_px(served, browser):
         """
     )
     assert not wide, f"{len(wide)} block(s) of the API reference scroll sideways at 1280 px: {wide[:3]}"
+
+
+def test_the_page_contents_highlight_the_section_being_read_after_a_jump(served, browser):
+    # Page Down or the space bar jumps most of a window: the theme alone can step over a heading and leave an
+    # earlier section highlighted in "On this page"; persuasion.js puts the highlight right once a scroll settles.
+    import time
+
+    browser.set_window_size(1280, 1000)
+    try:
+        browser.get(f"{served}/executed/{NOTEBOOKS[3].stem}.html")
+        typeset(browser)
+        state = """
+            const links = [...document.querySelectorAll('#pst-page-toc-nav a[href^="#"]')];
+            let passed = null;
+            for (const a of links) {
+              const el = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+              const h = el && (el.querySelector('h1,h2,h3,h4,h5,h6') || el);
+              if (h && h.getBoundingClientRect().top <= 0.3 * innerHeight) passed = a.getAttribute('href');
+            }
+            const active = links.filter(a => a.classList.contains('active')).map(a => a.getAttribute('href'));
+            return [scrollY, passed, active];
+        """
+        wrong, jumps = [], 0
+        while browser.execute_script("return scrollY + innerHeight < document.documentElement.scrollHeight - 5"):
+            browser.execute_script("window.scrollBy(0, 0.87 * innerHeight)")  # what Page Down does
+            time.sleep(0.4)
+            y, passed, active = browser.execute_script(state)
+            jumps += 1
+            if passed and active != [passed]:
+                wrong.append((y, passed, active))
+        assert jumps > 10 and not wrong, f"{len(wrong)} of {jumps} jumps highlight another section: {wrong[:3]}"
+    finally:
+        browser.set_window_size(1280, 4000)

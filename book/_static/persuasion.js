@@ -4,6 +4,11 @@
 // overflow is hidden: once MathJax has typeset the page, and after every resize, each such formula is marked
 // `persuasion-wide` and scrolls sideways inside its own box instead (persuasion.css). Formulas that fit are left
 // alone, so no scroll bar appears where none is needed.
+//
+// The "On this page" list highlights the section being read. The theme moves the highlight when a heading crosses
+// the top 30% of the window, which a jump (Page Down, the space bar, dragging the scroll bar) can step over,
+// leaving an earlier section highlighted; so once a scroll has settled, the section whose heading was passed
+// last is highlighted, with the theme's own classes.
 (function () {
   "use strict";
   function mark() {
@@ -34,4 +39,30 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(mark, 150);
   });
+  function highlightSection() {
+    var nav = document.querySelector("#pst-page-toc-nav");
+    if (!nav) return;
+    var links = Array.prototype.slice.call(nav.querySelectorAll("a[href^='#']"));
+    var line = 0.3 * window.innerHeight;
+    var current = null;
+    links.forEach(function (a) {
+      var target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (!target) return;
+      var heading = target.querySelector("h1, h2, h3, h4, h5, h6") || target;
+      if (heading.getBoundingClientRect().top <= line) current = a;
+    });
+    if (!current || current.classList.contains("active")) return;
+    links.forEach(function (a) {
+      a.classList.toggle("active", a === current);
+      if (a === current) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+    nav.querySelectorAll(".toc-entry").forEach(function (entry) {
+      entry.classList.toggle("active", entry.contains(current));
+    });
+  }
+  var settling = null;
+  window.addEventListener("scroll", function () {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(highlightSection, 150);
+  }, { passive: true });
 })();
