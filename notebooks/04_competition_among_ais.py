@@ -632,10 +632,14 @@ print(f"{len(with_eq)} of {len(sub_rows)} instances have a pure equilibrium "
       "(the others are left out)")
 
 # %% tags=["hide-input"]
+shown = with_eq[:: max(1, len(with_eq) // 8)]
 Table(
     [(q, bd.eps_align, bd.eps_sub, bd.eps_sub_at_worst, bd.eps_qr, bd.bound, bd.shortfall)
-     for q, bd in with_eq[:: max(1, len(with_eq) // 8)]],
+     for q, bd in shown],
     ["q", "2 eps", "eps_sub (max)", "eps_sub (worst eq)", "eps_QR", "bound", "realised shortfall"],
+    caption=f"Theorem 5's terms and the realised shortfall of the worst pure equilibrium on "
+            f"{len(shown)} of the {len(with_eq)} instances (every {max(1, len(with_eq) // 8)}th), "
+            "lambda = 5; the bound is 2 eps + eps_sub (max) + eps_QR.",
     digits=3,
 )
 
@@ -738,8 +742,8 @@ plt.show()
 # the agents' information ($\varepsilon = 0.05$, $\lambda = 5$; $q$ falls to
 # the right). The substitutability term carries most of the bound and
 # follows the realised shortfall, both rising on average as the channels
-# degrade; it is not zero at $q = 1$, because at an equilibrium the other
-# agent may say less than it knows. The alignment and quantal-response
+# degrade; it need not be zero even at $q = 1$, because at an equilibrium
+# the other agent may say less than it knows. The alignment and quantal-response
 # terms do not depend on $q$. The averages are over few random instances
 # and move with them; the bound at the worst equilibrium is checked
 # instance by instance.

@@ -273,7 +273,8 @@ lp0 = optimal_signal(g0).value
 # %%
 print(f"LP value {lp0:.4f}; the Receiver's indifference point is P(relevant) = 0.55")
 Table(zip(temps, smooth_vals, upper),
-      ["temperature T", "best value", "upper optimal posterior P(relevant)"], digits=4)
+      ["temperature T", "best value", "upper optimal posterior P(relevant)"], digits=4,
+      caption="The best scheme against a softmax Receiver, by temperature.")
 
 # %% tags=["remove-input"]
 checks.all_of(
@@ -462,7 +463,8 @@ for label, (game, cred) in cases.items():
     table[label] = structure_values(game, scheme, credulous=cred)
 Table([(label.replace("\n", " "), *(v[0] for v in values.values()))
        for label, values in table.items()],
-      ["Advisor's value", *map(str, next(iter(table.values())))], digits=3)
+      ["Advisor's value", *map(str, next(iter(table.values())))], digits=3,
+      caption="The Advisor's value under the four information structures.")
 
 # %% tags=["hide-input", "remove-output"]
 names = [Structure.NO, Structure.PRIOR, Structure.ALL, Structure.POSTERIOR]

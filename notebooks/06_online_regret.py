@@ -120,7 +120,8 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # `run_algorithm1` runs the loop above line by line. The regret minimiser
 # $\mathcal R$ is EXP2 {cite:p}`dani2008price` over a finite set
 # $S \subset f(\mathcal P)$: the vertices of $f(\mathcal P)$ and the points
-# of a lattice (5 per axis of the bounding box) inside it.
+# of a lattice inside it (5 per axis of the bounding box in the polytope's
+# principal axes, so the lattice is turned with the polytope).
 #
 # - **RECOMMEND** draws $z_t \in S$ from EXP2's exponential weights mixed
 #   with an exploration distribution.
@@ -371,8 +372,9 @@ plt.show()
 #
 # The instance used below ($m = 3$ responses, $K = 2$ types, 3 items). Grey:
 # every persuasive scheme's expected utility against each type; dots: its
-# vertices; plus signs: the lattice points inside it, which the regret
-# minimiser may also recommend. The cross is one of them, written by
+# vertices; plus signs: the lattice points inside it (a grid along the
+# polygon's principal axes, hence turned), which the regret minimiser may
+# also recommend. The cross is one of them, written by
 # DECOMPOSE as a combination of at most $K + 1 = 3$ vertices (dashed, with
 # their weights).
 # ```
@@ -423,7 +425,8 @@ for (kind, exploration), table in results.items():
     regret_rows.append((kind, exploration, *np.round(mean, 1),
                         *np.round(mean / horizons, 4), round(fit[0], 2)))
 Table(regret_rows, ["feedback", "exploration", *[f"R_T, T = {T}" for T in horizons],
-             *[f"R_T / T, T = {T}" for T in horizons], "slope of log R_T"])
+             *[f"R_T / T, T = {T}" for T in horizons], "slope of log R_T"],
+      caption=f"Regret of Algorithm 1, mean over {n_seeds} seeds.")
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(6.6, 4.0))
@@ -514,7 +517,8 @@ bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
 by_m = [(m, str(v), str(s), r.mean(), r.mean() / b)
         for m, v, s, r, b in zip(ms, vertices_m, points_m, regret_m, bound_shape)]
 display(Table(by_m, ["m", "vertices of f(P)", "|S|", "mean regret",
-                     "R_T / (m^1.5 sqrt(T log T))"], digits=[None, None, None, 1, 4]))
+                     "R_T / (m^1.5 sqrt(T log T))"], digits=[None, None, None, 1, 4],
+              caption=f"Regret at T = {T_m} against the number of responses m."))
 log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))
 slope_m = np.polyfit(np.log(ms), log_mean, 1)[0]
 print(f"fitted slope of log R_T on log m: {slope_m:.2f} (the bound's shape: 1.5)")

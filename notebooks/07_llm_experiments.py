@@ -268,7 +268,8 @@ results = [math, code]
 # %%
 Table([(r.config.task, r.source, r.config.n_train, r.config.n_val, r.config.n_test,
         ", ".join(r.receivers)) for r in results],
-      ["task", "data", "training", "validation", "test", "Receivers"])
+      ["task", "data", "training", "validation", "test", "Receivers"],
+      caption="What this build ran: data, inputs per split, Receivers.")
 
 # %% tags=["remove-input"]
 # The generation budget of HumanEval, measured: the share of all 164 canonical solutions it holds.
@@ -414,7 +415,8 @@ for res in results:
         curves.append((res.config.task, name, c["train"][0], c["train"][-1], bound,
                        c["val"][0], c["val"].min(), c["best_step"] + 1))
 Table(curves, ["task", "Receiver", "training loss: first", "last", "oracle bound",
-               "validation: first", "best", "at step"], digits=3)
+               "validation: first", "best", "at step"], digits=3,
+      caption="Eq. (3) loss of the first seed's Advisor, beside the oracle bound.")
 
 # %% tags=["remove-input"]
 for res in results:
@@ -757,7 +759,8 @@ Table([(res.config.task, f"difficulty ≤ {res.threshold}", len(res.ids["easy_tr
        for res in results for r in res.easy_hard("utility")
        if r["structure"] in (Structure.PRIOR, Structure.POSTERIOR_EASY)],
       ["task", "easy", "easy training inputs", "Receiver", "test group", "n",
-       "structure", "utility (nats), 95% CI"])
+       "structure", "utility (nats), 95% CI"],
+      caption="Easy-to-hard: the easy-trained Advisor against a random item.")
 
 # %% tags=["remove-input"]
 for res in results:
@@ -899,7 +902,8 @@ for task in ("gsm8k", "humaneval"):
     averages += [(task, "recomputed", *np.round(avg, 2), *np.round(gain, 2)),
              (task, "printed", *paper["average"], *paper["improvement"])]
 Table(averages, ["task", "average row", *[SHORT.get(c, c) for c in PAPER_COLUMNS],
-                 "gain (GPT-2), %", "gain (Phi-2), %"])
+                 "gain (GPT-2), %", "gain (Phi-2), %"],
+      caption="The paper's average rows, recomputed from its Table 1 and as printed.")
 
 # %% tags=["remove-input"]
 for task in ("gsm8k", "humaneval"):

@@ -391,16 +391,19 @@ pc = pc[::-1]
 rec_pc = np.array([e.receiver for e in pc])
 snd_pc = np.array([e.sender for e in pc])
 ct_rec, ct_snd = cheap_talk_utilities(b_pc, max_partition_size(b_pc))
-Table([(rho, e.actions.size, str(np.round(e.official, 3).tolist()), e.receiver, e.sender)
+Table([(rho, e.actions.size, ", ".join(f"{a:.3f}" for a in e.official), e.receiver, e.sender)
        for rho, e in zip(rhos, pc)],
-      ["rho", "messages", "official actions a", "Receiver", "Sender"],
+      ["rho", "messages", "official report: boundaries a", "Receiver", "Sender"],
+      caption="The Sender's best equilibrium for each commitment probability rho (b = 0.05): the "
+              "official report's interval boundaries and both players' ex-ante utilities. At rho = 0 "
+              "the official report binds no type, so its boundaries are arbitrary.",
       digits=[2, None, None, 6, 6])
 
 # %% [markdown]
 # The endpoints are checked against the closed forms: at $\rho = 0$ the
 # Crawford–Sobel most informative equilibrium (`cheap_talk_utilities`, the
-# boundary formula of {prf:ref}`thm-crawford-sobel`), at $\rho = 1$
-# $N$ equal intervals. Every computed equilibrium is checked on a grid of
+# boundary formula of {prf:ref}`thm-crawford-sobel`), and at $\rho = 1$,
+# commitment to $N$ equal intervals. Every computed equilibrium is checked on a grid of
 # $2 \times 10^5$ types by brute force: each free type picks the message
 # that is best for it among all $N$ (an `argmin`, not the threshold
 # formula), the Receiver's action must equal the grid mean of the types

@@ -309,7 +309,8 @@ ind_rows = [(x["n"], x["states"], x["explicit_vars"], x["t_explicit"], x["v_expl
          x["sym_vars"], x["border"], 1e3 * x["t_sym"], x["v_sym"]) for x in ind]
 display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)", "value",
                      "symmetric LP: variables", "Border rows", "time (ms)", "value"],
-              digits=[None, None, None, 3, 6, None, None, 1, 6]))
+              digits=[None, None, None, 3, 6, None, None, 1, 6],
+              caption="The explicit LP over m^n states against the symmetric LP."))
 last = ind[-4:]
 log_time = np.log([x["t_explicit"] for x in last])
 growth = np.polyfit([x["n"] for x in last], log_time, 1)[0]
@@ -380,7 +381,8 @@ for n in range(2, max_n3 + 1):
     relaxed = without_border(RHO3, XI3, Q3, n)
     three.append((n, 3**n, sym.value, explicit, relaxed, sym.border_rows, sym.rounds))
 Table(three, ["n", "states", "symmetric LP", "explicit LP", "without Border rows",
-              "Border rows", "rounds"], digits=6)
+              "Border rows", "rounds"], digits=6,
+      caption="Three types: the optimal value by three LPs.")
 
 # %% tags=["remove-input"]
 checks.close(

@@ -273,7 +273,7 @@ for eps in eps_grid:
     stop_error.append(np.mean([p @ gap_at_stop(d, r) ** 2 for p, d, r in stops]))
 Table(zip(eps_grid, mean_rounds, stop_error),
       ["eps", "mean rounds", "mean squared gap to the exact agreed estimate"],
-      digits=[2, 3, 5])
+      digits=[2, 3, 5], caption="Stopping at epsilon-agreement: rounds saved, accuracy lost.")
 
 # %% tags=["remove-input"]
 checks.true(
@@ -395,9 +395,10 @@ for shade in shades:
 # What the honest agent ends up with, shade by shade:
 
 # %%
-Table(zip(shades, mse, np.asarray(bias) + 0.0, excluded, detected),
+Table(zip(shades, mse, np.round(bias, 4) + 0.0, excluded, detected),
       ["shade", "honest agent's mean squared error", "its mean bias",
-       "P(truth excluded)", "P(lie detected)"], digits=[2, 4, 4, 3, 3])
+       "P(truth excluded)", "P(lie detected)"], digits=[2, 4, 4, 3, 3],
+      caption="One agent shades its reports: what the honest agent ends up with.")
 
 # %% tags=["remove-input"]
 checks.close(

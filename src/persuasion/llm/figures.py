@@ -51,10 +51,13 @@ def plot_learning_curves(axes, results) -> None:
         for name in res.receivers:
             c = res.curves[name]
             steps = np.arange(1, len(c["train"]) + 1)
-            color = PALETTE[1 + k % (len(PALETTE) - 1)]
-            ax.plot(steps, c["train"], color=color, ls="-", marker="", label=f"{name}: training")
-            ax.plot(steps, c["val"], color=color, ls="--", marker="", label=f"{name}: validation")
-            ax.plot(c["best_step"] + 1, c["val"][c["best_step"]], marker=MARKERS[k % len(MARKERS)], color=color, ms=7,
+            color, marker = PALETTE[1 + k % (len(PALETTE) - 1)], MARKERS[k % len(MARKERS)]
+            every = max(1, len(steps) // 8)  # each Receiver's marker on its curves: told apart in grey too
+            ax.plot(steps, c["train"], color=color, ls="-", marker=marker, markevery=every, ms=5,
+                    label=f"{name}: training")
+            ax.plot(steps, c["val"], color=color, ls="--", marker=marker, markevery=every, ms=5, mfc="white",
+                    label=f"{name}: validation")
+            ax.plot(c["best_step"] + 1, c["val"][c["best_step"]], marker=marker, color=color, ms=10, mec="black",
                     ls="none", label=f"{name}: step kept")
             k += 1
         ax.axhline(0, color="0.5", lw=0.8)
