@@ -710,7 +710,7 @@ d = first.utility[name][Structure.POSTERIOR] - first.utility[name][Structure.PRI
 cover = interval_coverage(d, n_sims=200, n_boot=2000, seed=seed)
 display(Markdown(
     f"{first.config.task}, {name}, n = {d.size} test inputs, 200 simulated samples. "
-    + ", ".join(f"{dict(bca='BCa', t='t')[k] if k in ('bca', 't') else k} interval: {v:.0%}"
+    + ", ".join(f"{ {'bca': 'BCa'}.get(k, k)} interval: {v:.0%}"
                 for k, v in cover.items())
 ))
 

@@ -273,7 +273,8 @@ for eps in eps_grid:
     stop_error.append(np.mean([p @ gap_at_stop(d, r) ** 2 for p, d, r in stops]))
 Table(zip(eps_grid, mean_rounds, stop_error),
       ["eps", "mean rounds", "mean squared gap to the exact agreed estimate"],
-      digits=[2, 3, 5], caption="Stopping at epsilon-agreement: rounds saved, accuracy lost.")
+      digits=[2, 3, 5],
+      caption="Stopping at epsilon-agreement: rounds saved, accuracy lost.")
 
 # %% tags=["remove-input"]
 checks.true(
