@@ -161,9 +161,13 @@ def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
         colour = PALETTE[1 + k % (len(PALETTE) - 1)]
         ax.loglog(x, y, color=colour, ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k % len(MARKERS)], ms=6,
                   label=label)
-        for xi, yi, note in zip(x, y, notes or []):  # above and left of its point (off a rising curve), in its colour
-            ax.annotate(note, (xi, yi), textcoords="offset points", xytext=(-5, 5), ha="right", va="bottom",
-                        color=colour)
+        # Each note in its curve's colour, off the rising curves: the first, third, ... series' notes above and
+        # left of their points, the others' below and right, so two curves that run close do not stack their
+        # notes; a light box keeps a note readable where it still crosses a line.
+        offset, ha, va = ((-5, 5), "right", "bottom") if k % 2 == 0 else ((5, -5), "left", "top")
+        for xi, yi, note in zip(x, y, notes or []):
+            ax.annotate(note, (xi, yi), textcoords="offset points", xytext=offset, ha=ha, va=va, color=colour,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
     if any(len(data) == 3 for data in series.values()):
         ax.margins(x=0.12, y=0.18)  # room for the first and the last point's note inside the axes
     ax.set_xlabel(xlabel)
