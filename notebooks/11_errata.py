@@ -92,7 +92,7 @@ checks.close("1. the sup-closure gives the prosecutor 0.6", sup_value, 0.6, atol
              method="Kamenica-Gentzkow's value 0.6")
 
 # %% [markdown]
-# ## 2. Theorems 4–6: an unnumbered citation, and an alignment condition without the source's constant and slack (essay §3.2)
+# ## 2. Theorems 4–6: a missing citation, an incomplete alignment condition (essay §3.2)
 #
 # What the essay says: §3.2 introduces "the multi-agent model of Collina et
 # al. (2025)" and labels Theorems 4–6 "Collina et al. (2025)", with no
@@ -209,7 +209,7 @@ checks.close(
 )
 
 # %% [markdown]
-# ## 3. The delegation model is the essay's own, its $U^*$ can fall below $U_{\text{blind}}$, and two remarks fail (essay §3.1)
+# ## 3. Delegation: the essay's own model, $U^*$ below $U_{\text{blind}}$, two remarks that fail (essay §3.1)
 #
 # The essay presents its model (a set of agent utilities, act or delegate,
 # worst case) as that of {cite:t}`fudenberg2025friend`; the paper's abstract describes
