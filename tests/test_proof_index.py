@@ -1,4 +1,4 @@
-"""The Proof Index lists each theorem by its kind and title, grouped by chapter in the book's order.
+"""The Proof Index lists each theorem by its kind, number and title, grouped by chapter in the book's order.
 
 A two-page Sphinx project with the book's extension is built here (a few seconds, no notebook).
 """
@@ -18,7 +18,10 @@ PAGES = {
 }
 
 
-def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path):
+@pytest.mark.parametrize("numbered", [False, True], ids=["unnumbered", "numbered"])
+def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path, numbered):
+    # numbered: the book's setting (numfig and a numbered table of contents); each entry then carries the number
+    # its page shows, Theorem 1.1
     from sphinx.application import Sphinx
 
     src = tmp_path / "src"
@@ -26,8 +29,10 @@ def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path):
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
         "extensions = ['sphinx_proof', 'persuasion_book']\nexclude_patterns = []\n"
+        + ("numfig = True\n" if numbered else "")
     )
-    (src / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   ch01\n   ch02\n")
+    toctree = ".. toctree::\n" + ("   :numbered:\n" if numbered else "")
+    (src / "index.rst").write_text(f"Book\n====\n\n{toctree}\n   ch01\n   ch02\n")
     for name, text in PAGES.items():
         (src / f"{name}.rst").write_text(text)
     app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
@@ -36,8 +41,10 @@ def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path):
     html = (tmp_path / "html" / "prf-prf.html").read_text()
     # each chapter's entries under its title, chapters in order, entries in the chapter's order
     body = html[html.index("indextable"):]
-    order = [body.index(s) for s in ("Chapter one", "Theorem: Concavification", "Definition: Signal",
-                                    "Chapter two", "Lemma (lem-untitled)")]
+    # the numbers the pages show: per chapter with a numbered table of contents, per page without
+    t, d, lem = ("1.1", "1.1", "2.1") if numbered else ("1", "1", "1")
+    order = [body.index(s) for s in ("Chapter one", f"Theorem {t}: Concavification", f"Definition {d}: Signal",
+                                    "Chapter two", f"Lemma {lem} (lem-untitled)")]
     assert order == sorted(order)
     assert ">thm-concave<" not in body  # the label is the link's target, not its text
     assert 'href="ch01.html#thm-concave"' in body

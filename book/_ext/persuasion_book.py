@@ -13,8 +13,8 @@ sources ``notebooks/NAME.py``. This extension:
   that scroll inside their box on narrow screens);
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
   ``_build/html/figures/`` so readers can download them by name;
-* lists the Proof Index by chapter, each entry by its kind and title ("Theorem: Concavification") rather than
-  by its label.
+* lists the Proof Index by chapter, each entry by its kind, number and title ("Theorem 1.1: Concavification")
+  rather than by its label.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _titled_proof_index():
     from sphinx_proof.domain import ProofIndex
 
     class TitledProofIndex(ProofIndex):
-        """sphinx-proof's index, grouped by chapter in the book's order, each entry "Kind: title"."""
+        """sphinx-proof's index, grouped by chapter in the book's order, each entry "Kind N.M: title"."""
 
         def generate(self, docnames=None):
             env = self.domain.env
@@ -132,7 +132,10 @@ def _titled_proof_index():
                 if docnames and docname not in docnames:
                     continue
                 kind, title = values["realtype"], titles.get(anchor, "")
-                name = f"{kind.capitalize()}: {title}" if title else f"{kind.capitalize()} ({anchor})"
+                # the number the page shows ("Theorem 4.1"), from Sphinx's figure numbering of the book
+                number = env.toc_fignumbers.get(docname, {}).get(values.get("countertype", kind), {}).get(anchor)
+                kind = kind.capitalize() + (" " + ".".join(map(str, number)) if number else "")
+                name = f"{kind}: {title}" if title else f"{kind} ({anchor})"
                 groups.setdefault(docname, []).append((name, 0, docname, anchor, "", "", ""))
             content = []
             for docname in sorted(groups):
