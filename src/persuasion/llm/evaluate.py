@@ -348,6 +348,15 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         cdf = np.cumsum(pi, axis=1)
         return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
 
+    # Structures, seeds and Receivers often yield the same text: each (input, text) is judged once (a program
+    # runs once in the sandbox even without a cache).
+    judged = {}
+
+    def right(k, text):
+        if (k, text) not in judged:
+            judged[k, text] = is_correct(test[k], text, cache=store, timeout=timeout)
+        return judged[k, text]
+
     utility, correct, tokens, policies, seed_utility, seed_correct = {}, {}, {}, {}, {}, {}
     for r in receivers:
         stop = generation_stops(config.kind, r.chat)
@@ -396,10 +405,10 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
         if shard is not None:
             for k, s in ((k, s) for b in chosen for k in b for s in structures):
                 for t in texts[s]:
-                    is_correct(test[k], t[k], cache=store, timeout=timeout)
+                    right(k, t[k])
             continue
-        per_draw = {s: np.array([[is_correct(p, x, cache=store, timeout=timeout) for p, x in zip(test, t)]
-                                 for t in texts[s]], dtype=float) for s in structures}
+        per_draw = {s: np.array([[right(k, t[k]) for k in range(len(test))] for t in texts[s]], dtype=float)
+                    for s in structures}
         correct[r.name] = {s: v.mean(axis=0) for s, v in per_draw.items()}
         seed_correct[r.name] = {s: per_draw[s] for s in own}
     if shard is not None:

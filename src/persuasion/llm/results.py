@@ -113,10 +113,11 @@ class TaskResult:
         """A − B of Receiver ``r`` on each test input under each Advisor seed, shape (seeds, n), or None when
         neither A nor B is drawn from an Advisor (a structure without one is the same under every seed), or,
         for accuracy, when only one seed's draw was generated (``config.accuracy_seeds``)."""
-        per = (self.seed_utility if metric == "utility" else self.seed_correct) or {}
-        per, values = per.get(r, {}), self._metric(metric)[r]
-        if a not in per and b not in per or max(np.shape(per.get(s, [[]]))[0] for s in (a, b)) < 2:
+        per = ((self.seed_utility if metric == "utility" else self.seed_correct) or {}).get(r, {})
+        seeds = max((len(per[s]) for s in (a, b) if s in per), default=0)
+        if seeds < 2:  # no Advisor on either side, or a single seed: no spread to give
             return None
+        values = self._metric(metric)[r]
         get = lambda s: np.asarray(per[s]) if s in per else np.asarray(values[s])[None]  # noqa: E731
         return get(a) - get(b)
 
