@@ -133,8 +133,8 @@ for _ in range(n_pairs):
         by_cdf = convex_order_dominates(split(prior, P), split(prior, Q))
         agree_binary.append(by_cdf == by_spread)
 print(f"{n_pairs} random pairs; P dominates Q in {n_dominates}; "
-      f"garbling and spread agree on {sum(agree)}; "
-      f"on the {len(agree_binary)} two-state pairs the convex order agrees "
+      f"garbling and spread agree on {sum(agree)}")
+print(f"on the {len(agree_binary)} two-state pairs the convex order agrees "
       f"on {sum(agree_binary)}")
 
 # %% tags=["remove-input"]
