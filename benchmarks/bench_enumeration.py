@@ -27,7 +27,7 @@ from timing import best_of
 
 
 def multisender(repeat):
-    print("\n### multisender: analyse() + equilibria (all partitions of the states)\n")
+    print("\n### competition in persuasion (chapter 2): analyse() + equilibria (all partitions of the states)\n")
     print("| senders | states | signals per sender | profiles | outcomes | seconds |")
     print("|---:|---:|---:|---:|---:|---:|")
     for n_senders, n_states in [(2, 3), (2, 4), (2, 5), (3, 3), (3, 4)]:
@@ -45,7 +45,7 @@ def multisender(repeat):
 
 
 def delegation(repeat):
-    print("\n### delegation: robust_delegation (3 actions)\n")
+    print("\n### delegation (chapter 3): robust_delegation (3 actions)\n")
     print("| states | agent types K | profile regions | 3^K | seconds |")
     print("|---:|---:|---:|---:|---:|")
     for n_states in (2, 3):
@@ -57,7 +57,7 @@ def delegation(repeat):
 
 
 def competition(repeat):
-    print("\n### competition: table() + equilibria (3 states, 3 actions, menus of 5)\n")
+    print("\n### competition among AIs (chapter 4): table() + equilibria (3 states, 3 actions, menus of 5)\n")
     print("| agents m | profiles | seconds |")
     print("|---:|---:|---:|")
     for m in (2, 3, 4, 5, 6):

@@ -91,6 +91,18 @@ def test_regions_cover_random_beliefs():
     assert {tuple(r) for r in p.best_responses(beliefs)} <= regions
 
 
+@pytest.mark.parametrize("n_states, n_types, seed", [(2, 3, 0), (3, 3, 1), (3, 4, 2), (4, 3, 3)])
+def test_regions_equal_one_lp_per_profile(n_states, n_types, seed):
+    """The type-by-type search (with its LP-free extensions) finds exactly the profiles whose own LP is feasible."""
+    import itertools
+
+    from persuasion.delegation import _region_witness
+
+    p = random_delegation_problem(n_states, 3, n_types, np.random.default_rng(seed))
+    brute = [q for q in itertools.product(range(3), repeat=n_types) if _region_witness(p, q) is not None]
+    assert profile_regions(p) == brute
+
+
 def test_frontier_end_points():
     p = safe_action_problem()
     w = p.delegated_utility

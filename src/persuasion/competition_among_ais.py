@@ -164,7 +164,11 @@ def quantal_response(expected_utilities, lam: float) -> np.ndarray:
     array([1., 0.])
     """
     eu = as_finite_array(expected_utilities, "expected_utilities")
-    lam = as_real(lam, "lam (the quantal-response precision)", low=0, finite=False)
+    return _quantal_response(eu, as_real(lam, "lam (the quantal-response precision)", low=0, finite=False))
+
+
+def _quantal_response(eu: np.ndarray, lam: float) -> np.ndarray:
+    """:func:`quantal_response` of checked arguments (the payoff table calls it once per profile)."""
     if np.isinf(lam):
         best = eu >= eu.max(axis=-1, keepdims=True) - 1e-12
         return best / best.sum(axis=-1, keepdims=True)
@@ -274,12 +278,16 @@ class CompetitionGame:
 
     def payoffs_of(self, experiments, lam: float = np.inf) -> tuple[float, np.ndarray]:
         """(Alice's payoff, agents' payoffs) when Alice sees all ``experiments`` and responds with ``lam``."""
+        return self._payoffs_of(experiments, as_real(lam, "lam (the quantal-response precision)", low=0,
+                                                     finite=False))
+
+    def _payoffs_of(self, experiments, lam: float) -> tuple[float, np.ndarray]:
         joint = self.prior[:, None] * self.joint_experiment(experiments)  # (n, S): P(w, s)
         mass = joint.sum(axis=0)
         keep = mass > 0
         joint = joint[:, keep]
         eu = (self.principal_utility @ joint).T / mass[keep, None]  # (S, n_actions): E[u_A(a) | s]
-        policy = quantal_response(eu, lam)  # (S, n_actions)
+        policy = _quantal_response(eu, lam)  # (S, n_actions)
         # P(w, a) = sum_s P(w, s) policy(a | s)
         pwa = joint @ policy  # (n, n_actions)
         alice = float((pwa.T * self.principal_utility).sum())
@@ -294,21 +302,21 @@ class CompetitionGame:
         as in best-AI selection.
         """
         selection = as_bool(selection, "selection")
-        quantal_response([0.0], lam)  # validates lam before any work
+        lam = as_real(lam, "lam (the quantal-response precision)", low=0, finite=False)  # before any work
         sizes = self.menu_sizes
         check_size("the payoff table (profiles * (n_agents + 1))", int(np.prod(sizes)) * (self.n_agents + 1))
         alice = np.empty(sizes)
         agents = np.empty(sizes + (self.n_agents,))
         if selection:
-            single = [[self.payoffs_of([P], lam) for P in menu] for menu in self.menus]
+            single = [[self._payoffs_of([P], lam) for P in menu] for menu in self.menus]
         for prof in itertools.product(*(range(s) for s in sizes)):
             if selection:
                 values = [single[i][j][0] for i, j in enumerate(prof)]
                 chosen = int(np.argmax(np.round(values, 12)))
                 alice[prof], agents[prof] = single[chosen][prof[chosen]]
             else:
-                alice[prof], agents[prof] = self.payoffs_of([self.menus[i][j] for i, j in enumerate(prof)], lam)
-        fb = self.first_best if np.isinf(lam) else self.payoffs_of([np.eye(self.prior.size)], lam)[0]
+                alice[prof], agents[prof] = self._payoffs_of([self.menus[i][j] for i, j in enumerate(prof)], lam)
+        fb = self.first_best if np.isinf(lam) else self._payoffs_of([np.eye(self.prior.size)], lam)[0]
         return PayoffTable(alice=alice, agents=agents, first_best=float(fb))
 
 

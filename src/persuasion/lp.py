@@ -82,6 +82,8 @@ def _equilibrate(A, b, names: str, rhs_free: bool = False):
         a = np.abs(A).max(axis=1)
     # The right-hand side counts towards a row's size unless the caller rescales the variables.
     r = a if rhs_free else np.maximum(a, np.abs(b))
+    if a.size and a.min() >= 1 / _SCALE_RANGE and r.max() <= _SCALE_RANGE:  # the usual case, in two reductions
+        return A, b
 
     def _out(v):
         return (v > _SCALE_RANGE) | ((v > 0) & (v < 1 / _SCALE_RANGE))
