@@ -850,8 +850,10 @@ checks.true(
 #
 # The LP has one block per non-empty profile region. `profile_regions` builds
 # them type by type, keeping only feasible partial profiles (one small LP
-# each), so the cost follows the number of regions, which for a fixed number
-# of states grows polynomially in the number of types, not as $|B|^{K}$.
+# each, except that the next type's best response at a belief already found
+# in the region needs none), so the cost follows the number of regions, which
+# for a fixed number of states grows polynomially in the number of types, not
+# as $|B|^{K}$.
 
 # %%
 cost = []  # (states, types, regions, seconds)
