@@ -13,7 +13,8 @@ The machinery under :mod:`persuasion.llm.receiver`'s scoring and generation:
 * the language-model head applied only at the positions needed, checked once
   per model against the model's own logits;
 * :func:`blocks`: the inputs cut into the blocks that go through a Receiver
-  together and are cached as one entry.
+  together and are cached as one entry; :func:`cached_blocks`: each block's
+  entry, from the cache or computed, under one progress bar.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import weakref
 
 import numpy as np
 
-__all__ = ["CPU_BATCH_SIZE", "blocks", "prompt_ids", "common_prefix_length"]
+__all__ = ["CPU_BATCH_SIZE", "blocks", "cached_blocks", "prompt_ids", "common_prefix_length"]
 
 
 #: Rows per batch on the CPU when ``batch_size`` is None (see benchmarks/bench_generation.py).
@@ -163,6 +164,33 @@ def _is_oom(error: BaseException) -> bool:
 
     oom = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", RuntimeError)
     return isinstance(error, oom) or "out of memory" in str(error).lower()
+
+
+def cached_blocks(store, unit: str, jobs, *, tokens, progress: bool, desc: str):
+    """``(block, entry)`` for each job ``(block, key, compute)``, in order, under one progress bar.
+
+    ``entry`` is what ``store`` holds for ``key`` among its ``unit`` entries,
+    or else ``compute()`` (which ``store`` then keeps). The bar counts each
+    block's inputs and shows tokens per second, counting ``tokens(entry)``
+    for entries computed here only (an entry read from the cache cost none).
+    The stages that put blocks of inputs through a Receiver (scoring and
+    generation) go through here.
+
+    >>> from persuasion.llm.cache import as_store
+    >>> jobs = [(b, {"block": list(b)}, lambda b=b: [k * k for k in b]) for b in blocks(5, 2)]
+    >>> [(list(b), e) for b, e in cached_blocks(as_store(False), "demo", jobs, tokens=len, progress=False, desc="")]
+    [([0, 1], [0, 1]), ([2, 3], [4, 9]), ([4], [16])]
+    """
+    jobs = list(jobs)
+    bar = _Progress(progress, sum(len(block) for block, _, _ in jobs), desc)
+    try:
+        for block, key, compute in jobs:
+            before = store.misses[unit]
+            entry = store.get_or_compute(unit, key, compute)
+            bar.update(len(block), tokens(entry) if store.misses[unit] > before else 0)
+            yield block, entry
+    finally:
+        bar.close()
 
 
 class _Progress:

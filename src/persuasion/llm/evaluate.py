@@ -26,7 +26,7 @@ import numpy as np
 from .._validation import as_finite_array
 from ..protocol import Structure
 from .answers import generation_stops, is_correct
-from .batching import _Progress, blocks
+from .batching import blocks, cached_blocks
 from .cache import as_store, decode, encode
 from .prompts import count_tokens, generation_prompt
 from .receiver import generate
@@ -224,15 +224,18 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
     }
 
 
-def _generations(store, receiver, prompts: list[list[str]], max_new_tokens: int, stop: tuple) -> list[dict]:
-    """Greedy continuations of a block of inputs' prompts (one batched call, one cache entry): ``{prompt: text}``s."""
+def _generation_job(receiver, block, prompts: list[list[str]], max_new_tokens: int, stop: tuple):
+    """A block of inputs' generation job for :func:`~persuasion.llm.batching.cached_blocks`, and its prompts.
+
+    ``prompts``: each input's prompts. The job generates greedy continuations
+    of the block's distinct prompts in one batched call (one cache entry,
+    its texts in the order of the returned prompts).
+    """
     unique = [list(dict.fromkeys(qs)) for qs in prompts]
     flat = list(dict.fromkeys(q for qs in unique for q in qs))
     key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
            "stop": [s if isinstance(s, str) else {"regex": s.pattern} for s in stop], "decoding": "greedy"}
-    texts = dict(zip(flat, store.get_or_compute("generations", key, functools.partial(
-        generate, receiver, flat, max_new_tokens=max_new_tokens, stop=stop))))
-    return [{q: texts[q] for q in qs} for qs in unique]
+    return (block, key, functools.partial(generate, receiver, flat, max_new_tokens=max_new_tokens, stop=stop)), flat
 
 
 # -- the evaluation stage ----------------------------------------------------------------
@@ -388,20 +391,17 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
                                       for slot in slots[s]], axis=0) for s in structures}
         texts = {s: [[None] * len(test) for _ in slots[s]] for s in structures}
         chosen = blocks(len(test), config.block_inputs, shard)
-        bar = _Progress(progress, sum(len(b) for b in chosen), f"{config.task}: generating with {r.name}")
-        try:
-            for block in chosen:
-                before = store.misses["generations"]
-                done = _generations(store, r, [[q[k] for s in structures for q in prompts[s]] for k in block],
-                                    config.max_new_tokens, stop)
-                fresh = store.misses["generations"] > before  # tokens/s counts only what was generated
-                bar.update(len(block), fresh and sum(count_tokens(r.tokenizer, t) for d in done for t in d.values()))
-                for k, d in zip(block, done):
-                    for s in structures:
-                        for t, q in zip(texts[s], prompts[s]):
-                            t[k] = d[q[k]]
-        finally:
-            bar.close()
+        jobs = [_generation_job(r, block, [[q[k] for s in structures for q in prompts[s]] for k in block],
+                                config.max_new_tokens, stop) for block in chosen]
+        entries = cached_blocks(store, "generations", [job for job, _ in jobs], progress=progress,
+                               desc=f"{config.task}: generating with {r.name}",
+                               tokens=lambda e, tok=r.tokenizer: sum(count_tokens(tok, t) for t in e))
+        for (block, entry), (_, flat) in zip(entries, jobs):
+            generated = dict(zip(flat, entry))
+            for k in block:
+                for s in structures:
+                    for t, q in zip(texts[s], prompts[s]):
+                        t[k] = generated[q[k]]
         if shard is not None:
             for k, s in ((k, s) for b in chosen for k in b for s in structures):
                 for t in texts[s]:

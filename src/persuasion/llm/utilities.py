@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..protocol import Structure
-from .batching import _Progress, blocks
+from .batching import blocks, cached_blocks
 from .cache import as_store, decode, encode
 from .items import Items
 from .prompts import count_tokens, reference_answer, task_prompt
@@ -136,20 +136,14 @@ def _score(receiver, problems, items: dict, shots, store, progress: bool, block_
     answers = [reference_answer(p) for p in problems]
     scores = np.empty((len(problems), len(prompts[0])))
     tokens = np.empty((len(problems), len(prompts[0])), dtype=int)
-    chosen = blocks(len(problems), block_inputs, shard)
-    bar = _Progress(progress, sum(len(b) for b in chosen), f"scoring with {receiver.name}")
-    try:
-        for block in chosen:
-            block_prompts, block_answers = [prompts[k] for k in block], [answers[k] for k in block]
-            key = {"receiver": receiver.fingerprint, "prompts": [list(q) for q in block_prompts],
-                   "answers": block_answers}
-            before = store.misses["scores"]
-            entry = store.get_or_compute("scores", key, functools.partial(_score_block, receiver, block_prompts,
-                                                                          block_answers))
-            scores[block.start:block.stop], tokens[block.start:block.stop] = entry["scores"], entry["tokens"]
-            bar.update(len(block), int(entry["tokens"].sum()) if store.misses["scores"] > before else 0)
-    finally:
-        bar.close()
+    jobs = []
+    for block in blocks(len(problems), block_inputs, shard):
+        block_prompts, block_answers = [prompts[k] for k in block], [answers[k] for k in block]
+        key = {"receiver": receiver.fingerprint, "prompts": [list(q) for q in block_prompts], "answers": block_answers}
+        jobs.append((block, key, functools.partial(_score_block, receiver, block_prompts, block_answers)))
+    for block, entry in cached_blocks(store, "scores", jobs, tokens=lambda e: int(e["tokens"].sum()),
+                                      progress=progress, desc=f"scoring with {receiver.name}"):
+        scores[block.start:block.stop], tokens[block.start:block.stop] = entry["scores"], entry["tokens"]
     if shard is not None:
         return None
     n = scores.shape[1] - 2
