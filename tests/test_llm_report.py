@@ -166,3 +166,16 @@ def test_accuracy_contrasts_of_a_task_below_the_floor_say_they_are_uninformative
     assert all(r[5].endswith("; uninformative") for r in table.rows) and "reaches 15% accuracy" in table.caption
     assert not any("uninformative" in r[5] for r in contrasts_markdown([high], "accuracy").rows)
     assert not any("uninformative" in r[5] for r in contrasts_markdown([low], "utility").rows)
+
+
+def test_a_holm_p_value_below_a_thousandth_is_not_printed_as_zero():
+    import copy
+
+    from persuasion.llm.claims import verdict_table, verdicts
+    from persuasion.llm.toy import toy_result
+
+    rows = copy.deepcopy(verdicts([toy_result()]))
+    rows[0]["utility"]["p_holm"], rows[0]["accuracy"]["p_holm"] = 1e-5, 0.0006
+    utility, accuracy = verdict_table(rows).rows[0][4], verdict_table(rows).rows[0][3]
+    assert "p (Holm) < 0.001" in utility and "0.000" not in utility
+    assert "p (Holm) = 0.001" in accuracy

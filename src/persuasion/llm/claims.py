@@ -226,7 +226,8 @@ def verdict_table(rows) -> Table:
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
             mean, ci = signed_interval(e, s, digits).split(" ", 1)
-            p = f", p (Holm) = {e['p_holm']:.3f}" if e.get("p_holm") is not None else ""
+            p = "" if e.get("p_holm") is None else (", p (Holm) < 0.001" if e["p_holm"] < 0.0005
+                                                    else f", p (Holm) = {e['p_holm']:.3f}")
             cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{p}{spread}")
         out.append([f"{r['claim']}; {r['where']}", f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "task (data)", "paper", "accuracy (points)", "utility (nats)"],
