@@ -164,8 +164,8 @@ display(Markdown(
 #
 # **Why the Receivers are so weak (a departure from the paper).** The
 # paper's Receivers solve 15–75% of GSM8K without information; ours are
-# models of 135M and 270M parameters, which on GSM8K solve few problems or
-# none (the tables below give this run's numbers), so their accuracy
+# models of 135M and 270M parameters, which on grade-school maths solve few
+# problems or none (the tables below give this run's numbers), so their accuracy
 # differences say little. Where no Receiver reaches 15% on a task, the
 # verdicts below mark its accuracy rows *uninformative* by a stated rule. A
 # stronger Receiver was looked for among installable packages (the
@@ -382,8 +382,9 @@ plt.show()
 #
 # Mean gain in log-probability of the reference answer (nats) from showing one
 # item rather than none, by item position, over all inputs drawn (training,
-# validation and test), with normal 95% intervals. Positive bars: the item
-# helps this Receiver on average.
+# validation and test), with normal 95% intervals. A bar above zero: the item
+# helps this Receiver on average; below zero: it lowers the answer's
+# log-probability.
 # ```
 
 # %% [markdown]
