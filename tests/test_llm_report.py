@@ -77,8 +77,8 @@ def test_baselines_in_words_follow_the_verdict_rule():
     rows = [dict(row, advisor_minus_fixed=ci(1.0, 0.001)), dict(row, advisor_minus_fixed=ci(-1.0, 0.002)),
             dict(row, advisor_minus_fixed=ci(0.1, 0.5)), dict(row, n=5, advisor_minus_fixed=ci(1.0, 0.001))]
     text = baselines_markdown(rows).splitlines()
-    assert "the trained Advisor **beats** the best fixed item" in text[0] and "Holm-adjusted 0.004" in text[0]
-    assert "the best fixed item **beats** the trained Advisor" in text[1] and "Holm-adjusted 0.004" in text[1]
+    assert "the trained Advisor **beats** the best fixed item" in text[0] and "Holm-adjusted p = 0.004" in text[0]
+    assert "the best fixed item **beats** the trained Advisor" in text[1] and "Holm-adjusted p = 0.004" in text[1]
     assert "**inconclusive** (adjusted p-value above 0.05)" in text[2]
     assert "**inconclusive** (fewer than 10 test inputs)" in text[3]
     assert text[-1].endswith("beats the best fixed item on 1, is beaten by it on 1, and the comparison is "
@@ -87,7 +87,7 @@ def test_baselines_in_words_follow_the_verdict_rule():
     # the family matters: p = 0.03 alone beats the fixed item; twice, Holm makes it 0.06, inconclusive
     alone = baselines_markdown([dict(row, advisor_minus_fixed=ci(1.0, 0.03))])
     pair = baselines_markdown([dict(row, advisor_minus_fixed=ci(1.0, 0.03))] * 2)
-    assert "**beats**" in alone and "**beats**" not in pair and pair.count("Holm-adjusted 0.060") == 2
+    assert "**beats**" in alone and "**beats**" not in pair and pair.count("Holm-adjusted p = 0.060") == 2
     seeded = baselines_markdown([dict(row, advisor_minus_fixed=dict(ci(1.0, 0.001), seeds=[0.5, 1.5, 0.75]))])
     assert "over 3 Advisor seeds from +0.50 to +1.50" in seeded
     table = baselines_table([dict(rows[0], kind="last step"), dict(rows[1], receiver="S")], caption="Baselines.")
@@ -179,3 +179,17 @@ def test_a_holm_p_value_below_a_thousandth_is_not_printed_as_zero():
     utility, accuracy = verdict_table(rows).rows[0][4], verdict_table(rows).rows[0][3]
     assert "p (Holm) < 0.001" in utility and "0.000" not in utility
     assert "p (Holm) = 0.001" in accuracy
+
+
+def test_coverage_words_apply_the_two_standard_error_rule():
+    from persuasion.llm.report import coverage_markdown
+
+    # 2 sqrt(0.95 * 0.05 / 200) = 0.0308: the floor is 91.92%, so 92% is within noise and 91% under-covers
+    assert "here none does" in coverage_markdown({"percentile": 0.92, "t": 0.99}, n=10, n_sims=200)
+    text = coverage_markdown({"percentile": 0.91, "bca": 0.90, "t": 0.95}, n=10, n_sims=200)
+    assert "the percentile and BCa intervals do." in text and "less than 91.9%" in text
+    # with 2,000 samples the margin shrinks to 0.97 points (floor 94.03%): 94.5% is then enough, 93.5% is not
+    assert "here none does" in coverage_markdown({"t": 0.945}, n=10, n_sims=2000)
+    assert "the t interval does" in coverage_markdown({"t": 0.935}, n=10, n_sims=2000)
+    three = coverage_markdown({"percentile": 0.5, "bca": 0.5, "t": 0.5}, n=2, n_sims=200)
+    assert "here the percentile, BCa and t intervals do." in three

@@ -28,7 +28,7 @@ import numpy as np
 from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
-from .report import PAPER_COLUMNS, PAPER_TABLE1, SHORT
+from .report import PAPER_COLUMNS, PAPER_NAMES, PAPER_TABLE1, SHORT
 from .statistics import (
     ALPHA,
     MIN_ACCURACY,
@@ -36,6 +36,7 @@ from .statistics import (
     bca_interval,
     draws_p_value,
     holm,
+    p_text,
     sign_flip_p_value,
     verdict_from_p,
 )
@@ -155,10 +156,12 @@ def verdicts(results) -> list[dict]:
     rows = []
     for res in results:
         task = "gsm8k" if res.config.kind == "math" else "humaneval"
-        informative = _highest_accuracy(res)["mean"] >= MIN_ACCURACY
+        informative = res.informative()
         for key, claim, where, a, b, subset in CLAIMS:
-            row = dict(key=key, claim=claim, where=where, task=res.config.task, source=res.source,
-                       paper=_paper_claim_number(key, task))
+            paper = _paper_claim_number(key, task)
+            if res.source != task:  # e.g. synthetic problems in GSM8K's place: the paper's number is not comparable
+                paper += f"; on {PAPER_NAMES[task]}, not this run's {res.source} data"
+            row = dict(key=key, claim=claim, where=where, task=res.config.task, source=res.source, paper=paper)
             for metric in ("accuracy", "utility"):
                 effect = _arpi_effect(res, metric) if key == "arpi" else _claim_effect(res, a, b, subset, metric)
                 if effect is None:
@@ -200,7 +203,7 @@ def verdict_table(rows) -> Table:
     ...     print(f"{header}: {cell}")
     claim: The Advisor's item beats a random item (Posterior > Prior); §4.2.1, Table 1
     task (data): gsm8k (synthetic)
-    paper: +4.1 / +9.7 points (GPT-2 / Phi-2)
+    paper: +4.1 / +9.7 points (GPT-2 / Phi-2); on GSM8K, not this run's synthetic data
     accuracy (points): inconclusive: +25.0 [-8.3, +50.0], n = 12, p (Holm) = 1.000
     utility (nats): supported: +1.70 [+0.74, +2.38], n = 12, p (Holm) = 0.022
 
@@ -226,8 +229,7 @@ def verdict_table(rows) -> Table:
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
             mean, ci = signed_interval(e, s, digits).split(" ", 1)
-            p = "" if e.get("p_holm") is None else (", p (Holm) < 0.001" if e["p_holm"] < 0.0005
-                                                    else f", p (Holm) = {e['p_holm']:.3f}")
+            p = "" if e.get("p_holm") is None else f", p (Holm) {p_text(e['p_holm'])}"
             cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{p}{spread}")
         out.append([f"{r['claim']}; {r['where']}", f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "task (data)", "paper", "accuracy (points)", "utility (nats)"],

@@ -23,12 +23,14 @@ import numpy as np
 from ..book.tables import Table, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
-from .statistics import ALPHA, MIN_ACCURACY, MIN_INPUTS, holm, verdict_from_p
+from .statistics import ALPHA, MIN_ACCURACY, MIN_INPUTS, holm, p_text, verdict_from_p
 
 __all__ = [
     "PAPER_TABLE1",
     "PAPER_COLUMNS",
+    "PAPER_NAMES",
     "paper_average",
+    "coverage_markdown",
     "table1_markdown",
     "contrasts_markdown",
     "arpi_markdown",
@@ -40,6 +42,9 @@ __all__ = [
 ]
 
 #: Columns of the paper's Table 1: No, All, Prior, Posterior (GPT-2 Advisor), Posterior (Phi-2 Advisor).
+#: How the book names the paper's two tasks.
+PAPER_NAMES = {"gsm8k": "GSM8K", "humaneval": "HumanEval"}
+
 PAPER_COLUMNS = (Structure.NO, Structure.ALL, Structure.PRIOR, "posterior (GPT-2)", "posterior (Phi-2)")
 
 #: Bai et al., Table 1, as printed (accuracy in %; HumanEval: pass@1 in %), and the printed "Average" rows.
@@ -119,8 +124,8 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     ['R', '% correct', '0.0 [0.0, 0.0]', '16.7 [0.0, 41.7]']
     >>> table.rows[1][2:5]
     ['log P(answer), nats', '-4.98 [-5.41, -4.58]', '-5.25 [-5.70, -4.71]']
-    >>> table.rows[2][1:4]  # the paper's average row follows
-    ['paper: average of 11 Receivers (GSM8K)', '% correct', '35.3']
+    >>> table.rows[2][:4]  # the paper's average row follows, flagged: the toy's maths is synthetic
+    ["paper (GSM8K, not this run's data)", 'average of 11 Receivers', '% correct', '35.3']
     """
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
                   Structure.POSTERIOR_OTHER]
@@ -134,10 +139,10 @@ def table1_markdown(results, caption: str | None = None) -> Table:
             rows.append([label, rec, "% correct"] + [_fmt_ci(acc.get((rec, s)), 100) for s in structures])
             rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(util.get((rec, s)), 1, 2) for s in structures])
         paper = "gsm8k" if res.config.kind == "math" else "humaneval"
-        name = "GSM8K" if paper == "gsm8k" else "HumanEval"
+        name = PAPER_NAMES[paper] + ("" if res.source == paper else ", not this run's data")
         avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[paper]["average"]))
         posterior = f"{avg['posterior (GPT-2)']:.1f} (GPT-2 Advisor) / {avg['posterior (Phi-2)']:.1f} (Phi-2 Advisor)"
-        rows.append(["", f"paper: average of 11 Receivers ({name})", "% correct"]
+        rows.append([f"paper ({name})", "average of 11 Receivers", "% correct"]
                     + [f"{avg[s]:.1f}" for s in PAPER_COLUMNS[:3]] + [posterior, "—"])
     return Table(rows, headers, caption)
 
@@ -162,7 +167,7 @@ def contrasts_markdown(results, metric: str) -> Table:
     scale, unit = (100, "points") if metric == "accuracy" else (1, "nats")
     rows = []
     for res in results:
-        weak = metric == "accuracy" and max(r["mean"] for r in res.table("accuracy")) < MIN_ACCURACY
+        weak = metric == "accuracy" and not res.informative()
         for c in res.contrasts(metric):
             verdict = "> 0" if c["lo"] > 0 else "< 0" if c["hi"] < 0 else "0 inside"
             if weak:  # see persuasion.llm.claims: below MIN_ACCURACY everywhere, accuracy compares little
@@ -224,6 +229,39 @@ def _signed_ci(e) -> str:
     return signed_interval(e)
 
 
+def coverage_markdown(cover: dict[str, float], *, n: int, n_sims: int, level: float = 0.95) -> str:
+    """Words on :func:`~persuasion.llm.statistics.interval_coverage`'s result: each interval's coverage and,
+    by a stated rule, which under-cover.
+
+    An interval under-covers when its simulated coverage falls more than two
+    Monte Carlo standard errors, :math:`2\\sqrt{\\text{level}(1-\\text{level})/n_\\text{sims}}`,
+    below ``level``.
+
+    >>> text = coverage_markdown({"percentile": 0.88, "bca": 0.93, "t": 0.96}, n=16, n_sims=200)
+    >>> print(text[:text.index(". The verdicts")])
+    At n = 16 inputs, over 200 simulated samples, the nominal 95% intervals cover: percentile 88%, BCa 93%, t 96%.
+    With 200 samples a coverage is known to about ±3.1 points (two Monte Carlo standard errors), so an interval
+    under-covers when it covers less than 91.9%: here the percentile interval does
+    """
+    names = {"percentile": "percentile", "bca": "BCa", "t": "t"}
+    margin = 2 * np.sqrt(level * (1 - level) / n_sims)
+    under = [names[k] for k, v in cover.items() if v < level - margin]
+    if not under:
+        verdict = "here none does"
+    elif len(under) == 1:
+        verdict = f"here the {under[0]} interval does"
+    else:
+        verdict = f"here the {', '.join(under[:-1])} and {under[-1]} intervals do"
+    return (f"At n = {n} inputs, over {n_sims} simulated samples, the nominal {level:.0%} intervals cover: "
+            + ", ".join(f"{names[k]} {v:.0%}" for k, v in cover.items())
+            + f". With {n_sims} samples a coverage is known to about ±{100 * margin:.1f} points (two Monte Carlo "
+            f"standard errors), so an interval under-covers when it covers less than {100 * (level - margin):.1f}%: "
+            + verdict
+            + ". The verdicts show the BCa interval but, except ARPI's, decide by the sign-flip test's p-value, "
+            "whose chance of a false rejection does not rest on the interval's coverage; ARPI's verdict rests on "
+            "its percentile bootstrap, and shares that interval's coverage.")
+
+
 def baselines_table(rows, caption: str | None = None) -> Table:
     """The trained Advisor beside the prior, every fixed item, the best of them and the oracle, in utility (nats).
 
@@ -278,12 +316,12 @@ def baselines_markdown(rows) -> str:
     >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0, 1), advisor=ci(-5.0, 1),
     ...            fixed=ci(-4.0, 1), oracle=ci(-3.0, 1), advisor_minus_fixed=ci(-1.0, 0.02))
     >>> text = baselines_markdown([row])
-    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12; p = 0.020, Holm-adjusted 0.020)" in text
+    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12; p = 0.020, Holm-adjusted p = 0.020)" in text
     True
     >>> "the best fixed item **beats** the trained Advisor" in text
     True
     >>> two = baselines_markdown([row, dict(row, receiver="S")])  # a family of two: 0.02 becomes 0.04
-    >>> two.count("Holm-adjusted 0.040"), two.count("**beats**")
+    >>> two.count("Holm-adjusted p = 0.040"), two.count("**beats**")
     (2, 2)
     >>> baselines_markdown([dict(row, n=4)]).count("**inconclusive** (fewer than 10 test inputs)")
     1
@@ -315,7 +353,7 @@ def baselines_markdown(rows) -> str:
             f"validation inputs, averages {signed(r['fixed']['mean'], 2)} nats; the best item in hindsight averages "
             f"{signed(r['oracle']['mean'], 2)} nats. "
             f"Advisor − best fixed item = {signed(d['mean'], 2)} nats [{signed(d['lo'], 2)}, {signed(d['hi'], 2)}] "
-            f"(n={r['n']}; p = {d['p']:.3f}, Holm-adjusted {p_holm:.3f}{spread}): {word}."
+            f"(n={r['n']}; p {p_text(d['p'])}, Holm-adjusted p {p_text(p_holm)}{spread}): {word}."
         )
     out.append(f"- The {len(rows)} comparisons form one family of their own, adjusted by Holm's method "
                f"(family-wise level {ALPHA:.0%}). Over the {len(rows)} Receiver-task pairs, the trained Advisor "

@@ -20,7 +20,7 @@ from .advisor import Advisors
 from .config import ExperimentConfig
 from .evaluate import STRUCTURES_EVAL, Evaluation, arpi_bootstrap, mean_ci, paired_bootstrap
 from .items import Items
-from .statistics import bca_interval, sign_flip_p_value
+from .statistics import MIN_ACCURACY, bca_interval, sign_flip_p_value
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -160,6 +160,18 @@ class TaskResult:
         """Whether any Receiver answered any test input correctly under any structure (else accuracy is 0 everywhere
         and says nothing about the structures)."""
         return any(np.any(np.asarray(v) > 0) for per in self.correct.values() for v in per.values())
+
+    def informative(self) -> bool:
+        """Whether some Receiver reaches :data:`~persuasion.llm.statistics.MIN_ACCURACY` under some structure.
+
+        Below it on every structure, accuracy differences are between a few
+        correct answers near zero, and the verdicts call them *uninformative*.
+
+        >>> from persuasion.llm.toy import toy_result
+        >>> toy_result().informative()  # its best structure answers 83% of the test inputs
+        True
+        """
+        return max(r["mean"] for r in self.table("accuracy")) >= MIN_ACCURACY
 
     def baselines(self) -> list[dict]:
         """The trained Advisor beside its baselines, in utility on the test inputs, one row per Receiver.

@@ -30,7 +30,7 @@ from scipy import stats
 
 from .._validation import as_finite_array, as_int, as_real
 
-__all__ = ["MIN_INPUTS", "ALPHA", "MIN_ACCURACY", "verdict", "verdict_from_p", "t_interval", "bca_interval",
+__all__ = ["MIN_INPUTS", "ALPHA", "MIN_ACCURACY", "p_text", "verdict", "verdict_from_p", "t_interval", "bca_interval",
            "bootstrap_p_value", "sign_flip_p_value", "draws_p_value", "holm", "coverage", "percentile_interval",
            "interval_coverage"]
 
@@ -225,6 +225,15 @@ def interval_coverage(population, *, n_sims: int = 200, n_boot: int = 2000, seed
     methods = {"percentile": lambda s: percentile_interval(s, n_boot=n_boot),
                "bca": lambda s: bca_interval(s, n_boot=n_boot), "t": t_interval}
     return {name: coverage(f, sampler, truth=truth, n_sims=n_sims, seed=seed) for name, f in methods.items()}
+
+
+def p_text(p: float) -> str:
+    """A p-value as the book prints it: three decimals, or "< 0.001" where that would read 0.000.
+
+    >>> p_text(0.0217), p_text(0.0004), p_text(1.0)
+    ('= 0.022', '< 0.001', '= 1.000')
+    """
+    return "< 0.001" if p < 0.0005 else f"= {p:.3f}"
 
 
 def draws_p_value(draws) -> float:
