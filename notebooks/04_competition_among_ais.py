@@ -112,9 +112,9 @@ bias = np.array([[0.6, -0.3, 0.0], [0.0, 0.5, -0.4], [-0.2, 0.1, 0.3]])
 pair = np.stack([uA_demo + bias + 1.0, uA_demo - bias - 1.0])
 wa_pair = weighted_alignment(uA_demo, pair)
 wa_first = weighted_alignment(uA_demo, pair[:1])
-print(f"two agents: weights {wa_pair.weights.round(3)}, "
-      f"c = {wa_pair.constant + 0.0:.3g}, epsilon = {wa_pair.epsilon:.2g}")
-print(f"first agent alone: epsilon = {wa_first.epsilon:.3g}")
+print(f"two agents: weights ({', '.join(f'{w:.3g}' for w in wa_pair.weights)}), "
+      f"c = {wa_pair.constant + 0.0:.3g}, ε = {wa_pair.epsilon + 0.0:.2g}")
+print(f"first agent alone: ε = {wa_first.epsilon:.3g}")
 
 # %% tags=["remove-input"]
 checks.close(
@@ -242,7 +242,7 @@ runs = np.array([[trial(eps) for _ in range(n_instances)] for eps in eps_grid])
 eps_hat, first_best, worst_eq, single = runs.transpose(2, 0, 1)
 shortfall_comp, shortfall_single = first_best - worst_eq, first_best - single
 print(f"largest shortfall of any equilibrium, competing: {shortfall_comp.max():.2g}")
-print(f"the bound 2 eps at the largest eps: {2 * eps_grid[-1]}")
+print(f"the bound 2ε at the largest ε: {2 * eps_grid[-1]}")
 
 # %% tags=["remove-input"]
 bound_ok = (eps_hat <= np.array(eps_grid)[:, None] + 1e-9) & (worst_eq >= first_best - 2 * eps_hat - 1e-9)
@@ -314,11 +314,13 @@ plt.show()
 # :alt: Alice's shortfall from the first best against the alignment slack, for competition and for a single agent.
 #
 # Theorem 4 on random instances (3 states, 3 actions, two agents). With
-# competition, the worst equilibrium over the worst instance stays below
-# $2\varepsilon$ and vanishes at $\varepsilon = 0$. A single agent with the
-# same biases, free to design any signal, leaves Alice below the first best
-# whatever $\varepsilon$ is, because alignment *on average* says nothing
-# about one agent.
+# competition (the two lowest curves), even the worst equilibrium of the
+# worst instance leaves Alice far inside the bound $2\varepsilon$ (dashed):
+# the printout above gives its largest shortfall at any $\varepsilon$, and
+# at $\varepsilon = 0$ the theorem makes it exactly zero. A single agent
+# with the same biases, free to design any signal, leaves Alice below the
+# first best whatever $\varepsilon$ is, because alignment *on average* says
+# nothing about one agent.
 # ```
 #
 # On these random instances the bound is far from tight: the printout above
@@ -363,8 +365,8 @@ family = np.array(family)
 
 # %% tags=["hide-input"]
 for eps, eps_lp, short in family:
-    print(f"eps = {eps:<6g} LP eps = {eps_lp:.4g}  worst-equilibrium shortfall = {short:.4g}  "
-          f"bound 2 eps = {2 * eps_lp:.4g}")
+    print(f"ε = {eps:<6g} ε from the LP = {eps_lp:.4g}  worst-equilibrium shortfall = "
+          f"{short:.4g}  bound 2ε = {2 * eps_lp:.4g}")
 
 # %% tags=["remove-input"]
 checks.close(
@@ -581,14 +583,51 @@ plt.show()
 # where $D^*$ is Alice's outcome (under her response rule) at full
 # information: how far "all that $i$ knows, plus what the others say at
 # $\sigma$" falls short of full information, in the agents' own utilities,
-# weighted as in {prf:ref}`def-weighted-alignment`. Every equilibrium
-# $\sigma$ then satisfies
-# $\text{shortfall}(\sigma) \le 2\varepsilon + \varepsilon_{\text{sub}}(\sigma) + \varepsilon_{\text{QR}}$,
-# and the instance-level $\varepsilon_{\text{sub}} = \max_\sigma \varepsilon_{\text{sub}}(\sigma)$
-# bounds all equilibria at once (`competition_bound`, proof in its
-# docstring). Collina et al.'s own definition of substitutability is not
-# reproduced here: this is the quantity the essay's deviation argument needs
-# in our finite model, and the one we compute.
+# weighted as in {prf:ref}`def-weighted-alignment`.
+#
+# ```{prf:proposition} The deviation bound with substitutability
+# :label: prop-competition-substitutability
+#
+# Let the agents be $\varepsilon$-weighted-aligned with Alice (weights $w$,
+# constant $c$), and let
+# $\varepsilon_{\text{QR}} = \mathbb E[u_A(a^\dagger)] - \mathbb E_{D^*}[u_A]$.
+# Every equilibrium $\sigma$ satisfies
+#
+# $$
+# \text{shortfall}(\sigma) = \mathbb E[u_A(a^\dagger)] - \mathbb E[u_A(\sigma)]
+# \le 2\varepsilon + \varepsilon_{\text{sub}}(\sigma) + \varepsilon_{\text{QR}}.
+# $$
+# ```
+#
+# ```{prf:proof}
+# Weighted alignment holds at every action and state, so it holds in
+# expectation under any outcome. Then
+#
+# $$
+# \begin{aligned}
+# \mathbb E[u_A(\sigma)]
+# &\ge \textstyle\sum_i w_i \mathbb E[u_i(\sigma)] + c - \varepsilon
+#   && \text{(alignment at } \sigma) \\
+# &\ge \textstyle\sum_i w_i \mathbb E[u_i(P_i^\dagger, \sigma_{-i})] + c - \varepsilon
+#   && \text{(no profitable deviation; } w_i \ge 0) \\
+# &= \textstyle\sum_i w_i \mathbb E_{D^*}[u_i] + c - \varepsilon - \varepsilon_{\text{sub}}(\sigma)
+#   && \text{(definition of } \varepsilon_{\text{sub}}) \\
+# &\ge \mathbb E_{D^*}[u_A] - 2\varepsilon - \varepsilon_{\text{sub}}(\sigma)
+#   && \text{(alignment at } D^*),
+# \end{aligned}
+# $$
+#
+# and $\mathbb E_{D^*}[u_A] = \mathbb E[u_A(a^\dagger)] - \varepsilon_{\text{QR}}$.
+# ```
+#
+# The instance-level
+# $\varepsilon_{\text{sub}} = \max_\sigma \varepsilon_{\text{sub}}(\sigma)$
+# bounds all equilibria at once, without knowing which one is played;
+# `competition_bound` computes every term. $\varepsilon_{\text{sub}}(\sigma)$
+# is zero when every $P_i^\dagger$ is full revelation, which gives back
+# Theorem 4's argument. Collina et al.'s own definition of substitutability
+# is not reproduced here: this is the quantity the essay's deviation
+# argument needs in our finite model, and the one we compute.
 #
 # The instances: three states; agent 0 can tell state 0 from $\{1, 2\}$,
 # agent 1 can tell $\{0, 1\}$ from state 2, each through a noisy channel that
@@ -636,10 +675,11 @@ shown = with_eq[:: max(1, len(with_eq) // 8)]
 Table(
     [(q, bd.eps_align, bd.eps_sub, bd.eps_sub_at_worst, bd.eps_qr, bd.bound, bd.shortfall)
      for q, bd in shown],
-    ["q", "2 eps", "eps_sub (max)", "eps_sub (worst eq)", "eps_QR", "bound", "realised shortfall"],
+    ["q", "2ε*", "ε_sub (max)", "ε_sub (worst eq.)", "ε_QR", "bound", "realised shortfall"],
     caption=f"Theorem 5's terms and the realised shortfall of the worst pure equilibrium on "
             f"{len(shown)} of the {len(with_eq)} instances (every {max(1, len(with_eq) // 8)}th), "
-            "lambda = 5; the bound is 2 eps + eps_sub (max) + eps_QR.",
+            "λ = 5; the bound is 2ε* + ε_sub (max) + ε_QR, where ε* is the instance's own "
+            "alignment slack (the LP's), at most the ε = 0.05 its agents were drawn with.",
     digits=3,
 )
 
@@ -719,7 +759,7 @@ series = [
     ("realised shortfall (worst equilibrium)", lambda bd: bd.shortfall, "-", "o", PALETTE[1]),
     (r"$\varepsilon_{\mathrm{sub}}$ at the worst equilibrium", lambda bd: bd.eps_sub_at_worst, "--", "s", PALETTE[2]),
     (r"$\varepsilon_{\mathrm{sub}}$, max over profiles", lambda bd: bd.eps_sub, "-.", "^", PALETTE[3]),
-    (r"$\varepsilon_{\mathrm{align}} = 2\varepsilon$", lambda bd: bd.eps_align, ":", "v", "0.3"),
+    (r"$\varepsilon_{\mathrm{align}} = 2\varepsilon^{*}$", lambda bd: bd.eps_align, ":", "v", "0.3"),
     (r"$\varepsilon_{\mathrm{QR}}$", lambda bd: bd.eps_qr, (0, (1, 4)), "D", "0.5"),
 ]
 for label, get, ls, mk, col in series:
@@ -743,8 +783,10 @@ plt.show()
 # the right). The substitutability term carries most of the bound and
 # follows the realised shortfall, both rising on average as the channels
 # degrade; it need not be zero even at $q = 1$, because at an equilibrium
-# the other agent may say less than it knows. The alignment and quantal-response
-# terms do not depend on $q$. The averages are over few random instances
+# the other agent may say less than it knows. The alignment term is
+# $2\varepsilon^*$, with $\varepsilon^*$ each instance's own alignment slack
+# (the LP's, at most the $\varepsilon = 0.05$ its agents were drawn with);
+# it and the quantal-response term do not depend on $q$. The averages are over few random instances
 # and move with them; the bound at the worst equilibrium is checked
 # instance by instance.
 # ```
@@ -805,7 +847,7 @@ for _ in range(max(4, n_instances // 2)):
     sel.append((epsilon_of(g), g.first_best, worst_for_alice(g.table(selection=True))))
 eps_hat, fb, worst = np.array(sel).T
 print(f"best-AI selection over {n_tasks} tasks: "
-      f"worst shortfall {max(fb - worst):.3g} (eps = 0.05)")
+      f"worst shortfall {max(fb - worst):.3g} (ε = 0.05)")
 
 # %% tags=["remove-input"]
 checks.all_of(
@@ -951,7 +993,7 @@ for _ in range(max(6, n_instances // 2)):
 # instances without a pure equilibrium are left out
 short_T = {T: np.array([r for r in rows if not np.isnan(r[0])]).reshape(-1, 2) for T, rows in rows_T.items()}
 viol_T = {T: int((a[:, 0] > a[:, 1] + 1e-9).sum()) for T, a in short_T.items()}
-print("instances whose worst equilibrium falls below first best - 2 eps:")
+print("instances whose worst equilibrium falls below first best − 2ε:")
 print(f"  one round: {viol_T[1]} of {len(short_T[1])}, mean shortfall {np.mean(short_T[1][:, 0]):.3f}")
 print(f"  two rounds: {viol_T[2]} of {len(short_T[2])}, mean shortfall {np.mean(short_T[2][:, 0]):.3f}")
 
@@ -1116,10 +1158,11 @@ fig, ax = plt.subplots(figsize=(6.4, 3.4))
 plot_scaling(
     ax,
     {
+        # the points of each curve are m = 2, 3, ... agents from left to right: one curve's labels say so
         f"menus of {menu_len} experiments": (
             [r[2] for r in timing if r[1] == menu_len],
             [r[3] for r in timing if r[1] == menu_len],
-            [f"m={r[0]}" for r in timing if r[1] == menu_len],
+            *([[f"m={r[0]}" for r in timing if r[1] == menu_len]] if menu_len == menu_size else []),
         )
         for menu_len in (3, menu_size)
     },
@@ -1134,9 +1177,10 @@ plt.show()
 # :name: fig-competition-cost
 # :alt: Time to enumerate all profiles against their number.
 #
-# Cost of exact equilibrium search on this machine (one run each, $m$ =
-# number of agents): linear in the number of profiles, which is exponential
-# in the number of agents.
+# Cost of exact equilibrium search on this machine (one run each). Along
+# each curve the number of agents $m$ grows from 2 at the left, one per
+# point (labelled on the dashed curve): the cost is linear in the number of
+# profiles, which is exponential in the number of agents.
 # ```
 #
 # ## What we have seen
@@ -1184,7 +1228,7 @@ ok3 = []
 for _ in range(max(3, n_instances // 6)):
     g = instance(0.05, n_agents=3)
     ok3.append(worst_for_alice(g.table()) >= g.first_best - 2 * epsilon_of(g) - 1e-9)
-print(f"{sum(ok3)} of {len(ok3)} instances within 2 eps of the first best")
+print(f"{sum(ok3)} of {len(ok3)} instances within 2ε of the first best")
 
 # %% tags=["remove-input"]
 checks.all_of(

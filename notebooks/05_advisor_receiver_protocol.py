@@ -183,10 +183,12 @@ def gaps(res):
 TOL = 2e-3  # stated tolerance on each input's value
 gap_plain, gap = gaps(plain), gaps(result)
 stuck = np.flatnonzero(gap_plain > TOL)
-print(f"plain: largest gap {gap_plain.max():.2e}; inputs above {TOL}: {stuck.tolist()}")
+print(f"plain: largest gap {gap_plain.max():.2e}; inputs above {TOL}: "
+      + (", ".join(str(k) for k in stuck) or "none"))
 for k in stuck:
     learned = plain.policy([inputs[k]])[0]
-    print(f"  input {k}: learned scheme", np.round(learned, 6).tolist())
+    rows = "; ".join(", ".join(f"{p:.3f}" for p in row) for row in learned)
+    print(f"  input {k}: learned scheme, one row per state: {rows}")
 print(f"with the annealed entropy bonus: largest gap {gap.max():.2e}")
 
 # %% tags=["remove-input"]

@@ -99,14 +99,20 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # the learning problem is $d = K$, and report results against $m$ as
 # Theorem 1 does.
 #
-# ```text
-# Algorithm 1 (Bai et al.)
-# for t = 1..T:
-#     z_t <- R.RECOMMEND()                  # a point of co f(P)
-#     {(phi_i, lambda_i)} <- DECOMPOSE(z_t) # Caratheodory: <= d+1 vertices
-#     phi_t <- phi_i with probability lambda_i
-#     observe item c_t ~ mu; play y_t ~ phi_t(. | c_t)
-#     R.OBSERVE(v(c_t, y_t))                # bandit feedback
+# ```{prf:algorithm} Bai et al.'s Algorithm 1
+# :label: alg-bai-algorithm1
+#
+# **Input:** a regret minimiser $\mathcal R$ over $\operatorname{co} f(\mathcal P)$.
+#
+# For $t = 1, \dots, T$:
+#
+# 1. $z_t \leftarrow \mathcal R$.RECOMMEND(), a point of
+#    $\operatorname{co} f(\mathcal P)$;
+# 2. $\{(\phi_i, \lambda_i)\}_i \leftarrow$ DECOMPOSE$(z_t)$, at most
+#    $d + 1$ vertices (Carathéodory);
+# 3. $\phi_t \leftarrow \phi_i$ with probability $\lambda_i$;
+# 4. observe an item $c_t \sim \mu$ and play $y_t \sim \phi_t(\cdot \mid c_t)$;
+# 5. $\mathcal R$.OBSERVE$(v(c_t, y_t))$: bandit feedback.
 # ```
 #
 # ```{prf:theorem} Bai et al. Theorem 1
@@ -160,9 +166,9 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # %%
 gamma_s, eta_s = exp2_rates(2, 20, 10_000, 1.0, "spanner")
 gamma_u, eta_u = exp2_rates(2, 20, 10_000, 1.0, "uniform")
-print("d = 2, N = 20, T = 10^4, B = 1:")
-print(f"spanner (cited) gamma = {gamma_s:.4f}, eta = {eta_s:.5f}")
-print(f"uniform         gamma = {gamma_u:.4f}, eta = {eta_u:.5f}")
+print("d = 2, N = 20, T = 10⁴, B = 1:")
+print(f"spanner (cited) γ = {gamma_s:.4f}, η = {eta_s:.5f}")
+print(f"uniform         γ = {gamma_u:.4f}, η = {eta_u:.5f}")
 
 # %% tags=["remove-input"]
 checks.close(
@@ -216,7 +222,8 @@ print(f"{game.n_variables} scheme variables; f(P) has {len(Z)} vertices")
 # %%
 z_centre = Z.mean(axis=0)
 idx, w = caratheodory(z_centre, Z)
-print("vertices", idx, "weights", np.round(w, 3))
+print("vertices " + ", ".join(str(i) for i in idx) + " with weights "
+      + ", ".join(f"{x:.3f}" for x in w))
 print(f"largest error: {np.abs(w @ Z[idx] - z_centre).max():.1e}")
 
 # %% [markdown]
@@ -318,7 +325,8 @@ inner = demo.recommended >= len(Z)  # the vertices come first in S
 used = [int((demo.support == s).sum()) for s in (1, 2, 3)]
 print(f"|S| = {len(demo.points)} points ({len(Z)} vertices)")
 print(f"rounds recommending a point inside f(P): {inner.mean():.1%}")
-print(f"DECOMPOSE used 1/2/3 vertices in {used} of {demo.support.size} rounds")
+print(f"of {demo.support.size} rounds, DECOMPOSE wrote the point with 1 vertex in "
+      f"{used[0]}, with 2 in {used[1]} and with 3 in {used[2]}")
 
 # %% tags=["remove-input"]
 n_vertices = len(Z)
@@ -424,34 +432,30 @@ for (kind, exploration), table in results.items():
     slopes[kind, exploration] = fit[0]
     regret_rows.append((kind, exploration, *np.round(mean, 1),
                         *np.round(mean / horizons, 4), round(fit[0], 2)))
-Table(regret_rows, ["feedback", "exploration", *[f"R_T, T = {T}" for T in horizons],
-             *[f"R_T / T, T = {T}" for T in horizons], "slope of log R_T"],
+Table(regret_rows, ["types", "exploration", *[f"regret, T = {T}" for T in horizons],
+             *[f"regret per round, T = {T}" for T in horizons], "slope of log regret"],
       caption=f"Regret of Algorithm 1, mean over {n_seeds} seeds.")
 
 # %% tags=["hide-input", "remove-output"]
-fig, ax = plt.subplots(figsize=(6.6, 4.0))
-for k, (key, table) in enumerate(results.items()):
-    mean = table.mean(axis=1)
-    se = table.std(axis=1, ddof=1) / np.sqrt(n_seeds)
-    ax.errorbar(
-        horizons,
-        np.clip(mean, 1e-3, None),
-        yerr=2 * se,
-        color=PALETTE[k + 1],
-        ls=LINESTYLES[k],
-        marker=MARKERS[k],
-        ms=6,
-        capsize=3,
-        label=f"{key[0]}, {key[1]} exploration (slope {slopes[key]:.2f})",
-    )
+kinds = list(dict.fromkeys(kind for kind, _ in results))
+fig, axes = plt.subplots(1, len(kinds), figsize=(7.2, 3.6), sharey=True)
 ref = np.sqrt(np.array(horizons) * np.log(horizons))
 ref *= results["stochastic", "spanner"].mean(axis=1)[0] / ref[0]
-ax.plot(horizons, ref, color="black", ls=":", marker="", label=r"shape $\sqrt{T \log T}$")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("horizon $T$ (rounds, log scale)")
-ax.set_ylabel("regret $R_T$ (utility units, log scale)")
-ax.legend()
+for ax, kind in zip(np.atleast_1d(axes), kinds):
+    for k, exploration in enumerate(e for kk, e in results if kk == kind):
+        table = results[kind, exploration]
+        se = table.std(axis=1, ddof=1) / np.sqrt(n_seeds)
+        ax.errorbar(horizons, np.clip(table.mean(axis=1), 1e-3, None), yerr=2 * se,
+                    color=PALETTE[k + 1], ls=LINESTYLES[k], marker=MARKERS[k], ms=6,
+                    capsize=3, label=f"{exploration} exploration, slope {slopes[kind, exploration]:.2f}")
+    ax.plot(horizons, ref, color="black", ls=":", marker="", label=r"shape $\sqrt{T \log T}$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_title(f"{kind} types")
+    ax.set_xlabel("horizon $T$ (rounds, log scale)")
+    ax.legend(loc="upper left", fontsize=9)
+np.atleast_1d(axes)[0].set_ylabel("regret $R_T$ (utility units, log scale)")
+fig.tight_layout()
 save_figure(fig, "online-regret")
 plt.show()
 
@@ -462,10 +466,12 @@ plt.show()
 #
 # Regret of Algorithm 1 (EXP2 over the vertices and lattice points of
 # $f(\mathcal P)$, DECOMPOSE, bandit feedback) on the instance of
-# {numref}`fig-online-polytope`. Lines: mean over seeds; bars: ± 2 standard
-# errors over seeds; line style and marker tell the four runs apart. Spanner:
-# the cited rates; uniform: the alternative. The dotted curve has the shape
-# $\sqrt{T \log T}$, scaled to the first point of the stochastic, spanner run.
+# {numref}`fig-online-polytope`, with stochastic types (left) and
+# adversarial types (right). Lines: mean over seeds; bars: ± 2 standard
+# errors over seeds. Spanner exploration: the cited rates; uniform: the
+# alternative. The dotted curve, the same in both panels, has the shape
+# $\sqrt{T \log T}$, scaled to the first point of the stochastic, spanner
+# run.
 # ```
 #
 # The fitted slopes and the average regret $R_T / T$ are printed above. They
@@ -517,11 +523,11 @@ bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
 by_m = [(m, str(v), str(s), r.mean(), r.mean() / b)
         for m, v, s, r, b in zip(ms, vertices_m, points_m, regret_m, bound_shape)]
 display(Table(by_m, ["m", "vertices of f(P)", "|S|", "mean regret",
-                     "R_T / (m^1.5 sqrt(T log T))"], digits=[None, None, None, 1, 4],
+                     "regret / (m √(m T log T))"], digits=[None, None, None, 1, 4],
               caption=f"Regret at T = {T_m} against the number of responses m."))
 log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))
 slope_m = np.polyfit(np.log(ms), log_mean, 1)[0]
-print(f"fitted slope of log R_T on log m: {slope_m:.2f} (the bound's shape: 1.5)")
+print(f"fitted slope of log regret on log m: {slope_m:.2f} (the bound's shape: 1.5)")
 
 # %% tags=["remove-input"]
 checks.true(
@@ -638,7 +644,7 @@ for _ in range(10):
     u = r1.normal(size=(1, 3, 3))
     value, _ = OnlinePersuasion(prior, v, u).best_in_hindsight([1.0])
     diffs.append(value - optimal_signal(PersuasionGame(prior, u[0], v)).value)
-print(f"largest |best in hindsight - optimal_signal|: {np.abs(diffs).max():.1e}")
+print(f"largest |best in hindsight − optimal_signal|: {np.abs(diffs).max():.1e}")
 
 # %% tags=["remove-input"]
 checks.close(
@@ -676,7 +682,8 @@ reg_explore = [
     for T in (horizons[0], T_ex)
 ]
 slope_explore = np.log(reg_explore[1] / reg_explore[0]) / np.log(T_ex / horizons[0])
-print(f"gamma = 0.9: regret {np.round(reg_explore, 1)}, slope {slope_explore:.2f}")
+print(f"γ = 0.9: regret {reg_explore[0]:.1f} at T = {horizons[0]} and "
+      f"{reg_explore[1]:.1f} at T = {T_ex}, slope {slope_explore:.2f}")
 
 # %% [markdown]
 # ```{solution-end}

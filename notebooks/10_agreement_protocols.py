@@ -272,9 +272,9 @@ for eps in eps_grid:
     mean_rounds.append(np.mean([p @ r for p, d, r in stops]))
     stop_error.append(np.mean([p @ gap_at_stop(d, r) ** 2 for p, d, r in stops]))
 Table(zip(eps_grid, mean_rounds, stop_error),
-      ["eps", "mean rounds", "mean squared gap to the exact agreed estimate"],
+      ["ε", "mean rounds", "mean squared gap to the exact agreed estimate"],
       digits=[2, 3, 5],
-      caption="Stopping at epsilon-agreement: rounds saved, accuracy lost.")
+      caption="Stopping at ε-agreement: rounds saved, accuracy lost.")
 
 # %% tags=["remove-input"]
 checks.true(

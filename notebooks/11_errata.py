@@ -151,7 +151,7 @@ uA = rng.normal(size=(3, 3))
 shifted = np.stack([uA + 2.0, uA + 1.0])
 with_constant = weighted_alignment(uA, shifted).epsilon
 without_constant = epsilon_without_constant(uA, shifted)
-print(f"shifted agents: epsilon with a constant {with_constant:.2g};"
+print(f"shifted agents: ε with a constant {with_constant:.2g};"
       f" without a constant {without_constant:.3f}")
 
 # %% tags=["remove-input"]
@@ -190,7 +190,7 @@ tab = game.table()
 eq = pure_equilibria(tab)
 shortfall = game.first_best - tab.alice[tuple(eq.T)].min()
 epsilon = weighted_alignment(u_safe, biased).epsilon
-print(f"source's epsilon {epsilon:.3g}, worst-equilibrium shortfall {shortfall:.3g}")
+print(f"source's ε {epsilon:.3g}, worst-equilibrium shortfall {shortfall:.3g}")
 
 # %% tags=["remove-input"]
 checks.close(
