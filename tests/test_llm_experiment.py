@@ -388,24 +388,17 @@ def test_the_verdict_table_gives_the_spread_over_advisor_seeds():
 
 def test_advisors_of_several_seeds_differ_and_the_first_is_the_policy():
     from persuasion.llm.advisor import train_advisors
-    from persuasion.llm.items import Items
     from persuasion.llm.tasks import draw_inputs
     from persuasion.llm.utilities import Utilities, UtilityTable
 
     config = ExperimentConfig("synthetic", 6, 3, 3, 8, steps=20, advisor_seeds=3)
     inputs = draw_inputs(config)
-    items = Items({p.id: [f"hint {c} for {p.id}" for c in range(7)] for p in inputs.problems}, {})
     n = len(inputs.problems)
     rng = np.random.default_rng(2)
     table = UtilityTable(tuple(p.id for p in inputs.problems), -rng.random((n, 7)) * 5, -np.ones(n), -np.ones(n),
                          np.ones((n, 7)), np.ones(n), np.ones(n))
-    fake = lambda texts, encoder=None: np.random.default_rng(len(texts)).normal(size=(len(texts), 8)).astype(  # noqa: E731
-        np.float32)
-    import persuasion.llm.advisor as advisor_module
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(advisor_module, "embed", fake)
-        advisors = train_advisors(config, inputs, items, Utilities({"R": table}, {}), encoder=None, progress=False)
+    embeddings = rng.normal(size=(n, 8, 8)).astype(np.float32)  # a question and seven items per input
+    advisors = train_advisors(config, inputs, embeddings, Utilities({"R": table}, {}), progress=False)
     for label in ("R", "R (easy)"):
         seeds = advisors.seed_policies[label]
         assert seeds.shape == (3, n, 7) and np.allclose(seeds.sum(-1), 1)
@@ -432,3 +425,27 @@ def test_numbers_that_round_to_zero_are_printed_without_a_minus_sign():
     assert [signed(x, 2) for x in (-0.004, -0.005001, 0.0, -0.0, 1e-9, 0.125)] == [
         "+0.00", "-0.01", "+0.00", "+0.00", "+0.00", "+0.12"]
     assert signed(-0.3, 0) == "+0" and signed(-0.6, 0) == "-1"
+
+
+def test_advisor_embeddings_are_checked_and_rows_embedded_alone():
+    from persuasion.llm.advisor import train_advisors
+    from persuasion.llm.encoder import embed, embed_rows
+    from persuasion.llm.tasks import draw_inputs
+    from persuasion.llm.toy import toy_encoder
+    from persuasion.llm.utilities import Utilities, UtilityTable
+
+    config = ExperimentConfig("synthetic", 6, 3, 3, 8, steps=2, advisor_seeds=1)
+    inputs = draw_inputs(config)
+    n = len(inputs.problems)
+    table = UtilityTable(tuple(p.id for p in inputs.problems), -np.ones((n, 7)), -np.ones(n), -np.ones(n),
+                         np.ones((n, 7)), np.ones(n), np.ones(n))
+    with pytest.raises(ValueError, match=r"embeddings must have shape \(12, 1 \+ items, dim\).*got \(11, 8, 4\)"):
+        train_advisors(config, inputs, np.zeros((n - 1, 8, 4)), Utilities({"R": table}, {}), progress=False)
+    # each row is its own batch: a long text in another row changes nothing (padding stays within a row)
+    encoder = toy_encoder()
+    short = [["How many pens?", "Two packs."], ["How many apples?", "One."]]
+    long = [short[0], ["How many apples? " * 30, "One."]]
+    assert np.allclose(embed_rows(short, encoder)[0], embed_rows(long, encoder)[0], atol=1e-6)
+    assert np.allclose(embed_rows(short, encoder)[1], embed(short[1], encoder))
+    with pytest.raises(ValueError, match=r"same number of texts; got lengths \[1, 2\]"):
+        embed_rows([["a"], ["b", "c"]], encoder)

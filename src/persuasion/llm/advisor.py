@@ -15,12 +15,13 @@ answer after item :math:`c`; subtracting the per-input mean :math:`\bar v(x)`
 leaves the gradient unchanged (the probabilities sum to one) and keeps the
 scale comparable across inputs.
 
-The experiment's Advisor stage, :func:`train_advisors`, embeds every input
-(its question and items in one batch) and trains, per Receiver, one Advisor
-on the training inputs and one on the easy training inputs only, each with
-early stopping on validation inputs: :class:`Advisors`. The embeddings are
-not cached: they take seconds where the Receivers' scores take minutes, and
-the stage's output is kept whole by the pipeline
+The experiment's Advisor stage, :func:`train_advisors`, reads every
+input's embeddings (its question and items, embedded in one batch by
+:func:`~persuasion.llm.encoder.embed_rows`) and trains, per Receiver, one
+Advisor on the training inputs and one on the easy training inputs only,
+each with early stopping on validation inputs: :class:`Advisors`. The
+embeddings are not cached: they take seconds where the Receivers' scores
+take minutes, and the stage's output is kept whole by the pipeline
 (:func:`~persuasion.llm.experiment.run_stage`).
 """
 
@@ -31,8 +32,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cache import decode, encode
-from .encoder import embed
-from .items import Items
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -229,38 +228,43 @@ class Advisors:
         return cls(data["curves"], data["policies"], data["seed_policies"])
 
 
-def train_advisors(config, inputs: Inputs, items: Items, utilities: Utilities, encoder, *,
-                   progress: bool = True) -> Advisors:
+def train_advisors(config, inputs: Inputs, embeddings, utilities: Utilities, *, progress: bool = True) -> Advisors:
     """The Advisor stage: per Receiver of ``utilities``, an Advisor trained on its table (Eq. 3), and one more
     trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed.
+
+    ``embeddings``: shape (inputs, 1 + items, dim), each input's question and
+    then its items, in the order of ``inputs.problems`` (as
+    :func:`~persuasion.llm.encoder.embed_rows` gives them).
 
     Each is trained ``config.advisor_seeds`` times, from seeds ``config.seed + 1000 k``: the curves are the
     first seed's, and every seed's policy is kept (``seed_policies``).
 
-    The six synthetic inputs of the smoke scale, seven short items each,
-    random numbers in place of a Receiver's utilities, and the tiny random
-    encoder of :mod:`persuasion.llm.toy`; ten steps, one seed:
+    The six synthetic inputs of the smoke scale, seven short items each
+    embedded by the tiny random encoder of :mod:`persuasion.llm.toy`, and
+    random numbers in place of a Receiver's utilities; ten steps, one seed:
 
     >>> from persuasion.llm.config import config_for
+    >>> from persuasion.llm.encoder import embed_rows
     >>> from persuasion.llm.tasks import draw_inputs
     >>> from persuasion.llm.toy import toy_encoder
     >>> from persuasion.llm.utilities import UtilityTable
     >>> config = config_for("synthetic", "smoke", steps=10, advisor_seeds=1)
     >>> inputs = draw_inputs(config)
     >>> ids = [p.id for p in inputs.problems]
-    >>> items = Items({i: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for i in ids}, {i: [] for i in ids})
+    >>> facts = [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)]
+    >>> embeddings = embed_rows([[p.question, *facts] for p in inputs.problems], toy_encoder())
     >>> v, tokens = np.random.default_rng(0).normal(-10, 1, size=(6, 7)), np.full((6, 7), 100)
     >>> table = UtilityTable(tuple(ids), v, v.mean(axis=1), v.max(axis=1), tokens, tokens[:, 0], tokens[:, 0])
-    >>> advisors = train_advisors(config, inputs, items, Utilities({"R": table}, {}), toy_encoder(), progress=False)
+    >>> advisors = train_advisors(config, inputs, embeddings, Utilities({"R": table}, {}), progress=False)
     >>> sorted(advisors.policies), advisors.policies["R"].shape, advisors.seed_policies["R"].shape
     (['R', 'R (easy)'], (6, 7), (1, 6, 7))
     >>> {name: (c["n_train"], c["n_val"], c["best_step"]) for name, c in advisors.curves.items()}
     {'R': (3, 1, 0), 'R (easy)': (2, 1, 6)}
     """
-    from tqdm.auto import tqdm
-
-    emb = np.stack([embed([p.question, *items.by_input[p.id]], encoder)  # one batch per input
-                    for p in tqdm(inputs.problems, desc="embedding the inputs", disable=not progress)])
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if emb.ndim != 3 or emb.shape[0] != len(inputs.problems) or emb.shape[1] < 2:
+        raise ValueError(f"embeddings must have shape ({len(inputs.problems)}, 1 + items, dim), a question and its "
+                         f"items per input; got {emb.shape}")
     q_emb, c_emb = emb[:, 0], emb[:, 1:]
 
     def features(part, values):

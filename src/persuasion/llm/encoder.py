@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["embed"]
+__all__ = ["embed", "embed_rows"]
 
 
 def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
@@ -43,3 +43,25 @@ def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1.0)
             out.append(torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy())
     return np.concatenate(out).astype(np.float32, copy=False)
+
+
+def embed_rows(rows, encoder=None, *, progress: bool = False, desc: str = "embedding") -> np.ndarray:
+    """:func:`embed` of each row of texts in a batch of its own, stacked: shape (len(rows), len(row), dim).
+
+    The Advisor reads each input this way, its question and items in one
+    row (so one input's padding never depends on another's):
+
+    >>> from persuasion.llm.toy import toy_encoder
+    >>> rows = [["How many pens?", "Pens come in packs."], ["How many apples?", "An apple a day."]]
+    >>> emb = embed_rows(rows, toy_encoder())
+    >>> emb.shape, bool(np.allclose(emb[1], embed(rows[1], toy_encoder())))
+    ((2, 2, 32), True)
+    """
+    from tqdm.auto import tqdm
+
+    rows = [list(row) for row in rows]
+    if not rows:
+        raise ValueError("rows must not be empty")
+    if len({len(row) for row in rows}) > 1:
+        raise ValueError(f"rows must all have the same number of texts; got lengths {sorted({len(r) for r in rows})}")
+    return np.stack([embed(row, encoder) for row in tqdm(rows, desc=desc, disable=not progress)])

@@ -10,9 +10,11 @@ r"""Bai et al.'s experiment as a pipeline of six stages, for one task and one or
 3. ``utilities``: every input's utility table :math:`v(x, c)` under every
    Receiver: :func:`~persuasion.llm.utilities.score_utilities`,
    :class:`~persuasion.llm.utilities.Utilities`;
-4. ``advisor``: one Advisor per Receiver trained on the training inputs
-   (Eq. 3) with early stopping on the validation inputs, and one more on the
-   *easy* training inputs only: :func:`~persuasion.llm.advisor.train_advisors`,
+4. ``advisor``: each input's question and items embedded by the Advisor's
+   encoder (:func:`~persuasion.llm.encoder.embed_rows`), then one Advisor
+   per Receiver trained on the training inputs (Eq. 3) with early stopping
+   on the validation inputs, and one more on the *easy* training inputs
+   only: :func:`~persuasion.llm.advisor.train_advisors`,
    :class:`~persuasion.llm.advisor.Advisors`;
 5. ``evaluate``: six information structures on the test inputs, by expected
    utility and by the accuracy of the greedy answer (math: the last number;
@@ -55,6 +57,7 @@ from pathlib import Path
 from .advisor import Advisors, train_advisors
 from .cache import as_store, encode, write_atomic
 from .config import ExperimentConfig
+from .encoder import embed_rows
 from .evaluate import Evaluation, evaluate_structures
 from .items import Items, build_items
 from .models import Models
@@ -104,8 +107,11 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     utilities = done.get("utilities") or score_utilities(inputs, items, models.receivers, cache=store,
                                                          progress=progress, block_inputs=config.block_inputs)
     yield "utilities", utilities
-    advisors = done.get("advisor") or train_advisors(config, inputs, items, utilities, models.encoder,
-                                                     progress=progress)
+    advisors = done.get("advisor")
+    if advisors is None:  # the Advisor reads each input's question and items, embedded in one batch per input
+        embeddings = embed_rows([[p.question, *items.by_input[p.id]] for p in inputs.problems], models.encoder,
+                                progress=progress, desc="embedding the inputs")
+        advisors = train_advisors(config, inputs, embeddings, utilities, progress=progress)
     yield "advisor", advisors
     evaluation = done.get("evaluate") or evaluate_structures(config, inputs, utilities, advisors, models.receivers,
                                                              cache=store, timeout=timeout, progress=progress)
@@ -205,7 +211,8 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
     barrier()
     utilities = score_utilities(inputs, items, models.receivers, cache=store, progress=False,
                                 block_inputs=config.block_inputs)
-    advisors = train_advisors(config, inputs, items, utilities, models.encoder, progress=False)
+    embeddings = embed_rows([[p.question, *items.by_input[p.id]] for p in inputs.problems], models.encoder)
+    advisors = train_advisors(config, inputs, embeddings, utilities, progress=False)
     evaluate_structures(config, inputs, utilities, advisors, models.receivers, cache=store, timeout=timeout,
                         progress=progress, shard=(rank, world))
     barrier()
