@@ -13,11 +13,10 @@ import time
 
 import persuasion.llm.batching as B
 import persuasion.llm.receiver as R
-from persuasion.llm.answers import generation_stops
 from persuasion.llm.config import config_for
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
-from persuasion.llm.prompts import generation_prompt, task_prompt
+from persuasion.llm.prompts import generation_prompt, generation_stops, task_prompt
 from persuasion.llm.tasks import draw_inputs, retrieval_pool
 from persuasion.protocol import Structure
 

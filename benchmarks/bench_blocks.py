@@ -29,14 +29,12 @@ import numpy as np
 import torch
 
 import persuasion
-from persuasion.llm.answers import generation_stops
-from persuasion.llm.batching import blocks
 from persuasion.llm.cache import NoStore
 from persuasion.llm.config import config_for
-from persuasion.llm.evaluate import _generations
+from persuasion.llm.generation import generate_blocks
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
-from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer
+from persuasion.llm.prompts import count_tokens, generation_prompt, generation_stops, reference_answer
 from persuasion.llm.receiver import answer_logprobs
 from persuasion.llm.tasks import draw_inputs, retrieval_pool
 from persuasion.llm.utilities import _score
@@ -75,10 +73,7 @@ def main() -> None:
     def generate(size):
         if size == 0:  # the stage before blocks generated one input per call too
             size = 1
-        out = []
-        for block in blocks(len(gen), size):
-            out += _generations(NoStore(), receiver, [gen[k] for k in block], args.tokens, stop)
-        return out
+        return generate_blocks(receiver, NoStore(), gen, block_inputs=size, max_new_tokens=args.tokens, stop=stop)
 
     times = {(what, s): [] for what in ("score", "generate") for s in sizes}
     results = {}

@@ -31,11 +31,10 @@ import numpy as np
 import torch
 
 import persuasion
-from persuasion.llm.answers import generation_stops
 from persuasion.llm.config import config_for
 from persuasion.llm.items import build_items
 from persuasion.llm.models import load_encoder, load_receiver
-from persuasion.llm.prompts import count_tokens, generation_prompt, reference_answer, task_prompt
+from persuasion.llm.prompts import count_tokens, generation_prompt, generation_stops, reference_answer, task_prompt
 from persuasion.llm.receiver import generate
 from persuasion.llm.tasks import draw_inputs, retrieval_pool
 from persuasion.llm.utilities import _score_block

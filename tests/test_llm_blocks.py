@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from persuasion.llm.batching import blocks, cached_blocks
+from persuasion.llm.batching import blocks
 from persuasion.llm.cache import NoStore, Store
 from persuasion.llm.config import ExperimentConfig
-from persuasion.llm.evaluate import _generation_job
+from persuasion.llm.generation import generate_blocks
 from persuasion.llm.prompts import reference_answer
 from persuasion.llm.receiver import answer_logprobs_naive, generate
 from persuasion.llm.tasks import synthetic_problems
@@ -67,10 +67,8 @@ def test_the_table_is_the_one_prompt_at_a_time_scores_for_any_block_size(tmp_pat
 
 def _generations(store, receiver, prompts, max_new_tokens, stop):
     """A block's generations as the evaluation stage makes them: ``{prompt: text}`` per input."""
-    job, flat = _generation_job(receiver, range(len(prompts)), prompts, max_new_tokens, stop)
-    [(_, entry)] = cached_blocks(store, "generations", [job], tokens=len, progress=False, desc="")
-    texts = dict(zip(flat, entry))
-    return [{q: texts[q] for q in dict.fromkeys(qs)} for qs in prompts]
+    return generate_blocks(receiver, store, prompts, block_inputs=len(prompts), max_new_tokens=max_new_tokens,
+                           stop=stop)
 
 
 def test_a_blocks_generations_are_each_prompts_own_and_keyed_by_every_input(tmp_path):

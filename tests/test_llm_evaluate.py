@@ -56,7 +56,7 @@ def test_structure_utilities_from_a_table():
 def test_accuracy_is_scored_after_each_accuracy_seeds_draw(monkeypatch, accuracy_seeds):
     """A Receiver that answers right exactly when it is shown item 3: each seed's accuracy is whether that seed's
     (one-hot) Advisor shows item 3, read off by hand; the reported accuracy is their mean."""
-    import persuasion.llm.evaluate as evaluate
+    import persuasion.llm.generation as generation
     from persuasion.llm.advisor import Advisors
     from persuasion.llm.config import ExperimentConfig
     from persuasion.llm.evaluate import evaluate_structures
@@ -75,7 +75,7 @@ def test_accuracy_is_scored_after_each_accuracy_seeds_draw(monkeypatch, accuracy
         return [f"So it is {answer[next(i for i in answer if i in q)]}." if "Fact 3 of" in q else "So it is -1."
                 for q in prompts]
 
-    monkeypatch.setattr(evaluate, "generate", generate)
+    monkeypatch.setattr(generation, "generate", generate)
     receiver = toy_receiver()
     utilities = score_utilities(inputs, items, [receiver], cache=False, progress=False)
     chosen = np.array([[2, 2, 0, 5, 2, 1], [2, 0, 0, 2, 2, 2], [6, 2, 0, 2, 1, 2]])  # seed k shows item chosen[k, i]

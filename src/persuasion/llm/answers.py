@@ -1,7 +1,8 @@
-r"""Answers: where a generated answer ends, what it says, and whether it is right.
+r"""Answers: what a generated answer says, and whether it is right.
 
-* :func:`generation_stops`: where generation stops (maths: after "The answer
-  is N."; code: before the next top-level statement, :data:`STOP_SEQUENCES`);
+(Where generation stops is part of the prompt format:
+:func:`~persuasion.llm.prompts.generation_stops`.)
+
 * :func:`extract_last_number` (maths: the paper's answer extraction) and
   :func:`extract_completion` (code: the function body, cut at the first of
   :data:`STOP_SEQUENCES`);
@@ -22,43 +23,12 @@ import re
 
 from .cache import as_store
 from .code import CodeProblem
+from .prompts import STOP_SEQUENCES
 from .sandbox import run_untrusted
 
-__all__ = ["STOP_SEQUENCES", "ANSWER_DONE", "generation_stops", "extract_completion", "extract_last_number",
-           "is_correct"]
-
-#: Where a completion of a HumanEval function body ends (the usual stop sequences).
-STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+__all__ = ["extract_completion", "extract_last_number", "is_correct"]
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
-
-
-#: Where a reasoned maths answer is complete: the cue, a number, then the end of the sentence or line.
-ANSWER_DONE = re.compile(r"The answer is[^\n]*?\d[^\n]*?(?:\.\s|\n)")
-
-
-def generation_stops(kind: str, chat: bool) -> tuple:
-    r"""Where a generated answer ends, besides the end-of-sequence token.
-
-    Code: before the next top-level statement (:data:`STOP_SEQUENCES`). Math:
-    after the first complete "The answer is N." (:data:`ANSWER_DONE`, the
-    answer kept), and for a base model also where lm-evaluation-harness's
-    ``gsm8k_cot`` ends a response, before a blank line or the next ``"Q:"``.
-
-    >>> from persuasion.llm.receiver import stop_index
-    >>> text = "3 + 4 = 7 pens.\nThe answer is 7.\nThe answer is 7."
-    >>> text[: stop_index(text, generation_stops("math", chat=True))]
-    '3 + 4 = 7 pens.\nThe answer is 7.\n'
-    >>> text = "She pays $1,018.50 in all. The answer is $1,018.50. \n\nQ: Tom has"
-    >>> text[: stop_index(text, generation_stops("math", chat=False))]
-    'She pays $1,018.50 in all. The answer is $1,018.50. '
-    >>> text = "3 + 4 = 7 pens.\n\nQ: Tom has"
-    >>> text[: stop_index(text, generation_stops("math", chat=False))]
-    '3 + 4 = 7 pens.'
-    """
-    if kind == "code":
-        return STOP_SEQUENCES
-    return (ANSWER_DONE,) if chat else (ANSWER_DONE, "\n\n", "Q:")
 
 
 def extract_last_number(text: str) -> str | None:
@@ -81,7 +51,7 @@ def extract_completion(generated: str) -> str:
     '    return a + b'
     """
     cut = len(generated)
-    for stop in STOP_SEQUENCES:
+    for stop in STOP_SEQUENCES:  # where a function body ends
         k = generated.find(stop)
         if k != -1:
             cut = min(cut, k)

@@ -18,18 +18,16 @@ r"""Evaluation of the Advisor/Receiver experiments (Bai et al. §4): answers, st
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._validation import as_finite_array
 from ..protocol import Structure
-from .answers import generation_stops, is_correct
-from .batching import blocks, cached_blocks
+from .answers import is_correct
 from .cache import as_store, decode, encode
-from .prompts import count_tokens, generation_prompt
-from .receiver import generate
+from .generation import generate_blocks
+from .prompts import generation_prompt, generation_stops
 from .tasks import Inputs
 from .utilities import Utilities
 
@@ -224,18 +222,46 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
     }
 
 
-def _generation_job(receiver, block, prompts: list[list[str]], max_new_tokens: int, stop: tuple):
-    """A block of inputs' generation job for :func:`~persuasion.llm.batching.cached_blocks`, and its prompts.
+def _plan(config, table, advisors, name: str, other: dict, test_rows, u) -> dict:
+    """One Receiver's draws on the test inputs and what its utility table gives without generating.
 
-    ``prompts``: each input's prompts. The job generates greedy continuations
-    of the block's distinct prompts in one batched call (one cache entry,
-    its texts in the order of the returned prompts).
+    ``slots``: per structure (in the order of :data:`STRUCTURES_EVAL`), one
+    array of prompt slots per draw (-2: no information, -1: all information,
+    c: item c); the Advisors' structures have one draw per seed of the first
+    ``config.accuracy_seeds``, each by inverse CDF from the shared uniform
+    numbers ``u`` (common random numbers). ``own``: the structures drawn by an
+    Advisor, and whose; ``utility`` (expected, exact in the draw; the
+    Advisors' the mean over their seeds), ``seed_utility``, ``tokens`` (the
+    prompt lengths of the draws, averaged over them) and ``policies`` (each
+    Advisor's first-seed policy) on the test inputs.
     """
-    unique = [list(dict.fromkeys(qs)) for qs in prompts]
-    flat = list(dict.fromkeys(q for qs in unique for q in qs))
-    key = {"receiver": receiver.fingerprint, "prompts": unique, "max_new_tokens": int(max_new_tokens),
-           "stop": [s if isinstance(s, str) else {"regex": s.pattern} for s in stop], "decoding": "greedy"}
-    return (block, key, functools.partial(generate, receiver, flat, max_new_tokens=max_new_tokens, stop=stop)), flat
+
+    def draw(pi):
+        cdf = np.cumsum(pi, axis=1)
+        return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
+
+    uniform = np.full(table.items.shape, 1 / table.items.shape[1])
+    own = {Structure.POSTERIOR: name, Structure.POSTERIOR_EASY: f"{name} (easy)"}
+    if other:
+        own[Structure.POSTERIOR_OTHER] = other[name]
+    utility = {s: v[test_rows] for s, v in structure_utilities(table, uniform).items() if s != Structure.POSTERIOR}
+    none = np.full(len(test_rows), -2)
+    slots = {Structure.NO: [none], Structure.ALL: [none + 1], Structure.PRIOR: [draw(uniform[test_rows])]}
+    seed_utility, policies = {}, {}
+    for s, adv in own.items():
+        policies[adv] = advisors.policies[adv][test_rows]
+        per_seed = advisors.seed_policies.get(adv, advisors.policies[adv][None])
+        seed_utility[s] = np.stack([structure_utilities(table, pi)[Structure.POSTERIOR][test_rows] for pi in per_seed])
+        utility[s] = seed_utility[s].mean(axis=0)
+        slots[s] = [draw(pi[test_rows]) for pi in per_seed[:config.accuracy_seeds]]
+    slots = {s: slots[s] for s in STRUCTURES_EVAL if s in slots}
+
+    def length(i, c):
+        return table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1 else table.tokens_items[i, c]
+
+    tokens = {s: np.mean([[length(i, c) for i, c in zip(test_rows, slot)] for slot in draws], axis=0)
+              for s, draws in slots.items()}
+    return dict(slots=slots, own=own, utility=utility, seed_utility=seed_utility, tokens=tokens, policies=policies)
 
 
 # -- the evaluation stage ----------------------------------------------------------------
@@ -340,78 +366,49 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     >>> evaluation.oracle["toy"].round(2)  # the best item's utility: the posterior's, with this Advisor
     array([-15.69, -13.92])
     """
-    store = as_store(cache)
     test_rows = inputs.rows["test"]
     test = [inputs.problems[k] for k in test_rows]
     names = [r.name for r in receivers]
     other = {names[k]: names[(k + 1) % len(names)] for k in range(len(names))} if len(names) > 1 else {}
-    u = np.random.default_rng([config.seed, 5]).random(len(test))
-
-    def draw(pi):  # inverse-CDF draws that share u across policies (common random numbers)
-        cdf = np.cumsum(pi, axis=1)
-        return np.minimum((cdf < (u * cdf[:, -1])[:, None]).sum(1), pi.shape[1] - 1)
-
-    # Structures, seeds and Receivers often yield the same text: each (input, text) is judged once (a program
-    # runs once in the sandbox even without a cache).
-    judged = {}
-
+    u = np.random.default_rng([config.seed, 5]).random(len(test))  # one shared uniform number per input
+    # 1. The draws, and all that the utility tables give without the Receiver: utilities and prompt lengths.
+    plans = {r.name: _plan(config, utilities.tables[r.name], advisors, r.name, other, test_rows, u) for r in receivers}
+    # 2. Each draw's prompt is one the input was scored on (item 0, ..., item 6, no, all information), turned
+    #    into a generation prompt; 3. one batched generation per block of test inputs, cached.
+    store = as_store(cache)
+    texts, correct, seed_correct, judged = {}, {}, {}, {}
+    for r in receivers:
+        scored, plan = utilities.prompts[r.name], plans[r.name]
+        stop = generation_stops(config.kind, r.chat)
+        prompts = {s: [[generation_prompt(scored[i][int(c)], config.kind) for i, c in zip(test_rows, slot)]
+                       for slot in slots] for s, slots in plan["slots"].items()}
+        by_input = generate_blocks(r, store, [[q[k] for qs in prompts.values() for q in qs] for k in range(len(test))],
+                                   block_inputs=config.block_inputs, max_new_tokens=config.max_new_tokens, stop=stop,
+                                   shard=shard, progress=progress, desc=f"{config.task}: generating with {r.name}")
+        texts[r.name] = {s: [[None if by_input[k] is None else by_input[k][q[k]] for k in range(len(test))]
+                             for q in qs] for s, qs in prompts.items()}
+    # 4. Judging: the answer's last number, or the program's tests in the sandbox. Structures, seeds and Receivers
+    #    often yield the same text: each (input, text) is judged once (a program runs once even without a cache).
     def right(k, text):
         if (k, text) not in judged:
             judged[k, text] = is_correct(test[k], text, cache=store, timeout=timeout)
         return judged[k, text]
 
-    utility, correct, tokens, policies, seed_utility, seed_correct = {}, {}, {}, {}, {}, {}
-    for r in receivers:
-        stop = generation_stops(config.kind, r.chat)
-        table, scored = utilities.tables[r.name], utilities.prompts[r.name]
-        uniform = np.full(table.items.shape, 1 / table.items.shape[1])
-        own = {Structure.POSTERIOR: r.name, Structure.POSTERIOR_EASY: f"{r.name} (easy)"}
-        if other:
-            own[Structure.POSTERIOR_OTHER] = other[r.name]
-        # Expected utilities over all inputs (exact in the draw), kept on the test inputs.
-        utility[r.name] = {s: v[test_rows] for s, v in structure_utilities(table, uniform).items()
-                           if s != Structure.POSTERIOR}
-        none = np.full(len(test), -2)  # slot -2: the no-information prompt, -1: all information, c: item c
-        slots = {Structure.NO: [none], Structure.ALL: [none + 1], Structure.PRIOR: [draw(uniform[test_rows])]}
-        seed_utility[r.name] = {}
-        for s, adv in own.items():
-            policies[adv] = advisors.policies[adv][test_rows]
-            per_seed = advisors.seed_policies.get(adv, advisors.policies[adv][None])
-            seed_utility[r.name][s] = np.stack([structure_utilities(table, pi)[Structure.POSTERIOR][test_rows]
-                                                for pi in per_seed])
-            utility[r.name][s] = seed_utility[r.name][s].mean(axis=0)
-            # the first seeds' draws (the first seed's policy is ``policies[adv]``), one shared u per input
-            slots[s] = [draw(pi[test_rows]) for pi in per_seed[:config.accuracy_seeds]]
-        structures = [s for s in STRUCTURES_EVAL if s in slots]
-        # Each draw's prompt is one the input was scored on (item 0, ..., item 6, no, all information).
-        prompts = {s: [[generation_prompt(scored[i][int(c)], config.kind) for i, c in zip(test_rows, slot)]
-                       for slot in slots[s]] for s in structures}
-        tokens[r.name] = {s: np.mean([[table.tokens_none[i] if c == -2 else table.tokens_all[i] if c == -1
-                                       else table.tokens_items[i, c] for i, c in zip(test_rows, slot)]
-                                      for slot in slots[s]], axis=0) for s in structures}
-        texts = {s: [[None] * len(test) for _ in slots[s]] for s in structures}
-        chosen = blocks(len(test), config.block_inputs, shard)
-        jobs = [_generation_job(r, block, [[q[k] for s in structures for q in prompts[s]] for k in block],
-                                config.max_new_tokens, stop) for block in chosen]
-        entries = cached_blocks(store, "generations", [job for job, _ in jobs], progress=progress,
-                               desc=f"{config.task}: generating with {r.name}",
-                               tokens=lambda e, tok=r.tokenizer: sum(count_tokens(tok, t) for t in e))
-        for (block, entry), (_, flat) in zip(entries, jobs):
-            generated = dict(zip(flat, entry))
-            for k in block:
-                for s in structures:
-                    for t, q in zip(texts[s], prompts[s]):
-                        t[k] = generated[q[k]]
-        if shard is not None:
-            for k, s in ((k, s) for b in chosen for k in b for s in structures):
-                for t in texts[s]:
-                    right(k, t[k])
+    for name, by_structure in texts.items():
+        if shard is not None:  # this process's blocks only, to fill the cache
+            for k, text in ((k, t[k]) for draws in by_structure.values() for t in draws for k in range(len(test))):
+                if text is not None:
+                    right(k, text)
             continue
-        per_draw = {s: np.array([[right(k, t[k]) for k in range(len(test))] for t in texts[s]], dtype=float)
-                    for s in structures}
-        correct[r.name] = {s: v.mean(axis=0) for s, v in per_draw.items()}
-        seed_correct[r.name] = {s: per_draw[s] for s in own}
+        per_draw = {s: np.array([[right(k, t[k]) for k in range(len(test))] for t in draws], dtype=float)
+                    for s, draws in by_structure.items()}
+        correct[name] = {s: v.mean(axis=0) for s, v in per_draw.items()}
+        seed_correct[name] = {s: per_draw[s] for s in plans[name]["own"]}
     if shard is not None:
         return None
     oracle = {r: utilities.tables[r].items[test_rows].max(axis=1) for r in names}
+    utility = {name: plan["utility"] for name, plan in plans.items()}
+    tokens = {name: plan["tokens"] for name, plan in plans.items()}
+    seed_utility = {name: plan["seed_utility"] for name, plan in plans.items()}
+    policies = {adv: pi for plan in plans.values() for adv, pi in plan["policies"].items()}
     return Evaluation(utility, correct, tokens, policies, other, oracle, seed_utility, seed_correct)

@@ -18,7 +18,10 @@ r"""Bai et al.'s experiment as a pipeline of six stages, for one task and one or
    :class:`~persuasion.llm.advisor.Advisors`;
 5. ``evaluate``: six information structures on the test inputs, by expected
    utility and by the accuracy of the greedy answer (math: the last number;
-   code: pass@1 in the sandbox): :func:`~persuasion.llm.evaluate.evaluate_structures`,
+   code: pass@1 in the sandbox), in three steps: the draws, the generations
+   (:func:`~persuasion.llm.generation.generate_blocks`) and the judging
+   (:func:`~persuasion.llm.answers.is_correct`):
+   :func:`~persuasion.llm.evaluate.evaluate_structures`,
    :class:`~persuasion.llm.evaluate.Evaluation`;
 6. ``report``: everything gathered into one result with its summaries:
    :func:`~persuasion.llm.results.task_result`, a

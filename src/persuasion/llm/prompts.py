@@ -22,7 +22,8 @@ with the cue). Base models get the few-shot format of lm-evaluation-harness's
 ``gsm8k_cot`` task: worked examples ``"Q: ...\nA: <reasoning> The answer is N.\n\n"``,
 then the question and its hints, ending in ``"A:"`` (generation) or
 ``"A: The answer is"`` (scoring). :func:`generation_prompt` recovers the
-generation prompt from a scoring prompt.
+generation prompt from a scoring prompt, and :func:`generation_stops` says
+where a response to it ends.
 
 Code tasks (HumanEval) are plain completions for every Receiver, one
 prompt for both: the hints are comment lines at the top of the function
@@ -32,10 +33,12 @@ that prompt as a prefix), and the scored answer is the canonical solution.
 
 from __future__ import annotations
 
+import re
+
 from ..protocol import Structure
 
-__all__ = ["STRUCTURES", "ANSWER_CUE", "build_prompt", "build_code_prompt", "task_prompt", "generation_prompt",
-           "reference_answer", "count_tokens"]
+__all__ = ["STRUCTURES", "ANSWER_CUE", "STOP_SEQUENCES", "ANSWER_DONE", "build_prompt", "build_code_prompt",
+           "task_prompt", "generation_prompt", "generation_stops", "reference_answer", "count_tokens"]
 
 STRUCTURES = (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR)
 INSTRUCTION = 'Solve the problem step by step. End with "The answer is" and the final answer as a number.'
@@ -89,6 +92,37 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
         return text + ANSWER_CUE
     hint_lines = "".join(f"Hint: {h}\n" for h in hints)
     return INSTRUCTION + "\n\n" + "".join(_shot(s) for s in shots) + f"Q: {question}\n{hint_lines}A: " + ANSWER_CUE
+
+
+#: Where a completion of a HumanEval function body ends (the usual stop sequences).
+STOP_SEQUENCES = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+
+#: Where a reasoned maths answer is complete: the cue, a number, then the end of the sentence or line.
+ANSWER_DONE = re.compile(r"The answer is[^\n]*?\d[^\n]*?(?:\.\s|\n)")
+
+
+def generation_stops(kind: str, chat: bool) -> tuple:
+    r"""Where a generated answer ends, besides the end-of-sequence token.
+
+    Code: before the next top-level statement (:data:`STOP_SEQUENCES`). Math:
+    after the first complete "The answer is N." (:data:`ANSWER_DONE`, the
+    answer kept), and for a base model also where lm-evaluation-harness's
+    ``gsm8k_cot`` ends a response, before a blank line or the next ``"Q:"``.
+
+    >>> from persuasion.llm.receiver import stop_index
+    >>> text = "3 + 4 = 7 pens.\nThe answer is 7.\nThe answer is 7."
+    >>> text[: stop_index(text, generation_stops("math", chat=True))]
+    '3 + 4 = 7 pens.\nThe answer is 7.\n'
+    >>> text = "She pays $1,018.50 in all. The answer is $1,018.50. \n\nQ: Tom has"
+    >>> text[: stop_index(text, generation_stops("math", chat=False))]
+    'She pays $1,018.50 in all. The answer is $1,018.50. '
+    >>> text = "3 + 4 = 7 pens.\n\nQ: Tom has"
+    >>> text[: stop_index(text, generation_stops("math", chat=False))]
+    '3 + 4 = 7 pens.'
+    """
+    if kind == "code":
+        return STOP_SEQUENCES
+    return (ANSWER_DONE,) if chat else (ANSWER_DONE, "\n\n", "Q:")
 
 
 def generation_prompt(prompt: str, kind: str = "math") -> str:
