@@ -220,9 +220,10 @@ checks.true(
 # ```
 #
 # ```{prf:proof}
-# By {prf:ref}`def-bayes-plausible` the Sender chooses weights $\lambda$ and
-# posteriors $\mu_i$ with $\sum_i \lambda_i \mu_i = \mu_0$; the best such choice
-# is $V(\mu_0)$ by {prf:ref}`def-concave-closure` (the supremum is attained
+# By {prf:ref}`def-bayes-plausible` the Sender chooses weights $\tau$ and
+# posteriors $\mu_i$ with $\sum_i \tau_i \mu_i = \mu_0$; these are the weights
+# $\lambda = \tau$ of {prf:ref}`def-concave-closure`, so the best such choice
+# is $V(\mu_0)$ (the supremum is attained
 # because $\hat v$ is upper semicontinuous when ties favour the Sender). No
 # information is the split with one posterior $\mu_0$, worth $\hat v(\mu_0)$, so
 # the Sender benefits exactly when $V(\mu_0) > \hat v(\mu_0)$. If an optimal split
@@ -234,8 +235,7 @@ checks.true(
 #
 # The next cells compute $\hat v$, its concave closure and its convex closure
 # on a grid of beliefs, then draw them with the chord that the optimal signal
-# achieves ({numref}`fig-prosecutor` below; in Jupyter the figure appears
-# under the cell).
+# achieves ({numref}`fig-prosecutor` below).
 
 # %%
 beliefs_1d = np.linspace(0.0, 1.0, n_grid)
@@ -742,7 +742,8 @@ checks.true(
 #   posteriors; the best it can earn is the concave closure $V$ of its value
 #   $\hat v$ at the prior ({prf:ref}`thm-kg`).
 # - The prosecutor convicts an innocent defendant with probability $3/7$ and
-#   doubles the conviction rate to $0.6$, while leaving the judge exactly as well
+#   doubles the conviction rate, from $0.3$ under full information to $0.6$,
+#   while leaving the judge exactly as well
 #   off as with no information.
 # - The optimal signal is a small linear program with obedience constraints; its
 #   value matched an independent vertex computation of $V$ on every random game,

@@ -157,8 +157,8 @@ checks.true(
 # The convex order gives a picture for two states. Take the prosecutor's prior
 # $0.3$ and three experiments: no information, the prosecutor's optimal signal
 # (posteriors $0$ and $1/2$), and full revelation. Their integrated CDFs
-# $x \mapsto \mathbb E_\tau[(x - p)^+]$ are nested: more information, higher
-# curve.
+# $x \mapsto \mathbb E_\tau[(x - p)^+]$ are nested: more information, a curve
+# that is nowhere lower.
 
 # %%
 prior_court = np.array([0.7, 0.3])  # (innocent, guilty)
@@ -228,7 +228,8 @@ checks.close(
 # :alt: Integrated CDFs of three information structures for the prosecutor's prior, nested.
 #
 # The convex order for a binary state (prior 0.3 of guilt). A more informative
-# distribution of posteriors has a higher integrated CDF everywhere; all three
+# distribution of posteriors has an integrated CDF that is nowhere lower (the
+# optimal signal's and no information's coincide on $[1/2, 1]$); all three
 # meet at $x = 0$ and at $x = 1$, where the height is $1 - 0.3$ because the
 # means agree.
 # ```
@@ -399,7 +400,7 @@ plt.show()
 # her own, no such outcome survives. Enumeration confirms it over all
 # $15 \times 15$ profiles.
 #
-# ## Theorem 2: when can competition not reduce information?
+# ## When can competition not reduce information? (the essay's Theorem 2)
 #
 # {cite:t}`gentzkow2017competition` identify a condition on the information
 # environment (the sets of signals available to the Senders) that is
@@ -891,7 +892,7 @@ plt.show()
 # - Against a defence attorney the prosecutor's advantage disappears: the only
 #   equilibrium reveals the state, conviction falls from 0.6 to 0.3 and the
 #   judge always decides correctly.
-# - Theorem 2 holds in both directions on generated environments once
+# - The essay's Theorem 2 ({prf:ref}`thm-gk-connected`) holds in both directions on generated environments once
 #   indifference is accounted for (with constant payoffs a collusive outcome
 #   is strictly more informative than an equilibrium one), and a
 #   finite noise space is enough to break Blackwell-connectedness.

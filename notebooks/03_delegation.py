@@ -47,6 +47,7 @@ from persuasion import PersuasionGame, optimal_signal
 from persuasion.beliefs import Splitting
 from persuasion.book import chapter
 from persuasion.book.plotting import PALETTE, plot_scaling, save_figure
+from persuasion.book.tables import Table
 from persuasion.delegation import (
     DelegationProblem,
     random_delegation_problem,
@@ -346,8 +347,9 @@ for _ in range(3):
     pool = np.concatenate([base.delegated_utility[None], base.agent_utilities])
     values = [robust_delegation(base.with_types(pool[:K])).value for K in type_counts]
     curves.append((base, values))
-for base, values in curves:
-    print(f"U_blind {base.U_blind:.3f};  U* by |U_A|:", np.round(values, 3))
+Table([(k + 1, base.U_blind, *values) for k, (base, values) in enumerate(curves)],
+      ["problem", "U_blind", *[f"U*, {K} type{'s' * (K > 1)}" for K in type_counts]], digits=3,
+      caption="U* as the set of possible agents grows, beside the blind guess.")
 
 # %% tags=["remove-input"]
 for j, (base, values) in enumerate(curves, 1):
@@ -464,10 +466,13 @@ plt.show()
 # %%
 margin, mu = aligned_belief(prob, 0, 1)  # type 0 (aligned), action 1
 tau = split_through(prob.prior, mu, share=0.5)
-print(f"margin {margin:.3f} at Pr(w=1) = {mu[1]:.3f}")
-print("signal weights", tau.weights.round(3), "Pr(w=1):", tau.posteriors[:, 1].round(3))
+print(f"margin {margin:.3f} at Pr(ω = 1) = {mu[1]:.3f}")
 responses = prob.best_responses(tau.posteriors)  # one row per signal
-print("actions of (aligned, contrarian) after each signal:", responses.tolist())
+ACTIONS = ("match state 0", "match state 1", "safe")  # the rows of safe_action_problem
+for k, (weight, post) in enumerate(zip(tau.weights, tau.posteriors[:, 1])):
+    aligned, contrarian = (ACTIONS[a] for a in responses[k])
+    print(f"signal {k + 1}: probability {weight:.3f}, Pr(ω = 1) = {post:.3f}; "
+          f"aligned: {aligned}, contrarian: {contrarian}")
 
 # %% [markdown]
 # The same construction on random problems, with both independent checks
@@ -926,7 +931,7 @@ plt.show()
 #
 # ## Exercises
 #
-# ```{exercise} A milder contrarian
+# ```{exercise} The value of the safe action
 # :label: ex-milder-contrarian
 #
 # In the safe-action example, let the safe action be worth $s$ to both the

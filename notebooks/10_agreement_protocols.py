@@ -352,9 +352,12 @@ plt.show()
 # value closest to its honest estimate plus `shade` among those some honest
 # type of it could say, so that it is never obviously lying. Agent 2 reads
 # every announcement as honest (`strategic_dialogue`). Three things can
-# happen: nothing (the shade is too small to change the announcement), the
-# record excludes the true state and agent 2 ends up confidently wrong, or
-# agent 2 holds information the record contradicts and catches the lie.
+# happen: nothing (the shade is too small to change the announcement); the
+# record excludes the true state and agent 2, whose information does not
+# contradict it, ends up confidently wrong; or the record excludes the true
+# state and agent 2 holds information that contradicts it, and catches the
+# lie. The last two never overlap, so their probabilities add up to the
+# chance that the record excludes the truth.
 
 # %%
 cases = []
@@ -367,18 +370,19 @@ for _ in range(n_shade):
 
 # %% [markdown]
 # In each case, the strategic agent shades in every true state in turn; we
-# average the honest agent's squared error and bias, and how often the
-# truth is excluded or the lie detected, over the states (by the prior).
+# average the honest agent's squared error and bias, and how often it is
+# fooled (the truth excluded, the lie not caught) or catches the lie, over
+# the states (by the prior).
 
 
 # %%
 def shading_outcome(prior, P, X, shade):
     out = [strategic_dialogue(prior, P, X, w, shade) for w in range(len(X))]
     est = np.array([o.estimates[1] for o in out])
-    excluded = np.array([o.truth_excluded for o in out])
     detected = np.array([o.detected for o in out])
+    fooled = np.array([o.truth_excluded for o in out]) & ~detected
     err = est - X
-    return prior @ err**2, prior @ err, prior @ excluded, prior @ detected
+    return prior @ err**2, prior @ err, prior @ fooled, prior @ detected
 
 
 # %% [markdown]
@@ -386,25 +390,26 @@ def shading_outcome(prior, P, X, shade):
 
 # %%
 shades = np.linspace(0.0, 1.0, 6)
-mse, bias, excluded, detected = [], [], [], []
+mse, bias, fooled, detected = [], [], [], []
 for shade in shades:
     per_case = [shading_outcome(*case, shade) for case in cases]
-    for series, column in zip((mse, bias, excluded, detected), zip(*per_case)):
+    for series, column in zip((mse, bias, fooled, detected), zip(*per_case)):
         series.append(np.mean(column))
 
 # %% [markdown]
 # What the honest agent ends up with, shade by shade:
 
 # %%
-Table(zip(shades, mse, np.round(bias, 4) + 0.0, excluded, detected),
+Table(zip(shades, mse, np.round(bias, 4) + 0.0, fooled, detected),
       ["shade", "honest agent's mean squared error", "its mean bias",
-       "P(truth excluded)", "P(lie detected)"], digits=[2, 4, 4, 3, 3],
+       "P(fooled: truth excluded, lie not caught)", "P(lie caught)"],
+      digits=[2, 4, 4, 3, 3],
       caption="One agent shades its reports: what the honest agent ends up with.")
 
 # %% tags=["remove-input"]
 checks.close(
     "no shading: the honest dialogue (bias 0, nothing excluded)",
-    [bias[0], excluded[0], detected[0]],
+    [bias[0], fooled[0], detected[0]],
     [0, 0, 0],
     atol=1e-12,
     method="honest dialogue: iterated expectations",
@@ -419,16 +424,21 @@ checks.true("shading biases the honest agent upwards", bias[-1] > 0.05, value=bi
             method="mean error at shade 1 vs margin 0.05")
 
 # %% tags=["hide-input", "remove-output"]
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
+fig, (ax_err, ax_p) = plt.subplots(1, 2, figsize=(7.2, 3.4))
+ax_err.plot(shades, mse, color=PALETTE[1], ls="-", marker="o", ms=6)
+ax_err.set_ylabel("honest agent's mean squared error")
+ax_err.set_title("(a) error")
 for k, (series, ls, marker, label) in enumerate([
-    (mse, "-", "o", "honest agent's mean squared error"),
-    (excluded, "--", "s", "probability the record excludes the truth"),
-    (detected, ":", "^", "probability the lie is detected"),
-], start=1):
-    ax.plot(shades, series, color=PALETTE[k], ls=ls, marker=marker, ms=6, label=label)
-ax.set_xlabel("shade: how far the strategic agent wants to push the estimate")
-ax.set_ylabel("error / probability")
-ax.legend()
+    (fooled, "--", "s", "fooled: truth excluded,\nlie not caught"),
+    (detected, ":", "^", "lie caught"),
+], start=2):
+    ax_p.plot(shades, series, color=PALETTE[k], ls=ls, marker=marker, ms=6, label=label)
+ax_p.set_ylabel("probability")
+ax_p.set_title("(b) fooled or caught")
+ax_p.legend(loc="lower right", fontsize=9)
+for ax in (ax_err, ax_p):
+    ax.set_xlabel("shade (how far the estimate\nis pushed)")
+fig.tight_layout()
 save_figure(fig, "agreement-strategic")
 plt.show()
 
@@ -437,10 +447,11 @@ plt.show()
 # :name: fig-agreement-strategic
 # :alt: Error of the honest agent and probabilities of deception and detection against the shade.
 #
-# One strategic agent among two (16 states, binary $X$). As the shade
-# grows, the honest agent's error grows, the public record more often rules
-# out the true state, and sometimes the honest agent's own information
-# exposes the lie. Agreement protocols assume cooperation; with a strategic
+# One strategic agent among two (16 states, binary $X$). (a) The honest
+# agent's mean squared error against the shade. (b) The probability that
+# the public record rules out the true state while the honest agent's own
+# information does not contradict it (fooled), and the probability that its
+# information exposes the lie (caught); the two never overlap. Agreement protocols assume cooperation; with a strategic
 # participant they can make the honest party confidently wrong.
 # ```
 #

@@ -283,8 +283,8 @@ checks.true(
 # %% [markdown]
 # ## 4. The equilibrium characterisation needs two Senders (essay §2.2)
 #
-# "τ is an equilibrium outcome iff no sender strictly benefits from any
-# feasible τ′ ⪰ τ" is stated without $n \ge 2$; with one Sender it fails.
+# "$\tau$ is an equilibrium outcome iff no sender strictly benefits from any
+# feasible $\tau' \succeq \tau$" is stated without $n \ge 2$; with one Sender it fails.
 
 # %%
 single = InformationEnvironment(np.full(3, 1 / 3), [all_partitions(3)]).analyse()
@@ -364,7 +364,8 @@ checks.close(
 #
 # ## What we have seen
 #
-# Every erratum above is a computation on this page; each row of the table
+# Every erratum above, except the bibliographic part of the second, is a
+# computation on this page; each row of the table
 # points to the chapter whose checks back its status.
 
 # %% [markdown]
