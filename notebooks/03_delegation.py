@@ -348,7 +348,7 @@ for _ in range(3):
     values = [robust_delegation(base.with_types(pool[:K])).value for K in type_counts]
     curves.append((base, values))
 Table([(k + 1, base.U_blind, *values) for k, (base, values) in enumerate(curves)],
-      ["problem", "U_blind", *[f"U*, {K} type{'s' * (K > 1)}" for K in type_counts]],
+      ["problem", "U_blind", *[f"U*, {K} type{'s' if K > 1 else ''}" for K in type_counts]],
       digits=3,
       caption="U* as the set of possible agents grows, beside the blind guess.")
 
