@@ -347,8 +347,9 @@ for _ in range(3):
     pool = np.concatenate([base.delegated_utility[None], base.agent_utilities])
     values = [robust_delegation(base.with_types(pool[:K])).value for K in type_counts]
     curves.append((base, values))
+heads = [f"U*, {K} types" if K > 1 else "U*, 1 type" for K in type_counts]
 Table([(k + 1, base.U_blind, *values) for k, (base, values) in enumerate(curves)],
-      ["problem", "U_blind", *[f"U*, {K} type{'s' if K > 1 else ''}" for K in type_counts]],
+      ["problem", "U_blind", *heads],
       digits=3,
       caption="U* as the set of possible agents grows, beside the blind guess.")
 
