@@ -355,7 +355,7 @@ checks.close(
 
 # %% [markdown]
 # With two types the optimum found needs no Border row beyond the one for
-# all types (the printout: 1 row). A three-type instance, whose optimum
+# all types (the table's "Border rows" column: 1). A three-type instance, whose optimum
 # does need them, checks the separation step: against the explicit LP, a
 # different algorithm on a different formulation, and against the LP
 # without Border rows, whose value is higher (it admits interim rules that

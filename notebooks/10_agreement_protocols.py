@@ -137,7 +137,8 @@ def random_instance(rng, uniform=False):
 # For each instance we run the dialogue and record whether it ends in
 # agreement, whether the agreed estimate is unbiased, whether pooling is at
 # least as accurate, and the states where agreed and pooled estimates differ
-# (`compare_exactly`, with the tolerance and exactly; hidden above), which
+# (`compare_exactly`, hidden above: counted once with a $10^{-9}$ tolerance
+# and once in exact arithmetic), which
 # also says whether every agent ends at the exact dialogue's agreed estimate.
 
 # %%

@@ -209,7 +209,7 @@ checks.close(
 )
 
 # %% [markdown]
-# ## 3. Delegation: the essay's own model, $U^*$ below $U_{\text{blind}}$, two remarks that fail (essay §3.1)
+# ## 3. Delegation in the essay's own model (essay §3.1)
 #
 # The essay presents its model (a set of agent utilities, act or delegate,
 # worst case) as that of {cite:t}`fudenberg2025friend`; the paper's abstract describes
