@@ -303,9 +303,12 @@ court_eq = equilibrium_outcomes(court, court_values[:, :2])
 n_eq_profiles = len(pure_equilibria(court, court_values[:, :2]))
 n_profiles = np.prod(court.environment.menu_sizes)
 print(f"{court.n_outcomes} feasible outcomes, {n_profiles} profiles")
-print(f"{n_eq_profiles} equilibrium profiles, all with outcome(s) {court_eq}")
+print(f"{n_eq_profiles} equilibrium profiles, all with the same "
+      f"{'outcome' if len(court_eq) == 1 else 'outcomes'}:")
 for k in court_eq:
-    print(f"outcome {k}: posteriors of guilt", court.outcomes[k].posteriors[:, 1])
+    tau = court.outcomes[k]
+    print("  " + ", ".join(f"P(guilty) = {p:.3f} with probability {w:.3f}"
+                           for w, p in zip(tau.weights, tau.posteriors[:, 1])))
 
 # %% tags=["remove-input"]
 checks.close(
@@ -511,12 +514,17 @@ checks.true(
 court_conn = blackwell_connected(court)
 i, others, target = court_conn.witness
 base = court.others_outcome[i][others]
-print(f"sender {i} cannot reach outcome {target} "
-      f"when the other plays partition {partitions[others[0]]}")
-for label, k in [("Bel(pi_-i):", base), ("target:", target)]:
+groups = {}
+for w, c in enumerate(partitions[others[0]], start=1):
+    groups.setdefault(c, []).append(str(w))
+split = " and ".join("{" + ", ".join(g) + "}" for g in groups.values())
+print(f"sender {i + 1} cannot reach the target outcome when the other splits "
+      f"the (state, noise) cells into {split}")
+for label, k in [("what the other reveals:", base), ("target:", target)]:
     tau = court.outcomes[k]
-    print(f"{label:12s} weights", tau.weights.round(4),
-          " P(guilty)", tau.posteriors[:, 1].round(4))
+    pairs = zip(tau.weights, tau.posteriors[:, 1])
+    law = ", ".join(f"P(guilty) = {p:.4f} w.p. {w:.4f}" for w, p in pairs)
+    print(f"{label:24s}{law}")
 
 # %% tags=["remove-input"]
 # A second route, in exact fractions and without the analysis' tables: the law
