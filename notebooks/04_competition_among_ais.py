@@ -601,19 +601,20 @@ plt.show()
 #
 # ```{prf:proof}
 # Weighted alignment holds at every action and state, so it holds in
-# expectation under any outcome. Then
+# expectation under any outcome: at $\sigma$ and at $D^*$. No agent gains by
+# deviating to $P_i^\dagger$ at an equilibrium, and $w_i \ge 0$; the equality
+# is the definition of $\varepsilon_{\text{sub}}(\sigma)$. Then
 #
 # $$
 # \begin{aligned}
 # \mathbb E[u_A(\sigma)]
 # &\ge \textstyle\sum_i w_i \mathbb E[u_i(\sigma)] + c - \varepsilon
-#   && \text{(alignment at } \sigma) \\
+#   \quad \text{(alignment)} \\
 # &\ge \textstyle\sum_i w_i \mathbb E[u_i(P_i^\dagger, \sigma_{-i})] + c - \varepsilon
-#   && \text{(no profitable deviation; } w_i \ge 0) \\
-# &= \textstyle\sum_i w_i \mathbb E_{D^*}[u_i] + c - \varepsilon - \varepsilon_{\text{sub}}(\sigma)
-#   && \text{(definition of } \varepsilon_{\text{sub}}) \\
+#   \quad \text{(equilibrium)} \\
+# &= \textstyle\sum_i w_i \mathbb E_{D^*}[u_i] + c - \varepsilon - \varepsilon_{\text{sub}}(\sigma) \\
 # &\ge \mathbb E_{D^*}[u_A] - 2\varepsilon - \varepsilon_{\text{sub}}(\sigma)
-#   && \text{(alignment at } D^*),
+#   \quad \text{(alignment)},
 # \end{aligned}
 # $$
 #
