@@ -518,8 +518,8 @@ groups = {}
 for w, c in enumerate(partitions[others[0]], start=1):
     groups.setdefault(c, []).append(str(w))
 split = " and ".join("{" + ", ".join(g) + "}" for g in groups.values())
-print(f"sender {i + 1} cannot reach the target outcome when the other splits "
-      f"the (state, noise) cells into {split}")
+print(f"sender {i + 1} cannot reach the target outcome when the other splits")
+print(f"the (state, noise) cells into {split}")
 for label, k in [("what the other reveals:", base), ("target:", target)]:
     tau = court.outcomes[k]
     pairs = zip(tau.weights, tau.posteriors[:, 1])

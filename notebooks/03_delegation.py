@@ -473,8 +473,8 @@ responses = prob.best_responses(tau.posteriors)  # one row per signal
 ACTIONS = ("match state 0", "match state 1", "safe")  # the rows of safe_action_problem
 for k, (weight, post) in enumerate(zip(tau.weights, tau.posteriors[:, 1])):
     aligned, contrarian = (ACTIONS[a] for a in responses[k])
-    print(f"signal {k + 1}: probability {weight:.3f}, Pr(ω = 1) = {post:.3f}; "
-          f"aligned: {aligned}, contrarian: {contrarian}")
+    print(f"signal {k + 1} (probability {weight:.3f}, Pr(ω = 1) = {post:.3f}):")
+    print(f"  the aligned type plays {aligned}, the contrarian {contrarian}")
 
 # %% [markdown]
 # The same construction on random problems, with both independent checks

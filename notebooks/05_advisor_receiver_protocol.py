@@ -440,7 +440,7 @@ checks.all_of(
     ok_cred_full,
     method="greedy credulous scheme vs full revelation",
 )
-print(f"the Advisor's best value with a credulous Receiver, against a Bayesian one, in {n_random} games:")
+print(f"the Advisor's best value, credulous against Bayesian Receiver, in {n_random} games:")
 print(f"higher in {(cred_minus_bayes > 1e-9).sum()}, lower in {(cred_minus_bayes < -1e-9).sum()}, "
       f"equal in {(np.abs(cred_minus_bayes) <= 1e-9).sum()}")
 

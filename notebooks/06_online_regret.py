@@ -325,8 +325,8 @@ inner = demo.recommended >= len(Z)  # the vertices come first in S
 used = [int((demo.support == s).sum()) for s in (1, 2, 3)]
 print(f"|S| = {len(demo.points)} points ({len(Z)} vertices)")
 print(f"rounds recommending a point inside f(P): {inner.mean():.1%}")
-print(f"of {demo.support.size} rounds, DECOMPOSE wrote the point with 1 vertex in "
-      f"{used[0]}, with 2 in {used[1]} and with 3 in {used[2]}")
+print(f"DECOMPOSE used 1 vertex in {used[0]} rounds, 2 in {used[1]} and 3 in "
+      f"{used[2]} (of {demo.support.size})")
 
 # %% tags=["remove-input"]
 n_vertices = len(Z)

@@ -509,8 +509,9 @@ def brute_two_messages(b, rho, n_grid):
 brute_rhos = [0.0, 0.5, 1.0] if scale == "smoke" else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 brute_gap = [best_partial_commitment(0.1, r, 2).sender
              - brute_two_messages(0.1, r, size.n_brute) for r in brute_rhos]
-print("optimiser minus brute force (two messages, b = 0.1): "
-      + ", ".join(f"{g + 0.0:.1e} at ρ = {r}" for r, g in zip(brute_rhos, brute_gap)))
+print("optimiser minus brute force (two messages, b = 0.1):")
+for r, g in zip(brute_rhos, brute_gap):
+    print(f"  ρ = {r}: {g + 0.0:+.1e}")
 
 # %% tags=["remove-input"]
 checks.all_of("two messages: the optimiser is never beaten by the exhaustive grid", np.array(brute_gap) >= -1e-7,
