@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 
 from .batching import blocks, cached_blocks
+from .prompts import count_tokens
 from .receiver import generate
 
 __all__ = ["generate_blocks"]
@@ -50,10 +51,9 @@ def generate_blocks(receiver, store, prompts, *, block_inputs: int, max_new_toke
         jobs.append((block, key, functools.partial(generate, receiver, flat, max_new_tokens=max_new_tokens,
                                                    stop=stop)))
         flats.append(flat)
-    count = receiver.tokenizer
     texts = [None] * len(prompts)
     entries = cached_blocks(store, "generations", jobs, progress=progress, desc=desc,
-                            tokens=lambda e: sum(len(count(t, add_special_tokens=False).input_ids) for t in e))
+                            tokens=lambda e: sum(count_tokens(receiver.tokenizer, t) for t in e))
     for (block, entry), flat in zip(entries, flats):
         generated = dict(zip(flat, entry))
         for k in block:
