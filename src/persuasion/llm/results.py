@@ -171,7 +171,7 @@ class TaskResult:
         >>> toy_result().informative()  # its best structure answers 83% of the test inputs
         True
         """
-        return max(r["mean"] for r in self.table("accuracy")) >= MIN_ACCURACY
+        return max(float(np.mean(v)) for per in self.correct.values() for v in per.values()) >= MIN_ACCURACY
 
     def baselines(self) -> list[dict]:
         """The trained Advisor beside its baselines, in utility on the test inputs, one row per Receiver.
