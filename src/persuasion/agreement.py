@@ -12,8 +12,9 @@ teaches nobody anything: the estimates are then common knowledge and equal
 (Aumann's agreement theorem), though not necessarily equal to the estimate
 from the pooled information.
 
->>> # Four equally likely states; agent 0 learns {1,2} vs {3,4}, agent 1 learns {1,3} vs {2,4};
->>> # X is the event {1, 4}. Both always say 1/2, so they agree at once, though pooling reveals X.
+>>> # Four equally likely states; agent 0 learns {1,2} vs {3,4}, agent 1 {1,3} vs {2,4};
+>>> # X is the event {1, 4}. Both always say 1/2, so they agree at once, though pooling
+>>> # the information reveals X.
 >>> d = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
 >>> d.agreed.tolist(), d.rounds.tolist(), d.pooled.tolist()
 ([0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0], [1.0, 0.0, 0.0, 1.0])
@@ -69,7 +70,8 @@ class Dialogue:
 
     >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
     >>> d = dialogue([0.25] * 4, partitions, [1, 0, 0, 1])  # X: the state is 0 or 3
-    >>> d.agreed, d.pooled  # both always say 1/2: they agree at once, though pooling would reveal X
+    >>> # both always say 1/2: they agree at once, though pooling would reveal X
+    >>> d.agreed, d.pooled
     (array([0.5, 0.5, 0.5, 0.5]), array([1., 0., 0., 1.]))
     """
 
@@ -345,9 +347,18 @@ class StrategicOutcome:
     wrong answer and cannot tell:
 
     >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
-    >>> honest = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0)
-    >>> shaded = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5)
-    >>> float(honest.estimates[1]), float(shaded.estimates[1]), shaded.truth_excluded, shaded.detected
+    >>> honest = strategic_dialogue(
+    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0
+    ... )
+    >>> shaded = strategic_dialogue(
+    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5
+    ... )
+    >>> (
+    ...     float(honest.estimates[1]),
+    ...     float(shaded.estimates[1]),
+    ...     shaded.truth_excluded,
+    ...     shaded.detected,
+    ... )
     (0.0, 1.0, True, False)
     """
 
@@ -378,9 +389,18 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     out state 2 and agent 1 concludes X = 1:
 
     >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
-    >>> honest = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0)
-    >>> shaded = strategic_dialogue([0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5)
-    >>> float(honest.estimates[1]), float(shaded.estimates[1]), shaded.truth_excluded, shaded.detected
+    >>> honest = strategic_dialogue(
+    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0
+    ... )
+    >>> shaded = strategic_dialogue(
+    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5
+    ... )
+    >>> (
+    ...     float(honest.estimates[1]),
+    ...     float(shaded.estimates[1]),
+    ...     shaded.truth_excluded,
+    ...     shaded.detected,
+    ... )
     (0.0, 1.0, True, False)
     """
     prior, P, X = _inputs(prior, partitions, X)

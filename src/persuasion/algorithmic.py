@@ -266,7 +266,10 @@ def iid_optimal_signal(
     >>> sol = iid_optimal_signal([0, 1], [1, 0.3], [0.6, 0.4], 3)
     >>> sol.variables, round(sol.value, 6)
     (2, 0.72)
-    >>> round(optimal_signal(independent_actions_game([0, 1], [1, 0.3], [0.6, 0.4], 3)).value, 6)
+    >>> round(
+    ...     optimal_signal(independent_actions_game([0, 1], [1, 0.3], [0.6, 0.4], 3)).value,
+    ...     6,
+    ... )
     0.72
     """
     rho, xi, q = _types(receiver_values, sender_values, type_prior)

@@ -59,7 +59,9 @@ class Splitting:
     --------
     The prosecutor's optimal split of the prior ``(0.7, 0.3)``:
 
-    >>> tau = Splitting(weights=np.array([0.4, 0.6]), posteriors=np.array([[1.0, 0.0], [0.5, 0.5]]))
+    >>> tau = Splitting(
+    ...     weights=np.array([0.4, 0.6]), posteriors=np.array([[1.0, 0.0], [0.5, 0.5]])
+    ... )
     >>> tau.mean
     array([0.7, 0.3])
     """

@@ -43,14 +43,19 @@ def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
     Needs at least two senders (with one the definition is about nobody's
     opponents). Returns the first failure as a witness.
 
-    >>> from persuasion.competition_in_persuasion import InformationEnvironment, reveal_or_conceal
+    >>> from persuasion.competition_in_persuasion import (
+    ...     InformationEnvironment,
+    ...     reveal_or_conceal,
+    ... )
     >>> blackwell_connected(reveal_or_conceal().analyse()).connected
     True
 
     Sender 1 can only stay silent, so against a silent sender 0 it cannot
     reach full information, which sender 0 can:
 
-    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
+    >>> analysis = InformationEnvironment(
+    ...     [0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]
+    ... ).analyse()
     >>> connectedness = blackwell_connected(analysis)
     >>> connectedness
     Connectedness(connected=False, witness=(1, (0,), 1))
@@ -88,7 +93,9 @@ def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connect
     reach full information, which sender 0 can:
 
     >>> from persuasion.competition_in_persuasion import InformationEnvironment
-    >>> analysis = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]).analyse()
+    >>> analysis = InformationEnvironment(
+    ...     [0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]
+    ... ).analyse()
     >>> connectedness = blackwell_connected(analysis)
     >>> connectedness
     Connectedness(connected=False, witness=(1, (0,), 1))

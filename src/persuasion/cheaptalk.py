@@ -92,7 +92,10 @@ def max_partition_size(b) -> int:
     on :math:`b = p/q`: :math:`(2n + 1)^2 p \\ge p + 2q`.
 
     >>> from fractions import Fraction
-    >>> max_partition_size(Fraction(1, 12)), max_partition_size(Fraction(1, 12) - Fraction(1, 10**12))
+    >>> (
+    ...     max_partition_size(Fraction(1, 12)),
+    ...     max_partition_size(Fraction(1, 12) - Fraction(1, 10**12)),
+    ... )
     (2, 3)
     """
     exact = _exact_bias(b)

@@ -336,7 +336,8 @@ def main(argv=None) -> int:
     s0  0.5  0.5
     s1  0.5  0.5
     0
-    >>> main(["solve", str(path)])  # not a game: prints "P: unknown key; ..." on standard error
+    >>> # not a game: prints "P: unknown key; ..." on standard error
+    >>> main(["solve", str(path)])
     2
     """
     args = build_parser().parse_args(argv)

@@ -105,7 +105,8 @@ def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
     >>> wa = weighted_alignment(A, [A + 0.3])
     >>> round(wa.constant, 6), round(wa.epsilon, 6)
     (-0.3, 0.0)
-    >>> round(weighted_alignment(A, [A + [[0.2], [0.0]]]).epsilon, 6)  # half of 0.2 cannot be absorbed
+    >>> # half of 0.2 cannot be absorbed
+    >>> round(weighted_alignment(A, [A + [[0.2], [0.0]]]).epsilon, 6)
     0.1
     """
     uA = as_finite_array(principal_utility, "principal_utility", ndim=2)
@@ -223,10 +224,13 @@ class CompetitionGame:
 
     >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
     >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = CompetitionGame(
+    ...     [0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu]
+    ... )
     >>> game
     CompetitionGame(n_states=2, n_actions=2, n_agents=2, menu_sizes=(2, 2))
-    >>> alice, agents = game.payoffs_of([np.eye(2), np.ones((2, 1))])  # agent 0 reveals the state
+    >>> # agent 0 reveals the state
+    >>> alice, agents = game.payoffs_of([np.eye(2), np.ones((2, 1))])
     >>> alice, agents.round(6)
     (1.0, array([1.1, 0.9]))
     """

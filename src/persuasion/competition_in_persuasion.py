@@ -22,7 +22,8 @@ and (number of outcomes)\ :sup:`2` small LPs; a menu of all partitions of
 >>> ana = env.analyse()
 >>> ana.n_outcomes                 # no information, full information
 2
->>> payoffs = np.array([[0.0, 1.0], [1.0, 0.0]])   # sender 0 wants full revelation, 1 wants none
+>>> # sender 0 wants full revelation, 1 wants none
+>>> payoffs = np.array([[0.0, 1.0], [1.0, 0.0]])
 >>> [env.describe(p) for p in pure_equilibria(ana, payoffs)]
 ['(1, 0)', '(1, 1)']
 """
@@ -279,7 +280,8 @@ class EnvironmentAnalysis:
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> analysis.n_outcomes, analysis.profile_outcome.tolist()  # outcome 0: no information, 1: full
+    >>> # outcome 0: no information, 1: full
+    >>> analysis.n_outcomes, analysis.profile_outcome.tolist()
     (2, [[0, 1], [1, 1]])
     >>> analysis.strictly_more_informative(1, 0)
     True
@@ -327,7 +329,8 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 
     >>> analysis = reveal_or_conceal().analyse()
     >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, 1 wants it hidden
-    >>> pure_equilibria(analysis, payoffs).tolist()  # sender 0 reveals; sender 1 cannot undo it
+    >>> # sender 0 reveals; sender 1 cannot undo it
+    >>> pure_equilibria(analysis, payoffs).tolist()
     [[1, 0], [1, 1]]
     """
     V = analysis._payoffs(payoffs)
@@ -345,7 +348,8 @@ def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float 
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> # sender 0 wants the state known, sender 1 wants it hidden
+    >>> payoffs = [[0, 1], [1, 0]]
     >>> equilibrium_outcomes(analysis, payoffs).tolist()  # full information
     [1]
     """
@@ -359,7 +363,8 @@ def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> # sender 0 wants the state known, sender 1 wants it hidden
+    >>> payoffs = [[0, 1], [1, 0]]
     >>> collusive_outcomes(analysis, payoffs).tolist()  # both outcomes give a total of 1
     [0, 1]
     """
@@ -376,7 +381,8 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, sender 1 wants it hidden
+    >>> # sender 0 wants the state known, sender 1 wants it hidden
+    >>> payoffs = [[0, 1], [1, 0]]
     >>> no_profitable_refinement(analysis, payoffs).tolist()  # as equilibrium_outcomes
     [1]
     """

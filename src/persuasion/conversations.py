@@ -21,7 +21,8 @@ of the essay's Theorem 4. The price is the size of the strategy space,
 :math:`\sum_{k \le |S|^T} S(|\Omega|, k)` up to relabelling (Stirling
 numbers of the second kind), per agent (:func:`count_conversation_rules`).
 
->>> [P.shape[1] for P in partition_rules(3, 1)]  # 3 states, one binary message: at most 2 cells
+>>> # 3 states, one binary message: at most 2 cells
+>>> [P.shape[1] for P in partition_rules(3, 1)]
 [1, 2, 2, 2]
 >>> rounds_to_reveal(4, 2), count_conversation_rules(4, 2)
 (2, (256, 15))

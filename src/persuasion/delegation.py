@@ -37,7 +37,11 @@ tie-breaking; it increases to :math:`U^*` as ``delta`` falls to 0 when the
 profile regions used have interior.
 
 >>> prob = safe_action_problem()
->>> round(prob.U_full, 6), round(robust_delegation(prob).value, 6), round(prob.U_blind, 6)
+>>> (
+...     round(prob.U_full, 6),
+...     round(robust_delegation(prob).value, 6),
+...     round(prob.U_blind, 6),
+... )
 (0.0, 0.75, 0.5)
 """
 

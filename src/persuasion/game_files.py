@@ -176,7 +176,10 @@ def load_game(path):
     >>> game = load_game(path)
     >>> game.states, game.actions, game.prior
     (('innocent', 'guilty'), ('acquit', 'convict'), array([0.7, 0.3]))
-    >>> _ = path.write_text('{"prior": [0.7, 0.2], "receiver_utility": [[1, 0]], "sender_utility": [[0, 0]]}')
+    >>> _ = path.write_text(
+    ...     '{"prior": [0.7, 0.2], "receiver_utility": [[1, 0]], '
+    ...     '"sender_utility": [[0, 0]]}'
+    ... )
     >>> load_game(path)
     Traceback (most recent call last):
     ...

@@ -62,7 +62,10 @@ def torch_advisor_value(prior, u, v, scheme, temperature: float):
     >>> game, scheme = prosecutor_game(), [[4 / 7, 3 / 7], [0.0, 1.0]]
     >>> batch = [torch.tensor(np.array(a, dtype=float))[None]
     ...          for a in (game.prior, game.receiver_utility, game.sender_utility, scheme)]
-    >>> round(float(torch_advisor_value(*batch, temperature=0.05)[0]), 6), round(advisor_value(game, scheme, 0.05), 6)
+    >>> (
+    ...     round(float(torch_advisor_value(*batch, temperature=0.05)[0]), 6),
+    ...     round(advisor_value(game, scheme, 0.05), 6),
+    ... )
     (0.3, 0.3)
     """
     torch = _torch()

@@ -79,7 +79,10 @@ def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np
     Examples
     --------
     >>> idx, w = caratheodory([0.25, 0.25], [[0, 0], [1, 0], [0, 1], [1, 1]])
-    >>> len(idx) <= 3, np.allclose(w @ np.array([[0, 0], [1, 0], [0, 1], [1, 1]])[idx], [0.25, 0.25])
+    >>> (
+    ...     len(idx) <= 3,
+    ...     np.allclose(w @ np.array([[0, 0], [1, 0], [0, 1], [1, 1]])[idx], [0.25, 0.25]),
+    ... )
     (True, True)
     """
     V = as_finite_array(vertices, "vertices", ndim=2)
@@ -118,7 +121,9 @@ class OnlinePersuasion:
     Two items, two responses, two Receiver types: a scheme recommends one of
     the four profiles :math:`(r_1, r_2)` for each item.
 
-    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> game = OnlinePersuasion(
+    ...     [0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]]
+    ... )
     >>> game, game.n_variables
     (OnlinePersuasion(n_items=2, n_responses=2, n_types=2), 8)
     """

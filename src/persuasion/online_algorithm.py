@@ -128,7 +128,9 @@ class RegretRun:
 
     Examples
     --------
-    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> game = OnlinePersuasion(
+    ...     [0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]]
+    ... )
     >>> run = run_algorithm1(game, [0, 1, 1, 0], 0)
     >>> run.played.shape, run.points.shape[1], bool(np.isfinite(run.best_value))
     ((4,), 2, True)
@@ -263,7 +265,9 @@ def run_algorithm1(
     Examples
     --------
     >>> from persuasion.online import stochastic_types
-    >>> game = OnlinePersuasion([0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]])
+    >>> game = OnlinePersuasion(
+    ...     [0.5, 0.5], [[1, 0], [0, 1]], [[[1, 0], [0, 1]], [[0.4, 0.4], [0, 1]]]
+    ... )
     >>> run = run_algorithm1(game, stochastic_types(2, 200, 0), 1)
     >>> run.regret.shape, bool(run.support.max() <= game.K + 1)
     ((200,), True)

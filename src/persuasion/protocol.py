@@ -21,7 +21,8 @@ separates *an item drawn from the prior* from *no information*.
 
 >>> from persuasion import prosecutor_game
 >>> g = prosecutor_game()
->>> round(advisor_value(g, [[4/7, 3/7], [0.0, 1.0]]), 6)   # the prosecutor's optimal signal
+>>> # the prosecutor's optimal signal
+>>> round(advisor_value(g, [[4 / 7, 3 / 7], [0.0, 1.0]]), 6)
 0.6
 """
 

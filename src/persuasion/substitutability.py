@@ -34,7 +34,9 @@ is our definition, not a transcription of the one in Collina et al.
 >>> from persuasion.competition_among_ais import CompetitionGame
 >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
 >>> menu = [np.ones((2, 1)), np.eye(2)]
->>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+>>> game = CompetitionGame(
+...     [0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu]
+... )
 >>> bound = competition_bound(game, revealing=[1, 1])
 >>> bound.eps_sub, bound.shortfall, bound.bound
 (0.0, 0.0, 0.0)
@@ -96,9 +98,12 @@ def substitutability_errors(table: PayoffTable, revealing, weights, reference) -
     >>> from persuasion.competition_among_ais import CompetitionGame
     >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
     >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = CompetitionGame(
+    ...     [0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu]
+    ... )
     >>> ref = game.payoffs_of([np.eye(2)])[1]
-    >>> substitutability_errors(game.table(), [1, 1], [0.5, 0.5], ref)  # both can reveal: zero everywhere
+    >>> # both can reveal: zero everywhere
+    >>> substitutability_errors(game.table(), [1, 1], [0.5, 0.5], ref)
     array([[0., 0.],
            [0., 0.]])
     """
@@ -122,7 +127,9 @@ def competition_bound(game: CompetitionGame, revealing, lam: float = np.inf, *, 
     >>> from persuasion.competition_among_ais import CompetitionGame
     >>> A = np.array([[1.0, 0.0], [0.0, 1.0]])
     >>> menu = [np.ones((2, 1)), np.eye(2)]
-    >>> game = CompetitionGame([0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu])
+    >>> game = CompetitionGame(
+    ...     [0.5, 0.5], A, [A + [[0.2], [0.0]], A - [[0.2], [0.0]]], [menu, menu]
+    ... )
     >>> b = competition_bound(game, [1, 1], lam=2.0)
     >>> round(b.eps_qr, 6), b.eps_sub, b.shortfall <= b.bound
     (0.119203, 0.0, True)

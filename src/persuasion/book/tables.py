@@ -34,7 +34,8 @@ class Table:
     |   rho |   Receiver |
     |------:|-----------:|
     |  0.25 |  -0.015926 |
-    >>> print(Table([("+0.10", 0.1)], ["as written", "a float"], digits=2))  # strings are shown as given
+    >>> # strings are shown as given
+    >>> print(Table([("+0.10", 0.1)], ["as written", "a float"], digits=2))
     | as written   |   a float |
     |:-------------|----------:|
     | +0.10        |      0.10 |

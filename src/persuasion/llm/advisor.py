@@ -45,7 +45,8 @@ class AdvisorHead:
 
     >>> rng = np.random.default_rng(0)
     >>> head = AdvisorHead(dim=4, hidden=8, seed=0)
-    >>> pi = head.policy(rng.normal(size=(2, 4)), rng.normal(size=(2, 3, 4)))  # 2 inputs, 3 items each
+    >>> # 2 inputs, 3 items each
+    >>> pi = head.policy(rng.normal(size=(2, 4)), rng.normal(size=(2, 3, 4)))
     >>> pi.shape, pi.sum(axis=1).round(12)
     ((2, 3), array([1., 1.]))
     >>> pi.round(3)
@@ -142,12 +143,14 @@ def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int
     picks the best item of most validation inputs.
 
     >>> rng = np.random.default_rng(0)
-    >>> def part(n):  # question embeddings (n, 4), item embeddings (n, 3, 4), utilities (n, 3)
+    >>> # question embeddings (n, 4), item embeddings (n, 3, 4), utilities (n, 3)
+    >>> def part(n):
     ...     q, c = rng.normal(size=(n, 4)), rng.normal(size=(n, 3, 4))
     ...     return q, c, 2 * c[:, :, 0]
     >>> train, val = part(20), part(10)
     >>> result = train_advisor(train, val, steps=50, lr=0.1, keep_best=True)
-    >>> print(f"{result.train_loss[0]:.2f} {result.train_loss[-1]:.2f} {eq3_lower_bound(train[2]):.2f}")
+    >>> first, last = result.train_loss[0], result.train_loss[-1]
+    >>> print(f"{first:.2f} {last:.2f} {eq3_lower_bound(train[2]):.2f}")
     0.02 -1.66 -1.66
     >>> result.best_step
     16
@@ -205,9 +208,16 @@ class Advisors:
 
     :func:`train_advisors` builds one; by hand, and through plain JSON data and back:
 
-    >>> advisors = Advisors(curves={"R": {"train": np.array([0.0, -0.5]), "val": np.array([0.0, -0.25]),
-    ...                                   "best_step": 1}},
-    ...                     policies={"R": np.full((2, 7), 1 / 7)})
+    >>> advisors = Advisors(
+    ...     curves={
+    ...         "R": {
+    ...             "train": np.array([0.0, -0.5]),
+    ...             "val": np.array([0.0, -0.25]),
+    ...             "best_step": 1,
+    ...         }
+    ...     },
+    ...     policies={"R": np.full((2, 7), 1 / 7)},
+    ... )
     >>> advisors.to_dict()["curves"]["R"]["val"]
     {'__ndarray__': '<f8', 'shape': [2], 'data': [0.0, -0.25]}
     >>> again = Advisors.from_dict(advisors.to_dict())
@@ -252,13 +262,29 @@ def train_advisors(config, inputs: Inputs, embeddings, utilities: Utilities, *, 
     >>> inputs = draw_inputs(config)
     >>> ids = [p.id for p in inputs.problems]
     >>> facts = [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)]
-    >>> embeddings = embed_rows([[p.question, *facts] for p in inputs.problems], toy_encoder())
-    >>> v, tokens = np.random.default_rng(0).normal(-10, 1, size=(6, 7)), np.full((6, 7), 100)
-    >>> table = UtilityTable(tuple(ids), v, v.mean(axis=1), v.max(axis=1), tokens, tokens[:, 0], tokens[:, 0])
-    >>> advisors = train_advisors(config, inputs, embeddings, Utilities({"R": table}, {}), progress=False)
-    >>> sorted(advisors.policies), advisors.policies["R"].shape, advisors.seed_policies["R"].shape
+    >>> embeddings = embed_rows(
+    ...     [[p.question, *facts] for p in inputs.problems], toy_encoder()
+    ... )
+    >>> v, tokens = (
+    ...     np.random.default_rng(0).normal(-10, 1, size=(6, 7)),
+    ...     np.full((6, 7), 100),
+    ... )
+    >>> table = UtilityTable(
+    ...     tuple(ids), v, v.mean(axis=1), v.max(axis=1), tokens, tokens[:, 0], tokens[:, 0]
+    ... )
+    >>> advisors = train_advisors(
+    ...     config, inputs, embeddings, Utilities({"R": table}, {}), progress=False
+    ... )
+    >>> (
+    ...     sorted(advisors.policies),
+    ...     advisors.policies["R"].shape,
+    ...     advisors.seed_policies["R"].shape,
+    ... )
     (['R', 'R (easy)'], (6, 7), (1, 6, 7))
-    >>> {name: (c["n_train"], c["n_val"], c["best_step"]) for name, c in advisors.curves.items()}
+    >>> {
+    ...     name: (c["n_train"], c["n_val"], c["best_step"])
+    ...     for name, c in advisors.curves.items()
+    ... }
     {'R': (3, 1, 0), 'R (easy)': (2, 1, 6)}
     """
     emb = np.asarray(embeddings, dtype=np.float32)

@@ -65,8 +65,11 @@ def prompt_ids(tokenizer, prompt: str) -> list[int]:
     writes ``<bos>`` itself) gets it once.
 
     >>> from types import SimpleNamespace
-    >>> def tokenizer(text, add_special_tokens=True):  # one id per character, 0 (a <bos>) first
-    ...     return SimpleNamespace(input_ids=[0] * add_special_tokens + [ord(c) for c in text])
+    >>> # one id per character, 0 (a <bos>) first
+    >>> def tokenizer(text, add_special_tokens=True):
+    ...     return SimpleNamespace(
+    ...         input_ids=[0] * add_special_tokens + [ord(c) for c in text]
+    ...     )
     >>> prompt_ids(tokenizer, "Hi")
     [0, 72, 105]
     """
@@ -177,8 +180,15 @@ def cached_blocks(store, unit: str, jobs, *, tokens, progress: bool, desc: str):
     generation) go through here.
 
     >>> from persuasion.llm.cache import as_store
-    >>> jobs = [(b, {"block": list(b)}, lambda b=b: [k * k for k in b]) for b in blocks(5, 2)]
-    >>> [(list(b), e) for b, e in cached_blocks(as_store(False), "demo", jobs, tokens=len, progress=False, desc="")]
+    >>> jobs = [
+    ...     (b, {"block": list(b)}, lambda b=b: [k * k for k in b]) for b in blocks(5, 2)
+    ... ]
+    >>> [
+    ...     (list(b), e)
+    ...     for b, e in cached_blocks(
+    ...         as_store(False), "demo", jobs, tokens=len, progress=False, desc=""
+    ...     )
+    ... ]
     [([0, 1], [0, 1]), ([2, 3], [4, 9]), ([4], [16])]
     """
     jobs = list(jobs)

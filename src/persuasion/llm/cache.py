@@ -147,9 +147,14 @@ def key_digest(unit: str, key: dict) -> str:
     """SHA-256 of the canonical JSON of ``{"unit", "version", **key}``.
 
     >>> digest = key_digest("sandbox", {"x": 2})
-    >>> len(digest), digest == key_digest("sandbox", {"x": 2}), digest == key_digest("scores", {"x": 2})
+    >>> (
+    ...     len(digest),
+    ...     digest == key_digest("sandbox", {"x": 2}),
+    ...     digest == key_digest("scores", {"x": 2}),
+    ... )
     (64, True, False)
-    >>> key_digest("sandbox", {"x": 2, "y": 3}) == key_digest("sandbox", {"y": 3, "x": 2})  # order does not matter
+    >>> # order does not matter
+    >>> key_digest("sandbox", {"x": 2, "y": 3}) == key_digest("sandbox", {"y": 3, "x": 2})
     True
     """
     return hashlib.sha256(_canonical(_key_record(unit, key)).encode()).hexdigest()
@@ -210,7 +215,11 @@ class Store:
     ...     store = Store(folder)
     ...     print(store.get("sandbox", {"program": "print(1)"}))
     ...     store.put("sandbox", {"program": "print(1)"}, {"passed": True})
-    ...     print(store.get("sandbox", {"program": "print(1)"}), store.count("sandbox"), store.count())
+    ...     print(
+    ...         store.get("sandbox", {"program": "print(1)"}),
+    ...         store.count("sandbox"),
+    ...         store.count(),
+    ...     )
     None
     {'passed': True} 1 1
     """

@@ -141,7 +141,8 @@ def verdicts(results) -> list[dict]:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> rows = verdicts([result])
     >>> for row in rows[:4]:
     ...     print(row["key"], "|", row["accuracy_verdict"], "|", row["utility_verdict"])
@@ -149,8 +150,12 @@ def verdicts(results) -> list[dict]:
     posterior>no | inconclusive | supported
     prior>no | inconclusive | inconclusive
     posterior>all | inconclusive | supported
-    >>> e = rows[0]["utility"]  # Posterior − Prior in nats: mean, BCa interval, p-value adjusted over 14 verdicts
-    >>> print(f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}], n={e['n']}, p_holm={e['p_holm']}, {e['family']}")
+    >>> # Posterior − Prior in nats: mean, BCa interval, p-value adjusted over 14 verdicts
+    >>> e = rows[0]["utility"]
+    >>> print(
+    ...     f"{e['mean']:+.2f} [{e['lo']:+.2f}, {e['hi']:+.2f}], n={e['n']},",
+    ...     f"p_holm={e['p_holm']}, {e['family']}",
+    ... )
     +1.70 [+0.74, +2.38], n=12, p_holm=0.022, 14
     """
     rows = []
@@ -197,7 +202,8 @@ def verdict_table(rows) -> Table:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> table = verdict_table(verdicts([result]))
     >>> for header, cell in zip(table.headers, table.rows[0]):
     ...     print(f"{header}: {cell}")
@@ -255,7 +261,8 @@ def findings_markdown(results, rows) -> str:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> text = findings_markdown([result], verdicts([result]))
     >>> print("\\n".join(text.splitlines()[:5]))
     - **gsm8k** ran on *synthetic* data (4 training, 2 validation and 12 test inputs; seed 0). The highest

@@ -67,7 +67,9 @@ def _count(minimum: int):
 def parser() -> argparse.ArgumentParser:
     """The command's argument parser (see the module docstring).
 
-    >>> args = parser().parse_args(["items", "--task", "synthetic", "--scale", "smoke", "--out", "results"])
+    >>> args = parser().parse_args(
+    ...     ["items", "--task", "synthetic", "--scale", "smoke", "--out", "results"]
+    ... )
     >>> args.stage, args.task, args.scale, args.steps, args.receiver, args.out
     ('items', 'synthetic', 'smoke', 300, None, 'results')
     >>> parser().parse_args(["--out", "results"]).stage  # every stage, then the report

@@ -17,8 +17,13 @@ __all__ = ["CodeProblem", "load_humaneval", "budget_share"]
 class CodeProblem:
     """One HumanEval input: the prompt (signature and docstring), a reference solution and its tests.
 
-    >>> add = CodeProblem("add", "def add(a, b):\\n", "    return a + b\\n",
-    ...                   "def check(candidate):\\n    assert candidate(1, 2) == 3\\n", "add")
+    >>> add = CodeProblem(
+    ...     "add",
+    ...     "def add(a, b):\\n",
+    ...     "    return a + b\\n",
+    ...     "def check(candidate):\\n    assert candidate(1, 2) == 3\\n",
+    ...     "add",
+    ... )
     >>> neg = CodeProblem("neg", "def neg(x):\\n", "    return -abs(x)\\n",
     ...                   "def check(candidate):\\n    assert candidate(2) == -2\\n", "neg")
     >>> add.difficulty, add.question
@@ -73,8 +78,10 @@ def budget_share(tokenizer, problems, max_new_tokens: int) -> float:
 
     >>> from types import SimpleNamespace
     >>> chars = lambda text, add_special_tokens=True: SimpleNamespace(input_ids=list(text))
-    >>> short = CodeProblem("a", "def a():\\n", "    return 1\\n", "", "a")      # 13 characters
-    >>> long = CodeProblem("b", "def b():\\n", "    return 1 + 2\\n", "", "b")  # 17 characters
+    >>> # 13 characters
+    >>> short = CodeProblem("a", "def a():\\n", "    return 1\\n", "", "a")
+    >>> # 17 characters
+    >>> long = CodeProblem("b", "def b():\\n", "    return 1 + 2\\n", "", "b")
     >>> budget_share(chars, [short, long], 13), budget_share(chars, [short, long], 17)
     (0.5, 1.0)
     >>> budget_share(chars, [], 13)

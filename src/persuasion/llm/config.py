@@ -45,7 +45,9 @@ def _check_task(task) -> None:
 class ExperimentConfig:
     """Sizes and settings of one task's experiment.
 
-    >>> config = ExperimentConfig("humaneval", n_train=2, n_val=1, n_test=2, max_new_tokens=64)
+    >>> config = ExperimentConfig(
+    ...     "humaneval", n_train=2, n_val=1, n_test=2, max_new_tokens=64
+    ... )
     >>> config.kind, config.n_inputs
     ('code', 5)
     """
@@ -99,7 +101,10 @@ def config_for(task: str, scale: str = "book", *, n: int | None = None, **overri
     expensive part: smoke and book scale generate for the first seed only,
     full scale for every seed.
 
-    >>> config_for("gsm8k", "book").accuracy_seeds, config_for("gsm8k", "full").accuracy_seeds
+    >>> (
+    ...     config_for("gsm8k", "book").accuracy_seeds,
+    ...     config_for("gsm8k", "full").accuracy_seeds,
+    ... )
     (1, 5)
     """
     _check_task(task)

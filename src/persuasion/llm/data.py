@@ -193,7 +193,10 @@ def download_gsm8k(directory=None, *, base_url: str | None = None, progress: boo
     From a local mirror (a ``file://`` URL) that holds a wrong ``train.jsonl``:
     the file is refused and nothing is saved.
 
-    >>> with tempfile.TemporaryDirectory() as mirror, tempfile.TemporaryDirectory() as folder:
+    >>> with (
+    ...     tempfile.TemporaryDirectory() as mirror,
+    ...     tempfile.TemporaryDirectory() as folder,
+    ... ):
     ...     _ = (Path(mirror) / "train.jsonl").write_text("{}\\n")
     ...     try:
     ...         download_gsm8k(folder, base_url=Path(mirror).as_uri(), progress=False)
@@ -262,7 +265,10 @@ def main(argv=None) -> int:
     Progress and errors go to stderr (shown here on stdout); a failed download exits with status 2:
 
     >>> import contextlib
-    >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stderr(sys.stdout):
+    >>> with (
+    ...     tempfile.TemporaryDirectory() as folder,
+    ...     contextlib.redirect_stderr(sys.stdout),
+    ... ):
     ...     main(["gsm8k", "--dir", folder, "--url", "file:///no/such/mirror"])
     persuasion-data: train.jsonl: downloading file:///no/such/mirror/train.jsonl (4.2 MB)
     persuasion-data: error: train.jsonl: cannot reach file:///no/such/mirror/train.jsonl ...

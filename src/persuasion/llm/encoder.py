@@ -52,7 +52,10 @@ def embed_rows(rows, encoder=None, *, progress: bool = False, desc: str = "embed
     row (so one input's padding never depends on another's):
 
     >>> from persuasion.llm.toy import toy_encoder
-    >>> rows = [["How many pens?", "Pens come in packs."], ["How many apples?", "An apple a day."]]
+    >>> rows = [
+    ...     ["How many pens?", "Pens come in packs."],
+    ...     ["How many apples?", "An apple a day."],
+    ... ]
     >>> emb = embed_rows(rows, toy_encoder())
     >>> emb.shape, bool(np.allclose(emb[1], embed(rows[1], toy_encoder())))
     ((2, 2, 32), True)

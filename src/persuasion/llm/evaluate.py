@@ -154,8 +154,14 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
     A gains 2/4 over B for 200 tokens, C gains 1/4 for 100 tokens: the same
     ARPI, so the difference is 0:
 
-    >>> point, lo, hi = arpi_difference_bootstrap([[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]],
-    ...                                           [[300] * 4], [[200] * 4], [[100] * 4])
+    >>> point, lo, hi = arpi_difference_bootstrap(
+    ...     [[1, 0, 1, 1]],
+    ...     [[1, 0, 1, 0]],
+    ...     [[0, 0, 1, 0]],
+    ...     [[300] * 4],
+    ...     [[200] * 4],
+    ...     [[100] * 4],
+    ... )
     >>> point, lo < 0 < hi
     (0.0, True)
     """
@@ -170,8 +176,15 @@ def arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot
     """ARPI(A | B) − ARPI(C | B) and its ``n_boot`` bootstrap draws (what :func:`arpi_difference_bootstrap`
     takes quantiles of; a p-value is :func:`~persuasion.llm.statistics.draws_p_value` of them).
 
-    >>> point, draws = arpi_difference_draws([[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]],
-    ...                                      [[300] * 4], [[200] * 4], [[100] * 4], n_boot=500)
+    >>> point, draws = arpi_difference_draws(
+    ...     [[1, 0, 1, 1]],
+    ...     [[1, 0, 1, 0]],
+    ...     [[0, 0, 1, 0]],
+    ...     [[300] * 4],
+    ...     [[200] * 4],
+    ...     [[100] * 4],
+    ...     n_boot=500,
+    ... )
     >>> point, draws.shape
     (0.0, (500,))
     """
@@ -200,9 +213,18 @@ def structure_utilities(table, policy) -> dict[str, np.ndarray]:
     first input and either item of the second:
 
     >>> from persuasion.llm.utilities import UtilityTable
-    >>> table = UtilityTable(("p1", "p2"), np.array([[-2.0, -0.5], [-3.0, -1.0]]), np.array([-2.5, -4.0]),
-    ...                      np.array([-1.0, -0.5]), None, None, None)
-    >>> for structure, values in structure_utilities(table, [[0.0, 1.0], [0.5, 0.5]]).items():
+    >>> table = UtilityTable(
+    ...     ("p1", "p2"),
+    ...     np.array([[-2.0, -0.5], [-3.0, -1.0]]),
+    ...     np.array([-2.5, -4.0]),
+    ...     np.array([-1.0, -0.5]),
+    ...     None,
+    ...     None,
+    ...     None,
+    ... )
+    >>> for structure, values in structure_utilities(
+    ...     table, [[0.0, 1.0], [0.5, 0.5]]
+    ... ).items():
     ...     print(f"{structure}: {values}")
     no information: [-2.5 -4. ]
     all information: [-1.  -0.5]
@@ -286,10 +308,14 @@ class Evaluation:
     :func:`evaluate_structures` builds one; by hand (one Receiver, one
     structure, two test inputs), and through plain JSON data and back:
 
-    >>> evaluation = Evaluation(utility={"R": {Structure.NO: np.array([-2.5, -4.0])}},
-    ...                         correct={"R": {Structure.NO: np.array([0.0, 1.0])}},
-    ...                         tokens={"R": {Structure.NO: np.array([25, 35])}}, policies={}, other={},
-    ...                         oracle={"R": np.array([-0.5, -1.0])})
+    >>> evaluation = Evaluation(
+    ...     utility={"R": {Structure.NO: np.array([-2.5, -4.0])}},
+    ...     correct={"R": {Structure.NO: np.array([0.0, 1.0])}},
+    ...     tokens={"R": {Structure.NO: np.array([25, 35])}},
+    ...     policies={},
+    ...     other={},
+    ...     oracle={"R": np.array([-0.5, -1.0])},
+    ... )
     >>> evaluation.to_dict()["correct"]
     {'R': {'no information': {'__ndarray__': '<f8', 'shape': [2], 'data': [0.0, 1.0]}}}
     >>> Evaluation.from_dict(evaluation.to_dict()).oracle
@@ -348,14 +374,26 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     >>> problems = synthetic_problems(2, rng=0, max_steps=2)
     >>> rows = {"train": [], "val": [], "test": [0, 1], "easy_train": [], "easy_val": []}
     >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
-    >>> items = Items({p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems},
-    ...               {p.id: [] for p in problems})
+    >>> items = Items(
+    ...     {
+    ...         p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)]
+    ...         for p in problems
+    ...     },
+    ...     {p.id: [] for p in problems},
+    ... )
     >>> receiver = toy_receiver()
     >>> utilities = score_utilities(inputs, items, [receiver], cache=False, progress=False)
     >>> best = np.eye(7)[utilities.tables["toy"].items.argmax(axis=1)]
     >>> advisors = Advisors({}, {"toy": best, "toy (easy)": np.full((2, 7), 1 / 7)})
-    >>> evaluation = evaluate_structures(config_for("synthetic", "smoke"), inputs, utilities, advisors, [receiver],
-    ...                                  cache=False, progress=False)
+    >>> evaluation = evaluate_structures(
+    ...     config_for("synthetic", "smoke"),
+    ...     inputs,
+    ...     utilities,
+    ...     advisors,
+    ...     [receiver],
+    ...     cache=False,
+    ...     progress=False,
+    ... )
     >>> for s, v in evaluation.utility["toy"].items():
     ...     print(f"{s.value:25} {v.round(2)}  correct: {evaluation.correct['toy'][s]}")
     no information            [-14.73 -14.29]  correct: [0. 0.]
@@ -363,7 +401,8 @@ def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, 
     prior information         [-15.88 -14.16]  correct: [0. 0.]
     posterior information     [-15.69 -13.92]  correct: [0. 0.]
     posterior (easy Advisor)  [-15.88 -14.16]  correct: [0. 0.]
-    >>> evaluation.oracle["toy"].round(2)  # the best item's utility: the posterior's, with this Advisor
+    >>> # the best item's utility: the posterior's, with this Advisor
+    >>> evaluation.oracle["toy"].round(2)
     array([-15.69, -13.92])
     """
     test_rows = inputs.rows["test"]

@@ -133,7 +133,8 @@ def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
     only the report is computed:
 
     >>> from persuasion.llm.toy import toy_stages
-    >>> config, done = toy_stages()  # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
+    >>> # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
+    >>> config, done = toy_stages()
     >>> result = run_task(config, ["R"], done=done)
     >>> type(result).__name__, result.ids["test"]
     ('TaskResult', ['synthetic-test-952', 'synthetic-test-1855'])
@@ -152,7 +153,10 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
     evaluation is saved there. ``options``: as for :func:`run_stages`.
 
     >>> from persuasion.llm.config import config_for
-    >>> inputs = run_stage("data", config_for("synthetic", "smoke"), ["smollm2-135m-instruct"])  # no model loaded
+    >>> # no model loaded
+    >>> inputs = run_stage(
+    ...     "data", config_for("synthetic", "smoke"), ["smollm2-135m-instruct"]
+    ... )
     >>> type(inputs).__name__, inputs.rows["train"], inputs.threshold
     ('Inputs', [0, 1, 2], 4)
     >>> run_stage("train", config_for("synthetic", "smoke"), ["smollm2-135m-instruct"])
@@ -192,7 +196,9 @@ def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barri
 
     The settings are checked before any model is loaded or any barrier is reached:
 
-    >>> prefill("synthetic", ["smollm2-135m-instruct"], rank=0, world=2, barrier=lambda: None)
+    >>> prefill(
+    ...     "synthetic", ["smollm2-135m-instruct"], rank=0, world=2, barrier=lambda: None
+    ... )
     Traceback (most recent call last):
     ...
     ValueError: config must be an ExperimentConfig (see config_for); got str

@@ -36,7 +36,8 @@ def plot_learning_curves(axes, results) -> None:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_learning_curves(ax, [result])
@@ -109,7 +110,8 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_structures(ax, result, "accuracy")
@@ -137,7 +139,8 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_easy_hard(ax, result)
@@ -169,7 +172,8 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> plot_arpi(ax, [result])

@@ -35,10 +35,19 @@ def generate_blocks(receiver, store, prompts, *, block_inputs: int, max_new_toke
 
     >>> from persuasion.llm.cache import as_store
     >>> from persuasion.llm.toy import toy_receiver
-    >>> texts = generate_blocks(toy_receiver(), as_store(False), [["Q: 1 + 1?\\nA:"], ["Q: 2 + 2?\\nA:"] * 2],
-    ...                         block_inputs=1, max_new_tokens=3, stop=())
-    >>> [len(t) for t in texts], texts[1]["Q: 2 + 2?\\nA:"] == generate(toy_receiver(), ["Q: 2 + 2?\\nA:"],
-    ...                                                                  max_new_tokens=3)[0]
+    >>> texts = generate_blocks(
+    ...     toy_receiver(),
+    ...     as_store(False),
+    ...     [["Q: 1 + 1?\\nA:"], ["Q: 2 + 2?\\nA:"] * 2],
+    ...     block_inputs=1,
+    ...     max_new_tokens=3,
+    ...     stop=(),
+    ... )
+    >>> (
+    ...     [len(t) for t in texts],
+    ...     texts[1]["Q: 2 + 2?\\nA:"]
+    ...     == generate(toy_receiver(), ["Q: 2 + 2?\\nA:"], max_new_tokens=3)[0],
+    ... )
     ([1, 1], True)
     """
     chosen = blocks(len(prompts), block_inputs, shard)

@@ -60,7 +60,13 @@ def solved_item(problem) -> str:
     """``problem`` shown as a solved example: the text of one item.
 
     >>> from persuasion.llm.code import CodeProblem
-    >>> add = CodeProblem("HumanEval/0", "def add(a, b):\\n    # Sum.\\n", "    return a + b\\n", "", "add")
+    >>> add = CodeProblem(
+    ...     "HumanEval/0",
+    ...     "def add(a, b):\\n    # Sum.\\n",
+    ...     "    return a + b\\n",
+    ...     "",
+    ...     "add",
+    ... )
     >>> print(solved_item(add))
     A solved function like this one:
     def add(a, b):
@@ -126,7 +132,10 @@ def answer_share(inputs: Inputs, items) -> dict:
     >>> from persuasion.llm.tasks import synthetic_problems
     >>> problems = synthetic_problems(2, 0)
     >>> inputs = Inputs("synthetic", "synthetic", problems, {}, 0, "", ())
-    >>> items = {problems[0].id: ["The answer is 18."] * 7, problems[1].id: ["No number here."] * 7}
+    >>> items = {
+    ...     problems[0].id: ["The answer is 18."] * 7,
+    ...     problems[1].id: ["No number here."] * 7,
+    ... }
     >>> answer_share(inputs, items)
     {'items': 14, 'stating': 7, 'control': 0, 'by_input': [[7, 0], [0, 0]]}
     """
@@ -195,7 +204,10 @@ class Items:
 
     :func:`build_items` builds one; by hand, and through plain data and back:
 
-    >>> items = Items({"p1": [f"Hint {k}." for k in range(1, 8)]}, {"p1": [f"q{k}" for k in range(1, 8)]})
+    >>> items = Items(
+    ...     {"p1": [f"Hint {k}." for k in range(1, 8)]},
+    ...     {"p1": [f"q{k}" for k in range(1, 8)]},
+    ... )
     >>> items.by_input["p1"][0], items.sources["p1"][0]
     ('Hint 1.', 'q1')
     >>> Items.from_dict(items.to_dict()) == items
@@ -232,7 +244,9 @@ def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = T
     >>> from persuasion.llm.tasks import draw_inputs, retrieval_pool
     >>> from persuasion.llm.toy import toy_encoder
     >>> inputs = draw_inputs(config_for("humaneval", "smoke"))
-    >>> items = build_items(inputs, retrieval_pool(inputs, 1000), toy_encoder(), cache=False, progress=False)
+    >>> items = build_items(
+    ...     inputs, retrieval_pool(inputs, 1000), toy_encoder(), cache=False, progress=False
+    ... )
     >>> len(items.by_input), {len(its) for its in items.by_input.values()}
     (5, {7})
     >>> first = inputs.problems[0].id

@@ -150,13 +150,14 @@ def content_hash(path) -> str:
 
     >>> import tempfile
     >>> saved = os.environ.get("PERSUASION_CACHE")
-    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
+    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as d:
     ...     os.environ["PERSUASION_CACHE"] = cache
-    ...     _ = (Path(folder) / "a.txt").write_text("abc")
-    ...     print(content_hash(Path(folder) / "a.txt"))  # a file: its SHA-256
-    ...     _ = (Path(folder) / "b.txt").write_text("def")
-    ...     print(content_hash(folder))  # a folder: one hash of its files' names and contents
-    ...     print(len(json.loads((Path(cache) / "hashes.json").read_text())), "files remembered")
+    ...     _ = (Path(d) / "a.txt").write_text("abc")
+    ...     print(content_hash(Path(d) / "a.txt"))  # a file: its SHA-256
+    ...     _ = (Path(d) / "b.txt").write_text("def")
+    ...     print(content_hash(d))  # a folder: one hash of its files' names and contents
+    ...     remembered = json.loads((Path(cache) / "hashes.json").read_text())
+    ...     print(len(remembered), "files remembered")
     ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
     4c6cfacea25d5f8234dd5b4053c13a2617876125dd1ef0d98a0eda41157c661b
     2 files remembered
@@ -203,10 +204,13 @@ def prefix_tokens(tokenizer) -> list[int]:
 
     >>> from types import SimpleNamespace
     >>> def toy(text, add_special_tokens=True):
-    ...     return SimpleNamespace(input_ids=[2] * add_special_tokens + [ord(c) for c in text])
+    ...     ids = [2] * add_special_tokens + [ord(c) for c in text]
+    ...     return SimpleNamespace(input_ids=ids)
     >>> prefix_tokens(toy)
     [2]
-    >>> prefix_tokens(lambda text, add_special_tokens=True: toy(text, add_special_tokens=False))
+    >>> prefix_tokens(
+    ...     lambda text, add_special_tokens=True: toy(text, add_special_tokens=False)
+    ... )
     []
     """
     with_special = tokenizer("a", add_special_tokens=True).input_ids
@@ -394,7 +398,7 @@ def encoder_fingerprint(encoder) -> str:
     >>> import tempfile, torch
     >>> saved = os.environ.get("PERSUASION_CACHE")
     >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
-    ...     os.environ["PERSUASION_CACHE"] = cache  # where content_hash remembers its hashes
+    ...     os.environ["PERSUASION_CACHE"] = cache  # where content_hash remembers hashes
     ...     _ = (Path(folder) / "config.json").write_text("{}")
     ...     model = torch.nn.Linear(2, 2)
     ...     model.name_or_path = folder
@@ -439,7 +443,9 @@ class Models:
     a local encoder directory, or a loaded ``(model, tokenizer)``. The names
     are known (and checked) before anything is loaded.
 
-    >>> models = Models(["smollm2-135m-instruct", "/data/a/model", "/data/b/model"], device="cpu")
+    >>> models = Models(
+    ...     ["smollm2-135m-instruct", "/data/a/model", "/data/b/model"], device="cpu"
+    ... )
     >>> models.names  # nothing loaded yet; the folders' names are told apart
     ['smollm2-135m-instruct', 'a/model', 'b/model']
     >>> Models([])

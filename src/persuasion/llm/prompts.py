@@ -73,7 +73,17 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
 
     >>> items = ["Multiply the two numbers.", "6 * 7 = 42"]
     >>> shots = [("What is 1 + 1?", "2", "One and one make 2.")]
-    >>> print(build_prompt(None, "What is 6 times 7?", items, Structure.PRIOR, item=1, chat=False, shots=shots))
+    >>> print(
+    ...     build_prompt(
+    ...         None,
+    ...         "What is 6 times 7?",
+    ...         items,
+    ...         Structure.PRIOR,
+    ...         item=1,
+    ...         chat=False,
+    ...         shots=shots,
+    ...     )
+    ... )
     Solve the problem step by step. End with "The answer is" and the final answer as a number.
     <BLANKLINE>
     Q: What is 1 + 1?
@@ -82,7 +92,9 @@ def build_prompt(tokenizer, question: str, items, structure: str, *, item: int |
     Q: What is 6 times 7?
     Hint: 6 * 7 = 42
     A: The answer is
-    >>> generation_prompt(build_prompt(None, "What is 6 times 7?", items, Structure.NO, chat=False))[-24:]
+    >>> generation_prompt(
+    ...     build_prompt(None, "What is 6 times 7?", items, Structure.NO, chat=False)
+    ... )[-24:]
     'Q: What is 6 times 7?\nA:'
     """
     hints = _hints(items, structure, item)
@@ -159,7 +171,12 @@ def _hints(items, structure: str, item):
 def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = None) -> str:
     """A HumanEval prompt with the structure's hints as comments opening the function body.
 
-    >>> print(build_code_prompt("def add(a, b):\\n", ["Use +.", "Return the sum."], Structure.ALL), end="")
+    >>> print(
+    ...     build_code_prompt(
+    ...         "def add(a, b):\\n", ["Use +.", "Return the sum."], Structure.ALL
+    ...     ),
+    ...     end="",
+    ... )
     def add(a, b):
         # Hint: Use +.
         # Hint: Return the sum.
@@ -173,7 +190,9 @@ def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = 
 def _comment(hint: str) -> str:
     """``hint`` as comment lines in a function body (every line of a multi-line hint commented).
 
-    >>> print(_comment("A solved function like this one:\\ndef f(x):\\n    return x"), end="")
+    >>> print(
+    ...     _comment("A solved function like this one:\\ndef f(x):\\n    return x"), end=""
+    ... )
         # Hint: A solved function like this one:
         #   def f(x):
         #       return x
@@ -190,7 +209,9 @@ def task_prompt(receiver, problem, items, structure: str, *, item: int | None = 
     >>> from types import SimpleNamespace
     >>> from persuasion.llm.tasks import Problem
     >>> base = SimpleNamespace(tokenizer=None, chat=False)
-    >>> problem = Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",))
+    >>> problem = Problem(
+    ...     id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)
+    ... )
     >>> print(task_prompt(base, problem, ["Multiply."], Structure.ALL))
     Solve the problem step by step. End with "The answer is" and the final answer as a number.
     <BLANKLINE>
@@ -210,7 +231,11 @@ def reference_answer(problem) -> str:
     """What the Receiver is scored on: ``" " + answer`` (math) or the canonical solution (code).
 
     >>> from persuasion.llm.tasks import Problem
-    >>> reference_answer(Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)))
+    >>> reference_answer(
+    ...     Problem(
+    ...         id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)
+    ...     )
+    ... )
     ' 42'
     """
     from .code import CodeProblem
@@ -225,7 +250,9 @@ def count_tokens(tokenizer, text: str) -> int:
     with a whitespace tokenizer standing in for a Receiver's:
 
     >>> from types import SimpleNamespace
-    >>> words = lambda text, add_special_tokens=True: SimpleNamespace(input_ids=text.split())
+    >>> words = lambda text, add_special_tokens=True: SimpleNamespace(
+    ...     input_ids=text.split()
+    ... )
     >>> count_tokens(words, "What is 6 times 7?")
     5
     """

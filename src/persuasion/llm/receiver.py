@@ -82,7 +82,11 @@ def answer_logprobs_naive(receiver, prompts, answers) -> np.ndarray:
     >>> naive = answer_logprobs_naive(receiver, prompts, answers)
     >>> naive.round(4)
     array([-8.2249, -9.4917])
-    >>> bool(np.allclose(naive, answer_logprobs(receiver, prompts, answers), rtol=0, atol=1e-5))
+    >>> bool(
+    ...     np.allclose(
+    ...         naive, answer_logprobs(receiver, prompts, answers), rtol=0, atol=1e-5
+    ...     )
+    ... )
     True
     """
     import torch
@@ -174,7 +178,9 @@ def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None
     nothing); two prompts that share their first tokens, scored in one batch:
 
     >>> from persuasion.llm.toy import toy_receiver
-    >>> scores = answer_logprobs(toy_receiver(), ["Q: 1+1?\\nA:", "Q: 1+1? Be brief.\\nA:"], [" 2", " 2"])
+    >>> scores = answer_logprobs(
+    ...     toy_receiver(), ["Q: 1+1?\\nA:", "Q: 1+1? Be brief.\\nA:"], [" 2", " 2"]
+    ... )
     >>> scores.shape, bool((scores < 0).all())
     ((2,), True)
     >>> scores.round(4)
@@ -375,7 +381,9 @@ def generate(
     ``"!"``:
 
     >>> from persuasion.llm.toy import toy_receiver
-    >>> generate(toy_receiver(), ["Q: 1+1?\\nA:", "Q: 2+2?\\nA:"], max_new_tokens=10, stop=["!"])
+    >>> generate(
+    ...     toy_receiver(), ["Q: 1+1?\\nA:", "Q: 2+2?\\nA:"], max_new_tokens=10, stop=["!"]
+    ... )
     ['3', 'tll[FJFW']
     """
     prompts, stop = list(prompts), tuple(stop)

@@ -116,7 +116,8 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> table = table1_markdown([result])
     >>> table.headers[3:7]
     ['No', 'All', 'Prior', 'Posterior']
@@ -124,7 +125,8 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     ['R', '% correct', '0.0 [0.0, 0.0]', '16.7 [0.0, 41.7]']
     >>> table.rows[1][2:5]
     ['log P(answer), nats', '-4.98 [-5.41, -4.58]', '-5.25 [-5.70, -4.71]']
-    >>> table.rows[2][:4]  # the paper's average row follows, flagged: the toy's maths is synthetic
+    >>> # the paper's average row follows, flagged: the toy's maths is synthetic
+    >>> table.rows[2][:4]
     ["paper (GSM8K, not this run's data)", 'average of 11 Receivers', '% correct', '35.3']
     """
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
@@ -153,7 +155,8 @@ def contrasts_markdown(results, metric: str) -> Table:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> table = contrasts_markdown([result], "utility")
     >>> table.headers
     ['task', 'Receiver', 'contrast', 'mean (nats)', '95% CI', 'interval vs 0', 'over Advisor seeds']
@@ -194,7 +197,8 @@ def arpi_markdown(results) -> Table:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> table = arpi_markdown([result])
     >>> table.headers
     ['task', 'performance', 'A', 'ARPI(A ∣ No)', '95% CI', 'prompt tokens vs No']
@@ -237,7 +241,9 @@ def coverage_markdown(cover: dict[str, float], *, n: int, n_sims: int, level: fl
     Monte Carlo standard errors, :math:`2\\sqrt{\\text{level}(1-\\text{level})/n_\\text{sims}}`,
     below ``level``.
 
-    >>> text = coverage_markdown({"percentile": 0.88, "bca": 0.93, "t": 0.96}, n=16, n_sims=200)
+    >>> text = coverage_markdown(
+    ...     {"percentile": 0.88, "bca": 0.93, "t": 0.96}, n=16, n_sims=200
+    ... )
     >>> print(text[:text.index(". The verdicts")])
     At n = 16 inputs, over 200 simulated samples, the nominal 95% intervals cover: percentile 88%, BCa 93%, t 96%.
     With 200 samples a coverage is known to about ±3.1 points (two Monte Carlo standard errors), so an interval
@@ -271,9 +277,18 @@ def baselines_table(rows, caption: str | None = None) -> Table:
     is a mean over test inputs with its 95% interval.
 
     >>> ci = lambda m: dict(mean=m, lo=m - 0.5, hi=m + 0.5)
-    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0), advisor=ci(-5.0),
-    ...            each=[ci(-4.0 - abs(c - 2)) for c in range(7)], fixed=ci(-4.0), oracle=ci(-3.0),
-    ...            advisor_minus_fixed=ci(-1.0))
+    >>> row = dict(
+    ...     task="t",
+    ...     receiver="R",
+    ...     position=2,
+    ...     n=12,
+    ...     prior=ci(-6.0),
+    ...     advisor=ci(-5.0),
+    ...     each=[ci(-4.0 - abs(c - 2)) for c in range(7)],
+    ...     fixed=ci(-4.0),
+    ...     oracle=ci(-3.0),
+    ...     advisor_minus_fixed=ci(-1.0),
+    ... )
     >>> table = baselines_table([row])
     >>> table.headers
     ['policy', 't, R']
@@ -313,17 +328,31 @@ def baselines_markdown(rows) -> str:
     test inputs; otherwise the comparison is *inconclusive*.
 
     >>> ci = lambda m, p: dict(mean=m, lo=m - 0.5, hi=m + 0.5, p=p)
-    >>> row = dict(task="t", receiver="R", position=2, n=12, prior=ci(-6.0, 1), advisor=ci(-5.0, 1),
-    ...            fixed=ci(-4.0, 1), oracle=ci(-3.0, 1), advisor_minus_fixed=ci(-1.0, 0.02))
+    >>> row = dict(
+    ...     task="t",
+    ...     receiver="R",
+    ...     position=2,
+    ...     n=12,
+    ...     prior=ci(-6.0, 1),
+    ...     advisor=ci(-5.0, 1),
+    ...     fixed=ci(-4.0, 1),
+    ...     oracle=ci(-3.0, 1),
+    ...     advisor_minus_fixed=ci(-1.0, 0.02),
+    ... )
     >>> text = baselines_markdown([row])
-    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50] (n=12; p = 0.020, Holm-adjusted p = 0.020)" in text
+    >>> "Advisor − best fixed item = -1.00 nats [-1.50, -0.50]" in text
+    True
+    >>> "(n=12; p = 0.020, Holm-adjusted p = 0.020)" in text
     True
     >>> "the best fixed item **beats** the trained Advisor" in text
     True
-    >>> two = baselines_markdown([row, dict(row, receiver="S")])  # a family of two: 0.02 becomes 0.04
+    >>> # a family of two: 0.02 becomes 0.04
+    >>> two = baselines_markdown([row, dict(row, receiver="S")])
     >>> two.count("Holm-adjusted p = 0.040"), two.count("**beats**")
     (2, 2)
-    >>> baselines_markdown([dict(row, n=4)]).count("**inconclusive** (fewer than 10 test inputs)")
+    >>> baselines_markdown([dict(row, n=4)]).count(
+    ...     "**inconclusive** (fewer than 10 test inputs)"
+    ... )
     1
     """
 
@@ -369,7 +398,8 @@ def summarise(result, metric: str = "utility") -> list[str]:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> for line in summarise(result)[3:5]:
     ...     print(line)
     gsm8k, R: All − No = -0.27 nats [-0.77, +0.46]: not distinguishable from zero at this sample size.
@@ -402,7 +432,8 @@ def write_report(result, out) -> list[Path]:
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     written = write_report(result, folder)

@@ -34,9 +34,16 @@ class TaskResult:
     By hand (one Receiver whose Advisors' items gain a nat on average):
 
     >>> from persuasion.llm.toy import toy_result
-    >>> result = toy_result()  # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
-    >>> row = result.table("utility")[3]  # Table 1: mean and 95% interval per Receiver and structure
-    >>> print(row["structure"], round(row["mean"], 2), [round(row["lo"], 2), round(row["hi"], 2)], row["tokens"])
+    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
+    >>> result = toy_result()
+    >>> # Table 1: mean and 95% interval per Receiver and structure
+    >>> row = result.table("utility")[3]
+    >>> print(
+    ...     row["structure"],
+    ...     round(row["mean"], 2),
+    ...     [round(row["lo"], 2), round(row["hi"], 2)],
+    ...     row["tokens"],
+    ... )
     posterior information -3.4 [-4.06, -2.85] 130.0
     >>> [(r["group"], r["n"]) for r in result.easy_hard() if r["structure"] == Structure.NO]
     [('easy', 6), ('hard', 6)]
@@ -275,8 +282,12 @@ def task_result(config: ExperimentConfig, inputs: Inputs, items: Items, utilitie
     With every stage's output built by hand (one Receiver, R; see :func:`~persuasion.llm.toy.toy_stages`):
 
     >>> from persuasion.llm.toy import toy_stages
-    >>> config, done = toy_stages()  # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
-    >>> result = task_result(config, *(done[s] for s in ("data", "items", "utilities", "advisor", "evaluate")))
+    >>> # smoke-scale synthetic inputs: 3 training, 1 validation and 2 test
+    >>> config, done = toy_stages()
+    >>> result = task_result(
+    ...     config,
+    ...     *(done[s] for s in ("data", "items", "utilities", "advisor", "evaluate")),
+    ... )
     >>> result.receivers, result.ids["test"], result.difficulty
     (['R'], ['synthetic-test-952', 'synthetic-test-1855'], array([3, 5]))
     >>> [(str(r["structure"]), r["mean"]) for r in result.table("accuracy")]

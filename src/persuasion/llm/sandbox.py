@@ -234,7 +234,8 @@ def run_untrusted(source: str, timeout: float = 5.0, *, memory_mb: int = 512, ma
 
     Examples
     --------
-    >>> run_untrusted("import sys; sys.exit(0)").status  # exit status 0 before the end is no pass
+    >>> # exit status 0 before the end is no pass
+    >>> run_untrusted("import sys; sys.exit(0)").status
     'failed'
     """
     if not isinstance(source, str):

@@ -46,7 +46,12 @@ def verdict(lo: float, hi: float, n: int) -> str:
     """The rule: *supported* when the 95% interval of A − B lies above zero, *contradicted* when below,
     *inconclusive* when it contains zero or rests on fewer than :data:`MIN_INPUTS` test inputs.
 
-    >>> verdict(0.1, 0.5, 32), verdict(-0.4, -0.1, 32), verdict(-0.1, 0.3, 32), verdict(0.1, 0.5, 4)
+    >>> (
+    ...     verdict(0.1, 0.5, 32),
+    ...     verdict(-0.4, -0.1, 32),
+    ...     verdict(-0.1, 0.3, 32),
+    ...     verdict(0.1, 0.5, 4),
+    ... )
     ('supported', 'contradicted', 'inconclusive', 'inconclusive')
     """
     if n < MIN_INPUTS:
@@ -59,7 +64,11 @@ def verdict_from_p(mean: float, p_adjusted: float, n: int, *, alpha: float = ALP
     ``alpha`` and A − B is positive, *contradicted* when it is at most ``alpha`` and A − B is negative,
     *inconclusive* otherwise or on fewer than :data:`MIN_INPUTS` test inputs.
 
-    >>> verdict_from_p(0.3, 0.01, 32), verdict_from_p(-0.3, 0.04, 32), verdict_from_p(0.3, 0.2, 32)
+    >>> (
+    ...     verdict_from_p(0.3, 0.01, 32),
+    ...     verdict_from_p(-0.3, 0.04, 32),
+    ...     verdict_from_p(0.3, 0.2, 32),
+    ... )
     ('supported', 'contradicted', 'inconclusive')
     >>> verdict_from_p(0.3, 0.01, 4)
     'inconclusive'
@@ -143,7 +152,8 @@ def bootstrap_p_value(x, *, n_boot: int = 10_000, seed: int = 0) -> float:
     so ``p < 1 - level`` exactly when the percentile interval from the same
     resamples excludes 0.
 
-    >>> bootstrap_p_value([1.0, 1.2, 0.9, 1.1, 1.0, 0.8])   # all positive: no resample reaches 0
+    >>> # all positive: no resample reaches 0
+    >>> bootstrap_p_value([1.0, 1.2, 0.9, 1.1, 1.0, 0.8])
     0.0
     >>> bootstrap_p_value([0.0, 0.0, 0.0])
     1.0

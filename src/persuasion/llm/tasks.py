@@ -59,7 +59,9 @@ _CALC = re.compile(r"<<[^>]*>>")
 class Problem:
     """One input x: a question, its reference answer and the solution's steps.
 
-    >>> Problem(id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)).difficulty
+    >>> Problem(
+    ...     id="p1", question="What is 6 times 7?", answer="42", steps=("6 * 7 = 42",)
+    ... ).difficulty
     1
     """
 
@@ -79,7 +81,12 @@ class Problem:
     def reasoning(self) -> str:
         """The solution's steps as one paragraph, GSM8K's calculator annotations ``<<...>>`` removed.
 
-        >>> Problem("p1", "Tom has 3 pens and buys 4. How many?", "7", ("He has 3 + 4 = <<3+4=7>>7 pens.",)).reasoning
+        >>> Problem(
+        ...     "p1",
+        ...     "Tom has 3 pens and buys 4. How many?",
+        ...     "7",
+        ...     ("He has 3 + 4 = <<3+4=7>>7 pens.",),
+        ... ).reasoning
         'He has 3 + 4 = 7 pens.'
         """
         return " ".join(_CALC.sub("", step) for step in self.steps)
@@ -122,7 +129,9 @@ def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True,
     >>> record = {"question": "Ann has 3 apples and buys 2. How many?",
     ...           "answer": "How many apples now? ** 3 + 2 = <<3+2=5>>5\\n#### 5"}
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     _ = (Path(folder) / "test_socratic.jsonl").write_text(json.dumps(record) + "\\n")
+    ...     _ = (Path(folder) / "test_socratic.jsonl").write_text(
+    ...         json.dumps(record) + "\\n"
+    ...     )
     ...     problems = load_gsm8k(folder)
     >>> problems[0].id, problems[0].answer, problems[0].steps
     ('gsm8k-test-0', '5', ('3 + 2 = <<3+2=5>>5',))
@@ -258,7 +267,9 @@ class Splits:
     has one split only (HumanEval: disjoint draws from it); ``shots``:
     few-shot ``(question, answer, reasoning)`` triples, not in ``train``.
 
-    >>> splits = Splits("toy", "a toy task", [Problem("a", "1 + 1?", "2", ("1 + 1 = 2",))], None)
+    >>> splits = Splits(
+    ...     "toy", "a toy task", [Problem("a", "1 + 1?", "2", ("1 + 1 = 2",))], None
+    ... )
     >>> splits.test is None, len(splits.train)
     (True, 1)
     """
@@ -309,8 +320,12 @@ class Inputs:
 
     :func:`draw_inputs` builds one; by hand, with three problems:
 
-    >>> problems = [Problem(f"p{k}", f"What is {k} + {k}?", str(2 * k), (f"{k} + {k} = {2 * k}",) * k)
-    ...             for k in (1, 2, 3)]
+    >>> problems = [
+    ...     Problem(
+    ...         f"p{k}", f"What is {k} + {k}?", str(2 * k), (f"{k} + {k} = {2 * k}",) * k
+    ...     )
+    ...     for k in (1, 2, 3)
+    ... ]
     >>> rows = {"train": [0], "val": [1], "test": [2], "easy_train": [0], "easy_val": [1]}
     >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
     >>> [inputs.problems[k].difficulty for k in inputs.rows["test"]]

@@ -73,11 +73,13 @@ def toy_receiver(seed: int = 0):
     ('toy', False, device(type='cpu'))
     >>> receiver.tokenizer("Hi!").input_ids  # <bos>, then one token per character
     [1, 47, 22, 66]
-    >>> receiver.tokenizer.decode([1, 47, 22, 66, 3], skip_special_tokens=True)  # <unk> (3): a character not known
+    >>> # <unk> (3): a character not known
+    >>> receiver.tokenizer.decode([1, 47, 22, 66, 3], skip_special_tokens=True)
     'Hi!'
     >>> sum(p.numel() for p in receiver.model.parameters())
     25056
-    >>> receiver.fingerprint == toy_receiver(seed=0).fingerprint != toy_receiver(seed=1).fingerprint
+    >>> same, other = toy_receiver(seed=0), toy_receiver(seed=1)
+    >>> receiver.fingerprint == same.fingerprint != other.fingerprint
     True
     """
     import torch
@@ -141,7 +143,11 @@ def toy_result(n: int = 12, seed: int = 0):
     is -3 nats; difficulty cycles 1, 2, 3, 4 (easy: at most 2).
 
     >>> res = toy_result()
-    >>> res.receivers, len(res.ids["test"]), round(float(res.utility["R"]["posterior information"].mean()), 2)
+    >>> (
+    ...     res.receivers,
+    ...     len(res.ids["test"]),
+    ...     round(float(res.utility["R"]["posterior information"].mean()), 2),
+    ... )
     (['R'], 12, -3.4)
     """
     import numpy as np

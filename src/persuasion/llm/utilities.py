@@ -42,13 +42,19 @@ class UtilityTable:
 
     :func:`utility_table` scores one with a Receiver; by hand, two inputs with three items each:
 
-    >>> table = UtilityTable(ids=("p1", "p2"), items=np.array([[-2.0, -0.5, -1.0], [-3.0, -3.0, -0.25]]),
-    ...                      none=np.array([-2.5, -4.0]), all=np.array([-1.0, -0.5]),
-    ...                      tokens_items=np.array([[30, 32, 31], [40, 41, 45]]), tokens_none=np.array([25, 35]),
-    ...                      tokens_all=np.array([60, 75]))
+    >>> table = UtilityTable(
+    ...     ids=("p1", "p2"),
+    ...     items=np.array([[-2.0, -0.5, -1.0], [-3.0, -3.0, -0.25]]),
+    ...     none=np.array([-2.5, -4.0]),
+    ...     all=np.array([-1.0, -0.5]),
+    ...     tokens_items=np.array([[30, 32, 31], [40, 41, 45]]),
+    ...     tokens_none=np.array([25, 35]),
+    ...     tokens_all=np.array([60, 75]),
+    ... )
     >>> table.items.argmax(axis=1)  # the best item of each input, in hindsight
     array([1, 2])
-    >>> table.items.mean(axis=1) - table.none  # what a random item gains over no information
+    >>> # what a random item gains over no information
+    >>> table.items.mean(axis=1) - table.none
     array([1.33333333, 1.91666667])
     """
 
@@ -95,7 +101,9 @@ def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, prog
     >>> from persuasion.llm.tasks import synthetic_problems
     >>> from persuasion.llm.toy import toy_receiver
     >>> problems = synthetic_problems(2, rng=0, max_steps=2)
-    >>> items = {p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems}
+    >>> items = {
+    ...     p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems
+    ... }
     >>> table = utility_table(toy_receiver(), problems, items, cache=False, progress=False)
     >>> table.ids, table.items.shape
     (('synthetic-0', 'synthetic-1'), (2, 7))
@@ -165,9 +173,19 @@ class Utilities:
 
     :func:`score_utilities` builds one; by hand (one input, one item), and through plain JSON data and back:
 
-    >>> table = UtilityTable(("p1",), np.array([[-0.5]]), np.array([-2.0]), np.array([-1.0]),
-    ...                      np.array([[30]]), np.array([25]), np.array([40]))
-    >>> utilities = Utilities({"R": table}, {"R": [["item 0 prompt", "no-information prompt", "all-items prompt"]]})
+    >>> table = UtilityTable(
+    ...     ("p1",),
+    ...     np.array([[-0.5]]),
+    ...     np.array([-2.0]),
+    ...     np.array([-1.0]),
+    ...     np.array([[30]]),
+    ...     np.array([25]),
+    ...     np.array([40]),
+    ... )
+    >>> utilities = Utilities(
+    ...     {"R": table},
+    ...     {"R": [["item 0 prompt", "no-information prompt", "all-items prompt"]]},
+    ... )
     >>> utilities.to_dict()["tables"]["R"]["none"]
     {'__ndarray__': '<f8', 'shape': [1], 'data': [-2.0]}
     >>> again = Utilities.from_dict(utilities.to_dict())
@@ -200,12 +218,20 @@ def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, prog
     >>> problems = synthetic_problems(2, rng=0, max_steps=2)
     >>> rows = {"train": [0], "val": [], "test": [1], "easy_train": [0], "easy_val": []}
     >>> inputs = Inputs("synthetic", "synthetic", problems, rows, threshold=2, data_hash="")
-    >>> items = Items({p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)] for p in problems},
-    ...               {p.id: [] for p in problems})
-    >>> utilities = score_utilities(inputs, items, [toy_receiver()], cache=False, progress=False)
+    >>> items = Items(
+    ...     {
+    ...         p.id: [f"Fact {k}: {k} + {k} = {2 * k}." for k in range(1, 8)]
+    ...         for p in problems
+    ...     },
+    ...     {p.id: [] for p in problems},
+    ... )
+    >>> utilities = score_utilities(
+    ...     inputs, items, [toy_receiver()], cache=False, progress=False
+    ... )
     >>> list(utilities.tables), utilities.tables["toy"].items.shape
     (['toy'], (2, 7))
-    >>> len(utilities.prompts["toy"][0])  # an input's prompts: item 0, ..., item 6, no and all information
+    >>> # an input's prompts: item 0, ..., item 6, no and all information
+    >>> len(utilities.prompts["toy"][0])
     9
     >>> utilities.tables["toy"].none.round(2)  # as utility_table's
     array([-14.73, -14.29])
