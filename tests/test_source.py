@@ -37,3 +37,18 @@ def test_the_readme_maps_every_module():
     llm_files = {p.name for p in (root / "src" / "persuasion" / "llm").glob("*.py")} - {"__init__.py"}
     assert named(library) == top, f"README library map: {named(library) ^ top}"
     assert named(llm) == llm_files, f"README llm/ map: {named(llm) ^ llm_files}"
+
+
+def test_docstring_examples_fit_the_api_pages_column():
+    # The API reference sets examples like the chapters' code, 88 characters a line at 1280 px; a longer input
+    # line would wrap there, and its second half would read as the example's output.
+    import ast
+
+    long = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                for line in (ast.get_docstring(node, clean=True) or "").splitlines():
+                    if line.lstrip().startswith((">>>", "...")) and len(line) > 88:
+                        long.append(f"{path.name}: {line.strip()[:60]}")
+    assert not long, f"{len(long)} example lines over 88 characters: {long[:5]}"

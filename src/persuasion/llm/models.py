@@ -150,7 +150,8 @@ def content_hash(path) -> str:
 
     >>> import tempfile
     >>> saved = os.environ.get("PERSUASION_CACHE")
-    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as d:
+    >>> tmp = tempfile.TemporaryDirectory
+    >>> with tmp() as cache, tmp() as d:
     ...     os.environ["PERSUASION_CACHE"] = cache
     ...     _ = (Path(d) / "a.txt").write_text("abc")
     ...     print(content_hash(Path(d) / "a.txt"))  # a file: its SHA-256
@@ -397,8 +398,9 @@ def encoder_fingerprint(encoder) -> str:
 
     >>> import tempfile, torch
     >>> saved = os.environ.get("PERSUASION_CACHE")
-    >>> with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as folder:
-    ...     os.environ["PERSUASION_CACHE"] = cache  # where content_hash remembers hashes
+    >>> tmp = tempfile.TemporaryDirectory
+    >>> with tmp() as cache, tmp() as folder:
+    ...     os.environ["PERSUASION_CACHE"] = cache  # content_hash remembers hashes here
     ...     _ = (Path(folder) / "config.json").write_text("{}")
     ...     model = torch.nn.Linear(2, 2)
     ...     model.name_or_path = folder
