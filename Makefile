@@ -73,6 +73,7 @@ book: sandbox $(EXECUTED)
 pdf: book browser
 	$(PY) scripts/book_pdf.py _build/html _build/pdf/book.pdf
 	cp _build/pdf/book.pdf _build/html/book.pdf
+	printf 'window.persuasionPdf = true;\n' > _build/html/_static/persuasion-pdf.js  # the landing page links it
 
 # -- tests ---------------------------------------------------------------------
 # Debian's chromium and chromium-driver serve the browser test (no browser download).

@@ -126,7 +126,8 @@ n_games, n_grid = size.n_games, size.n_grid
 game = prosecutor_game(prior_guilty=0.3)
 sol = optimal_signal(game)
 print(f"P(conviction) under the optimal signal: {sol.value:.4f}")
-print("P(signal | state):\n", sol.scheme.round(4))
+for state, row in zip(game.states, sol.scheme):
+    print(f"if {state}: " + ", ".join(f"signal {s} w.p. {q:.4f}" for s, q in enumerate(row)))
 
 # %% [markdown]
 # Each realisation comes with its probability, the posterior it induces and
@@ -137,7 +138,7 @@ p_guilty = sol.posteriors[:, 1]  # each posterior's probability of guilt
 for s in np.argsort(p_guilty):
     act = game.actions[sol.actions[s]]
     print(f"signal {s}: probability {sol.weights[s]:.3f}, "
-          f"P(guilty | signal) = {p_guilty[s]:.3f}, judge: {act!r}")
+          f"P(guilty | signal) = {p_guilty[s]:.3f}, judge: {act}")
 
 # %% [markdown]
 # The optimal signal says "guilty" always when the defendant is guilty and with
@@ -212,11 +213,13 @@ checks.true(
 # ```{prf:theorem} Kamenica and Gentzkow (2011), Corollary 2
 # :label: thm-kg
 #
-# {cite:p}`kamenica2011bayesian`. The value of an optimal signal is $V(\mu_0)$. The Sender benefits from
+# The value of an optimal signal is $V(\mu_0)$. The Sender benefits from
 # persuasion (some signal gives strictly more than no information) if and only
 # if $V(\mu_0) > \hat v(\mu_0)$. An optimal signal induces posteriors $\mu_i$ at
 # which $\hat v(\mu_i) = V(\mu_i)$ and which lie on a hyperplane supporting $V$
 # at $\mu_0$.
+#
+# Source: {cite:t}`kamenica2011bayesian`.
 # ```
 #
 # ```{prf:proof}
@@ -561,9 +564,9 @@ bound = np.array([min(g.n_actions, g.n_states) for g in games])
 raw = [optimal_signal(g, minimal=False) for g in games]
 n_raw = np.array([s.n_signals for s in raw])
 n_signals = np.array([s.n_signals for s in solutions])
-print("games where the LP's own solution used more than |Omega| signals:",
+print("games where the LP's own solution used more than min(|A|, |Ω|) signals:",
       int((n_raw > bound).sum()))
-print("largest number of signals after reduction, minus min(|A|, |Omega|):",
+print("largest number of signals after reduction, minus min(|A|, |Ω|):",
       int((n_signals - bound).max()))
 
 # %% tags=["remove-input"]
@@ -606,13 +609,13 @@ review = PersuasionGame(
 # %%
 rsol = optimal_signal(review)
 silent_action = review.actions[review.best_response(review.prior)]
-print(f"no information: evaluator plays {silent_action!r}, "
+print(f"no information: evaluator plays {silent_action}, "
       f"developer gets {review.no_information_value:.3f}")
 print(f"full information: developer gets {review.full_information_value:.3f}")
 print(f"optimal signal:   developer gets {rsol.value:.4f}")
 for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
     print(f"  with probability {w:.3f}: posterior {np.round(mu, 3)}",
-          f"-> {review.actions[a]}")
+          f"→ {review.actions[a]}")
 
 # %% tags=["hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(5.6, 5.0))
@@ -622,11 +625,13 @@ for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
     xy = simplex_coords(mu)
     ax.plot(*np.vstack([prior_xy, xy]).T, color="black", lw=1.2, ls="--", marker="")
     ax.plot(*xy, marker="o", ms=8, color="black", ls="none")
+    right = xy[0] > prior_xy[0]  # the label on the far side from the prior, off the dashed line
     ax.annotate(
         f"{review.actions[a]}\nweight {w:.2f}",
         xy,
-        xytext=(8, -4),
+        xytext=(8, -4) if right else (-8, 6),
         textcoords="offset points",
+        ha="left" if right else "right",
         fontsize=9,
         bbox=dict(fc="white", ec="none", alpha=0.85, pad=1),  # legible over the hatching
     )
@@ -710,7 +715,7 @@ checks.true(
 # %%
 prosecutor_inf = convex_closure(game, game.prior)
 prosecutor_sup = concave_closure(game, game.prior)
-print(f"prosecutor: v_hat(mu0) = {game.no_information_value}, "
+print(f"prosecutor: v̂(μ₀) = {game.no_information_value}, "
       f"inf-closure = {prosecutor_inf}, sup-closure = {prosecutor_sup}")
 
 # %% tags=["remove-input"]
@@ -775,7 +780,8 @@ checks.true(
 # %%
 priors = np.linspace(0.0, 1.0, 21)
 values = [optimal_signal(prosecutor_game(p)).value for p in priors]
-print(np.round(values, 4))
+for p, v in zip(priors[::4], values[::4]):
+    print(f"prior {p:.1f}: conviction probability {v:.4f}")
 
 # %% tags=["remove-input"]
 checks.close(
@@ -793,7 +799,8 @@ for p in low_priors:
     s = optimal_signal(prosecutor_game(p))
     convict_signal = list(s.actions).index(1)  # the realisation recommending "convict"
     q_measured.append(s.scheme[0, convict_signal])  # row 0: the innocent state
-print("P('guilty' | innocent):", np.round(q_measured, 4))
+for p, q in zip(low_priors, q_measured):
+    print(f"prior {p:.1f}: P(signal 'guilty' | innocent) = {q:.4f}")
 
 # %% tags=["remove-input"]
 checks.close(

@@ -290,7 +290,8 @@ PROSECUTOR = np.array([[0.0, 0.0], [1.0, 1.0]])
 alone = InformationEnvironment(prior_court, [partitions], noise=noise).analyse()
 alone_values = outcome_values(alone, JUDGE, [PROSECUTOR, JUDGE])
 best_alone = int(np.argmax(alone_values[:, 0]))
-print("conviction probability, judge's utility:", alone_values[best_alone].round(4))
+conviction, judge = alone_values[best_alone]
+print(f"conviction probability {conviction:.4f}, judge's utility {judge:.4f}")
 
 # %% [markdown]
 # With a defence attorney whose payoff is minus the prosecutor's, we
@@ -423,7 +424,7 @@ plt.show()
 # ```{prf:theorem} Gentzkow–Kamenica; essay Theorem 2, pointwise
 # :label: thm-gk-connected
 #
-# {cite:p}`gentzkow2017competition`. Let every Sender's set of signals hold the uninformative signal. The
+# Let every Sender's set of signals hold the uninformative signal. The
 # following are equivalent: (a) for all Sender preferences, whenever a
 # collusive outcome $\tau_c$ is strictly more informative than an equilibrium
 # outcome $\tau$, every Sender is indifferent between $\tau_c$ and $\tau$;
@@ -431,6 +432,8 @@ plt.show()
 # Blackwell-connected environment, if no Sender is indifferent between two
 # strictly comparable outcomes, no collusive outcome is strictly more
 # informative than an equilibrium outcome.
+#
+# Source: {cite:t}`gentzkow2017competition`.
 # ```
 #
 # ```{prf:proof}
@@ -631,16 +634,16 @@ print(f"0/1 payoffs: {tie_pairs} pairs collusive > equilibrium, "
 
 # %% tags=["remove-input"]
 checks.true(
-    "Theorem 2 (b => a), Gaussian payoffs: no collusive outcome > an equilibrium",
+    "essay Theorem 2 (b => a), Gaussian payoffs: no collusive outcome > an equilibrium",
     violations == 0 and n_pairs_checked > 0,
     value=f"{violations} violations in {n_pairs_checked} pairs",
-    method="Theorem 2 vs enumeration, Gaussian payoffs",
+    method="essay Theorem 2 vs enumeration, Gaussian payoffs",
 )
 checks.true(
-    "Theorem 2 (b => a), tied payoffs: collusive > equilibrium happens, and only between outcomes all Senders tie",
+    "essay Theorem 2 (b => a), tied payoffs: collusive > equilibrium happens, and only between outcomes all Senders tie",
     tie_pairs > 0 and tie_not_indifferent == 0,
     value=f"{tie_pairs} such pairs, {tie_not_indifferent} with a Sender not indifferent",
-    method="Theorem 2 vs enumeration, 0/1 payoffs",
+    method="essay Theorem 2 vs enumeration, 0/1 payoffs",
 )
 
 # %% [markdown]
@@ -680,7 +683,7 @@ print(f"{n_envs} random environments: {n_connected} connected, {n_not} not; "
 
 # %% tags=["remove-input"]
 checks.true(
-    "Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium, not tied",
+    "essay Theorem 2 (a => b): each non-connected environment has preferences with collusion > equilibrium, not tied",
     n_counter == n_not and n_not > 0,
     value=f"{n_counter} of {n_not}",
     method="proof's payoffs, checked by enumeration",
@@ -718,8 +721,9 @@ for prof, pay in table.items():
 eq = equilibrium_outcomes(analysts, V_analysts)
 (coll,) = collusive_outcomes(analysts, V_analysts)
 silence, both = analysts.profile_outcome[0, 0], analysts.profile_outcome[1, 1]
-print(f"equilibrium outcome(s) {sorted(map(int, eq))}, collusive outcome {coll}; "
-      f"silence is {silence}, both publish is {both}")
+names = {silence: "both silent", both: "both publish"}
+print("equilibrium outcome(s):", ", ".join(names.get(k, f"outcome {k}") for k in sorted(eq)))
+print("collusive outcome:", names.get(coll, f"outcome {coll}"))
 
 # %% tags=["remove-input"]
 checks.true(
@@ -744,9 +748,11 @@ checks.true(
 # ```{prf:theorem} Equilibrium outcomes (Gentzkow–Kamenica; essay §2.2)
 # :label: thm-gk-characterisation
 #
-# {cite:p}`gentzkow2017competition`. Let $n \ge 2$ Senders share the same menu and let the environment be
+# Let $n \ge 2$ Senders share the same menu and let the environment be
 # Blackwell-connected. A feasible $\tau$ is an equilibrium outcome iff no
 # Sender strictly prefers any feasible $\tau' \succeq \tau$.
+#
+# Source: {cite:t}`gentzkow2017competition`.
 # ```
 #
 # The essay states this without "$n \ge 2$". The condition matters: with two
@@ -802,10 +808,16 @@ checks.true(
 
 # %%
 trial, V1, eq1, c1 = first_failure
-print(f"one sender, three states, random preferences #{trial}:")
-print("  payoff of each outcome  ", V1.round(2))
-print(f"  optimal (equilibrium) outcomes: {sorted(map(int, eq1))}")
-print(f"  outcomes with no profitable refinement: {sorted(map(int, c1))}")
+def shown(partition):  # states numbered from 1, each cell in order
+    return " ".join("{" + ",".join(str(w + 1) for w in sorted(c)) + "}"
+                    for c in sorted(partition, key=min))
+
+
+print(f"one sender, states 1, 2, 3, random preferences #{trial}:")
+print(f"  {'partition revealed':20} {'payoff':>7}  optimal  no profitable refinement")
+for k in range(single.n_outcomes):
+    print(f"  {shown(cells(single, k)):20} {V1[k]:7.2f}  {'yes' if k in eq1 else 'no':7}"
+          f"  {'yes' if k in c1 else 'no'}")
 
 # %% [markdown]
 # The extra outcome has no more informative outcome that the Sender prefers,
@@ -836,7 +848,7 @@ for n_senders in (2, 3):
         )
 for row in timings:
     print(
-        "senders {} |Omega| {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
+        "senders {} |Ω| {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
     )
 
 
@@ -931,8 +943,9 @@ three = InformationEnvironment(prior_court, [partitions] * 3, noise=noise).analy
 three_values = outcome_values(three, JUDGE, [PROSECUTOR, PROSECUTOR, -PROSECUTOR])
 three_eq = equilibrium_outcomes(three, three_values)
 for k in three_eq:
-    print(f"equilibrium outcome {k}: posteriors of guilt",
-          three.outcomes[k].posteriors[:, 1])
+    laws = ", ".join(f"P(guilty) = {mu[1]:.3f} w.p. {w:.3f}"
+                     for w, mu in zip(three.outcomes[k].weights, three.outcomes[k].posteriors))
+    print(f"equilibrium outcome: {laws}")
 
 # %% tags=["remove-input"]
 checks.true(
@@ -968,7 +981,8 @@ checks.true(
 # %%
 twins = outcome_values(court, JUDGE, [PROSECUTOR, PROSECUTOR])
 twin_eq = equilibrium_outcomes(court, twins)
-print("conviction probability at each equilibrium outcome:", twins[twin_eq, 0].round(4))
+print("conviction probability at each equilibrium outcome:",
+      ", ".join(f"{v:.4f}" for v in twins[twin_eq, 0]))
 
 # %% tags=["remove-input"]
 full_id = court_eq[0]
@@ -1008,8 +1022,11 @@ checks.close(
 # %%
 P_test = np.array([[0.9, 0.1], [0.1, 0.9]])
 Q_test = np.array([[0.74, 0.26], [0.26, 0.74]])
-print("G =", garbling(P_test, Q_test))
-print("0.9 test from the 0.74 test:", garbling(Q_test, P_test))
+G = garbling(P_test, Q_test)
+print("G, the garbling that turns the 0.9 test into the 0.74 test:")
+print("\n".join("  " + "  ".join(f"{g:.2f}" for g in row) for row in G))
+converse = garbling(Q_test, P_test)
+print("the 0.9 test from the 0.74 test:", "no garbling exists" if converse is None else converse)
 
 # %% tags=["remove-input"]
 checks.close(

@@ -133,7 +133,7 @@ print(f"U_max = {prob.U_max:.3f}")
 # %%
 sol = robust_delegation(prob)
 print(f"U* = {sol.value:.3f}, G* = {sol.guarantee:.3f}")
-print("worst case per type:", sol.type_values.round(3))
+print("worst case per type:", ", ".join(f"{v:.3f}" for v in sol.type_values))
 
 # %% tags=["remove-input"]
 checks.close("safe action: U_blind = 0.5", prob.U_blind, 0.5, method="by hand: a blind guess is right w.p. 1/2")
@@ -585,7 +585,7 @@ checks.true(
 # %%
 tau_star = sol.splitting
 adv_at_star = prob.payoffs(tau_star, "adversarial")[0].min()
-print("safe action, LP posteriors Pr(w=1):", tau_star.posteriors[:, 1].round(3))
+print("safe action, LP posteriors Pr(ω = 1):", ", ".join(f"{q:.3f}" for q in tau_star.posteriors[:, 1]))
 print(f"worst case {sol.value:.3f} with ties for her, {adv_at_star:.3f} against her")
 
 # %% tags=["remove-input"]
@@ -607,7 +607,7 @@ deltas = [1e-1, 1e-2, 1e-3, 1e-4]
 for d in deltas:
     s_d = robust_delegation(prob, margin=d)
     adv = prob.payoffs(s_d.splitting, "adversarial")[0].min()
-    print(f"delta = {d:g}: U*_delta = {s_d.value:.4f}, against the principal {adv:.4f}")
+    print(f"δ = {d:g}: U*_δ = {s_d.value:.4f}, against the principal {adv:.4f}")
 
 # %% [markdown]
 # The same on random problems (the check runs hidden; its output is shown):
@@ -630,8 +630,9 @@ tie_rows = np.array(tie_rows)  # U* - U*_delta, problems x deltas
 print(
     f"random problems where ties against the principal cost the LP optimum value: {drop} of {len(tie_rows)}"
 )
-print("largest U* - U*_delta over the problems, by delta:")
-print({d: float(f"{g:.2g}") for d, g in zip(deltas, tie_rows.max(axis=0))})
+print("largest U* − U*_δ over the problems:")
+for d, g in zip(deltas, tie_rows.max(axis=0)):
+    print(f"  at δ = {d:g}: {g:.2g}")
 checks.all_of(
     "ties: each margin solution keeps its value with ties against the principal",
     attained,
@@ -699,7 +700,8 @@ act_point = np.array([prob.principal_utility[w_act] @ prob.prior,
 safe_point = points[np.argmax(points.sum(axis=1))]  # no information
 midpoint = (act_point + safe_point) / 2
 excess = directions @ midpoint - support  # > 0 somewhere: outside the set
-print("acting:", act_point, " delegating, no information:", safe_point.round(3))
+print("(principal, agent) payoffs: acting ({:.3f}, {:.3f}),".format(*act_point))
+print("  delegating with no information ({:.3f}, {:.3f})".format(*safe_point))
 print(f"the midpoint lies outside the delegation set by {excess.max():.3g}")
 
 # %% tags=["hide-input", "remove-output"]
@@ -824,8 +826,8 @@ def best_and_worst(lam):
 
 
 frontier = np.array([best_and_worst(lam) for lam in np.linspace(0, 1, 21)])
-print("frontier points (best case, worst case):")
-print(np.unique(frontier.round(6), axis=0).tolist())
+print("frontier points (best case, worst case):",
+      ", ".join(f"({b:.2f}, {w:.2f})" for b, w in np.unique(frontier.round(6), axis=0)))
 
 # %% tags=["remove-input"]
 checks.close(
@@ -859,8 +861,9 @@ checks.true(
 # them type by type, keeping only feasible partial profiles (one small LP
 # each, except that the next type's best response at a belief already found
 # in the region needs none), so the cost follows the number of regions, which
-# for a fixed number of states grows polynomially in the number of types, not
-# as $|B|^{K}$.
+# for a fixed number of states grows polynomially in the number of types
+# $K = |\mathcal U_A|$, not as the number of profiles, $|B|^K$ for an agent with
+# action set $B$ ($3^K$ here: match state 0, match state 1, safe).
 
 # %%
 cost = []  # (states, types, regions, seconds)
@@ -875,7 +878,7 @@ for n_states in (2, 3):
 
 # %%
 for n, K, regions, seconds in cost:
-    print(f"states {n} types {K:>3}: {regions:>4} regions (of 3^K = {3.0**K:.3g}),"
+    print(f"{n} states, {K:>2} types: {regions:>4} regions (of 3^{K} = {3.0**K:.3g} profiles),"
           f" {seconds:.3f} s")
 
 # %% tags=["remove-input"]

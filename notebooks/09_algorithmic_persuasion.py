@@ -26,18 +26,10 @@
 # problem can be exponential in one representation and polynomial in
 # another.
 #
-# ```{admonition} Which Fudenberg–Liang result
-# :class: note
-#
-# {ref}`ch-delegation` computes two things under that name: the essay's
-# Theorem 3, in the model the essay states (its own rendering, not the
-# paper's), and the frontier of best-case against worst-case payoffs for an
-# AI that is either aligned or misaligned, which the *abstract* of
-# {cite:t}`fudenberg2025friend` (arXiv:2509.14396) describes, in our finite
-# reconstruction. The Fudenberg–Liang result shown in this book is that
-# abstract version; the theorems in the body of the paper are neither
-# reproduced nor timed.
-# ```
+# The robust delegation LP of {ref}`ch-delegation` is timed in that chapter,
+# in its section on what the exact solution costs; the theorems in the body
+# of {cite:t}`fudenberg2025friend` are neither reproduced nor timed in this
+# book.
 #
 # The chapter's imports and sizes are in the hidden cell below, with
 # `timed(fn)`, which returns the median wall time of three runs of `fn`
@@ -175,15 +167,16 @@ for g in state_games:
 # points beyond the smallest one:
 
 # %%
-for _, n_s, n_a, secs in rows:
-    print(f"|Omega| = {n_s:>5}, |A| = {n_a:>3}: {n_s * n_a:>7} variables, {secs:.3f} s")
+display(Table([(n_s, n_a, n_s * n_a, secs) for _, n_s, n_a, secs in rows],
+              ["states", "actions", "variables", "time (s)"], digits=[None, None, None, 3],
+              caption="The optimal-signal LP: size and time to build and solve."))
 slope = {}
 for kind, grown in (("states", 1), ("actions", 2)):
     r = [x for x in rows if x[0] == kind][1:]
     fit = np.polyfit(np.log([x[grown] for x in r]), np.log([x[3] for x in r]), 1)
     slope[kind] = fit[0]
-print(f"fitted slopes of log time: {slope['states']:.2f} in |Omega| (|A| = 20),"
-      f" {slope['actions']:.2f} in |A| (|Omega| = 200)")
+print(f"fitted slopes of log time: {slope['states']:.2f} in |Ω| (|A| = 20),"
+      f" {slope['actions']:.2f} in |A| (|Ω| = 200)")
 
 # %% [markdown]
 # Larger LPs are refused before they are built: the size guard counts the
@@ -305,12 +298,15 @@ for n in range(2, max_n + 1):
                     v_explicit=sol.value, v_sym=sym.value))
 
 # %%
-ind_rows = [(x["n"], x["states"], x["explicit_vars"], x["t_explicit"], x["v_explicit"],
-         x["sym_vars"], x["border"], 1e3 * x["t_sym"], x["v_sym"]) for x in ind]
-display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)", "value",
-                     "symmetric LP: variables", "Border rows", "time (ms)", "value"],
-              digits=[None, None, None, 3, 6, None, None, 1, 6],
-              caption="The explicit LP over m^n states against the symmetric LP."))
+ind_rows = [(x["n"], x["states"], x["explicit_vars"], x["t_explicit"],
+             x["sym_vars"], x["border"], 1e3 * x["t_sym"]) for x in ind]
+values = sorted({round(v, 6) for x in ind for v in (x["v_explicit"], x["v_sym"])})
+agree = f"the value {values[0]:g}" if len(values) == 1 else f"values from {values[0]:g} to {values[-1]:g}"
+display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)",
+                         "symmetric LP: variables", "Border rows", "time (ms)"],
+              digits=[None, None, None, 3, None, None, 1],
+              caption=f"The explicit LP over m^n states against the symmetric LP: both give {agree} at "
+                      "every n."))
 last = ind[-4:]
 log_time = np.log([x["t_explicit"] for x in last])
 growth = np.polyfit([x["n"] for x in last], log_time, 1)[0]
@@ -502,7 +498,7 @@ checks.all_of(
 
 # %%
 for family, n, profiles, secs in eq_rows:
-    what = "|Omega|" if "senders" in family else "m"
+    what = "|Ω|" if "senders" in family else "m"
     print(f"{family}, {what} = {n}: {profiles:>6} profiles, {secs:.3f} s")
 
 # %% tags=["hide-input", "remove-output"]
@@ -582,7 +578,8 @@ plt.show()
 
 # %%
 g = random_game(30, 12, rng)
-print("obedience rows x variables:", obedience_matrix(g).shape)
+rows_, variables = obedience_matrix(g).shape
+print(f"{variables} variables, {rows_} obedience rows")
 
 # %% tags=["remove-input"]
 checks.true(
@@ -619,7 +616,8 @@ vals = [
     else iid_optimal_signal([0, 1], [0, 1], [0.5, 0.5], n).value
     for n in ns_ex
 ]
-print(np.round(vals, 6))
+for n, v in zip(ns_ex, vals):
+    print(f"n = {n:>2}: value {v:.6f}, 1 - 2^-n = {1 - 2.0**-n:.6f}")
 
 # %% tags=["remove-input"]
 checks.close(

@@ -84,7 +84,7 @@ below = []
 for _ in range(n_random):
     gr = random_game(3, 3, rng)
     below.append(float(convex_closure(gr, gr.prior)) <= gr.no_information_value + 1e-9)
-print(f"inf-closure <= v* in {sum(below)} of {n_random} random games")
+print(f"inf-closure ≤ v* in {sum(below)} of {n_random} random games")
 
 # %% tags=["remove-input"]
 checks.all_of("1. the inf-closure never exceeds v* (random games)", below, method="convex closure vs v* at the prior")
@@ -327,7 +327,7 @@ per_response = np.array([
     np.sum(joint * (op.profiles[:, 0] == y)[None, :] * op.v[y][:, None])
     for y in range(op.m)
 ])
-print(f"sum over responses {per_response.sum():.6f}, v(phi) {op.values(phi)[0]:.6f}")
+print(f"sum over responses {per_response.sum():.6f}, v(φ) {op.values(phi)[0]:.6f}")
 
 # %% tags=["remove-input"]
 checks.close(

@@ -99,3 +99,16 @@ def test_a_claim_names_its_method():
     assert "<td>closed form 2^n</td>" in c._repr_html_()
     with pytest.raises(TypeError, match="method must be a str"):
         c.true("x", True, method=3)
+
+
+def test_the_table_typesets_notation_in_claims_and_methods_but_not_in_values():
+    from persuasion.book.checks import Checks
+
+    checks = Checks()
+    checks.close("V(mu0) >= v_hat(mu0)", 0.6, 0.6, method="LP vs closed form at mu0")
+    checks.true("value text as given", True, value="mu0 <= 1")
+    table = checks.to_markdown()
+    assert "| V(μ₀) ≥ v̂(μ₀) | LP vs closed form at μ₀ |" in table
+    assert "mu0 <= 1" in table  # a value is shown as computed
+    page = checks._repr_html_()
+    assert "V(μ₀) ≥ v̂(μ₀)" in page and "mu0 &lt;= 1" in page

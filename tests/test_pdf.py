@@ -146,9 +146,39 @@ def test_every_page_loads_without_console_errors_and_the_landing_page_says_it_al
         assert re.search(r"Version \d+\.\d+\.\d+\S*, built \d{4}-\d\d-\d\d", text), text[:400]
         links = browser_log.execute_script(
             "return Array.from(document.querySelectorAll('article a')).map(a => a.href)")
-        assert f"{base}/prf-prf.html" in links and f"{base}/book.pdf" in links
+        # This build has no book.pdf (make pdf adds it): no dead link, a line on how to make the PDF instead.
+        assert not (built_book / "book.pdf").exists()
+        assert f"{base}/prf-prf.html" in links and f"{base}/book.pdf" not in links
+        assert "not in this copy of the site: make pdf writes it" in text
         TEST_OUTPUT.mkdir(exist_ok=True)
         browser_log.save_screenshot(str(TEST_OUTPUT / "landing.png"))
+
+
+def test_the_landing_page_links_the_pdf_once_make_pdf_has_put_it_in_the_site(built_book, browser_log, tmp_path):
+    """The flag that ``make pdf`` writes turns the line back into the link (a copy of the landing page's parts)."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from persuasion_book import PDF_FLAG, pdf_flag
+
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"printf '{pdf_flag(True).strip()}\\n' > _build/html/_static/{PDF_FLAG}" in makefile
+    assert (built_book / "_static" / PDF_FLAG).read_text() == pdf_flag(False)
+    site = tmp_path / "site"
+    (site / "_static").mkdir(parents=True)
+    shutil.copy2(built_book / "_static" / "persuasion.js", site / "_static")
+    (site / "book.pdf").write_bytes(b"%PDF-1.4")
+    (site / "book").mkdir()
+    (site / "book" / "intro.html").write_text(
+        f'<script src="../_static/{PDF_FLAG}"></script><script src="../_static/persuasion.js"></script>'
+        '<article><a class="persuasion-pdf" href="../book.pdf">the whole book as a PDF</a></article>')
+    for available in (True, False):
+        (site / "_static" / PDF_FLAG).write_text(pdf_flag(available))
+        with serve(site) as base:
+            browser_log.get(f"{base}/book/intro.html")
+            links = browser_log.execute_script(
+                "return Array.from(document.querySelectorAll('article a')).map(a => a.href)")
+            text = browser_log.execute_script("return document.querySelector('article').innerText")
+        assert (f"{base}/book.pdf" in links) == available, (available, links)
+        assert ("make pdf writes it" in text) == (not available), (available, text)
 
 
 @pytest.fixture(scope="module")

@@ -75,3 +75,16 @@ def test_plot_scaling_draws_one_line_per_series_and_checks_lengths():
     with pytest.raises(ValueError, match=r"one note per point \(2\); got 1"):
         plot_scaling(ax, {"d": ([1, 2], [1, 2], ["only one"])}, xlabel="x", ylabel="y")
     plt.close(fig)
+
+
+def test_plot_scaling_puts_each_note_on_the_side_away_from_the_other_curve():
+    from persuasion.book.plotting import plot_scaling
+
+    fig, ax = plt.subplots()
+    # the second series runs above the first at x = 2, 4 and below it at x = 8 (x = 16 is beyond the first)
+    plot_scaling(ax, {"low": ([1, 10], [1.0, 10.0]),
+                      "mixed": ([2, 4, 8, 16], [5.0, 9.0, 3.0, 30.0], ["a", "b", "c", "d"])},
+                 xlabel="x", ylabel="y")
+    side = {t.get_text(): t.get_position()[1] > 0 for t in ax.texts}  # offset points: + above, - below
+    assert side == {"a": True, "b": True, "c": False, "d": False}  # "d": the second series' default, below
+    plt.close(fig)

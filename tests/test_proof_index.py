@@ -76,3 +76,29 @@ def test_api_summaries_are_whole_and_attribute_prose_is_not_a_type(tmp_path):
     # an attribute's prose with a colon is not read as "type: description" (napoleon's inline attribute type)
     assert "The family-wise error level: the chance that any verdict is false." in html
     assert "Type:" not in html
+
+
+def test_api_classes_show_only_informative_bases_and_enumerations_no_constructor(tmp_path):
+    """``:show-inheritance:`` keeps "Bases: ValueError" but not "Bases: object"; an Enum shows no ``(value, ...)``."""
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "toymod2.py").write_text(
+        'import enum\n\n\nclass Plain:\n    """A plain class."""\n\n\n'
+        'class Oops(ValueError):\n    """An error."""\n\n\n'
+        'class Colour(str, enum.Enum):\n    """Colours."""\n\n    RED = "red"\n'
+    )
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\nsys.path.insert(0, {str(src)!r})\n"
+        "extensions = ['sphinx.ext.autodoc', 'persuasion_book']\n"
+    )
+    (src / "index.rst").write_text("API\n===\n\n.. automodule:: toymod2\n   :members:\n   :show-inheritance:\n")
+    app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=sys.stderr, freshenv=True)
+    app.build()
+    html = (tmp_path / "html" / "index.html").read_text()
+    assert "ValueError" in html and "A plain class." in html and "Colours." in html
+    assert "Bases: <code" in html.replace("\n", "")  # Oops keeps its base
+    assert html.count("Bases:") == 2  # Oops and Colour (str, Enum); not Plain's object
+    assert "names=None" not in html and "boundary" not in html

@@ -13,6 +13,12 @@ sources ``notebooks/NAME.py``. This extension:
   that scroll inside their box on narrow screens);
 * copies the saved figures (``$PERSUASION_FIGURES`` or ``figures/``) to
   ``_build/html/figures/`` so readers can download them by name;
+* writes ``_static/persuasion-pdf.js``, which says whether the site holds the
+  whole-book PDF (``book.pdf``, which ``make pdf`` prints after the build and
+  copies in, rewriting this file): without it the landing page's PDF link
+  becomes a line on how to make one, not a dead link;
+* leaves "Bases: object" and enumerations' constructor signatures out of the
+  API reference;
 * lists the Proof Index by chapter, each entry by its kind, number and title ("Theorem 1.1: Concavification")
   rather than by its label.
 """
@@ -99,7 +105,24 @@ def add_stylesheet(app):
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file("persuasion.css")
+    app.add_js_file(PDF_FLAG)
     app.add_js_file("persuasion.js")
+
+
+PDF_FLAG = "persuasion-pdf.js"
+
+
+def pdf_flag(available: bool) -> str:
+    """The text of ``_static/persuasion-pdf.js``: whether ``book.pdf`` is in the site (read by persuasion.js)."""
+    return f"window.persuasionPdf = {'true' if available else 'false'};\n"
+
+
+def write_pdf_flag(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    (out / "_static").mkdir(exist_ok=True)
+    (out / "_static" / PDF_FLAG).write_text(pdf_flag((out / "book.pdf").is_file()))
 
 
 def _collect_proof_titles(app, doctree):
@@ -169,6 +192,24 @@ def _attribute_prose_after(app, what, name, obj, options, lines):
         lines[:] = original
 
 
+def _drop_bases_object(app, doctree):
+    """``:show-inheritance:`` writes "Bases: object" under every plain class: only informative bases stay."""
+    from docutils import nodes
+
+    for para in list(doctree.findall(nodes.paragraph)):
+        if para.astext() == "Bases: object":
+            para.parent.remove(para)
+
+
+def _enum_signature(app, what, name, obj, options, signature, return_annotation):
+    """An enumeration is used through its members: no constructor signature ``(value, names=None, *, ...)``."""
+    import enum
+
+    if what == "class" and isinstance(obj, type) and issubclass(obj, enum.Enum):
+        return "", None
+    return None
+
+
 def setup(app):
     from sphinx.ext import autosummary
 
@@ -176,6 +217,8 @@ def setup(app):
     app.setup_extension("sphinx.ext.autodoc")
     app.connect("autodoc-process-docstring", _attribute_prose_before, priority=400)  # napoleon's runs at 500
     app.connect("autodoc-process-docstring", _attribute_prose_after, priority=600)
+    app.connect("autodoc-process-signature", _enum_signature)
+    app.connect("doctree-read", _drop_bases_object)
     app.setup_extension("sphinx_proof")
     from sphinx_proof.domain import ProofDomain
 
@@ -186,4 +229,5 @@ def setup(app):
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_chapter_buttons, priority=600)
     app.connect("build-finished", copy_figures)
+    app.connect("build-finished", write_pdf_flag)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,8 +9,22 @@
 // the top 30% of the window, which a jump (Page Down, the space bar, dragging the scroll bar) can step over,
 // leaving an earlier section highlighted; so once a scroll has settled, the section whose heading was passed
 // last is highlighted, with the theme's own classes.
+//
+// The landing page links the whole-book PDF, which only `make pdf` puts in the site. `_static/persuasion-pdf.js`
+// (written by the build, rewritten by `make pdf`) says whether it is there; where it is not, the link becomes a line
+// that says how to make the PDF, rather than a link to a missing file.
 (function () {
   "use strict";
+  function pdfLink() {
+    if (window.persuasionPdf !== false) return;
+    document.querySelectorAll("a.persuasion-pdf").forEach(function (a) {
+      var note = document.createElement("span");
+      note.className = "persuasion-pdf-missing";
+      note.innerHTML = "the whole book as a PDF (not in this copy of the site: <code>make pdf</code> writes it)";
+      a.replaceWith(note);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", pdfLink); else pdfLink();
   function mark() {
     document.querySelectorAll("span.math").forEach(function (span) {
       span.classList.remove("persuasion-wide");

@@ -315,7 +315,9 @@ def exact_agreed_estimates(prior, partitions, X) -> list:
 def epsilon_agreement_rounds(d: Dialogue, eps: float) -> np.ndarray:
     """Per true state: announcements until two consecutive ones (different speakers) differ by at most ``eps``.
 
-    Stopping there is the ε-agreement rule; with ``eps = 0`` it waits for exact agreement.
+    Stopping there is the ε-agreement rule. Even with ``eps = 0`` it can stop
+    before :attr:`Dialogue.rounds`: two speakers may say the same number while
+    the second one's announcement still teaches the first something.
 
     Four equally likely states; agent 0 learns whether the state is in
     {0, 1} or {2, 3}, agent 1 whether it is even or odd:

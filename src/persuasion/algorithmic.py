@@ -37,6 +37,8 @@ __all__ = [
     "iid_optimal_signal",
     "independent_actions_game",
     "lp_size",
+    "MAX_STATES",
+    "MAX_LP_NONZEROS",
 ]
 
 #: Largest number of states :func:`independent_actions_game` builds unless its ``max_states`` says more.

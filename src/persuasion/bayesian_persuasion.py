@@ -50,6 +50,7 @@ __all__ = [
     "action_region_vertices",
     "concave_closure",
     "convex_closure",
+    "MAX_SYSTEMS",
 ]
 
 #: Joint probabilities below this count as zero when reading a solution.

@@ -126,7 +126,7 @@ def blackwell_dominates(P, Q, *, atol: float = ORDER_ATOL) -> bool:
 
 
 def as_splitting(tau, name: str = "tau", n_states: int | None = None) -> Splitting:
-    """Validate a distribution of posteriors given as a :class:`Splitting` or ``(weights, posteriors)``.
+    """Validate a distribution of posteriors: a :class:`~persuasion.beliefs.Splitting` or ``(weights, posteriors)``.
 
     >>> as_splitting(([0.4, 0.6], [[1, 0], [0.5, 0.5]])).mean
     array([0.7, 0.3])

@@ -24,7 +24,7 @@ import numpy as np
 
 from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_rng, check_size
 
-__all__ = ["PersuasionGame", "prosecutor_game", "random_game"]
+__all__ = ["PersuasionGame", "prosecutor_game", "random_game", "TIE_RTOL"]
 
 #: Tolerance within which two expected Receiver utilities count as tied, as a
 #: fraction of the spread ``max(u) - min(u)`` of the Receiver's utilities: ties

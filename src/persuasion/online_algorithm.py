@@ -227,7 +227,7 @@ def run_algorithm1(
     1. RECOMMEND: :math:`\mathcal R` draws :math:`z_t \in S` from
        :math:`p_t`, its exponential weights mixed (weight :math:`\gamma`) with
        the exploration distribution (``exploration``, see :func:`exp2_rates`).
-    2. DECOMPOSE: :func:`caratheodory` writes :math:`z_t` as
+    2. DECOMPOSE: :func:`~persuasion.online.caratheodory` writes :math:`z_t` as
        :math:`\sum_i \lambda^{(i)} f(\phi^{(i)})` over at most :math:`d + 1`
        vertices (computed once per point of :math:`S`: DECOMPOSE is a function
        of :math:`z_t`).

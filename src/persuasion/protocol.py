@@ -46,6 +46,7 @@ __all__ = [
     "information_structures",
     "structure_values",
     "credulous_best_scheme",
+    "MAX_GRID",
 ]
 
 

@@ -27,13 +27,37 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validation import as_real
 
-__all__ = ["Checks", "Claim", "ClaimFailed"]
+__all__ = ["Checks", "Claim", "ClaimFailed", "typeset"]
+
+#: ASCII notation in claim texts (which chapters type in code) and the symbols the table shows for it.
+NOTATION = (
+    (r"<=>", "⇔"), (r"=>", "⇒"), (r"<=", "≤"), (r">=", "≥"), (r"!=", "≠"), (r"->", "→"),
+    (r"\bv_hat\b", "v̂"), (r"\bmu_?0\b|μ0", "μ₀"), (r"\bmu_i\b", "μᵢ"), (r"\bmu\b", "μ"), (r"\bOmega\b", "Ω"),
+    (r"\b(?:epsilon|eps)\b", "ε"), (r"\btau\b", "τ"), (r"\brho\b", "ρ"), (r"\blambda\b", "λ"),
+    (r"\bphi\b", "φ"), (r"\bdelta\b", "δ"), (r"_delta\b", "_δ"), (r"\btheta\b", "θ"),
+)
+
+
+def typeset(text: str) -> str:
+    """A claim's text as the verification table shows it: ASCII notation as symbols (:data:`NOTATION`).
+
+    Whole words only, so names that contain them stay as typed:
+
+    >>> typeset("v_hat(mu0) <= V(mu_i) for every eps, epsilon_rounds and mu -> 0")
+    'v̂(μ₀) ≤ V(μᵢ) for every ε, epsilon_rounds and μ → 0'
+    >>> typeset("Sender benefits  <=>  |Omega| >= 2 (a => b); U*_delta != U*")
+    'Sender benefits  ⇔  |Ω| ≥ 2 (a ⇒ b); U*_δ ≠ U*'
+    """
+    for pattern, symbol in NOTATION:
+        text = re.sub(pattern, symbol, text)
+    return text
 
 
 class ClaimFailed(AssertionError):
@@ -158,7 +182,8 @@ class Checks:
 
         for i, c in enumerate(self.claims, 1):
             holds = "yes" if c.passed else "NO"
-            rows.append(f"| {i} | {cell(c.name)} | {cell(c.method)} | {cell(c.value)} | {cell(c.expected)} | {holds} |")
+            rows.append(f"| {i} | {cell(typeset(c.name))} | {cell(typeset(c.method))} | {cell(c.value)} "
+                        f"| {cell(typeset(c.expected))} | {holds} |")
         return "\n".join(rows)
 
     def _repr_markdown_(self) -> str:
@@ -168,9 +193,9 @@ class Checks:
         """The claims as an HTML table, folded: the reader opens it with a click (exercise answers stay hidden)."""
         head = "<tr><th>#</th><th>claim</th><th>method</th><th>value</th><th>expected</th><th>holds</th></tr>"
         body = "".join(
-            f"<tr><td>{i}</td><td>{html.escape(c.name)}</td><td>{html.escape(c.method)}</td>"
+            f"<tr><td>{i}</td><td>{html.escape(typeset(c.name))}</td><td>{html.escape(typeset(c.method))}</td>"
             f"<td><code>{html.escape(c.value)}</code></td>"
-            f"<td><code>{html.escape(c.expected)}</code></td><td>{'✓' if c.passed else '✗'}</td></tr>"
+            f"<td><code>{html.escape(typeset(c.expected))}</code></td><td>{'✓' if c.passed else '✗'}</td></tr>"
             for i, c in enumerate(self.claims, 1)
         )
         held = sum(c.passed for c in self.claims)

@@ -151,25 +151,34 @@ def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
     ``series`` maps a legend label to ``(x, y)`` or ``(x, y, notes)``, where
     ``notes`` labels each point (e.g. the problem size behind it).
     """
-    for k, (label, data) in enumerate(series.items()):
+    curves = {}
+    for label, data in series.items():
         x, y, notes = (*data, None) if len(data) == 2 else data
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if x.shape != y.shape or x.ndim != 1:
             raise ValueError(f"series[{label!r}] needs x and y of the same length; got shapes {x.shape} and {y.shape}")
         if notes is not None and len(notes) != x.size:
             raise ValueError(f"series[{label!r}] needs one note per point ({x.size}); got {len(notes)}")
+        curves[label] = (x, y, notes)
+    for k, (label, (x, y, notes)) in enumerate(curves.items()):
         colour = PALETTE[1 + k % (len(PALETTE) - 1)]
         ax.loglog(x, y, color=colour, ls=LINESTYLES[k % len(LINESTYLES)], marker=MARKERS[k % len(MARKERS)], ms=6,
                   label=label)
-        # Each note in its curve's colour, off the rising curves: the first, third, ... series' notes above and
-        # left of their points, the others' below and right, so two curves that run close do not stack their
-        # notes; a light box keeps a note readable where it still crosses a line.
-        offset, ha, va = ((-5, 5), "right", "bottom") if k % 2 == 0 else ((5, -5), "left", "top")
+        # Each note in its curve's colour, on the side away from the other curves: above and left of a point
+        # that lies above every other curve at its x (in log scale), below and right of one beneath; where no
+        # other curve spans the x, the first, third, ... series' notes go above and the others' below. A light
+        # box keeps a note readable where it still crosses a line.
         for xi, yi, note in zip(x, y, notes or []):
+            above = k % 2 == 0
+            others = [np.interp(np.log(xi), np.log(ox[np.argsort(ox)]), np.log(oy[np.argsort(ox)]))
+                      for other, (ox, oy, _) in curves.items() if other != label and ox.min() <= xi <= ox.max()]
+            if others:
+                above = np.log(yi) >= max(others)
+            offset, ha, va = ((-5, 5), "right", "bottom") if above else ((5, -5), "left", "top")
             ax.annotate(note, (xi, yi), textcoords="offset points", xytext=offset, ha=ha, va=va, color=colour,
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
     if any(len(data) == 3 for data in series.values()):
-        ax.margins(x=0.12, y=0.18)  # room for the first and the last point's note inside the axes
+        ax.margins(x=0.18, y=0.18)  # room for the first and the last point's note inside the axes
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
