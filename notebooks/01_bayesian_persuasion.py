@@ -127,7 +127,8 @@ game = prosecutor_game(prior_guilty=0.3)
 sol = optimal_signal(game)
 print(f"P(conviction) under the optimal signal: {sol.value:.4f}")
 for state, row in zip(game.states, sol.scheme):
-    print(f"if {state}: " + ", ".join(f"signal {s} w.p. {q:.4f}" for s, q in enumerate(row)))
+    laws = ", ".join(f"signal {s} w.p. {q:.4f}" for s, q in enumerate(row))
+    print(f"if {state}: {laws}")
 
 # %% [markdown]
 # Each realisation comes with its probability, the posterior it induces and

@@ -722,7 +722,7 @@ eq = equilibrium_outcomes(analysts, V_analysts)
 (coll,) = collusive_outcomes(analysts, V_analysts)
 silence, both = analysts.profile_outcome[0, 0], analysts.profile_outcome[1, 1]
 names = {silence: "both silent", both: "both publish"}
-print("equilibrium outcome(s):", ", ".join(names.get(k, f"outcome {k}") for k in sorted(eq)))
+print("equilibrium outcome(s):", ", ".join(names.get(k, f"outcome {k}") for k in eq))
 print("collusive outcome:", names.get(coll, f"outcome {coll}"))
 
 # %% tags=["remove-input"]
@@ -816,8 +816,8 @@ def shown(partition):  # states numbered from 1, each cell in order
 print(f"one sender, states 1, 2, 3, random preferences #{trial}:")
 print(f"  {'partition revealed':20} {'payoff':>7}  optimal  no profitable refinement")
 for k in range(single.n_outcomes):
-    print(f"  {shown(cells(single, k)):20} {V1[k]:7.2f}  {'yes' if k in eq1 else 'no':7}"
-          f"  {'yes' if k in c1 else 'no'}")
+    optimal, unrefined = ("yes" if k in s else "no" for s in (eq1, c1))
+    print(f"  {shown(cells(single, k)):20} {V1[k]:7.2f}  {optimal:7}  {unrefined}")
 
 # %% [markdown]
 # The extra outcome has no more informative outcome that the Sender prefers,
@@ -943,8 +943,9 @@ three = InformationEnvironment(prior_court, [partitions] * 3, noise=noise).analy
 three_values = outcome_values(three, JUDGE, [PROSECUTOR, PROSECUTOR, -PROSECUTOR])
 three_eq = equilibrium_outcomes(three, three_values)
 for k in three_eq:
+    outcome = three.outcomes[k]
     laws = ", ".join(f"P(guilty) = {mu[1]:.3f} w.p. {w:.3f}"
-                     for w, mu in zip(three.outcomes[k].weights, three.outcomes[k].posteriors))
+                     for w, mu in zip(outcome.weights, outcome.posteriors))
     print(f"equilibrium outcome: {laws}")
 
 # %% tags=["remove-input"]
@@ -1026,7 +1027,8 @@ G = garbling(P_test, Q_test)
 print("G, the garbling that turns the 0.9 test into the 0.74 test:")
 print("\n".join("  " + "  ".join(f"{g:.2f}" for g in row) for row in G))
 converse = garbling(Q_test, P_test)
-print("the 0.9 test from the 0.74 test:", "no garbling exists" if converse is None else converse)
+print("the 0.9 test from the 0.74 test:",
+      "no garbling exists" if converse is None else converse)
 
 # %% tags=["remove-input"]
 checks.close(

@@ -585,7 +585,8 @@ checks.true(
 # %%
 tau_star = sol.splitting
 adv_at_star = prob.payoffs(tau_star, "adversarial")[0].min()
-print("safe action, LP posteriors Pr(ω = 1):", ", ".join(f"{q:.3f}" for q in tau_star.posteriors[:, 1]))
+posteriors = ", ".join(f"{q:.3f}" for q in tau_star.posteriors[:, 1])
+print("safe action, LP posteriors Pr(ω = 1):", posteriors)
 print(f"worst case {sol.value:.3f} with ties for her, {adv_at_star:.3f} against her")
 
 # %% tags=["remove-input"]
@@ -878,8 +879,8 @@ for n_states in (2, 3):
 
 # %%
 for n, K, regions, seconds in cost:
-    print(f"{n} states, {K:>2} types: {regions:>4} regions (of 3^{K} = {3.0**K:.3g} profiles),"
-          f" {seconds:.3f} s")
+    print(f"{n} states, {K:>2} types: {regions:>4} regions "
+          f"(of 3^{K} = {3.0**K:.3g} profiles), {seconds:.3f} s")
 
 # %% tags=["remove-input"]
 checks.true(

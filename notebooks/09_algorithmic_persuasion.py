@@ -168,7 +168,8 @@ for g in state_games:
 
 # %%
 display(Table([(n_s, n_a, n_s * n_a, secs) for _, n_s, n_a, secs in rows],
-              ["states", "actions", "variables", "time (s)"], digits=[None, None, None, 3],
+              ["states", "actions", "variables", "time (s)"],
+              digits=[None, None, None, 3],
               caption="The optimal-signal LP: size and time to build and solve."))
 slope = {}
 for kind, grown in (("states", 1), ("actions", 2)):
@@ -301,12 +302,13 @@ for n in range(2, max_n + 1):
 ind_rows = [(x["n"], x["states"], x["explicit_vars"], x["t_explicit"],
              x["sym_vars"], x["border"], 1e3 * x["t_sym"]) for x in ind]
 values = sorted({round(v, 6) for x in ind for v in (x["v_explicit"], x["v_sym"])})
-agree = f"the value {values[0]:g}" if len(values) == 1 else f"values from {values[0]:g} to {values[-1]:g}"
+agree = (f"the value {values[0]:g}" if len(values) == 1
+         else f"values from {values[0]:g} to {values[-1]:g}")
 display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)",
                          "symmetric LP: variables", "Border rows", "time (ms)"],
               digits=[None, None, None, 3, None, None, 1],
-              caption=f"The explicit LP over m^n states against the symmetric LP: both give {agree} at "
-                      "every n."))
+              caption="The explicit LP over m^n states against the symmetric LP: "
+                      f"both give {agree} at every n."))
 last = ind[-4:]
 log_time = np.log([x["t_explicit"] for x in last])
 growth = np.polyfit([x["n"] for x in last], log_time, 1)[0]

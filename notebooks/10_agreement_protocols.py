@@ -220,8 +220,9 @@ display(
 # %%
 classic = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
 for w in range(4):
-    print(f"state {w + 1}: agreed {classic.agreed[w]:.2f}, pooled {classic.pooled[w]:.2f}, "
-          f"rounds {classic.rounds[w]}")
+    agreed, pooled = classic.agreed[w], classic.pooled[w]
+    rounds = classic.rounds[w]
+    print(f"state {w + 1}: agreed {agreed:.2f}, pooled {pooled:.2f}, rounds {rounds}")
 
 # %% tags=["remove-input"]
 checks.close("classic: agreed estimate 1/2 in every state", classic.agreed, 0.5,

@@ -348,20 +348,12 @@ class StrategicOutcome:
     state 2 agent 0 pushes the estimate up by 1/2; agent 1 ends up sure of the
     wrong answer and cannot tell:
 
-    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
-    >>> honest = strategic_dialogue(
-    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0
-    ... )
-    >>> shaded = strategic_dialogue(
-    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5
-    ... )
-    >>> (
-    ...     float(honest.estimates[1]),
-    ...     float(shaded.estimates[1]),
-    ...     shaded.truth_excluded,
-    ...     shaded.detected,
-    ... )
-    (0.0, 1.0, True, False)
+    >>> game = ([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 1, 0, 1])
+    >>> out = strategic_dialogue(*game, true_state=2, shade=0.5)
+    >>> out.estimates.tolist(), out.rounds  # the liar still believes 1/2; agent 1 is sure
+    ([0.5, 1.0], 3)
+    >>> out.truth_excluded, out.detected
+    (True, False)
     """
 
     estimates: np.ndarray  # final estimate of every honest agent (the liar's: its own honest belief)
@@ -390,20 +382,13 @@ def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, l
     Honest, agent 1 learns X = 0; shaded by 1/2, agent 0's announcement rules
     out state 2 and agent 1 concludes X = 1:
 
-    >>> partitions = [[0, 0, 1, 1], [0, 1, 0, 1]]
-    >>> honest = strategic_dialogue(
-    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.0
-    ... )
-    >>> shaded = strategic_dialogue(
-    ...     [0.25] * 4, partitions, [1, 1, 0, 1], true_state=2, shade=0.5
-    ... )
-    >>> (
-    ...     float(honest.estimates[1]),
-    ...     float(shaded.estimates[1]),
-    ...     shaded.truth_excluded,
-    ...     shaded.detected,
-    ... )
-    (0.0, 1.0, True, False)
+    >>> game = ([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 1, 0, 1])
+    >>> honest = strategic_dialogue(*game, true_state=2, shade=0.0)
+    >>> shaded = strategic_dialogue(*game, true_state=2, shade=0.5)
+    >>> float(honest.estimates[1]), float(shaded.estimates[1])
+    (0.0, 1.0)
+    >>> shaded.truth_excluded, shaded.detected
+    (True, False)
     """
     prior, P, X = _inputs(prior, partitions, X)
     n = prior.size

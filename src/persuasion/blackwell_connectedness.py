@@ -53,11 +53,8 @@ def blackwell_connected(analysis: EnvironmentAnalysis) -> Connectedness:
     Sender 1 can only stay silent, so against a silent sender 0 it cannot
     reach full information, which sender 0 can:
 
-    >>> analysis = InformationEnvironment(
-    ...     [0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]
-    ... ).analyse()
-    >>> connectedness = blackwell_connected(analysis)
-    >>> connectedness
+    >>> menus = [[[0, 0], [0, 1]], [[0, 0]]]  # sender 0: silence or the state; 1: silence
+    >>> blackwell_connected(InformationEnvironment([0.5, 0.5], menus).analyse())
     Connectedness(connected=False, witness=(1, (0,), 1))
     """
     env = analysis.environment
@@ -93,9 +90,8 @@ def counterexample_payoffs(analysis: EnvironmentAnalysis, connectedness: Connect
     reach full information, which sender 0 can:
 
     >>> from persuasion.competition_in_persuasion import InformationEnvironment
-    >>> analysis = InformationEnvironment(
-    ...     [0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]]
-    ... ).analyse()
+    >>> env = InformationEnvironment([0.5, 0.5], [[[0, 0], [0, 1]], [[0, 0]]])
+    >>> analysis = env.analyse()
     >>> connectedness = blackwell_connected(analysis)
     >>> connectedness
     Connectedness(connected=False, witness=(1, (0,), 1))

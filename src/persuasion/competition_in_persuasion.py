@@ -348,8 +348,7 @@ def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float 
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> # sender 0 wants the state known, sender 1 wants it hidden
-    >>> payoffs = [[0, 1], [1, 0]]
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, 1 wants it hidden
     >>> equilibrium_outcomes(analysis, payoffs).tolist()  # full information
     [1]
     """
@@ -363,8 +362,7 @@ def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> # sender 0 wants the state known, sender 1 wants it hidden
-    >>> payoffs = [[0, 1], [1, 0]]
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, 1 wants it hidden
     >>> collusive_outcomes(analysis, payoffs).tolist()  # both outcomes give a total of 1
     [0, 1]
     """
@@ -381,8 +379,7 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
-    >>> # sender 0 wants the state known, sender 1 wants it hidden
-    >>> payoffs = [[0, 1], [1, 0]]
+    >>> payoffs = [[0, 1], [1, 0]]  # sender 0 wants the state known, 1 wants it hidden
     >>> no_profitable_refinement(analysis, payoffs).tolist()  # as equilibrium_outcomes
     [1]
     """

@@ -154,14 +154,9 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
     A gains 2/4 over B for 200 tokens, C gains 1/4 for 100 tokens: the same
     ARPI, so the difference is 0:
 
-    >>> point, lo, hi = arpi_difference_bootstrap(
-    ...     [[1, 0, 1, 1]],
-    ...     [[1, 0, 1, 0]],
-    ...     [[0, 0, 1, 0]],
-    ...     [[300] * 4],
-    ...     [[200] * 4],
-    ...     [[100] * 4],
-    ... )
+    >>> perf = [[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]]  # A, C, B
+    >>> lengths = [[300] * 4], [[200] * 4], [[100] * 4]
+    >>> point, lo, hi = arpi_difference_bootstrap(*perf, *lengths)
     >>> point, lo < 0 < hi
     (0.0, True)
     """
@@ -176,15 +171,9 @@ def arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot
     """ARPI(A | B) − ARPI(C | B) and its ``n_boot`` bootstrap draws (what :func:`arpi_difference_bootstrap`
     takes quantiles of; a p-value is :func:`~persuasion.llm.statistics.draws_p_value` of them).
 
-    >>> point, draws = arpi_difference_draws(
-    ...     [[1, 0, 1, 1]],
-    ...     [[1, 0, 1, 0]],
-    ...     [[0, 0, 1, 0]],
-    ...     [[300] * 4],
-    ...     [[200] * 4],
-    ...     [[100] * 4],
-    ...     n_boot=500,
-    ... )
+    >>> a, c, b = [[1, 0, 1, 1]], [[1, 0, 1, 0]], [[0, 0, 1, 0]]
+    >>> point, draws = arpi_difference_draws(a, c, b, [[300] * 4], [[200] * 4], [[100] * 4],
+    ...                                      n_boot=500)
     >>> point, draws.shape
     (0.0, (500,))
     """

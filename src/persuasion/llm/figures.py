@@ -35,11 +35,9 @@ def plot_learning_curves(axes, results) -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.toy import toy_result
-    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
-    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
+    >>> from persuasion.llm.toy import toy_result
+    >>> result, ax = toy_result(), Figure().subplots()  # one Receiver, "R", 12 test inputs
     >>> plot_learning_curves(ax, [result])
     >>> ax.get_title(), ax.get_xlabel(), ax.get_legend_handles_labels()[1]
     ('gsm8k', 'gradient step', ['R: training', 'R: validation', 'R: step kept'])
@@ -109,11 +107,9 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.toy import toy_result
-    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
-    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
+    >>> from persuasion.llm.toy import toy_result
+    >>> result, ax = toy_result(), Figure().subplots()  # one Receiver, "R", 12 test inputs
     >>> plot_structures(ax, result, "accuracy")
     >>> ax.get_title(), ax.get_ylabel()
     ('gsm8k: accuracy by structure', 'accuracy (%)')
@@ -138,11 +134,9 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.toy import toy_result
-    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
-    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
+    >>> from persuasion.llm.toy import toy_result
+    >>> result, ax = toy_result(), Figure().subplots()  # one Receiver, "R", 12 test inputs
     >>> plot_easy_hard(ax, result)
     >>> ax.get_title()
     'gsm8k: Advisor trained on easy inputs (difficulty ≤ 2)'
@@ -171,11 +165,9 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
 
-    >>> from persuasion.llm.toy import toy_result
-    >>> # one Receiver, "R", 12 test inputs; the Advisors' items gain a nat
-    >>> result = toy_result()
     >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
+    >>> from persuasion.llm.toy import toy_result
+    >>> result, ax = toy_result(), Figure().subplots()  # one Receiver, "R", 12 test inputs
     >>> plot_arpi(ax, [result])
     >>> ax.get_ylabel()
     'ARPI(A | No): nats per prompt token'
