@@ -584,7 +584,8 @@ checks.at_most(
 aligned0 = PersuasionGame(g0.prior, g0.receiver_utility, g0.receiver_utility)
 best_cred = credulous_best_scheme(aligned0)
 cred_vals = structure_values(aligned0, best_cred, credulous=True)
-print("best scheme:", best_cred.tolist())
+print("best scheme, one row per state:",
+      "; ".join(", ".join(f"{p:.3f}" for p in row) for row in best_cred))
 print(f"Receiver: {cred_vals[Structure.POSTERIOR][1]:.3f} when credulous,"
       f" {aligned0.full_information_value:.3f} fully informed")
 
