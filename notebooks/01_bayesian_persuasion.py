@@ -615,7 +615,8 @@ print(f"no information: evaluator plays {silent_action}, "
 print(f"full information: developer gets {review.full_information_value:.3f}")
 print(f"optimal signal:   developer gets {rsol.value:.4f}")
 for w, mu, a in zip(rsol.weights, rsol.posteriors, rsol.actions):
-    print(f"  with probability {w:.3f}: posterior {np.round(mu, 3)}",
+    belief = ", ".join(f"{q:.3f}" for q in mu)
+    print(f"  with probability {w:.3f}: posterior ({belief})",
           f"→ {review.actions[a]}")
 
 # %% tags=["hide-input", "remove-output"]

@@ -533,7 +533,7 @@ for label, k in [("what the other reveals:", base), ("target:", target)]:
 # A second route, in exact fractions and without the analysis' tables: the law
 # of the judge's posterior of guilt for every pair of partitions, and the convex
 # order of two laws on [0, 1] by their call functions E[(p - t)+].
-from fractions import Fraction  # noqa: E402
+from fractions import Fraction
 
 # cell w * len(noise) + k: state w (innocent, guilty) with noise draw k, as the environment orders them
 CELL_MASS = [Fraction(p).limit_denominator(100) * Fraction(q).limit_denominator(100)
@@ -591,7 +591,8 @@ connected_envs = {
     for n in range(2, max_states)
 }
 connected = {n: blackwell_connected(ana).connected for n, ana in connected_envs.items()}
-print("Blackwell-connected, by number of states:", connected)
+for n, yes in connected.items():
+    print(f"all partitions, {n} states: Blackwell-connected {'yes' if yes else 'no'}")
 
 # %% tags=["remove-input"]
 for n, ana in connected_envs.items():
@@ -820,9 +821,9 @@ for k in range(single.n_outcomes):
     print(f"  {shown(cells(single, k)):20} {V1[k]:7.2f}  {optimal:7}  {unrefined}")
 
 # %% [markdown]
-# The extra outcome has no more informative outcome that the Sender prefers,
-# yet she prefers another outcome that is *not* more informative, and nobody
-# stops her from choosing it.
+# An outcome with no profitable refinement that is not optimal has no more
+# informative outcome that the Sender prefers, yet she prefers another outcome
+# that is *not* more informative, and nobody stops her from choosing it.
 #
 # ## What enumeration costs
 #
@@ -848,7 +849,7 @@ for n_senders in (2, 3):
         )
 for row in timings:
     print(
-        "senders {} |Ω| {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
+        "{} senders, |Ω| = {}: {:>7} profiles, {:>3} outcomes, {:.3f} s".format(*row)
     )
 
 

@@ -879,8 +879,8 @@ for n_states in (2, 3):
 
 # %%
 for n, K, regions, seconds in cost:
-    print(f"{n} states, {K:>2} types: {regions:>4} regions "
-          f"(of 3^{K} = {3.0**K:.3g} profiles), {seconds:.3f} s")
+    print(f"{n} states, {K:>2} type{'s' if K > 1 else ' '}: {regions:>4} regions "
+          f"of {3**K:>10,} profiles, {seconds:.3f} s")
 
 # %% tags=["remove-input"]
 checks.true(

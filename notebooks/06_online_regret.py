@@ -157,8 +157,9 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # bounds the observed loss), so that $\eta\,|z^\top \hat\ell| \le 1$. This is
 # what `run_algorithm1` uses by default (`exploration="spanner"`). The
 # alternative, `exploration="uniform"`, explores uniformly over all of $S$
-# with $\gamma = \sqrt{d \ln N / T}$ and $\eta = \gamma / (d B)$: smaller
-# rates, which belong to EXP2 with John's exploration
+# with $\gamma = \sqrt{d \ln N / T}$ and $\eta = \gamma / (d B)$: less
+# exploration and a larger step ($\sqrt d$ times each), the rates of EXP2 with
+# John's exploration
 # {cite:p}`bubeck2012towards`, whose analysis needs
 # John's distribution rather than the uniform one, so no bound is claimed
 # for that pair. Both are shown below.
@@ -430,11 +431,11 @@ for (kind, exploration), table in results.items():
     mean = table.mean(axis=1)
     fit = np.polyfit(np.log(horizons), np.log(np.clip(mean, 1e-9, None)), 1)
     slopes[kind, exploration] = fit[0]
-    regret_rows.append((kind, exploration, *np.round(mean, 1),
-                        *np.round(mean / horizons, 4), round(fit[0], 2)))
-Table(regret_rows, ["types", "exploration", *[f"regret, T = {T}" for T in horizons],
-             *[f"regret per round, T = {T}" for T in horizons], "slope of log regret"],
-      caption=f"Regret of Algorithm 1, mean over {n_seeds} seeds.")
+    regret_rows.append((kind, exploration, *mean, fit[0]))
+caption = (f"Regret R_T of Algorithm 1 at each horizon T, mean over {n_seeds} seeds, "
+           "and the slope of log R_T against log T.")
+Table(regret_rows, ["types", "exploration", *[f"T = {T}" for T in horizons], "slope"],
+      digits=[None, None, *[1] * len(horizons), 2], caption=caption)
 
 # %% tags=["hide-input", "remove-output"]
 kinds = list(dict.fromkeys(kind for kind, _ in results))
@@ -453,9 +454,11 @@ for ax, kind in zip(np.atleast_1d(axes), kinds):
     ax.set_yscale("log")
     ax.set_title(f"{kind} types")
     ax.set_xlabel("horizon $T$ (rounds, log scale)")
-    ax.legend(loc="upper left", fontsize=9)
 np.atleast_1d(axes)[0].set_ylabel("regret $R_T$ (utility units, log scale)")
-fig.tight_layout()
+handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+fig.legend(handles, [label.split(", slope")[0] for label in labels], loc="lower center", ncol=3,
+           frameon=False)  # below the panels, off the curves; the slopes are in the table above
+fig.tight_layout(rect=(0, 0.1, 1, 1))
 save_figure(fig, "online-regret")
 plt.show()
 
@@ -474,8 +477,8 @@ plt.show()
 # run.
 # ```
 #
-# The fitted slopes and the average regret $R_T / T$ are printed above. They
-# are measurements on one instance and a few seeds: findings, not bounds.
+# The fitted slopes are in the table above, and each regret divided by its
+# $T$ is the average regret $R_T / T$. They are measurements on one instance and a few seeds: findings, not bounds.
 # Theorem 1 predicts $R_T / T \to 0$ and a slope near 1/2 for large $T$. At
 # short horizons the exploration term ($\gamma T$ rounds spent exploring)
 # weighs more, and the cited rates explore more than the uniform ones
@@ -520,9 +523,13 @@ regret_m = np.array(regret_m)
 # %%
 mean_vertices = np.array(vertices_m).mean(axis=1)
 bound_shape = np.array(ms) ** 1.5 * np.sqrt(T_m * np.log(T_m))
-by_m = [(m, str(v), str(s), r.mean(), r.mean() / b)
+def spread(counts):  # mean over the instances, and their range
+    return f"{np.mean(counts):.1f} ({min(counts)}–{max(counts)})"
+
+
+by_m = [(m, spread(v), spread(s), r.mean(), r.mean() / b)
         for m, v, s, r, b in zip(ms, vertices_m, points_m, regret_m, bound_shape)]
-display(Table(by_m, ["m", "vertices of f(P)", "|S|", "mean regret",
+display(Table(by_m, ["m", "vertices of f(𝒫)", "points of S", "mean regret",
                      "regret / (m √(m T log T))"], digits=[None, None, None, 1, 4],
               caption=f"Regret at T = {T_m} against the number of responses m."))
 log_mean = np.log(np.clip(regret_m.mean(axis=1), 1e-9, None))

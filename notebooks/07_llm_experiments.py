@@ -552,7 +552,7 @@ answered = [res for res in results if res.answered()]  # elsewhere accuracy is 0
 weak = [res.config.task for res in results if not res.informative()]
 if weak:
     display(Markdown(
-        f"No accuracy contrasts are shown for {' and '.join(weak)}: there no Receiver reaches "
+        f"No accuracy contrasts are shown for {' and '.join(weak)}: on these data no Receiver reaches "
         f"{MIN_ACCURACY:.0%} accuracy under any structure, so each contrast is a difference of a few "
         "correct answers near zero. The verdict table below still lists them, marked uninformative, "
         "and `results.json` holds them all."

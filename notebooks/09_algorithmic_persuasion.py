@@ -167,10 +167,11 @@ for g in state_games:
 # points beyond the smallest one:
 
 # %%
-display(Table([(n_s, n_a, n_s * n_a, secs) for _, n_s, n_a, secs in rows],
-              ["states", "actions", "variables", "time (s)"],
-              digits=[None, None, None, 3],
-              caption="The optimal-signal LP: size and time to build and solve."))
+caption = ("The optimal-signal LP: size and time to build and solve, growing the "
+           "states at 20 actions, then the actions at 200 states.")
+display(Table([(kind, n_s, n_a, n_s * n_a, secs) for kind, n_s, n_a, secs in rows],
+              ["grown", "states", "actions", "variables", "time (s)"],
+              digits=[None, None, None, None, 3], caption=caption))
 slope = {}
 for kind, grown in (("states", 1), ("actions", 2)):
     r = [x for x in rows if x[0] == kind][1:]
@@ -205,7 +206,7 @@ plot_scaling(
         ),
     },
     xlabel="LP variables |Ω|·|A| (log scale)",
-    ylabel="optimal_signal time (seconds, log scale)",
+    ylabel="time to build and solve the LP\n(seconds, log scale)",
 )
 save_figure(fig, "lp-scaling")
 plt.show()
@@ -307,7 +308,7 @@ agree = (f"the value {values[0]:g}" if len(values) == 1
 display(Table(ind_rows, ["n", "states", "explicit LP: variables", "time (s)",
                          "symmetric LP: variables", "Border rows", "time (ms)"],
               digits=[None, None, None, 3, None, None, 1],
-              caption="The explicit LP over m^n states against the symmetric LP: "
+              caption="The explicit LP over mⁿ states against the symmetric LP: "
                       f"both give {agree} at every n."))
 last = ind[-4:]
 log_time = np.log([x["t_explicit"] for x in last])
@@ -443,7 +444,7 @@ plt.show()
 # then the equilibria for random preferences are found.
 
 # %%
-eq_rows = []  # (family, |Omega| or m, profiles, seconds)
+eq_rows = []  # (family, |Ω| or m, profiles, seconds)
 for n_senders in (2, 3):
     for n in partition_states:
         env = InformationEnvironment(np.full(n, 1 / n), [all_partitions(n)] * n_senders)

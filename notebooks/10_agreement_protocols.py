@@ -157,7 +157,7 @@ for _ in range(n_instances):
 # %% tags=["remove-input"]
 random_diff = np.array(random_diff)  # (instances, [with tolerance, exact])
 random_instances = int((random_diff[:, 1] > 0).sum())
-print(f"of {n_instances} instances: agreement in {sum(agree)}, unbiased in {sum(unbiased)},"
+print(f"{n_instances} instances: agreement in {sum(agree)}, unbiased in {sum(unbiased)},"
       f" pooling at least as accurate in {sum(coarser)}")
 checks.all_of("Aumann: the dialogue always ends in agreement", agree,
               method="each agent's final estimate vs exact dialogue (fractions)")
@@ -221,8 +221,9 @@ display(
 classic = dialogue([0.25] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
 for w in range(4):
     agreed, pooled = classic.agreed[w], classic.pooled[w]
-    rounds = classic.rounds[w]
-    print(f"state {w + 1}: agreed {agreed:.2f}, pooled {pooled:.2f}, rounds {rounds}")
+    said = classic.rounds[w]  # announcements before the estimates settle
+    print(f"state {w + 1}: agreed {agreed:.2f}, pooled {pooled:.2f}, "
+          f"announcements until agreement {said}")
 
 # %% tags=["remove-input"]
 checks.close("classic: agreed estimate 1/2 in every state", classic.agreed, 0.5,

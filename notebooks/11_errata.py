@@ -73,7 +73,7 @@ n_random = size.n
 g = prosecutor_game()
 inf_value = float(convex_closure(g, g.prior))
 sup_value = float(concave_closure(g, g.prior))
-print(f"prosecutor at prior 0.3: v* = {g.no_information_value},"
+print(f"prosecutor at prior 0.3: v* = {g.no_information_value:.3f},"
       f" inf-closure = {inf_value:.3f}, sup-closure = {sup_value:.3f}")
 
 # %% [markdown]
@@ -317,7 +317,7 @@ checks.true(
 # results against both counts. The identity is checked here.
 
 # %%
-from persuasion.online import OnlinePersuasion  # noqa: E402
+from persuasion.online import OnlinePersuasion
 
 op = OnlinePersuasion(rng.dirichlet(np.ones(3)), rng.normal(size=(4, 3)),
                       rng.normal(size=(1, 4, 3)))

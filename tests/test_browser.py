@@ -134,6 +134,28 @@ def test_the_api_reference_fits_the_column_at_1280_px(served, browser):
         """
     )
     assert not wide, f"{len(wide)} block(s) of the API reference scroll sideways at 1280 px: {wide[:3]}"
+    # ... and no example's input line (>>> or ...) wraps there: its second half would read as output.
+    wrapped = browser.execute_script(
+        """
+        const ctx = document.createElement('canvas').getContext('2d');
+        const out = [];
+        let inputs = 0;
+        for (const pre of document.querySelectorAll('article div.highlight pre')) {
+          const cs = getComputedStyle(pre);
+          ctx.font = cs.fontSize + ' ' + cs.fontFamily;
+          const room = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+          for (const line of pre.textContent.split('\\n')) {
+            if (!line.startsWith('>>>') && !line.startsWith('...')) continue;
+            inputs += 1;
+            if (ctx.measureText(line).width > room + 0.5) out.push(line.slice(0, 60));
+          }
+        }
+        return {inputs, out};
+        """
+    )
+    assert wrapped["inputs"] > 500, wrapped["inputs"]  # the examples were found
+    assert not wrapped["out"], f"{len(wrapped['out'])} example input lines wrap at 1280 px: {wrapped['out'][:3]}"
+    assert not browser.find_elements("css selector", ".bd-sidebar-secondary")  # no Contents sidebar here
 
 
 def test_the_page_contents_highlight_the_section_being_read_after_a_jump(served, browser):

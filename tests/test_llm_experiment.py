@@ -372,7 +372,7 @@ def test_the_verdict_table_gives_the_spread_over_advisor_seeds():
     assert row["utility"]["seeds"] == pytest.approx(by_hand)
     assert row["utility"]["mean"] == pytest.approx(np.mean(by_hand))  # the mean over seeds is the estimate
     assert row["accuracy"]["seeds"] is None  # accuracy: the first seed's draws only
-    assert f"3 Advisor seeds from {min(by_hand):+.2f} to {max(by_hand):+.2f}" in verdict_table([row])
+    assert f"3 Advisor seeds: from {min(by_hand):+.2f} to {max(by_hand):+.2f}" in verdict_table([row])
     # with two seeds' draws generated (accuracy_seeds = 2), accuracy gets its spread too
     res.seed_correct = {r: {Structure.POSTERIOR: (rng.random((2, 20)) < [[0.3], [0.6]]).astype(float)}
                         for r in res.receivers}
@@ -383,7 +383,7 @@ def test_the_verdict_table_gives_the_spread_over_advisor_seeds():
                         for r in res.receivers]) for k in range(2)]
     assert row["accuracy"]["seeds"] == pytest.approx(by_hand)
     assert row["accuracy"]["mean"] == pytest.approx(np.mean(by_hand))
-    assert f"2 Advisor seeds from {100 * min(by_hand):+.1f} to {100 * max(by_hand):+.1f}" in verdict_table([row])
+    assert f"2 Advisor seeds: from {100 * min(by_hand):+.1f} to {100 * max(by_hand):+.1f}" in verdict_table([row])
 
 
 def test_advisors_of_several_seeds_differ_and_the_first_is_the_policy():

@@ -89,7 +89,7 @@ def test_baselines_in_words_follow_the_verdict_rule():
     pair = baselines_markdown([dict(row, advisor_minus_fixed=ci(1.0, 0.03))] * 2)
     assert "**beats**" in alone and "**beats**" not in pair and pair.count("Holm-adjusted p = 0.060") == 2
     seeded = baselines_markdown([dict(row, advisor_minus_fixed=dict(ci(1.0, 0.001), seeds=[0.5, 1.5, 0.75]))])
-    assert "over 3 Advisor seeds from +0.50 to +1.50" in seeded
+    assert "over 3 Advisor seeds: from +0.50 to +1.50" in seeded
     table = baselines_table([dict(rows[0], kind="last step"), dict(rows[1], receiver="S")], caption="Baselines.")
     assert table.headers == ["policy", "t, R", "t, S"] and len(table.rows) == 1 + 7 + 4
     assert "item 1 (“last step”): -4.00" in table and "+1.00 [+0.50, +1.50]" in table
@@ -151,7 +151,7 @@ def test_contrasts_give_the_spread_over_advisor_seeds():
     assert all(c["seeds"] is None for c in res.contrasts("accuracy"))
     table = contrasts_markdown([res], "utility")
     row = next(r for r in table.rows if r[2] == "Posterior − Prior")
-    assert row[-1] == f"{min(by_hand):+.2f} to {max(by_hand):+.2f} (4)"
+    assert row[-1] == f"from {min(by_hand):+.2f} to {max(by_hand):+.2f} (4)"
     (base,) = res.baselines()  # Advisor − best fixed item under each seed, by hand from the table's column
     t = res.tables["R"]
     fixed = np.array([t.items[t.ids.index(i), base["position"]] for i in res.ids["test"]])

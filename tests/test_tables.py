@@ -33,3 +33,11 @@ def test_caption_escaping_and_scrolling():
 def test_bad_input_is_named(rows, headers, digits, message):
     with pytest.raises(ValueError, match=message):
         Table(rows, headers, digits=digits)
+
+
+def test_seed_spread_names_a_range_only_when_the_seeds_differ_as_shown():
+    from persuasion.book.tables import seed_spread
+
+    assert seed_spread([0.0912, 0.0941]) == "+0.09 for every seed"  # both round to +0.09
+    assert seed_spread([-0.2, 0.31]) == "from -0.20 to +0.31"
+    assert seed_spread([0.004, 0.012], scale=100, digits=1) == "from +0.4 to +1.2"

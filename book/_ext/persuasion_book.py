@@ -18,7 +18,8 @@ sources ``notebooks/NAME.py``. This extension:
   copies in, rewriting this file): without it the landing page's PDF link
   becomes a line on how to make one, not a dead link;
 * leaves "Bases: object" and enumerations' constructor signatures out of the
-  API reference;
+  API reference, and its "Contents" sidebar (too long to show; the column
+  takes its place);
 * lists the Proof Index by chapter, each entry by its kind, number and title ("Theorem 1.1: Concavification")
   rather than by its label.
 """
@@ -210,6 +211,16 @@ def _enum_signature(app, what, name, obj, options, signature, return_annotation)
     return None
 
 
+#: Pages without the "Contents" sidebar: the API reference lists about 300 names there, which the sidebar clips,
+#: and its examples need the column's whole width (88 characters a line at 1280 px, inside nested definitions).
+NO_PAGE_TOC = ("book/api",)
+
+
+def _drop_page_toc(app, pagename, templatename, context, doctree):
+    if pagename in NO_PAGE_TOC:
+        context["secondary_sidebar_items"] = []
+
+
 def setup(app):
     from sphinx.ext import autosummary
 
@@ -228,6 +239,7 @@ def setup(app):
     app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_chapter_buttons, priority=600)
+    app.connect("html-page-context", _drop_page_toc, priority=900)  # after the theme sets the sidebar's items
     app.connect("build-finished", copy_figures)
     app.connect("build-finished", write_pdf_flag)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

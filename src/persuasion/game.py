@@ -119,7 +119,8 @@ class PersuasionGame:
 
         >>> prosecutor_game().tie_tolerance
         1e-09
-        >>> PersuasionGame([0.5, 0.5], [[1e-12, 0], [0, 1e-12]], [[0, 0], [1, 1]]).tie_tolerance
+        >>> tiny = PersuasionGame([0.5, 0.5], [[1e-12, 0], [0, 1e-12]], [[0, 0], [1, 1]])
+        >>> tiny.tie_tolerance
         1e-21
         """
         return self._tie_tolerance

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["Table", "signed", "signed_interval"]
+__all__ = ["Table", "signed", "signed_interval", "seed_spread"]
 
 
 class Table:
@@ -99,3 +99,15 @@ def signed_interval(e: dict, scale: float = 1, digits: int = 2) -> str:
     '+1.2 [+0.0, +3.0]'
     """
     return f"{signed(e['mean'] * scale, digits)} [{signed(e['lo'] * scale, digits)}, {signed(e['hi'] * scale, digits)}]"
+
+
+def seed_spread(values, scale: float = 1, digits: int = 2) -> str:
+    """How an estimate varies over seeds, in words: "from a to b", or "a for every seed" when they round alike.
+
+    >>> seed_spread([0.091, 0.094, 0.088]), seed_spread([0.1, 0.3])
+    ('+0.09 for every seed', 'from +0.10 to +0.30')
+    >>> seed_spread([0.004, 0.012], scale=100, digits=1)
+    'from +0.4 to +1.2'
+    """
+    lo, hi = signed(min(values) * scale, digits), signed(max(values) * scale, digits)
+    return f"{lo} for every seed" if lo == hi else f"from {lo} to {hi}"

@@ -25,7 +25,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..book.tables import Table, signed, signed_interval
+from ..book.tables import Table, seed_spread, signed, signed_interval
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_NAMES, PAPER_TABLE1, SHORT
@@ -229,8 +229,7 @@ def verdict_table(rows) -> Table:
             unit = " per 1,000 prompt tokens" if per_token else ""
             spread = ""
             if e.get("seeds") and len(e["seeds"]) > 1:
-                spread = (f"; {len(e['seeds'])} Advisor seeds from {signed(min(e['seeds']) * s, digits)} "
-                          f"to {signed(max(e['seeds']) * s, digits)}")
+                spread = f"; {len(e['seeds'])} Advisor seeds: {seed_spread(e['seeds'], s, digits)}"
             word = r[f"{metric}_verdict"]
             if word == "inconclusive" and e["n"] < MIN_INPUTS:  # whatever the interval says
                 word = f"inconclusive (n < {MIN_INPUTS})"
@@ -239,8 +238,9 @@ def verdict_table(rows) -> Table:
             cells.append(f"{word}: {mean}{unit} {ci}, n = {e['n']}{p}{spread}")
         out.append([f"{r['claim']}; {r['where']}", f"{r['task']} ({r['source']})", r["paper"], *cells])
     return Table(out, ["claim", "task (data)", "paper", "accuracy (points)", "utility (nats)"],
-                 caption="Verdicts on the paper's claims. Each of our cells gives the verdict by the rule above, "
-                         "then the mean of A − B over test inputs with its 95% interval, the number of inputs n "
+                 caption="Verdicts on the paper's claims. Each accuracy and utility cell gives the verdict by the "
+                         "rule above, then the mean of A − B over test inputs with its 95% interval, the number of "
+                         "inputs n "
                          "and the Holm-adjusted p-value the verdict rests on; accuracy in percentage points, "
                          "utility in nats.")
 

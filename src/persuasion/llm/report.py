@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..book.tables import Table, signed, signed_interval
+from ..book.tables import Table, seed_spread, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
 from .statistics import ALPHA, MIN_ACCURACY, MIN_INPUTS, holm, p_text, verdict_from_p
@@ -176,17 +176,17 @@ def contrasts_markdown(results, metric: str) -> Table:
             if weak:  # see persuasion.llm.claims: below MIN_ACCURACY everywhere, accuracy compares little
                 verdict += "; uninformative"
             seeds = c.get("seeds")
-            spread = (f"{signed(min(seeds) * scale, 2)} to {signed(max(seeds) * scale, 2)} ({len(seeds)})"
-                      if seeds and len(seeds) > 1 else "—")
+            spread = f"{seed_spread(seeds, scale)} ({len(seeds)})" if seeds and len(seeds) > 1 else "—"
             rows.append([res.config.task, c["receiver"], f"{SHORT[c['a']]} − {SHORT[c['b']]}",
                          signed(c['mean'] * scale, 2),
                          f"[{signed(c['lo'] * scale, 2)}, {signed(c['hi'] * scale, 2)}]", verdict, spread])
     return Table(rows, ["task", "Receiver", "contrast", f"mean ({unit})", "95% CI", "interval vs 0",
                         "over Advisor seeds"],
                  caption=f"Paired contrasts in {metric} ({unit}): mean difference over test inputs, with its "
-                         "95% bootstrap interval and whether the interval lies above, below or around zero; "
+                         "95% percentile bootstrap interval (the verdict table uses the BCa interval, so its "
+                         "bounds can differ a little) and whether the interval lies above, below or around zero; "
                          "where an Advisor draws A or B, the lowest and highest mean difference over its "
-                         "training seeds (how many)"
+                         "training seeds (how many seeds)"
                          + (f"; uninformative: on that task no Receiver reaches {MIN_ACCURACY:.0%} accuracy under "
                             "any structure." if metric == "accuracy" else "."))
 
@@ -374,8 +374,7 @@ def baselines_markdown(rows) -> str:
             word = f"**inconclusive** (adjusted p-value above {ALPHA:g})"
         spread = ""
         if d.get("seeds") and len(d["seeds"]) > 1:
-            spread = (f"; over {len(d['seeds'])} Advisor seeds from {signed(min(d['seeds']), 2)} "
-                      f"to {signed(max(d['seeds']), 2)}")
+            spread = f"; over {len(d['seeds'])} Advisor seeds: {seed_spread(d['seeds'])}"
         out.append(
             f"- {r['task']}, {r['receiver']}: the trained Advisor's item averages "
             f"{signed(r['advisor']['mean'], 2)} nats; always showing {_position_name(r)}, the best position on the "
