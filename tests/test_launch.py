@@ -320,3 +320,21 @@ def test_works_of_the_same_authors_and_year_are_told_apart_in_the_text():
     shared = {label: keys for label, keys in labels.items() if len(keys) > 1}
     assert not shared, f"same authors and year, told apart only in the reference list: {shared}"
     assert db.entries["gentzkow2017bayesian"].fields["year"] == "2017a"
+
+
+def test_the_bibliography_lists_entries_as_their_labels_read_same_authors_by_year():
+    # Sorted by the first author's last name, then the year: "Bai et al., 2022" before "Bai et al., 2024",
+    # though the two first authors' given names would sort the other way.
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import launch
+    from pybtex.database import parse_file
+    from pybtex.plugin import find_plugin
+
+    launch._register_author_year_style()
+    style = find_plugin("pybtex.style.formatting", "authoryear")()
+    labels = [e.label for e in style.format_bibliography(parse_file(ROOT / "book" / "references.bib")).entries]
+    keys = [label.rsplit(", ", 1) for label in labels]  # [authors as shown, year]
+    out_of_order = [(a, b) for a, b in zip(keys, keys[1:]) if a[0] == b[0] and a[1] > b[1]]
+    assert not out_of_order, out_of_order
+    assert labels.index("Bai et al., 2022") < labels.index("Bai et al., 2024")
+    assert labels.index("Christiano et al., 2017") < labels.index("Christiano et al., 2021")

@@ -396,9 +396,22 @@ def _register_author_year_style() -> None:
                     label = f"{label}{chr(ord('a') + seen[label] - 1)}"
                 yield label
 
+    from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
+
+    class FirstAuthorYear(AuthorYearTitle):
+        """Sorted as the labels read: first author, then year, then the other authors and the title (so that
+        "Bai et al., 2022" comes before "Bai et al., 2024", whoever the co-authors are)."""
+
+        def sorting_key(self, entry):
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            first = last_name(people[0]) if people else ""  # as the label shows it
+            return (first, entry.fields.get("year", ""), self.persons_key(people), entry.fields.get("title", ""))
+
     class AuthorYearStyle(Plain):
         default_label_style = "authoryear"
+        default_sorting_style = "firstauthoryear"
 
+    register_plugin("pybtex.style.sorting", "firstauthoryear", FirstAuthorYear, force=True)
     register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels, force=True)
     register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle, force=True)
 
