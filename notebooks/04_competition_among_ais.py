@@ -273,7 +273,7 @@ ax.plot(
     color=PALETTE[1],
     ls="-",
     marker="o",
-    ms=6,
+    ms=4,
     label="two competing agents: worst equilibrium, worst instance",
 )
 ax.plot(
@@ -282,7 +282,8 @@ ax.plot(
     color=PALETTE[1],
     ls=":",
     marker="s",
-    ms=5,
+    ms=9,
+    mfc="none",  # hollow and larger: visible around the worst instance's dots where the two coincide
     label="two competing agents: worst equilibrium, mean",
 )
 ax.plot(
@@ -322,9 +323,6 @@ plt.show()
 # first best whatever $\varepsilon$ is, because alignment *on average* says
 # nothing about one agent.
 # ```
-#
-# On these random instances the bound is far from tight: the printout above
-# shows the largest shortfall of any equilibrium, at every $\varepsilon$.
 #
 # ### The $O(\varepsilon)$ term is needed
 #
