@@ -394,7 +394,8 @@ for name, (advisor, receiver) in structure_values(example, scheme).items():
 
 # %% [markdown]
 # The three parts of the theorem, and the credulous Receiver, on random
-# instances (the loop runs hidden; its printout is shown):
+# instances (the loop runs hidden; the checks are in the table at the end of
+# the chapter, and the comparison of the two Receivers is printed below):
 
 # %% tags=["remove-input"]
 ok_prior, ok_post, ok_aligned, ok_cred_full = [], [], [], []

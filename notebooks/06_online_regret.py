@@ -76,7 +76,7 @@ horizons, n_seeds = size.horizons, size.n_seeds
 # $$
 #
 # These schemes form a polytope $\mathcal P$ with $|\mathcal C|\, m^K$
-# variables. (Conditioning only on the type's own recommendation $r_k$,
+# variables, where $m = |\mathcal Y|$ is the number of responses. (Conditioning only on the type's own recommendation $r_k$,
 # i.e. summing these constraints over the other coordinates of $r$, would
 # let a Receiver ignore what the rest of the profile reveals; that weaker
 # polytope decouples into one persuasion problem per type, and its image
