@@ -50,27 +50,34 @@ def test_the_proof_index_names_kinds_and_titles_by_chapter(tmp_path, numbered):
     assert 'href="ch01.html#thm-concave"' in body
 
 
-def test_api_summaries_are_whole_and_attribute_prose_is_not_a_type(tmp_path):
-    """The API's summary tables (autosummary) keep "Eq. 2", "Fig. 3", "i.i.d." and "s.t." inside a sentence."""
+def _build_api(tmp_path, module: str, source: str, extensions: list, index: str) -> str:
+    """Build a one-page Sphinx project that documents ``module`` (written from ``source``); the page's HTML."""
     from sphinx.application import Sphinx
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "toymod.py").write_text(
-        'def f():\n    """Signal posteriors (Eq. 2) of every message, as in Fig. 3.\n\n    More.\n    """\n\n\n'
-        'def g():\n    """Optimal signal for i.i.d. states, min c x s.t. A x <= b.\n\n    More.\n    """\n\n\n'
-        '#: The family-wise error level: the chance that any verdict is false.\nALPHA = 0.05\n'
-    )
+    (src / f"{module}.py").write_text(source)
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\nsys.path.insert(0, {str(src)!r})\n"
-        "extensions = ['sphinx.ext.autodoc', 'sphinx.ext.autosummary', 'sphinx.ext.napoleon', 'persuasion_book']\n"
+        f"extensions = {extensions + ['persuasion_book']!r}\n"
     )
-    (src / "index.rst").write_text("API\n===\n\n.. autosummary::\n\n   toymod.f\n   toymod.g\n\n"
-                                   ".. automodule:: toymod\n   :members:\n")
+    (src / "index.rst").write_text(index)
     app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
                  status=None, warning=sys.stderr, freshenv=True)
     app.build()
-    html = (tmp_path / "html" / "index.html").read_text()
+    return (tmp_path / "html" / "index.html").read_text()
+
+
+def test_api_summaries_are_whole_and_attribute_prose_is_not_a_type(tmp_path):
+    """The API's summary tables (autosummary) keep "Eq. 2", "Fig. 3", "i.i.d." and "s.t." inside a sentence."""
+    html = _build_api(
+        tmp_path, "toymod",
+        'def f():\n    """Signal posteriors (Eq. 2) of every message, as in Fig. 3.\n\n    More.\n    """\n\n\n'
+        'def g():\n    """Optimal signal for i.i.d. states, min c x s.t. A x <= b.\n\n    More.\n    """\n\n\n'
+        '#: The family-wise error level: the chance that any verdict is false.\nALPHA = 0.05\n',
+        ["sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.napoleon"],
+        "API\n===\n\n.. autosummary::\n\n   toymod.f\n   toymod.g\n\n.. automodule:: toymod\n   :members:\n",
+    )
     assert "Signal posteriors (Eq. 2) of every message, as in Fig. 3." in html
     assert "Optimal signal for i.i.d. states, min c x s.t. A x &lt;= b." in html
     # an attribute's prose with a colon is not read as "type: description" (napoleon's inline attribute type)
@@ -80,24 +87,14 @@ def test_api_summaries_are_whole_and_attribute_prose_is_not_a_type(tmp_path):
 
 def test_api_classes_show_only_informative_bases_and_enumerations_no_constructor(tmp_path):
     """``:show-inheritance:`` keeps "Bases: ValueError" but not "Bases: object"; an Enum shows no ``(value, ...)``."""
-    from sphinx.application import Sphinx
-
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "toymod2.py").write_text(
+    html = _build_api(
+        tmp_path, "toymod2",
         'import enum\n\n\nclass Plain:\n    """A plain class."""\n\n\n'
         'class Oops(ValueError):\n    """An error."""\n\n\n'
-        'class Colour(str, enum.Enum):\n    """Colours."""\n\n    RED = "red"\n'
+        'class Colour(str, enum.Enum):\n    """Colours."""\n\n    RED = "red"\n',
+        ["sphinx.ext.autodoc"],
+        "API\n===\n\n.. automodule:: toymod2\n   :members:\n   :show-inheritance:\n",
     )
-    (src / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\nsys.path.insert(0, {str(src)!r})\n"
-        "extensions = ['sphinx.ext.autodoc', 'persuasion_book']\n"
-    )
-    (src / "index.rst").write_text("API\n===\n\n.. automodule:: toymod2\n   :members:\n   :show-inheritance:\n")
-    app = Sphinx(str(src), str(src), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
-                 status=None, warning=sys.stderr, freshenv=True)
-    app.build()
-    html = (tmp_path / "html" / "index.html").read_text()
     assert "ValueError" in html and "A plain class." in html and "Colours." in html
     assert "Bases: <code" in html.replace("\n", "")  # Oops keeps its base
     assert html.count("Bases:") == 2  # Oops and Colour (str, Enum); not Plain's object
