@@ -63,7 +63,7 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from persuasion.book import chapter
-from persuasion.book.plotting import PALETTE, save_figure
+from persuasion.book.plotting import save_figure
 from persuasion.book.tables import Table
 from persuasion.llm.advisor import eq3_lower_bound
 from persuasion.llm.claims import MIN_ACCURACY, findings_markdown, verdict_table, verdicts
@@ -75,6 +75,7 @@ from persuasion.llm.experiment import run_task
 from persuasion.llm.figures import (
     plot_arpi,
     plot_easy_hard,
+    plot_item_gains,
     plot_learning_curves,
     plot_structures,
 )
@@ -348,30 +349,7 @@ display(Markdown("In this run, " + "; ".join(leak_words) + "."))
 # %% tags=["hide-input", "remove-output"]
 fig, axes = plt.subplots(len(results), 1, figsize=(7, 3.6 * len(results)))
 for ax, res in zip(np.atleast_1d(axes), results):
-    width = 0.8 / len(res.receivers)
-    for k, name in enumerate(res.receivers):
-        t = res.tables[name]
-        gain = t.items - t.none[:, None]
-        mean = gain.mean(axis=0)
-        half = 1.96 * gain.std(axis=0, ddof=1) / np.sqrt(len(gain))
-        ax.bar(
-            np.arange(7) + (k - (len(res.receivers) - 1) / 2) * width,
-            mean,
-            width,
-            yerr=half,
-            color=PALETTE[1 + k],
-            edgecolor="black",
-            hatch=["", "//"][k % 2],
-            capsize=2,
-            label=name,
-        )
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(np.arange(7))
-    ax.set_xticklabels([f"item {i + 1}" for i in range(7)], fontsize=9)
-    ax.set_xlabel("item position (1 = nearest solved problem)")
-    ax.set_ylabel("v(x, c) − v(x, none)\n(nats, mean)")
-    data = "" if res.source == res.config.task else f" ({res.source} data)"
-    ax.set_title(f"{res.config.task}{data}: gain of one item over none")
+    plot_item_gains(ax, res)
 # one legend below the panels: inside an axes it would sit on bars whose sign depends on the run
 handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
 fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
@@ -521,7 +499,8 @@ plt.show()
 # 95% bootstrap intervals. Within each Receiver, from left to right (each
 # with its own marker or hatch): no information, all information, prior (a
 # uniform item), posterior (an item drawn from the Receiver's own Advisor),
-# posterior drawn from the other Receiver's Advisor.
+# posterior drawn from the other Receiver's Advisor. A bar of height 0 is
+# marked "0": under that structure no test input was answered correctly.
 # ```
 
 # %% tags=["remove-input"]

@@ -187,6 +187,45 @@ def test_report_tables_and_figures():
     plt.close(fig)
 
 
+def test_item_gain_bars_are_each_positions_gain_over_no_information():
+    from dataclasses import replace
+
+    from matplotlib.figure import Figure
+
+    from persuasion.llm.figures import plot_item_gains
+    from persuasion.llm.toy import toy_result
+    from persuasion.llm.utilities import UtilityTable
+
+    none = np.array([-4.0, -6.0, -5.0])  # item c adds exactly 1 - c/2 nats to every input
+    items = none[:, None] + 1 - 0.5 * np.arange(7)
+    ones = np.ones((3, 7), int)
+    table = UtilityTable(("a", "b", "c"), items, none, none, ones, ones[:, 0], ones[:, 0])
+    res = replace(toy_result(), tables={"R": table, "S": replace(table, items=items + 1)})
+    ax = Figure().subplots()
+    plot_item_gains(ax, res)
+    heights = [bar.get_height() for bar in ax.patches]
+    np.testing.assert_allclose(heights[:7], 1 - 0.5 * np.arange(7))  # Receiver R
+    np.testing.assert_allclose(heights[7:], 2 - 0.5 * np.arange(7))  # Receiver S: one nat more
+    assert ax.get_legend_handles_labels()[1] == ["R", "S"]
+
+
+def test_an_accuracy_bar_of_height_zero_is_labelled():
+    from matplotlib.figure import Figure
+
+    from persuasion.llm.figures import plot_structures
+
+    res = fake_result()
+    for structure in res.correct["A"]:  # no Receiver answers anything under the first two structures
+        if structure in (Structure.NO, Structure.ALL):
+            res.correct["A"][structure] = np.zeros_like(res.correct["A"][structure])
+            res.correct["B"][structure] = np.zeros_like(res.correct["B"][structure])
+    ax = Figure().subplots()
+    plot_structures(ax, res, "accuracy")
+    zeros = sum(bar.get_height() == 0 for bar in ax.patches)
+    assert zeros >= 4
+    assert [t.get_text() for t in ax.texts].count("0") == zeros
+
+
 def test_paper_table_averages():
     from persuasion.llm.report import PAPER_TABLE1, paper_average
 

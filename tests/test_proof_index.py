@@ -99,3 +99,24 @@ def test_api_classes_show_only_informative_bases_and_enumerations_no_constructor
     assert "Bases: <code" in html.replace("\n", "")  # Oops keeps its base
     assert html.count("Bases:") == 2  # Oops and Colour (str, Enum); not Plain's object
     assert "names=None" not in html and "boundary" not in html
+
+
+def test_punctuation_touching_a_formula_wraps_with_it(tmp_path):
+    """"$x$," and "($y$)" become one unbreakable word; a formula with spaces around it is left alone."""
+    html = _build_api(tmp_path, "toymod3", "", [],
+                      "Page\n====\n\nA formula :math:`x`, then (:math:`y`) and :math:`z` alone.\n")
+    math = '<span class="math notranslate nohighlight">\\({}\\)</span>'
+    assert f'<span class="persuasion-nobreak">{math.format("x")},</span> then ' in html
+    assert f' <span class="persuasion-nobreak">({math.format("y")})</span> and ' in html
+    assert f" and {math.format('z')} alone." in html
+
+
+def test_a_solution_title_links_the_exercise_without_its_leading_space():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from persuasion_book import _solution_links
+
+    context = {"body": '<p class="admonition-title">Solution to<a class="reference internal" href="#ex-1"> '
+                       "Exercise 1.1 (Title)</a></p>"}
+    _solution_links(None, "page", "page.html", context, None)
+    assert context["body"] == ('<p class="admonition-title">Solution to <a class="reference internal" href="#ex-1">'
+                               "Exercise 1.1 (Title)</a></p>")

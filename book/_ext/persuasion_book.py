@@ -27,6 +27,7 @@ sources ``notebooks/NAME.py``. This extension:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -211,6 +212,50 @@ def _enum_signature(app, what, name, obj, options, signature, return_annotation)
     return None
 
 
+#: Punctuation that may not start a line after a formula, and that may not end one before a formula.
+_CLOSING, _OPENING = re.compile(r"^[,.;:!?)\]]+"), re.compile(r"[(\[]$")
+
+
+def _keep_punctuation_with_math(app, doctree):
+    """An inline formula and the punctuation that touches it ("$x$," or "($x$") break as one word.
+
+    The browser may otherwise end a line after the formula and start the next with its comma. The formula and its
+    punctuation go into one ``persuasion-nobreak`` span, which does not wrap (persuasion.css).
+    """
+    from docutils import nodes
+
+    for math in list(doctree.findall(nodes.math)):
+        parent = math.parent
+        if parent is None or isinstance(parent, nodes.inline) and "persuasion-nobreak" in parent["classes"]:
+            continue
+        i = parent.index(math)
+        after = parent[i + 1] if i + 1 < len(parent) and isinstance(parent[i + 1], nodes.Text) else None
+        before = parent[i - 1] if i > 0 and isinstance(parent[i - 1], nodes.Text) else None
+        close = _CLOSING.match(str(after)) if after is not None else None
+        open_ = _OPENING.search(str(before)) if before is not None else None
+        if not (close or open_):
+            continue
+        group = nodes.inline(classes=["persuasion-nobreak"])
+        if close:
+            parent.replace(after, nodes.Text(str(after)[close.end():]))
+        if open_:
+            parent.replace(before, nodes.Text(str(before)[:open_.start()]))
+            group += nodes.Text(open_.group())
+        parent.replace(math, group)
+        group += math
+        if close:
+            group += nodes.Text(close.group())
+
+
+def _solution_links(app, pagename, templatename, context, doctree):
+    """sphinx-exercise titles a solution "Solution to<a> Exercise 1.1</a>": the space moves out of the link."""
+    if "body" in context:
+        context["body"] = _SOLUTION.sub(r"Solution to \1", context["body"])
+
+
+_SOLUTION = re.compile(r'Solution to(<a class="reference internal" href="[^"]*">) ')
+
+
 #: Pages without the "Contents" sidebar: the API reference lists about 300 names there, which the sidebar clips,
 #: and its examples need the column's whole width (88 characters a line at 1280 px, inside nested definitions).
 NO_PAGE_TOC = ("book/api",)
@@ -230,6 +275,8 @@ def setup(app):
     app.connect("autodoc-process-docstring", _attribute_prose_after, priority=600)
     app.connect("autodoc-process-signature", _enum_signature)
     app.connect("doctree-read", _drop_bases_object)
+    app.connect("doctree-read", _keep_punctuation_with_math)
+    app.connect("html-page-context", _solution_links)
     app.setup_extension("sphinx_proof")
     from sphinx_proof.domain import ProofDomain
 

@@ -12,9 +12,13 @@ table fits the text column (and scrolls in its own box on a phone) instead of wr
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 __all__ = ["Table", "signed", "signed_interval", "seed_spread"]
+
+#: An HTML cell holding a value and its interval, "-4.93 [-5.86, -4.08]".
+_INTERVAL = re.compile(r"<td>\s*([^<\s]+) (\[[^\]<]+\])\s*</td>")
 
 
 class Table:
@@ -77,8 +81,15 @@ class Table:
         return f"{self.caption}\n\n{self}" if self.caption else str(self)
 
     def _repr_html_(self) -> str:
+        """The table in HTML; a cell "mean [lo, hi]" puts its interval on a line of its own.
+
+        >>> html = Table([("R", "-4.93 [-5.86, -4.08]")], ["Receiver", "No"])._repr_html_()
+        >>> html[html.index("<tbody>"):].split("</tr>")[0]
+        '<tbody>\\n<tr><td>R       </td><td>-4.93<br><span class="persuasion-ci">[-5.86, -4.08]</span></td>'
+        """
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         table = self._render("html").replace("<table>", f'<table class="table persuasion-table">{caption}', 1)
+        table = _INTERVAL.sub(r'<td>\1<br><span class="persuasion-ci">\2</span></td>', table)
         return f'<div class="persuasion-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
 
 

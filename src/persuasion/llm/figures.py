@@ -1,7 +1,7 @@
 r"""The experiment's figures, from :class:`~persuasion.llm.results.TaskResult` objects.
 
-:func:`plot_learning_curves`, :func:`plot_structures`, :func:`plot_easy_hard`
-and :func:`plot_arpi` draw on given matplotlib axes (grey-safe: every series
+:func:`plot_item_gains`, :func:`plot_learning_curves`, :func:`plot_structures`,
+:func:`plot_easy_hard` and :func:`plot_arpi` draw on given matplotlib axes (grey-safe: every series
 has its own hatch or marker as well as its colour);
 :func:`persuasion.llm.report.write_report` saves them as PNG files.
 """
@@ -25,9 +25,45 @@ SHORT = {
     Structure.POSTERIOR_EASY: "Posterior (easy-trained Advisor)",
 }
 
-__all__ = ["plot_learning_curves", "plot_structures", "plot_easy_hard", "plot_arpi"]
+__all__ = ["plot_item_gains", "plot_learning_curves", "plot_structures", "plot_easy_hard", "plot_arpi"]
 
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+
+
+def plot_item_gains(ax, result) -> None:
+    """Mean of v(x, c) − v(x, no information), the gain of showing item c, per position and Receiver.
+
+    Over every input scored (training, validation and test), with normal 95%
+    intervals; one bar per Receiver at each position. On a result built by
+    hand, whose item ``c`` gains ``0.5 − 0.25 c`` nats on average:
+
+    >>> from matplotlib.figure import Figure
+    >>> from persuasion.llm.toy import toy_result
+    >>> result, ax = toy_result(), Figure().subplots()  # Receiver "R", 18 inputs scored
+    >>> plot_item_gains(ax, result)
+    >>> # the bars of items 1 to 7, with the toy's noise
+    >>> " ".join(f"{bar.get_height():+.1f}" for bar in ax.patches)
+    '+0.3 +0.3 -0.1 -0.3 -0.4 -1.0 -1.0'
+    >>> ax.get_title()
+    'gsm8k (synthetic data): gain of one item over no information'
+    """
+    names = list(result.tables)
+    width = 0.8 / max(1, len(names))
+    for k, name in enumerate(names):
+        t = result.tables[name]
+        gain = np.asarray(t.items) - np.asarray(t.none)[:, None]
+        n_items = gain.shape[1]
+        half = 1.96 * gain.std(axis=0, ddof=1) / np.sqrt(len(gain))
+        ax.bar(np.arange(n_items) + (k - (len(names) - 1) / 2) * width, gain.mean(axis=0), width, yerr=half,
+               color=PALETTE[1 + k % (len(PALETTE) - 1)], edgecolor="black", hatch=HATCHES[k % len(HATCHES)],
+               capsize=2, label=name)
+        ax.set_xticks(np.arange(n_items))
+        ax.set_xticklabels([f"item {i + 1}" for i in range(n_items)], fontsize=9)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel("item position (1 = nearest solved problem)")
+    ax.set_ylabel("v(x, c) − v(x, no information)\n(nats, mean)")
+    data = "" if result.source == result.config.task else f" ({result.source} data)"
+    ax.set_title(f"{result.config.task}{data}: gain of one item over no information")
 
 
 def plot_learning_curves(axes, results) -> None:
@@ -83,6 +119,9 @@ def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
         else:
             ax.bar(xs, values[:, k], width, yerr=errors[:, :, k], color=PALETTE[k % len(PALETTE)] if k else "0.85",
                    edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
+            for x0 in xs[values[:, k] == 0]:  # a bar of height 0 is invisible: say so
+                ax.annotate("0", (x0, 0), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                            fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels(groups, fontsize=9)
     ax.set_ylabel(ylabel)

@@ -140,7 +140,9 @@ def toy_result(n: int = 12, seed: int = 0):
     Utilities are normal around -5 nats, one nat higher under the Advisors'
     structures; accuracy is 30% (60% under the Advisors'); prompts are 100
     tokens with no information, 300 with all, 130 with one item; the oracle
-    is -3 nats; difficulty cycles 1, 2, 3, 4 (easy: at most 2).
+    is -3 nats; difficulty cycles 1, 2, 3, 4 (easy: at most 2). Its
+    utility table scores seven items on all ``n + 6`` inputs: item ``c`` gains
+    ``0.5 - 0.25 c`` nats over no information on average.
 
     >>> res = toy_result()
     >>> (
@@ -155,16 +157,24 @@ def toy_result(n: int = 12, seed: int = 0):
     from .config import ExperimentConfig
     from .evaluate import STRUCTURES_EVAL
     from .results import TaskResult
+    from .utilities import UtilityTable
 
     rng = np.random.default_rng(seed)
+    ids = {"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]}
+    inputs = [i for part in ("train", "val", "test") for i in ids[part]]
+    draw = np.random.default_rng(seed + 1)  # a stream of its own, apart from the per-structure values'
+    none = draw.normal(-5, 1, len(inputs))
+    table = UtilityTable(
+        ids=tuple(inputs), items=none[:, None] + 0.5 - 0.25 * np.arange(7) + draw.normal(0, 0.5, (len(inputs), 7)),
+        none=none, all=none + 0.5, tokens_items=np.full((len(inputs), 7), 130),
+        tokens_none=np.full(len(inputs), 100), tokens_all=np.full(len(inputs), 300))
 
     def per(f):  # Receiver -> structure -> per-input values
         return {"R": {s: f(s) for s in STRUCTURES_EVAL}}
 
     return TaskResult(
         ExperimentConfig("gsm8k", 4, 2, n, 8, n_boot=200), "synthetic", ["R"],
-        ids={"train": ["t1", "t2", "t3", "t4"], "val": ["v1", "v2"], "test": [f"x{k}" for k in range(n)]},
-        difficulty=np.arange(n) % 4 + 1, threshold=2, policies={},
+        ids=ids, difficulty=np.arange(n) % 4 + 1, threshold=2, policies={}, tables={"R": table},
         curves={"R": {"train": [0.0, -0.4, -0.6], "val": [0.0, -0.3, -0.2], "best_step": 1}},
         utility=per(lambda s: rng.normal(-5 + ("posterior" in s), 1, n)),
         correct=per(lambda s: 1.0 * (rng.random(n) < 0.3 + 0.3 * ("posterior" in s))),
