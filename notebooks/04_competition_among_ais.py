@@ -480,8 +480,13 @@ checks.all_of(
 # ```{prf:theorem} Essay's Theorem 5 (Collina et al., bounded rationality)
 # :label: thm-competition-qr
 #
-# If Alice follows a quantal response, equilibrium performance satisfies
-# $\mathbb E[u_A] \ge \mathbb E[u_A(a^\dagger(\omega), \omega)] - \varepsilon_{\text{align}} - \varepsilon_{\text{sub}} - \varepsilon_{\text{QR}}$.
+# If Alice follows a quantal response and the agents use straightforward
+# (belief-encoding) messages, equilibrium performance satisfies
+# $\mathbb E[u_A] \ge \mathbb E[u_A(a^\dagger(\omega), \omega)] - \varepsilon_{\text{align}} - \varepsilon_{\text{sub}} - \varepsilon_{\text{QR}}$,
+# where the three error terms come from approximate alignment
+# ($\varepsilon_{\text{align}}$), imperfect substitutability of the agents'
+# information ($\varepsilon_{\text{sub}}$) and Alice's bounded rationality
+# ($\varepsilon_{\text{QR}}$).
 # ```
 #
 # In our model every agent can reveal the state, so the substitutability

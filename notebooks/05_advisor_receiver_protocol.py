@@ -62,9 +62,10 @@ n_inputs, steps, n_random = size.n_inputs, size.steps, size.n_random
 # For an input $x$, a finite set $\mathcal C_x$ of **information items** has
 # prior $\mu_x^0$. The Advisor commits to a signaling strategy
 # $\pi_x(g \mid c)$ over a finite set of signals $\mathcal G$, observes an item
-# $c \sim \mu_x^0$ and sends $g$. The Receiver forms the posterior (Eq. 2)
+# $c \sim \mu_x^0$ and sends $g$. The Receiver forms the posterior (Eq. 2,
+# where the paper writes the prior $\mu_x^0$ as $\mu_x$)
 #
-# $$\Pr(c \mid g) = \frac{\mu_x(c)\pi_x(g \mid c)}{\sum_{c'} \mu_x(c')\pi_x(g \mid c')}$$
+# $$\mu_x^g(c) = \Pr(c \mid g) = \frac{\mu_x^0(c)\,\pi_x(g \mid c)}{\sum_{c'} \mu_x^0(c')\,\pi_x(g \mid c')}$$
 #
 # and responds (Eq. 1) with $y^*(\mu_x^g) = \arg\max_y \mathbb E_{c \sim \mu_x^g} u(x, c, y)$.
 # The Advisor's loss (Eq. 3) is minus its expected utility
@@ -77,7 +78,7 @@ n_inputs, steps, n_random = size.n_inputs, size.steps, size.n_random
 # hint that is either *relevant* or a *distractor*; the Receiver can answer
 # $A$, answer $B$, or abstain. A language model is not an exact maximiser,
 # so we also use a **smooth Receiver** who answers $y$ with probability
-# $\propto \exp(\mathbb E_\mu[u(y, c)] / T)$ (temperature $T$).
+# $\propto \exp(\mathbb E_{c \sim \mu}[u(x, c, y)] / T)$ (temperature $T$).
 #
 # The Receiver is right with $A$ when the hint is relevant and with $B$ when
 # it is a distractor; abstaining is safe (worth $0.55$ to it). The Advisor

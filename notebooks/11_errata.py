@@ -231,14 +231,15 @@ base = random_delegation_problem(3, 3, 1, rng)
 w_base = base.delegated_utility
 opposed = base.with_types(np.stack([w_base, -w_base]))  # aligned or opposed agent
 u_star = robust_delegation(opposed).value
-print(f"types w and -w: U* = {u_star:.3g}, U_blind = {opposed.U_blind:.3g}")
+print(f"agent aligned (w) or opposed (-w): delegating is worth {u_star:.3g},"
+      f" acting blind {opposed.U_blind:.3g}")
 
 # %% tags=["remove-input"]
 checks.true(
-    "3. the essay's U* (delegation only) falls below U_blind (Theorem 3.1 as defined fails)",
+    "3. the essay's U* (delegation only) falls below acting blind (Theorem 3.1 as defined fails)",
     u_star < opposed.U_blind - 1e-6 and u_star <= float((w_base @ base.prior).min()) + 1e-9,
-    value=f"U* {u_star:.3g} < U_blind {opposed.U_blind:.3g}",
-    method="closed-form U_blind; U* <= min_a E[w] by hand",
+    value=f"U* {u_star:.3g} < blind {opposed.U_blind:.3g}",
+    method="blind value in closed form; U* <= min over actions of E[w], by hand",
 )
 
 # %% [markdown]
@@ -254,10 +255,12 @@ u_min_direct = min(
         for x in range(2))
     for k in range(p.n_types)
 )
-print(f"U_min from its wording {u_min_direct:.3g}, U_full {p.U_full:.3g}")
+print(f"the essay's minimum, by its wording:  {u_min_direct:.3g}")
+print(f"full information given to the agent: {p.U_full:.3g}")
 
 # %% tags=["remove-input"]
-checks.close("3. U_min (computed from its wording) is U_full", u_min_direct, p.U_full, atol=1e-12,
+checks.close("3. the essay's minimum (from its wording) is the full-information value",
+             u_min_direct, p.U_full, atol=1e-12,
              method="direct loop over types and revealed states")
 
 # %% [markdown]
@@ -270,11 +273,11 @@ for _ in range(n_random):
     q = random_delegation_problem(3, 3, 1, rng)
     q = q.with_types(q.delegated_utility[None])
     fails += q.U_blind < q.U_min - 1e-9
-print(f"U_blind < U_min in {fails} of {n_random} problems")
+print(f"acting blind is below the essay's minimum in {fails} of {n_random} problems")
 
 # %% tags=["remove-input"]
 checks.true(
-    "3. acting blind is achievable and below U_min (known-aligned agent)",
+    "3. acting blind is achievable and below the essay's minimum (known-aligned agent)",
     fails > 0,
     value=f"{fails} of {n_random}",
     method="counterexamples counted in random problems",

@@ -3,6 +3,7 @@
 A two-page Sphinx project with the book's extension is built here (a few seconds, no notebook).
 """
 
+import re
 import sys
 
 import pytest
@@ -120,3 +121,37 @@ def test_a_solution_title_links_the_exercise_without_its_leading_space():
     _solution_links(None, "page", "page.html", context, None)
     assert context["body"] == ('<p class="admonition-title">Solution to <a class="reference internal" href="#ex-1">'
                                "Exercise 1.1 (Title)</a></p>")
+
+
+def test_the_module_index_describes_each_module_by_its_first_sentence(tmp_path):
+    _build_api(tmp_path, "toymod4",
+               'r"""The :math:`\\varepsilon_{\\text{sub}}` of :func:`~toymod4.f`, for i.i.d. states and ``code``.\n\n'
+               'More text.\n"""\n\n\ndef f():\n    """F."""\n',
+               ["sphinx.ext.autodoc"], "API\n===\n\n.. automodule:: toymod4\n   :members:\n")
+    index = (tmp_path / "html" / "py-modindex.html").read_text()
+    assert "The ε_sub of f, for i.i.d. states and code." in index
+    assert "More text" not in index
+
+
+def test_a_synopsis_names_cited_work_as_the_text_does():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from persuasion_book import plain_synopsis
+
+    labels = {"kg2011": ("Kamenica and Gentzkow", "2011")}
+    assert plain_synopsis("The game of :cite:t:`kg2011`. Then more.", labels) == \
+        "The game of Kamenica and Gentzkow (2011)."
+    assert plain_synopsis("An LP :cite:p:`kg2011`, e.g. Sender's. More.", labels) == \
+        "An LP (Kamenica and Gentzkow, 2011), e.g. Sender's."
+    assert plain_synopsis("Run it, outside the book::\n\n    $ run", labels) == "Run it, outside the book."
+
+
+def test_a_dataclass_signature_shows_what_a_default_factory_makes(tmp_path):
+    html = _build_api(tmp_path, "toymod5",
+                      "from dataclasses import dataclass, field\n\n\n@dataclass\nclass Run:\n"
+                      '    """A run."""\n\n    name: str\n    seen: dict = field(default_factory=dict)\n'
+                      "    order: list = field(default_factory=list)\n"
+                      "    sources: dict[str, list[str]] = field(default_factory=dict)\n",
+                      ["sphinx.ext.autodoc"], "API\n===\n\n.. automodule:: toymod5\n   :members:\n")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "factory" not in text
+    assert "seen: dict = {}" in text and "order: list = []" in text and "list[str]] = {}" in text

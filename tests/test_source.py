@@ -1,5 +1,6 @@
 """The package's sources compile without warnings (e.g. invalid escape sequences in docstrings)."""
 
+import re
 import warnings
 from pathlib import Path
 
@@ -52,3 +53,18 @@ def test_docstring_examples_fit_the_api_pages_column():
                     if line.lstrip().startswith((">>>", "...")) and len(line) > 88:
                         long.append(f"{path.name}: {line.strip()[:60]}")
     assert not long, f"{len(long)} example lines over 88 characters: {long[:5]}"
+
+
+def test_docstrings_cite_in_one_style():
+    # The API page links a citation to the bibliography only when it is written :cite:t:`key` or :cite:p:`key`;
+    # "Kamenica and Gentzkow (2011)" or "(Dughmi and Xu 2016)" in plain text is neither linked nor like the rest.
+    import ast
+
+    plain = re.compile(r"\b[A-Z][a-z]+(?: and [A-Z][a-z]+| et al\.)?,? \(?(?:19|20)\d\d[a-z]?\b")
+    found = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                for hit in plain.findall(ast.get_docstring(node, clean=True) or ""):
+                    found.append(f"{path.name}: {hit}")
+    assert not found, f"{len(found)} plain-text citations in docstrings: {found[:5]}"

@@ -212,6 +212,79 @@ def _enum_signature(app, what, name, obj, options, signature, return_annotation)
     return None
 
 
+#: LaTeX in a module's first sentence, as plain text for the module index.
+_LATEX = (
+    (r"\\(?:varepsilon|epsilon)", "ε"), (r"\\sigma", "σ"), (r"\\Omega", "Ω"), (r"\\omega", "ω"), (r"\\Delta", "Δ"),
+    (r"\\pi", "π"), (r"\\theta", "θ"), (r"\\mu", "μ"), (r"\\to\b", "→"), (r"\\mid", "|"), (r"\\star", "⋆"),
+    (r"\\in\b", "∈"), (r"\\mathbb\{E\}", "E"), (r"\\(?:text|operatorname|mathrm)\{([^{}]*)\}", r"\1"),
+    (r"\\log", "log"), (r"_\{([^{}]*)\}", r"_\1"), (r"\^\{([^{}]*)\}", r"^\1"), (r"\\[,;! ]", " "), (r"[{}]", ""),
+)
+
+
+def _cite_labels(app) -> dict:
+    """Bibliography key -> (authors, year), from the book's ``bibtex_bibfiles``."""
+    from pybtex.database import parse_file
+
+    labels = {}
+    for name in getattr(app.config, "bibtex_bibfiles", None) or []:
+        for key, entry in parse_file(str(Path(app.srcdir) / name)).entries.items():
+            people = [" ".join(p.prelast_names + p.last_names).replace("{", "").replace("}", "")
+                      for p in entry.persons.get("author", [])]
+            who = (" and ".join(people) if len(people) <= 2 else f"{people[0]} et al.") or key
+            labels[key] = (who, entry.fields.get("year", "n.d."))
+    return labels
+
+
+def plain_synopsis(docstring: str, labels: dict | None = None) -> str:
+    """The first sentence of a module's docstring, with its reST roles and LaTeX as plain text.
+
+    ``labels`` maps a bibliography key to ``(authors, year)`` for ``:cite:t:``/``:cite:p:`` (else the key stays).
+    """
+    paragraph = " ".join(docstring.strip().split("\n\n")[0].split())
+    text = paragraph.removesuffix("::")
+    for end in re.finditer(r"[.!?](?=\s+[A-Z])", paragraph):  # not after "i.i.d", "e.g", "et al", "Eq"
+        if not re.search(r"((?:^|[\s.(])\w|\bal|\bEq|\bcf)$", paragraph[:end.start()]):
+            text = paragraph[:end.end()]
+            break
+
+    def cite(m):
+        if m.group(2) not in (labels or {}):
+            return m.group(2)
+        who, year = labels[m.group(2)]
+        return f"{who} ({year})" if m.group(1) == "t" else f"({who}, {year})"
+
+    def math(m):
+        latex = m.group(1)
+        for pattern, plain in _LATEX:
+            latex = re.sub(pattern, plain, latex)
+        return latex
+
+    text = re.sub(r":cite:([tp]):`([^`]+)`", cite, text)
+    text = re.sub(r":math:`([^`]+)`", math, text)
+    text = re.sub(r":(?:py:)?\w+:`~([\w.]+\.)?(\w+)`", r"\2", text)  # ~a.b.c -> c
+    text = re.sub(r":(?:py:)?\w+:`([^`<]+?)(?:\s*<[^>]+>)?`", r"\1", text)
+    text = re.sub(r"``([^`]+)``", r"\1", text)
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _module_synopses(app, env):
+    """The module index gives each module the first sentence of its docstring, where no ``:synopsis:`` is set."""
+    import importlib
+    import inspect
+
+    modules = env.get_domain("py").data.get("modules", {})
+    labels = None
+    for name, entry in list(modules.items()):
+        if entry.synopsis:
+            continue
+        try:
+            doc = inspect.getdoc(importlib.import_module(name)) or ""
+        except Exception:  # a module the build cannot import keeps an empty synopsis
+            continue
+        labels = _cite_labels(app) if labels is None else labels
+        modules[name] = entry._replace(synopsis=plain_synopsis(doc, labels))
+
+
 #: Punctuation that may not start a line after a formula, and that may not end one before a formula.
 _CLOSING, _OPENING = re.compile(r"^[,.;:!?)\]]+"), re.compile(r"[(\[]$")
 
@@ -256,6 +329,25 @@ def _solution_links(app, pagename, templatename, context, doctree):
 _SOLUTION = re.compile(r'Solution to(<a class="reference internal" href="[^"]*">) ')
 
 
+def _factory_defaults(app, what, name, obj, options, signature, return_annotation):
+    """A dataclass field with a ``default_factory`` shows the value the factory makes (``= {}``), not ``<factory>``."""
+    import dataclasses
+
+    if what != "class" or not signature or "<factory>" not in signature or not dataclasses.is_dataclass(obj):
+        return None
+    for field in dataclasses.fields(obj):
+        if field.default_factory is not dataclasses.MISSING:
+            try:
+                shown = repr(field.default_factory())
+            except Exception:  # a factory that needs more than a call: name it
+                shown = f"{getattr(field.default_factory, '__name__', 'factory')}()"
+            shown = shown if len(shown) <= 20 else f"{getattr(field.default_factory, '__name__', 'factory')}()"
+            # the annotation between the name and "=" may hold commas (dict[str, int]) but no "="
+            signature = re.sub(rf"(\b{re.escape(field.name)}: [^=]*=\s*)<factory>",
+                               lambda m, shown=shown: m.group(1) + shown, signature)
+    return signature, return_annotation
+
+
 #: Pages without the "Contents" sidebar: the API reference lists about 300 names there, which the sidebar clips,
 #: and its examples need the column's whole width (88 characters a line at 1280 px, inside nested definitions).
 NO_PAGE_TOC = ("book/api",)
@@ -274,9 +366,11 @@ def setup(app):
     app.connect("autodoc-process-docstring", _attribute_prose_before, priority=400)  # napoleon's runs at 500
     app.connect("autodoc-process-docstring", _attribute_prose_after, priority=600)
     app.connect("autodoc-process-signature", _enum_signature)
+    app.connect("autodoc-process-signature", _factory_defaults)
     app.connect("doctree-read", _drop_bases_object)
     app.connect("doctree-read", _keep_punctuation_with_math)
     app.connect("html-page-context", _solution_links)
+    app.connect("env-updated", _module_synopses)
     app.setup_extension("sphinx_proof")
     from sphinx_proof.domain import ProofDomain
 

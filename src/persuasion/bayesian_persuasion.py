@@ -14,12 +14,12 @@ linear program
         \quad \forall a \ne a' \qquad\text{(obedience)}
 
 with :math:`|\Omega||A|` variables, :math:`|\Omega|` equalities and
-:math:`|A|(|A|-1)` obedience constraints (Dughmi and Xu 2016). The LP is built
+:math:`|A|(|A|-1)` obedience constraints :cite:p:`dughmi2016algorithmic`. The LP is built
 by small tested functions (:func:`consistency_matrix`,
 :func:`obedience_matrix`, :func:`objective_vector`) on the variable
 ``x = p.ravel()``, i.e. ``x[w * n_actions + a] = p(w, a)``.
 
-Kamenica and Gentzkow (2011) show that the optimal value equals the concave
+:cite:t:`kamenica2011bayesian` show that the optimal value equals the concave
 closure :math:`V(\mu_0) = \sup\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i =
 \mu_0\}`. :func:`concave_closure` computes :math:`V` by a different, exact
 route: the vertices of the regions where each action is optimal.

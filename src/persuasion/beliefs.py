@@ -3,7 +3,7 @@ r"""Beliefs on a finite state space: Bayes' rule and Bayes-plausible splittings.
 A *signal* (or signaling scheme) is a row-stochastic matrix ``scheme`` of shape
 ``(n_states, n_signals)`` with ``scheme[w, s]`` the probability of sending
 signal ``s`` in state ``w``. Seeing ``s``, a Bayesian with prior :math:`\mu_0`
-forms the posterior (Bai et al. 2024, Eq. 2)
+forms the posterior (Eq. 2 of :cite:t:`bai2024efficient`)
 
 .. math::
 
@@ -14,7 +14,7 @@ The signal therefore *splits* the prior into posteriors :math:`\mu_s` with
 weights :math:`\tau_s = \Pr(s)`, and the split is Bayes-plausible:
 :math:`\sum_s \tau_s \mu_s = \mu_0`. Conversely every Bayes-plausible split is
 induced by the scheme :math:`\pi(s\mid\omega) = \tau_s\mu_s(\omega)/\mu_0(\omega)`
-(Kamenica and Gentzkow 2011, Proposition 1).
+(Proposition 1 of :cite:t:`kamenica2011bayesian`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-r"""Cheap talk in the uniform–quadratic example of Crawford and Sobel (1982).
+r"""Cheap talk in the uniform–quadratic example of :cite:t:`crawford1982strategic`.
 
 The state :math:`\theta` is uniform on :math:`[0, 1]`; the Receiver takes
 :math:`y` with utility :math:`-(y - \theta)^2`; the Sender, who knows

@@ -1,4 +1,4 @@
-r"""The finite Bayesian persuasion game of Kamenica and Gentzkow (2011).
+r"""The finite Bayesian persuasion game of :cite:t:`kamenica2011bayesian`.
 
 A state :math:`\omega` is drawn from a common prior :math:`\mu_0` on a finite
 set :math:`\Omega`. A Receiver with belief :math:`\mu` picks an action
@@ -194,7 +194,7 @@ class PersuasionGame:
 
 
 def prosecutor_game(prior_guilty: float = 0.3) -> PersuasionGame:
-    """The prosecutor and the judge (Kamenica and Gentzkow 2011, Section I).
+    """The prosecutor and the judge of :cite:t:`kamenica2011bayesian`, Section I.
 
     States ``(innocent, guilty)``; actions ``(acquit, convict)``. The judge gets
     1 for the right verdict and 0 otherwise; the prosecutor gets 1 for a

@@ -123,8 +123,10 @@ class RegretRun:
         The regret minimiser's points: the vertices of f(P) first, then the cover.
     best_value : float
         The best fixed persuasive scheme's total utility, by LP over P.
-    gamma, eta : float
-        The exploration and learning rates used.
+    gamma : float
+        The exploration rate used: the weight of the exploration distribution in each round's play.
+    eta : float
+        The learning rate used: the step of the exponential weights.
 
     Examples
     --------
@@ -180,7 +182,10 @@ def exp2_rates(d: int, n_points: int, T: int, bound: float, exploration: str = "
 
     Returns
     -------
-    (gamma, eta) : tuple of float
+    gamma : float
+        Exploration rate, at most 1/2.
+    eta : float
+        Learning rate.
 
     Examples
     --------
@@ -255,8 +260,10 @@ def run_algorithm1(
         Exploration distribution and default rates (:func:`exp2_rates`).
     cover : int
         Lattice points per axis of the cover (0 for the vertices only).
-    eta, gamma : float, optional
-        Override the rates of :func:`exp2_rates`.
+    gamma : float, optional
+        Exploration rate, in place of that of :func:`exp2_rates`.
+    eta : float, optional
+        Learning rate, in place of that of :func:`exp2_rates`.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 r"""Download GSM8K once, on request, and find it afterwards.
 
-GSM8K (Cobbe et al. 2021, openai/grade-school-math, MIT licence) is
+GSM8K :cite:p:`cobbe2021training` (openai/grade-school-math, MIT licence) is
 downloaded only by the explicit command ``persuasion-data gsm8k`` (``make
 data``): three ``jsonl`` files, each checked against the sha256 recorded here,
 into ``$PERSUASION_CACHE/data/gsm8k`` (default ``~/.cache/persuasion``).

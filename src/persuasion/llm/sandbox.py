@@ -409,7 +409,7 @@ def _children(pid: int) -> list[int]:
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
-    """Unbiased pass@k from n samples of which c passed (Chen et al., 2021).
+    """Unbiased pass@k from n samples of which c passed :cite:p:`chen2021evaluating`.
 
     >>> pass_at_k(10, 3, 1)
     0.3

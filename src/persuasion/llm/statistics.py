@@ -173,7 +173,7 @@ def sign_flip_p_value(x, *, n_flips: int = 100_000, seed: int = 0) -> float:
     compared with :math:`|\\overline{s x}|` over random signs :math:`s`:
     :math:`p = (1 + \\#\\{|\\overline{s x}| \\ge |\\bar x|\\})/(1 + n_\\text{flips})`,
     which never falls below its level under the hypothesis, whatever ``n``
-    (a Monte Carlo test is exact in this sense; see Phipson and Smyth, 2010).
+    (a Monte Carlo test is exact in this sense; see :cite:t:`phipson2010permutation`).
     Where ``2**len(x)`` is at most ``n_flips`` every sign vector is tried
     once instead, and p is their exact share.
 
