@@ -239,7 +239,7 @@ checks.true(
     "3. the essay's U* (delegation only) falls below acting blind (Theorem 3.1 as defined fails)",
     u_star < opposed.U_blind - 1e-6 and u_star <= float((w_base @ base.prior).min()) + 1e-9,
     value=f"U* {u_star:.3g} < blind {opposed.U_blind:.3g}",
-    method="blind value in closed form; U* <= min over actions of E[w], by hand",
+    method="blind value in closed form; U* <= min E[w] by hand",
 )
 
 # %% [markdown]

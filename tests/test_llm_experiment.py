@@ -165,7 +165,7 @@ def test_report_tables_and_figures():
 
     res, code = fake_result(), fake_result(task="humaneval")
     md = table1_markdown([res, code])
-    assert "paper (GSM8K)" in md and "average of 11 Receivers" in md and "HumanEval (pass@1)" in md and "35.3" in md
+    assert "paper, GSM8K" in md and "average of 11 Receivers" in md and "HumanEval (pass@1)" in md and "35.3" in md
     assert "Posterior − Prior" in contrasts_markdown([res], "accuracy")
     assert "ARPI(A ∣ No)" in arpi_markdown([res])
     html = md._repr_html_()  # the book shows HTML (Markdown output is not parsed for tables there)

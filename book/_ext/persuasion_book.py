@@ -348,6 +348,33 @@ def _factory_defaults(app, what, name, obj, options, signature, return_annotatio
     return signature, return_annotation
 
 
+_PY, _NP = "https://docs.python.org/3/library/", "https://numpy.org/doc/stable/reference/"
+#: Types of the standard library and NumPy that the API's signatures and parameter lists name, and their pages in
+#: Python's and NumPy's documentation; the build links them without fetching an inventory (it runs offline).
+EXTERNAL_TYPES = {
+    **{name: f"{_PY}functions.html#{name}" for name in ("int", "float", "bool")},
+    **{name: f"{_PY}stdtypes.html#{name}" for name in ("str", "dict", "list", "tuple")},
+    "pathlib.Path": f"{_PY}pathlib.html#pathlib.Path",
+    "numpy.ndarray": f"{_NP}generated/numpy.ndarray.html",
+    "numpy.random.Generator": f"{_NP}random/generator.html#numpy.random.Generator",
+    "numpy.typing.ArrayLike": f"{_NP}typing.html#numpy.typing.ArrayLike",
+}
+EXTERNAL_TYPES |= {"ndarray": EXTERNAL_TYPES["numpy.ndarray"], "np.ndarray": EXTERNAL_TYPES["numpy.ndarray"],
+                   "Path": EXTERNAL_TYPES["pathlib.Path"], "array_like": EXTERNAL_TYPES["numpy.typing.ArrayLike"]}
+
+
+def _link_external_types(app, env, node, contnode):
+    """A Python cross-reference that the book cannot resolve, to a type of :data:`EXTERNAL_TYPES`: an external link."""
+    from docutils import nodes
+
+    url = EXTERNAL_TYPES.get(node.get("reftarget")) if node.get("refdomain") == "py" else None
+    if url is None:
+        return None
+    reference = nodes.reference("", "", internal=False, refuri=url, reftitle=f"{node['reftarget']} (external)")
+    reference += contnode
+    return reference
+
+
 #: Pages without the "Contents" sidebar: the API reference lists about 300 names there, which the sidebar clips,
 #: and its examples need the column's whole width (88 characters a line at 1280 px, inside nested definitions).
 NO_PAGE_TOC = ("book/api",)
@@ -367,6 +394,7 @@ def setup(app):
     app.connect("autodoc-process-docstring", _attribute_prose_after, priority=600)
     app.connect("autodoc-process-signature", _enum_signature)
     app.connect("autodoc-process-signature", _factory_defaults)
+    app.connect("missing-reference", _link_external_types)
     app.connect("doctree-read", _drop_bases_object)
     app.connect("doctree-read", _keep_punctuation_with_math)
     app.connect("html-page-context", _solution_links)

@@ -106,6 +106,11 @@ def _fmt_ci(row, scale=1.0, digits=1):
     return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
+def _three_figures(row) -> int:
+    """Decimals that give an interval's ends about three figures: 2 below 10 in size (-4.93), 1 above (-108.6)."""
+    return 2 if row is None or max(abs(row["lo"]), abs(row["hi"])) < 10 else 1
+
+
 def table1_markdown(results, caption: str | None = None) -> Table:
     """The Table 1 analogue: accuracy (%) with 95% CIs, and mean utility (nats), per task and Receiver.
 
@@ -124,10 +129,10 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     >>> table.rows[0][1:5]
     ['R', '% correct', '0.0 [0.0, 0.0]', '16.7 [0.0, 41.7]']
     >>> table.rows[1][2:5]
-    ['log P(answer), nats', '-4.98 [-5.41, -4.58]', '-5.25 [-5.70, -4.71]']
+    ['log P(answer) (nats)', '-4.98 [-5.41, -4.58]', '-5.25 [-5.70, -4.71]']
     >>> # the paper's average row follows, flagged: the toy's maths is synthetic
     >>> table.rows[2][:4]
-    ["paper (GSM8K, not this run's data)", 'average of 11 Receivers', '% correct', '35.3']
+    ["paper, GSM8K (not this run's data)", 'average of 11 Receivers', '% correct', '35.3']
     """
     structures = [Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
                   Structure.POSTERIOR_OTHER]
@@ -136,15 +141,16 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     for res in results:
         acc = {(r["receiver"], r["structure"]): r for r in res.table("accuracy")}
         util = {(r["receiver"], r["structure"]): r for r in res.table("utility")}
-        label = "HumanEval (pass@1)" if res.config.task == "humaneval" else f"{res.source} (accuracy)"
+        label = "HumanEval (pass@1)" if res.config.task == "humaneval" else PAPER_NAMES.get(res.source, res.source)
         for rec in res.receivers:
             rows.append([label, rec, "% correct"] + [_fmt_ci(acc.get((rec, s)), 100) for s in structures])
-            rows.append(["", "", "log P(answer), nats"] + [_fmt_ci(util.get((rec, s)), 1, 2) for s in structures])
+            nats = [util.get((rec, s)) for s in structures]
+            rows.append(["", "", "log P(answer) (nats)"] + [_fmt_ci(u, 1, _three_figures(u)) for u in nats])
         paper = "gsm8k" if res.config.kind == "math" else "humaneval"
-        name = PAPER_NAMES[paper] + ("" if res.source == paper else ", not this run's data")
+        name = PAPER_NAMES[paper] + ("" if res.source == paper else " (not this run's data)")
         avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[paper]["average"]))
         posterior = f"{avg['posterior (GPT-2)']:.1f} (GPT-2 Advisor) / {avg['posterior (Phi-2)']:.1f} (Phi-2 Advisor)"
-        rows.append([f"paper ({name})", "average of 11 Receivers", "% correct"]
+        rows.append([f"paper, {name}", "average of 11 Receivers", "% correct"]
                     + [f"{avg[s]:.1f}" for s in PAPER_COLUMNS[:3]] + [posterior, "—"])
     return Table(rows, headers, caption)
 
