@@ -102,6 +102,16 @@ def copy_figures(app, exception):
             shutil.copy2(f, dest / f.name)
 
 
+def no_site_header(app, config):
+    """No site-wide header bar above the pages: the article's own bar holds the buttons and the sidebar the search.
+
+    pydata-sphinx-theme 0.17 puts a search field in a header bar of its own unless ``navbar_persistent`` is set;
+    sphinx-book-theme means it to be empty (its ``theme.conf``), so a page showed two search fields, one above the
+    other, and lost 50 px at the top.
+    """
+    config.html_theme_options = {**(config.html_theme_options or {}), "navbar_persistent": []}
+
+
 def add_stylesheet(app):
     static = str(Path(__file__).resolve().parent.parent / "_static")
     if static not in app.config.html_static_path:
@@ -406,6 +416,7 @@ def setup(app):
     app.connect("doctree-read", _collect_proof_titles)
     app.connect("env-merge-info", _merge_proof_titles)
     app.add_config_value("persuasion_pages_branch", "gh-pages", "html")
+    app.connect("config-inited", no_site_header)
     app.connect("builder-inited", add_stylesheet)
     app.connect("html-page-context", add_chapter_buttons, priority=600)
     app.connect("html-page-context", _drop_page_toc, priority=900)  # after the theme sets the sidebar's items
