@@ -77,6 +77,11 @@ def test_book_builds(built_book):
         "colab.research.google.com/github/persuasion-book/persuasion/blob/gh-pages/"
         "_sources/executed/01_bayesian_persuasion.ipynb"
     ) in html
+    # One search field, in the sidebar: no site-wide header bar holding a second one (pydata-sphinx-theme 0.17).
+    assert html.count("search-button__default-text") == 1 and "navbar-persistent" not in html
+    # Solution titles link the exercise without a leading space; a formula keeps its comma.
+    assert 'Solution to <a class="reference internal"' in html and "Solution to<a" not in html
+    assert 'class="persuasion-nobreak"' in html
     # MathJax is served from the book, not a CDN.
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     mathjax = [s for s in scripts if "mathjax" in s.lower()]
