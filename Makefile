@@ -71,9 +71,7 @@ book: sandbox $(EXECUTED)
 # The whole book as one PDF: headless Chromium (Debian's, `make browser`) prints the built pages,
 # mathematics typeset, figures numbered, references included; the landing page links _build/html/book.pdf.
 pdf: book browser
-	$(PY) scripts/book_pdf.py _build/html _build/pdf/book.pdf
-	cp _build/pdf/book.pdf _build/html/book.pdf
-	printf 'window.persuasionPdf = true;\n' > _build/html/_static/persuasion-pdf.js  # the landing page links it
+	$(PY) scripts/book_pdf.py _build/html _build/pdf/book.pdf --publish  # also _build/html/book.pdf, linked
 
 # -- tests ---------------------------------------------------------------------
 # Debian's chromium and chromium-driver serve the browser test (no browser download).

@@ -232,6 +232,8 @@ def main(argv=None) -> int:
     parser.add_argument("html", type=Path, help="the built site, e.g. _build/html")
     parser.add_argument("out", type=Path, help="the PDF to write, e.g. _build/pdf/book.pdf")
     parser.add_argument("--toc", type=Path, default=None, help="_toc.yml (default: next to the site's _build)")
+    parser.add_argument("--publish", action="store_true",
+                        help="also copy the PDF into the site as book.pdf, which the landing page then links")
     args = parser.parse_args(argv)
     toc = args.toc or (args.html.resolve().parents[1] / "_toc.yml")
     if not toc.is_file():
@@ -246,7 +248,23 @@ def main(argv=None) -> int:
     size = print_pdf(args.html, "print.html", args.out)
     args.out.write_bytes(retitle_outline(args.out.read_bytes(), heading_titles(html)))
     print(f"wrote {args.out} ({size / 1e6:.1f} MB, {len(pages)} pages of the book)")
+    if args.publish:
+        publish(args.out, args.html)
     return 0
+
+
+def publish(pdf: Path, site: Path) -> None:
+    """Put ``pdf`` into ``site`` as ``book.pdf`` and set the flag that makes the landing page link it.
+
+    The flag file and its text are the book extension's (``book/_ext/persuasion_book.py``), which writes it false
+    at every build.
+    """
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from persuasion_book import PDF_FLAG, pdf_flag
+
+    (site / "book.pdf").write_bytes(pdf.read_bytes())
+    (site / "_static").mkdir(exist_ok=True)
+    (site / "_static" / PDF_FLAG).write_text(pdf_flag(True))
 
 
 if __name__ == "__main__":

@@ -15,11 +15,17 @@ sources ``notebooks/NAME.py``. This extension:
   ``_build/html/figures/`` so readers can download them by name;
 * writes ``_static/persuasion-pdf.js``, which says whether the site holds the
   whole-book PDF (``book.pdf``, which ``make pdf`` prints after the build and
-  copies in, rewriting this file): without it the landing page's PDF link
+  copies in with ``scripts/book_pdf.py --publish``, rewriting this file): without it the landing page's PDF link
   becomes a line on how to make one, not a dead link;
 * leaves "Bases: object" and enumerations' constructor signatures out of the
   API reference, and its "Contents" sidebar (too long to show; the column
-  takes its place);
+  takes its place); shows ``= {}`` where a dataclass field's default factory
+  stood; links the standard and NumPy types its signatures name
+  (:data:`EXTERNAL_TYPES`, offline); describes each module in the module index
+  by its docstring's first sentence;
+* keeps an inline formula and the punctuation touching it on one line, moves
+  the space out of "Solution to Exercise" links, and drops the site-wide header
+  bar that pydata-sphinx-theme 0.17 adds (a second search field);
 * lists the Proof Index by chapter, each entry by its kind, number and title ("Theorem 1.1: Concavification")
   rather than by its label.
 """
