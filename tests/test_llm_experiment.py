@@ -488,3 +488,27 @@ def test_advisor_embeddings_are_checked_and_rows_embedded_alone():
     assert np.allclose(embed_rows(short, encoder)[1], embed(short[1], encoder))
     with pytest.raises(ValueError, match=r"same number of texts; got lengths \[1, 2\]"):
         embed_rows([["a"], ["b", "c"]], encoder)
+
+
+def test_every_text_of_the_experiments_figures_is_at_least_9_pt():
+    # Chapter 7 draws its figures at most 7 in wide, shown at 100%: text below 9 pt is too small to read there.
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from persuasion.llm.figures import plot_arpi, plot_easy_hard, plot_item_gains, plot_learning_curves, plot_structures
+    from persuasion.llm.toy import toy_result
+
+    res = toy_result()
+    res.correct["R"] = {s: np.zeros_like(v) for s, v in res.correct["R"].items()}  # zero bars get a "0" label
+    fig, axes = plt.subplots(3, 2, figsize=(7, 9))
+    plot_item_gains(axes[0, 0], res)
+    plot_learning_curves(axes[0, 1], [res])
+    plot_structures(axes[1, 0], res, "accuracy")
+    plot_structures(axes[1, 1], res, "utility")
+    plot_easy_hard(axes[2, 0], res, "accuracy")
+    plot_arpi(axes[2, 1], [res])
+    texts = [t for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+    assert any(t.get_text() == "0" for t in texts)
+    small = sorted({(t.get_text()[:30], t.get_fontsize()) for t in texts if t.get_fontsize() < 9})
+    plt.close(fig)
+    assert not small, small

@@ -121,7 +121,7 @@ def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
                    edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
             for x0 in xs[values[:, k] == 0]:  # a bar of height 0 is invisible: say so
                 ax.annotate("0", (x0, 0), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                            fontsize=8)
+                            fontsize=9)
     ax.set_xticks(x)
     ax.set_xticklabels(groups, fontsize=9)
     ax.set_ylabel(ylabel)
