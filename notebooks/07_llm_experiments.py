@@ -46,8 +46,9 @@
 # interval and says, from the numbers, which effects this scale can and
 # cannot detect. At book scale HumanEval runs on SmolLM2 alone: on the
 # book's 2-core machine Gemma's HumanEval tables and programs take about 10
-# minutes on their own, which would put the chapter past its 40-minute
-# budget; `full` scale runs both Receivers on both tasks. So at book scale
+# minutes on their own, which on top of the chapter's 33 minutes with GSM8K
+# (`benchmarks/results.md`) would put it past its 40-minute budget; `full`
+# scale runs both Receivers on both tasks. So at book scale
 # the transfer of an Advisor between Receivers is measured on maths only.
 
 # %% tags=["parameters"]
@@ -179,8 +180,8 @@ display(Markdown(
 # zero-shot chain of thought and 320 new tokens, but generated 14–21 tokens
 # per second on this book's 2-core machine. At book scale it would write up
 # to 16 test inputs × 6 prompts × 256 tokens, about 24,600 tokens: 20 to 29
-# minutes, on top of the 27 minutes the chapter takes without it and of
-# scoring its tables, where the chapter's budget is 40. Larger candidates
+# minutes, on top of the 33 minutes the chapter takes on GSM8K without it
+# and of scoring its tables, where the chapter's budget is 40. Larger candidates
 # were slower still.
 # At `full` scale on a GPU, any local model can be named as a Receiver
 # (`persuasion-experiment --receiver PATH`, a local Hugging Face model folder).
@@ -324,22 +325,25 @@ for res in results:
                       f"{a['control'] / a['items']:.1%}",
                       f"{100 * m:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]"])
     leak_words.append(
-        f"*{res.config.task}*: the shares agree within noise (the interval contains 0)" if lo <= 0 <= hi
-        else f"*{res.config.task}*: the items state the answer {'more' if lo > 0 else 'less'} often "
-             "than another input's items (the interval excludes 0)")
+        (res.config.task, "the shares agree within noise (the interval contains 0)") if lo <= 0 <= hi
+        else (res.config.task, f"the items state the answer {'more' if lo > 0 else 'less'} often "
+                               "than another input's items (the interval excludes 0)"))
 display(Table(
     leak_rows,
     ["task", "items", "share stating the input's answer", "control: another input's items",
      "difference, points (paired bootstrap 95% over inputs)"],
     caption="Items that state the input's gold answer, beside the control",
 ))
-display(Markdown("In this run, " + "; ".join(leak_words) + "."))
+if len({w for _, w in leak_words}) == 1:  # one finding for every task: said once
+    display(Markdown(f"In this run, on every task, {leak_words[0][1]}."))
+else:
+    display(Markdown("In this run, " + "; ".join(f"*{t}*: {w}" for t, w in leak_words) + "."))
 
 # %% [markdown]
 # ## The utility tables: which items help
 #
 # Before training anything, the tables say how much an item moves the
-# Receiver towards the right answer: {numref}`fig-llm-items` shows the mean
+# Receiver towards (or away from) the right answer: {numref}`fig-llm-items` shows the mean
 # of $v(x, c) - v(x, \text{no information})$ by item position (the $c$-th
 # nearest solved problem), over all inputs of the experiment. If position
 # decided usefulness, an Advisor could do no better than always showing the
@@ -368,6 +372,20 @@ plt.show()
 # helps this Receiver on average; below zero: it lowers the answer's
 # log-probability.
 # ```
+
+# %% tags=["remove-input"]
+gains = []
+for res in results:
+    for name, t in res.tables.items():
+        gain = (t.items - t.none[:, None]).mean(axis=0)
+        gains.append(f"*{res.config.task}*, {name}: {int((gain > 0).sum())} of {len(gain)} positions "
+                     f"(mean gains from {gain.min():+.2f} to {gain.max():+.2f} nats)")
+display(Markdown(
+    "In this run, the positions whose item raises the answer's log-probability on average: "
+    + "; ".join(gains) + ". A negative mean gain means that one solved example shown alone makes the "
+    "reference answer less likely than no example at all; an Advisor can still gain over the *prior* "
+    "(a uniform item) by avoiding the items that hurt most."
+))
 
 # %% [markdown]
 # ## Training the Advisor
@@ -497,10 +515,11 @@ plt.show()
 # answer (nats) of each task, then the accuracy (%) of each task on which
 # some Receiver answered some test input correctly, on the test inputs, with
 # 95% bootstrap intervals. Within each Receiver, from left to right (each
-# with its own marker or hatch): no information, all information, prior (a
-# uniform item), posterior (an item drawn from the Receiver's own Advisor),
-# posterior drawn from the other Receiver's Advisor. A bar of height 0 is
-# marked "0": under that structure no test input was answered correctly.
+# with its own marker, as in every figure of the chapter): no information,
+# all information, prior (a uniform item), posterior (an item drawn from the
+# Receiver's own Advisor), posterior drawn from the other Receiver's Advisor.
+# A marker on the axis of an accuracy panel: under that structure no test
+# input was answered correctly.
 # ```
 
 # %% tags=["remove-input"]
@@ -591,7 +610,7 @@ caption = ("The trained Advisor and its baselines: mean utility (nats) over the 
 display(baselines_table(base, caption=caption))
 
 # %% [markdown]
-# In words, generated from the results of this run. The difference Advisor −
+# The sentences below are generated from this run's results. The difference Advisor −
 # best fixed item is paired on the same test inputs and decided by the rule
 # of the verdicts in the next section (a BCa 95% interval, the sign-flip
 # test's p-value, Holm's adjustment); the comparisons below, one per
@@ -663,7 +682,7 @@ rows = verdicts(results)
 display(verdict_table(rows))
 
 # %% [markdown]
-# In words, generated from the results of this run:
+# The same verdicts in words, generated from this run's results:
 
 # %% tags=["remove-input"]
 display(Markdown(findings_markdown(results, rows)))
@@ -860,9 +879,10 @@ plt.show()
 # :alt: ARPI of all, prior and posterior information relative to no information.
 #
 # The Fig. 3 analogue: ARPI(A ∣ No) for A = all, prior and posterior
-# information, per task, in utility (top: nats per prompt token) and, for
-# the tasks on which some Receiver answered some test input correctly,
-# accuracy (bottom: points per prompt token), with 95% bootstrap intervals;
+# information, per task, in utility (top: nats per 1,000 prompt tokens)
+# and, for the tasks on which some Receiver answered some test input
+# correctly, accuracy (bottom: points per 1,000 prompt tokens), with 95%
+# bootstrap intervals;
 # under each task's name the mean increase in prompt length over no
 # information, for All / Prior / Posterior.
 # ```

@@ -119,7 +119,7 @@ def test_a_synopsis_names_cited_work_as_the_text_does():
     assert plain_synopsis("The game of :cite:t:`kg2011`. Then more.", labels) == \
         "The game of Kamenica and Gentzkow (2011)."
     assert plain_synopsis("An LP :cite:p:`kg2011`, e.g. Sender's. More.", labels) == \
-        "An LP (Kamenica and Gentzkow, 2011), e.g. Sender's."
+        "An LP (Kamenica and Gentzkow, 2011), e.g. Sender’s."
     assert plain_synopsis("Run it, outside the book::\n\n    $ run", labels) == "Run it, outside the book."
 
 

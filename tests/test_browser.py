@@ -156,6 +156,15 @@ def test_the_api_reference_fits_the_column_at_1280_px(served, browser):
     assert wrapped["inputs"] > 500, wrapped["inputs"]  # the examples were found
     assert not wrapped["out"], f"{len(wrapped['out'])} example input lines wrap at 1280 px: {wrapped['out'][:3]}"
     assert not browser.find_elements("css selector", ".bd-sidebar-secondary")  # no Contents sidebar here
+    # A signature wraps between its parameters, never inside one ("atol: float = 1e-" / "07", "analy" / "sis").
+    split = browser.execute_script(
+        """
+        return Array.from(document.querySelectorAll('dl.py > dt.sig em.sig-param'))
+          .filter(e => new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top))).size > 1)
+          .map(e => e.textContent.slice(0, 60));
+        """
+    )
+    assert not split, f"{len(split)} parameters break across lines at 1280 px: {split[:3]}"
 
 
 def test_the_page_contents_highlight_the_section_being_read_after_a_jump(served, browser):

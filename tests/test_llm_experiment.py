@@ -209,21 +209,30 @@ def test_item_gain_bars_are_each_positions_gain_over_no_information():
     assert ax.get_legend_handles_labels()[1] == ["R", "S"]
 
 
-def test_an_accuracy_bar_of_height_zero_is_labelled():
+def test_a_structure_looks_the_same_in_every_figure_and_a_zero_shows():
+    from matplotlib.colors import to_hex
     from matplotlib.figure import Figure
 
-    from persuasion.llm.figures import plot_structures
+    from persuasion.llm.figures import plot_arpi, plot_structures
 
     res = fake_result()
-    for structure in res.correct["A"]:  # no Receiver answers anything under the first two structures
-        if structure in (Structure.NO, Structure.ALL):
-            res.correct["A"][structure] = np.zeros_like(res.correct["A"][structure])
-            res.correct["B"][structure] = np.zeros_like(res.correct["B"][structure])
-    ax = Figure().subplots()
-    plot_structures(ax, res, "accuracy")
-    zeros = sum(bar.get_height() == 0 for bar in ax.patches)
-    assert zeros >= 4
-    assert [t.get_text() for t in ax.texts].count("0") == zeros
+    for r in ("A", "B"):  # nothing answered under any structure: accuracy 0, ARPI 0
+        res.correct[r] = {s: np.zeros_like(v) for s, v in res.correct[r].items()}
+    structures, arpi = Figure().subplots(), Figure().subplots()
+    plot_structures(structures, res, "accuracy")
+    plot_arpi(arpi, [res], "accuracy")
+    styles = []
+    for ax in (structures, arpi):
+        handles, labels = ax.get_legend_handles_labels()
+        styles.append({name: (to_hex(h[0].get_color()), h[0].get_marker()) for h, name in zip(handles, labels)})
+    for name in ("All", "Prior", "Posterior"):
+        assert styles[0][name] == styles[1][name], name
+    assert len({style for style in styles[0].values()}) == len(styles[0])  # told apart by colour and marker
+    # a value of 0 is a marker on the axis (accuracy) or on the zero line (ARPI), inside the panel
+    for ax in (structures, arpi):
+        markers = [line for line in ax.lines if line.get_marker() not in ("", "None")]
+        ys = [y for line in markers for y in np.atleast_1d(line.get_ydata())]
+        assert ys and all(y == 0 for y in ys) and ax.get_ylim()[0] < 0 < ax.get_ylim()[1]
 
 
 def test_paper_table_averages():
@@ -499,16 +508,26 @@ def test_every_text_of_the_experiments_figures_is_at_least_9_pt():
     from persuasion.llm.toy import toy_result
 
     res = toy_result()
-    res.correct["R"] = {s: np.zeros_like(v) for s, v in res.correct["R"].items()}  # zero bars get a "0" label
     fig, axes = plt.subplots(3, 2, figsize=(7, 9))
     plot_item_gains(axes[0, 0], res)
     plot_learning_curves(axes[0, 1], [res])
     plot_structures(axes[1, 0], res, "accuracy")
     plot_structures(axes[1, 1], res, "utility")
     plot_easy_hard(axes[2, 0], res, "accuracy")
-    plot_arpi(axes[2, 1], [res])
+    plot_arpi(axes[2, 1], [res], "accuracy")
     texts = [t for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
-    assert any(t.get_text() == "0" for t in texts)
     small = sorted({(t.get_text()[:30], t.get_fontsize()) for t in texts if t.get_fontsize() < 9})
     plt.close(fig)
     assert not small, small
+
+
+def test_the_findings_name_every_structure_that_reaches_the_highest_accuracy():
+    from persuasion.llm.claims import findings_markdown, verdicts
+
+    res = fake_result()
+    hit = (np.arange(12) < 3).astype(float)  # 3 of 12 answered: 25%
+    for r in ("A", "B"):
+        res.correct[r] = {s: (hit if r == "A" and s in (Structure.NO, Structure.ALL) else 0 * hit)
+                          for s in res.correct[r]}
+    text = findings_markdown([res], verdicts([res]))
+    assert "under any structure is 25.0% (A, No and All)." in text

@@ -279,7 +279,7 @@ def plain_synopsis(docstring: str, labels: dict | None = None) -> str:
     text = re.sub(r":math:`([^`]+)`", math, text)
     text = re.sub(r":(?:py:)?\w+:`~([\w.]+\.)?(\w+)`", r"\2", text)  # ~a.b.c -> c
     text = re.sub(r":(?:py:)?\w+:`([^`<]+?)(?:\s*<[^>]+>)?`", r"\1", text)
-    text = re.sub(r"``([^`]+)``", r"\1", text)
+    text = re.sub(r"``([^`]+)``", r"\1", text).replace("'", "’")  # an apostrophe, as the pages set it
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

@@ -17,8 +17,20 @@ from html import escape
 
 __all__ = ["Table", "signed", "signed_interval", "seed_spread"]
 
-#: An HTML cell holding a value and its interval, "-4.93 [-5.86, -4.08]".
-_INTERVAL = re.compile(r"<td>\s*([^<\s]+) (\[[^\]<]+\])\s*</td>")
+#: An HTML cell, its content, and in it a value with its interval ("-4.93 [-5.86, -4.08]") or an interval.
+_CELL = re.compile(r"<td>(.*?)</td>", re.S)
+_MEAN_INTERVAL = re.compile(r"\s*([^<\s]+) (\[[^\]<]+\])\s*")
+_INTERVAL = re.compile(r"\[[^\[\]<]*\d[^\[\]<]*, [^\[\]<]*\d[^\[\]<]*\]")
+
+
+def _cell(match) -> str:
+    """A cell "mean [lo, hi]" puts its interval on a line of its own; any other interval in a cell stays whole."""
+    text = match.group(1)
+    whole = _MEAN_INTERVAL.fullmatch(text)
+    if whole:
+        return f'<td>{whole.group(1)}<br><span class="persuasion-ci">{whole.group(2)}</span></td>'
+    kept = _INTERVAL.sub(lambda m: f'<span class="persuasion-nobreak">{m.group(0)}</span>', text.strip())
+    return f"<td>{kept}</td>"
 
 
 class Table:
@@ -81,15 +93,19 @@ class Table:
         return f"{self.caption}\n\n{self}" if self.caption else str(self)
 
     def _repr_html_(self) -> str:
-        """The table in HTML; a cell "mean [lo, hi]" puts its interval on a line of its own.
+        """The table in HTML; a cell "mean [lo, hi]" puts its interval on a line of its own, and no interval breaks.
 
-        >>> html = Table([("R", "-4.93 [-5.86, -4.08]")], ["Receiver", "No"])._repr_html_()
-        >>> html[html.index("<tbody>"):].split("</tr>")[0]
-        '<tbody>\\n<tr><td>R       </td><td>-4.93<br><span class="persuasion-ci">[-5.86, -4.08]</span></td>'
+        >>> row = ("R", "-4.93 [-5.86, -4.08]", "item 3: -4.6 [-5.7, -3.6]")
+        >>> html = Table([row], ["Receiver", "No", "fixed"])._repr_html_()
+        >>> for cell in re.findall("<td>.*?</td>", html):
+        ...     print(cell)
+        <td>R</td>
+        <td>-4.93<br><span class="persuasion-ci">[-5.86, -4.08]</span></td>
+        <td>item 3: -4.6 <span class="persuasion-nobreak">[-5.7, -3.6]</span></td>
         """
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         table = self._render("html").replace("<table>", f'<table class="table persuasion-table">{caption}', 1)
-        table = _INTERVAL.sub(r'<td>\1<br><span class="persuasion-ci">\2</span></td>', table)
+        table = _CELL.sub(_cell, table)
         return f'<div class="persuasion-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
 
 

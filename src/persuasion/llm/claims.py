@@ -196,6 +196,15 @@ def _highest_accuracy(res) -> dict:
     return max(res.table("accuracy"), key=lambda r: r["mean"])
 
 
+def _where(res, mean: float) -> str:
+    """Every Receiver and structure whose accuracy is ``mean``: "A, No and All; B, Prior"."""
+    hits: dict[str, list[str]] = {}
+    for r in res.table("accuracy"):
+        if abs(r["mean"] - mean) < 1e-12:
+            hits.setdefault(r["receiver"], []).append(SHORT[r["structure"]])
+    return "; ".join(f"{name}, {' and '.join(where)}" for name, where in hits.items())
+
+
 def verdict_table(rows) -> Table:
     """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts.
 
@@ -266,7 +275,7 @@ def findings_markdown(results, rows) -> str:
     >>> text = findings_markdown([result], verdicts([result]))
     >>> print("\\n".join(text.splitlines()[:5]))
     - **gsm8k** ran on *synthetic* data (4 training, 2 validation and 12 test inputs; seed 0). The highest
-    accuracy of any Receiver under any structure is 83% (R, Posterior (other Receiver's Advisor)).
+    accuracy of any Receiver under any structure is 83.3% (R, Posterior (other Receiver's Advisor)).
       - R: the Advisor's item gains +1.70 nats over a random item, +81% of what the best item in hindsight
       gains (2.10 nats).
     - The p-values of the 14 measured verdicts form one family, adjusted by Holm's method (family-wise level 5%).
@@ -279,8 +288,8 @@ def findings_markdown(results, rows) -> str:
         out.append(
             f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
             f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
-            + (f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.0f}% "
-               f"({best['receiver']}, {SHORT[best['structure']]})." if best["mean"] > 0 else
+            + (f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.1f}% "
+               f"({_where(res, best['mean'])})." if best["mean"] > 0 else
                "No Receiver answered any test input correctly under any structure.")
         )
         for name in res.receivers:

@@ -29,6 +29,19 @@ __all__ = ["plot_item_gains", "plot_learning_curves", "plot_structures", "plot_e
 
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
 
+#: The structures in the order of their styles: a structure has the same colour and marker in every figure.
+STYLE_ORDER = [SHORT[s] for s in (Structure.NO, Structure.ALL, Structure.PRIOR, Structure.POSTERIOR,
+                                  Structure.POSTERIOR_OTHER, Structure.POSTERIOR_EASY)]
+_COLOURS = PALETTE[1:] + ("#CC79A7",)  # after No's grey; Okabe-Ito's reddish purple last
+_MARKERS = MARKERS + ("P",)
+
+
+def _style(k: int, name: str) -> dict:
+    """Colour and marker of series ``name`` (a structure's short name), else of position ``k``."""
+    j = STYLE_ORDER.index(name) if name in STYLE_ORDER else k
+    colour = "0.55" if j == 0 else _COLOURS[(j - 1) % len(_COLOURS)]
+    return dict(colour=colour, marker=_MARKERS[j % len(_MARKERS)])
+
 
 def plot_item_gains(ax, result) -> None:
     """Mean of v(x, c) − v(x, no information), the gain of showing item c, per position and Receiver.
@@ -102,41 +115,39 @@ def plot_learning_curves(axes, results) -> None:
         ax.legend(fontsize=9, ncol=len(res.receivers), loc="upper center", bbox_to_anchor=(0.5, -0.22))
 
 
-def _bars(ax, groups, series, values, errors, ylabel, *, points: bool = False):
-    """Grouped bars (or, with ``points``, markers): ``values`` (groups, series); ``errors`` (2, groups, series).
+def _points(ax, groups, series, values, errors, ylabel):
+    """One marker per series in each group, with its interval: ``values`` (groups, series); ``errors`` (2, groups,
+    series).
 
-    Markers suit quantities with no natural zero (log-probabilities); every
-    series has its own hatch or marker shape as well as its colour.
+    Every series has its own marker shape as well as its colour (:func:`_style`), the same in every figure; a
+    value of 0 is a marker on the line, where a bar of height 0 would not show at all.
     """
     width = 0.8 / len(series)
     x = np.arange(len(groups))
     for k, name in enumerate(series):
         xs = x + (k - (len(series) - 1) / 2) * width
-        color = PALETTE[k % len(PALETTE)] if k else "0.55"
-        if points:
-            ax.errorbar(xs, values[:, k], yerr=errors[:, :, k], fmt=MARKERS[k % len(MARKERS)], color=color, ms=7,
-                        mec="black", capsize=3, lw=1, label=name)
-        else:
-            ax.bar(xs, values[:, k], width, yerr=errors[:, :, k], color=PALETTE[k % len(PALETTE)] if k else "0.85",
-                   edgecolor="black", hatch=HATCHES[k % len(HATCHES)], capsize=2, label=name, error_kw=dict(lw=0.8))
-            for x0 in xs[values[:, k] == 0]:  # a bar of height 0 is invisible: say so
-                ax.annotate("0", (x0, 0), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                            fontsize=9)
+        style = _style(k, name)
+        ax.errorbar(xs, values[:, k], yerr=errors[:, :, k], fmt=style["marker"], color=style["colour"], ms=7,
+                    mec="black", capsize=3, lw=1, label=name)
     ax.set_xticks(x)
     ax.set_xticklabels(groups, fontsize=9)
     ax.set_ylabel(ylabel)
-    if points:
-        ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_xlim(-0.6, len(groups) - 0.4)
 
 
 def _accuracy_axis(ax):
-    ax.set_ylim(0, max(5.0, ax.get_ylim()[1]))
+    top = max(5.0, ax.get_ylim()[1])
+    ax.set_ylim(-0.04 * top, top)  # a marker at 0 shows whole
+    ax.axhline(0, color="black", lw=0.8)
 
 
-def _structure_bars(ax, groups, structures, vals, err, metric: str) -> None:
-    """Bars (accuracy) or points (utility) of ``structures`` per group, with their axis."""
-    _bars(ax, groups, [SHORT[s] for s in structures], vals, err,
-          "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)", points=metric == "utility")
+def _structure_points(ax, groups, structures, vals, err, metric: str) -> None:
+    """Points of ``structures`` per group, with their axis: one marker per structure, in every panel alike.
+
+    Accuracy is drawn as points too: a structure under which nothing was answered sits on the axis, visibly.
+    """
+    _points(ax, groups, [SHORT[s] for s in structures], vals, err,
+            "accuracy (%)" if metric == "accuracy" else "mean log P(answer) (nats)")
     if metric == "accuracy":
         _accuracy_axis(ax)
 
@@ -164,7 +175,7 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
     err = np.array([[[(next(r for r in rows if r["receiver"] == rec and r["structure"] == s)[key] * scale)
                       for s in structures] for rec in result.receivers] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
-    _structure_bars(ax, result.receivers, structures, vals, err, metric)
+    _structure_points(ax, result.receivers, structures, vals, err, metric)
     ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
 
 
@@ -195,7 +206,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     err = np.array([[[get(rec, g, s)[key] * scale for s in structures] for rec, g in groups] for key in ("lo", "hi")])
     err = np.abs(err - vals[None])
     labels = [f"{fill(rec, 14)}\n{g} (n={get(rec, g, structures[0])['n']})" for rec, g in groups]
-    _structure_bars(ax, labels, structures, vals, err, metric)
+    _structure_points(ax, labels, structures, vals, err, metric)
     ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
 
 
@@ -208,8 +219,9 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     >>> from persuasion.llm.toy import toy_result
     >>> result, ax = toy_result(), Figure().subplots()  # one Receiver, "R", 12 test inputs
     >>> plot_arpi(ax, [result])
-    >>> ax.get_ylabel()
-    'ARPI(A | No): nats per prompt token'
+    >>> print(ax.get_ylabel())
+    ARPI(A | No): nats
+    per 1,000 prompt tokens
     >>> print(ax.get_xticklabels()[0].get_text())
     gsm8k
     prompt tokens vs No
@@ -217,7 +229,7 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     +200% / +30% / +30%
     """
     structures = [Structure.ALL, Structure.PRIOR, Structure.POSTERIOR]
-    scale = 100 if metric == "accuracy" else 1
+    scale = (100 if metric == "accuracy" else 1) * 1000  # per 1,000 prompt tokens, as the tables give it
     tasks = [res.config.task for res in results]
     rows = [{a["structure"]: a for a in res.arpi(metric)} for res in results]
     vals = np.array([[r[s]["arpi"] * scale for s in structures] for r in rows])
@@ -225,8 +237,8 @@ def plot_arpi(ax, results, metric: str = "utility") -> None:
     err = np.abs(err - vals[None])
     labels = [f"{task}\nprompt tokens vs No\n(All / Prior / Posterior):\n"
               + " / ".join(f"+{100 * r[s]['token_increase']:.0f}%" for s in structures) for task, r in zip(tasks, rows)]
-    _bars(ax, labels, [SHORT[s] for s in structures], vals, err,
-          "ARPI(A | No): " + ("points per prompt token" if metric == "accuracy" else "nats per prompt token"))
+    _points(ax, labels, [SHORT[s] for s in structures], vals, err,
+            "ARPI(A | No): " + ("points" if metric == "accuracy" else "nats") + "\nper 1,000 prompt tokens")
     ax.axhline(0, color="black", lw=0.8)
 
 

@@ -207,23 +207,25 @@ def arpi_markdown(results) -> Table:
     >>> result = toy_result()
     >>> table = arpi_markdown([result])
     >>> table.headers
-    ['task', 'performance', 'A', 'ARPI(A ∣ No)', '95% CI', 'prompt tokens vs No']
+    ['task', 'performance', 'A', 'ARPI(A ∣ No) per 1,000 tokens', '95% CI', 'prompt tokens vs No']
     >>> for row in table.rows[3:]:
     ...     print(row)
-    ['gsm8k', 'utility', 'All', '-0.0014 nats / token', '[-0.0039, +0.0023]', '+200.0%']
-    ['gsm8k', 'utility', 'Prior', '-0.0040 nats / token', '[-0.0241, +0.0168]', '+30.0%']
-    ['gsm8k', 'utility', 'Posterior', '+0.0527 nats / token', '[+0.0379, +0.0726]', '+30.0%']
+    ['gsm8k', 'utility', 'All', '-1.36 nats', '[-3.85, +2.29]', '+200.0%']
+    ['gsm8k', 'utility', 'Prior', '-3.99 nats', '[-24.11, +16.84]', '+30.0%']
+    ['gsm8k', 'utility', 'Posterior', '+52.72 nats', '[+37.86, +72.57]', '+30.0%']
     """
     rows = []
     for res in results:
-        for metric, scale, unit in (("accuracy", 100, "points / token"), ("utility", 1, "nats / token")):
+        # per 1,000 prompt tokens, as the verdicts give it
+        for metric, scale, unit in (("accuracy", 1e5, "points"), ("utility", 1e3, "nats")):
             for a in res.arpi(metric):
-                rows.append([res.config.task, metric, SHORT[a["structure"]], f"{signed(a['arpi'] * scale, 4)} {unit}",
-                             f"[{signed(a['lo'] * scale, 4)}, {signed(a['hi'] * scale, 4)}]",
+                rows.append([res.config.task, metric, SHORT[a["structure"]], f"{signed(a['arpi'] * scale, 2)} {unit}",
+                             f"[{signed(a['lo'] * scale, 2)}, {signed(a['hi'] * scale, 2)}]",
                              f"{signed(100 * a['token_increase'], 1)}%"])
-    return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No)", "95% CI", "prompt tokens vs No"],
-                 caption="ARPI(A ∣ No) (Eq. 7): performance gained over no information per extra prompt token, "
-                         "averaged over the Receivers, with its 95% bootstrap interval and the mean prompt growth.")
+    return Table(rows, ["task", "performance", "A", "ARPI(A ∣ No) per 1,000 tokens", "95% CI", "prompt tokens vs No"],
+                 caption="ARPI(A ∣ No) (Eq. 7): performance gained over no information per 1,000 extra prompt "
+                         "tokens, averaged over the Receivers, with its 95% bootstrap interval and the mean prompt "
+                         "growth.")
 
 
 # -- words -----------------------------------------------------------------------------
@@ -308,12 +310,15 @@ def baselines_table(rows, caption: str | None = None) -> Table:
     Advisor − best fixed item: -1.00 [-1.50, -0.50]
     """
     n_items = max(len(r["each"]) for r in rows)
-    policies = [("Prior (a uniform item)", lambda r: _fmt_ci(r["prior"], 1, 2))]
-    policies += [(f"always item {c + 1}", lambda r, c=c: _fmt_ci(r["each"][c], 1, 2)) for c in range(n_items)]
+    def nats(row):  # as Table 1 shows them: about three figures
+        return _fmt_ci(row, 1, _three_figures(row))
+
+    policies = [("Prior (a uniform item)", lambda r: nats(r["prior"]))]
+    policies += [(f"always item {c + 1}", lambda r, c=c: nats(r["each"][c])) for c in range(n_items)]
     policies += [
-        ("best fixed item (chosen on validation)", lambda r: f"{_position_name(r)}: {_fmt_ci(r['fixed'], 1, 2)}"),
-        ("Advisor (Posterior)", lambda r: _fmt_ci(r["advisor"], 1, 2)),
-        ("oracle (best item in hindsight)", lambda r: _fmt_ci(r["oracle"], 1, 2)),
+        ("best fixed item (chosen on validation)", lambda r: f"{_position_name(r)}: {nats(r['fixed'])}"),
+        ("Advisor (Posterior)", lambda r: nats(r["advisor"])),
+        ("oracle (best item in hindsight)", lambda r: nats(r["oracle"])),
         ("Advisor − best fixed item", lambda r: _signed_ci(r["advisor_minus_fixed"])),
     ]
     out = [[name] + [cell(r) for r in rows] for name, cell in policies]
