@@ -207,8 +207,8 @@ display(Markdown(
 #   reasoning in between (the paper's $\log P(y^\star \mid x, c)$, not the
 #   probability of the reasoning); for code, the tokens of the canonical
 #   solution right after the prompt. The
-#   Advisor minimises Eq. (3), the negative expected utility of its draw,
-#   centred per input:
+#   Advisor minimises the paper's Eq. (3), the negative expected utility of
+#   its draw, centred per input:
 #
 #   $$\mathcal L(\theta) = -\frac1N \sum_x \sum_c \pi_\theta(c \mid x)\,(v(x, c) - \bar v(x)).$$
 # ```
@@ -673,7 +673,8 @@ for res in results:
 # long before accuracy does on small Receivers, so both are given. The
 # ARPI row gives the difference ARPI(Posterior ∣ No) − ARPI(All ∣ No), per
 # 1,000 prompt tokens: positive when one chosen item buys more performance
-# per extra prompt token than all seven. The easy-to-hard row uses a second
+# per extra prompt token than all seven (ARPI, the paper's Eq. 7, is defined
+# in {ref}`sec-llm-arpi` below). The easy-to-hard row uses a second
 # Advisor, trained on easy training inputs only; {ref}`sec-llm-easy-hard`
 # below says how it is trained and what "easy" means here.
 
@@ -812,6 +813,7 @@ plt.show()
 # ```
 
 # %% [markdown]
+# (sec-llm-arpi)=
 # ## Efficiency: ARPI (Eq. 7, Fig. 3)
 #
 # $\operatorname{ARPI}(A \mid B) = \frac1N \sum_{i=1}^N
@@ -868,7 +870,8 @@ fig, axes = plt.subplots(1 + bool(answered), 1, figsize=(7, 4.2 * (1 + bool(answ
 plot_arpi(np.atleast_1d(axes)[0], results, "utility")
 if answered:
     plot_arpi(axes[1], answered, "accuracy")
-np.atleast_1d(axes)[0].legend()
+handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0))  # off the data
 fig.tight_layout()
 save_figure(fig, "llm-arpi")
 plt.show()

@@ -81,7 +81,7 @@ def _paper_claim_number(key: str, task: str) -> str:
     elif key == "easy>prior on hard":
         return "MATH levels 4–5 (Fig. 2, no number printed)"
     else:
-        return "All +26% prompt tokens, Posterior +6.9% (Phi-2)"
+        return "no ARPI printed; prompts: All +26% tokens, Posterior (Phi-2) +6.9% for +22.5% performance"
     return f"{signed(diffs[0], 1)} / {signed(diffs[1], 1)} points (GPT-2 / Phi-2)"
 
 
