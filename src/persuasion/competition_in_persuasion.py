@@ -31,7 +31,7 @@ and (number of outcomes)\ :sup:`2` small LPs; a menu of all partitions of
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from tqdm import tqdm
@@ -124,7 +124,7 @@ class InformationEnvironment:
 
     prior: np.ndarray
     menus: tuple
-    noise: np.ndarray = field(default=None)
+    noise: np.ndarray | None = None  # None: a single noise value (no noise); an array after construction
 
     def __post_init__(self):
         prior = as_distribution(self.prior, "prior")

@@ -47,7 +47,7 @@ profile regions used have interior.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -99,7 +99,7 @@ class DelegationProblem:
     prior: np.ndarray
     principal_utility: np.ndarray
     agent_utilities: np.ndarray
-    delegated_utility: np.ndarray = field(default=None)
+    delegated_utility: np.ndarray | None = None  # None: the principal's own utility; an array after construction
 
     def __post_init__(self):
         prior = as_distribution(self.prior, "prior")

@@ -18,7 +18,7 @@ maximum. The Sender's value of a belief is then
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -62,8 +62,8 @@ class PersuasionGame:
     prior: np.ndarray
     receiver_utility: np.ndarray
     sender_utility: np.ndarray
-    actions: tuple = field(default=None)
-    states: tuple = field(default=None)
+    actions: tuple | None = None  # None: named a0, a1, ...; a tuple after construction
+    states: tuple | None = None  # None: named w0, w1, ...; a tuple after construction
 
     def __post_init__(self):
         u = as_finite_array(self.receiver_utility, "receiver_utility", ndim=2, booleans=False)
