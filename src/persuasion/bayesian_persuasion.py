@@ -310,9 +310,18 @@ def action_region_vertices(game: PersuasionGame, *, atol: float = 1e-9, max_syst
     found on ``u`` mapped onto [0, 1], so ``atol`` is relative to the spread
     of ``u``.
 
+    Parameters
+    ----------
+    game : PersuasionGame
+    atol : float
+        Tolerance of the tight inequalities, relative to the spread of ``u``.
+    max_systems : int
+        Most linear systems to solve before refusing (a ``ValueError``).
+
     Returns
     -------
     vertices : ndarray, shape (k, n_states)
+        The vertices, one row each.
     actions : ndarray of int, shape (k,)
         The action whose region each vertex belongs to (a belief on a boundary
         appears once per region).

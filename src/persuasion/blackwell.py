@@ -183,6 +183,8 @@ def mps_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     ----------
     tau, tau_prime : Splitting or (weights, posteriors)
         Distributions of posteriors; ``posteriors`` has shape ``(n_support, n_states)``.
+    atol : float
+        The order holds when the LP's smallest total violation is at most this (:data:`ORDER_ATOL`).
 
     Notes
     -----

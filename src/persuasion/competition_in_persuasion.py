@@ -316,8 +316,13 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 
     Parameters
     ----------
+    analysis : EnvironmentAnalysis
+        The environment's feasible outcomes and the outcome of every profile
+        (:meth:`InformationEnvironment.analyse`).
     payoffs : array_like, shape (n_outcomes, n_senders)
         ``payoffs[t, i]``: sender ``i``'s payoff at feasible outcome ``t``.
+    atol : float
+        A deviation must gain more than this to count.
 
     Returns
     -------
@@ -345,6 +350,7 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
 def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
     """Sorted indices of the outcomes of pure equilibria.
 
+    ``analysis``, ``payoffs`` and ``atol`` are those of :func:`pure_equilibria`.
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
@@ -357,8 +363,9 @@ def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float 
 
 
 def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
-    """Feasible outcomes that maximise the senders' total payoff.
+    """Feasible outcomes that maximise the senders' total payoff, to within ``atol``.
 
+    ``analysis`` and ``payoffs`` are those of :func:`pure_equilibria`.
     In :func:`reveal_or_conceal`, two senders who may each reveal the state:
 
     >>> analysis = reveal_or_conceal().analyse()
@@ -440,6 +447,17 @@ def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: i
     """Random noise probabilities and menus of ``menu_size`` partitions of the cells.
 
     Every menu holds the uninformative signal (a sender can always stay silent).
+
+    Parameters
+    ----------
+    n_states, n_noise : int
+        States and noise values; the cells are their pairs.
+    n_senders : int
+        Senders, each with a menu of its own.
+    menu_size : int
+        Signals (partitions of the cells) per menu, at most the number of partitions.
+    rng : int or numpy.random.Generator
+        Seed or generator of every draw: the prior, the noise and the menus.
 
     >>> random_environment(2, 2, 2, 3, rng=0)
     InformationEnvironment(n_states=2, n_noise=2, menu_sizes=(3, 3))

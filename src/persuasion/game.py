@@ -168,12 +168,16 @@ class PersuasionGame:
     def sender_value(self, belief, *, atol: float | None = None):
         """The Sender's expected utility :math:`\\hat v(\\mu)` when the Receiver best-responds.
 
-        Vectorised over leading axes of ``belief``.
+        Vectorised over leading axes of ``belief``; ``belief`` and ``atol`` are
+        those of :meth:`best_response`, whose action (ties to the Sender) is valued.
         """
         return self._value_at_best_response(belief, self.sender_utility, atol)
 
     def receiver_value(self, belief, *, atol: float | None = None):
-        """The Receiver's expected utility at ``belief`` when it best-responds."""
+        """The Receiver's expected utility at ``belief`` when it best-responds.
+
+        ``belief`` and ``atol`` are those of :meth:`best_response`.
+        """
         return self._value_at_best_response(belief, self.receiver_utility, atol)
 
     def _value_at_best_response(self, belief, utility, atol):
