@@ -352,42 +352,41 @@ def substitutions(app, config):
     config.myst_substitutions = subs
 
 
+def last_name(person) -> str:
+    """A pybtex person's last name as the page shows it: LaTeX accents decoded, braces dropped."""
+    import codecs
+
+    import latexcodec  # noqa: F401 - registers the "ulatex" codec
+
+    name = " ".join(person.prelast_names + person.last_names)
+    try:
+        name = codecs.decode(name, "ulatex")
+    except Exception:  # pragma: no cover - leave what latexcodec cannot read
+        pass
+    return name.replace("{", "").replace("}", "")
+
+
+def authors(entry) -> str:
+    """The authors of a bibliography entry as its label names them: "Kamenica and Gentzkow", "Bai et al."."""
+    names = [last_name(p) for p in entry.persons.get("author") or entry.persons.get("editor") or []]
+    if not names:
+        return entry.fields.get("organization", entry.key)
+    return " and ".join(names) if len(names) <= 2 else f"{names[0]} et al."
+
+
 def _register_author_year_style() -> None:
     """A pybtex style ``authoryear``: the plain style, with entries labelled "Kamenica and Gentzkow, 2011".
 
     Citations in the text are author–year (``bibtex_reference_style: author_year``); with this style the
     bibliography labels its entries the same way instead of [1], [2], ...
     """
-    import codecs
-
-    import latexcodec  # noqa: F401 - registers the "ulatex" codec
     from pybtex.plugin import register_plugin
     from pybtex.style.formatting.plain import Style as Plain
     from pybtex.style.labels import BaseLabelStyle
 
-    def last_name(person) -> str:
-        name = " ".join(person.prelast_names + person.last_names)
-        try:
-            name = codecs.decode(name, "ulatex")
-        except Exception:  # pragma: no cover - leave what latexcodec cannot read
-            pass
-        return name.replace("{", "").replace("}", "")
-
     class AuthorYearLabels(BaseLabelStyle):
         def format_labels(self, sorted_entries):
-            labels = []
-            for entry in sorted_entries:
-                people = entry.persons.get("author") or entry.persons.get("editor") or []
-                names = [last_name(p) for p in people]
-                if not names:
-                    who = entry.fields.get("organization", entry.key)
-                elif len(names) == 1:
-                    who = names[0]
-                elif len(names) == 2:
-                    who = f"{names[0]} and {names[1]}"
-                else:
-                    who = f"{names[0]} et al."
-                labels.append(f"{who}, {entry.fields.get('year', 'n.d.')}")
+            labels = [f"{authors(entry)}, {entry.fields.get('year', 'n.d.')}" for entry in sorted_entries]
             counts = {label: labels.count(label) for label in labels}
             seen: dict[str, int] = {}
             for label in labels:

@@ -238,16 +238,14 @@ _LATEX = (
 
 
 def _cite_labels(app) -> dict:
-    """Bibliography key -> (authors, year), from the book's ``bibtex_bibfiles``."""
+    """Bibliography key -> (authors, year) as the bibliography labels them (``launch.authors``)."""
+    from launch import authors
     from pybtex.database import parse_file
 
     labels = {}
     for name in getattr(app.config, "bibtex_bibfiles", None) or []:
         for key, entry in parse_file(str(Path(app.srcdir) / name)).entries.items():
-            people = [" ".join(p.prelast_names + p.last_names).replace("{", "").replace("}", "")
-                      for p in entry.persons.get("author", [])]
-            who = (" and ".join(people) if len(people) <= 2 else f"{people[0]} et al.") or key
-            labels[key] = (who, entry.fields.get("year", "n.d."))
+            labels[key] = (authors(entry), entry.fields.get("year", "n.d."))
     return labels
 
 
@@ -353,11 +351,12 @@ def _factory_defaults(app, what, name, obj, options, signature, return_annotatio
         return None
     for field in dataclasses.fields(obj):
         if field.default_factory is not dataclasses.MISSING:
+            named = f"{getattr(field.default_factory, '__name__', 'factory')}()"
             try:
                 shown = repr(field.default_factory())
             except Exception:  # a factory that needs more than a call: name it
-                shown = f"{getattr(field.default_factory, '__name__', 'factory')}()"
-            shown = shown if len(shown) <= 20 else f"{getattr(field.default_factory, '__name__', 'factory')}()"
+                shown = named
+            shown = shown if len(shown) <= 20 else named
             # the annotation between the name and "=" may hold commas (dict[str, int]) but no "="
             signature = re.sub(rf"(\b{re.escape(field.name)}: [^=]*=\s*)<factory>",
                                lambda m, shown=shown: m.group(1) + shown, signature)
