@@ -376,8 +376,7 @@ plt.show()
 # %% tags=["remove-input"]
 gains = []
 for res in results:
-    for name, t in res.tables.items():
-        gain = (t.items - t.none[:, None]).mean(axis=0)
+    for name, (gain, _) in res.item_gains().items():
         gains.append(f"*{res.config.task}*, {name}: {int((gain > 0).sum())} of {len(gain)} positions "
                      f"(mean gains from {gain.min():+.2f} to {gain.max():+.2f} nats)")
 display(Markdown(

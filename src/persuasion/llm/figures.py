@@ -46,8 +46,8 @@ def _style(k: int, name: str) -> dict:
 def plot_item_gains(ax, result) -> None:
     """Mean of v(x, c) − v(x, no information), the gain of showing item c, per position and Receiver.
 
-    Over every input scored (training, validation and test), with normal 95%
-    intervals; one bar per Receiver at each position. On a result built by
+    The bars of :meth:`~persuasion.llm.results.TaskResult.item_gains`, with
+    their normal 95% intervals; one bar per Receiver at each position. On a result built by
     hand, whose item ``c`` gains ``0.5 − 0.25 c`` nats on average:
 
     >>> from matplotlib.figure import Figure
@@ -60,18 +60,16 @@ def plot_item_gains(ax, result) -> None:
     >>> ax.get_title()
     'gsm8k (synthetic data): gain of one item over no information'
     """
-    names = list(result.tables)
-    width = 0.8 / max(1, len(names))
-    for k, name in enumerate(names):
-        t = result.tables[name]
-        gain = np.asarray(t.items) - np.asarray(t.none)[:, None]
-        n_items = gain.shape[1]
-        half = 1.96 * gain.std(axis=0, ddof=1) / np.sqrt(len(gain))
-        ax.bar(np.arange(n_items) + (k - (len(names) - 1) / 2) * width, gain.mean(axis=0), width, yerr=half,
+    gains = result.item_gains()
+    width = 0.8 / max(1, len(gains))
+    n_items = 0
+    for k, (name, (mean, half)) in enumerate(gains.items()):
+        n_items = len(mean)
+        ax.bar(np.arange(n_items) + (k - (len(gains) - 1) / 2) * width, mean, width, yerr=half,
                color=PALETTE[1 + k % (len(PALETTE) - 1)], edgecolor="black", hatch=HATCHES[k % len(HATCHES)],
                capsize=2, label=name)
-        ax.set_xticks(np.arange(n_items))
-        ax.set_xticklabels([f"item {i + 1}" for i in range(n_items)], fontsize=9)
+    ax.set_xticks(np.arange(n_items))
+    ax.set_xticklabels([f"item {i + 1}" for i in range(n_items)], fontsize=9)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel("item position (1 = nearest solved problem)")
     ax.set_ylabel("v(x, c) − v(x, no information)\n(nats, mean)")
