@@ -191,18 +191,16 @@ def verdicts(results) -> list[dict]:
     return rows
 
 
-def _highest_accuracy(res) -> dict:
-    """The row of ``res.table("accuracy")`` with the highest mean: the best any Receiver did under any structure."""
-    return max(res.table("accuracy"), key=lambda r: r["mean"])
-
-
-def _where(res, mean: float) -> str:
-    """Every Receiver and structure whose accuracy is ``mean``: "A, No and All; B, Prior"."""
+def _highest_accuracy(res) -> tuple[float, str]:
+    """The best accuracy any Receiver reached under any structure, and every Receiver and structure that reached
+    it: ``(mean, "A, No and All; B, Prior")``."""
+    rows = res.table("accuracy")
+    best = max(r["mean"] for r in rows)
     hits: dict[str, list[str]] = {}
-    for r in res.table("accuracy"):
-        if abs(r["mean"] - mean) < 1e-12:
+    for r in rows:
+        if abs(r["mean"] - best) < 1e-12:
             hits.setdefault(r["receiver"], []).append(SHORT[r["structure"]])
-    return "; ".join(f"{name}, {' and '.join(where)}" for name, where in hits.items())
+    return best, "; ".join(f"{name}, {' and '.join(where)}" for name, where in hits.items())
 
 
 def verdict_table(rows) -> Table:
@@ -284,12 +282,12 @@ def findings_markdown(results, rows) -> str:
     """
     out = []
     for res in results:
-        best = _highest_accuracy(res)
+        best, where = _highest_accuracy(res)
         out.append(
             f"- **{res.config.task}** ran on *{res.source}* data ({len(res.ids['train'])} training, "
             f"{len(res.ids['val'])} validation and {len(res.ids['test'])} test inputs; seed {res.config.seed}). "
-            + (f"The highest accuracy of any Receiver under any structure is {100 * best['mean']:.1f}% "
-               f"({_where(res, best['mean'])})." if best["mean"] > 0 else
+            + (f"The highest accuracy of any Receiver under any structure is {100 * best:.1f}% ({where})."
+               if best > 0 else
                "No Receiver answered any test input correctly under any structure.")
         )
         for name in res.receivers:

@@ -106,9 +106,9 @@ def _fmt_ci(row, scale=1.0, digits=1):
     return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
-def _three_figures(row) -> int:
-    """Decimals that give an interval's ends about three figures: 2 below 10 in size (-4.93), 1 above (-108.6)."""
-    return 2 if row is None or max(abs(row["lo"]), abs(row["hi"])) < 10 else 1
+def _fmt_nats(row) -> str:
+    """``mean [lo, hi]`` in nats to about three figures: 2 decimals below 10 in size (-4.93), 1 above (-108.6)."""
+    return _fmt_ci(row, 1, 2 if row is None or max(abs(row["lo"]), abs(row["hi"])) < 10 else 1)
 
 
 def table1_markdown(results, caption: str | None = None) -> Table:
@@ -144,8 +144,7 @@ def table1_markdown(results, caption: str | None = None) -> Table:
         label = "HumanEval (pass@1)" if res.config.task == "humaneval" else PAPER_NAMES.get(res.source, res.source)
         for rec in res.receivers:
             rows.append([label, rec, "% correct"] + [_fmt_ci(acc.get((rec, s)), 100) for s in structures])
-            nats = [util.get((rec, s)) for s in structures]
-            rows.append(["", "", "log P(answer) (nats)"] + [_fmt_ci(u, 1, _three_figures(u)) for u in nats])
+            rows.append(["", "", "log P(answer) (nats)"] + [_fmt_nats(util.get((rec, s))) for s in structures])
         paper = "gsm8k" if res.config.kind == "math" else "humaneval"
         name = PAPER_NAMES[paper] + ("" if res.source == paper else " (not this run's data)")
         avg = dict(zip(PAPER_COLUMNS, PAPER_TABLE1[paper]["average"]))
@@ -310,15 +309,12 @@ def baselines_table(rows, caption: str | None = None) -> Table:
     Advisor − best fixed item: -1.00 [-1.50, -0.50]
     """
     n_items = max(len(r["each"]) for r in rows)
-    def nats(row):  # as Table 1 shows them: about three figures
-        return _fmt_ci(row, 1, _three_figures(row))
-
-    policies = [("Prior (a uniform item)", lambda r: nats(r["prior"]))]
-    policies += [(f"always item {c + 1}", lambda r, c=c: nats(r["each"][c])) for c in range(n_items)]
+    policies = [("Prior (a uniform item)", lambda r: _fmt_nats(r["prior"]))]
+    policies += [(f"always item {c + 1}", lambda r, c=c: _fmt_nats(r["each"][c])) for c in range(n_items)]
     policies += [
-        ("best fixed item (chosen on validation)", lambda r: f"{_position_name(r)}: {nats(r['fixed'])}"),
-        ("Advisor (Posterior)", lambda r: nats(r["advisor"])),
-        ("oracle (best item in hindsight)", lambda r: nats(r["oracle"])),
+        ("best fixed item (chosen on validation)", lambda r: f"{_position_name(r)}: {_fmt_nats(r['fixed'])}"),
+        ("Advisor (Posterior)", lambda r: _fmt_nats(r["advisor"])),
+        ("oracle (best item in hindsight)", lambda r: _fmt_nats(r["oracle"])),
         ("Advisor − best fixed item", lambda r: _signed_ci(r["advisor_minus_fixed"])),
     ]
     out = [[name] + [cell(r) for r in rows] for name, cell in policies]
