@@ -187,7 +187,8 @@ class TaskResult:
         the half-width of the normal 95% interval of the mean.
 
         >>> from persuasion.llm.toy import toy_result
-        >>> mean, half = toy_result().item_gains()["R"]  # item c gains 0.5 − 0.25 c, with noise
+        >>> # the toy's item c gains 0.5 − 0.25 c, with noise
+        >>> mean, half = toy_result().item_gains()["R"]
         >>> int((mean > 0).sum()), len(mean)
         (2, 7)
         """
