@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (book/_ext/persuasion_book.py) on one-page projects built here, a second each.
+"""The book's Sphinx extensions (book/_ext/persuasion_book.py and api_reference.py) on one-page projects, built here.
 
 The API reference: summaries, bases, signatures, type links, the module index; and, on any page, formulas that keep
 their punctuation and solution titles that link cleanly.
@@ -101,6 +101,22 @@ def test_standard_and_numpy_types_link_to_their_documentation(tmp_path):
         assert f'href="{url}"' in html, url
 
 
+def test_annotations_name_arraylike_and_link_generators_and_abstract_collections(tmp_path):
+    # Unaliased, autodoc spells numpy.typing.ArrayLike out as the union it stands for (_SupportsArray, ...).
+    html = _build_api(tmp_path, "toymod7",
+                      "from __future__ import annotations\n\nfrom collections.abc import Sequence\n\n"
+                      "import numpy as np\nfrom numpy.typing import ArrayLike\n\n\n"
+                      "def f(x: ArrayLike, names: Sequence[str], rng: np.random.Generator | int | None = None)"
+                      " -> np.ndarray:\n    \"\"\"F.\"\"\"\n    return np.asarray(x)\n",
+                      ["sphinx.ext.autodoc"], "API\n===\n\n.. automodule:: toymod7\n   :members:\n")
+    signature = re.sub(r"<[^>]+>", "", html[html.index('id="toymod7.f"'):]).split("¶")[0]
+    assert "f(x: ArrayLike, names: Sequence[str], rng: Generator | int | None = None)" in signature, signature
+    python, numpy = "https://docs.python.org/3/library/", "https://numpy.org/doc/stable/reference/"
+    for url in (f"{numpy}typing.html#numpy.typing.ArrayLike", f"{numpy}random/generator.html#numpy.random.Generator",
+                f"{python}collections.abc.html#collections.abc.Sequence", f"{python}constants.html#None"):
+        assert f'href="{url}"' in html, url
+
+
 def test_the_module_index_describes_each_module_by_its_first_sentence(tmp_path):
     _build_api(tmp_path, "toymod4",
                'r"""The :math:`\\varepsilon_{\\text{sub}}` of :func:`~toymod4.f`, for i.i.d. states and ``code``.\n\n'
@@ -113,7 +129,7 @@ def test_the_module_index_describes_each_module_by_its_first_sentence(tmp_path):
 
 def test_a_synopsis_names_cited_work_as_the_text_does():
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from persuasion_book import plain_synopsis
+    from api_reference import plain_synopsis
 
     labels = {"kg2011": ("Kamenica and Gentzkow", "2011")}
     assert plain_synopsis("The game of :cite:t:`kg2011`. Then more.", labels) == \
