@@ -16,12 +16,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: Absolute tolerance for "sums to one" and "lies on the simplex".
 SIMPLEX_ATOL = 1e-8
 
 
-def num(x) -> str:
+def num(x: float) -> str:
     """A number as ``repr`` prints it (all the digits a float has); used in error messages.
 
     >>> num(0.1 + 0.2), num(np.float64(1.0) - 1e-7), num(3)
@@ -36,7 +37,7 @@ def _is_real_scalar(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
-def as_real(x, name: str, *, low: float | None = None, high: float | None = None,
+def as_real(x: float, name: str, *, low: float | None = None, high: float | None = None,
             low_open: bool = False, finite: bool = True) -> float:
     """Return ``x`` as a float, or raise naming ``name``: a ``TypeError`` if it is no real number
     (``bool``, ``str`` and ``None`` included), a ``ValueError`` if it is NaN, infinite or out of range.
@@ -64,7 +65,7 @@ def as_real(x, name: str, *, low: float | None = None, high: float | None = None
     return value
 
 
-def as_int(x, name: str, *, low: int | None = None, high: int | None = None) -> int:
+def as_int(x: int | float, name: str, *, low: int | None = None, high: int | None = None) -> int:
     """Return ``x`` as an ``int``; integral floats such as ``3.0`` pass, ``bool`` and ``3.5`` do not.
 
     >>> as_int(3.0, "n_grid", low=3)
@@ -108,7 +109,7 @@ def check_size(name: str, n_entries: int, limit: int = MAX_ENTRIES) -> None:
         raise ValueError(f"{name} asks for {n_entries} entries, more than the limit {limit}")
 
 
-def as_bool(x, name: str) -> bool:
+def as_bool(x: bool, name: str) -> bool:
     """Return ``x`` if it is a ``bool`` (or numpy bool); else a ``TypeError`` naming ``name``.
 
     >>> as_bool(True, "minimal")
@@ -150,7 +151,7 @@ def _real_array(x, name: str, booleans: bool = False) -> np.ndarray:
     return raw.astype(float)
 
 
-def as_finite_array(x, name: str, *, ndim: int | None = None, booleans: bool = True) -> np.ndarray:
+def as_finite_array(x: ArrayLike, name: str, *, ndim: int | None = None, booleans: bool = True) -> np.ndarray:
     """Return ``x`` as a float array, or raise a ``ValueError`` (``TypeError``) naming ``name``.
 
     ``booleans=False`` rejects arrays of booleans (a utility or a probability is
@@ -181,7 +182,7 @@ def as_finite_array(x, name: str, *, ndim: int | None = None, booleans: bool = T
     return arr
 
 
-def as_distribution(x, name: str, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
+def as_distribution(x: ArrayLike, name: str, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
     """Return ``x`` as a probability vector (1-D, non-negative, summing to 1).
 
     >>> as_distribution([0.25, 0.75], "prior")
@@ -217,7 +218,8 @@ def _simplex_faults(arr: np.ndarray, atol: float):
     return idx, sums, np.abs(sums - 1.0) > atol
 
 
-def as_stochastic_matrix(x, name: str, *, n_rows: int | None = None, atol: float = SIMPLEX_ATOL) -> np.ndarray:
+def as_stochastic_matrix(x: ArrayLike, name: str, *, n_rows: int | None = None,
+                         atol: float = SIMPLEX_ATOL) -> np.ndarray:
     """Return ``x`` as a row-stochastic matrix (non-negative rows summing to 1).
 
     >>> as_stochastic_matrix([[1, 0], [0.5, 0.5]], "scheme")
@@ -242,7 +244,7 @@ def as_stochastic_matrix(x, name: str, *, n_rows: int | None = None, atol: float
     return np.clip(arr, 0.0, None)
 
 
-def as_beliefs(x, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
+def as_beliefs(x: ArrayLike, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np.ndarray:
     """Return ``x`` as an array of beliefs with last axis of length ``n_states``.
 
     A single belief has shape ``(n_states,)``; a batch has shape ``(..., n_states)``.
@@ -270,7 +272,7 @@ def as_beliefs(x, name: str, n_states: int, *, atol: float = SIMPLEX_ATOL) -> np
     return np.clip(arr, 0.0, None)
 
 
-def as_rng(rng, name: str = "rng") -> np.random.Generator:
+def as_rng(rng: np.random.Generator | int | None, name: str = "rng") -> np.random.Generator:
     """``numpy.random.default_rng(rng)`` for ``None``, a non-negative integer seed or a ``Generator``;
     anything else raises a ``TypeError`` (``ValueError`` for a negative seed) naming ``name``.
 

@@ -22,9 +22,12 @@ from the pooled information.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_distribution, as_finite_array, as_int, as_real, as_rng, check_size
 
@@ -119,7 +122,7 @@ def _inputs(prior, partitions, X):
     return prior, P, X
 
 
-def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
+def dialogue(prior: ArrayLike, partitions: ArrayLike, X: ArrayLike, *, max_rounds: int = 1000) -> Dialogue:
     """Simulate the Geanakoplos–Polemarchakis dialogue for every true state.
 
     Parameters
@@ -196,7 +199,7 @@ def dialogue(prior, partitions, X, *, max_rounds: int = 1000) -> Dialogue:
     )
 
 
-def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.ndarray:
+def random_partitions(n_states: int, n_agents: int, n_cells: int, rng: np.random.Generator | int | None) -> np.ndarray:
     """Each agent's partition: every state gets one of ``n_cells`` labels at random.
 
     >>> random_partitions(4, 2, 2, rng=0)
@@ -211,7 +214,7 @@ def random_partitions(n_states: int, n_agents: int, n_cells: int, rng) -> np.nda
     return as_rng(rng).integers(0, n_cells, size=(n_agents, n_states))
 
 
-def partition_from_cells(cells, n_states: int) -> np.ndarray:
+def partition_from_cells(cells: Iterable[Iterable[int]], n_states: int) -> np.ndarray:
     """Labels (one per state) from a list of cells; the cells must cover the states exactly once.
 
     >>> partition_from_cells([[0, 1], [2]], 3)
@@ -240,7 +243,8 @@ def partition_from_cells(cells, n_states: int) -> np.ndarray:
     return labels
 
 
-def exact_agreed_estimates(prior, partitions, X) -> list:
+def exact_agreed_estimates(prior: Iterable[int | float | Fraction | str], partitions: ArrayLike,
+                           X: Iterable[int | float | Fraction | str]) -> list:
     """The dialogue's agreed estimate at every state, in exact rational arithmetic.
 
     A second implementation of :func:`dialogue`, by another route: the public
@@ -362,8 +366,8 @@ class StrategicOutcome:
     detected: bool  # an honest agent found the record inconsistent with its own information
 
 
-def strategic_dialogue(prior, partitions, X, true_state: int, shade: float, *, liar: int = 0,
-                       max_rounds: int = 200) -> StrategicOutcome:
+def strategic_dialogue(prior: ArrayLike, partitions: ArrayLike, X: ArrayLike, true_state: int, shade: float, *,
+                       liar: int = 0, max_rounds: int = 200) -> StrategicOutcome:
     """The dialogue when agent ``liar`` shades its announcements and the others believe it honest.
 
     Listeners keep the set of states consistent with the record *as if*

@@ -26,6 +26,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_distribution, as_finite_array, as_int
 from .game import PersuasionGame
@@ -129,7 +130,12 @@ def _types(receiver_values, sender_values, type_prior):
 
 
 def independent_actions_game(
-    receiver_values, sender_values, type_prior, n_actions: int, *, max_states: int = MAX_STATES
+    receiver_values: ArrayLike,
+    sender_values: ArrayLike,
+    type_prior: ArrayLike,
+    n_actions: int,
+    *,
+    max_states: int = MAX_STATES,
 ) -> PersuasionGame:
     """The Receiver picks one of ``n_actions`` actions whose types are i.i.d. draws from ``type_prior``.
 
@@ -215,7 +221,12 @@ def _border_rhs(q: np.ndarray, members: np.ndarray, n: int) -> float:
 
 
 def iid_optimal_signal(
-    receiver_values, sender_values, type_prior, n_actions: int, *, method: str = "separation"
+    receiver_values: ArrayLike,
+    sender_values: ArrayLike,
+    type_prior: ArrayLike,
+    n_actions: int,
+    *,
+    method: str = "separation",
 ) -> IIDSignal:
     r"""Optimal signal for i.i.d. independent actions by the symmetric LP of Dughmi and Xu.
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from ._validation import as_beliefs, as_bool, as_int, as_real
 from .algorithmic import MAX_LP_NONZEROS, check_lp_size
@@ -403,7 +404,7 @@ def _closure(game: PersuasionGame, belief, sense: str, max_systems) -> np.ndarra
     return float(out) if out.ndim == 0 else out
 
 
-def concave_closure(game: PersuasionGame, belief, *, max_systems: int = MAX_SYSTEMS):
+def concave_closure(game: PersuasionGame, belief: ArrayLike, *, max_systems: int = MAX_SYSTEMS) -> float | np.ndarray:
     r"""The concave closure :math:`V(\mu) = \sup\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
 
     Exact for any finite number of states: :math:`\hat v` is linear on each
@@ -428,7 +429,7 @@ def concave_closure(game: PersuasionGame, belief, *, max_systems: int = MAX_SYST
     return _closure(game, belief, "max", max_systems)
 
 
-def convex_closure(game: PersuasionGame, belief, *, max_systems: int = MAX_SYSTEMS):
+def convex_closure(game: PersuasionGame, belief: ArrayLike, *, max_systems: int = MAX_SYSTEMS) -> float | np.ndarray:
     r"""The convex closure :math:`\inf\{\sum_i\lambda_i\hat v(\mu_i) : \sum_i\lambda_i\mu_i=\mu\}`.
 
     This is what the essay's definition of :math:`V` (with ``inf``) computes.

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import (
     SIMPLEX_ATOL,
@@ -75,7 +76,7 @@ class Splitting:
         return self.weights @ self.posteriors
 
 
-def bayes_posterior(prior, likelihood) -> np.ndarray:
+def bayes_posterior(prior: ArrayLike, likelihood: ArrayLike) -> np.ndarray:
     r"""Posterior after one signal realisation (Eq. 2 of Bai et al.).
 
     Parameters
@@ -116,7 +117,7 @@ def bayes_posterior(prior, likelihood) -> np.ndarray:
     return joint / total
 
 
-def split(prior, scheme, *, drop_null: bool = True) -> Splitting:
+def split(prior: ArrayLike, scheme: ArrayLike, *, drop_null: bool = True) -> Splitting:
     """The distribution of posteriors that ``scheme`` induces from ``prior``.
 
     Parameters
@@ -147,7 +148,7 @@ def split(prior, scheme, *, drop_null: bool = True) -> Splitting:
     return Splitting(weights=weights[keep], posteriors=posteriors)
 
 
-def is_bayes_plausible(weights, posteriors, prior, *, atol: float = 1e-7) -> bool:
+def is_bayes_plausible(weights: ArrayLike, posteriors: ArrayLike, prior: ArrayLike, *, atol: float = 1e-7) -> bool:
     """Whether posteriors with these weights average to ``prior``.
 
     >>> is_bayes_plausible([0.4, 0.6], [[1, 0], [0.5, 0.5]], [0.7, 0.3])
@@ -167,7 +168,8 @@ def is_bayes_plausible(weights, posteriors, prior, *, atol: float = 1e-7) -> boo
     return bool(np.allclose(weights @ posteriors, prior, atol=atol, rtol=0))
 
 
-def scheme_from_splitting(prior, weights, posteriors, *, atol: float = 1e-7) -> np.ndarray:
+def scheme_from_splitting(prior: ArrayLike, weights: ArrayLike, posteriors: ArrayLike, *,
+                          atol: float = 1e-7) -> np.ndarray:
     r"""The signaling scheme that induces a Bayes-plausible splitting.
 
     Returns ``scheme`` of shape ``(n_states, n_signals)`` with
@@ -195,7 +197,8 @@ def scheme_from_splitting(prior, weights, posteriors, *, atol: float = 1e-7) -> 
     return scheme
 
 
-def reduce_support(weights, points, values=None, *, tol: float = 1e-10):
+def reduce_support(weights: ArrayLike, points: ArrayLike, values: ArrayLike | None = None, *,
+                   tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
     r"""Carathéodory reduction of a convex combination, without losing value.
 
     Given points :math:`x_k \in \mathbb R^d` (posteriors in :math:`\Delta(\Omega)`,

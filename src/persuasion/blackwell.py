@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_stochastic_matrix
 from .beliefs import Splitting
@@ -63,7 +64,7 @@ def _experiments(P, Q):
     return P, Q
 
 
-def garbling(P, Q, *, atol: float = ORDER_ATOL):
+def garbling(P: ArrayLike, Q: ArrayLike, *, atol: float = ORDER_ATOL) -> np.ndarray | None:
     r"""A row-stochastic ``G`` with ``P @ G == Q``, or ``None`` if there is none.
 
     Parameters
@@ -116,7 +117,7 @@ def garbling(P, Q, *, atol: float = ORDER_ATOL):
     return G / G.sum(axis=1, keepdims=True)
 
 
-def blackwell_dominates(P, Q, *, atol: float = ORDER_ATOL) -> bool:
+def blackwell_dominates(P: ArrayLike, Q: ArrayLike, *, atol: float = ORDER_ATOL) -> bool:
     """Whether experiment ``P`` is weakly more informative than ``Q`` (``Q`` is a garbling of ``P``).
 
     >>> blackwell_dominates(np.eye(3), [[0.5, 0.5], [0.5, 0.5], [0.0, 1.0]])
@@ -125,7 +126,8 @@ def blackwell_dominates(P, Q, *, atol: float = ORDER_ATOL) -> bool:
     return garbling(P, Q, atol=atol) is not None
 
 
-def as_splitting(tau, name: str = "tau", n_states: int | None = None) -> Splitting:
+def as_splitting(tau: Splitting | tuple[ArrayLike, ArrayLike], name: str = "tau",
+                 n_states: int | None = None) -> Splitting:
     """Validate a distribution of posteriors: a :class:`~persuasion.beliefs.Splitting` or ``(weights, posteriors)``.
 
     >>> as_splitting(([0.4, 0.6], [[1, 0], [0.5, 0.5]])).mean
@@ -176,7 +178,8 @@ def _pair(tau, tau_prime) -> tuple[Splitting, Splitting]:
     return t, tp
 
 
-def mps_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
+def mps_dominates(tau: Splitting | tuple[ArrayLike, ArrayLike],
+                  tau_prime: Splitting | tuple[ArrayLike, ArrayLike], *, atol: float = ORDER_ATOL) -> bool:
     r"""Whether ``tau`` is a mean-preserving spread of ``tau_prime`` (``tau`` ⪰ ``tau_prime``).
 
     Parameters
@@ -221,7 +224,8 @@ def _integrated_cdf(points, weights, x):
     return np.maximum(x[:, None] - points[None, :], 0.0) @ weights
 
 
-def convex_order_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
+def convex_order_dominates(tau: Splitting | tuple[ArrayLike, ArrayLike],
+                           tau_prime: Splitting | tuple[ArrayLike, ArrayLike], *, atol: float = ORDER_ATOL) -> bool:
     r"""Binary state: ``tau`` ⪰ ``tau_prime`` in the convex order.
 
     A posterior is summarised by :math:`p = \mu(\omega_1)`. ``tau`` dominates iff
@@ -246,7 +250,7 @@ def convex_order_dominates(tau, tau_prime, *, atol: float = ORDER_ATOL) -> bool:
     return bool(gap.min() >= -atol)
 
 
-def experiment_from_splitting(prior, tau) -> np.ndarray:
+def experiment_from_splitting(prior: ArrayLike, tau: Splitting | tuple[ArrayLike, ArrayLike]) -> np.ndarray:
     r"""The experiment ``P[w, s] = tau_s mu_s(w) / prior(w)`` that induces ``tau`` from ``prior``.
 
     ``prior`` must have full support and be the mean of ``tau``.

@@ -84,7 +84,7 @@ def _bias(b) -> float:
     return float(exact)
 
 
-def max_partition_size(b) -> int:
+def max_partition_size(b: float | Fraction) -> int:
     """The largest number of intervals in an equilibrium, :math:`N(b)`, computed exactly.
 
     :math:`N(b) = \\lceil (\\sqrt{x} - 1)/2 \\rceil` with :math:`x = 1 + 2/b`, the smallest
@@ -132,7 +132,7 @@ def _size(b, N) -> int:
     return N
 
 
-def partition_boundaries(b, N) -> np.ndarray:
+def partition_boundaries(b: float | Fraction, N: int) -> np.ndarray:
     """The boundaries :math:`a_0 = 0 < a_1 < \\dots < a_N = 1` of the N-interval equilibrium.
 
     Computed exactly (rationals) and rounded once, so that a partition just
@@ -152,7 +152,7 @@ def partition_boundaries(b, N) -> np.ndarray:
     return np.array([float(Fraction(i, N) + 2 * exact * i * (i - N)) for i in range(N + 1)])
 
 
-def cheap_talk_utilities(b, N) -> tuple[float, float]:
+def cheap_talk_utilities(b: float | Fraction, N: int) -> tuple[float, float]:
     """(Receiver, Sender) expected utilities in the N-interval equilibrium, closed form.
 
     The babbling equilibrium (one interval) leaves the variance of the uniform
@@ -166,7 +166,7 @@ def cheap_talk_utilities(b, N) -> tuple[float, float]:
     return -residual, -residual - _bias(b) ** 2
 
 
-def commitment_utilities(b) -> tuple[float, float]:
+def commitment_utilities(b: float | Fraction) -> tuple[float, float]:
     """(Receiver, Sender) expected utilities when the Sender commits: full revelation, (0, -b^2).
 
     >>> [round(x, 6) for x in commitment_utilities(0.1)]
@@ -175,7 +175,7 @@ def commitment_utilities(b) -> tuple[float, float]:
     return 0.0, -(_bias(b) ** 2)
 
 
-def numerical_utilities(b, N) -> tuple[float, float]:
+def numerical_utilities(b: float | Fraction, N: int) -> tuple[float, float]:
     """The same utilities by numerical integration over each interval (an independent check).
 
     >>> [round(x, 6) for x in numerical_utilities(0.1, 2)]  # the closed form gives the same
@@ -191,7 +191,7 @@ def numerical_utilities(b, N) -> tuple[float, float]:
     return rec, snd
 
 
-def indifference_gaps(b, N) -> np.ndarray:
+def indifference_gaps(b: float | Fraction, N: int) -> np.ndarray:
     """At each interior boundary, the Sender's utility from the action above minus from the action below.
 
     Zero at every boundary in an equilibrium (the boundary type is indifferent).

@@ -54,12 +54,18 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .game_files import GameFileError, load_blackwell, load_delegation, load_game
+
+if TYPE_CHECKING:
+    from .bayesian_persuasion import SignalSolution
+    from .game import PersuasionGame
 
 __all__ = ["main"]
 
@@ -96,7 +102,7 @@ def _table(header, rows) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
 
 
-def solve_report(game, solution) -> dict:
+def solve_report(game: PersuasionGame, solution: SignalSolution) -> dict:
     """The JSON document of ``persuasion solve``: value, no-information value, scheme, posteriors, weights, actions."""
     acts = [game.actions[a] for a in solution.actions]
     return {
@@ -319,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``persuasion`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     The status is 0 on success, 2 for a file that cannot be read or breaks its

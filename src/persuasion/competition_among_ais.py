@@ -29,9 +29,11 @@ full-information payoff minus :math:`2\varepsilon`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import softmax
 
 from ._validation import (
@@ -82,7 +84,7 @@ def _agent_utilities(agent_utilities, shape, name="agent_utilities") -> np.ndarr
     return U
 
 
-def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
+def weighted_alignment(principal_utility: ArrayLike, agent_utilities: ArrayLike) -> WeightedAlignment:
     r"""Smallest :math:`\varepsilon` with :math:`|\sum_i w_i u_i + c - u_A| \le \varepsilon` entrywise.
 
     Parameters
@@ -126,7 +128,8 @@ def weighted_alignment(principal_utility, agent_utilities) -> WeightedAlignment:
     return WeightedAlignment(weights=w / w.sum(), constant=float(res.x[m]), epsilon=float(res.x[m + 1]))
 
 
-def aligned_agents(principal_utility, weights, epsilon: float, rng, *, constant: float = 0.0) -> np.ndarray:
+def aligned_agents(principal_utility: ArrayLike, weights: ArrayLike, epsilon: float,
+                   rng: np.random.Generator | int | None, *, constant: float = 0.0) -> np.ndarray:
     """Random agent utilities whose ``weights``-average is within ``epsilon`` of ``principal_utility``.
 
     Each agent's utility is ``principal_utility`` plus a large random bias;
@@ -154,7 +157,7 @@ def aligned_agents(principal_utility, weights, epsilon: float, rng, *, constant:
     return uA[None] + bias + perturb[None] - constant
 
 
-def quantal_response(expected_utilities, lam: float) -> np.ndarray:
+def quantal_response(expected_utilities: ArrayLike, lam: float) -> np.ndarray:
     """Action probabilities :math:`\\propto \\exp(\\lambda \\cdot` expected utility) along the last axis.
 
     ``lam = np.inf`` is the best response (uniform over exact ties).
@@ -235,7 +238,8 @@ class CompetitionGame:
     (1.0, array([1.1, 0.9]))
     """
 
-    def __init__(self, prior, principal_utility, agent_utilities, menus):
+    def __init__(self, prior: ArrayLike, principal_utility: ArrayLike, agent_utilities: ArrayLike,
+                 menus: Sequence[Sequence[ArrayLike]]) -> None:
         self.prior = as_distribution(prior, "prior")
         self.principal_utility = as_finite_array(principal_utility, "principal_utility", ndim=2)
         if self.principal_utility.shape[1] != self.prior.size:
@@ -273,14 +277,14 @@ class CompetitionGame:
         """Alice's payoff from :math:`a^\\dagger(\\omega)`, her best action in each state."""
         return float(self.prior @ self.principal_utility.max(axis=0))
 
-    def joint_experiment(self, experiments) -> np.ndarray:
+    def joint_experiment(self, experiments: Iterable[np.ndarray]) -> np.ndarray:
         """Independent messages: ``P(s_1, ..., s_m | w) = prod_i P_i(s_i | w)``, shape (n_states, prod k_i)."""
         joint = np.ones((self.prior.size, 1))
         for P in experiments:
             joint = (joint[:, :, None] * P[:, None, :]).reshape(self.prior.size, -1)
         return joint
 
-    def payoffs_of(self, experiments, lam: float = np.inf) -> tuple[float, np.ndarray]:
+    def payoffs_of(self, experiments: Iterable[np.ndarray], lam: float = np.inf) -> tuple[float, np.ndarray]:
         """(Alice's payoff, agents' payoffs) when Alice sees all ``experiments`` and responds with ``lam``."""
         return self._payoffs_of(experiments, as_real(lam, "lam (the quantal-response precision)", low=0,
                                                      finite=False))
@@ -343,7 +347,8 @@ def pure_equilibria(table: PayoffTable, *, atol: float = 1e-9) -> np.ndarray:
     return np.argwhere(stable)
 
 
-def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, atol: float = 1e-9):
+def best_response_dynamics(table: PayoffTable, start: Sequence[int], *, max_rounds: int = 100,
+                           atol: float = 1e-9) -> tuple[tuple[int, ...], bool, int]:
     """Agents take turns switching to a best response; returns (profile, converged, n_rounds).
 
     A round lets each agent in turn move to its best reply (keeping its
@@ -377,7 +382,8 @@ def best_response_dynamics(table: PayoffTable, start, *, max_rounds: int = 100, 
     return tuple(prof), False, max_rounds
 
 
-def random_experiment_menu(n_states: int, size: int, rng, *, n_signals: int = 2, full: bool = True) -> list:
+def random_experiment_menu(n_states: int, size: int, rng: np.random.Generator | int | None, *, n_signals: int = 2,
+                           full: bool = True) -> list:
     """No information, optionally full revelation, and random experiments with ``n_signals`` messages.
 
     >>> menu = random_experiment_menu(3, 4, rng=0)
@@ -398,7 +404,7 @@ def random_experiment_menu(n_states: int, size: int, rng, *, n_signals: int = 2,
     return menu[:size]
 
 
-def block_experiment(experiments) -> np.ndarray:
+def block_experiment(experiments: Iterable[ArrayLike]) -> np.ndarray:
     """One experiment per task, combined on the states (task, state): block diagonal.
 
     The message names the task, so posteriors never mix tasks. With the

@@ -31,9 +31,11 @@ and (number of outcomes)\ :sup:`2` small LPs; a menu of all partitions of
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from tqdm import tqdm
 
 from ._validation import as_distribution, as_finite_array
@@ -201,12 +203,12 @@ class InformationEnvironment:
         keep = mass > 0
         return _canonical(mass[keep], joint[keep] / mass[keep, None])
 
-    def outcome(self, profile, senders=None) -> Splitting:
+    def outcome(self, profile: Iterable[int], senders: Iterable[int] | None = None) -> Splitting:
         """The information outcome of ``profile`` (signal indices of ``senders``, default all)."""
         senders = tuple(range(self.n_senders)) if senders is None else tuple(senders)
         return self._key(self._check_profile(profile, senders), senders)[1]
 
-    def describe(self, profile) -> str:
+    def describe(self, profile: Iterable[int]) -> str:
         return "(" + ", ".join(str(int(j)) for j in profile) + ")"
 
     def analyse(self, *, progress: bool = False) -> EnvironmentAnalysis:
@@ -311,7 +313,7 @@ class EnvironmentAnalysis:
         return V
 
 
-def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+def pure_equilibria(analysis: EnvironmentAnalysis, payoffs: ArrayLike, *, atol: float = 1e-9) -> np.ndarray:
     """Pure Nash equilibria: profiles where no sender gains more than ``atol`` by deviating.
 
     Parameters
@@ -347,7 +349,7 @@ def pure_equilibria(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-
     return np.argwhere(stable)
 
 
-def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs: ArrayLike, *, atol: float = 1e-9) -> np.ndarray:
     """Sorted indices of the outcomes of pure equilibria.
 
     ``analysis``, ``payoffs`` and ``atol`` are those of :func:`pure_equilibria`.
@@ -362,7 +364,7 @@ def equilibrium_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float 
     return np.unique(analysis.profile_outcome[tuple(eq.T)]) if len(eq) else np.array([], dtype=int)
 
 
-def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs: ArrayLike, *, atol: float = 1e-9) -> np.ndarray:
     """Feasible outcomes that maximise the senders' total payoff, to within ``atol``.
 
     ``analysis`` and ``payoffs`` are those of :func:`pure_equilibria`.
@@ -377,7 +379,7 @@ def collusive_outcomes(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 
     return np.flatnonzero(total >= total.max() - atol)
 
 
-def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: float = 1e-9) -> np.ndarray:
+def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs: ArrayLike, *, atol: float = 1e-9) -> np.ndarray:
     """Feasible τ such that no sender strictly gains from any feasible τ′ ⪰ τ.
 
     With at least two senders sharing one Blackwell-connected menu these are
@@ -398,7 +400,8 @@ def no_profitable_refinement(analysis: EnvironmentAnalysis, payoffs, *, atol: fl
     return np.flatnonzero(~bad)
 
 
-def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *, tie_break: int = 0) -> np.ndarray:
+def outcome_values(analysis: EnvironmentAnalysis, receiver_utility: ArrayLike, utilities: ArrayLike, *,
+                   tie_break: int = 0) -> np.ndarray:
     """Expected value of each utility at each feasible outcome, the Receiver best-responding.
 
     Parameters
@@ -443,7 +446,8 @@ def outcome_values(analysis: EnvironmentAnalysis, receiver_utility, utilities, *
     return out
 
 
-def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: int, rng) -> InformationEnvironment:
+def random_environment(n_states: int, n_noise: int, n_senders: int, menu_size: int,
+                       rng: np.random.Generator | int | None) -> InformationEnvironment:
     """Random noise probabilities and menus of ``menu_size`` partitions of the cells.
 
     Every menu holds the uninformative signal (a sender can always stay silent).

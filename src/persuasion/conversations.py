@@ -55,7 +55,7 @@ def _stirling2_row(n: int) -> list[int]:
     return row
 
 
-def count_conversation_rules(n_states, n_rounds, alphabet=2) -> tuple[int, int]:
+def count_conversation_rules(n_states: int, n_rounds: int, alphabet: int = 2) -> tuple[int, int]:
     """(deterministic rules :math:`(|S|^T)^{|\\Omega|}`, rules up to relabelling the transcripts), exact integers.
 
     >>> count_conversation_rules(4, 1), count_conversation_rules(4, 3)
@@ -67,7 +67,7 @@ def count_conversation_rules(n_states, n_rounds, alphabet=2) -> tuple[int, int]:
     return cells**n, sum(row[k] for k in range(1, min(n, cells) + 1))
 
 
-def rounds_to_reveal(n_states, alphabet=2) -> int:
+def rounds_to_reveal(n_states: int, alphabet: int = 2) -> int:
     """The fewest rounds with :math:`|S|^T \\ge |\\Omega|`: one agent can then reveal the state.
 
     >>> rounds_to_reveal(4), rounds_to_reveal(5), rounds_to_reveal(1)
@@ -81,7 +81,7 @@ def rounds_to_reveal(n_states, alphabet=2) -> int:
     return T
 
 
-def partition_rules(n_states, n_rounds, alphabet=2) -> list[np.ndarray]:
+def partition_rules(n_states: int, n_rounds: int, alphabet: int = 2) -> list[np.ndarray]:
     """Every deterministic T-round rule up to relabelling: one 0/1 experiment per partition of the states.
 
     Partitions into at most ``alphabet ** n_rounds`` cells, listed by

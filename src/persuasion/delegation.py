@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from ._validation import as_distribution, as_finite_array, as_real
 from .beliefs import Splitting
@@ -163,12 +164,12 @@ class DelegationProblem:
             f"n_B={self.n_agent_actions}, n_types={self.n_types})"
         )
 
-    def with_types(self, agent_utilities) -> DelegationProblem:
+    def with_types(self, agent_utilities: ArrayLike) -> DelegationProblem:
         """The same problem with another set of agent utilities."""
         return DelegationProblem(self.prior, self.principal_utility, agent_utilities, self.delegated_utility)
 
     # -- behaviour ---------------------------------------------------------------
-    def best_responses(self, beliefs, ties: str = "principal") -> np.ndarray:
+    def best_responses(self, beliefs: ArrayLike, ties: str = "principal") -> np.ndarray:
         """Each type's action at each belief; shape (..., n_types).
 
         ``ties="principal"`` (default) breaks a type's ties in the principal's
@@ -323,7 +324,7 @@ def robust_delegation(problem: DelegationProblem, *, margin: float = 0.0) -> Del
         raise
 
 
-def weighted_delegation(problem: DelegationProblem, weights) -> DelegationSolution:
+def weighted_delegation(problem: DelegationProblem, weights: ArrayLike) -> DelegationSolution:
     """Maximise :math:`\\sum_k \\lambda_k` (principal's payoff against type k) over information structures.
 
     With weights on an aligned and a misaligned type this traces the frontier
@@ -406,7 +407,8 @@ def _solve_profiles(problem: DelegationProblem, weights, margin: float = 0.0) ->
     )
 
 
-def random_delegation_problem(n_states: int, n_actions: int, n_types: int, rng) -> DelegationProblem:
+def random_delegation_problem(n_states: int, n_actions: int, n_types: int,
+                              rng: np.random.Generator | int | None) -> DelegationProblem:
     """A = B, Gaussian principal and agent utilities, Dirichlet prior.
 
     >>> random_delegation_problem(3, 4, 2, rng=0)

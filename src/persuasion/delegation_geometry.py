@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_distribution
 from .beliefs import Splitting
@@ -80,7 +81,7 @@ def robust_value_binary(problem: DelegationProblem) -> float:
     return float(res.fun)
 
 
-def split_through(prior, belief, *, share: float = 1.0) -> Splitting:
+def split_through(prior: ArrayLike, belief: ArrayLike, *, share: float = 1.0) -> Splitting:
     """A two-posterior splitting of ``prior`` with ``belief`` as one posterior, as likely as possible.
 
     Possible iff ``belief`` puts no mass where ``prior`` puts none. ``share`` in

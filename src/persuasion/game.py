@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_beliefs, as_distribution, as_finite_array, as_int, as_real, as_rng, check_size
 
@@ -125,7 +126,7 @@ class PersuasionGame:
         """
         return self._tie_tolerance
 
-    def with_prior(self, prior) -> PersuasionGame:
+    def with_prior(self, prior: ArrayLike) -> PersuasionGame:
         """The same game with another prior."""
         return PersuasionGame(prior, self.receiver_utility, self.sender_utility, self.actions, self.states)
 
@@ -133,14 +134,14 @@ class PersuasionGame:
     def _beliefs(self, belief) -> np.ndarray:
         return as_beliefs(belief, "belief", self.n_states)
 
-    def receiver_payoffs(self, belief) -> np.ndarray:
+    def receiver_payoffs(self, belief: ArrayLike) -> np.ndarray:
         """Expected Receiver utility of each action, shape ``(..., n_actions)``."""
         return self._beliefs(belief) @ self.receiver_utility.T
 
     def _tol(self, atol) -> float:
         return self.tie_tolerance if atol is None else as_real(atol, "atol", low=0)
 
-    def best_response(self, belief, *, atol: float | None = None):
+    def best_response(self, belief: ArrayLike, *, atol: float | None = None) -> int | np.ndarray:
         """The Receiver's action at ``belief``, ties broken in the Sender's favour.
 
         Parameters
@@ -165,7 +166,7 @@ class PersuasionGame:
         choice = np.argmax(np.where(optimal, su, -np.inf), axis=-1)
         return int(choice) if choice.ndim == 0 else choice
 
-    def sender_value(self, belief, *, atol: float | None = None):
+    def sender_value(self, belief: ArrayLike, *, atol: float | None = None) -> float | np.ndarray:
         """The Sender's expected utility :math:`\\hat v(\\mu)` when the Receiver best-responds.
 
         Vectorised over leading axes of ``belief``; ``belief`` and ``atol`` are
@@ -173,7 +174,7 @@ class PersuasionGame:
         """
         return self._value_at_best_response(belief, self.sender_utility, atol)
 
-    def receiver_value(self, belief, *, atol: float | None = None):
+    def receiver_value(self, belief: ArrayLike, *, atol: float | None = None) -> float | np.ndarray:
         """The Receiver's expected utility at ``belief`` when it best-responds.
 
         ``belief`` and ``atol`` are those of :meth:`best_response`.
@@ -217,7 +218,7 @@ def prosecutor_game(prior_guilty: float = 0.3) -> PersuasionGame:
     )
 
 
-def random_game(n_states: int, n_actions: int, rng=None) -> PersuasionGame:
+def random_game(n_states: int, n_actions: int, rng: np.random.Generator | int | None = None) -> PersuasionGame:
     """A game with standard-normal utilities and a Dirichlet(1) prior.
 
     ``rng`` is a seed or a :class:`numpy.random.Generator`; generic draws have no

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def _names(data: dict, key: str, n: int, default: str, what: str) -> tuple[str, 
     return names
 
 
-def load_game(path):
+def load_game(path: str | os.PathLike[str]):
     """Read a ``persuasion solve`` file into a :class:`~persuasion.game.PersuasionGame`.
 
     Raises :class:`GameFileError` naming the field at fault.
@@ -199,7 +200,7 @@ def load_game(path):
     return PersuasionGame(prior, u, v, actions=actions, states=states)
 
 
-def load_blackwell(path):
+def load_blackwell(path: str | os.PathLike[str]):
     """Read a ``persuasion blackwell`` file: ``(P, Q, states, P_signals, Q_signals)``.
 
     >>> import pathlib, tempfile
@@ -219,7 +220,7 @@ def load_blackwell(path):
     return P, Q, states, p_signals, q_signals
 
 
-def load_delegation(path):
+def load_delegation(path: str | os.PathLike[str]):
     """Read a ``persuasion delegate`` file: ``(problem, names)``, names a dict of label tuples.
 
     >>> import pathlib, tempfile

@@ -19,8 +19,11 @@ The one exception is the LP of :func:`optimal_signal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.optimize import OptimizeResult, linprog
 
 from ._validation import as_bool, as_finite_array
@@ -142,7 +145,7 @@ class LPError(RuntimeError):
     ('closure LP: HiGHS returned status 2 (The problem is infeasible)', True)
     """
 
-    def __init__(self, what: str, status, detail: str = "", solver: str = "HiGHS"):
+    def __init__(self, what: str, status: int | str, detail: str = "", solver: str = "HiGHS") -> None:
         self.what, self.status, self.detail, self.solver = what, status, detail, solver
         text = f"{what}: {solver} returned status {status!r}"
         super().__init__(f"{text} ({detail})" if detail else text)
@@ -157,13 +160,13 @@ class LPError(RuntimeError):
 
 
 def solve_lp(
-    c,
+    c: ArrayLike,
     *,
-    A_ub=None,
-    b_ub=None,
-    A_eq=None,
-    b_eq=None,
-    bounds=(0, None),
+    A_ub: ArrayLike | sp.sparray | sp.spmatrix | None = None,
+    b_ub: ArrayLike | None = None,
+    A_eq: ArrayLike | sp.sparray | sp.spmatrix | None = None,
+    b_eq: ArrayLike | None = None,
+    bounds: tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] = (0, None),
     method: str = "highs",
     maximize: bool = False,
     what: str = "linear program",
@@ -269,7 +272,8 @@ def solve_lp(
     return res
 
 
-def least_violation(A_eq, b_eq, *, what: str) -> tuple[float, np.ndarray]:
+def least_violation(A_eq: ArrayLike | sp.sparray | sp.spmatrix, b_eq: ArrayLike, *,
+                    what: str) -> tuple[float, np.ndarray]:
     r"""How far ``A_eq x = b_eq, x >= 0`` is from feasible, in the L1 sense.
 
     Solves :math:`\min \mathbf 1^\top (s^+ + s^-)` s.t. :math:`A x + s^+ - s^- = b`,

@@ -10,12 +10,17 @@ fully deterministic on CPU for a given seed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._validation import as_bool, as_int, as_real, check_size
 from .game import PersuasionGame
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["SignalingPolicy", "TrainingResult", "train_policy", "torch_advisor_value", "features"]
 
@@ -28,7 +33,7 @@ def _torch():
     return torch
 
 
-def features(games) -> np.ndarray:
+def features(games: Iterable[PersuasionGame]) -> np.ndarray:
     """One row per input: prior, receiver utility and Advisor utility, flattened.
 
     >>> from persuasion.game import prosecutor_game
@@ -49,7 +54,8 @@ def features(games) -> np.ndarray:
     return np.stack([np.concatenate([g.prior, g.receiver_utility.ravel(), g.sender_utility.ravel()]) for g in games])
 
 
-def torch_advisor_value(prior, u, v, scheme, temperature: float):
+def torch_advisor_value(prior: torch.Tensor, u: torch.Tensor, v: torch.Tensor, scheme: torch.Tensor,
+                        temperature: float) -> torch.Tensor:
     """Batched, differentiable Advisor value: shapes (B, n), (B, A, n), (B, A, n), (B, n, G) -> (B,).
 
     The prosecutor's optimal scheme against a noisy judge (temperature 0.05):
@@ -110,7 +116,7 @@ class SignalingPolicy:
             for p in self.net.parameters():
                 p.copy_(torch.randn(p.shape, generator=gen, dtype=p.dtype) * 0.3)
 
-    def schemes(self, x):
+    def schemes(self, x: torch.Tensor) -> torch.Tensor:
         """Schemes for a batch of feature rows, shape (B, n_items, n_signals)."""
         logits = self.net(x).reshape(-1, self.n_items, self.n_signals)
         return _torch().softmax(logits, dim=-1)
@@ -135,8 +141,9 @@ class TrainingResult:
     values: np.ndarray  # mean Advisor value (minus Eq. 3) after each step, shape (steps,)
 
 
-def train_policy(games, temperature: float, *, n_signals: int = 2, hidden: int = 32, steps: int = 1500,
-                 lr: float = 0.02, seed: int = 0, entropy: float = 0.0, progress: bool = False) -> TrainingResult:
+def train_policy(games: Iterable[PersuasionGame], temperature: float, *, n_signals: int = 2, hidden: int = 32,
+                 steps: int = 1500, lr: float = 0.02, seed: int = 0, entropy: float = 0.0,
+                 progress: bool = False) -> TrainingResult:
     r"""Minimise Eq. (3) over the inputs ``games`` against a Receiver at ``temperature`` (> 0) with Adam.
 
     ``entropy`` > 0 adds a bonus ``entropy * (1 - step / (steps / 2))`` times the

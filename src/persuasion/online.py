@@ -38,6 +38,7 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.spatial import ConvexHull
 
 from ._validation import as_distribution, as_finite_array
@@ -56,7 +57,7 @@ __all__ = [
 MAX_VARIABLES = 100_000
 
 
-def caratheodory(point, vertices, *, atol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+def caratheodory(point: ArrayLike, vertices: ArrayLike, *, atol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
     """Write ``point`` as a convex combination of at most ``d + 1`` rows of ``vertices``.
 
     Parameters
@@ -128,7 +129,8 @@ class OnlinePersuasion:
     (OnlinePersuasion(n_items=2, n_responses=2, n_types=2), 8)
     """
 
-    def __init__(self, prior, advisor_utility, receiver_utilities, *, max_variables: int = MAX_VARIABLES):
+    def __init__(self, prior: ArrayLike, advisor_utility: ArrayLike, receiver_utilities: ArrayLike, *,
+                 max_variables: int = MAX_VARIABLES) -> None:
         self.prior = as_distribution(prior, "prior")
         self.v = as_finite_array(advisor_utility, "advisor_utility", ndim=2)
         self.u = as_finite_array(receiver_utilities, "receiver_utilities", ndim=3)
@@ -205,11 +207,11 @@ class OnlinePersuasion:
         )
         return float(res.fun), np.clip(res.x, 0.0, None)
 
-    def values(self, phi) -> np.ndarray:
+    def values(self, phi: ArrayLike) -> np.ndarray:
         """v(phi, k) for every type, from a scheme of shape (n_items, m**K)."""
         return self.type_values_matrix() @ np.asarray(phi, dtype=float).ravel()
 
-    def best_in_hindsight(self, type_counts) -> tuple[float, np.ndarray]:
+    def best_in_hindsight(self, type_counts: ArrayLike) -> tuple[float, np.ndarray]:
         """``max_phi sum_k n_k v(phi, k)`` over persuasive schemes; returns (value, scheme)."""
         n = as_finite_array(type_counts, "type_counts", ndim=1)
         if n.size != self.K or (n < 0).any():
@@ -284,7 +286,8 @@ class OnlinePersuasion:
         return self._vertices
 
 
-def stochastic_types(n_types: int, T: int, rng, *, probabilities=None) -> np.ndarray:
+def stochastic_types(n_types: int, T: int, rng: np.random.Generator | int | None, *,
+                     probabilities: ArrayLike | None = None) -> np.ndarray:
     """i.i.d. types (uniform unless ``probabilities`` is given).
 
     >>> stochastic_types(2, 5, 0).tolist()

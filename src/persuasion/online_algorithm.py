@@ -18,6 +18,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.spatial import ConvexHull
 
 from ._validation import as_finite_array
@@ -26,7 +27,7 @@ from .online import OnlinePersuasion, _horizon, _positive_int, _type_sequence, c
 __all__ = ["barycentric_spanner", "exp2_rates", "RegretRun", "run_algorithm1"]
 
 
-def barycentric_spanner(points, *, C: float = 2.0) -> np.ndarray:
+def barycentric_spanner(points: ArrayLike, *, C: float = 2.0) -> np.ndarray:
     """Indices of a ``C``-approximate barycentric spanner of the rows of ``points``.
 
     Every row is a linear combination of the spanner's rows with coefficients
@@ -210,8 +211,8 @@ def exp2_rates(d: int, n_points: int, T: int, bound: float, exploration: str = "
 
 def run_algorithm1(
     game: OnlinePersuasion,
-    types,
-    rng,
+    types: ArrayLike,
+    rng: np.random.Generator | int | None,
     *,
     exploration: str = "spanner",
     cover: int = 5,

@@ -57,6 +57,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 
 from ._validation import as_finite_array, as_int, as_real
@@ -122,7 +123,8 @@ def _check(b, rho):
     return b, rho
 
 
-def partial_commitment_profile(b, rho, official, actions) -> PartialCommitmentEquilibrium:
+def partial_commitment_profile(b: float, rho: float, official: ArrayLike,
+                               actions: ArrayLike) -> PartialCommitmentEquilibrium:
     """Unconstrained thresholds, consistency residual and payoffs of a profile ``(official, actions)``.
 
     ``official``: boundaries :math:`0 = a_0 \\le \\dots \\le a_N = 1`; ``actions``:
@@ -203,7 +205,8 @@ def _best_with(b, rho, n, warm, tol):
     return best
 
 
-def best_partial_commitment(b, rho, n_messages, *, warm=None, tol: float = 1e-10) -> PartialCommitmentEquilibrium:
+def best_partial_commitment(b: float, rho: float, n_messages: int, *, warm: PartialCommitmentEquilibrium | None = None,
+                            tol: float = 1e-10) -> PartialCommitmentEquilibrium:
     r"""The Sender's preferred equilibrium with official reports in the class of interval partitions.
 
     For each number of messages :math:`k = 1, \dots, N` in turn (distinct

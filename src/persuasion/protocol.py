@@ -28,9 +28,11 @@ separates *an item drawn from the prior* from *no information*.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_beliefs, as_bool, as_distribution, as_int, as_real, as_stochastic_matrix
 from .game import PersuasionGame
@@ -97,7 +99,7 @@ def _softmax(z: np.ndarray, t: float) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)  # the largest entry gives exp(0) = 1: no 0 / 0
 
 
-def signal_posteriors(prior, scheme) -> tuple[np.ndarray, np.ndarray]:
+def signal_posteriors(prior: ArrayLike, scheme: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Eq. (2): ``(P(g), posteriors[g, c])`` for every signal; a signal never sent gets the prior.
 
     >>> signal_posteriors([0.7, 0.3], [[4/7, 3/7], [0.0, 1.0]])[1].round(3)
@@ -114,7 +116,7 @@ def signal_posteriors(prior, scheme) -> tuple[np.ndarray, np.ndarray]:
     return p_g, post
 
 
-def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
+def receiver_response(game: PersuasionGame, beliefs: ArrayLike, temperature: float = 0.0) -> np.ndarray:
     """Eq. (1): the Receiver's distribution over responses at each belief, shape (..., n_responses).
 
     ``temperature = 0`` is the argmax (ties broken in the Advisor's favour);
@@ -141,7 +143,7 @@ def receiver_response(game: PersuasionGame, beliefs, temperature: float = 0.0) -
     return _softmax(game.receiver_payoffs(beliefs), t)
 
 
-def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.ndarray:
+def smooth_value(game: PersuasionGame, beliefs: ArrayLike, temperature: float = 0.0) -> np.ndarray:
     r""":math:`\hat v_T(\mu) = \sum_y \rho_T(y \mid \mu)\, \mathbb E_\mu[v(y, c)]`, the Advisor's value of a belief.
 
     >>> from persuasion.game import prosecutor_game
@@ -154,7 +156,7 @@ def smooth_value(game: PersuasionGame, beliefs, temperature: float = 0.0) -> np.
     return (rho * (beliefs @ game.sender_utility.T)).sum(axis=-1)
 
 
-def advisor_value(game: PersuasionGame, scheme, temperature: float = 0.0) -> float:
+def advisor_value(game: PersuasionGame, scheme: ArrayLike, temperature: float = 0.0) -> float:
     """The Advisor's expected utility from ``scheme`` (minus Eq. 3 for one input).
 
     Kamenica and Gentzkow's prosecutor convicts with probability 0.6:
@@ -168,7 +170,7 @@ def advisor_value(game: PersuasionGame, scheme, temperature: float = 0.0) -> flo
     return float(p_g @ smooth_value(game, post, temperature))
 
 
-def advisor_loss(games, schemes, temperature: float = 0.0) -> float:
+def advisor_loss(games: Iterable[PersuasionGame], schemes: Iterable[ArrayLike], temperature: float = 0.0) -> float:
     """Eq. (3): minus the Advisor's expected utility, averaged over inputs (one scheme per input).
 
     The prosecutor's optimal scheme (value 0.6) and no information (value 0):
@@ -247,7 +249,7 @@ def optimal_smooth_value_binary(game: PersuasionGame, temperature: float, *, n_g
     return float(value), posts, np.array([1 - w_hi, w_hi])
 
 
-def information_structures(prior, advisor_scheme) -> dict[Structure, np.ndarray]:
+def information_structures(prior: ArrayLike, advisor_scheme: ArrayLike) -> dict[Structure, np.ndarray]:
     """Bai et al.'s four structures as schemes over items (signals are item indices where that makes sense).
 
     * :attr:`Structure.NO`: one signal, always sent;
@@ -273,7 +275,8 @@ def information_structures(prior, advisor_scheme) -> dict[Structure, np.ndarray]
     }
 
 
-def structure_values(game: PersuasionGame, advisor_scheme, temperature: float = 0.0, *, credulous: bool = False):
+def structure_values(game: PersuasionGame, advisor_scheme: ArrayLike, temperature: float = 0.0, *,
+                     credulous: bool = False) -> dict[Structure, tuple[float, ...]]:
     """Advisor's and Receiver's expected utility under each of the four structures.
 
     A Bayesian Receiver updates by Eq. (2). A ``credulous`` Receiver believes

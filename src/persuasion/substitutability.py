@@ -44,9 +44,11 @@ is our definition, not a transcription of the one in Collina et al.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_int, as_real
 from .competition_among_ais import CompetitionGame, PayoffTable, pure_equilibria, weighted_alignment
@@ -87,7 +89,8 @@ def _revealing(game: CompetitionGame, revealing) -> list[int]:
     return [as_int(j, f"revealing[{i}]", low=0, high=game.menu_sizes[i] - 1) for i, j in enumerate(revealing)]
 
 
-def substitutability_errors(table: PayoffTable, revealing, weights, reference) -> np.ndarray:
+def substitutability_errors(table: PayoffTable, revealing: Sequence[int], weights: ArrayLike,
+                            reference: ArrayLike) -> np.ndarray:
     """:math:`\\varepsilon_{\\text{sub}}(\\sigma)` at every profile :math:`\\sigma`, shaped like ``table.alice``.
 
     ``revealing[i]`` is the index, in agent i's menu, of the experiment it
@@ -121,7 +124,8 @@ def substitutability_errors(table: PayoffTable, revealing, weights, reference) -
     return out
 
 
-def competition_bound(game: CompetitionGame, revealing, lam: float = np.inf, *, atol: float = 1e-9) -> CompetitionBound:
+def competition_bound(game: CompetitionGame, revealing: Sequence[int], lam: float = np.inf, *,
+                      atol: float = 1e-9) -> CompetitionBound:
     """Theorem 5's terms for ``game`` under Alice's response ``lam``, and the worst pure equilibrium's shortfall.
 
     >>> from persuasion.competition_among_ais import CompetitionGame

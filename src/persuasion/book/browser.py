@@ -18,6 +18,10 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 __all__ = ["FLAGS", "MissingBrowser", "chromium", "serve", "typeset"]
 
@@ -98,7 +102,7 @@ wait(0);
 """
 
 
-def typeset(driver, timeout: float = 60.0) -> str:
+def typeset(driver: WebDriver, timeout: float = 60.0) -> str:
     """Wait until the loaded page's MathJax has typeset it: ``"typeset"``, or what went wrong.
 
     Returns ``"MathJax never loaded"`` when MathJax has not loaded after half

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import as_real
 
@@ -114,7 +115,7 @@ class Checks:
             extra = f" ({detail})" if detail else ""
             raise ClaimFailed(f"claim failed: {name}: value {shown_value}, expected {shown_expected}{extra}")
 
-    def close(self, name: str, actual, expected, *, atol: float = 1e-8, rtol: float = 0.0,
+    def close(self, name: str, actual: ArrayLike, expected: ArrayLike, *, atol: float = 1e-8, rtol: float = 0.0,
               method: str = "agrees within tolerance") -> None:
         """Claim that ``actual`` equals ``expected`` within ``atol + rtol * |expected|`` (elementwise).
 
@@ -140,12 +141,14 @@ class Checks:
         else:  # an empty array: holds vacuously
             record(name, actual, expected, passed, tol)
 
-    def true(self, name: str, condition, *, value=None, detail: str = "", method: str = "condition") -> None:
+    def true(self, name: str, condition: ArrayLike, *, value: ArrayLike | None = None, detail: str = "",
+             method: str = "condition") -> None:
         """Claim that ``condition`` holds; ``value`` is what the table shows (default: the condition)."""
         passed = bool(np.all(condition))
         self._record(name, condition if value is None else value, detail or "True", passed, method=method)
 
-    def at_most(self, name: str, actual, bound, *, atol: float = 1e-8, method: str = "upper bound") -> None:
+    def at_most(self, name: str, actual: ArrayLike, bound: ArrayLike, *, atol: float = 1e-8,
+                method: str = "upper bound") -> None:
         """Claim that every entry of ``actual`` is at most ``bound`` (+ ``atol``)."""
         atol = as_real(atol, "atol", low=0)
         record = functools.partial(self._record, method=method)
@@ -166,7 +169,7 @@ class Checks:
             record(name, a.item(), f"<= {_fmt(bound)}", passed,
                          exact=(repr(a.item()), f"<= {b.item()!r}"))
 
-    def all_of(self, name: str, conditions, *, detail: str = "", method: str = "every case") -> None:
+    def all_of(self, name: str, conditions: ArrayLike, *, detail: str = "", method: str = "every case") -> None:
         """Claim that every entry of a boolean array holds; the table shows how many did."""
         c = np.asarray(conditions, dtype=bool).ravel()
         expected = f"all {c.size}" + (f" ({detail})" if detail else "")

@@ -12,11 +12,21 @@ the repository), or to ``./figures`` when it is unset.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Polygon
+
+    from ..game import PersuasionGame
 
 __all__ = [
     "PALETTE",
@@ -63,7 +73,7 @@ def figure_dir() -> Path:
     return Path(os.environ.get("PERSUASION_FIGURES", "figures"))
 
 
-def save_figure(fig, name: str, *, formats=("png", "svg")) -> list[Path]:
+def save_figure(fig: Figure, name: str, *, formats: Iterable[str] = ("png", "svg")) -> list[Path]:
     """Save ``fig`` as ``<figure_dir>/<name>.<fmt>`` for each format; return the paths.
 
     ``name`` must be a plain file stem (letters, digits, ``-`` and ``_``).
@@ -85,7 +95,7 @@ def save_figure(fig, name: str, *, formats=("png", "svg")) -> list[Path]:
 _SQRT3_2 = 3**0.5 / 2
 
 
-def simplex_coords(beliefs):
+def simplex_coords(beliefs: ArrayLike) -> np.ndarray:
     """Map beliefs over three states to 2-D points of an equilateral triangle.
 
     The corners ``(1,0,0)``, ``(0,1,0)``, ``(0,0,1)`` go to ``(0,0)``, ``(1,0)``
@@ -102,7 +112,7 @@ def simplex_coords(beliefs):
     return np.stack([b[..., 1] + b[..., 2] / 2, b[..., 2] * _SQRT3_2], axis=-1)
 
 
-def plot_simplex_regions(ax, game, *, labels=True):
+def plot_simplex_regions(ax: Axes, game: PersuasionGame, *, labels: bool = True) -> list[Polygon]:
     """Shade the belief regions where each action is optimal, on the 2-simplex.
 
     Each region gets a grey level and a hatch pattern (legible in grey-scale).
@@ -145,7 +155,9 @@ def plot_simplex_regions(ax, game, *, labels=True):
     return patches
 
 
-def plot_scaling(ax, series, *, xlabel: str, ylabel: str):
+def plot_scaling(ax: Axes,
+                 series: Mapping[str, tuple[ArrayLike, ArrayLike] | tuple[ArrayLike, ArrayLike, Sequence[str]]], *,
+                 xlabel: str, ylabel: str) -> None:
     """Log-log cost curves, one per entry of ``series``, in the book's grey-safe styles.
 
     ``series`` maps a legend label to ``(x, y)`` or ``(x, y, notes)``, where

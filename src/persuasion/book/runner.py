@@ -26,6 +26,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 SCALES = ("smoke", "book", "full")
@@ -162,7 +163,7 @@ def execute(source: Path, output: Path, *, scale: str = "book", figures: Path | 
     return elapsed
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="py:percent notebook, e.g. notebooks/01_bayesian_persuasion.py")
     parser.add_argument("output", type=Path, help="executed notebook to write (.ipynb)")

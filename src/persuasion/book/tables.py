@@ -13,6 +13,7 @@ table fits the text column (and scrolls in its own box on a phone) instead of wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from html import escape
 
 __all__ = ["Table", "signed", "signed_interval", "seed_spread"]
@@ -61,7 +62,8 @@ class Table:
     ValueError: rows must each hold 1 values, one per header ['a']; row 0 holds 2
     """
 
-    def __init__(self, rows, headers, caption: str | None = None, *, digits: int | None = None):
+    def __init__(self, rows: Iterable[Iterable[object]], headers: Iterable[str], caption: str | None = None, *,
+                 digits: int | Sequence[int | None] | None = None) -> None:
         self.rows, self.headers, self.caption = [list(r) for r in rows], list(headers), caption
         for i, row in enumerate(self.rows):
             if len(row) != len(self.headers):
@@ -128,7 +130,7 @@ def signed_interval(e: dict, scale: float = 1, digits: int = 2) -> str:
     return f"{signed(e['mean'] * scale, digits)} [{signed(e['lo'] * scale, digits)}, {signed(e['hi'] * scale, digits)}]"
 
 
-def seed_spread(values, scale: float = 1, digits: int = 2) -> str:
+def seed_spread(values: Sequence[float], scale: float = 1, digits: int = 2) -> str:
     """How an estimate varies over seeds, in words: "from a to b", or "a for every seed" when they round alike.
 
     >>> seed_spread([0.091, 0.094, 0.088]), seed_spread([0.1, 0.3])
