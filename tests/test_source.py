@@ -68,3 +68,31 @@ def test_docstrings_cite_in_one_style():
                 for hit in plain.findall(ast.get_docstring(node, clean=True) or ""):
                     found.append(f"{path.name}: {hit}")
     assert not found, f"{len(found)} plain-text citations in docstrings: {found[:5]}"
+
+
+def _public_functions(tree):
+    """(qualified name, function node) for each public top-level function and public method (``__init__`` too)."""
+    import ast
+
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                        not item.name.startswith("_") or item.name == "__init__"):
+                    yield f"{node.name}.{item.name}", item
+
+
+def test_every_public_parameter_is_annotated():
+    # The API page shows a function's types in its signature; a parameter without an annotation shows none.
+    import ast
+
+    missing = []
+    for path in SOURCES:
+        for name, fn in _public_functions(ast.parse(path.read_text())):
+            args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+            bare = [a.arg for a in args if a.annotation is None and a.arg not in ("self", "cls")]
+            if bare:
+                missing.append(f"{path.relative_to(SOURCES[0].parents[1])}: {name}({', '.join(bare)})")
+    assert not missing, f"{len(missing)} public functions with unannotated parameters:\n" + "\n".join(missing)

@@ -28,12 +28,18 @@ take minutes, and the stage's output is kept whole by the pipeline
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .cache import decode, encode
+from .config import ExperimentConfig
 from .tasks import Inputs
 from .utilities import Utilities
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["AdvisorHead", "AdvisorResult", "train_advisor", "eq3_lower_bound", "Advisors", "train_advisors"]
 
@@ -63,13 +69,13 @@ class AdvisorHead:
             for p in self.net.parameters():
                 p.copy_(torch.randn(p.shape, generator=gen) * 0.05)
 
-    def logits(self, q, c):
+    def logits(self, q: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
         import torch
 
         qq = q[:, None, :].expand_as(c)
         return self.net(torch.cat([qq, c, qq * c], dim=-1)).squeeze(-1)
 
-    def policy(self, q_emb, item_emb) -> np.ndarray:
+    def policy(self, q_emb: ArrayLike, item_emb: ArrayLike) -> np.ndarray:
         """pi(c | x), shape (n_inputs, n_items)."""
         import torch
 
@@ -114,7 +120,7 @@ def _check(q_emb, item_emb, utilities, name):
     return q, c, v
 
 
-def eq3_lower_bound(utilities) -> float:
+def eq3_lower_bound(utilities: ArrayLike) -> float:
     r"""The smallest value of the centred Eq. (3) over *all* policies:
     :math:`-\frac1N\sum_x (\max_c v(x,c) - \bar v(x))`.
 
@@ -130,8 +136,9 @@ def eq3_lower_bound(utilities) -> float:
     return float(-(v.max(axis=1) - v.mean(axis=1)).mean())
 
 
-def train_advisor(train, val, *, steps: int = 500, lr: float = 1e-2, hidden: int = 64, seed: int = 0,
-                  keep_best: bool = False, progress: bool = False) -> AdvisorResult:
+def train_advisor(train: tuple[ArrayLike, ArrayLike, ArrayLike], val: tuple[ArrayLike, ArrayLike, ArrayLike], *,
+                  steps: int = 500, lr: float = 1e-2, hidden: int = 64, seed: int = 0, keep_best: bool = False,
+                  progress: bool = False) -> AdvisorResult:
     """Adam on Eq. (3). ``train`` and ``val`` are ``(q_emb, item_emb, utilities)`` triples.
 
     The validation inputs are only evaluated, never trained on; with
@@ -238,7 +245,8 @@ class Advisors:
         return cls(data["curves"], data["policies"], data["seed_policies"])
 
 
-def train_advisors(config, inputs: Inputs, embeddings, utilities: Utilities, *, progress: bool = True) -> Advisors:
+def train_advisors(config: ExperimentConfig, inputs: Inputs, embeddings: ArrayLike, utilities: Utilities, *,
+                   progress: bool = True) -> Advisors:
     """The Advisor stage: per Receiver of ``utilities``, an Advisor trained on its table (Eq. 3), and one more
     trained on the easy inputs only; ``config`` gives the steps, learning rate, hidden width and seed.
 

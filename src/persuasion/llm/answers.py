@@ -19,12 +19,17 @@ generation with :func:`is_correct`.
 from __future__ import annotations
 
 import functools
+import os
 import re
+from typing import TYPE_CHECKING, Literal
 
-from .cache import as_store
+from .cache import Store, as_store
 from .code import CodeProblem
 from .prompts import STOP_SEQUENCES
 from .sandbox import run_untrusted
+
+if TYPE_CHECKING:
+    from .tasks import Problem
 
 __all__ = ["extract_completion", "extract_last_number", "is_correct"]
 
@@ -58,7 +63,8 @@ def extract_completion(generated: str) -> str:
     return generated[:cut]
 
 
-def is_correct(problem, text: str, *, cache=None, timeout: float = 5.0) -> bool:
+def is_correct(problem: Problem | CodeProblem, text: str, *,
+               cache: Store | str | os.PathLike[str] | Literal[False] | None = None, timeout: float = 5.0) -> bool:
     """Whether ``text``, generated after ``problem``'s prompt, answers it.
 
     Math: its last number is the answer. Code: the completion (cut at the

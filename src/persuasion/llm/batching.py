@@ -21,8 +21,15 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .cache import Store
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = ["CPU_BATCH_SIZE", "blocks", "cached_blocks", "prompt_ids", "common_prefix_length"]
 
@@ -56,7 +63,7 @@ def _encode(tokenizer, text: str) -> list[int]:
     return tokenizer(text, add_special_tokens=False).input_ids
 
 
-def prompt_ids(tokenizer, prompt: str) -> list[int]:
+def prompt_ids(tokenizer: PreTrainedTokenizerBase, prompt: str) -> list[int]:
     """The token ids a Receiver sees for ``prompt``, in scoring and generation alike.
 
     The tokenizer's own prefix (:func:`~persuasion.llm.models.prefix_tokens`:
@@ -169,7 +176,8 @@ def _is_oom(error: BaseException) -> bool:
     return isinstance(error, oom) or "out of memory" in str(error).lower()
 
 
-def cached_blocks(store, unit: str, jobs, *, tokens, progress: bool, desc: str):
+def cached_blocks(store: Store, unit: str, jobs: Iterable[tuple[Sequence[int], dict, Callable[[], object]]], *,
+                  tokens: Callable[[Any], int], progress: bool, desc: str):
     """``(block, entry)`` for each job ``(block, key, compute)``, in order, under one progress bar.
 
     ``entry`` is what ``store`` holds for ``key`` among its ``unit`` entries,
@@ -222,7 +230,7 @@ class _Progress:
         self.bar.close()
 
 
-def common_prefix_length(sequences) -> int:
+def common_prefix_length(sequences: Iterable[Sequence[int]]) -> int:
     """Length of the longest common prefix of token lists.
 
     >>> common_prefix_length([[1, 2, 3], [1, 2, 4], [1, 2]])

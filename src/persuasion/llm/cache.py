@@ -37,7 +37,9 @@ import os
 import tempfile
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -96,7 +98,7 @@ class CacheWarning(UserWarning):
     """
 
 
-def encode(value):
+def encode(value: object):
     """``value`` as JSON data; numpy arrays as ``{"__ndarray__": dtype, "shape", "data"}``, exactly (see decode).
 
     >>> encode({"a": np.array([[1, 2]], dtype=np.int64), "b": np.float64(0.5)})
@@ -113,7 +115,7 @@ def encode(value):
     return value
 
 
-def decode(value):
+def decode(value: object):
     """The inverse of :func:`encode`: arrays come back with their dtype and shape, floats bit for bit.
 
     >>> decode({"__ndarray__": "<f8", "shape": [2], "data": [0.1, 0.2]})
@@ -160,7 +162,7 @@ def key_digest(unit: str, key: dict) -> str:
     return hashlib.sha256(_canonical(_key_record(unit, key)).encode()).hexdigest()
 
 
-def file_sha256(path, *, chunk: int = 1 << 20) -> str:
+def file_sha256(path: str | os.PathLike[str], *, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file's content.
 
     >>> import tempfile
@@ -177,7 +179,7 @@ def file_sha256(path, *, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def write_atomic(path, text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (ASCII) to ``path`` through a temporary file in the same folder: whole or not at all.
 
     Missing folders are created; no temporary file is left behind.
@@ -224,7 +226,7 @@ class Store:
     {'passed': True} 1 1
     """
 
-    def __init__(self, root=None):
+    def __init__(self, root: str | os.PathLike[str] | None = None):
         if root is None:
             root = cache_dir() / "store"
         self.root = Path(root)
@@ -271,13 +273,13 @@ class Store:
             return None
         return decode(value)
 
-    def put(self, unit: str, key: dict, value) -> None:
+    def put(self, unit: str, key: dict, value: object) -> None:
         """Write ``value`` (JSON data and numpy arrays) atomically, with the key it was computed for."""
         entry = {"key": _key_record(unit, key), "value": encode(value)}  # the value's own order is kept
         payload = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
         write_atomic(self.path(unit, key), f"{_MAGIC} {hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
 
-    def get_or_compute(self, unit: str, key: dict, compute):
+    def get_or_compute(self, unit: str, key: dict, compute: Callable[[], object]):
         """The cached value of ``key``, or ``compute()`` stored under it."""
         value = self.get(unit, key)
         if value is not None:
@@ -301,17 +303,17 @@ class NoStore(Store):
         super().__init__(root=os.devnull)
         self.enabled = False
 
-    def get(self, unit, key):
+    def get(self, unit: str, key: dict) -> None:
         return None
 
-    def put(self, unit, key, value):
+    def put(self, unit: str, key: dict, value: object) -> None:
         return None
 
-    def count(self, unit=None):
+    def count(self, unit: str | None = None) -> int:
         return 0
 
 
-def as_store(cache) -> Store:
+def as_store(cache: Store | str | os.PathLike[str] | Literal[False] | None) -> Store:
     """``None`` → the default store, ``False`` → none, a path → a store there, a :class:`Store` as it is."""
     if isinstance(cache, Store):
         return cache

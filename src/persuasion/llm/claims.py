@@ -22,6 +22,8 @@ r"""The claims of Bai et al. §4 that the experiment tests, and verdicts on them
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +31,7 @@ from ..book.tables import Table, seed_spread, signed, signed_interval
 from ..protocol import Structure
 from .evaluate import arpi_difference_draws
 from .report import PAPER_COLUMNS, PAPER_NAMES, PAPER_TABLE1, SHORT
+from .results import TaskResult
 from .statistics import (
     ALPHA,
     MIN_ACCURACY,
@@ -133,7 +136,7 @@ def _arpi_effect(res, metric: str):
     return m, float(lo), float(hi), len(res.difficulty), draws_p_value(draws), None
 
 
-def verdicts(results) -> list[dict]:
+def verdicts(results: Iterable[TaskResult]) -> list[dict]:
     """One row per claim of :data:`CLAIMS` and task: the paper's number, ours in accuracy and in utility
     (mean of A − B over the Receivers, 95% CI, number of test inputs, p-value and Holm-adjusted p-value over
     every measured verdict of ``results``) and the verdict of each (see the module docstring).
@@ -203,7 +206,7 @@ def _highest_accuracy(res) -> tuple[float, str]:
     return best, "; ".join(f"{name}, {' and '.join(where)}" for name, where in hits.items())
 
 
-def verdict_table(rows) -> Table:
+def verdict_table(rows: Iterable[Mapping[str, Any]]) -> Table:
     """The verdict table: claim, paper's number, ours (accuracy in points, utility in nats) and verdicts.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -262,7 +265,7 @@ def _effect_text(e, metric: str, per_token: bool = False) -> str:
     return f"{mean} {unit} {ci}"
 
 
-def findings_markdown(results, rows) -> str:
+def findings_markdown(results: Iterable[TaskResult], rows: Sequence[Mapping[str, Any]]) -> str:
     """What this run found, in sentences generated from ``results`` and their :func:`verdicts` ``rows``.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["main", "parser"]
@@ -197,7 +198,7 @@ def _check_inputs(args, config):
     return inputs
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """The command (see the module docstring); returns its exit status: 0, 2 (a bad input), 130 (Ctrl-C).
 
     A bad input is one line on stderr (shown here on stdout), found before any model loads:

@@ -8,7 +8,12 @@ which runs generated code only through
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = ["CodeProblem", "load_humaneval", "budget_share"]
 
@@ -69,7 +74,7 @@ def load_humaneval(limit: int | None = None) -> list[CodeProblem]:
     return problems[:limit] if limit else problems
 
 
-def budget_share(tokenizer, problems, max_new_tokens: int) -> float:
+def budget_share(tokenizer: PreTrainedTokenizerBase, problems: Iterable[CodeProblem], max_new_tokens: int) -> float:
     """Share of ``problems`` whose canonical solution fits in ``max_new_tokens`` tokens of ``tokenizer``.
 
     The generation budget must leave room for a whole program: a completion

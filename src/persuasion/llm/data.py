@@ -24,6 +24,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from .cache import cache_dir, file_sha256
@@ -162,7 +163,8 @@ def _fetch(name: str, url: str, target: Path, sha256: str, size: int, base: str,
         raise
 
 
-def download_gsm8k(directory=None, *, base_url: str | None = None, progress: bool = True, timeout: float = 60) -> Path:
+def download_gsm8k(directory: str | os.PathLike[str] | None = None, *, base_url: str | None = None,
+                   progress: bool = True, timeout: float = 60) -> Path:
     """Download the GSM8K files of :data:`GSM8K_FILES` into ``directory``, checking each sha256.
 
     Parameters
@@ -259,7 +261,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``persuasion-data gsm8k [--dir DIR] [--url URL] [--quiet]``; returns the exit status.
 
     Progress and errors go to stderr (shown here on stdout); a failed download exits with status 2:

@@ -7,12 +7,20 @@ loaded by :func:`persuasion.llm.models.load_encoder`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = ["embed", "embed_rows"]
 
 
-def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
+def embed(texts: Iterable[str], encoder: tuple[torch.nn.Module, PreTrainedTokenizerBase] | None = None, *,
+          batch_size: int = 32) -> np.ndarray:
     """Unit-norm mean-pooled sentence embeddings (float32), shape (len(texts), 384) for MiniLM.
 
     ``encoder``: a loaded ``(model, tokenizer)``; ``None`` loads MiniLM
@@ -45,7 +53,8 @@ def embed(texts, encoder=None, *, batch_size: int = 32) -> np.ndarray:
     return np.concatenate(out).astype(np.float32, copy=False)
 
 
-def embed_rows(rows, encoder=None, *, progress: bool = False, desc: str = "embedding") -> np.ndarray:
+def embed_rows(rows: Iterable[Iterable[str]], encoder: tuple[torch.nn.Module, PreTrainedTokenizerBase] | None = None, *,
+               progress: bool = False, desc: str = "embedding") -> np.ndarray:
     """:func:`embed` of each row of texts in a batch of its own, stacked: shape (len(rows), len(row), dim).
 
     The Advisor reads each input this way, its question and items in one

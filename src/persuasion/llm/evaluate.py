@@ -18,18 +18,25 @@ r"""Evaluation of the Advisor/Receiver experiments (Bai et al. §4): answers, st
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import as_finite_array
 from ..protocol import Structure
+from .advisor import Advisors
 from .answers import is_correct
-from .cache import as_store, decode, encode
+from .cache import Store, as_store, decode, encode
+from .config import ExperimentConfig
 from .generation import generate_blocks
+from .models import Receiver
 from .prompts import generation_prompt, generation_stops
 from .tasks import Inputs
-from .utilities import Utilities
+from .utilities import Utilities, UtilityTable
 
 __all__ = [
     "arpi",
@@ -48,7 +55,7 @@ __all__ = [
 STRUCTURES_EVAL = tuple(Structure)
 
 
-def arpi(perf_a, perf_b, len_a, len_b) -> float:
+def arpi(perf_a: ArrayLike, perf_b: ArrayLike, len_a: ArrayLike, len_b: ArrayLike) -> float:
     """Eq. (7): mean over Receivers of (performance gain) / (prompt-length increase).
 
     Two Receivers gain 0.2 for 200 more tokens and 0.1 for 100 more: 0.001 per token each.
@@ -71,7 +78,8 @@ def arpi(perf_a, perf_b, len_a, len_b) -> float:
     return float(np.mean((ra - rb) / dl))
 
 
-def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+def paired_bootstrap(a: ArrayLike, b: ArrayLike, *, n_boot: int = 10_000, level: float = 0.95,
+                     seed: int = 0) -> tuple[float, float, float]:
     """(mean of a − b, lower, upper): percentile bootstrap over paired items.
 
     >>> paired_bootstrap([1, 1, 0, 1], [0, 1, 0, 0])  # two of four items gained
@@ -92,7 +100,7 @@ def paired_bootstrap(a, b, *, n_boot: int = 10_000, level: float = 0.95, seed: i
     return float(d.mean()), float(lo), float(hi)
 
 
-def mean_ci(x, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+def mean_ci(x: ArrayLike, *, n_boot: int = 10_000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
     """(mean, lower, upper): percentile bootstrap interval for the mean of ``x``.
 
     >>> mean_ci([1, 0, 1, 1])
@@ -116,8 +124,8 @@ def _receivers_by_inputs(arrays: dict, level: float, n_boot: int) -> list[np.nda
     return out
 
 
-def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level: float = 0.95,
-                   seed: int = 0) -> tuple[float, float, float]:
+def arpi_bootstrap(perf_a: ArrayLike, perf_b: ArrayLike, len_a: ArrayLike, len_b: ArrayLike, *, n_boot: int = 10_000,
+                   level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
     """ARPI (Eq. 7) from per-input results, with a percentile bootstrap interval.
 
     Each argument has shape ``(n_receivers, n_inputs)``: performance and prompt
@@ -144,8 +152,9 @@ def arpi_bootstrap(perf_a, perf_b, len_a, len_b, *, n_boot: int = 10_000, level:
     return point, float(lo), float(hi)
 
 
-def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot: int = 10_000,
-                              level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+def arpi_difference_bootstrap(perf_a: ArrayLike, perf_c: ArrayLike, perf_b: ArrayLike, len_a: ArrayLike,
+                              len_c: ArrayLike, len_b: ArrayLike, *, n_boot: int = 10_000, level: float = 0.95,
+                              seed: int = 0) -> tuple[float, float, float]:
     """ARPI(A | B) − ARPI(C | B) (Eq. 7) with a percentile bootstrap interval.
 
     Arguments have shape ``(n_receivers, n_inputs)``, as in :func:`arpi_bootstrap`;
@@ -166,7 +175,8 @@ def arpi_difference_bootstrap(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_
     return point, float(lo), float(hi)
 
 
-def arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot: int = 10_000, seed: int = 0,
+def arpi_difference_draws(perf_a: ArrayLike, perf_c: ArrayLike, perf_b: ArrayLike, len_a: ArrayLike,
+                          len_c: ArrayLike, len_b: ArrayLike, *, n_boot: int = 10_000, seed: int = 0,
                           level: float = 0.95) -> tuple[float, np.ndarray]:
     """ARPI(A | B) − ARPI(C | B) and its ``n_boot`` bootstrap draws (what :func:`arpi_difference_bootstrap`
     takes quantiles of; a p-value is :func:`~persuasion.llm.statistics.draws_p_value` of them).
@@ -192,7 +202,7 @@ def arpi_difference_draws(perf_a, perf_c, perf_b, len_a, len_c, len_b, *, n_boot
     return float(point), draws(ra, la) - draws(rc, lc)
 
 
-def structure_utilities(table, policy) -> dict[str, np.ndarray]:
+def structure_utilities(table: UtilityTable, policy: ArrayLike) -> dict[str, np.ndarray]:
     """Per-input expected utility of the four structures from a utility table.
 
     ``prior``: an item drawn uniformly (the prior over items); ``posterior``:
@@ -328,8 +338,10 @@ class Evaluation:
         return cls(**decode(data))
 
 
-def evaluate_structures(config, inputs: Inputs, utilities: Utilities, advisors, receivers, *, cache=None,
-                        timeout: float = 5.0, progress: bool = True, shard: tuple[int, int] | None = None):
+def evaluate_structures(config: ExperimentConfig, inputs: Inputs, utilities: Utilities, advisors: Advisors,
+                        receivers: Sequence[Receiver], *,
+                        cache: Store | str | os.PathLike[str] | Literal[False] | None = None, timeout: float = 5.0,
+                        progress: bool = True, shard: tuple[int, int] | None = None) -> Evaluation | None:
     """The evaluation stage: every structure of :data:`STRUCTURES_EVAL` on the test inputs, for each Receiver.
 
     * no and all information, and ``prior information``: an item drawn uniformly;

@@ -54,19 +54,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from .advisor import Advisors, train_advisors
-from .cache import as_store, encode, write_atomic
+from .cache import Store, as_store, encode, write_atomic
 from .config import ExperimentConfig
 from .encoder import embed_rows
 from .evaluate import Evaluation, evaluate_structures
 from .items import Items, build_items
-from .models import Models
+from .models import Models, Receiver
 from .results import TaskResult, task_result
 from .tasks import Inputs, draw_inputs, retrieval_pool
 from .utilities import Utilities, score_utilities
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
 
@@ -74,8 +81,12 @@ __all__ = ["STAGES", "run_stages", "run_task", "run_stage", "prefill"]
 STAGES = ("data", "items", "utilities", "advisor", "evaluate", "report")
 
 
-def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None, dtype: str = "float32", cache=None,
-               progress: bool = True, timeout: float = 5.0, done: dict | None = None):
+def run_stages(config: ExperimentConfig,
+               receivers: str | os.PathLike[str] | Receiver | Iterable[str | os.PathLike[str] | Receiver], *,
+               encoder: str | os.PathLike[str] | tuple[torch.nn.Module, PreTrainedTokenizerBase] | None = None,
+               device: str | torch.device | None = None, dtype: str = "float32",
+               cache: Store | str | os.PathLike[str] | Literal[False] | None = None, progress: bool = True,
+               timeout: float = 5.0, done: dict | None = None):
     """Run the stages in order, yielding ``(stage, output)`` as each finishes; stop iterating to stop the run.
 
     ``receivers``: names (see :data:`~persuasion.llm.registry.RECEIVERS`), local
@@ -122,7 +133,9 @@ def run_stages(config: ExperimentConfig, receivers, *, encoder=None, device=None
     yield "report", task_result(config, inputs, items, utilities, advisors, evaluation)
 
 
-def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
+def run_task(config: ExperimentConfig,
+             receivers: str | os.PathLike[str] | Receiver | Iterable[str | os.PathLike[str] | Receiver],
+             **options) -> TaskResult:
     """Run one task's experiment, every stage (see the module docstring), and return what it measured.
 
     ``options``: ``encoder``, ``device``, ``dtype``, ``cache``, ``progress``
@@ -144,7 +157,9 @@ def run_task(config: ExperimentConfig, receivers, **options) -> TaskResult:
     return dict(run_stages(config, receivers, **options))["report"]
 
 
-def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **options):
+def run_stage(stage: str, config: ExperimentConfig,
+              receivers: str | os.PathLike[str] | Receiver | Sequence[str | os.PathLike[str] | Receiver], *,
+              out: str | os.PathLike[str] | None = None, **options):
     """The output of ``stage`` (one of :data:`STAGES`), running the stages before it as well.
 
     With ``out``, the outputs that an earlier call saved in ``out/stages``
@@ -177,8 +192,13 @@ def run_stage(stage: str, config: ExperimentConfig, receivers, *, out=None, **op
             return output
 
 
-def prefill(config: ExperimentConfig, receivers, *, rank: int, world: int, barrier, encoder=None, device=None,
-            dtype: str = "float32", cache=None, progress: bool = True, timeout: float = 5.0) -> None:
+def prefill(config: ExperimentConfig,
+            receivers: str | os.PathLike[str] | Receiver | Iterable[str | os.PathLike[str] | Receiver], *,
+            rank: int, world: int, barrier: Callable[[], object],
+            encoder: str | os.PathLike[str] | tuple[torch.nn.Module, PreTrainedTokenizerBase] | None = None,
+            device: str | torch.device | None = None, dtype: str = "float32",
+            cache: Store | str | os.PathLike[str] | Literal[False] | None = None, progress: bool = True,
+            timeout: float = 5.0) -> None:
     """Data parallelism: process ``rank`` of ``world`` computes its share of the cache entries.
 
     Every process draws the same inputs; the first builds the items (the

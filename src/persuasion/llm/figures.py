@@ -8,12 +8,19 @@ has its own hatch or marker as well as its colour);
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from textwrap import fill
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..book.plotting import MARKERS, PALETTE
 from ..protocol import Structure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .results import TaskResult
 
 #: Short column labels.
 SHORT = {
@@ -43,7 +50,7 @@ def _style(k: int, name: str) -> dict:
     return dict(colour=colour, marker=_MARKERS[j % len(_MARKERS)])
 
 
-def plot_item_gains(ax, result) -> None:
+def plot_item_gains(ax: Axes, result: TaskResult) -> None:
     """Mean of v(x, c) − v(x, no information), the gain of showing item c, per position and Receiver.
 
     The bars of :meth:`~persuasion.llm.results.TaskResult.item_gains`, with
@@ -77,7 +84,7 @@ def plot_item_gains(ax, result) -> None:
     ax.set_title(f"{result.config.task}{data}: gain of one item over no information")
 
 
-def plot_learning_curves(axes, results) -> None:
+def plot_learning_curves(axes: Axes | Sequence[Axes] | np.ndarray, results: Sequence[TaskResult]) -> None:
     """Eq. (3) on training and validation inputs during training, one panel per task.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -150,7 +157,7 @@ def _structure_points(ax, groups, structures, vals, err, metric: str) -> None:
         _accuracy_axis(ax)
 
 
-def plot_structures(ax, result, metric: str = "utility") -> None:
+def plot_structures(ax: Axes, result: TaskResult, metric: str = "utility") -> None:
     """Mean ``metric`` of each structure per Receiver on test inputs, with 95% CIs (the Table 1 analogue).
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -177,7 +184,7 @@ def plot_structures(ax, result, metric: str = "utility") -> None:
     ax.set_title(f"{result.config.task}: {'accuracy' if metric == 'accuracy' else 'utility'} by structure")
 
 
-def plot_easy_hard(ax, result, metric: str = "utility") -> None:
+def plot_easy_hard(ax: Axes, result: TaskResult, metric: str = "utility") -> None:
     """Fig. 2 analogue: the easy-trained Advisor on easy and hard test inputs, with 95% CIs.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -208,7 +215,7 @@ def plot_easy_hard(ax, result, metric: str = "utility") -> None:
     ax.set_title(f"{result.config.task}: Advisor trained on easy inputs (difficulty ≤ {result.threshold})")
 
 
-def plot_arpi(ax, results, metric: str = "utility") -> None:
+def plot_arpi(ax: Axes, results: Sequence[TaskResult], metric: str = "utility") -> None:
     """Fig. 3 analogue: ARPI(A ∣ No) per task, with 95% CIs, annotated with the prompt-length increase.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):

@@ -12,16 +12,20 @@ block, write the same entries.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from .batching import blocks, cached_blocks
+from .cache import Store
+from .models import Receiver
 from .prompts import count_tokens
 from .receiver import generate
 
 __all__ = ["generate_blocks"]
 
 
-def generate_blocks(receiver, store, prompts, *, block_inputs: int, max_new_tokens: int, stop: tuple,
-                    shard: tuple[int, int] | None = None, progress: bool = False, desc: str = "generating"):
+def generate_blocks(receiver: Receiver, store: Store, prompts: Sequence[Sequence[str]], *, block_inputs: int,
+                    max_new_tokens: int, stop: tuple, shard: tuple[int, int] | None = None, progress: bool = False,
+                    desc: str = "generating"):
     """Each input's greedy texts, ``{prompt: text}``, for the inputs of the blocks this process takes.
 
     ``prompts``: one list of prompts per input (repeats allowed). ``store``:

@@ -40,14 +40,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .code import CodeProblem
-from .tasks import Inputs
+from .tasks import Inputs, Problem
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
+
+    from .cache import Store
 
 __all__ = ["N_ITEMS", "solved_item", "nearest_items", "answer_share", "load_items", "Items", "build_items"]
 
@@ -56,7 +66,7 @@ N_ITEMS = 7
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
-def solved_item(problem) -> str:
+def solved_item(problem: Problem | CodeProblem) -> str:
     """``problem`` shown as a solved example: the text of one item.
 
     >>> from persuasion.llm.code import CodeProblem
@@ -84,7 +94,7 @@ def _text(problem) -> str:
     return problem.prompt if isinstance(problem, CodeProblem) else problem.question
 
 
-def nearest_items(query, pool, exclude=(), k: int = N_ITEMS) -> list[int]:
+def nearest_items(query: ArrayLike, pool: ArrayLike, exclude: Collection[int] = (), k: int = N_ITEMS) -> list[int]:
     """Positions of the ``k`` rows of ``pool`` nearest ``query`` (largest dot product), nearest first.
 
     ``query``: shape (d,); ``pool``: shape (m, d), unit rows; rows in
@@ -119,7 +129,7 @@ def _embed(texts: list[str], encoder, store, progress: bool) -> np.ndarray:
     return np.concatenate(out)
 
 
-def answer_share(inputs: Inputs, items) -> dict:
+def answer_share(inputs: Inputs, items: Items | Mapping[str, Sequence[str]]) -> dict:
     """How many items state their input's answer, beside a control: the same count against another input's items.
 
     Math: an item *states* the answer when one of its numbers equals the
@@ -161,7 +171,7 @@ def _states(problem, text: str) -> bool:
     return any(float(m.replace(",", "")) == answer for m in _NUMBER.findall(text) if m.strip("-,"))
 
 
-def load_items(path) -> dict[str, list[str]]:
+def load_items(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     """User-supplied items: one JSON object per line, ``{"id": str, "items": [7 strings]}``.
 
     >>> import tempfile
@@ -226,7 +236,9 @@ class Items:
         return cls(data["by_input"], data["sources"], data["answer_share"])
 
 
-def build_items(inputs: Inputs, pool, encoder, *, cache=None, progress: bool = True) -> Items:
+def build_items(inputs: Inputs, pool: Iterable[Problem | CodeProblem],
+                encoder: tuple[torch.nn.Module, PreTrainedTokenizerBase], *,
+                cache: Store | str | os.PathLike[str] | Literal[False] | None = None, progress: bool = True) -> Items:
     """The items stage: for every input, the seven nearest problems of ``pool``, as solved examples.
 
     ``pool``: the problems items may come from, never a test input

@@ -23,11 +23,17 @@ import hashlib
 import importlib.util
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import CacheWarning, cache_dir, file_sha256
 from .registry import RECEIVERS, _check_tokenizer, gguf_path
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = [
     "Receiver",
@@ -68,7 +74,7 @@ def _offline() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def pick_device(device=None):
+def pick_device(device: str | torch.device | None = None) -> torch.device:
     """``None``: CUDA when available, else CPU. A device that is not ``cpu``, ``cuda`` or ``cuda:N`` (N a GPU
     here), or CUDA without a GPU, is a ValueError that says so.
 
@@ -105,7 +111,7 @@ _WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_m
 _TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "spiece.model")
 
 
-def check_model_dir(path, *, what: str = "model folder", tokenizer: bool = True) -> Path:
+def check_model_dir(path: str | os.PathLike[str], *, what: str = "model folder", tokenizer: bool = True) -> Path:
     """``path`` as a Path, once it looks like a local Hugging Face model folder; else a ValueError naming it.
 
     The folder must hold ``config.json``, weights (``model.safetensors``,
@@ -141,7 +147,7 @@ def check_model_dir(path, *, what: str = "model folder", tokenizer: bool = True)
     return path
 
 
-def content_hash(path) -> str:
+def content_hash(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's content, or of a folder's files (names and contents), remembered per size and mtime.
 
     Hashing a model file of a few hundred MB takes about a second; the result
@@ -193,7 +199,7 @@ def content_hash(path) -> str:
     return parts[0].split(":", 1)[1] if len(parts) == 1 else hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def prefix_tokens(tokenizer) -> list[int]:
+def prefix_tokens(tokenizer: PreTrainedTokenizerBase) -> list[int]:
     """The token ids the tokenizer itself puts before a text (Gemma: ``[<bos>]``; SmolLM2: none).
 
     Read from what the tokenizer does, not from its ``add_bos_token``
@@ -235,7 +241,7 @@ def _receiver_fingerprint(weights_hash: str, tokenizer, dtype: str, device) -> s
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
-def load_receiver(name_or_path: str, device=None, dtype: str = "float32") -> Receiver:
+def load_receiver(name_or_path: str, device: str | torch.device | None = None, dtype: str = "float32") -> Receiver:
     """Load a Receiver by name (see :data:`~persuasion.llm.registry.RECEIVERS`) or from a local model directory.
 
     ``device``: ``None`` (CUDA if available, else CPU), ``"cpu"`` or ``"cuda"``.
@@ -352,7 +358,7 @@ def _untie(state: dict) -> dict:
     return out
 
 
-def encoder_dir(path=None) -> Path:
+def encoder_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """The encoder's folder: all-MiniLM-L6-v2's in its package, or ``path`` (checked to be a folder).
 
     Nothing is loaded:
@@ -370,7 +376,7 @@ def encoder_dir(path=None) -> Path:
     return check_model_dir(path, what="encoder folder")
 
 
-def load_encoder(path=None, device=None):
+def load_encoder(path: str | os.PathLike[str] | None = None, device: str | torch.device | None = None):
     """The Advisor's sentence encoder: all-MiniLM-L6-v2 from its package, or a local directory.
 
     Returns ``(model, tokenizer)`` (a transformers ``AutoModel``). A folder
@@ -390,7 +396,7 @@ def load_encoder(path=None, device=None):
     return model, tokenizer
 
 
-def encoder_fingerprint(encoder) -> str:
+def encoder_fingerprint(encoder: tuple[torch.nn.Module, PreTrainedTokenizerBase]) -> str:
     """Hash of a loaded ``(model, tokenizer)`` encoder's folder and device.
 
     Only the model's ``name_or_path`` (a local folder) and the device of its
@@ -456,7 +462,9 @@ class Models:
     ValueError: receivers must name at least one Receiver
     """
 
-    def __init__(self, receivers, *, encoder=None, device=None, dtype: str = "float32"):
+    def __init__(self, receivers: str | os.PathLike[str] | Receiver | Iterable[str | os.PathLike[str] | Receiver], *,
+                 encoder: str | os.PathLike[str] | tuple[torch.nn.Module, PreTrainedTokenizerBase] | None = None,
+                 device: str | torch.device | None = None, dtype: str = "float32"):
         given = [receivers] if isinstance(receivers, (str, os.PathLike, Receiver)) else list(receivers)
         if not given:
             raise ValueError("receivers must name at least one Receiver")

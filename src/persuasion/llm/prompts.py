@@ -34,8 +34,17 @@ that prompt as a prefix), and the scored answer is the canonical solution.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..protocol import Structure
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from .code import CodeProblem
+    from .models import Receiver
+    from .tasks import Problem
 
 __all__ = ["STRUCTURES", "ANSWER_CUE", "STOP_SEQUENCES", "ANSWER_DONE", "build_prompt", "build_code_prompt",
            "task_prompt", "generation_prompt", "generation_stops", "reference_answer", "count_tokens"]
@@ -62,8 +71,8 @@ def _shot(shot) -> str:
     return f"Q: {question}\nA: {worked}{ANSWER_CUE} {answer}.\n\n"
 
 
-def build_prompt(tokenizer, question: str, items, structure: str, *, item: int | None = None, chat: bool = True,
-                 shots=()) -> str:
+def build_prompt(tokenizer: PreTrainedTokenizerBase | None, question: str, items: Iterable[str], structure: str, *,
+                 item: int | None = None, chat: bool = True, shots: Iterable[tuple[str, str, str]] = ()) -> str:
     r"""The scoring prompt for ``structure`` (:func:`generation_prompt` gives the generation prompt);
     ``item`` indexes the shown item for the one-item structures.
 
@@ -168,7 +177,7 @@ def _hints(items, structure: str, item):
     return [items[item]]
 
 
-def build_code_prompt(prompt: str, items, structure: str, *, item: int | None = None) -> str:
+def build_code_prompt(prompt: str, items: Iterable[str], structure: str, *, item: int | None = None) -> str:
     """A HumanEval prompt with the structure's hints as comments opening the function body.
 
     >>> print(
@@ -201,7 +210,8 @@ def _comment(hint: str) -> str:
     return f"    # Hint: {first}\n" + "".join(f"    #   {line}\n" for line in rest)
 
 
-def task_prompt(receiver, problem, items, structure: str, *, item: int | None = None, shots=()) -> str:
+def task_prompt(receiver: Receiver, problem: Problem | CodeProblem, items: Iterable[str], structure: str, *,
+                item: int | None = None, shots: Iterable[tuple[str, str, str]] = ()) -> str:
     """The prompt for a math :class:`~persuasion.llm.tasks.Problem` or a HumanEval problem.
 
     Only the Receiver's ``tokenizer`` and ``chat`` are read; a base Receiver's prompt is plain text:
@@ -227,7 +237,7 @@ def task_prompt(receiver, problem, items, structure: str, *, item: int | None = 
                         shots=() if receiver.chat else shots)
 
 
-def reference_answer(problem) -> str:
+def reference_answer(problem: Problem | CodeProblem) -> str:
     """What the Receiver is scored on: ``" " + answer`` (math) or the canonical solution (code).
 
     >>> from persuasion.llm.tasks import Problem
@@ -243,7 +253,7 @@ def reference_answer(problem) -> str:
     return problem.canonical_solution if isinstance(problem, CodeProblem) else " " + problem.answer
 
 
-def count_tokens(tokenizer, text: str) -> int:
+def count_tokens(tokenizer: PreTrainedTokenizerBase, text: str) -> int:
     """Number of tokens of ``text`` (no special tokens added).
 
     ``tokenizer`` is called as ``tokenizer(text, add_special_tokens=False)`` and its ``input_ids`` counted;

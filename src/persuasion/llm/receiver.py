@@ -46,6 +46,8 @@ where the model was loaded so); log-probabilities are taken in float32.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -63,6 +65,7 @@ from .batching import (
     _units,
     prompt_ids,
 )
+from .models import Receiver
 
 __all__ = ["answer_logprobs", "answer_logprobs_naive", "generate", "stop_index"]
 
@@ -70,7 +73,7 @@ __all__ = ["answer_logprobs", "answer_logprobs_naive", "generate", "stop_index"]
 # -- scoring -------------------------------------------------------------------------------------------------
 
 
-def answer_logprobs_naive(receiver, prompts, answers) -> np.ndarray:
+def answer_logprobs_naive(receiver: Receiver, prompts: Iterable[str], answers: Iterable[str]) -> np.ndarray:
     """One forward pass per (prompt, answer): the reference implementation.
 
     On the tiny random Receiver of :mod:`persuasion.llm.toy` (its numbers mean
@@ -145,7 +148,8 @@ def _score_batch(receiver, decoder, head, seqs, ans, pieces):
     return out
 
 
-def answer_logprobs(receiver, prompts, answers, *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
+def answer_logprobs(receiver: Receiver, prompts: Iterable[str], answers: Iterable[str], *,
+                    batch_size: int | None = None, progress: bool = False) -> np.ndarray:
     """Total log-probability of each answer's tokens right after its prompt.
 
     Prompts that share a token prefix (an input's prompts) form a group
@@ -223,7 +227,7 @@ def _eos_ids(receiver) -> set:
     return set() if eos is None else set(eos if isinstance(eos, (list, tuple)) else [eos])
 
 
-def stop_index(text: str, stop) -> int | None:
+def stop_index(text: str, stop: Iterable[str | re.Pattern[str]]) -> int | None:
     """Where ``text`` is cut by the first of ``stop`` to match, or ``None`` if none matches.
 
     A string stop cuts before itself; a compiled regular expression cuts
@@ -337,7 +341,8 @@ def _generate_batch(receiver, decoder, head, seqs, pieces, max_new_tokens: int, 
 
 
 def generate(
-    receiver, prompts, *, max_new_tokens: int = 64, stop=(), batch_size: int | None = None, progress: bool = False
+    receiver: Receiver, prompts: Iterable[str], *, max_new_tokens: int = 64, stop: Iterable[str | re.Pattern[str]] = (),
+    batch_size: int | None = None, progress: bool = False
 ) -> list[str]:
     """Greedy continuations of ``prompts``, each cut at the first of ``stop``.
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +27,9 @@ from ..book.tables import Table, seed_spread, signed, signed_interval
 from ..protocol import Structure
 from .figures import SHORT
 from .statistics import ALPHA, MIN_ACCURACY, MIN_INPUTS, holm, p_text, verdict_from_p
+
+if TYPE_CHECKING:
+    from .results import TaskResult
 
 __all__ = [
     "PAPER_TABLE1",
@@ -111,7 +117,7 @@ def _fmt_nats(row) -> str:
     return _fmt_ci(row, 1, 2 if row is None or max(abs(row["lo"]), abs(row["hi"])) < 10 else 1)
 
 
-def table1_markdown(results, caption: str | None = None) -> Table:
+def table1_markdown(results: Iterable[TaskResult], caption: str | None = None) -> Table:
     """The Table 1 analogue: accuracy (%) with 95% CIs, and mean utility (nats), per task and Receiver.
 
     The paper's average row for the same task follows each block; its
@@ -154,7 +160,7 @@ def table1_markdown(results, caption: str | None = None) -> Table:
     return Table(rows, headers, caption)
 
 
-def contrasts_markdown(results, metric: str) -> Table:
+def contrasts_markdown(results: Iterable[TaskResult], metric: str) -> Table:
     """Paired contrasts with 95% bootstrap CIs, one row per task, Receiver and contrast.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -196,7 +202,7 @@ def contrasts_markdown(results, metric: str) -> Table:
                             "any structure." if metric == "accuracy" else "."))
 
 
-def arpi_markdown(results) -> Table:
+def arpi_markdown(results: Iterable[TaskResult]) -> Table:
     """ARPI(A ∣ No) over the Receivers, for accuracy and utility, with the mean prompt-length increase.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -275,7 +281,7 @@ def coverage_markdown(cover: dict[str, float], *, n: int, n_sims: int, level: fl
             "its percentile bootstrap, and shares that interval's coverage.")
 
 
-def baselines_table(rows, caption: str | None = None) -> Table:
+def baselines_table(rows: Sequence[Mapping[str, Any]], caption: str | None = None) -> Table:
     """The trained Advisor beside the prior, every fixed item, the best of them and the oracle, in utility (nats).
 
     ``rows``: :meth:`TaskResult.baselines <persuasion.llm.results.TaskResult.baselines>`
@@ -321,7 +327,7 @@ def baselines_table(rows, caption: str | None = None) -> Table:
     return Table(out, ["policy"] + [f"{r['task']}, {r['receiver']}" for r in rows], caption)
 
 
-def baselines_markdown(rows) -> str:
+def baselines_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
     """Whether the trained Advisor beats the best fixed item, in sentences generated from ``rows``.
 
     ``rows`` as for :func:`baselines_table`, each ``advisor_minus_fixed``
@@ -398,7 +404,7 @@ def baselines_markdown(rows) -> str:
 
 
 
-def summarise(result, metric: str = "utility") -> list[str]:
+def summarise(result: TaskResult, metric: str = "utility") -> list[str]:
     """One sentence per Receiver and contrast: the estimate, its 95% CI, and whether it excludes zero.
 
     On a result built by hand (one Receiver whose Advisors' items gain a nat on average):
@@ -431,7 +437,7 @@ def summarise(result, metric: str = "utility") -> list[str]:
     return out
 
 
-def write_report(result, out) -> list[Path]:
+def write_report(result: TaskResult, out: str | os.PathLike[str]) -> list[Path]:
     """Write ``results.json`` (settings, per-input results, every summary), each summary as a CSV table and the
     figures as PNG files into the folder ``out``; return the files written.
 

@@ -75,7 +75,7 @@ class TaskResult:
     data_hash: str = ""  # SHA-256 of the problems' content
 
     # -- summaries ------------------------------------------------------------------
-    def structures(self, receiver) -> list[str]:
+    def structures(self, receiver: str) -> list[str]:
         return [s for s in STRUCTURES_EVAL if s in self.utility[receiver]]
 
     def table(self, metric: str = "accuracy") -> list[dict]:

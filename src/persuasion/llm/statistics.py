@@ -25,7 +25,10 @@ differences into honest statements about that family:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from .._validation import as_finite_array, as_int, as_real
@@ -92,7 +95,7 @@ def _sample(x, name: str, minimum: int) -> np.ndarray:
     return x
 
 
-def t_interval(x, *, level: float = 0.95) -> tuple[float, float, float]:
+def t_interval(x: ArrayLike, *, level: float = 0.95) -> tuple[float, float, float]:
     """(mean, lower, upper): Student's t interval for the mean of ``x`` (at least 2 values).
 
     >>> mean, lo, hi = t_interval([1.0, 2.0, 3.0])
@@ -106,7 +109,8 @@ def t_interval(x, *, level: float = 0.95) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def bca_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
+def bca_interval(x: ArrayLike, *, level: float = 0.95, n_boot: int = 10_000,
+                 seed: int = 0) -> tuple[float, float, float]:
     """(mean, lower, upper): bias-corrected and accelerated bootstrap interval for the mean of ``x``.
 
     The percentile interval under-covers at small n (well below 95% at n = 8
@@ -145,7 +149,7 @@ def bca_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: int = 0)
     return mean, lo, hi
 
 
-def bootstrap_p_value(x, *, n_boot: int = 10_000, seed: int = 0) -> float:
+def bootstrap_p_value(x: ArrayLike, *, n_boot: int = 10_000, seed: int = 0) -> float:
     """Two-sided bootstrap p-value for "the mean of ``x`` is 0" (``x``: paired differences).
 
     Twice the smaller share of resampled means on either side of 0 (at most 1),
@@ -165,7 +169,7 @@ def bootstrap_p_value(x, *, n_boot: int = 10_000, seed: int = 0) -> float:
     return float(min(1.0, 2 * min(np.mean(means <= 0), np.mean(means >= 0))))
 
 
-def sign_flip_p_value(x, *, n_flips: int = 100_000, seed: int = 0) -> float:
+def sign_flip_p_value(x: ArrayLike, *, n_flips: int = 100_000, seed: int = 0) -> float:
     """Two-sided p-value of the paired sign-flip (randomisation) test of "A − B is symmetric about 0".
 
     ``x``: paired differences A − B. Under the hypothesis each difference is
@@ -201,7 +205,8 @@ def sign_flip_p_value(x, *, n_flips: int = 100_000, seed: int = 0) -> float:
     return float((1 + reached) / (1 + n_flips))
 
 
-def percentile_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
+def percentile_interval(x: ArrayLike, *, level: float = 0.95, n_boot: int = 10_000,
+                        seed: int = 0) -> tuple[float, float, float]:
     """(mean, lower, upper): the percentile bootstrap interval for the mean of ``x``.
 
     >>> percentile_interval([1.0, 0.0, 1.0, 1.0])
@@ -215,7 +220,8 @@ def percentile_interval(x, *, level: float = 0.95, n_boot: int = 10_000, seed: i
     return float(x.mean()), float(lo), float(hi)
 
 
-def interval_coverage(population, *, n_sims: int = 200, n_boot: int = 2000, seed: int = 0) -> dict[str, float]:
+def interval_coverage(population: ArrayLike, *, n_sims: int = 200, n_boot: int = 2000,
+                      seed: int = 0) -> dict[str, float]:
     """How often the percentile, BCa and t 95% intervals cover the mean of ``population`` for samples of its
     size drawn from it with replacement: ``{"percentile": ..., "bca": ..., "t": ...}``.
 
@@ -246,7 +252,7 @@ def p_text(p: float) -> str:
     return "< 0.001" if p < 0.0005 else f"= {p:.3f}"
 
 
-def draws_p_value(draws) -> float:
+def draws_p_value(draws: ArrayLike) -> float:
     """Two-sided p-value for "the statistic is 0" from its bootstrap ``draws``: twice the smaller share on
     either side of 0, at most 1 (as :func:`bootstrap_p_value`, for statistics that are not a mean).
 
@@ -257,7 +263,7 @@ def draws_p_value(draws) -> float:
     return float(min(1.0, 2 * min(np.mean(d <= 0), np.mean(d >= 0))))
 
 
-def holm(p_values) -> np.ndarray:
+def holm(p_values: ArrayLike) -> np.ndarray:
     """Holm's step-down adjusted p-values, in the order given.
 
     Sorted ascending, the k-th smallest (k from 0) is multiplied by ``m - k``,
@@ -283,7 +289,9 @@ def holm(p_values) -> np.ndarray:
     return out
 
 
-def coverage(interval, sampler, *, truth: float, n_sims: int = 1000, seed: int = 0) -> float:
+def coverage(interval: Callable[[np.ndarray], tuple[float, float, float]],
+             sampler: Callable[[np.random.Generator], np.ndarray], *, truth: float, n_sims: int = 1000,
+             seed: int = 0) -> float:
     """Share of ``n_sims`` simulated samples whose ``interval(sample)`` contains ``truth``.
 
     ``sampler(rng)`` draws one sample (e.g. n paired differences from a

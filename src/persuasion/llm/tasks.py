@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .code import CodeProblem, load_humaneval
-from .config import RETRIEVAL_POOL
+from .config import RETRIEVAL_POOL, ExperimentConfig
 from .data import default_data_dir, gsm8k_dir
 
 __all__ = [
@@ -116,7 +117,7 @@ def parse_gsm8k(question: str, answer: str, *, id: str = "", source: str = "gsm8
                    source=source)
 
 
-def load_gsm8k(directory=None, *, split: str = "test", socratic: bool = True,
+def load_gsm8k(directory: str | os.PathLike[str] | None = None, *, split: str = "test", socratic: bool = True,
                limit: int | None = None) -> list[Problem]:
     """Read GSM8K from ``directory`` (default: :func:`persuasion.llm.data.gsm8k_dir`). Downloads nothing.
 
@@ -188,7 +189,8 @@ _ITEMS = ["apples", "books", "coins", "marbles", "stamps", "cookies", "pencils",
 _NAMES = ["Ada", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana"]
 
 
-def synthetic_problems(n: int, rng, *, min_steps: int = 1, max_steps: int = 6, split: str = "") -> list[Problem]:
+def synthetic_problems(n: int, rng: np.random.Generator | int | None, *, min_steps: int = 1, max_steps: int = 6,
+                       split: str = "") -> list[Problem]:
     """``n`` seeded multi-step word problems; each step adds, removes, multiplies or shares.
 
     Difficulty (the number of steps) is uniform on ``[min_steps, max_steps]``.
@@ -356,7 +358,7 @@ class Inputs:
                       "shots": tuple(tuple(s) for s in data["shots"])})
 
 
-def draw_inputs(config) -> Inputs:
+def draw_inputs(config: ExperimentConfig) -> Inputs:
     """The data stage: ``config.n_inputs`` inputs of ``config.task``, drawn and split (seeded by ``config.seed``).
 
     Training and validation inputs come from the task's training split, test

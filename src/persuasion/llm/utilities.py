@@ -21,17 +21,22 @@ prompts (the evaluation stage shows the Receivers the same texts).
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 import numpy as np
 
 from ..protocol import Structure
 from .batching import blocks, cached_blocks
-from .cache import as_store, decode, encode
+from .cache import Store, as_store, decode, encode
+from .code import CodeProblem
 from .items import Items
+from .models import Receiver
 from .prompts import count_tokens, reference_answer, task_prompt
 from .receiver import answer_logprobs
-from .tasks import Inputs
+from .tasks import Inputs, Problem
 
 __all__ = ["UtilityTable", "utility_table", "Utilities", "score_utilities"]
 
@@ -83,7 +88,9 @@ def _score_block(receiver, prompts: list, answers: list) -> dict:
     return {"scores": scores, "tokens": np.asarray(tokens, dtype=int).reshape(shape)}
 
 
-def utility_table(receiver, problems, items: dict, *, shots=(), cache=None, progress: bool = True,
+def utility_table(receiver: Receiver, problems: Iterable[Problem | CodeProblem], items: dict, *,
+                  shots: Sequence[tuple[str, str, str]] = (),
+                  cache: Store | str | os.PathLike[str] | Literal[False] | None = None, progress: bool = True,
                   block_inputs: int = 8) -> UtilityTable:
     """Score every problem's 7 one-item prompts, and its no- and all-information prompts.
 
@@ -205,7 +212,8 @@ class Utilities:
         return cls(tables, data["prompts"])
 
 
-def score_utilities(inputs: Inputs, items: Items, receivers, *, cache=None, progress: bool = True,
+def score_utilities(inputs: Inputs, items: Items, receivers: Iterable[Receiver], *,
+                    cache: Store | str | os.PathLike[str] | Literal[False] | None = None, progress: bool = True,
                     block_inputs: int = 8) -> Utilities:
     """The utilities stage: every Receiver's utility table over all inputs (cached per block of inputs, see above).
 
