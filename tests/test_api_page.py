@@ -104,10 +104,12 @@ def test_standard_and_numpy_types_link_to_their_documentation(tmp_path):
 def test_annotations_name_arraylike_and_link_generators_and_abstract_collections(tmp_path):
     # Unaliased, autodoc spells numpy.typing.ArrayLike out as the union it stands for (_SupportsArray, ...).
     html = _build_api(tmp_path, "toymod7",
-                      "from __future__ import annotations\n\nfrom collections.abc import Sequence\n\n"
+                      "from __future__ import annotations\n\nfrom collections.abc import Iterable, Sequence\n\n"
                       "import numpy as np\nfrom numpy.typing import ArrayLike\n\n\n"
                       "def f(x: ArrayLike, names: Sequence[str], rng: np.random.Generator | int | None = None)"
-                      " -> np.ndarray:\n    \"\"\"F.\"\"\"\n    return np.asarray(x)\n",
+                      " -> np.ndarray:\n    \"\"\"F.\"\"\"\n    return np.asarray(x)\n\n\n"
+                      # a name imported for type checkers only: autodoc keeps g's annotations as written
+                      "def g(y: ArrayLike, sizes: Iterable[int], z: Unknown) -> None:\n    \"\"\"G.\"\"\"\n",
                       ["sphinx.ext.autodoc"], "API\n===\n\n.. automodule:: toymod7\n   :members:\n")
     signature = re.sub(r"<[^>]+>", "", html[html.index('id="toymod7.f"'):]).split("¶")[0]
     assert "f(x: ArrayLike, names: Sequence[str], rng: Generator | int | None = None)" in signature, signature
@@ -115,6 +117,9 @@ def test_annotations_name_arraylike_and_link_generators_and_abstract_collections
     for url in (f"{numpy}typing.html#numpy.typing.ArrayLike", f"{numpy}random/generator.html#numpy.random.Generator",
                 f"{python}collections.abc.html#collections.abc.Sequence", f"{python}constants.html#None"):
         assert f'href="{url}"' in html, url
+    g = html[html.index('id="toymod7.g"'):]
+    for url in (f"{numpy}typing.html#numpy.typing.ArrayLike", f"{python}collections.abc.html#collections.abc.Iterable"):
+        assert f'href="{url}"' in g[:g.index("¶")], url
 
 
 def test_the_module_index_describes_each_module_by_its_first_sentence(tmp_path):

@@ -157,14 +157,40 @@ def test_the_api_reference_fits_the_column_at_1280_px(served, browser):
     assert not wrapped["out"], f"{len(wrapped['out'])} example input lines wrap at 1280 px: {wrapped['out'][:3]}"
     assert not browser.find_elements("css selector", ".bd-sidebar-secondary")  # no Contents sidebar here
     # A signature wraps between its parameters, never inside one ("atol: float = 1e-" / "07", "analy" / "sis").
-    split = browser.execute_script(
+    # One longer than python_maximum_signature_line_length gives each parameter a line (a <dd>); a parameter wider
+    # than the column wraps there between the parts of its type, never inside a part, and keeps its comma.
+    layout = browser.execute_script(
         """
-        return Array.from(document.querySelectorAll('dl.py > dt.sig em.sig-param'))
-          .filter(e => new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top))).size > 1)
-          .map(e => e.textContent.slice(0, 60));
+        const lines = e => new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top))).size;
+        const params = Array.from(document.querySelectorAll('dl.py > dt.sig em.sig-param'));
+        const commas = params.filter(em => {
+          const next = em.nextSibling;
+          if (!next || next.nodeType !== 3 || !next.textContent.startsWith(',')) return false;
+          const range = document.createRange();
+          range.setStart(next, 0);
+          range.setEnd(next, 1);
+          const rects = em.getClientRects();
+          return Math.abs(range.getBoundingClientRect().top - rects[rects.length - 1].top) > 2;
+        });
+        const outside = Array.from(document.querySelectorAll('dl.py > dt.sig')).filter(dt =>
+          Array.from(dt.querySelectorAll('span.pre')).some(s =>
+            s.getBoundingClientRect().right > dt.getBoundingClientRect().right + 1));
+        const text = e => e.textContent.slice(0, 60);
+        return {
+          split: params.filter(e => !e.closest('dd') && lines(e) > 1).map(text),
+          parts: Array.from(document.querySelectorAll('dl.py > dt.sig span.pre')).filter(e => lines(e) > 1).map(text),
+          commas: commas.map(text), outside: outside.map(dt => dt.id),
+          listed: params.filter(e => e.closest('dd')).length,
+          scroll: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+        };
         """
     )
-    assert not split, f"{len(split)} parameters break across lines at 1280 px: {split[:3]}"
+    assert layout["listed"] > 500, layout["listed"]  # the long signatures list a parameter a line
+    assert not layout["split"], f"{len(layout['split'])} parameters break across lines: {layout['split'][:3]}"
+    assert not layout["parts"], f"{len(layout['parts'])} names or types break inside: {layout['parts'][:3]}"
+    assert not layout["commas"], f"{len(layout['commas'])} commas start a line: {layout['commas'][:3]}"
+    assert not layout["outside"], f"{len(layout['outside'])} signatures overrun the column: {layout['outside'][:3]}"
+    assert layout["scroll"][0] <= layout["scroll"][1], f"the page scrolls sideways at 1280 px: {layout['scroll']}"
 
 
 def test_the_page_contents_highlight_the_section_being_read_after_a_jump(served, browser):

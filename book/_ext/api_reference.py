@@ -164,14 +164,38 @@ EXTERNAL_TYPES |= {
     **{name: f"{_PY}stdtypes.html#{name}" for name in ("set", "frozenset", "bytes")},
     **{f"collections.abc.{name}": f"{_PY}collections.abc.html#collections.abc.{name}"
        for name in ("Callable", "Iterable", "Iterator", "Mapping", "Sequence")},
+    **{f"collections.abc.{name}": f"{_PY}collections.abc.html#collections.abc.{name}" for name in ("Collection",)},
     "os.PathLike": f"{_PY}os.html#os.PathLike",
-    "typing.Any": f"{_PY}typing.html#typing.Any",
+    "fractions.Fraction": f"{_PY}fractions.html#fractions.Fraction",
+    "re.Pattern": f"{_PY}re.html#re.Pattern",
+    "object": f"{_PY}functions.html#object",
+    **{f"typing.{name}": f"{_PY}typing.html#typing.{name}" for name in ("Any", "Literal")},
     "None": f"{_PY}constants.html#None",
+    # Libraries without an inventory here: the pages their documentation keeps for these types.
+    "scipy.sparse.sparray": "https://docs.scipy.org/doc/scipy/reference/generated/scipy.sparse.sparray.html",
+    "scipy.sparse.spmatrix": "https://docs.scipy.org/doc/scipy/reference/generated/scipy.sparse.spmatrix.html",
+    "torch.Tensor": "https://pytorch.org/docs/stable/tensors.html#torch.Tensor",
+    "torch.device": "https://pytorch.org/docs/stable/tensor_attributes.html#torch.device",
+    "torch.nn.Module": "https://pytorch.org/docs/stable/generated/torch.nn.Module.html",
+    "transformers.PreTrainedTokenizerBase":
+        "https://huggingface.co/docs/transformers/main_classes/tokenizer#transformers.PreTrainedTokenizerBase",
+    "matplotlib.axes.Axes": "https://matplotlib.org/stable/api/_as_gen/matplotlib.axes.Axes.html",
+    "scipy.optimize.OptimizeResult":
+        "https://docs.scipy.org/doc/scipy/reference/generated/scipy.optimize.OptimizeResult.html",
 }
 #: The names under which the signatures and docstrings give those types.
 EXTERNAL_TYPES |= {"ndarray": EXTERNAL_TYPES["numpy.ndarray"], "np.ndarray": EXTERNAL_TYPES["numpy.ndarray"],
                    "numpy.random._generator.Generator": EXTERNAL_TYPES["numpy.random.Generator"],
                    "Path": EXTERNAL_TYPES["pathlib.Path"], "array_like": EXTERNAL_TYPES["numpy.typing.ArrayLike"]}
+#: A signature whose annotations autodoc cannot evaluate (one names a type imported only for type checkers) keeps them
+#: as written in the source: ``ArrayLike``, ``Sequence``, ``sp.sparray``, ``PreTrainedTokenizerBase``.
+EXTERNAL_TYPES |= {short: EXTERNAL_TYPES[full] for full in list(EXTERNAL_TYPES)
+                   for prefix in ("collections.abc.", "numpy.typing.", "fractions.", "re.", "typing.", "transformers.",
+                                  "matplotlib.axes.", "scipy.optimize.")
+                   if full.startswith(prefix) and (short := full.removeprefix(prefix))}
+EXTERNAL_TYPES |= {"np.random.Generator": EXTERNAL_TYPES["numpy.random.Generator"],
+                   "sp.sparray": EXTERNAL_TYPES["scipy.sparse.sparray"],
+                   "sp.spmatrix": EXTERNAL_TYPES["scipy.sparse.spmatrix"]}
 
 #: Annotations shown by name: autodoc would otherwise spell out ``numpy.typing.ArrayLike`` as the union it stands for,
 #: a line long. Set as ``autodoc_type_aliases`` where the project sets none of its own.
