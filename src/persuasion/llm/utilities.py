@@ -97,7 +97,7 @@ def utility_table(receiver: Receiver, problems: Iterable[Problem | CodeProblem],
     ``problems``: math :class:`~persuasion.llm.tasks.Problem` or HumanEval
     :class:`~persuasion.llm.code.CodeProblem` (see :func:`~persuasion.llm.prompts.task_prompt`).
     ``items`` maps a problem id to its 7 items; ``shots`` are few-shot
-    ``(question, answer)`` pairs for base (non-chat) Receivers on math. ``cache``:
+    ``(question, answer, reasoning)`` triples for base (non-chat) Receivers on math. ``cache``:
     ``None`` (the default store under ``$PERSUASION_CACHE``), a folder, a
     :class:`~persuasion.llm.cache.Store`, or ``False`` for none.
     ``block_inputs``: inputs scored together (one batched call, one cache entry).
