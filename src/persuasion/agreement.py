@@ -258,7 +258,6 @@ def exact_agreed_estimates(prior: Iterable[int | float | Fraction | str], partit
     >>> exact_agreed_estimates(["1/4"] * 4, [[0, 0, 1, 1], [0, 1, 0, 1]], [1, 0, 0, 1])
     [Fraction(1, 2), Fraction(1, 2), Fraction(1, 2), Fraction(1, 2)]
     """
-    from fractions import Fraction
 
     def exact(values, name):
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
