@@ -163,8 +163,7 @@ EXTERNAL_TYPES = {
 EXTERNAL_TYPES |= {
     **{name: f"{_PY}stdtypes.html#{name}" for name in ("set", "frozenset", "bytes")},
     **{f"collections.abc.{name}": f"{_PY}collections.abc.html#collections.abc.{name}"
-       for name in ("Callable", "Iterable", "Iterator", "Mapping", "Sequence")},
-    **{f"collections.abc.{name}": f"{_PY}collections.abc.html#collections.abc.{name}" for name in ("Collection",)},
+       for name in ("Callable", "Collection", "Iterable", "Iterator", "Mapping", "Sequence")},
     "os.PathLike": f"{_PY}os.html#os.PathLike",
     "fractions.Fraction": f"{_PY}fractions.html#fractions.Fraction",
     "re.Pattern": f"{_PY}re.html#re.Pattern",
@@ -183,19 +182,17 @@ EXTERNAL_TYPES |= {
     "scipy.optimize.OptimizeResult":
         "https://docs.scipy.org/doc/scipy/reference/generated/scipy.optimize.OptimizeResult.html",
 }
-#: The names under which the signatures and docstrings give those types.
-EXTERNAL_TYPES |= {"ndarray": EXTERNAL_TYPES["numpy.ndarray"], "np.ndarray": EXTERNAL_TYPES["numpy.ndarray"],
-                   "numpy.random._generator.Generator": EXTERNAL_TYPES["numpy.random.Generator"],
-                   "Path": EXTERNAL_TYPES["pathlib.Path"], "array_like": EXTERNAL_TYPES["numpy.typing.ArrayLike"]}
-#: A signature whose annotations autodoc cannot evaluate (one names a type imported only for type checkers) keeps them
-#: as written in the source: ``ArrayLike``, ``Sequence``, ``sp.sparray``, ``PreTrainedTokenizerBase``.
-EXTERNAL_TYPES |= {short: EXTERNAL_TYPES[full] for full in list(EXTERNAL_TYPES)
+#: The same types as the signatures and docstrings also name them: without the module ("Sequence", "ArrayLike"; a
+#: signature whose annotations autodoc cannot evaluate, as one naming a type imported only for type checkers, keeps
+#: them as written in the source), by the source's abbreviations ("np.", "sp.") or by NumPy's docstring words.
+EXTERNAL_TYPES |= {full.removeprefix(prefix): url for full, url in list(EXTERNAL_TYPES.items())
                    for prefix in ("collections.abc.", "numpy.typing.", "fractions.", "re.", "typing.", "transformers.",
-                                  "matplotlib.axes.", "scipy.optimize.")
-                   if full.startswith(prefix) and (short := full.removeprefix(prefix))}
-EXTERNAL_TYPES |= {"np.random.Generator": EXTERNAL_TYPES["numpy.random.Generator"],
-                   "sp.sparray": EXTERNAL_TYPES["scipy.sparse.sparray"],
-                   "sp.spmatrix": EXTERNAL_TYPES["scipy.sparse.spmatrix"]}
+                                  "matplotlib.axes.", "scipy.optimize.") if full.startswith(prefix)}
+EXTERNAL_TYPES |= {alias: EXTERNAL_TYPES[full] for alias, full in {
+    "ndarray": "numpy.ndarray", "np.ndarray": "numpy.ndarray", "array_like": "numpy.typing.ArrayLike",
+    "np.random.Generator": "numpy.random.Generator", "numpy.random._generator.Generator": "numpy.random.Generator",
+    "Path": "pathlib.Path", "sp.sparray": "scipy.sparse.sparray", "sp.spmatrix": "scipy.sparse.spmatrix",
+}.items()}
 
 #: Annotations shown by name: autodoc would otherwise spell out ``numpy.typing.ArrayLike`` as the union it stands for,
 #: a line long. Set as ``autodoc_type_aliases`` where the project sets none of its own.
